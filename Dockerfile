@@ -1,0 +1,20 @@
+# Production image for sendco: web (gunicorn), worker and beat all run from it.
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
+      libharfbuzz-subset0 fonts-dejavu-core fonts-liberation \
+ && rm -rf /var/lib/apt/lists/* \
+ && useradd --create-home --uid 10001 sendco
+
+WORKDIR /app
+COPY pyproject.toml ./
+COPY . .
+RUN pip install --no-cache-dir . \
+ && DJANGO_ENV=production SECRET_KEY=build-only-not-secret-build-only-not-secret-build-only \
+    python manage.py collectstatic --noinput -v0
+
+USER sendco
+EXPOSE 8000
+CMD ["gunicorn", "sendco.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

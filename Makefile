@@ -1,0 +1,49 @@
+# sendco: `make run` serves the demo school; `make test` runs the whole suite. See README.md.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint install worker clean help
+
+help:
+	@echo "make run    set everything up and serve the demo trust on http://127.0.0.1:$(PORT)"
+	@echo "make test   set everything up and run the whole test suite"
+	@echo "make lint   ruff, migrations check and Django's deployment checks"
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install -q --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install -q --disable-pip-version-check -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	@mkdir -p var
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py seed_demo
+	@echo
+	@echo "sendco is starting on http://127.0.0.1:$(PORT)/ (Ctrl-C stops the web server, worker and beat)"
+	@trap 'kill 0' INT TERM EXIT; \
+	  $(VENV)/bin/celery -A sendco worker -B --loglevel=warning --concurrency=1 \
+	    --schedule=var/celerybeat-schedule & \
+	  $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: $(STAMP)
+	$(PY) manage.py collectstatic --noinput -v0
+	$(PY) -m pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+	DJANGO_ENV=production DEBUG=false SECRET_KEY=lint-only-$$(printf 'x%.0s' {1..60}) \
+	  ALLOWED_HOSTS=sendco.example.org $(PY) manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) staticfiles var/celery

@@ -1,0 +1,45 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from staff import views as staff_views
+
+from . import views
+
+account_patterns = [
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/change/", staff_views.PasswordChangeView.as_view(), name="password_change"),
+    path("password/reset/", staff_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "password/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        staff_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password/reset/complete/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path(
+        "welcome/<uidb64>/<token>/",
+        staff_views.InvitationAcceptView.as_view(),
+        name="invitation_accept",
+    ),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/", include(account_patterns)),
+    path("s/<slug:school_slug>/", views.school_home, name="school_home"),
+    path("s/<slug:school_slug>/", include("staff.urls")),
+    path("s/<slug:school_slug>/", include("staff.calendar_urls")),
+    path("t/<slug:trust_slug>/", views.trust_dashboard, name="trust_dashboard"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,101 @@
+"""The top floor: where a person lands, per-role home pages, the trust dashboard, health."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from staff import calendar as school_calendar
+from staff.capabilities import Cap
+from staff.models import Membership, Role, School
+from staff.tenancy import school_view, schools_for, trust_view, trusts_led_by
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    """Send a person to the one place they work, or let them choose."""
+    trusts = trusts_led_by(request.user)
+    schools = schools_for(request.user)
+    wanted = request.GET.get("school")
+    if wanted and any(school.slug == wanted for school in schools):
+        return redirect("school_home", school_slug=wanted)
+    if len(trusts) == 1:
+        return redirect("trust_dashboard", trust_slug=trusts[0].slug)
+    if len(schools) == 1 and not trusts:
+        return redirect("school_home", school_slug=schools[0].slug)
+    return render(request, "sendco/choose_school.html", {"schools": schools, "trusts": trusts})
+
+
+@school_view(Cap.SCHOOL_HOME)
+@require_safe
+def school_home(request: HttpRequest) -> HttpResponse:
+    school = request.school
+    access = request.access
+    today = timezone.localdate()
+    context: dict = {
+        "today": today,
+        "term": school_calendar.term_containing(school=school, on=today),
+        "next_term": school_calendar.next_term(school=school, on=today),
+    }
+    if access.can(Cap.STAFF_VIEW):
+        context["staff_counts"] = (
+            Membership.objects.for_school(school)
+            .filter(ended_at__isnull=True, user__is_active=True)
+            .aggregate(
+                total=Count("pk"),
+                **{role.value: Count("pk", filter=Q(role=role)) for role in Role},
+            )
+        )
+    return render(request, "sendco/home.html", context)
+
+
+@trust_view(Cap.TRUST_DASHBOARD)
+@require_safe
+def trust_dashboard(request: HttpRequest) -> HttpResponse:
+    schools = (
+        School.objects.filter(trust=request.trust)
+        .annotate(
+            staff=Count(
+                "memberships",
+                filter=Q(memberships__ended_at__isnull=True, memberships__user__is_active=True),
+            )
+        )
+        .order_by("name")
+    )
+    return render(
+        request, "sendco/trust_dashboard.html", {"trust": request.trust, "schools": schools}
+    )
+
+
+@login_not_required
+@never_cache
+@require_safe
+def healthz(request: HttpRequest) -> JsonResponse:
+    """For load balancers: 200 when the database and the task broker answer, 503 otherwise."""
+    checks: dict[str, str] = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except Exception as error:  # noqa: BLE001 - report any failure as unhealthy
+        checks["database"] = f"error: {type(error).__name__}"
+    try:
+        from sendco.celery import app
+
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+        checks["broker"] = "ok"
+    except Exception as error:  # noqa: BLE001
+        checks["broker"] = f"error: {type(error).__name__}"
+    healthy = all(value == "ok" for value in checks.values())
+    body = {"status": "ok" if healthy else "unhealthy", **checks}
+    if settings.DEBUG:
+        body["broker_url"] = settings.CELERY_BROKER_URL.split("@")[-1]
+    return JsonResponse(body, status=200 if healthy else 503)

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class StaffConfig(AppConfig):
+    name = "staff"
+    verbose_name = "Staff and schools"
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401  (connects the sign-in audit receivers)

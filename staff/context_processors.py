@@ -1,0 +1,18 @@
+from django.http import HttpRequest
+
+from .capabilities import Cap
+from .tenancy import schools_for
+
+
+def tenancy(request: HttpRequest) -> dict:
+    """The current school and role, and the schools the person can switch to (header)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    access = getattr(request, "access", None)
+    return {
+        "current_school": getattr(request, "school", None),
+        "access": access,
+        "Cap": Cap,
+        "my_schools": schools_for(user),
+    }

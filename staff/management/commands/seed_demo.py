@@ -1,0 +1,107 @@
+"""Build the fictional demo trust. Idempotent: a second run changes nothing."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from staff import calendar as school_calendar
+from staff.models import Membership, Role, School, Trust, User
+
+TRUST = {"slug": "northfield", "name": "Northfield Learning Trust"}
+SCHOOLS = [
+    {
+        "slug": "meadow-lane",
+        "name": "Meadow Lane Primary School",
+        "urn": "990001",
+        "phase": School.Phase.PRIMARY,
+        "local_authority": "Northshire",
+    },
+    {
+        "slug": "riverside",
+        "name": "Riverside Academy",
+        "urn": "990002",
+        "phase": School.Phase.SECONDARY,
+        "local_authority": "Westborough",
+    },
+]
+PEOPLE = {  # role -> (first name, surname)
+    Role.SENDCO: ("Priya", "Shah"),
+    Role.HEAD: ("Daniel", "Okafor"),
+    Role.TEACHER: ("Emma", "Clarke"),
+    Role.TA: ("Jordan", "Reid"),
+    Role.GOVERNOR: ("Margaret", "Hughes"),
+}
+TRUST_LEAD = ("Aisha", "Rahman")
+
+
+def demo_logins() -> list[tuple[str, str, str]]:
+    """(role, school, email) of every demo login, in the order the README lists them."""
+    rows = [("Trust SEND lead", TRUST["name"], f"lead@{TRUST['slug']}.example.org")]
+    for school in SCHOOLS:
+        rows += [
+            (role.label, school["name"], f"{role.value}@{school['slug']}.example.org")
+            for role in PEOPLE
+        ]
+    return rows
+
+
+class Command(BaseCommand):
+    help = "Load the fictional Northfield Learning Trust with one demo login per role."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Run even with DEBUG off (never on a real school's server).",
+        )
+
+    @transaction.atomic
+    def handle(self, *args, force: bool = False, **options) -> None:
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "seed_demo creates accounts with a published password. It refuses to run with "
+                "DEBUG off; pass --force only on a demo server."
+            )
+        created = 0
+        trust, new = Trust.objects.get_or_create(
+            slug=TRUST["slug"], defaults={"name": TRUST["name"]}
+        )
+        created += new
+        today = timezone.localdate()
+        this_year = school_calendar.academic_year_start_for(today)
+        schools = []
+        for data in SCHOOLS:
+            school, new = School.objects.get_or_create(
+                slug=data["slug"], defaults={**data, "trust": trust}
+            )
+            created += new
+            schools.append(school)
+            for start in (this_year, this_year + 1):
+                school_calendar.create_default_year(school=school, academic_year_start=start)
+            for role, (first, last) in PEOPLE.items():
+                email = f"{role.value}@{school.slug}.example.org"
+                created += self._person(email, f"{first} {last}", school, role)
+        created += self._person(
+            f"lead@{trust.slug}.example.org", " ".join(TRUST_LEAD), schools[0], Role.TRUST_LEAD
+        )
+        verb = "Created" if created else "Already there, nothing changed:"
+        self.stdout.write(f"{verb} the demo trust {trust.name} ({created} new rows).")
+        self.stdout.write(f"\nDemo logins (password for all: {settings.DEMO_PASSWORD})")
+        for role, where, email in demo_logins():
+            self.stdout.write(f"  {role:<20} {where:<30} {email}")
+
+    def _person(self, email: str, name: str, school: School, role: str) -> int:
+        user = User.objects.filter(email=email).first()
+        new = 0
+        if user is None:
+            user = User.objects.create_user(
+                email=email, password=settings.DEMO_PASSWORD, full_name=name
+            )
+            new += 1
+        _, made = Membership.objects.get_or_create(
+            user=user, school=school, defaults={"role": role}
+        )
+        return new + made

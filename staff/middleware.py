@@ -1,0 +1,74 @@
+"""Request-wide concerns of the ground floor: request context for the audit trail, session
+lifetime, and no caching of pages that may hold pupil data."""
+
+from __future__ import annotations
+
+import contextvars
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import add_never_cache_headers
+
+
+@dataclass(frozen=True)
+class RequestInfo:
+    ip: str | None
+    request_id: str
+
+
+current_request: contextvars.ContextVar[RequestInfo | None] = contextvars.ContextVar(
+    "current_request", default=None
+)
+
+LOGIN_AT_KEY = "sendco_login_at"
+
+
+class SessionLifetimeMiddleware:
+    """Gives each request an id for the audit trail and ends sessions older than 12 hours.
+
+    The 30-minute idle limit is the session cookie's age, renewed on every request
+    (SESSION_SAVE_EVERY_REQUEST); this middleware adds the absolute limit.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        info = RequestInfo(
+            ip=request.META.get("REMOTE_ADDR"),
+            request_id=request.META.get("HTTP_X_REQUEST_ID", "")[:64] or uuid.uuid4().hex,
+        )
+        token = current_request.set(info)
+        try:
+            if request.user.is_authenticated:
+                login_at = request.session.get(LOGIN_AT_KEY)
+                too_old = login_at is None or time.time() - login_at > (
+                    settings.SESSION_ABSOLUTE_SECONDS
+                )
+                if too_old:
+                    logout(request)
+                    messages.info(request, "Your session has ended. Please sign in again.")
+                    return redirect_to_login(request.get_full_path())
+            return self.get_response(request)
+        finally:
+            current_request.reset(token)
+
+
+class NoStoreMiddleware:
+    """Pages for signed-in people may show pupil data: browsers and proxies must not keep them."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.user.is_authenticated and not request.path.startswith(settings.STATIC_URL):
+            add_never_cache_headers(response)
+        return response

@@ -1,0 +1,287 @@
+"""The ground floor: trusts, schools, people and roles, the audit trail, the school calendar."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class Trust(models.Model):
+    """A multi-academy trust: one legal data controller for all its schools."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=60, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class School(models.Model):
+    class Phase(models.TextChoices):
+        NURSERY = "nursery", "Nursery"
+        PRIMARY = "primary", "Primary"
+        MIDDLE = "middle", "Middle"
+        SECONDARY = "secondary", "Secondary"
+        ALL_THROUGH = "all_through", "All-through"
+        SPECIAL = "special", "Special"
+        ALTERNATIVE = "alternative", "Alternative provision"
+        POST_16 = "post_16", "16 plus"
+
+    trust = models.ForeignKey(
+        Trust,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="schools",
+        help_text="Empty for a maintained or stand-alone school.",
+    )
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=60, unique=True)
+    urn = models.CharField(
+        "URN",
+        max_length=6,
+        unique=True,
+        validators=[RegexValidator(r"^\d{6}$", "A URN is six digits.")],
+        help_text="The school's unique reference number (Get Information About Schools).",
+    )
+    phase = models.CharField(max_length=20, choices=Phase.choices)
+    local_authority = models.CharField(max_length=100)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create(self, email: str, password: str | None, **fields) -> User:
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **fields) -> User:
+        fields.setdefault("is_staff", False)
+        fields.setdefault("is_superuser", False)
+        return self._create(email, password, **fields)
+
+    def create_superuser(self, email: str, password: str | None = None, **fields) -> User:
+        fields.update(is_staff=True, is_superuser=True)
+        return self._create(email, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who signs in with their email address. What they may do lives in Membership."""
+
+    email = models.EmailField(unique=True)
+    full_name = models.CharField(max_length=150)
+    is_active = models.BooleanField(
+        default=True, help_text="Off when the person has left: they can no longer sign in."
+    )
+    is_staff = models.BooleanField(default=False, help_text="Can open the Django admin.")
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["full_name", "email"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class Role(models.TextChoices):
+    SENDCO = "sendco", "SENDCo"
+    TRUST_LEAD = "trust_lead", "Trust SEND lead"
+    HEAD = "head", "Headteacher"
+    TEACHER = "teacher", "Class teacher"
+    TA = "ta", "Teaching assistant"
+    GOVERNOR = "governor", "Governor"
+
+
+class MembershipQuerySet(models.QuerySet):
+    def active(self) -> MembershipQuerySet:
+        return self.filter(ended_at__isnull=True, user__is_active=True)
+
+    def for_school(self, school: School) -> MembershipQuerySet:
+        return self.filter(school=school)
+
+
+class Membership(models.Model):
+    """A person's role in one school. A trust lead's membership reaches every school of the trust."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="memberships")
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    invited_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["school__name", "user__full_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "school"], name="membership_one_per_school"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()}, {self.school})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.ended_at is None and self.user.is_active
+
+
+class AuditQuerySet(models.QuerySet):
+    """Audit rows are written once and never changed or removed through the application."""
+
+    def update(self, **kwargs):
+        raise PermissionError("Audit events cannot be changed.")
+
+    def delete(self):
+        raise PermissionError("Audit events cannot be deleted.")
+
+    def for_school(self, school: School) -> AuditQuerySet:
+        staff_ids = Membership.objects.filter(school=school).values("user_id")
+        return self.filter(Q(school=school) | Q(school__isnull=True, actor_id__in=staff_ids))
+
+
+class AuditEvent(models.Model):
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    school = models.ForeignKey(
+        School, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    actor = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    role = models.CharField(max_length=20, blank=True)
+    action = models.CharField(max_length=80, db_index=True)
+    object_type = models.CharField(max_length=80, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    object_repr = models.CharField(max_length=200, blank=True)
+    pupil_public_id = models.UUIDField(null=True, blank=True, db_index=True)
+    detail = models.JSONField(default=dict, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    request_id = models.CharField(max_length=64, blank=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["school", "-created_at"], name="audit_school_time")]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise PermissionError("Audit events cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Audit events cannot be deleted.")
+
+
+class AcademicYear(models.Model):
+    """A school's academic year, 1 September to 31 August by default."""
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="academic_years")
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+
+    class Meta:
+        ordering = ["school", "starts_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "starts_on"], name="academic_year_unique"),
+            models.CheckConstraint(
+                condition=Q(ends_on__gt=models.F("starts_on")), name="academic_year_dates_in_order"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return f"{self.starts_on.year}/{str(self.starts_on.year + 1)[-2:]}"
+
+
+class Term(models.Model):
+    """One half-term of a school's year: autumn 1, autumn 2, spring 1 … summer 2."""
+
+    class Season(models.TextChoices):
+        AUTUMN = "autumn", "Autumn"
+        SPRING = "spring", "Spring"
+        SUMMER = "summer", "Summer"
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="terms")
+    academic_year = models.ForeignKey(AcademicYear, on_delete=models.CASCADE, related_name="terms")
+    season = models.CharField(max_length=10, choices=Season.choices)
+    half = models.PositiveSmallIntegerField(choices=[(1, "first half"), (2, "second half")])
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+
+    class Meta:
+        ordering = ["school", "starts_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["academic_year", "season", "half"], name="term_one_per_half"
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="term_dates_in_order"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return f"{self.get_season_display()} {self.half}"
+
+
+class ClosureDay(models.Model):
+    """A day inside term when the school is closed to pupils (an INSET day, a polling day)."""
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="closure_days")
+    on = models.DateField()
+    reason = models.CharField(max_length=120, default="INSET day")
+
+    class Meta:
+        ordering = ["school", "on"]
+        constraints = [models.UniqueConstraint(fields=["school", "on"], name="closure_day_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.on:%d/%m/%Y} {self.reason}"

@@ -1,0 +1,145 @@
+"""Writes of the ground floor. Each service checks its invariants and audits what it did."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+
+from .capabilities import assignable_roles
+from .middleware import current_request
+from .models import AuditEvent, Membership, Role, School, User
+
+
+def audit(
+    *,
+    action: str,
+    actor: User | None = None,
+    school: School | None = None,
+    role: str = "",
+    obj: models.Model | None = None,
+    pupil_public_id=None,
+    detail: dict | None = None,
+) -> AuditEvent:
+    """Write one audit event. Never put note text, diagnoses or secrets in `detail`."""
+    info = current_request.get()
+    return AuditEvent.objects.create(
+        action=action,
+        actor=actor if actor is not None and actor.pk else None,
+        school=school,
+        role=role,
+        object_type=obj._meta.label if obj is not None else "",
+        object_id=str(getattr(obj, "public_id", None) or getattr(obj, "pk", "") or ""),
+        object_repr=str(obj)[:200] if obj is not None else "",
+        pupil_public_id=pupil_public_id,
+        detail=detail or {},
+        ip=info.ip if info else None,
+        request_id=info.request_id if info else "",
+    )
+
+
+def _check_may_assign(*, by_role: str, role: str) -> None:
+    if role not in assignable_roles(by_role):
+        raise PermissionDenied(f"You cannot give the role {Role(role).label}.")
+
+
+@transaction.atomic
+def staff_invite(
+    *, school: School, email: str, full_name: str, role: str, by: User | None, by_role: str
+) -> Membership:
+    """Add a person to a school with a role and email them (on commit) a link to sign in.
+
+    A new person gets a set-password link; someone who already has an account is told they have
+    been added. Re-inviting a person whose membership had ended gives it back with the new role.
+    """
+    _check_may_assign(by_role=by_role, role=role)
+    email = User.objects.normalize_email(email).strip().lower()
+    user = User.objects.filter(email__iexact=email).first()
+    new_account = user is None
+    if new_account:
+        user = User.objects.create_user(email=email, full_name=full_name.strip())
+    elif not user.is_active:
+        user.is_active = True
+        user.save(update_fields=["is_active"])
+
+    membership = Membership.objects.filter(user=user, school=school).first()
+    if membership is not None and membership.ended_at is None:
+        raise ValidationError({"email": f"{user.email} is already on the staff of {school.name}."})
+    if membership is None:
+        membership = Membership(user=user, school=school)
+    membership.role = role
+    membership.ended_at = None
+    membership.invited_by = by
+    membership.full_clean()
+    membership.save()
+
+    audit(
+        action="staff.invited",
+        actor=by,
+        school=school,
+        role=by_role,
+        obj=membership,
+        detail={"email": user.email, "role": role, "new_account": new_account},
+    )
+    from .tasks import send_invitation_email
+
+    transaction.on_commit(lambda: send_invitation_email.delay(membership.pk))
+    return membership
+
+
+def _check_may_change(*, membership: Membership, by: User, by_role: str) -> None:
+    if membership.user_id == by.pk:
+        raise PermissionDenied("You cannot change your own role or end your own access.")
+    if membership.role not in assignable_roles(by_role):
+        raise PermissionDenied(f"You cannot change a {membership.get_role_display()}'s access.")
+
+
+@transaction.atomic
+def membership_change_role(
+    *, membership: Membership, role: str, by: User, by_role: str
+) -> Membership:
+    _check_may_change(membership=membership, by=by, by_role=by_role)
+    _check_may_assign(by_role=by_role, role=role)
+    if membership.ended_at is not None:
+        raise ValidationError("This person's access has ended; invite them again instead.")
+    old_role = membership.role
+    if old_role == role:
+        return membership
+    membership.role = role
+    membership.save(update_fields=["role"])
+    audit(
+        action="staff.role_changed",
+        actor=by,
+        school=membership.school,
+        role=by_role,
+        obj=membership,
+        detail={"from": old_role, "to": role, "email": membership.user.email},
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_end(*, membership: Membership, by: User, by_role: str) -> Membership:
+    """End a person's access to the school from their next request.
+
+    When it was their last school, the account is deactivated and every session of theirs ends.
+    """
+    _check_may_change(membership=membership, by=by, by_role=by_role)
+    if membership.ended_at is not None:
+        return membership
+    membership.ended_at = timezone.now()
+    membership.save(update_fields=["ended_at"])
+    user = membership.user
+    still_member = Membership.objects.filter(user=user, ended_at__isnull=True).exists()
+    if not still_member:
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+    audit(
+        action="staff.deactivated",
+        actor=by,
+        school=membership.school,
+        role=by_role,
+        obj=membership,
+        detail={"email": user.email, "account_deactivated": not still_member},
+    )
+    return membership

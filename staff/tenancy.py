@@ -1,0 +1,128 @@
+"""The one place that resolves the school (or trust) of a URL and the user's role in it.
+
+Another school's URL is a 404, exactly like a school that does not exist; a page the role may not
+open in a school the user belongs to is a 403.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+
+from .capabilities import Cap, role_can
+from .models import Membership, Role, School, Trust, User
+
+
+@dataclass(frozen=True)
+class Access:
+    """What `user` may do in `school`: their own membership there, or their trust lead role."""
+
+    user: User
+    school: School
+    role: str
+    membership: Membership
+
+    def can(self, capability: Cap) -> bool:
+        return role_can(self.role, capability)
+
+    @property
+    def role_label(self) -> str:
+        return Role(self.role).label
+
+
+def access_for(user: User, school: School) -> Access | None:
+    """One query: the user's membership in this school, or a trust lead membership in its trust."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    reach = Q(school=school)
+    if school.trust_id:
+        reach |= Q(role=Role.TRUST_LEAD, school__trust_id=school.trust_id)
+    found = list(Membership.objects.filter(reach, user=user, ended_at__isnull=True))
+    if not found:
+        return None
+    # A trust lead acts as trust lead everywhere in the trust, even where they hold another role.
+    best = next((m for m in found if m.role == Role.TRUST_LEAD), found[0])
+    return Access(user=user, school=school, role=best.role, membership=best)
+
+
+def schools_for(user: User) -> list[School]:
+    """Every school the user may open, for the header's school switcher and the home page."""
+    if not user.is_authenticated:
+        return []
+    memberships = Membership.objects.filter(user=user, ended_at__isnull=True)
+    trust_ids = memberships.filter(role=Role.TRUST_LEAD).values("school__trust_id")
+    return list(
+        School.objects.filter(Q(memberships__in=memberships) | Q(trust_id__in=trust_ids))
+        .distinct()
+        .order_by("name")
+    )
+
+
+def trusts_led_by(user: User) -> list[Trust]:
+    if not user.is_authenticated:
+        return []
+    return list(
+        Trust.objects.filter(
+            schools__memberships__user=user,
+            schools__memberships__role=Role.TRUST_LEAD,
+            schools__memberships__ended_at__isnull=True,
+        ).distinct()
+    )
+
+
+def school_view(capability: Cap) -> Callable:
+    """Decorate a view `view(request, **kwargs)` served under /s/<school_slug>/.
+
+    Sets request.school and request.access; 404 for a school the user has no part in, 403 for a
+    capability the role lacks.
+    """
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, school_slug: str, *args, **kwargs) -> HttpResponse:
+            school = School.objects.select_related("trust").filter(slug=school_slug).first()
+            access = access_for(request.user, school) if school else None
+            if access is None:
+                raise Http404("No such school.")
+            request.school = school
+            request.access = access
+            if not access.can(capability):
+                raise PermissionDenied("Your role cannot open this page.")
+            return view(request, *args, **kwargs)
+
+        wrapper.capability = capability
+        return wrapper
+
+    return decorator
+
+
+def trust_view(capability: Cap) -> Callable:
+    """Decorate a view served under /t/<trust_slug>/: only the trust's own trust leads get in."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, trust_slug: str, *args, **kwargs) -> HttpResponse:
+            trust = Trust.objects.filter(slug=trust_slug).first()
+            if trust is None or not request.user.is_active:
+                raise Http404("No such trust.")
+            roles = set(
+                Membership.objects.filter(
+                    user=request.user, school__trust=trust, ended_at__isnull=True
+                ).values_list("role", flat=True)
+            )
+            if not roles:
+                raise Http404("No such trust.")
+            if not any(role_can(role, capability) for role in roles):
+                raise PermissionDenied("Only the trust's SEND lead can open this page.")
+            request.trust = trust
+            return view(request, *args, **kwargs)
+
+        wrapper.capability = capability
+        return wrapper
+
+    return decorator

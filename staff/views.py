@@ -1,0 +1,170 @@
+"""Staff accounts, the audit log and account pages. Views: access -> form -> service -> render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from . import selectors, services
+from .capabilities import Cap, assignable_roles
+from .forms import AuditFilterForm, InviteForm, QueuedPasswordResetForm, RoleForm
+from .models import Membership
+from .tenancy import school_view
+
+
+def _membership_or_404(request: HttpRequest, public_id) -> Membership:
+    membership = selectors.membership_in_school(school=request.school, public_id=public_id)
+    if membership is None:
+        raise Http404("No such member of staff.")
+    return membership
+
+
+@school_view(Cap.STAFF_VIEW)
+@require_safe
+def staff_list(request: HttpRequest) -> HttpResponse:
+    show_ended = request.GET.get("show") == "all"
+    memberships = selectors.staff_for_school(school=request.school, include_ended=show_ended)
+    return render(
+        request,
+        "staff/staff_list.html",
+        {
+            "memberships": memberships,
+            "show_ended": show_ended,
+            "can_manage": request.access.can(Cap.STAFF_MANAGE),
+        },
+    )
+
+
+@school_view(Cap.STAFF_MANAGE)
+@require_http_methods(["GET", "POST"])
+def staff_invite(request: HttpRequest) -> HttpResponse:
+    form = InviteForm(request.POST or None, by_role=request.access.role)
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership = services.staff_invite(
+                school=request.school,
+                by=request.user,
+                by_role=request.access.role,
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                f"Invitation sent to {membership.user.email} as {membership.get_role_display()}.",
+            )
+            return redirect("staff:list", school_slug=request.school.slug)
+    return render(request, "staff/staff_invite.html", {"form": form})
+
+
+@school_view(Cap.STAFF_VIEW)
+@require_http_methods(["GET", "POST"])
+def staff_member(request: HttpRequest, public_id) -> HttpResponse:
+    membership = _membership_or_404(request, public_id)
+    may_change = (
+        request.access.can(Cap.STAFF_MANAGE)
+        and membership.user_id != request.user.pk
+        and membership.role in assignable_roles(request.access.role)
+    )
+    form = RoleForm(
+        request.POST or None, by_role=request.access.role, initial={"role": membership.role}
+    )
+    if request.method == "POST":
+        if not may_change:
+            raise PermissionDenied("You cannot change this person's role.")
+        if form.is_valid():
+            try:
+                services.membership_change_role(
+                    membership=membership,
+                    role=form.cleaned_data["role"],
+                    by=request.user,
+                    by_role=request.access.role,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request,
+                    f"{membership.user.full_name} is now {membership.get_role_display()}.",
+                )
+                return redirect("staff:list", school_slug=request.school.slug)
+    return render(
+        request,
+        "staff/staff_member.html",
+        {"membership": membership, "form": form, "may_change": may_change},
+    )
+
+
+@school_view(Cap.STAFF_MANAGE)
+@require_POST
+def staff_deactivate(request: HttpRequest, public_id) -> HttpResponse:
+    membership = _membership_or_404(request, public_id)
+    services.membership_end(membership=membership, by=request.user, by_role=request.access.role)
+    messages.success(
+        request, f"{membership.user.full_name} no longer has access to {request.school.name}."
+    )
+    return redirect("staff:list", school_slug=request.school.slug)
+
+
+@school_view(Cap.AUDIT_VIEW)
+@require_safe
+def audit_log(request: HttpRequest) -> HttpResponse:
+    actions = selectors.audit_actions_for_school(school=request.school)
+    form = AuditFilterForm(request.GET or None, school=request.school, actions=actions)
+    events = selectors.audit_for_school(school=request.school)
+    if form.is_bound and form.is_valid():
+        events = form.filter(events)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "staff/audit_log.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )
+
+
+class InvitationAcceptView(auth_views.PasswordResetConfirmView):
+    """The link in an invitation: choose a password, then land signed in on your home page."""
+
+    template_name = "registration/invitation_accept.html"
+    post_reset_login = True
+    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
+    success_url = reverse_lazy("home")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.audit(action="staff.invitation_accepted", actor=form.user)
+        messages.success(self.request, "Welcome to sendco. Your password is set.")
+        return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = QueuedPasswordResetForm
+    success_url = reverse_lazy("password_reset_done")
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    success_url = reverse_lazy("password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.audit(action="auth.password_reset", actor=form.user)
+        return response
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    success_url = reverse_lazy("home")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.audit(action="auth.password_changed", actor=self.request.user)
+        messages.success(self.request, "Your password has been changed.")
+        return response

@@ -1,0 +1,275 @@
+"""AC-01: every URL pattern x every role x GET/POST answers exactly as this table says.
+
+The patterns come from Django's resolver, so a new URL without a row here fails
+`test_every_url_pattern_has_a_row`. Each row lists the expected status per role, in ROLES order:
+
+    anon  sendco  lead  head  teacher  ta  governor  other_sendco  other_lead  deactivated
+
+`other_sendco` is the SENDCo of another school of the same trust; `other_lead` leads another
+trust; `deactivated` was signed in when their account was deactivated. A 302 for a signed-in role
+is a successful form post (a redirect after saving), or a redirect to the person's home.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth.tokens import default_token_generator
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from staff import calendar as school_calendar
+from staff.models import ClosureDay, Role, User
+from tests.factories import SchoolFactory, TrustFactory, UserFactory, member
+
+ROLES = [
+    "anon",
+    "sendco",
+    "lead",
+    "head",
+    "teacher",
+    "ta",
+    "governor",
+    "other_sendco",
+    "other_lead",
+    "deactivated",
+]
+
+
+def codes(spec: str) -> dict[str, int]:
+    values = [int(v) for v in spec.split()]
+    assert len(values) == len(ROLES), spec
+    return dict(zip(ROLES, values, strict=True))
+
+
+@dataclass(frozen=True)
+class Row:
+    get: str | None = None  # codes per role, or None when GET is not accepted (405 for all)
+    post: str | None = None  # codes per role for a valid POST, or None when POST is refused
+    post_data: tuple = ()
+
+
+#                         anon send lead head teach ta   gov  oSen oLead deact
+MATRIX: dict[str, Row] = {
+    "home": Row(get=" 302  302  302  302  302  302  302  302  302  302"),
+    "healthz": Row(get=" 200  200  200  200  200  200  200  200  200  200"),
+    "login": Row(
+        get=" 200  302  302  302  302  302  302  302  302  200",
+        post=" 200  302  302  302  302  302  302  302  302  200",
+        post_data=(("username", "nobody@acorn.test"), ("password", "wrong")),
+    ),
+    "logout": Row(post=" 302  302  302  302  302  302  302  302  302  302"),
+    "password_change": Row(
+        get=" 302  200  200  200  200  200  200  200  200  302",
+        post=" 302  302  302  302  302  302  302  302  302  302",
+        post_data=(
+            ("old_password", "correct-horse-battery-staple"),
+            ("new_password1", "a brand new passphrase"),
+            ("new_password2", "a brand new passphrase"),
+        ),
+    ),
+    "password_reset": Row(
+        get=" 200  200  200  200  200  200  200  200  200  200",
+        post=" 302  302  302  302  302  302  302  302  302  302",
+        post_data=(("email", "teacher@acorn.test"),),
+    ),
+    "password_reset_done": Row(get=" 200  200  200  200  200  200  200  200  200  200"),
+    "password_reset_confirm": Row(
+        get=" 302  302  302  302  302  302  302  302  302  302",
+        post=" 302  302  302  302  302  302  302  302  302  302",
+    ),
+    "password_reset_complete": Row(get=" 200  200  200  200  200  200  200  200  200  200"),
+    "invitation_accept": Row(
+        get=" 302  302  302  302  302  302  302  302  302  302",
+        post=" 302  302  302  302  302  302  302  302  302  302",
+    ),
+    "school_home": Row(get=" 302  200  200  200  200  200  200  404  404  302"),
+    "trust_dashboard": Row(get=" 302  403  200  403  403  403  403  403  404  302"),
+    "staff:list": Row(get=" 302  200  200  200  403  403  403  404  404  302"),
+    "staff:invite": Row(
+        get=" 302  200  200  403  403  403  403  404  404  302",
+        post=" 302  302  302  403  403  403  403  404  404  302",
+        post_data=(("full_name", "New Person"), ("email", "new@acorn.test"), ("role", "ta")),
+    ),
+    "staff:member": Row(
+        get=" 302  200  200  200  403  403  403  404  404  302",
+        post=" 302  302  302  403  403  403  403  404  404  302",
+        post_data=(("role", "ta"),),
+    ),
+    "staff:deactivate": Row(post=" 302  302  302  403  403  403  403  404  404  302"),
+    "staff:audit": Row(get=" 302  200  200  200  403  403  403  404  404  302"),
+    "calendar:terms": Row(get=" 302  200  200  200  200  200  403  404  404  302"),
+    "calendar:year_create": Row(
+        post=" 302  302  302  403  403  403  403  404  404  302",
+        post_data=(("academic_year_start", "2030"),),
+    ),
+    "calendar:term_edit": Row(
+        get=" 302  200  200  403  403  403  403  404  404  302",
+        post=" 302  302  302  403  403  403  403  404  404  302",
+        post_data=(("starts_on", "2026-09-03"), ("ends_on", "2026-10-23")),
+    ),
+    "calendar:closure_add": Row(
+        post=" 302  302  302  403  403  403  403  404  404  302",
+        post_data=(("on", "2026-11-27"), ("reason", "INSET day")),
+    ),
+    "calendar:closure_delete": Row(post=" 302  302  302  403  403  403  403  404  404  302"),
+}
+
+
+def _walk(patterns, prefix="", namespace=""):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
+            yield from _walk(p.url_patterns, prefix + str(p.pattern), ns)
+        elif isinstance(p, URLPattern) and p.name:
+            yield f"{namespace}{p.name}", prefix + str(p.pattern)
+
+
+ALL_PATTERNS = sorted(set(_walk(get_resolver().url_patterns)))
+APP_PATTERNS = sorted({name for name, _ in ALL_PATTERNS if not name.startswith("admin:")})
+
+
+def test_every_url_pattern_has_a_row():
+    missing = [name for name in APP_PATTERNS if name not in MATRIX]
+    assert missing == [], f"add these URL names to MATRIX: {missing}"
+    stale = [name for name in MATRIX if name not in APP_PATTERNS]
+    assert stale == [], f"MATRIX names URLs that no longer exist: {stale}"
+
+
+@pytest.fixture
+def world(db):
+    oak = TrustFactory(name="Oak Trust", slug="oak")
+    acorn = SchoolFactory(trust=oak, name="Acorn Primary", slug="acorn", urn="123456")
+    beech = SchoolFactory(trust=oak, name="Beech Secondary", slug="beech", urn="123457")
+    elm = SchoolFactory(
+        trust=TrustFactory(name="Elm Trust", slug="elm"), slug="elm-academy", urn="223456"
+    )
+    school_calendar.create_default_year(school=acorn, academic_year_start=2026)
+    users = {
+        "anon": None,
+        "sendco": member(acorn, Role.SENDCO, email="sendco@acorn.test"),
+        # The trust lead's own membership is at Beech: Acorn is reached through the trust.
+        "lead": member(beech, Role.TRUST_LEAD, email="lead@oak.test"),
+        "head": member(acorn, Role.HEAD, email="head@acorn.test"),
+        "teacher": member(acorn, Role.TEACHER, email="teacher@acorn.test"),
+        "ta": member(acorn, Role.TA, email="ta@acorn.test"),
+        "governor": member(acorn, Role.GOVERNOR, email="governor@acorn.test"),
+        "other_sendco": member(beech, Role.SENDCO, email="sendco@beech.test"),
+        "other_lead": member(elm, Role.TRUST_LEAD, email="lead@elm.test"),
+        "deactivated": member(acorn, Role.TEACHER, email="gone@acorn.test"),
+    }
+    # The object the staff URLs act on: a teaching assistant of Acorn, and an invited person.
+    target = member(acorn, Role.TEACHER, email="target@acorn.test").memberships.get()
+    invited = UserFactory(email="invited@acorn.test", password=None)
+    invited.set_unusable_password()
+    invited.save()
+    closure = ClosureDay.objects.create(school=acorn, on="2026-10-02", reason="INSET day")
+    term = acorn.terms.order_by("starts_on").first()
+    return {
+        "users": users,
+        "acorn": acorn,
+        "target": target,
+        "term": term,
+        "closure": closure,
+        "invited": invited,
+    }
+
+
+def _kwargs(name: str, world) -> dict:
+    acorn = world["acorn"]
+    token_user: User = world["invited"]
+    return {
+        "school_home": {"school_slug": acorn.slug},
+        "trust_dashboard": {"trust_slug": "oak"},
+        "staff:list": {"school_slug": acorn.slug},
+        "staff:invite": {"school_slug": acorn.slug},
+        "staff:member": {"school_slug": acorn.slug, "public_id": world["target"].public_id},
+        "staff:deactivate": {"school_slug": acorn.slug, "public_id": world["target"].public_id},
+        "staff:audit": {"school_slug": acorn.slug},
+        "calendar:terms": {"school_slug": acorn.slug},
+        "calendar:year_create": {"school_slug": acorn.slug},
+        "calendar:term_edit": {"school_slug": acorn.slug, "term_id": world["term"].pk},
+        "calendar:closure_add": {"school_slug": acorn.slug},
+        "calendar:closure_delete": {"school_slug": acorn.slug, "closure_id": world["closure"].pk},
+        "password_reset_confirm": {
+            "uidb64": urlsafe_base64_encode(force_bytes(token_user.pk)),
+            "token": default_token_generator.make_token(token_user),
+        },
+        "invitation_accept": {
+            "uidb64": urlsafe_base64_encode(force_bytes(token_user.pk)),
+            "token": default_token_generator.make_token(token_user),
+        },
+    }.get(name, {})
+
+
+def _client_for(client, world, role: str):
+    user = world["users"][role]
+    if user is not None:
+        client.force_login(user)
+    if role == "deactivated":
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+    return client
+
+
+def _method_refused(name: str, url: str, row: Row, role: str) -> int:
+    """What a method the view does not accept answers: the sign-in wall and the tenancy check
+    come first (302, 404, 403), and only a person who may use the page is told 405."""
+    public = getattr(resolve(url).func, "login_required", True) is False
+    if public:
+        return 405
+    other = codes(row.post if row.get is None else row.get)[role]
+    return 405 if other in (200, 302) and role not in ("anon", "deactivated") else other
+
+
+CASES = [
+    pytest.param(name, method, role, id=f"{name}-{method}-{role}")
+    for name in sorted(MATRIX)
+    for method in ("GET", "POST")
+    for role in ROLES
+]
+
+
+@pytest.mark.parametrize(("name", "method", "role"), CASES)
+def test_matrix(client, world, name, method, role):
+    row = MATRIX[name]
+    spec = row.get if method == "GET" else row.post
+    url = reverse(name, kwargs=_kwargs(name, world))
+    client = _client_for(client, world, role)
+    response = client.get(url) if method == "GET" else client.post(url, dict(row.post_data))
+    expected = codes(spec)[role] if spec is not None else _method_refused(name, url, row, role)
+    assert response.status_code == expected, (
+        f"{method} {url} as {role}: got {response.status_code}, expected {expected}"
+    )
+    if (
+        response.status_code == 302
+        and role in ("anon", "deactivated")
+        and expected == 302
+        and (
+            name
+            not in (
+                "logout",
+                "password_reset",
+                "password_reset_confirm",
+                "invitation_accept",
+                "home",
+            )
+        )
+    ):
+        assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("role", ["sendco", "lead", "head", "teacher", "governor"])
+def test_admin_is_closed_to_every_school_role(client, world, role):
+    client.force_login(world["users"][role])
+    for name, route in ALL_PATTERNS:
+        if (
+            name.startswith("admin:")
+            and "<" not in route
+            and name not in ("admin:login", "admin:logout")
+        ):
+            response = client.get(reverse(name))
+            assert response.status_code == 302, name
+            assert response["Location"].startswith(reverse("admin:login")), name
