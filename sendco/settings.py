@@ -126,6 +126,7 @@ CSRF_COOKIE_SAMESITE = "Lax"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_MINUTES", default=15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_USERNAME_CALLABLE = "staff.lockout.username_for_lockout"
 # axes.W006 asks for the IP address among the lockout parameters. Every member of staff of a
 # school shares one public IP, so locking an IP would lock out the whole staffroom; the username
 # lock (with a cool-off, so it is never permanent) is the deliberate choice (RELIABILITY.md 3).

@@ -58,7 +58,9 @@ class MembershipFactory(DjangoModelFactory):
 
 
 def member(school: School, role: str, **user_fields) -> User:
-    """A person with one active membership of `role` in `school`."""
-    user = UserFactory(**user_fields)
+    """A person with an active membership of `role` in `school` (an existing email is reused)."""
+    email = user_fields.get("email")
+    user = User.objects.filter(email=email).first() if email else None
+    user = user or UserFactory(**user_fields)
     MembershipFactory(user=user, school=school, role=role)
     return user

@@ -1,0 +1,185 @@
+"""Signing in and out: email login, lockout, session lifetime, password reset, homes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from staff.models import AuditEvent, Role
+from tests.factories import TEST_PASSWORD, member
+
+LOGIN = "/accounts/login/"
+
+
+def _sign_in(client, email, password=TEST_PASSWORD):
+    return client.post(LOGIN, {"username": email, "password": password})
+
+
+def test_sign_in_with_email_lands_on_the_school_home(client, school, teacher):
+    response = _sign_in(client, "TEACHER@acorn.test".lower())
+    assert response.status_code == 302
+    response = client.get(response["Location"], follow=True)
+    assert response.redirect_chain[-1][0] == reverse("school_home", args=[school.slug])
+    assert "You are signed in as Class teacher" in response.content.decode()
+    assert AuditEvent.objects.filter(action="auth.login", actor=teacher).count() == 1
+
+
+def test_wrong_password_is_refused_and_audited(client, teacher):
+    response = _sign_in(client, teacher.email, "not the password")
+    assert response.status_code == 200
+    assert "Please enter a correct email and password" in response.content.decode()
+    event = AuditEvent.objects.get(action="auth.login_failed")
+    assert event.actor == teacher
+    assert "not the password" not in str(event.detail)
+
+
+def test_ten_failures_lock_the_username_but_not_colleagues_on_the_same_ip(
+    client, school, teacher, ta
+):
+    for _ in range(10):
+        _sign_in(client, teacher.email, "guess")
+    locked = _sign_in(client, teacher.email)  # even the right password
+    assert locked.status_code == 429
+    assert "Too many attempts to sign in" in locked.content.decode()
+    assert "_auth_user_id" not in client.session
+
+    colleague = _sign_in(type(client)(), ta.email)  # same REMOTE_ADDR in the test client
+    assert colleague.status_code == 302
+
+    with time_machine.travel(dt.timedelta(minutes=16)):
+        assert _sign_in(type(client)(), teacher.email).status_code == 302
+
+
+def test_nine_failures_do_not_lock(client, teacher):
+    for _ in range(9):
+        _sign_in(client, teacher.email, "guess")
+    assert _sign_in(client, teacher.email).status_code == 302
+
+
+def test_session_ends_after_30_minutes_idle(client, school, teacher):
+    home = reverse("school_home", args=[school.slug])
+    with time_machine.travel(dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC), tick=False) as t:
+        _sign_in(client, teacher.email)
+        assert client.get(home).status_code == 200
+        t.shift(dt.timedelta(minutes=29))
+        assert client.get(home).status_code == 200  # activity renews the idle limit
+        t.shift(dt.timedelta(minutes=29))
+        assert client.get(home).status_code == 200
+        t.shift(dt.timedelta(minutes=31))
+        response = client.get(home)
+        assert response.status_code == 302
+        assert response["Location"].startswith(LOGIN)
+
+
+def test_session_ends_after_12_hours_however_active(client, school, teacher):
+    home = reverse("school_home", args=[school.slug])
+    with time_machine.travel(dt.datetime(2026, 11, 25, 7, 0, tzinfo=dt.UTC), tick=False) as t:
+        _sign_in(client, teacher.email)
+        for _ in range(24):  # a request every 25 minutes for 10 hours
+            t.shift(dt.timedelta(minutes=25))
+            assert client.get(home).status_code == 200
+        t.shift(dt.timedelta(hours=2, minutes=1))
+        response = client.get(home)
+        assert response.status_code == 302
+        assert response["Location"].startswith(LOGIN)
+
+
+def test_sign_out_ends_the_session(client, school, teacher):
+    _sign_in(client, teacher.email)
+    cookie = client.cookies["sessionid"].value
+    assert client.post(reverse("logout")).status_code == 302
+    replay = type(client)()
+    replay.cookies["sessionid"] = cookie
+    assert replay.get(reverse("school_home", args=[school.slug])).status_code == 302
+
+
+def test_password_reset_answers_alike_for_known_and_unknown_addresses(
+    client, teacher, mailoutbox, django_capture_on_commit_callbacks
+):
+    url = reverse("password_reset")
+    with django_capture_on_commit_callbacks(execute=True):
+        known = client.post(url, {"email": teacher.email})
+        unknown = client.post(url, {"email": "nobody@nowhere.test"})
+    assert known.status_code == unknown.status_code == 302
+    assert known["Location"] == unknown["Location"]
+    assert [m.to for m in mailoutbox] == [[teacher.email]]
+    assert "nobody" not in str([m.to for m in mailoutbox])
+
+
+def test_password_reset_link_sets_a_new_password_once(
+    client, teacher, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("password_reset"), {"email": teacher.email})
+    link = next(line for line in mailoutbox[0].body.splitlines() if "/password/reset/" in line)
+    path = link.split("://", 1)[1].split("/", 1)[1]
+    form = client.get("/" + path, follow=True)
+    assert "Choose a new password" in form.content.decode()
+    done = client.post(
+        form.redirect_chain[-1][0],
+        {"new_password1": "a fresh long passphrase", "new_password2": "a fresh long passphrase"},
+    )
+    assert done.status_code == 302
+    teacher.refresh_from_db()
+    assert teacher.check_password("a fresh long passphrase")
+    again = client.get("/" + path, follow=True)
+    assert "This link no longer works" in again.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [
+        ("short1", "This password is too short."),
+        ("password123", "This password is too common."),
+        ("12345678901234", "This password is entirely numeric."),
+    ],
+)
+def test_weak_passwords_are_refused(client, teacher, password, message):
+    client.force_login(teacher)
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": TEST_PASSWORD, "new_password1": password, "new_password2": password},
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+
+
+def test_trust_lead_lands_on_the_trust_dashboard_listing_its_schools_only(
+    client, school, other_school, foreign_school, trust_lead
+):
+    client.force_login(trust_lead)
+    response = client.get(reverse("home"), follow=True)
+    page = response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse("trust_dashboard", args=["oak"])
+    assert "Acorn Primary" in page and "Beech Secondary" in page
+    assert "Elm Academy" not in page
+    # A trust lead works in every school of the trust as trust lead.
+    beech = client.get(reverse("school_home", args=[other_school.slug]))
+    assert "You are signed in as Trust SEND lead" in beech.content.decode()
+    assert client.get(reverse("school_home", args=[foreign_school.slug])).status_code == 404
+    assert client.get(reverse("trust_dashboard", args=["elm"])).status_code == 404
+
+
+def test_a_person_in_two_schools_switches_from_the_header(client, school, other_school):
+    both = member(school, Role.TEACHER, email="both@oak.test")
+    member(other_school, Role.SENDCO, email="both@oak.test")
+    client.force_login(both)
+    chooser = client.get(reverse("home"))
+    assert chooser.status_code == 200
+    assert "Choose where to work" in chooser.content.decode()
+    page = client.get(reverse("school_home", args=[school.slug])).content.decode()
+    assert 'id="school-switch"' in page and "Beech Secondary" in page
+    switched = client.get(reverse("home"), {"school": other_school.slug})
+    assert switched["Location"] == reverse("school_home", args=[other_school.slug])
+    nowhere = client.get(reverse("home"), {"school": "elm-academy"})
+    assert nowhere.status_code == 200  # a school they don't belong to is ignored
+
+
+def test_pages_for_signed_in_people_are_not_cached(client, school, teacher):
+    client.force_login(teacher)
+    response = client.get(reverse("school_home", args=[school.slug]))
+    assert "no-store" in response["Cache-Control"]
+    assert response["X-Content-Type-Options"] == "nosniff"
