@@ -136,7 +136,7 @@ class MembershipQuerySet(models.QuerySet):
 
 
 class Membership(models.Model):
-    """A person's role in one school. A trust lead's membership reaches every school of the trust."""
+    """A person's role in one school; a trust lead's membership reaches all the trust's schools."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="memberships")

@@ -154,7 +154,8 @@ def test_trust_lead_lands_on_the_trust_dashboard_listing_its_schools_only(
     response = client.get(reverse("home"), follow=True)
     page = response.content.decode()
     assert response.redirect_chain[-1][0] == reverse("trust_dashboard", args=["oak"])
-    assert "Acorn Primary" in page and "Beech Secondary" in page
+    assert "Acorn Primary" in page
+    assert "Beech Secondary" in page
     assert "Elm Academy" not in page
     # A trust lead works in every school of the trust as trust lead.
     beech = client.get(reverse("school_home", args=[other_school.slug]))
@@ -171,7 +172,8 @@ def test_a_person_in_two_schools_switches_from_the_header(client, school, other_
     assert chooser.status_code == 200
     assert "Choose where to work" in chooser.content.decode()
     page = client.get(reverse("school_home", args=[school.slug])).content.decode()
-    assert 'id="school-switch"' in page and "Beech Secondary" in page
+    assert 'id="school-switch"' in page
+    assert "Beech Secondary" in page
     switched = client.get(reverse("home"), {"school": other_school.slug})
     assert switched["Location"] == reverse("school_home", args=[other_school.slug])
     nowhere = client.get(reverse("home"), {"school": "elm-academy"})
