@@ -218,5 +218,12 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}},
 }
 
+# The school calendar (staff/calendar.py). Census days follow the DfE pattern; DOMAIN.md marks the
+# summer 2026 date as conflicting, so any census day can be overridden, e.g.
+# CENSUS_DATE_OVERRIDES='{"2025-26": {"summer": "2026-05-21"}}'. A newly announced bank holiday:
+# EXTRA_BANK_HOLIDAYS='{"2027-06-07": "Special bank holiday"}'.
+CENSUS_DATE_OVERRIDES = env.json("CENSUS_DATE_OVERRIDES", default={})
+EXTRA_BANK_HOLIDAYS = env.json("EXTRA_BANK_HOLIDAYS", default={})
+
 # Demo data refuses to load with DEBUG off unless forced (see seed_demo --force).
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="sendco-demo-2026")
