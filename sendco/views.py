@@ -89,8 +89,12 @@ def healthz(request: HttpRequest) -> JsonResponse:
     try:
         from sendco.celery import app
 
-        with app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, timeout=2)
+        # A broker that accepts the connection but never answers (a frozen Redis) would hang the
+        # check for ever without socket timeouts; a closed port fails at once. One quick retry.
+        with app.connection_for_write(
+            transport_options={"socket_connect_timeout": 1, "socket_timeout": 1}
+        ) as conn:
+            conn.ensure_connection(max_retries=1, interval_start=0, timeout=2)
         checks["broker"] = "ok"
     except Exception as error:  # noqa: BLE001
         checks["broker"] = f"error: {type(error).__name__}"
