@@ -29,7 +29,8 @@ run: $(STAMP)
 	$(PY) manage.py seed_demo
 	@echo
 	@echo "sendco is starting on http://127.0.0.1:$(PORT)/ (Ctrl-C stops the web server, worker and beat)"
-	@trap 'kill 0' INT TERM EXIT; \
+	@export SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)}; \
+	trap 'kill 0' INT TERM EXIT; \
 	  $(VENV)/bin/celery -A sendco worker -B --loglevel=warning --concurrency=1 \
 	    --schedule=var/celerybeat-schedule & \
 	  $(PY) manage.py runserver 127.0.0.1:$(PORT)

@@ -3,11 +3,18 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from staff import views as staff_views
+from staff.forms import SignInForm
 
 from . import views
 
 account_patterns = [
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            authentication_form=SignInForm, redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/change/", staff_views.PasswordChangeView.as_view(), name="password_change"),
     path("password/reset/", staff_views.PasswordResetView.as_view(), name="password_reset"),

@@ -21,8 +21,10 @@ def _terms_page(
 ) -> HttpResponse:
     school = request.school
     today = timezone.localdate()
-    years = list(
-        AcademicYear.objects.filter(school=school).prefetch_related("terms").order_by("-starts_on")
+    years = list(  # this year and the years to come; past years stay in the database
+        AcademicYear.objects.filter(school=school, ends_on__gte=today)
+        .prefetch_related("terms")
+        .order_by("starts_on")
     )
     closures = list(ClosureDay.objects.filter(school=school, on__gte=today.replace(month=1, day=1)))
     next_start = (

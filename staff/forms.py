@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 
 from .capabilities import assignable_roles
 from .models import Membership, School, User
@@ -14,7 +14,10 @@ class InviteForm(forms.Form):
 
     def __init__(self, *args, by_role: str, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [(r.value, r.label) for r in assignable_roles(by_role)]
+        # No role is preselected: giving someone SENDCo rights must be a deliberate choice.
+        self.fields["role"].choices = [("", "Choose a role")] + [
+            (r.value, r.label) for r in assignable_roles(by_role)
+        ]
 
 
 class RoleForm(forms.Form):
@@ -76,3 +79,12 @@ class QueuedPasswordResetForm(PasswordResetForm):
 
         for user in self.get_users(self.cleaned_data["email"]):
             transaction.on_commit(lambda pk=user.pk: send_password_reset_email.delay(pk))
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form without `autofocus`: focus starts at the top of the page, so the
+    first Tab reaches the skip link and a screen reader hears the heading first."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].widget.attrs.pop("autofocus", None)
