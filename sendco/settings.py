@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "bootstrap",
     "axes",
     "staff",
+    "register",
     "sendco",
 ]
 
@@ -185,12 +186,13 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _queue_dir = Path(env("CELERY_FS_DIR", default=str(VAR_DIR / "celery")))
-    for _sub in ("queue", "processed"):
+    for _sub in ("queue", "processed", "control"):
         (_queue_dir / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_queue_dir / "queue"),
         "data_folder_out": str(_queue_dir / "queue"),
         "processed_folder": str(_queue_dir / "processed"),
+        "control_folder": str(_queue_dir / "control"),
         "store_processed": False,
         "polling_interval": 0.5,
     }

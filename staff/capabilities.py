@@ -5,12 +5,16 @@ A new page adds its capability here; tests/permissions/test_matrix.py checks eve
 
 from __future__ import annotations
 
-from enum import StrEnum
+from enum import StrEnum, nonmember
 
 from .models import Role
 
 
 class Cap(StrEnum):
+    # Templates use `access|can:Cap.STAFF_VIEW`; without this Django calls the class (Cap()),
+    # which fails, so every such check was silently false.
+    do_not_call_in_templates = nonmember(True)
+
     SCHOOL_HOME = "school.home"
     STAFF_VIEW = "staff.view"
     STAFF_MANAGE = "staff.manage"
@@ -18,6 +22,12 @@ class Cap(StrEnum):
     CALENDAR_VIEW = "calendar.view"
     CALENDAR_MANAGE = "calendar.manage"
     TRUST_DASHBOARD = "trust.dashboard"
+    REGISTER_VIEW = "register.view"
+    REGISTER_MANAGE = "register.manage"
+    CONCERN_RAISE = "register.concern_raise"
+    PASSPORT_EDIT = "register.passport_edit"
+    MIS_IMPORT = "register.import"
+    CENSUS_EXPORT = "register.census"
 
 
 _EVERYONE = frozenset(Role)
@@ -30,6 +40,13 @@ CAPABILITIES: dict[Cap, frozenset[Role]] = {
     Cap.CALENDAR_VIEW: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD, Role.TEACHER, Role.TA}),
     Cap.CALENDAR_MANAGE: frozenset({Role.SENDCO, Role.TRUST_LEAD}),
     Cap.TRUST_DASHBOARD: frozenset({Role.TRUST_LEAD}),
+    # Pupil-level pages. Which pupils a teacher or TA sees is scoped by register.selectors.
+    Cap.REGISTER_VIEW: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD, Role.TEACHER, Role.TA}),
+    Cap.REGISTER_MANAGE: frozenset({Role.SENDCO, Role.TRUST_LEAD}),
+    Cap.CONCERN_RAISE: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.TEACHER}),
+    Cap.PASSPORT_EDIT: frozenset({Role.SENDCO, Role.TRUST_LEAD}),
+    Cap.MIS_IMPORT: frozenset({Role.SENDCO, Role.TRUST_LEAD}),
+    Cap.CENSUS_EXPORT: frozenset({Role.SENDCO, Role.TRUST_LEAD}),
 }
 
 # Which roles a person holding a role may give to others (invite or change role).

@@ -1,0 +1,122 @@
+from __future__ import annotations
+
+from django import forms
+
+from .models import BroadArea, Concern, NeedType, PassportVersion, SenStatus, YearGroup
+from .services import PASSPORT_FIELDS
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class RegisterFilterForm(forms.Form):
+    on = forms.DateField(
+        label="Register as on",
+        required=False,
+        widget=DATE_INPUT,
+        help_text="Leave empty for today.",
+    )
+    status = forms.ChoiceField(
+        label="Status",
+        required=False,
+        choices=[
+            ("sen", "On the register (K or E)"),
+            ("K", "SEN support (K)"),
+            ("E", "EHC plan (E)"),
+            ("all", "All pupils"),
+        ],
+    )
+    year = forms.ChoiceField(label="Year group", required=False)
+    group = forms.ChoiceField(label="Class", required=False)
+    need = forms.ChoiceField(label="Primary need", required=False)
+    area = forms.ChoiceField(
+        label="Broad area",
+        required=False,
+        choices=[("", "Any area")] + [(v, lbl) for v, lbl in BroadArea.choices if v],
+    )
+    pp = forms.BooleanField(label="Pupil Premium only", required=False)
+    lac = forms.BooleanField(label="Looked after only", required=False)
+    eal = forms.BooleanField(label="EAL only", required=False)
+
+    def __init__(self, *args, groups, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [("", "Any year")] + list(YearGroup.choices)
+        self.fields["group"].choices = [("", "Any class")] + [(str(g.pk), g.name) for g in groups]
+        self.fields["need"].choices = [("", "Any need")] + [
+            (t.code, f"{t.code}: {t.name}") for t in NeedType.objects.filter(active=True)
+        ]
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label="Find a pupil by name or UPN", required=False, max_length=100)
+
+
+def _need_choices():
+    return [("", "None")] + [
+        (t.code, f"{t.code}: {t.name}") for t in NeedType.objects.filter(active=True)
+    ]
+
+
+class StatusChangeForm(forms.Form):
+    provision = forms.ChoiceField(
+        label="New status", choices=SenStatus.Provision.choices, widget=forms.RadioSelect
+    )
+    starts_on = forms.DateField(label="From", widget=DATE_INPUT)
+    primary_need = forms.ChoiceField(label="Primary need", required=False)
+    secondary_need = forms.ChoiceField(label="Secondary need", required=False)
+    need_description = forms.CharField(
+        label="What the need looks like for this pupil",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    reason = forms.CharField(
+        label="Reason for the change", widget=forms.Textarea(attrs={"rows": 3})
+    )
+    parents_informed_on = forms.DateField(
+        label="Date parents or carers were told", required=False, widget=DATE_INPUT
+    )
+    parents_informed_how = forms.CharField(
+        label="How they were told",
+        required=False,
+        max_length=120,
+        help_text="For example: meeting, phone call, letter.",
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["primary_need"].choices = _need_choices()
+        self.fields["secondary_need"].choices = _need_choices()
+
+    def need_codes(self) -> list[str]:
+        data = self.cleaned_data
+        return [c for c in (data.get("primary_need"), data.get("secondary_need")) if c]
+
+
+class PassportForm(forms.ModelForm):
+    class Meta:
+        model = PassportVersion
+        fields = list(PASSPORT_FIELDS)
+        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in PASSPORT_FIELDS}
+
+
+class ConcernForm(forms.Form):
+    description = forms.CharField(
+        label="What have you noticed?",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="What you see in class, since when, and what you have tried.",
+    )
+
+
+class ConcernDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Decision",
+        widget=forms.RadioSelect,
+        choices=[
+            (Concern.Status.MONITORING, "Keep monitoring, review on a date"),
+            (Concern.Status.ADDED, "Add to the SEN register"),
+            (Concern.Status.CLOSED, "Close: no further action"),
+        ],
+    )
+    review_on = forms.DateField(label="Review monitoring on", required=False, widget=DATE_INPUT)
+    note = forms.CharField(
+        label="Note of the decision", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )

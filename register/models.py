@@ -1,0 +1,367 @@
+"""Who the pupils are and what they need: pupils, classes, dated SEN status and needs, concerns,
+passports, and the dated characteristics (Pupil Premium, looked after) other floors rely on.
+
+Everything whose history matters is a period (starts_on, ends_on) so that the register on any
+past date, and the census, can be reproduced. An open period has no end date.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from staff.models import AcademicYear, School
+
+from .upn import validate_upn
+
+
+class YearGroup(models.TextChoices):
+    N1 = "N1", "Nursery 1"
+    N2 = "N2", "Nursery 2"
+    R = "R", "Reception"
+    Y1 = "1", "Year 1"
+    Y2 = "2", "Year 2"
+    Y3 = "3", "Year 3"
+    Y4 = "4", "Year 4"
+    Y5 = "5", "Year 5"
+    Y6 = "6", "Year 6"
+    Y7 = "7", "Year 7"
+    Y8 = "8", "Year 8"
+    Y9 = "9", "Year 9"
+    Y10 = "10", "Year 10"
+    Y11 = "11", "Year 11"
+    Y12 = "12", "Year 12"
+    Y13 = "13", "Year 13"
+    Y14 = "14", "Year 14"
+
+
+YEAR_ORDER = {value: index for index, value in enumerate(YearGroup.values)}
+
+
+class PupilQuerySet(models.QuerySet):
+    def for_school(self, school: School) -> PupilQuerySet:
+        return self.filter(school=school)
+
+    def on_roll(self, on: date) -> PupilQuerySet:
+        return self.filter(Q(admission_date__isnull=True) | Q(admission_date__lte=on)).filter(
+            Q(leaving_date__isnull=True) | Q(leaving_date__gte=on)
+        )
+
+
+class Pupil(models.Model):
+    class Sex(models.TextChoices):
+        FEMALE = "F", "Female"
+        MALE = "M", "Male"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="pupils")
+    upn = models.CharField("UPN", max_length=13, validators=[validate_upn])
+    legal_first_name = models.CharField("legal first name", max_length=100)
+    legal_last_name = models.CharField("legal surname", max_length=100)
+    preferred_first_name = models.CharField(max_length=100, blank=True)
+    preferred_last_name = models.CharField("preferred surname", max_length=100, blank=True)
+    date_of_birth = models.DateField()
+    sex = models.CharField(max_length=1, choices=Sex.choices)
+    year_group = models.CharField("year group", max_length=2, choices=YearGroup.choices)
+    admission_date = models.DateField(null=True, blank=True)
+    leaving_date = models.DateField(null=True, blank=True)
+    leaving_destination = models.CharField(max_length=200, blank=True)
+    eal = models.BooleanField("English as an additional language", default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PupilQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["legal_last_name", "legal_first_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "upn"], name="pupil_upn_unique_in_school"),
+            models.CheckConstraint(
+                condition=Q(leaving_date__isnull=True)
+                | Q(admission_date__isnull=True)
+                | Q(leaving_date__gte=F("admission_date")),
+                name="pupil_leaves_after_admission",
+            ),
+        ]
+        indexes = [models.Index(fields=["school", "year_group"], name="pupil_school_year")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def first_name(self) -> str:
+        return self.preferred_first_name or self.legal_first_name
+
+    @property
+    def last_name(self) -> str:
+        return self.preferred_last_name or self.legal_last_name
+
+    @property
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def year_order(self) -> int:
+        return YEAR_ORDER.get(self.year_group, 99)
+
+
+class Contact(models.Model):
+    """A parent or carer."""
+
+    class Preferred(models.TextChoices):
+        EMAIL = "email", "Email"
+        PHONE = "phone", "Phone"
+        LETTER = "letter", "Letter"
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(max_length=200)
+    relationship = models.CharField(max_length=60)
+    parental_responsibility = models.BooleanField(default=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    preferred_contact = models.CharField(max_length=10, choices=Preferred.choices, blank=True)
+    priority = models.PositiveSmallIntegerField(default=1)
+
+    class Meta:
+        ordering = ["pupil", "priority", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.relationship})"
+
+
+class TeachingGroup(models.Model):
+    """A class or teaching set of an academic year, with its teachers and teaching assistants."""
+
+    class Kind(models.TextChoices):
+        CLASS = "class", "Class"
+        SET = "set", "Teaching set"
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="teaching_groups")
+    academic_year = models.ForeignKey(AcademicYear, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(max_length=60)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.CLASS)
+    teachers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+    assistants = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+    pupils = models.ManyToManyField(Pupil, blank=True, related_name="teaching_groups")
+
+    class Meta:
+        ordering = ["academic_year", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "academic_year", "name"], name="teaching_group_name_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Period(models.Model):
+    """A dated fact about a pupil. `ends_on` is the last day it held; empty while it holds."""
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def covers(self, on: date) -> bool:
+        return self.starts_on <= on and (self.ends_on is None or on <= self.ends_on)
+
+
+def _dates_in_order(name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")), name=name
+    )
+
+
+class SenStatus(Period):
+    """The pupil's SEN provision code over a period: N, K (SEN support) or E (EHC plan)."""
+
+    class Provision(models.TextChoices):
+        NONE = "N", "No special educational need"
+        SEN_SUPPORT = "K", "SEN support"
+        EHC_PLAN = "E", "Education, health and care plan"
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="sen_statuses")
+    provision = models.CharField(max_length=1, choices=Provision.choices)
+    reason = models.TextField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    parents_informed_on = models.DateField(null=True, blank=True)
+    parents_informed_how = models.CharField(max_length=120, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pupil", "starts_on"]
+        verbose_name_plural = "SEN statuses"
+        constraints = [
+            _dates_in_order("sen_status_dates_in_order"),
+            models.UniqueConstraint(
+                fields=["pupil"], condition=Q(ends_on__isnull=True), name="sen_status_one_open"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provision} from {self.starts_on:%d/%m/%Y}"
+
+
+class BroadArea(models.TextChoices):
+    COMMUNICATION = "ci", "Communication and interaction"
+    COGNITION = "cl", "Cognition and learning"
+    SEMH = "semh", "Social, emotional and mental health"
+    SENSORY = "sp", "Sensory and/or physical"
+    NONE = "", "No broad area"
+
+
+class NeedType(models.Model):
+    """The census SEN type codes (CS071), kept as editable reference data (DOMAIN.md 3.3)."""
+
+    code = models.CharField(max_length=8, unique=True)
+    name = models.CharField(max_length=120)
+    broad_area = models.CharField(max_length=5, choices=BroadArea.choices, blank=True)
+    only_with_sen_support = models.BooleanField(
+        default=False, help_text="Valid only with provision K (the census rule for NSA)."
+    )
+    active = models.BooleanField(default=True)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.name}"
+
+
+class Need(Period):
+    """A pupil's need, ranked 1 (primary), 2 (secondary) … over a period."""
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="needs")
+    need_type = models.ForeignKey(NeedType, on_delete=models.PROTECT, related_name="+")
+    rank = models.PositiveSmallIntegerField(default=1)
+    description = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pupil", "rank", "starts_on"]
+        constraints = [
+            _dates_in_order("need_dates_in_order"),
+            models.CheckConstraint(condition=Q(rank__gte=1), name="need_rank_positive"),
+            models.UniqueConstraint(
+                fields=["pupil", "rank"],
+                condition=Q(ends_on__isnull=True),
+                name="need_one_open_per_rank",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rank}. {self.need_type.code}"
+
+
+class PupilPremiumPeriod(Period):
+    class Kind(models.TextChoices):
+        FSM = "fsm", "Free school meals"
+        PLAC = "plac", "Previously looked after"
+        SERVICE = "service", "Service child"
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="pp_periods")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    evidence = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["pupil", "starts_on"]
+        constraints = [_dates_in_order("pp_period_dates_in_order")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} from {self.starts_on:%d/%m/%Y}"
+
+
+class LookedAfterPeriod(Period):
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="lac_periods")
+    responsible_la = models.CharField("responsible local authority", max_length=100)
+
+    class Meta:
+        ordering = ["pupil", "starts_on"]
+        constraints = [_dates_in_order("lac_period_dates_in_order")]
+
+    def __str__(self) -> str:
+        return f"Looked after by {self.responsible_la} from {self.starts_on:%d/%m/%Y}"
+
+
+class Concern(models.Model):
+    """A cause for concern raised by a teacher; the SENDCo decides what happens next."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Waiting for the SENDCo"
+        MONITORING = "monitoring", "Monitoring"
+        ADDED = "added", "Added to the SEN register"
+        CLOSED = "closed", "Closed"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="concerns")
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    raised_on = models.DateField()
+    description = models.TextField()
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_on = models.DateField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+    review_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-raised_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="monitoring") | Q(review_on__isnull=False),
+                name="concern_monitoring_has_review_date",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Concern raised {self.raised_on:%d/%m/%Y}"
+
+
+class PassportVersion(models.Model):
+    """One version of a pupil's one-page profile. The newest version is the passport."""
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="passports")
+    version = models.PositiveIntegerField()
+    about_me = models.TextField("about me", blank=True)
+    important_to_me = models.TextField("what is important to me", blank=True)
+    strengths = models.TextField("my strengths", blank=True)
+    what_helps = models.TextField("what helps me", blank=True)
+    what_does_not_help = models.TextField("what does not help me", blank=True)
+    communication = models.TextField("how I communicate", blank=True)
+    strategies = models.TextField("strategies for staff", blank=True)
+    pupil_words = models.TextField("in my own words", blank=True)
+    parent_words = models.TextField("what my parents or carers say", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pupil", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["pupil", "version"], name="passport_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"Passport v{self.version}"

@@ -1,0 +1,125 @@
+"""School-scoped reads of the register. Every list of pupils starts from `pupils_visible_to`."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+
+from staff.models import Role
+from staff.tenancy import Access
+
+from .models import (
+    Concern,
+    LookedAfterPeriod,
+    Need,
+    PassportVersion,
+    Pupil,
+    PupilPremiumPeriod,
+    SenStatus,
+    TeachingGroup,
+)
+
+WHOLE_SCHOOL = (Role.SENDCO, Role.TRUST_LEAD, Role.HEAD)
+
+
+def groups_of(*, access: Access, on: date) -> QuerySet[TeachingGroup]:
+    """The classes of the academic year containing `on` that this person teaches or supports."""
+    groups = TeachingGroup.objects.filter(
+        school=access.school,
+        academic_year__starts_on__lte=on,
+        academic_year__ends_on__gte=on,
+    )
+    if access.role == Role.TEACHER:
+        return groups.filter(teachers=access.user)
+    if access.role == Role.TA:
+        return groups.filter(assistants=access.user)
+    if access.role in WHOLE_SCHOOL:
+        return groups
+    return groups.none()
+
+
+def pupils_visible_to(*, access: Access, on: date) -> QuerySet[Pupil]:
+    """Whole school for the SENDCo, trust lead and head; a teacher's or TA's own classes;
+    nobody for a governor."""
+    pupils = Pupil.objects.for_school(access.school)
+    if access.role in WHOLE_SCHOOL:
+        return pupils
+    if access.role in (Role.TEACHER, Role.TA):
+        mine = groups_of(access=access, on=on).filter(pupils=OuterRef("pk"))
+        return pupils.filter(Exists(mine))
+    return pupils.none()
+
+
+def _covering(on: date) -> Q:
+    return Q(starts_on__lte=on) & (Q(ends_on__isnull=True) | Q(ends_on__gte=on))
+
+
+def register_rows(*, access: Access, on: date) -> QuerySet[Pupil]:
+    """Pupils on roll on `on` with the status, needs, Pupil Premium and looked-after periods that
+    covered that date prefetched (a constant number of queries, whatever the size)."""
+    covering = _covering(on)
+    return (
+        pupils_visible_to(access=access, on=on)
+        .on_roll(on)
+        .prefetch_related(
+            Prefetch("sen_statuses", SenStatus.objects.filter(covering), to_attr="statuses_on"),
+            Prefetch(
+                "needs",
+                Need.objects.filter(covering).select_related("need_type").order_by("rank"),
+                to_attr="needs_on",
+            ),
+            Prefetch("pp_periods", PupilPremiumPeriod.objects.all(), to_attr="pp_all"),
+            Prefetch("lac_periods", LookedAfterPeriod.objects.filter(covering), to_attr="lac_on"),
+            Prefetch(
+                "teaching_groups",
+                TeachingGroup.objects.filter(
+                    academic_year__starts_on__lte=on, academic_year__ends_on__gte=on
+                ),
+                to_attr="groups_on",
+            ),
+        )
+        .order_by("legal_last_name", "legal_first_name")
+    )
+
+
+def pupil_for(*, access: Access, public_id, on: date) -> Pupil | None:
+    """One pupil this person may see, or None (the view answers 404)."""
+    return pupils_visible_to(access=access, on=on).filter(public_id=public_id).first()
+
+
+def pupil_record(*, pupil: Pupil) -> dict:
+    """Everything the pupil page shows, in a fixed number of queries."""
+    return {
+        "statuses": list(
+            SenStatus.objects.filter(pupil=pupil)
+            .select_related("decided_by")
+            .order_by("-starts_on")
+        ),
+        "needs": list(
+            Need.objects.filter(pupil=pupil)
+            .select_related("need_type")
+            .order_by("ends_on", "rank", "-starts_on")
+        ),
+        "concerns": list(
+            Concern.objects.filter(pupil=pupil).select_related("raised_by", "decided_by")
+        ),
+        "passports": list(
+            PassportVersion.objects.filter(pupil=pupil)
+            .select_related("created_by")
+            .only("pk", "version", "created_at", "created_by__full_name", "pupil_id")
+        ),
+        "contacts": list(pupil.contacts.all()),
+        "pp_periods": list(pupil.pp_periods.all()),
+        "lac_periods": list(pupil.lac_periods.all()),
+        "groups": list(pupil.teaching_groups.select_related("academic_year")),
+    }
+
+
+def latest_passport(*, pupil: Pupil) -> PassportVersion | None:
+    return (
+        PassportVersion.objects.filter(pupil=pupil)
+        .select_related("created_by")
+        .order_by("-version")
+        .first()
+    )

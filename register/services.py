@@ -1,0 +1,226 @@
+"""Writes of the register. Each checks its rules, keeps history as periods, and audits."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+
+from staff.models import User
+from staff.services import audit
+from staff.tenancy import Access
+
+from .models import Concern, Need, NeedType, PassportVersion, Pupil, SenStatus
+from .rules import E, K, N, need_problems
+
+
+def pupil_audit(*, access: Access, pupil: Pupil, action: str, detail: dict | None = None) -> None:
+    """Record a read or a write of a pupil's record (who, when, which pupil, what)."""
+    audit(
+        action=action,
+        actor=access.user,
+        school=access.school,
+        role=access.role,
+        obj=pupil,
+        pupil_public_id=pupil.public_id,
+        detail=detail,
+    )
+
+
+def _close_open(queryset, *, before: date) -> None:
+    """End the open periods of `queryset` on the day before `before`."""
+    for period in queryset.filter(ends_on__isnull=True):
+        if period.starts_on >= before:
+            raise ValidationError(
+                f"The new date must be after {period.starts_on:%d/%m/%Y}, when the current "
+                "record started."
+            )
+        period.ends_on = before - timedelta(days=1)
+        period.save(update_fields=["ends_on"])
+
+
+@transaction.atomic
+def sen_status_change(
+    *,
+    access: Access,
+    pupil: Pupil,
+    provision: str,
+    starts_on: date,
+    reason: str,
+    parents_informed_on: date | None,
+    parents_informed_how: str = "",
+    need_codes: list[str] | None = None,
+    need_description: str = "",
+) -> SenStatus:
+    """Put a pupil on (or take them off) the register from a date.
+
+    Needs may be given (ranked, primary first); they replace the pupil's current needs from the
+    same date. The rules of DOMAIN.md 3.3 are checked against the needs the pupil will have.
+    """
+    if pupil.school_id != access.school.pk:
+        raise ValidationError("This pupil is not in your school.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the status changes."})
+    if provision in (K, E) and parents_informed_on is None:
+        raise ValidationError(
+            {
+                "parents_informed_on": "Parents must be told when the school makes special "
+                "educational provision: give the date they were told."
+            }
+        )
+    current = pupil.sen_statuses.filter(ends_on__isnull=True).first()
+    if current is not None and current.provision == provision and need_codes is None:
+        raise ValidationError(
+            {"provision": f"The pupil is already {current.get_provision_display()}."}
+        )
+
+    if need_codes is None:
+        codes = list(
+            pupil.needs.filter(ends_on__isnull=True)
+            .order_by("rank")
+            .values_list("need_type__code", flat=True)
+        )
+        if provision == N:
+            codes = []
+    else:
+        codes = need_codes
+    problems = need_problems(provision=provision, need_codes=codes)
+    if problems:
+        raise ValidationError({"need_codes": problems})
+
+    _close_open(pupil.sen_statuses.all(), before=starts_on)
+    status = SenStatus(
+        school=pupil.school,
+        pupil=pupil,
+        provision=provision,
+        starts_on=starts_on,
+        reason=reason.strip(),
+        decided_by=access.user,
+        parents_informed_on=parents_informed_on,
+        parents_informed_how=parents_informed_how.strip(),
+    )
+    status.full_clean()
+    status.save()
+    if need_codes is not None or provision == N:
+        needs_replace(pupil=pupil, codes=codes, starts_on=starts_on, description=need_description)
+    pupil_audit(
+        access=access,
+        pupil=pupil,
+        action="register.status_changed",
+        detail={"provision": provision, "from": starts_on.isoformat(), "needs": codes},
+    )
+    return status
+
+
+def needs_replace(
+    *, pupil: Pupil, codes: list[str], starts_on: date, description: str = ""
+) -> list[Need]:
+    """End the pupil's current needs and record `codes` (ranked in order) from `starts_on`."""
+    types = {t.code: t for t in NeedType.objects.filter(code__in=codes, active=True)}
+    unknown = [c for c in codes if c not in types]
+    if unknown:
+        raise ValidationError({"need_codes": f"Unknown type of need: {', '.join(unknown)}."})
+    _close_open(pupil.needs.all(), before=starts_on)
+    needs = []
+    for rank, code in enumerate(codes, start=1):
+        need = Need(
+            school=pupil.school,
+            pupil=pupil,
+            need_type=types[code],
+            rank=rank,
+            starts_on=starts_on,
+            description=description if rank == 1 else "",
+        )
+        need.full_clean()
+        need.save()
+        needs.append(need)
+    return needs
+
+
+@transaction.atomic
+def concern_raise(*, access: Access, pupil: Pupil, description: str, on: date) -> Concern:
+    if not description.strip():
+        raise ValidationError({"description": "Describe what you have noticed."})
+    concern = Concern.objects.create(
+        school=pupil.school,
+        pupil=pupil,
+        raised_by=access.user,
+        raised_on=on,
+        description=description.strip(),
+    )
+    pupil_audit(access=access, pupil=pupil, action="register.concern_raised")
+    return concern
+
+
+@transaction.atomic
+def concern_decide(
+    *,
+    access: Access,
+    concern: Concern,
+    decision: str,
+    note: str,
+    on: date,
+    review_on: date | None = None,
+) -> Concern:
+    """The SENDCo's decision: keep monitoring (with a review date), add to the register (the
+    status change is made separately, with its reason and needs), or close."""
+    if decision not in (Concern.Status.MONITORING, Concern.Status.ADDED, Concern.Status.CLOSED):
+        raise ValidationError({"decision": "Choose what happens next."})
+    if decision == Concern.Status.MONITORING and review_on is None:
+        raise ValidationError({"review_on": "Give the date to review the monitoring."})
+    if review_on is not None and review_on <= on:
+        raise ValidationError({"review_on": "The review date must be in the future."})
+    concern.status = decision
+    concern.decided_by = access.user
+    concern.decided_on = on
+    concern.decision_note = note.strip()
+    concern.review_on = review_on if decision == Concern.Status.MONITORING else None
+    concern.full_clean()
+    concern.save()
+    pupil_audit(
+        access=access,
+        pupil=concern.pupil,
+        action="register.concern_decided",
+        detail={"decision": decision},
+    )
+    return concern
+
+
+PASSPORT_FIELDS = (
+    "about_me",
+    "important_to_me",
+    "strengths",
+    "what_helps",
+    "what_does_not_help",
+    "communication",
+    "strategies",
+    "pupil_words",
+    "parent_words",
+)
+
+
+@transaction.atomic
+def passport_save(
+    *, access: Access, pupil: Pupil, by: User | None = None, **fields: str
+) -> PassportVersion:
+    """Save a new version of the pupil's passport; earlier versions stay readable."""
+    Pupil.objects.select_for_update().filter(pk=pupil.pk).first()  # one new version at a time
+    latest = PassportVersion.objects.filter(pupil=pupil).aggregate(v=Max("version"))["v"] or 0
+    passport = PassportVersion(
+        school=pupil.school,
+        pupil=pupil,
+        version=latest + 1,
+        created_by=by or access.user,
+        **{name: (fields.get(name) or "").strip() for name in PASSPORT_FIELDS},
+    )
+    passport.full_clean()
+    passport.save()
+    pupil_audit(
+        access=access,
+        pupil=pupil,
+        action="register.passport_saved",
+        detail={"version": passport.version},
+    )
+    return passport
