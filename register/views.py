@@ -229,7 +229,11 @@ def passport(request: HttpRequest, public_id) -> HttpResponse:
         {
             "pupil": pupil,
             "passport": chosen,
-            "versions": list(versions.order_by("-version").only("version", "created_at")),
+            "versions": list(
+                PassportVersion.objects.filter(pupil=pupil)
+                .order_by("-version")
+                .only("pk", "version", "created_at")
+            ),
             "can_edit": request.access.can(Cap.PASSPORT_EDIT),
         },
     )

@@ -47,6 +47,8 @@ urlpatterns = [
     path("s/<slug:school_slug>/", views.school_home, name="school_home"),
     path("s/<slug:school_slug>/", include("staff.urls")),
     path("s/<slug:school_slug>/", include("staff.calendar_urls")),
+    path("s/<slug:school_slug>/", include("register.urls")),
+    path("s/<slug:school_slug>/", include("register.census_urls")),
     path("t/<slug:trust_slug>/", views.trust_dashboard, name="trust_dashboard"),
     path("admin/", admin.site.urls),
 ]

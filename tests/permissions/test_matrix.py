@@ -20,6 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from register.models import Concern, Pupil, TeachingGroup
 from staff import calendar as school_calendar
 from staff.models import ClosureDay, Role, User
 from tests.factories import SchoolFactory, TrustFactory, UserFactory, member
@@ -115,6 +116,44 @@ MATRIX: dict[str, Row] = {
         post_data=(("on", "2026-11-27"), ("reason", "INSET day")),
     ),
     "calendar:closure_delete": Row(post=" 302  302  302  403  403  403  403  404  404  302"),
+    # The census check; the export without ?on= is the page asking for a date (200).
+    "census:census": Row(get=" 302  200  200  403  403  403  403  404  404  302"),
+    "census:export": Row(get=" 302  200  200  403  403  403  403  404  404  302"),
+    # The register: the teacher and the TA have the pupil in their class.
+    "register:list": Row(
+        get=" 302  200  200  200  200  200  403  404  404  302",
+        post=" 302  200  200  200  200  200  403  404  404  302",
+        post_data=(("q", "Ada"),),
+    ),
+    "register:pupil": Row(get=" 302  200  200  200  200  200  403  404  404  302"),
+    "register:status_change": Row(
+        get=" 302  200  200  403  403  403  403  404  404  302",
+        post=" 302  302  302  403  403  403  403  404  404  302",
+        post_data=(
+            ("provision", "K"),
+            ("starts_on", "2026-11-20"),
+            ("reason", "Assessed"),
+            ("parents_informed_on", "2026-11-20"),
+            ("primary_need", "SLCN"),
+        ),
+    ),
+    "register:passport": Row(get=" 302  200  200  200  200  200  403  404  404  302"),
+    "register:passport_edit": Row(
+        get=" 302  200  200  403  403  403  403  404  404  302",
+        post=" 302  302  302  403  403  403  403  404  404  302",
+        post_data=(("about_me", "I like trains."),),
+    ),
+    "register:concern_raise": Row(
+        get=" 302  200  200  403  200  403  403  404  404  302",
+        post=" 302  302  302  403  302  403  403  404  404  302",
+        post_data=(("description", "Finds reading hard."),),
+    ),
+    "register:concerns": Row(get=" 302  200  200  403  403  403  403  404  404  302"),
+    "register:concern_decide": Row(
+        get=" 302  200  200  403  403  403  403  404  404  302",
+        post=" 302  302  302  403  403  403  403  404  404  302",
+        post_data=(("decision", "closed"),),
+    ),
 }
 
 
@@ -167,6 +206,26 @@ def world(db):
     invited.save()
     closure = ClosureDay.objects.create(school=acorn, on="2026-10-02", reason="INSET day")
     term = acorn.terms.order_by("starts_on").first()
+    pupil = Pupil.objects.create(
+        school=acorn,
+        upn="B801200005001",
+        legal_first_name="Ada",
+        legal_last_name="Sentinel",
+        date_of_birth="2018-03-01",
+        sex="F",
+        year_group="3",
+    )
+    group = TeachingGroup.objects.create(school=acorn, academic_year=term.academic_year, name="3B")
+    group.teachers.add(users["teacher"])
+    group.assistants.add(users["ta"])
+    group.pupils.add(pupil)
+    concern = Concern.objects.create(
+        school=acorn,
+        pupil=pupil,
+        raised_by=users["teacher"],
+        raised_on="2026-11-02",
+        description="Struggles with phonics.",
+    )
     return {
         "users": users,
         "acorn": acorn,
@@ -174,6 +233,8 @@ def world(db):
         "term": term,
         "closure": closure,
         "invited": invited,
+        "pupil": pupil,
+        "concern": concern,
     }
 
 
@@ -193,6 +254,24 @@ def _kwargs(name: str, world) -> dict:
         "calendar:term_edit": {"school_slug": acorn.slug, "term_id": world["term"].pk},
         "calendar:closure_add": {"school_slug": acorn.slug},
         "calendar:closure_delete": {"school_slug": acorn.slug, "closure_id": world["closure"].pk},
+        "census:census": {"school_slug": acorn.slug},
+        "census:export": {"school_slug": acorn.slug},
+        **{
+            name: {"school_slug": acorn.slug, "public_id": world["pupil"].public_id}
+            for name in (
+                "register:pupil",
+                "register:status_change",
+                "register:passport",
+                "register:passport_edit",
+                "register:concern_raise",
+            )
+        },
+        "register:list": {"school_slug": acorn.slug},
+        "register:concerns": {"school_slug": acorn.slug},
+        "register:concern_decide": {
+            "school_slug": acorn.slug,
+            "public_id": world["concern"].public_id,
+        },
         "password_reset_confirm": {
             "uidb64": urlsafe_base64_encode(force_bytes(token_user.pk)),
             "token": default_token_generator.make_token(token_user),
