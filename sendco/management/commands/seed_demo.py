@@ -1,4 +1,8 @@
-"""Build the fictional demo trust. Idempotent: a second run changes nothing."""
+"""Build the fictional demo trust with pupils. Idempotent: a second run changes nothing.
+
+It lives on the top floor because it fills every app (staff, register, and later provision
+and EHC plans).
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from register.demo import seed_pupils
 from staff import calendar as school_calendar
-from staff.models import Membership, Role, School, Trust, User
+from staff.models import AcademicYear, Membership, Role, School, Trust, User
 
 TRUST = {"slug": "northfield", "name": "Northfield Learning Trust"}
 SCHOOLS = [
@@ -27,6 +32,15 @@ SCHOOLS = [
         "local_authority": "Westborough",
     },
 ]
+# Pupils per school: about 280 in the primary (R to Year 6) and 1,000 in the secondary (7 to 11).
+ROLLS = {
+    "meadow-lane": {
+        "year_groups": ["R", "1", "2", "3", "4", "5", "6"],
+        "per_year": 40,
+        "class_size": 20,
+    },
+    "riverside": {"year_groups": ["7", "8", "9", "10", "11"], "per_year": 200, "class_size": 29},
+}
 PEOPLE = {  # role -> (first name, surname)
     Role.SENDCO: ("Priya", "Shah"),
     Role.HEAD: ("Daniel", "Okafor"),
@@ -84,6 +98,21 @@ class Command(BaseCommand):
             for role, (first, last) in PEOPLE.items():
                 email = f"{role.value}@{school.slug}.example.org"
                 created += self._person(email, f"{first} {last}", school, role)
+            people = {
+                role: User.objects.get(email=f"{role.value}@{school.slug}.example.org")
+                for role in (Role.TEACHER, Role.TA, Role.SENDCO)
+            }
+            year = AcademicYear.objects.get(school=school, starts_on__year=this_year)
+            created += seed_pupils(
+                school=school,
+                year=year,
+                teacher=people[Role.TEACHER],
+                ta=people[Role.TA],
+                sendco=people[Role.SENDCO],
+                seed=school.pk,
+                today=today,
+                **ROLLS[school.slug],
+            )
         created += self._person(
             f"lead@{trust.slug}.example.org", " ".join(TRUST_LEAD), schools[0], Role.TRUST_LEAD
         )

@@ -1,0 +1,339 @@
+"""Deterministic, fictional pupils for the demo trust, at realistic national proportions:
+about 14% on SEN support, 5% with an EHC plan, a quarter Pupil Premium, a few looked after,
+some on monitoring; need types in national order (SLCN first for SEN support, autism first
+for EHC plans); classes with their teacher and teaching assistant; passports for the register.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+from django.db import transaction
+
+from staff.models import AcademicYear, School, User
+
+from .models import (
+    Concern,
+    Contact,
+    LookedAfterPeriod,
+    Need,
+    NeedType,
+    PassportVersion,
+    Pupil,
+    PupilPremiumPeriod,
+    SenStatus,
+    TeachingGroup,
+)
+from .upn import check_letter
+
+FIRST = [
+    "Amelia",
+    "Olivia",
+    "Isla",
+    "Ava",
+    "Mia",
+    "Ivy",
+    "Lily",
+    "Freya",
+    "Florence",
+    "Sophia",
+    "Grace",
+    "Evie",
+    "Aisha",
+    "Zara",
+    "Maya",
+    "Noah",
+    "Oliver",
+    "George",
+    "Arthur",
+    "Leo",
+    "Harry",
+    "Oscar",
+    "Muhammad",
+    "Jack",
+    "Charlie",
+    "Theo",
+    "Finley",
+    "Alfie",
+    "Jacob",
+    "Kai",
+    "Rohan",
+    "Ethan",
+    "Yusuf",
+    "Tomasz",
+    "Kofi",
+    "Amara",
+    "Nia",
+    "Chloe",
+    "Ruby",
+    "Hannah",
+    "Ibrahim",
+    "Daniel",
+    "Samuel",
+    "Elijah",
+    "Poppy",
+    "Layla",
+    "Erin",
+    "Callum",
+    "Reuben",
+    "Mason",
+]
+LAST = [
+    "Smith",
+    "Jones",
+    "Taylor",
+    "Brown",
+    "Williams",
+    "Wilson",
+    "Johnson",
+    "Davies",
+    "Patel",
+    "Wright",
+    "Robinson",
+    "Thompson",
+    "Evans",
+    "Walker",
+    "White",
+    "Roberts",
+    "Green",
+    "Hall",
+    "Wood",
+    "Jackson",
+    "Clarke",
+    "Khan",
+    "Ahmed",
+    "Ali",
+    "Hughes",
+    "Edwards",
+    "Kowalski",
+    "Mensah",
+    "Okoro",
+    "Begum",
+    "Hussain",
+    "Lewis",
+    "Harris",
+    "Martin",
+    "Cooper",
+    "King",
+    "Lee",
+    "Baker",
+    "Turner",
+    "Hill",
+    "Scott",
+    "Moore",
+    "Ward",
+    "Morris",
+    "Price",
+    "Bennett",
+    "Gray",
+    "Shaw",
+    "Kelly",
+]
+
+# Shares of primary need, roughly in national order (DOMAIN.md / SEN in England 2024/25).
+K_NEEDS = [
+    ("SLCN", 26),
+    ("SEMH", 20),
+    ("MLD", 18),
+    ("SPLD", 14),
+    ("ASD", 9),
+    ("OTH", 4),
+    ("PD", 3),
+    ("HI", 2),
+    ("VI", 1),
+    ("NSA", 3),
+]
+E_NEEDS = [
+    ("ASD", 35),
+    ("SLCN", 18),
+    ("SEMH", 16),
+    ("SLD", 8),
+    ("MLD", 7),
+    ("PMLD", 3),
+    ("PD", 5),
+    ("HI", 2),
+    ("SPLD", 3),
+    ("DS", 3),
+]
+
+PASSPORT = {
+    "about_me": "I like drawing, football at break and helping in the library.",
+    "important_to_me": "My family, my dog and knowing what is happening next.",
+    "strengths": "Kind to others, good at remembering facts, creative.",
+    "what_helps": "A visual timetable, instructions one at a time, a quiet place to work.",
+    "what_does_not_help": "Sudden changes, loud rooms, being asked to read aloud without warning.",
+    "communication": "I may need extra time to answer. Check I have understood.",
+    "strategies": "Pre-teach new vocabulary. Give a 5-minute warning before changes. "
+    "Seat near the front, away from the door.",
+}
+
+
+def _upn(la: int, establishment: int, year: int, serial: int) -> str:
+    rest = f"{la:03d}{establishment:04d}{year % 100:02d}{serial:03d}"
+    return check_letter(rest) + rest
+
+
+def _weighted(rng: random.Random, table: list[tuple[str, int]]) -> str:
+    return rng.choices([c for c, _ in table], weights=[w for _, w in table])[0]
+
+
+@transaction.atomic
+def seed_pupils(
+    *,
+    school: School,
+    year: AcademicYear,
+    year_groups: list[str],
+    per_year: int,
+    class_size: int,
+    teacher: User,
+    ta: User,
+    sendco: User,
+    seed: int,
+    today: date,
+) -> int:
+    """Fill a school with pupils once; a school that already has pupils is left alone."""
+    if Pupil.objects.filter(school=school).exists():
+        return 0
+    rng = random.Random(seed)  # noqa: S311 - demo data, not security
+    types = {t.code: t for t in NeedType.objects.all()}
+    establishment = 2000 + school.pk
+    pupils: list[Pupil] = []
+    for index, year_group in enumerate(year_groups):
+        age = {"R": 4}.get(year_group, int(year_group) + 4 if year_group.isdigit() else 4)
+        born_year = year.starts_on.year - age - 1
+        for n in range(per_year):
+            serial = index * per_year + n
+            pupils.append(
+                Pupil(
+                    school=school,
+                    upn=_upn(930, establishment, born_year + 5, serial % 1000),
+                    legal_first_name=rng.choice(FIRST),
+                    legal_last_name=rng.choice(LAST),
+                    date_of_birth=date(born_year, 9, 1) + timedelta(days=rng.randrange(365)),
+                    sex=rng.choice("FM"),
+                    year_group=year_group,
+                    admission_date=date(year.starts_on.year - min(age - 4, 6), 9, 3),
+                    eal=rng.random() < 0.2,
+                )
+            )
+    Pupil.objects.bulk_create(pupils)
+    pupils = list(Pupil.objects.filter(school=school).order_by("pk"))
+
+    statuses, needs, pp, lac, contacts, passports, concerns = [], [], [], [], [], [], []
+    for pupil in pupils:
+        roll = rng.random()
+        provision = "E" if roll < 0.05 else "K" if roll < 0.19 else None
+        contacts.append(
+            Contact(
+                school=school,
+                pupil=pupil,
+                relationship="Parent",
+                name=f"{rng.choice(FIRST)} {pupil.legal_last_name}",
+                email=f"parent{pupil.pk}@example.org",
+                preferred_contact="email",
+            )
+        )
+        if provision:
+            starts = today - timedelta(days=rng.randrange(60, 900))
+            statuses.append(
+                SenStatus(
+                    school=school,
+                    pupil=pupil,
+                    provision=provision,
+                    starts_on=starts,
+                    reason="Assessed by the SENDCo with the class teacher; needs additional and "
+                    "different provision."
+                    if provision == "K"
+                    else "EHC plan issued.",
+                    decided_by=sendco,
+                    parents_informed_on=starts,
+                    parents_informed_how="Meeting",
+                )
+            )
+            primary = _weighted(rng, K_NEEDS if provision == "K" else E_NEEDS)
+            needs.append(
+                Need(school=school, pupil=pupil, need_type=types[primary], rank=1, starts_on=starts)
+            )
+            if rng.random() < 0.3 and primary != "NSA":
+                secondary = _weighted(
+                    rng, [(c, w) for c, w in K_NEEDS if c not in (primary, "NSA")]
+                )
+                needs.append(
+                    Need(
+                        school=school,
+                        pupil=pupil,
+                        need_type=types[secondary],
+                        rank=2,
+                        starts_on=starts,
+                    )
+                )
+            passports.append(
+                PassportVersion(
+                    school=school, pupil=pupil, version=1, created_by=sendco, **PASSPORT
+                )
+            )
+        elif rng.random() < 0.03:
+            concerns.append(
+                Concern(
+                    school=school,
+                    pupil=pupil,
+                    raised_by=teacher,
+                    raised_on=today - timedelta(days=rng.randrange(5, 60)),
+                    description="Finding it hard to follow instructions in class and falling "
+                    "behind in reading.",
+                    status=Concern.Status.MONITORING,
+                    decided_by=sendco,
+                    decided_on=today - timedelta(days=3),
+                    review_on=today + timedelta(days=rng.randrange(-10, 40)),
+                )
+            )
+        if rng.random() < 0.25:
+            pp.append(
+                PupilPremiumPeriod(
+                    school=school,
+                    pupil=pupil,
+                    kind="fsm",
+                    starts_on=today - timedelta(days=rng.randrange(100, 1500)),
+                )
+            )
+        if rng.random() < 0.006:
+            lac.append(
+                LookedAfterPeriod(
+                    school=school,
+                    pupil=pupil,
+                    responsible_la=school.local_authority,
+                    starts_on=today - timedelta(days=rng.randrange(100, 1000)),
+                )
+            )
+    for model, rows in (
+        (SenStatus, statuses),
+        (Need, needs),
+        (PupilPremiumPeriod, pp),
+        (LookedAfterPeriod, lac),
+        (Contact, contacts),
+        (PassportVersion, passports),
+        (Concern, concerns),
+    ):
+        model.objects.bulk_create(rows)
+
+    # Classes of about `class_size`; the demo teacher and TA have the first class of one year.
+    demo_year = year_groups[len(year_groups) // 2]
+    memberships = []
+    for year_group in year_groups:
+        cohort = [p for p in pupils if p.year_group == year_group]
+        count = max(1, round(len(cohort) / class_size))
+        letters = "ABCDEFGHJK"[:count]
+        for i, letter in enumerate(letters):
+            group = TeachingGroup.objects.create(
+                school=school, academic_year=year, name=f"{year_group}{letter}"
+            )
+            if year_group == demo_year and i == 0:
+                group.teachers.add(teacher)
+                group.assistants.add(ta)
+            memberships += [
+                TeachingGroup.pupils.through(teachinggroup_id=group.pk, pupil_id=p.pk)
+                for p in cohort[i::count]
+            ]
+    TeachingGroup.pupils.through.objects.bulk_create(memberships)
+    return len(pupils)
