@@ -1,0 +1,327 @@
+"""The register, the pupil page, status changes, passports and concerns, as users meet them."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from register.demo import seed_pupils
+from register.models import Concern, Need, PassportVersion, SenStatus
+from staff import calendar as school_calendar
+from staff.models import AuditEvent, Role
+from tests.factories import member
+from tests.register.factories import class_of, make_pupil, put_on
+
+
+@pytest.fixture
+def year(school):
+    start = school_calendar.academic_year_start_for(timezone.localdate())
+    return school_calendar.create_default_year(school=school, academic_year_start=start)
+
+
+@pytest.fixture
+def classes(school, year, teacher, ta):
+    mine = [
+        make_pupil(school, legal_first_name="Mina", legal_last_name="Mine"),
+        make_pupil(school, legal_first_name="Molly", legal_last_name="Mine"),
+    ]
+    theirs = make_pupil(school, legal_first_name="Otto", legal_last_name="Other")
+    for pupil in [*mine, theirs]:
+        put_on(pupil, "K", date(2025, 1, 6), "SLCN")
+    class_of(school, "3T", teachers=[teacher], assistants=[ta], pupils=mine, year=year)
+    class_of(school, "3O", pupils=[theirs], year=year)
+    return {"mine": mine, "theirs": theirs}
+
+
+def _register(client, school, **query):
+    return client.get(reverse("register:list", args=[school.slug]), query)
+
+
+def test_teacher_sees_only_their_class_and_its_passports(client, school, teacher, classes):
+    client.force_login(teacher)
+    page = _register(client, school).content.decode()
+    assert "Mina" in page
+    assert "Molly" in page
+    assert "Otto" not in page
+    other = classes["theirs"]
+    for name in ("register:pupil", "register:passport"):
+        assert client.get(reverse(name, args=[school.slug, other.public_id])).status_code == 404
+        mine = reverse(name, args=[school.slug, classes["mine"][0].public_id])
+        assert client.get(mine).status_code == 200
+
+
+def test_ta_sees_the_class_they_support(client, school, ta, classes):
+    client.force_login(ta)
+    page = _register(client, school).content.decode()
+    assert "Mina" in page
+    assert "Otto" not in page
+
+
+def test_removing_a_teacher_from_a_class_hides_its_pupils_on_the_next_request(
+    client, school, teacher, classes
+):
+    client.force_login(teacher)
+    pupil = classes["mine"][0]
+    url = reverse("register:pupil", args=[school.slug, pupil.public_id])
+    assert client.get(url).status_code == 200
+    pupil.teaching_groups.get().teachers.remove(teacher)
+    assert client.get(url).status_code == 404
+
+
+def test_register_filters_and_as_on_date(client, school, sendco, year):
+    ada = make_pupil(school, legal_first_name="Ada", year_group="3", eal=True)
+    ben = make_pupil(school, legal_first_name="Ben", year_group="5")
+    make_pupil(school, legal_first_name="Cal", year_group="5")
+    put_on(ada, "K", date(2025, 1, 6), "SLCN", ends_on=date(2025, 12, 31))
+    put_on(ada, "E", date(2026, 1, 1), "ASD")
+    put_on(ben, "K", date(2026, 3, 2), "SPLD")
+    client.force_login(sendco)
+
+    def names(**query):
+        return {p.legal_first_name for p in _register(client, school, **query).context["rows"]}
+
+    assert names() == {"Ada", "Ben"}  # K or E today; Cal is N
+    assert names(status="all") == {"Ada", "Ben", "Cal"}
+    assert names(status="E") == {"Ada"}
+    assert names(year="5") == {"Ben"}
+    assert names(need="ASD") == {"Ada"}
+    assert names(area="cl") == {"Ben"}  # SpLD is cognition and learning
+    assert names(eal="on") == {"Ada"}
+    # As on 1 June 2025: Ada was on SEN support, Ben not yet on the register.
+    assert names(on="2025-06-01") == {"Ada"}
+    assert names(on="2025-06-01", status="K") == {"Ada"}
+
+
+def test_search_is_a_post_and_never_puts_a_name_in_the_url(client, school, sendco, year):
+    make_pupil(school, legal_first_name="Zelda", legal_last_name="Quill")
+    put_on(make_pupil(school, legal_first_name="Yuri"), "K", date(2025, 1, 6), "MLD")
+    client.force_login(sendco)
+    response = client.post(
+        reverse("register:list", args=[school.slug]) + "?status=all", {"q": "quill"}
+    )
+    assert [p.legal_first_name for p in response.context["rows"]] == ["Zelda"]
+
+
+def test_register_view_is_audited_with_no_names(client, school, sendco, classes):
+    client.force_login(sendco)
+    _register(client, school)
+    event = AuditEvent.objects.get(action="register.list_viewed")
+    assert event.detail["rows"] == 3
+    assert "Mina" not in str(event.detail)
+
+
+def test_pupil_page_read_is_audited(client, school, head, classes):
+    pupil = classes["theirs"]
+    client.force_login(head)
+    page = client.get(reverse("register:pupil", args=[school.slug, pupil.public_id]))
+    assert "SEN support (K)" in page.content.decode()
+    event = AuditEvent.objects.get(action="register.pupil_viewed")
+    assert (event.actor, event.pupil_public_id, event.role) == (head, pupil.public_id, "head")
+
+
+def _change(client, school, pupil, **data):
+    today = timezone.localdate().isoformat()
+    payload = {
+        "provision": "K",
+        "starts_on": today,
+        "reason": "Assessed in class",
+        "parents_informed_on": today,
+        "parents_informed_how": "Meeting",
+        "primary_need": "SLCN",
+        **data,
+    }
+    return client.post(
+        reverse("register:status_change", args=[school.slug, pupil.public_id]), payload
+    )
+
+
+def test_sendco_moves_a_pupil_from_monitoring_to_sen_support(client, school, sendco, teacher, year):
+    pupil = make_pupil(school, legal_first_name="Ravi")
+    concern = Concern.objects.create(
+        school=school,
+        pupil=pupil,
+        raised_by=teacher,
+        raised_on=date(2026, 10, 1),
+        description="Reading",
+        status="monitoring",
+        review_on=date(2026, 12, 1),
+    )
+    client.force_login(sendco)
+    decide = client.post(
+        reverse("register:concern_decide", args=[school.slug, concern.public_id]),
+        {"decision": "added", "note": "Evidence of need"},
+    )
+    assert decide["Location"] == reverse(
+        "register:status_change", args=[school.slug, pupil.public_id]
+    )
+    assert _change(client, school, pupil, secondary_need="SEMH").status_code == 302
+    status = SenStatus.objects.get(pupil=pupil)
+    assert (status.provision, status.decided_by, status.ends_on) == ("K", sendco, None)
+    assert [n.need_type.code for n in Need.objects.filter(pupil=pupil).order_by("rank")] == [
+        "SLCN",
+        "SEMH",
+    ]
+    assert (
+        AuditEvent.objects.filter(
+            action="register.status_changed", pupil_public_id=pupil.public_id
+        ).count()
+        == 1
+    )
+    concern.refresh_from_db()
+    assert concern.status == "added"
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"primary_need": ""}, "needs a primary type of need"),
+        ({"provision": "E", "primary_need": "NSA"}, "NSA (no specialist assessment)"),
+        ({"parents_informed_on": ""}, "Parents must be told"),
+        ({"reason": ""}, "This field is required"),
+        ({"starts_on": "2026-02-30"}, "Enter a valid date"),
+    ],
+)
+def test_status_change_rules_give_clear_messages_and_save_nothing(
+    client, school, sendco, year, data, message
+):
+    pupil = make_pupil(school)
+    client.force_login(sendco)
+    response = _change(client, school, pupil, **data)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not SenStatus.objects.filter(pupil=pupil).exists()
+    assert not Need.objects.filter(pupil=pupil).exists()
+
+
+def test_a_new_status_closes_the_old_one_the_day_before(client, school, sendco, year):
+    pupil = make_pupil(school)
+    put_on(pupil, "K", date(2025, 1, 6), "SLCN")
+    client.force_login(sendco)
+    assert (
+        _change(
+            client, school, pupil, provision="E", primary_need="ASD", starts_on="2026-09-01"
+        ).status_code
+        == 302
+    )
+    k, e = SenStatus.objects.filter(pupil=pupil).order_by("starts_on")
+    assert (k.ends_on, e.starts_on, e.ends_on) == (date(2026, 8, 31), date(2026, 9, 1), None)
+    before = _change(client, school, pupil, provision="N", primary_need="", starts_on="2026-08-01")
+    assert "must be after 01/09/2026" in before.content.decode()
+
+
+def test_taking_a_pupil_off_the_register_ends_their_needs(client, school, sendco, year):
+    pupil = make_pupil(school)
+    put_on(pupil, "K", date(2025, 1, 6), "SLCN")
+    client.force_login(sendco)
+    assert (
+        _change(
+            client, school, pupil, provision="N", primary_need="", starts_on="2026-09-01"
+        ).status_code
+        == 302
+    )
+    assert not Need.objects.filter(pupil=pupil, ends_on__isnull=True).exists()
+
+
+def test_passport_versions_are_kept_and_readable(client, school, sendco, teacher, classes):
+    pupil = classes["mine"][0]
+    client.force_login(sendco)
+    edit = reverse("register:passport_edit", args=[school.slug, pupil.public_id])
+    client.post(edit, {"about_me": "I like trains.", "strategies": "Visual timetable"})
+    client.post(edit, {"about_me": "I like buses now.", "strategies": "Visual timetable"})
+    assert list(
+        PassportVersion.objects.filter(pupil=pupil)
+        .values_list("version", flat=True)
+        .order_by("version")
+    ) == [1, 2]
+    client.force_login(teacher)
+    url = reverse("register:passport", args=[school.slug, pupil.public_id])
+    assert "I like buses now." in client.get(url).content.decode()
+    assert "I like trains." in client.get(url, {"version": 1}).content.decode()
+    assert client.get(edit).status_code == 403  # teachers read the passport, the SENDCo writes it
+    assert AuditEvent.objects.filter(action="register.passport_viewed", actor=teacher).count() == 2
+
+
+def test_teacher_raises_a_concern_that_the_sendco_sees(client, school, sendco, teacher, classes):
+    pupil = classes["mine"][0]
+    client.force_login(teacher)
+    url = reverse("register:concern_raise", args=[school.slug, pupil.public_id])
+    assert client.post(url, {"description": ""}).status_code == 200  # required
+    assert client.post(url, {"description": "Struggles to copy from the board."}).status_code == 302
+    client.force_login(sendco)
+    page = client.get(reverse("register:concerns", args=[school.slug])).content.decode()
+    assert pupil.name in page
+    assert "Waiting for the SENDCo" in page
+
+
+def test_monitoring_needs_a_future_review_date(client, school, sendco, classes):
+    concern = Concern.objects.create(
+        school=school,
+        pupil=classes["mine"][0],
+        raised_by=sendco,
+        raised_on=date(2026, 11, 1),
+        description="x",
+    )
+    client.force_login(sendco)
+    url = reverse("register:concern_decide", args=[school.slug, concern.public_id])
+    response = client.post(url, {"decision": "monitoring"})
+    assert "Give the date to review the monitoring." in response.content.decode()
+    past = (timezone.localdate() - timedelta(days=1)).isoformat()
+    response = client.post(url, {"decision": "monitoring", "review_on": past})
+    assert "The review date must be in the future." in response.content.decode()
+    concern.refresh_from_db()
+    assert concern.status == "open"
+
+
+def test_another_schools_pupil_is_a_404_for_the_sendco(client, school, other_school, sendco):
+    stranger = make_pupil(other_school)
+    client.force_login(sendco)
+    for name in (
+        "register:pupil",
+        "register:passport",
+        "register:status_change",
+        "register:passport_edit",
+        "register:concern_raise",
+    ):
+        assert client.get(reverse(name, args=[school.slug, stranger.public_id])).status_code == 404
+    assert _change(client, school, stranger).status_code == 404
+    assert not SenStatus.objects.filter(pupil=stranger).exists()
+
+
+def _fill(school, year, sendco, per_year):
+    teacher = member(school, Role.TEACHER, email="filler-teacher@acorn.test")
+    ta = member(school, Role.TA, email="filler-ta@acorn.test")
+    seed_pupils(
+        school=school,
+        year=year,
+        year_groups=["R", "1", "2", "3", "4"],
+        per_year=per_year,
+        class_size=25,
+        teacher=teacher,
+        ta=ta,
+        sendco=sendco,
+        seed=1,
+        today=timezone.localdate(),
+    )
+
+
+@pytest.mark.parametrize("per_year", [2, 200])
+def test_register_and_pupil_page_queries_do_not_grow(
+    client, school, sendco, year, per_year, django_assert_num_queries
+):
+    _fill(school, year, sendco, per_year)  # 10 or 1,000 pupils
+    client.force_login(sendco)
+    url = reverse("register:list", args=[school.slug])
+    with django_assert_num_queries(QUERIES["register:list"]):
+        response = client.get(url, {"status": "all"})
+    assert len(response.context["rows"]) == 5 * per_year
+    pupil = response.context["rows"][0]
+    with django_assert_num_queries(QUERIES["register:pupil"]):
+        client.get(reverse("register:pupil", args=[school.slug, pupil.public_id]))
+
+
+# The same at every size (session, user, school, membership, header, the page's reads, audit,
+# session save, savepoints of ATOMIC_REQUESTS).
+QUERIES = {"register:list": 19, "register:pupil": 20}
