@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
@@ -123,3 +123,35 @@ def latest_passport(*, pupil: Pupil) -> PassportVersion | None:
         .order_by("-version")
         .first()
     )
+
+
+def home_summary(*, access: Access, on: date) -> dict:
+    """What the home page shows about the register, in a constant number of queries: counts for
+    the whole school; for a teacher or TA, their classes and the SEN pupils in them."""
+    from django.db.models import Count
+
+    from .rules import E, K, provision_on
+
+    visible = pupils_visible_to(access=access, on=on).on_roll(on)
+    counts = dict(
+        SenStatus.objects.filter(_covering(on), pupil__in=visible)
+        .values_list("provision").annotate(n=Count("pk"))
+    )
+    summary: dict = {"k": counts.get(K, 0), "e": counts.get(E, 0)}
+    if access.role in WHOLE_SCHOOL:
+        concerns = Concern.objects.filter(school=access.school)
+        summary["open_concerns"] = concerns.filter(status=Concern.Status.OPEN).count()
+        summary["reviews_due"] = concerns.filter(
+            status=Concern.Status.MONITORING, review_on__lte=on + timedelta(days=14)
+        ).count()
+    else:
+        summary["classes"] = list(
+            groups_of(access=access, on=on).annotate(size=Count("pupils")).order_by("name")
+        )
+        rows = register_rows(access=access, on=on)
+        summary["sen_pupils"] = [
+            p for p in rows if provision_on(p.statuses_on, on) in (K, E)
+        ]
+        for pupil in summary["sen_pupils"]:
+            pupil.provision = provision_on(pupil.statuses_on, on)
+    return summary

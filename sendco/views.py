@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from register import selectors as register_selectors
 from staff import calendar as school_calendar
 from staff.capabilities import Cap
 from staff.models import Membership, Role, School
@@ -53,6 +54,8 @@ def school_home(request: HttpRequest) -> HttpResponse:
                 **{role.value: Count("pk", filter=Q(role=role)) for role in Role},
             )
         )
+    if access.can(Cap.REGISTER_VIEW):
+        context["register"] = register_selectors.home_summary(access=access, on=today)
     return render(request, "sendco/home.html", context)
 
 

@@ -1,0 +1,165 @@
+"""The census check: choose a census date, see what to fix, then download the SEN fields as CSV."""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from datetime import date
+
+from django import forms
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django.views.decorators.http import require_safe
+
+from staff import calendar as school_calendar
+from staff.capabilities import Cap
+from staff.models import School
+from staff.services import audit
+from staff.tenancy import school_view
+
+from .census import CensusRow, census_problems, census_rows, csv_bytes
+from .models import NeedType, SenStatus
+from .rules import E, K, N
+
+EARLIEST, LATEST = date(2014, 9, 1), date(2099, 12, 31)
+SEASON_NAMES = {"autumn": "Autumn", "spring": "Spring", "summer": "Summer"}
+
+
+class CensusDateForm(forms.Form):
+    on = forms.DateField(
+        label="Census date",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        error_messages={
+            "required": "Enter the census date.",
+            "invalid": "Enter the census date as a real date, for example 15/01/2026.",
+        },
+    )
+
+    def clean_on(self) -> date:
+        on = self.cleaned_data["on"]
+        if not EARLIEST <= on <= LATEST:
+            raise forms.ValidationError(
+                f"Enter a census date between {EARLIEST:%d/%m/%Y} (when SEN support, K, began) "
+                f"and {LATEST:%d/%m/%Y}."
+            )
+        return on
+
+
+def _census_days(today: date) -> tuple[list[tuple[str, date]], date]:
+    """This academic year's census days (name, date), and the default: the next or current one."""
+    start = school_calendar.academic_year_start_for(today)
+    this_year = school_calendar.census_dates(academic_year_start=start)
+    offered = [(f"{SEASON_NAMES[s]} census", d) for s, d in this_year.items()]
+    upcoming = [d for _, d in offered if d >= today]
+    if upcoming:
+        default = min(upcoming)
+    else:  # after the summer census: the autumn census of the next academic year
+        default = school_calendar.census_dates(academic_year_start=start + 1)["autumn"]
+        offered.append(("Next autumn census", default))
+    return offered, default
+
+
+def _pupil_url(school: School) -> Callable[[uuid.UUID], str | None]:
+    """A pupil's page, or None for every pupil while the register's pupil page is not mounted."""
+    try:
+        reverse("register:pupil", args=[school.slug, uuid.UUID(int=0)])
+    except NoReverseMatch:
+        return lambda public_id: None
+    return lambda public_id: reverse("register:pupil", args=[school.slug, public_id])
+
+
+def _summary(rows: list[CensusRow]) -> dict:
+    provisions = Counter(row.provision for row in rows)
+    needs = Counter(row.need_1 for row in rows if row.need_1)
+    names = dict(NeedType.objects.filter(code__in=needs).values_list("code", "name"))
+    return {
+        "total": len(rows),
+        "by_provision": [
+            (code, SenStatus.Provision(code).label, provisions.get(code, 0)) for code in (E, K, N)
+        ],
+        "by_need": [
+            (code, names.get(code, ""), count)
+            for code, count in sorted(needs.items(), key=lambda item: (-item[1], item[0]))
+        ],
+    }
+
+
+def _page(
+    request: HttpRequest,
+    form: CensusDateForm,
+    *,
+    rows: list[CensusRow] | None = None,
+    export_attempted: bool = False,
+) -> HttpResponse:
+    """The page for a date form: when the date is valid, its problems and counts."""
+    offered, _ = _census_days(timezone.localdate())
+    context = {"form": form, "offered": offered, "export_attempted": export_attempted, "on": None}
+    if form.is_bound and form.is_valid():
+        on = form.cleaned_data["on"]
+        if rows is None:
+            rows = census_rows(school=request.school, on=on)
+        url_for = _pupil_url(request.school)
+        problems = [(problem, url_for(problem.public_id)) for problem in census_problems(rows)]
+        census_days = school_calendar.census_dates(
+            academic_year_start=school_calendar.academic_year_start_for(on)
+        )
+        context.update(
+            on=on,
+            problems=problems,
+            summary=_summary(rows),
+            is_census_day=on in census_days.values(),
+        )
+    return render(request, "register/census.html", context)
+
+
+@school_view(Cap.CENSUS_EXPORT)
+@require_safe
+def census(request: HttpRequest) -> HttpResponse:
+    """The census date form; for the date chosen (the next census day at first), the problems to
+    fix and the counts by provision and by primary need."""
+    if "on" in request.GET:
+        form = CensusDateForm(request.GET)
+    else:
+        _, default = _census_days(timezone.localdate())
+        form = CensusDateForm({"on": default.isoformat()})
+    return _page(request, form)
+
+
+@school_view(Cap.CENSUS_EXPORT)
+@require_safe
+def export(request: HttpRequest) -> HttpResponse:
+    """The CSV for ?on=YYYY-MM-DD, only when nothing needs fixing; otherwise the page again."""
+    if "on" not in request.GET:
+        _, default = _census_days(timezone.localdate())
+        form = CensusDateForm(initial={"on": default})
+        return _page(request, form, export_attempted=True)
+    form = CensusDateForm(request.GET)
+    if not form.is_valid():
+        return _page(request, form, export_attempted=True)
+    on = form.cleaned_data["on"]
+    rows = census_rows(school=request.school, on=on)
+    if census_problems(rows):
+        return _page(request, form, rows=rows, export_attempted=True)
+    response = HttpResponse(
+        csv_bytes(rows),
+        content_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": (
+                f'attachment; filename="census-{request.school.slug}-{on.isoformat()}.csv"'
+            ),
+        },
+    )
+    add_never_cache_headers(response)
+    audit(
+        action="register.census_exported",
+        actor=request.user,
+        school=request.school,
+        role=request.access.role,
+        detail={"census_date": on.isoformat(), "rows": len(rows)},
+    )
+    return response
