@@ -135,7 +135,8 @@ def home_summary(*, access: Access, on: date) -> dict:
     visible = pupils_visible_to(access=access, on=on).on_roll(on)
     counts = dict(
         SenStatus.objects.filter(_covering(on), pupil__in=visible)
-        .values_list("provision").annotate(n=Count("pk"))
+        .values_list("provision")
+        .annotate(n=Count("pk"))
     )
     summary: dict = {"k": counts.get(K, 0), "e": counts.get(E, 0)}
     if access.role in WHOLE_SCHOOL:
@@ -149,9 +150,7 @@ def home_summary(*, access: Access, on: date) -> dict:
             groups_of(access=access, on=on).annotate(size=Count("pupils")).order_by("name")
         )
         rows = register_rows(access=access, on=on)
-        summary["sen_pupils"] = [
-            p for p in rows if provision_on(p.statuses_on, on) in (K, E)
-        ]
+        summary["sen_pupils"] = [p for p in rows if provision_on(p.statuses_on, on) in (K, E)]
         for pupil in summary["sen_pupils"]:
             pupil.provision = provision_on(pupil.statuses_on, on)
     return summary

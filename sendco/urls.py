@@ -49,6 +49,7 @@ urlpatterns = [
     path("s/<slug:school_slug>/", include("staff.calendar_urls")),
     path("s/<slug:school_slug>/", include("register.urls")),
     path("s/<slug:school_slug>/", include("register.census_urls")),
+    path("s/<slug:school_slug>/", include("register.import_urls")),
     path("t/<slug:trust_slug>/", views.trust_dashboard, name="trust_dashboard"),
     path("admin/", admin.site.urls),
 ]

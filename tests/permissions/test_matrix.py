@@ -119,6 +119,13 @@ MATRIX: dict[str, Row] = {
     # The census check; the export without ?on= is the page asking for a date (200).
     "census:census": Row(get=" 302  200  200  403  403  403  403  404  404  302"),
     "census:export": Row(get=" 302  200  200  403  403  403  403  404  404  302"),
+    # MIS import: a POST without a file re-renders the form with its error (200); apply without
+    # a dry run's token goes back to the upload page with a message (302).
+    "mis_import:upload": Row(
+        get=" 302  200  200  403  403  403  403  404  404  302",
+        post=" 302  200  200  403  403  403  403  404  404  302",
+    ),
+    "mis_import:apply": Row(post=" 302  302  302  403  403  403  403  404  404  302"),
     # The register: the teacher and the TA have the pupil in their class.
     "register:list": Row(
         get=" 302  200  200  200  200  200  403  404  404  302",
@@ -256,6 +263,8 @@ def _kwargs(name: str, world) -> dict:
         "calendar:closure_delete": {"school_slug": acorn.slug, "closure_id": world["closure"].pk},
         "census:census": {"school_slug": acorn.slug},
         "census:export": {"school_slug": acorn.slug},
+        "mis_import:upload": {"school_slug": acorn.slug},
+        "mis_import:apply": {"school_slug": acorn.slug},
         **{
             name: {"school_slug": acorn.slug, "public_id": world["pupil"].public_id}
             for name in (

@@ -1,0 +1,224 @@
+"""MIS import pages: upload a CSV, see the dry run, apply it.
+
+Between the dry run and "Apply" the file waits on the server, under a random name in
+var/imports/ (outside every URL), for at most an hour. The session holds only its token, the
+sha256 of its bytes and the fingerprint of the dry run shown; no pupil data travels through the
+form. Apply reads the file back, parses and plans again (the register may have changed), and
+writes only if the plan is the one the person saw.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import re
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from staff.capabilities import Cap
+from staff.services import audit
+from staff.tenancy import school_view
+
+from . import mis_import
+
+SESSION_KEY = "mis_import"
+LIFETIME = timedelta(hours=1)
+ALLOWED_EXTENSIONS = (".csv", ".txt", ".tsv")
+EXCEL_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".ods")
+_TOKEN = re.compile(r"^[A-Za-z0-9_-]{40,64}$")
+
+
+def import_dir() -> Path:
+    """Where files wait between the dry run and Apply (MIS_IMPORT_DIR, or var/imports)."""
+    folder = Path(getattr(settings, "MIS_IMPORT_DIR", settings.BASE_DIR / "var" / "imports"))
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return folder
+
+
+def _path(token: str) -> Path:
+    if not _TOKEN.match(token):
+        raise ValueError("not a token")
+    return import_dir() / f"{token}.csv"
+
+
+def _store(raw: bytes) -> str:
+    token = secrets.token_urlsafe(32)
+    descriptor = os.open(_path(token), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as file:
+        file.write(raw)
+    return token
+
+
+def _discard(token: str | None) -> None:
+    if token:
+        with contextlib.suppress(ValueError):
+            _path(token).unlink(missing_ok=True)
+
+
+def _sweep(now) -> None:
+    """Delete files older than an hour, so no pupil list waits on disk for a dry run forgotten."""
+    cutoff = (now - LIFETIME).timestamp()
+    for path in import_dir().glob("*.csv"):
+        with contextlib.suppress(FileNotFoundError):
+            if path.stat().st_mtime < cutoff:
+                path.unlink(missing_ok=True)
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label="MIS export (CSV file)",
+        help_text="A CSV file of every pupil on roll, exported from Arbor, SIMS, Bromcom or "
+        "another MIS. Nothing changes until you have checked the dry run and chosen Apply.",
+        error_messages={"required": "Choose the CSV file exported from your MIS."},
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.tsv,text/csv"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        name = (upload.name or "").lower()
+        if name.endswith(EXCEL_EXTENSIONS):
+            raise ValidationError(mis_import.EXCEL_MESSAGE)
+        if not name.endswith(ALLOWED_EXTENSIONS):
+            raise ValidationError("Choose a CSV file (its name ends in .csv).")
+        if upload.size > mis_import.MAX_BYTES:
+            raise ValidationError(
+                f"The file is {upload.size / 1024 / 1024:.1f} MB; the most sendco takes is "
+                f"{mis_import.MAX_BYTES // 1024 // 1024} MB."
+            )
+        raw = upload.read()
+        self.cleaned_data["parsed"] = mis_import.parse(raw)  # MisFileError is a ValidationError
+        self.cleaned_data["raw"] = raw
+        return upload
+
+
+def _register_url(school_slug: str) -> str | None:
+    try:
+        return reverse("register:list", kwargs={"school_slug": school_slug})
+    except NoReverseMatch:
+        return None
+
+
+def _preview(request: HttpRequest, plan: mis_import.ImportPlan, parsed, token: str | None):
+    audit(
+        action="register.mis_import_dry_run",
+        actor=request.user,
+        school=request.school,
+        role=request.access.role,
+        detail={**plan.counts, "sha256": plan.sha256},
+    )
+    return render(
+        request,
+        "register/import_preview.html",
+        {"plan": plan, "parsed": parsed, "token": token},
+    )
+
+
+@school_view(Cap.MIS_IMPORT)
+@require_http_methods(["GET", "POST"])
+def upload(request: HttpRequest) -> HttpResponse:
+    form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
+    if form.is_bound and form.is_valid():
+        now = timezone.now()
+        _sweep(now)
+        parsed = form.cleaned_data["parsed"]
+        plan = mis_import.plan(school=request.school, parsed=parsed, today=timezone.localdate())
+        _discard((request.session.get(SESSION_KEY) or {}).get("token"))
+        request.session.pop(SESSION_KEY, None)
+        token = None
+        if plan.can_apply:
+            token = _store(form.cleaned_data["raw"])
+            request.session[SESSION_KEY] = {
+                "token": token,
+                "sha256": parsed.sha256,
+                "fingerprint": plan.fingerprint,
+                "school": request.school.pk,
+                "stored_at": now.timestamp(),
+            }
+        return _preview(request, plan, parsed, token)
+    return render(
+        request,
+        "register/import_upload.html",
+        {
+            "form": form,
+            "columns": mis_import.accepted_columns(),
+            "max_mb": mis_import.MAX_BYTES // 1024 // 1024,
+            "max_rows": mis_import.MAX_ROWS,
+            "register_url": _register_url(request.school.slug),
+        },
+    )
+
+
+@school_view(Cap.MIS_IMPORT)
+@require_POST
+def apply(request: HttpRequest) -> HttpResponse:
+    back = redirect("mis_import:upload", school_slug=request.school.slug)
+    pending = request.session.get(SESSION_KEY) or {}
+    token = request.POST.get("token", "")
+    expected = str(pending.get("token", "")).encode()
+    if not token or not secrets.compare_digest(token.encode(), expected):
+        messages.error(
+            request,
+            "That dry run is not the latest one you made, or it has already been applied. "
+            "Upload the file again to see a fresh dry run.",
+        )
+        return back
+    request.session.pop(SESSION_KEY)
+    if pending.get("school") != request.school.pk:
+        _discard(token)
+        messages.error(request, "That dry run was for another school. Upload the file again.")
+        return back
+    now = timezone.now()
+    try:
+        path = _path(token)
+        raw = path.read_bytes()
+    except (ValueError, FileNotFoundError):
+        raw = None
+    if raw is None or now.timestamp() - pending.get("stored_at", 0) > LIFETIME.total_seconds():
+        _discard(token)
+        messages.error(
+            request,
+            "That dry run has expired (they last an hour). Upload the file again to see a "
+            "fresh dry run.",
+        )
+        return back
+    if not secrets.compare_digest(hashlib.sha256(raw).hexdigest(), pending["sha256"]):
+        _discard(token)
+        messages.error(request, "The stored file has changed. Upload the file again.")
+        return back
+
+    parsed = mis_import.parse(raw)
+    plan = mis_import.plan(school=request.school, parsed=parsed, today=timezone.localdate())
+    if plan.fingerprint != pending["fingerprint"]:
+        # The register (or the date) changed since the dry run: show the new one.
+        if plan.can_apply:
+            request.session[SESSION_KEY] = {**pending, "fingerprint": plan.fingerprint}
+        else:
+            _discard(token)
+            token = None
+        messages.warning(
+            request,
+            "The register has changed since your dry run, so nothing was imported yet. Check "
+            "this new dry run before you apply it.",
+        )
+        return _preview(request, plan, parsed, token)
+    try:
+        summary = mis_import.apply(school=request.school, plan=plan, access=request.access)
+    except ValidationError as error:
+        _discard(token)
+        messages.error(request, " ".join(error.messages))
+        return back
+    _discard(token)
+    messages.success(request, f"The MIS import is done: {summary}.")
+    return back
