@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import class_views, views
 
 app_name = "register"
 
@@ -14,4 +14,7 @@ urlpatterns = [
     path("pupils/<uuid:public_id>/concerns/new/", views.concern_raise, name="concern_raise"),
     path("concerns/", views.concern_list, name="concerns"),
     path("concerns/<uuid:public_id>/", views.concern_decide, name="concern_decide"),
+    path("classes/", class_views.class_list, name="classes"),
+    path("classes/new/", class_views.class_create, name="class_create"),
+    path("classes/<int:group_id>/", class_views.class_edit, name="class_edit"),
 ]

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from staff.capabilities import Cap
+from staff.http import form_data
 from staff.services import audit
 from staff.tenancy import school_view
 
@@ -65,7 +66,7 @@ def register_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     groups = list(selectors.groups_of(access=request.access, on=today))
     filters = RegisterFilterForm(request.GET or None, groups=groups)
-    search = SearchForm(request.POST or None)
+    search = SearchForm(form_data(request))
     data = filters.cleaned_data if filters.is_valid() else {}
     on = data.get("on") or today
     status = data.get("status") or "sen"
@@ -176,7 +177,7 @@ def status_change(request: HttpRequest, public_id) -> HttpResponse:
         "primary_need": current_codes[0] if current_codes else "",
         "secondary_need": current_codes[1] if len(current_codes) > 1 else "",
     }
-    form = StatusChangeForm(request.POST or None, initial=initial)
+    form = StatusChangeForm(form_data(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -245,7 +246,7 @@ def passport_edit(request: HttpRequest, public_id) -> HttpResponse:
     pupil = _pupil_or_404(request, public_id)
     latest = selectors.latest_passport(pupil=pupil)
     form = PassportForm(
-        request.POST or None,
+        form_data(request),
         instance=None,
         initial={f: getattr(latest, f) for f in PassportForm.Meta.fields} if latest else None,
     )
@@ -266,7 +267,7 @@ def passport_edit(request: HttpRequest, public_id) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def concern_raise(request: HttpRequest, public_id) -> HttpResponse:
     pupil = _pupil_or_404(request, public_id)
-    form = ConcernForm(request.POST or None)
+    form = ConcernForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         services.concern_raise(
             access=request.access,
@@ -306,7 +307,7 @@ def concern_decide(request: HttpRequest, public_id) -> HttpResponse:
     )
     if concern is None:
         raise Http404("No such concern.")
-    form = ConcernDecisionForm(request.POST or None)
+    form = ConcernDecisionForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from . import calendar as school_calendar
 from .calendar_forms import ClosureDayForm, NewYearForm, TermForm
 from .capabilities import Cap
+from .http import form_data
 from .models import AcademicYear, ClosureDay, Term
 from .services import audit
 from .tenancy import school_view
@@ -93,7 +94,7 @@ def term_edit(request: HttpRequest, term_id: int) -> HttpResponse:
     )
     if term is None:
         raise Http404("No such term.")
-    form = TermForm(request.POST or None, instance=term)
+    form = TermForm(form_data(request), instance=term)
     if request.method == "POST" and form.is_valid():
         form.save()
         audit(

@@ -28,6 +28,8 @@ class Cap(StrEnum):
     PASSPORT_EDIT = "register.passport_edit"
     MIS_IMPORT = "register.import"
     CENSUS_EXPORT = "register.census"
+    CLASSES_VIEW = "register.classes_view"
+    CLASSES_MANAGE = "register.classes_manage"
 
 
 _EVERYONE = frozenset(Role)
@@ -47,6 +49,8 @@ CAPABILITIES: dict[Cap, frozenset[Role]] = {
     Cap.PASSPORT_EDIT: frozenset({Role.SENDCO, Role.TRUST_LEAD}),
     Cap.MIS_IMPORT: frozenset({Role.SENDCO, Role.TRUST_LEAD}),
     Cap.CENSUS_EXPORT: frozenset({Role.SENDCO, Role.TRUST_LEAD}),
+    Cap.CLASSES_VIEW: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD}),
+    Cap.CLASSES_MANAGE: frozenset({Role.SENDCO, Role.TRUST_LEAD}),
 }
 
 # Which roles a person holding a role may give to others (invite or change role).

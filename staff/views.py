@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from . import selectors, services
 from .capabilities import Cap, assignable_roles
 from .forms import AuditFilterForm, InviteForm, QueuedPasswordResetForm, RoleForm
+from .http import form_data
 from .models import Membership
 from .tenancy import school_view
 
@@ -44,7 +45,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 @school_view(Cap.STAFF_MANAGE)
 @require_http_methods(["GET", "POST"])
 def staff_invite(request: HttpRequest) -> HttpResponse:
-    form = InviteForm(request.POST or None, by_role=request.access.role)
+    form = InviteForm(form_data(request), by_role=request.access.role)
     if request.method == "POST" and form.is_valid():
         try:
             membership = services.staff_invite(
@@ -74,7 +75,7 @@ def staff_member(request: HttpRequest, public_id) -> HttpResponse:
         and membership.role in assignable_roles(request.access.role)
     )
     form = RoleForm(
-        request.POST or None, by_role=request.access.role, initial={"role": membership.role}
+        form_data(request), by_role=request.access.role, initial={"role": membership.role}
     )
     if request.method == "POST":
         if not may_change:

@@ -155,6 +155,15 @@ MATRIX: dict[str, Row] = {
         post=" 302  302  302  403  302  403  403  404  404  302",
         post_data=(("description", "Finds reading hard."),),
     ),
+    "register:classes": Row(get=" 302  200  200  200  403  403  403  404  404  302"),
+    "register:class_create": Row(
+        post=" 302  302  302  403  403  403  403  404  404  302",
+        post_data=(("name", "4Z"),),
+    ),
+    "register:class_edit": Row(
+        get=" 302  200  200  403  403  403  403  404  404  302",
+        post=" 302  302  302  403  403  403  403  404  404  302",
+    ),
     "register:concerns": Row(get=" 302  200  200  403  403  403  403  404  404  302"),
     "register:concern_decide": Row(
         get=" 302  200  200  403  403  403  403  404  404  302",
@@ -242,6 +251,7 @@ def world(db):
         "invited": invited,
         "pupil": pupil,
         "concern": concern,
+        "group": group,
     }
 
 
@@ -277,6 +287,9 @@ def _kwargs(name: str, world) -> dict:
         },
         "register:list": {"school_slug": acorn.slug},
         "register:concerns": {"school_slug": acorn.slug},
+        "register:classes": {"school_slug": acorn.slug},
+        "register:class_create": {"school_slug": acorn.slug},
+        "register:class_edit": {"school_slug": acorn.slug, "group_id": world["group"].pk},
         "register:concern_decide": {
             "school_slug": acorn.slug,
             "public_id": world["concern"].public_id,
