@@ -221,9 +221,14 @@ def seed_pupils(
     pupils = list(Pupil.objects.filter(school=school).order_by("pk"))
 
     statuses, needs, pp, lac, contacts, passports, concerns = [], [], [], [], [], [], []
-    for pupil in pupils:
-        roll = rng.random()
-        provision = "E" if roll < 0.05 else "K" if roll < 0.19 else None
+    # Exactly 5% with an EHC plan and 14% on SEN support, spread at random through the school.
+    order = list(range(len(pupils)))
+    rng.shuffle(order)
+    e_count, k_count = round(len(pupils) * 0.05), round(len(pupils) * 0.14)
+    provisions = {i: "E" for i in order[:e_count]}
+    provisions.update({i: "K" for i in order[e_count : e_count + k_count]})
+    for index, pupil in enumerate(pupils):
+        provision = provisions.get(index)
         contacts.append(
             Contact(
                 school=school,

@@ -6,6 +6,8 @@ and EHC plans).
 
 from __future__ import annotations
 
+import zlib
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -109,7 +111,7 @@ class Command(BaseCommand):
                 teacher=people[Role.TEACHER],
                 ta=people[Role.TA],
                 sendco=people[Role.SENDCO],
-                seed=school.pk,
+                seed=zlib.crc32(school.slug.encode()),  # the same on every database
                 today=today,
                 **ROLLS[school.slug],
             )
