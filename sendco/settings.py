@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "axes",
     "staff",
     "register",
+    "provision",
     "sendco",
 ]
 

@@ -1,0 +1,164 @@
+"""Cost and impact rules of the provision map as plain functions (tables of cases in tests).
+
+Money is Decimal, rounded to pence at the end. A group's cost is its sessions x their length x
+the hourly cost of its staff, plus its resources; it is shared equally between its pupils.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+
+PENNY = Decimal("0.01")
+MINUTES_PER_HOUR = Decimal(60)
+
+
+def money(value: Decimal) -> Decimal:
+    return value.quantize(PENNY, rounding=ROUND_HALF_UP)
+
+
+def notional_sen_threshold() -> Decimal:
+    """The first £6,000 of additional support for a pupil comes from the notional SEN budget;
+    above it, the local authority's top-up (DOMAIN.md 6.2; the 2025-26 value is unconfirmed,
+    so it is a setting)."""
+    return Decimal(str(getattr(settings, "NOTIONAL_SEN_THRESHOLD", 6000)))
+
+
+def planned_sessions(
+    *, open_days: Iterable[date], weekdays: list[int], sessions_per_week: int
+) -> int:
+    """How many sessions a group should run over the school's open days in its period.
+
+    With set weekdays (0 = Monday), one session on each open day that is one of them. Without,
+    `sessions_per_week` in each school week (Monday to Sunday) that has an open day, capped by the
+    open days of that week.
+    """
+    days = sorted(set(open_days))
+    if weekdays:
+        return sum(1 for d in days if d.weekday() in weekdays)
+    weeks: dict[tuple[int, int], int] = {}
+    for d in days:
+        key = d.isocalendar()[:2]
+        weeks[key] = weeks.get(key, 0) + 1
+    return sum(min(sessions_per_week, open_in_week) for open_in_week in weeks.values())
+
+
+def staff_cost(
+    *, sessions: int, session_minutes: int, hourly_cost: Decimal | None, staff_count: int = 1
+) -> Decimal:
+    if not hourly_cost or sessions <= 0:
+        return Decimal(0)
+    hours = Decimal(sessions) * Decimal(session_minutes) / MINUTES_PER_HOUR
+    return hours * hourly_cost * max(staff_count, 1)
+
+
+def group_cost(
+    *,
+    sessions: int,
+    session_minutes: int,
+    hourly_cost: Decimal | None,
+    staff_count: int,
+    pupils: int,
+    resource_one_off: Decimal = Decimal(0),
+    resource_per_pupil: Decimal = Decimal(0),
+) -> Decimal:
+    """The whole cost of a group over its sessions."""
+    total = staff_cost(
+        sessions=sessions,
+        session_minutes=session_minutes,
+        hourly_cost=hourly_cost,
+        staff_count=staff_count,
+    )
+    total += resource_one_off + resource_per_pupil * pupils
+    return money(total)
+
+
+def share(cost: Decimal, pupils: int) -> Decimal | None:
+    """A pupil's share of a group's cost; None for a group with no pupils."""
+    return money(cost / pupils) if pupils else None
+
+
+def hours_per_week(*, sessions_per_week: int, session_minutes: int) -> Decimal:
+    return money(Decimal(sessions_per_week) * Decimal(session_minutes) / MINUTES_PER_HOUR)
+
+
+def improvement(
+    *, entry: Decimal | None, exit: Decimal | None, higher_is_better: bool
+) -> Decimal | None:
+    """Entry-to-exit change in the measure's good direction (positive is better); None until
+    both are known."""
+    if entry is None or exit is None:
+        return None
+    change = exit - entry
+    return change if higher_is_better else -change
+
+
+def met_target(
+    *, exit: Decimal | None, target: Decimal | None, higher_is_better: bool
+) -> bool | None:
+    """Whether the exit measure reached the target; None until both are known."""
+    if exit is None or target is None:
+        return None
+    return exit >= target if higher_is_better else exit <= target
+
+
+def rate(part: int, whole: int) -> Decimal | None:
+    """A percentage to one decimal place; None when there is nothing to divide by."""
+    if whole <= 0:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Impact:
+    pupils: int
+    with_measures: int
+    average_improvement: Decimal | None
+    met_target: int
+    met_target_rate: Decimal | None
+    cost_per_pupil: Decimal | None
+    cost_per_pupil_meeting_target: Decimal | None
+
+
+def impact(
+    *,
+    places: Iterable[tuple[Decimal | None, Decimal | None, Decimal | None]],
+    higher_is_better: bool,
+    cost: Decimal,
+) -> Impact:
+    """Impact of a group (or an intervention across groups) from its pupils' (entry, target,
+    exit) measures and its cost. Pupils without both measures count in the cost per pupil but
+    not in the averages."""
+    rows = list(places)
+    changes = [improvement(entry=e, exit=x, higher_is_better=higher_is_better) for e, _, x in rows]
+    known = [c for c in changes if c is not None]
+    met = [met_target(exit=x, target=t, higher_is_better=higher_is_better) for _, t, x in rows]
+    judged = [m for m in met if m is not None]
+    met_count = sum(1 for m in judged if m)
+    return Impact(
+        pupils=len(rows),
+        with_measures=len(known),
+        average_improvement=money(sum(known) / len(known)) if known else None,
+        met_target=met_count,
+        met_target_rate=rate(met_count, len(judged)),
+        cost_per_pupil=share(cost, len(rows)),
+        cost_per_pupil_meeting_target=share(cost, met_count),
+    )
+
+
+def edit_window_days() -> int:
+    return int(getattr(settings, "SESSION_EDIT_DAYS", 7))
+
+
+def may_correct_session(
+    *, logged_by_id: int, logged_on: date, user_id: int, is_sendco: bool, today: date
+) -> bool:
+    """A session log can be corrected by its author within 7 days; after that (and always for
+    anyone else's log) only by the SENDCo or trust lead."""
+    if is_sendco:
+        return True
+    return logged_by_id == user_id and (today - logged_on).days <= edit_window_days()
