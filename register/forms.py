@@ -58,7 +58,9 @@ def _need_choices():
 
 class StatusChangeForm(forms.Form):
     provision = forms.ChoiceField(
-        label="New status", choices=SenStatus.Provision.choices, widget=forms.RadioSelect
+        label="New status",
+        choices=[(value, f"{label} ({value})") for value, label in SenStatus.Provision.choices],
+        widget=forms.RadioSelect,
     )
     starts_on = forms.DateField(label="From", widget=DATE_INPUT)
     primary_need = forms.ChoiceField(label="Primary need", required=False)

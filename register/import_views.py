@@ -103,11 +103,15 @@ class UploadForm(forms.Form):
         return upload
 
 
-def _register_url(school_slug: str) -> str | None:
+def _url(name: str, school_slug: str) -> str | None:
     try:
-        return reverse("register:list", kwargs={"school_slug": school_slug})
+        return reverse(name, kwargs={"school_slug": school_slug})
     except NoReverseMatch:
         return None
+
+
+def _register_url(school_slug: str) -> str | None:
+    return _url("register:list", school_slug)
 
 
 def _preview(request: HttpRequest, plan: mis_import.ImportPlan, parsed, token: str | None):
@@ -116,12 +120,19 @@ def _preview(request: HttpRequest, plan: mis_import.ImportPlan, parsed, token: s
         actor=request.user,
         school=request.school,
         role=request.access.role,
-        detail={**plan.counts, "sha256": plan.sha256},
+        detail={**plan.counts, "new_classes": len(plan.new_classes), "sha256": plan.sha256},
     )
+    slug = request.school.slug
     return render(
         request,
         "register/import_preview.html",
-        {"plan": plan, "parsed": parsed, "token": token},
+        {
+            "plan": plan,
+            "parsed": parsed,
+            "token": token,
+            "terms_url": _url("calendar:terms", slug),
+            "classes_url": _url("register:classes", slug),
+        },
     )
 
 

@@ -6,9 +6,11 @@ Three steps, each a plain function so a test can call it directly:
   at all (wrong encoding, an Excel workbook, a missing column, too big). A row it can read but
   that is wrong (a bad date, an invalid UPN, a formula) becomes a bad row with its line number.
 * ``plan(school=, parsed=, today=)`` compares the rows with the school's pupils, matched by UPN:
-  new, changed (field by field, old -> new), unchanged, leaving, and bad rows. One query.
+  new, changed (field by field, old -> new), unchanged, leaving, bad rows, problems with the
+  file as a whole, and new classes. One query; four when the file gives classes.
 * ``apply(school=, plan=, access=)`` writes it all, or nothing: it refuses a plan with any bad
-  row. Leavers get a leaving date, never deletion. One audit event, with counts and no names.
+  row or problem. Leavers get a leaving date, never deletion. One audit event, with counts and
+  no names.
 
 Lines are numbered as a spreadsheet numbers its rows: the header is line 1.
 
@@ -42,6 +44,8 @@ Column (* required): headers accepted, best first -> values read
   -> Y, N, Yes, No, True, False, 1, 0
 * eal, from the language: First Language, Main Language -> English, ENG, ENB, "Believed to be
   English" = not EAL; any other language = EAL; blank, "Not obtained", "Refused" = unknown
+* class_name (see Classes): Class, Registration Group, Reg Group, Registration Form, Form,
+  Form Group, Tutor Group, Reg -> up to 60 characters; blank = leave the pupil's class alone
 
 Sex: a pupil new to sendco needs one (the census has no other value); for a pupil already here
 a blank cell keeps what sendco has.
@@ -55,6 +59,17 @@ dry run says so.
 Leavers: every pupil of the school without a leaving date who is not in the file is marked as
 left on ``today`` (or on their admission date, if that is later) with the destination
 "Not in MIS export". Nobody is deleted. A pupil the file gives a leaving date is leaving too.
+
+Classes: a class named in the file is a TeachingGroup of kind "class" in the school's academic
+year containing ``today``. Names are compared ignoring case and repeated spaces, so "4a" is the
+class sendco has as "4A"; a name sendco does not have yet makes a new class, with no teachers
+(the dry run lists them). A pupil is in one class a year: placing them in 4B takes them out of
+every other class of that year (teaching sets are never touched), and a class left empty stays,
+with its teachers. A name a teaching set has this year is a bad row. If the file names a class
+but the school has no academic year containing ``today``, the plan has a problem ("Add this
+year's term dates first") and cannot be applied: importing the pupils without their classes
+would leave teachers without them, with no sign of it once the dry run is closed. A pupil not in
+the file keeps the class they were in.
 
 Safety: a cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return would be run
 as a formula by a spreadsheet (CSV injection, RELIABILITY.md EX-01), so its row is rejected,
@@ -76,16 +91,17 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from staff.models import School
+from staff.models import AcademicYear, School
 from staff.services import audit
 from staff.tenancy import Access
 
-from .models import Pupil, YearGroup
+from .models import Pupil, TeachingGroup, YearGroup
 from .upn import normalise_upn, validate_upn
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
 NAME_MAX = 100
+CLASS_MAX = TeachingGroup._meta.get_field("name").max_length  # 60
 LEFT_DESTINATION = "Not in MIS export"
 AUDIT_ACTION = "register.mis_import"
 
@@ -131,6 +147,16 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "leaving_date": ("Leaving Date", "Date of Leaving", "Leave Date"),
     "eal": ("EAL", "English as an Additional Language", "EAL Status", "Is EAL"),
     "first_language": ("First Language", "Main Language"),
+    "class_name": (
+        "Class",
+        "Registration Group",
+        "Reg Group",
+        "Registration Form",
+        "Form",
+        "Form Group",
+        "Tutor Group",
+        "Reg",
+    ),
 }
 
 LABELS = {
@@ -147,6 +173,7 @@ LABELS = {
     "leaving_destination": "leaving destination",
     "eal": "EAL",
     "first_language": "first language",
+    "class_name": "class",
 }
 
 # The fields of Pupil an import may set, in the order the dry run lists changes.
@@ -245,6 +272,14 @@ class Change:
 
 
 @dataclass(frozen=True)
+class Problem:
+    """Something about the file as a whole that stops the import (rows may all be fine)."""
+
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
 class Planned:
     """One pupil the import creates, changes, leaves alone or marks as left."""
 
@@ -256,6 +291,7 @@ class Planned:
     line: int | None = None  # None for a leaver who is not in the file
     pupil_id: int | None = None
     seen_updated_at: datetime | None = None
+    class_name: str | None = None  # the class to put the pupil in, when that changes
 
     @property
     def year_label(self) -> str:
@@ -278,10 +314,18 @@ class ImportPlan:
     bad_rows: list[BadRow] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     on_roll: int = 0  # pupils of the school on roll before the import
+    problems: list[Problem] = field(default_factory=list)
+    academic_year_id: int | None = None  # set when the file gives classes for this year
+    academic_year_name: str = ""
+    new_classes: list[str] = field(default_factory=list)  # classes the import would create
 
     @property
     def can_apply(self) -> bool:
-        return not self.bad_rows
+        return not self.bad_rows and not self.problems
+
+    @property
+    def reads_classes(self) -> bool:
+        return self.academic_year_id is not None
 
     @property
     def counts(self) -> dict[str, int]:
@@ -301,8 +345,13 @@ class ImportPlan:
         for kind in ("new", "changed", "leaving"):
             for item in getattr(self, kind):
                 digest.update(f"{kind}|{item.upn}|{sorted(item.values.items())!r}\n".encode())
+                if item.class_name is not None:
+                    digest.update(f"class|{item.upn}|{item.class_name}\n".encode())
         for bad in self.bad_rows:
             digest.update(f"bad|{bad.line}\n".encode())
+        for problem in self.problems:
+            digest.update(f"problem|{problem.code}\n".encode())
+        digest.update(f"year|{self.academic_year_id}|{self.new_classes!r}\n".encode())
         return digest.hexdigest()
 
 
@@ -312,12 +361,20 @@ class ImportSummary:
     changed: int
     unchanged: int
     leaving: int
+    new_classes: int = 0
 
     def __str__(self) -> str:
-        return (
+        text = (
             f"{self.new} new, {self.changed} changed, {self.unchanged} unchanged, "
             f"{self.leaving} marked as left"
         )
+        if self.new_classes:
+            plural = "es" if self.new_classes != 1 else ""
+            text += (
+                f", {self.new_classes} new class{plural} (choose their teachers on the Classes "
+                "page)"
+            )
+        return text
 
 
 def display(name: str, value: object) -> str:
@@ -597,6 +654,15 @@ def _clean(cells: dict[str, str]) -> tuple[dict, list[str]]:
         eal = _eal_from_language(cells["first_language"])
         if eal is not None:
             values["eal"] = eal
+    if "class_name" in cells:
+        name = " ".join(cells["class_name"].split())  # line breaks and repeated spaces too
+        if len(name) > CLASS_MAX:
+            reasons.append(
+                f'The class "{name[:20]}…" is {len(name)} characters long: a class name has at '
+                f"most {CLASS_MAX}."
+            )
+        elif name:
+            values["class_name"] = name  # a blank cell leaves the pupil's class as it is
     admitted, left = values.get("admission_date"), values.get("leaving_date")
     if admitted and left and left < admitted:
         reasons.append(
@@ -767,8 +833,79 @@ def _name(values: dict) -> str:
     return f"{first} {last}".strip()
 
 
+def _class_key(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def _natural(name: str) -> list:
+    """4C before 10A."""
+    return [int(part) if part.isdigit() else part.casefold() for part in re.split(r"(\d+)", name)]
+
+
+class _Classes:
+    """The classes and teaching sets of one academic year, and who is in which class: loaded
+    once (three queries) and looked up row by row."""
+
+    def __init__(self, *, school: School, year: AcademicYear):
+        self.year = year
+        self.names: set[str] = set()  # classes, exactly as sendco has them
+        self.by_key: dict[str, str] = {}
+        self.sets: dict[str, str] = {}
+        self.created: dict[str, str] = {}  # key -> name (first spelling in the file)
+        groups = TeachingGroup.objects.filter(school=school, academic_year=year)
+        for name, kind in groups.order_by("name").values_list("name", "kind"):
+            if kind == TeachingGroup.Kind.CLASS:
+                self.names.add(name)
+                self.by_key.setdefault(_class_key(name), name)
+            else:
+                self.sets.setdefault(_class_key(name), name)
+        self.of_pupil: dict[int, set[str]] = {}
+        memberships = TeachingGroup.pupils.through.objects.filter(
+            teachinggroup__school=school,
+            teachinggroup__academic_year=year,
+            teachinggroup__kind=TeachingGroup.Kind.CLASS,
+        ).values_list("pupil_id", "teachinggroup__name")
+        for pupil_id, name in memberships:
+            self.of_pupil.setdefault(pupil_id, set()).add(name)
+
+    def resolve(self, name: str) -> tuple[str, str | None]:
+        """The class's name as sendco has it (or will), and why the row is bad (or None)."""
+        if name in self.names:
+            return name, None
+        key = _class_key(name)
+        if key in self.by_key:
+            return self.by_key[key], None
+        if key in self.sets:
+            return name, (
+                f'"{name}" is the name of a teaching set this year, so it cannot be a class too: '
+                "rename the class in the MIS, or the set in sendco."
+            )
+        return self.created.get(key, name), None
+
+    def use(self, name: str) -> None:
+        """Note a class the import puts a pupil in (creating it if sendco lacks it)."""
+        key = _class_key(name)
+        if key not in self.by_key:
+            self.created.setdefault(key, name)
+
+    def change(self, pupil_id: int | None, name: str) -> Change | None:
+        current = self.of_pupil.get(pupil_id, set()) if pupil_id else set()
+        if current == {name}:
+            return None
+        return Change("class_name", ", ".join(sorted(current, key=_natural)) or None, name)
+
+
+def _academic_year(school: School, today: date) -> AcademicYear | None:
+    return (
+        AcademicYear.objects.filter(school=school, starts_on__lte=today, ends_on__gte=today)
+        .order_by("-starts_on")
+        .first()
+    )
+
+
 def plan(*, school: School, parsed: ParsedFile, today: date) -> ImportPlan:
-    """What importing `parsed` into `school` would do. One query, whatever the size."""
+    """What importing `parsed` into `school` would do. One query whatever the size, and three
+    more when the file gives classes (the academic year, its classes, their pupils)."""
     result = ImportPlan(
         school_id=school.pk,
         today=today,
@@ -782,14 +919,38 @@ def plan(*, school: School, parsed: ParsedFile, today: date) -> ImportPlan:
     }
     in_file = {row.upn for row in parsed.rows} | {bad.upn for bad in parsed.bad_rows}
 
+    classes = None
+    if any(row.values.get("class_name") for row in parsed.rows):
+        year = _academic_year(school, today)
+        if year is None:
+            result.problems.append(
+                Problem(
+                    "no_academic_year",
+                    f'The file gives classes (the "{parsed.columns["class_name"]}" column), but '
+                    f"sendco has no academic year for this school that includes "
+                    f"{today:%d/%m/%Y}, so it cannot tell which year's classes they are. Add "
+                    "this year's term dates first (Term dates page), then upload the file again.",
+                )
+            )
+        else:
+            classes = _Classes(school=school, year=year)
+            result.academic_year_id, result.academic_year_name = year.pk, year.name
+
     for row in parsed.rows:
         pupil = existing.get(row.upn)
         values = dict(row.values)
+        class_name = values.pop("class_name", None)
+        if classes is None:
+            class_name = None  # no academic year to put it in: the plan has a problem
         reasons = []
         if values["date_of_birth"] and values["date_of_birth"] > today:
             reasons.append(
                 f"The date of birth {values['date_of_birth']:%d/%m/%Y} is in the future."
             )
+        if class_name is not None:
+            class_name, reason = classes.resolve(class_name)
+            if reason:
+                reasons.append(reason)
         if pupil is None:
             values = {**_NEW_DEFAULTS, **values}
             if "sex" not in values:
@@ -797,6 +958,8 @@ def plan(*, school: School, parsed: ParsedFile, today: date) -> ImportPlan:
             if reasons:
                 result.bad_rows.append(BadRow(row.line, row.upn, tuple(reasons)))
                 continue
+            if class_name is not None:
+                classes.use(class_name)
             result.new.append(
                 Planned(
                     upn=row.upn,
@@ -804,6 +967,7 @@ def plan(*, school: School, parsed: ParsedFile, today: date) -> ImportPlan:
                     year_group=values["year_group"],
                     values=values,
                     line=row.line,
+                    class_name=class_name,
                 )
             )
             continue
@@ -825,18 +989,22 @@ def plan(*, school: School, parsed: ParsedFile, today: date) -> ImportPlan:
             for name in FIELDS
             if name in values and getattr(pupil, name) != values[name]
         )
+        move = classes.change(pupil.pk, class_name) if class_name is not None else None
+        if move:
+            classes.use(class_name)
         merged = {name: getattr(pupil, name) for name in FIELDS} | values
         item = Planned(
             upn=row.upn,
             name=_name(merged),
             year_group=merged["year_group"],
             values={c.field: c.new for c in changes},
-            changes=changes,
+            changes=changes + ((move,) if move else ()),
             line=row.line,
             pupil_id=pupil.pk,
             seen_updated_at=pupil.updated_at,
+            class_name=class_name if move else None,
         )
-        if not changes:
+        if not item.changes:
             result.unchanged.append(item)
         elif pupil.leaving_date is None and left is not None:
             result.leaving.append(item)
@@ -867,6 +1035,8 @@ def plan(*, school: School, parsed: ParsedFile, today: date) -> ImportPlan:
         )
 
     result.bad_rows.sort(key=lambda bad: bad.line)
+    if classes is not None:
+        result.new_classes = sorted(classes.created.values(), key=_natural)
     missing = sum(1 for item in result.leaving if item.line is None)
     if result.on_roll >= 10 and missing * 2 > result.on_roll:
         result.warnings.append(
@@ -890,6 +1060,10 @@ def apply(*, school: School, plan: ImportPlan, access: Access) -> ImportSummary:
             f"Nothing was imported: {count} line{'s' if count != 1 else ''} of the file "
             f"{'have' if count != 1 else 'has'} problems. Fix them in the MIS, export the file "
             "again and upload it."
+        )
+    if plan.problems:
+        raise ValidationError(
+            " ".join(["Nothing was imported.", *(problem.message for problem in plan.problems)])
         )
     try:
         with transaction.atomic():
@@ -926,6 +1100,8 @@ def _apply(*, school: School, plan: ImportPlan, access: Access) -> ImportSummary
         pupil = pupils.get(item.pupil_id)
         if pupil is None or pupil.updated_at != item.seen_updated_at:
             raise stale
+        if not item.values:  # only the class changes: that is not a field of the pupil
+            continue
         for name, value in item.values.items():
             setattr(pupil, name, value)
         pupil.updated_at = now
@@ -939,12 +1115,15 @@ def _apply(*, school: School, plan: ImportPlan, access: Access) -> ImportSummary
         pupil.clean_fields(exclude=["school"])  # no query per pupil
         created.append(pupil)
     Pupil.objects.bulk_create(created, batch_size=500)
+    if plan.academic_year_id is not None:
+        _place_in_classes(school=school, plan=plan, created=created, stale=stale)
 
     summary = ImportSummary(
         new=len(plan.new),
         changed=len(plan.changed),
         unchanged=len(plan.unchanged),
         leaving=len(plan.leaving),
+        new_classes=len(plan.new_classes),
     )
     audit(
         action=AUDIT_ACTION,
@@ -956,7 +1135,58 @@ def _apply(*, school: School, plan: ImportPlan, access: Access) -> ImportSummary
             "changed": summary.changed,
             "unchanged": summary.unchanged,
             "leaving": summary.leaving,
+            "new_classes": summary.new_classes,
             "sha256": plan.sha256,
         },
     )
     return summary
+
+
+def _place_in_classes(
+    *, school: School, plan: ImportPlan, created: list[Pupil], stale: ValidationError
+) -> None:
+    """Create the new classes and move each pupil the plan places into their class, out of every
+    other class of the year. A few bulk queries, whatever the size; teachers are not touched."""
+    ids_by_upn = {pupil.upn: pupil.pk for pupil in created}
+    if any(pk is None for pk in ids_by_upn.values()):  # a database that returns no ids
+        ids_by_upn = dict(
+            Pupil.objects.filter(school=school, upn__in=list(ids_by_upn)).values_list("upn", "pk")
+        )
+    placing = {ids_by_upn[item.upn]: item.class_name for item in plan.new if item.class_name}
+    moving = {
+        item.pupil_id: item.class_name
+        for item in plan.changed + plan.leaving
+        if item.class_name and item.pupil_id
+    }
+    placing |= moving
+    if not placing:
+        return
+    year_id, kind = plan.academic_year_id, TeachingGroup.Kind.CLASS
+    TeachingGroup.objects.bulk_create(
+        [
+            TeachingGroup(school=school, academic_year_id=year_id, name=name, kind=kind)
+            for name in plan.new_classes
+        ]
+    )  # one named meanwhile is an IntegrityError: apply() says the register changed
+    group_ids = dict(
+        TeachingGroup.objects.filter(
+            school=school, academic_year_id=year_id, kind=kind, name__in=set(placing.values())
+        ).values_list("name", "pk")
+    )
+    if set(placing.values()) - set(group_ids):  # a class renamed or removed since the dry run
+        raise stale
+    membership = TeachingGroup.pupils.through
+    if moving:
+        membership.objects.filter(
+            pupil_id__in=list(moving),
+            teachinggroup__school=school,
+            teachinggroup__academic_year_id=year_id,
+            teachinggroup__kind=kind,
+        ).delete()
+    membership.objects.bulk_create(
+        [
+            membership(teachinggroup_id=group_ids[name], pupil_id=pupil_id)
+            for pupil_id, name in placing.items()
+        ],
+        batch_size=1000,
+    )

@@ -48,6 +48,7 @@ urlpatterns = [
     path("s/<slug:school_slug>/", include("staff.urls")),
     path("s/<slug:school_slug>/", include("staff.calendar_urls")),
     path("s/<slug:school_slug>/", include("register.urls")),
+    path("s/<slug:school_slug>/", include("provision.urls")),
     path("s/<slug:school_slug>/", include("register.census_urls")),
     path("s/<slug:school_slug>/", include("register.import_urls")),
     path("t/<slug:trust_slug>/", views.trust_dashboard, name="trust_dashboard"),

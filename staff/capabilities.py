@@ -30,6 +30,8 @@ class Cap(StrEnum):
     CENSUS_EXPORT = "register.census"
     CLASSES_VIEW = "register.classes_view"
     CLASSES_MANAGE = "register.classes_manage"
+    PROVISION_VIEW = "provision.view"
+    SESSION_LOG = "provision.log"
 
 
 _EVERYONE = frozenset(Role)
@@ -51,6 +53,9 @@ CAPABILITIES: dict[Cap, frozenset[Role]] = {
     Cap.CENSUS_EXPORT: frozenset({Role.SENDCO, Role.TRUST_LEAD}),
     Cap.CLASSES_VIEW: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD}),
     Cap.CLASSES_MANAGE: frozenset({Role.SENDCO, Role.TRUST_LEAD}),
+    # Which groups a teacher or TA sees and logs is scoped by provision.selectors.
+    Cap.PROVISION_VIEW: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD, Role.TEACHER, Role.TA}),
+    Cap.SESSION_LOG: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.TEACHER, Role.TA}),
 }
 
 # Which roles a person holding a role may give to others (invite or change role).

@@ -7,6 +7,7 @@ that nothing makes the page scroll sideways, and an axe-core run that fails on a
 
 from __future__ import annotations
 
+import importlib
 import itertools
 import os
 import re
@@ -15,13 +16,16 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.apps import apps
 from django.conf import settings
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from tests.conftest import CHROMIUM, need
+from tests.factories import TEST_PASSWORD
 
 SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
 AXE = Axe()
+TABLET = {"width": 768, "height": 1024}
 
 
 @pytest.fixture(scope="session")
@@ -34,6 +38,14 @@ def browser_context_args(browser_context_args):
 def _chromium_installed():
     """Session-scoped so that it runs before pytest-playwright launches the browser."""
     need(os.path.exists(CHROMIUM), "Chromium is not installed")
+
+
+@pytest.fixture(autouse=True)
+def _need_types(transactional_db) -> None:
+    """The census need types (SLCN, ASD, NSA...) that a data migration loads. Each browser test
+    runs against a live server, so its database is flushed afterwards, reference data and all:
+    load them again, as the migration does."""
+    importlib.import_module("register.migrations.0002_need_types").load(apps, None)
 
 
 def assert_accessible(page: Page) -> None:
@@ -69,3 +81,17 @@ def look(request, _screenshots_dir) -> Callable[[Page, str], None]:
         assert_accessible(page)
 
     return look
+
+
+def sign_in(page: Page, live_server, look, email: str) -> None:
+    """Sign in through the real login form (looking at it) as one of tests/conftest.py's people."""
+    page.goto(f"{live_server.url}/accounts/login/")
+    expect(page.get_by_role("heading", name="Sign in to sendco")).to_be_visible()
+    look(page, "login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def main_nav(page: Page):
+    return page.get_by_role("navigation", name="Main")

@@ -20,6 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from provision.models import Group, GroupPupil, Intervention
 from register.models import Concern, Pupil, TeachingGroup
 from staff import calendar as school_calendar
 from staff.models import ClosureDay, Role, User
@@ -164,6 +165,15 @@ MATRIX: dict[str, Row] = {
         get=" 302  200  200  403  403  403  403  404  404  302",
         post=" 302  302  302  403  403  403  403  404  404  302",
     ),
+    # Provision: the TA runs the group; it holds a pupil of the teacher's class.
+    "provision:today": Row(get=" 302  200  200  403  200  200  403  404  404  302"),
+    "provision:group": Row(get=" 302  200  200  200  200  200  403  404  404  302"),
+    "provision:session_log": Row(
+        # GET is refused with 405 once the role may log sessions at all; whether this person
+        # runs this group is checked on the POST.
+        get=" 302  405  405  403  405  405  403  404  404  302",
+        post=" 302  302  302  403  403  302  403  404  404  302",
+    ),
     "register:concerns": Row(get=" 302  200  200  403  403  403  403  404  404  302"),
     "register:concern_decide": Row(
         get=" 302  200  200  403  403  403  403  404  404  302",
@@ -242,6 +252,21 @@ def world(db):
         raised_on="2026-11-02",
         description="Struggles with phonics.",
     )
+    intervention = Intervention.objects.create(school=acorn, name="Talk Boost")
+    intervention_group = Group.objects.create(
+        school=acorn,
+        intervention=intervention,
+        name="Talk Boost Y3",
+        status="running",
+        starts_on=term.academic_year.starts_on,
+        ends_on=term.academic_year.ends_on,
+        sessions_per_week=3,
+        session_minutes=30,
+    )
+    intervention_group.staff.add(users["ta"])
+    GroupPupil.objects.create(
+        school=acorn, group=intervention_group, pupil=pupil, joined_on=term.academic_year.starts_on
+    )
     return {
         "users": users,
         "acorn": acorn,
@@ -252,6 +277,7 @@ def world(db):
         "pupil": pupil,
         "concern": concern,
         "group": group,
+        "intervention_group": intervention_group,
     }
 
 
@@ -288,6 +314,15 @@ def _kwargs(name: str, world) -> dict:
         "register:list": {"school_slug": acorn.slug},
         "register:concerns": {"school_slug": acorn.slug},
         "register:classes": {"school_slug": acorn.slug},
+        "provision:today": {"school_slug": acorn.slug},
+        "provision:group": {
+            "school_slug": acorn.slug,
+            "public_id": world["intervention_group"].public_id,
+        },
+        "provision:session_log": {
+            "school_slug": acorn.slug,
+            "public_id": world["intervention_group"].public_id,
+        },
         "register:class_create": {"school_slug": acorn.slug},
         "register:class_edit": {"school_slug": acorn.slug, "group_id": world["group"].pk},
         "register:concern_decide": {

@@ -1,5 +1,6 @@
 """MIS import: parsing (header aliases, every bad file and bad row), the dry run, all-or-nothing
-apply, re-import, leavers, school scoping, audit, the pages, and a constant number of queries."""
+apply, re-import, leavers, school scoping, audit, the pages, classes, and a constant number of
+queries."""
 
 from __future__ import annotations
 
@@ -15,10 +16,10 @@ from django.utils import timezone
 
 from register import mis_import
 from register.mis_import import MisFileError, parse, plan
-from register.models import Pupil
-from staff.models import AuditEvent
+from register.models import Pupil, TeachingGroup
+from staff.models import AcademicYear, AuditEvent
 from staff.tenancy import access_for
-from tests.register.factories import make_pupil, valid_upn
+from tests.register.factories import class_of, make_pupil, valid_upn
 
 TODAY = date(2026, 11, 20)
 KNOWN = "B801200005001"  # a real-shaped UPN with the right check letter
@@ -457,6 +458,7 @@ def test_the_import_is_audited_once_with_counts_and_no_names(school, access, sen
         "changed": 0,
         "unchanged": 1,
         "leaving": 0,
+        "new_classes": 0,
         "sha256": result.sha256,
     }
     assert "First" not in str(event.detail)
@@ -639,3 +641,329 @@ def test_plan_queries_do_not_grow_with_the_school(school, django_assert_num_quer
     assert result.counts["changed"] == (size + 1) // 2
     assert result.counts["leaving"] == size // 2
     assert result.counts["new"] == 1
+
+
+# --- classes -----------------------------------------------------------------------------------
+
+CLASS_HEADER = [*HEADER, "Reg Group"]
+
+
+def crow(n: int, class_name: str, **cells) -> list[str]:
+    return [*row(n, **cells), class_name]
+
+
+def class_csv(rows) -> bytes:
+    return csv_bytes(rows, header=CLASS_HEADER)
+
+
+@pytest.fixture
+def year(school):
+    """The academic year containing TODAY."""
+    return AcademicYear.objects.create(
+        school=school, starts_on=date(2026, 9, 1), ends_on=date(2027, 8, 31)
+    )
+
+
+def classes_of(school, year) -> dict[str, set[str]]:
+    """Class name -> UPNs of its pupils, for the classes of kind "class" in `year`."""
+    return {
+        group.name: {p.upn for p in group.pupils.all()}
+        for group in TeachingGroup.objects.filter(school=school, academic_year=year, kind="class")
+    }
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Class",
+        "Reg Group",
+        "Registration Group",
+        "Form",
+        "Form Group",
+        "Tutor Group",
+        "Reg",
+        "reg_group",
+        "FORM-GROUP",
+        "registration form",
+    ],
+)
+def test_class_header_aliases(header):
+    parsed = parse(csv_bytes([[*row(1), "  4A "]], header=[*HEADER, header]))
+    [only] = parsed.rows
+    assert only.values["class_name"] == "4A"
+    assert parsed.columns["class_name"] == header
+    assert ("class", False, mis_import.HEADERS["class_name"]) in mis_import.accepted_columns()
+
+
+def test_class_cells_are_checked_like_the_others():
+    parsed = parse(
+        class_csv(
+            [
+                crow(1, "x" * 61),
+                crow(2, "=HYPERLINK(1)"),
+                crow(3, ""),
+                crow(4, "Year  4\nOak"),
+                crow(5, "y" * 60),
+            ]
+        )
+    )
+    too_long, formula = parsed.bad_rows
+    assert too_long.line == 2
+    assert "is 61 characters long: a class name has at most 60." in too_long.reasons[0]
+    assert formula.line == 3
+    assert '"Reg Group" cell starts with "="' in formula.reasons[0]
+    blank, spaced, longest = parsed.rows
+    assert "class_name" not in blank.values  # blank: leave the pupil's class alone
+    assert spaced.values["class_name"] == "Year 4 Oak"
+    assert longest.values["class_name"] == "y" * 60
+
+
+def test_pupils_are_placed_in_their_classes_and_new_classes_created(school, year, access):
+    _pupil(school, 1)
+    _pupil(school, 2)
+    raw = class_csv([crow(1, "4A"), crow(2, "10A"), crow(3, "4A"), crow(4, "4c"), crow(5, "4C")])
+    result = plan(school=school, parsed=parse(raw), today=TODAY)
+
+    assert result.can_apply
+    assert result.new_classes == ["4A", "4c", "10A"]  # as first spelt, 4 before 10
+    assert result.academic_year_id == year.pk
+    assert [(p.upn, p.class_name) for p in result.new] == [
+        (upn(3), "4A"),
+        (upn(4), "4c"),
+        (upn(5), "4c"),  # "4C" is the class just named "4c"
+    ]
+    assert [
+        [(c.label, c.old_display, c.new_display) for c in p.changes] for p in result.changed
+    ] == [[("class", "(none)", "4A")], [("class", "(none)", "10A")]]
+
+    summary = mis_import.apply(school=school, plan=result, access=access)
+    assert summary.new_classes == 3
+    assert "3 new classes" in str(summary)
+    assert classes_of(school, year) == {
+        "4A": {upn(1), upn(3)},
+        "4c": {upn(4), upn(5)},
+        "10A": {upn(2)},
+    }
+    new_class = TeachingGroup.objects.get(school=school, academic_year=year, name="10A")
+    assert (new_class.kind, new_class.teachers.count(), new_class.assistants.count()) == (
+        "class",
+        0,
+        0,
+    )
+    [event] = AuditEvent.objects.filter(action="register.mis_import")
+    assert event.detail["new_classes"] == 3
+    assert "10A" not in str(event.detail)
+
+
+def test_a_pupil_moved_to_another_class_leaves_the_old_one(school, year, access, teacher):
+    moving = _pupil(school, 1)
+    staying = _pupil(school, 2)
+    old = class_of(school, "4A", teachers=[teacher], pupils=[moving, staying], year=year)
+    class_of(school, "4B", year=year)
+    maths = class_of(school, "Maths 1", pupils=[moving], year=year)
+    TeachingGroup.objects.filter(pk=maths.pk).update(kind="set")
+    last_year = AcademicYear.objects.create(
+        school=school, starts_on=date(2025, 9, 1), ends_on=date(2026, 8, 31)
+    )
+    class_of(school, "3A", pupils=[moving], year=last_year)
+
+    result = plan(school=school, parsed=parse(class_csv([crow(1, "4B"), crow(2, "")])), today=TODAY)
+    [changed] = result.changed
+    assert changed.upn == upn(1)
+    assert [(c.label, c.old_display, c.new_display) for c in changed.changes] == [
+        ("class", "4A", "4B")
+    ]
+    assert [p.upn for p in result.unchanged] == [upn(2)]  # a blank cell keeps 4A
+    assert result.new_classes == []
+    before = moving.updated_at
+
+    mis_import.apply(school=school, plan=result, access=access)
+    assert classes_of(school, year) == {"4A": {upn(2)}, "4B": {upn(1)}}
+    assert list(maths.pupils.all()) == [moving]  # sets are not touched
+    assert TeachingGroup.objects.get(name="3A").pupils.get() == moving  # nor last year
+    assert list(old.teachers.all()) == [teacher]
+    moving.refresh_from_db()
+    assert moving.updated_at == before  # the class is not a field of the pupil
+
+
+def test_a_class_left_empty_stays_with_its_teachers(school, year, access, teacher, ta):
+    pupil = _pupil(school, 1)
+    emptied = class_of(school, "4A", teachers=[teacher], assistants=[ta], pupils=[pupil], year=year)
+    mis_import.apply(
+        school=school,
+        plan=plan(school=school, parsed=parse(class_csv([crow(1, "4B")])), today=TODAY),
+        access=access,
+    )
+    emptied.refresh_from_db()
+    assert emptied.pupils.count() == 0
+    assert (list(emptied.teachers.all()), list(emptied.assistants.all())) == ([teacher], [ta])
+
+
+def test_a_pupil_in_two_classes_ends_up_in_one(school, year, access):
+    pupil = _pupil(school, 1)
+    class_of(school, "4A", pupils=[pupil], year=year)
+    class_of(school, "4B", pupils=[pupil], year=year)
+    result = plan(school=school, parsed=parse(class_csv([crow(1, "4B")])), today=TODAY)
+    [change] = result.changed[0].changes
+    assert (change.old_display, change.new_display) == ("4A, 4B", "4B")
+    mis_import.apply(school=school, plan=result, access=access)
+    assert classes_of(school, year) == {"4A": set(), "4B": {upn(1)}}
+
+
+def test_reimporting_the_same_classes_changes_nothing_and_keeps_teachers(
+    school, year, access, teacher, ta
+):
+    _pupil(school, 1)
+    taught = class_of(school, "4A", teachers=[teacher], assistants=[ta], year=year)
+    raw = class_csv([crow(1, "4a"), crow(2, "4A"), crow(3, "4B")])  # "4a" is sendco's "4A"
+    first = plan(school=school, parsed=parse(raw), today=TODAY)
+    assert first.new_classes == ["4B"]
+    mis_import.apply(school=school, plan=first, access=access)
+    assert classes_of(school, year) == {"4A": {upn(1), upn(2)}, "4B": {upn(3)}}
+
+    groups = list(TeachingGroup.objects.order_by("pk").values("pk", "name", "kind"))
+    memberships = list(TeachingGroup.pupils.through.objects.order_by("pk").values())
+    again = plan(school=school, parsed=parse(raw), today=TODAY + timedelta(days=7))
+    assert again.counts == {"new": 0, "changed": 0, "unchanged": 3, "leaving": 0, "bad": 0}
+    assert again.new_classes == []
+    summary = mis_import.apply(school=school, plan=again, access=access)
+    assert (summary.changed, summary.new_classes) == (0, 0)
+    assert list(TeachingGroup.objects.order_by("pk").values("pk", "name", "kind")) == groups
+    assert list(TeachingGroup.pupils.through.objects.order_by("pk").values()) == memberships
+    assert (list(taught.teachers.all()), list(taught.assistants.all())) == ([teacher], [ta])
+
+
+def test_a_class_named_like_a_teaching_set_is_a_bad_row(school, year):
+    group = class_of(school, "Maths 1", year=year)
+    TeachingGroup.objects.filter(pk=group.pk).update(kind="set")
+    result = plan(
+        school=school, parsed=parse(class_csv([crow(1, "maths 1"), crow(2, "4A")])), today=TODAY
+    )
+    [bad] = result.bad_rows
+    assert bad.line == 2
+    assert '"maths 1" is the name of a teaching set this year' in bad.reasons[0]
+    assert result.new_classes == ["4A"]
+
+
+def test_classes_without_this_years_term_dates_stop_the_import(school, access):
+    AcademicYear.objects.create(
+        school=school, starts_on=date(2025, 9, 1), ends_on=date(2026, 8, 31)
+    )
+    _pupil(school, 1, year_group="3")
+    result = plan(
+        school=school, parsed=parse(class_csv([crow(1, "4A"), crow(2, "4B")])), today=TODAY
+    )
+
+    [problem] = result.problems
+    assert problem.code == "no_academic_year"
+    assert "Add this year's term dates first (Term dates page)" in problem.message
+    assert '"Reg Group" column' in problem.message
+    assert "20/11/2026" in problem.message
+    assert not result.can_apply
+    assert result.bad_rows == []  # the rows themselves are fine, and still shown
+    assert result.counts == {"new": 1, "changed": 1, "unchanged": 0, "leaving": 0, "bad": 0}
+    assert [c.field for c in result.changed[0].changes] == ["year_group"]
+
+    before = _snapshot(school)
+    with pytest.raises(ValidationError) as refused:
+        mis_import.apply(school=school, plan=result, access=access)
+    [message] = refused.value.messages
+    assert message.startswith("Nothing was imported. The file gives classes")
+    assert "Add this year's term dates first" in message
+    assert _snapshot(school) == before
+    assert not TeachingGroup.objects.exists()
+    assert not AuditEvent.objects.filter(action="register.mis_import").exists()
+
+
+def test_a_blank_class_column_needs_no_term_dates(school):
+    result = plan(school=school, parsed=parse(class_csv([crow(1, ""), crow(2, " ")])), today=TODAY)
+    assert result.problems == []
+    assert result.can_apply
+    assert not result.reads_classes
+
+
+def test_the_dry_run_page_shows_class_changes_and_new_classes(client, school, sendco, import_dir):
+    today = timezone.localdate()
+    year = AcademicYear.objects.create(
+        school=school, starts_on=today - timedelta(days=30), ends_on=today + timedelta(days=300)
+    )
+    pupil = _pupil(school, 1)
+    class_of(school, "4A", pupils=[pupil], year=year)
+    client.force_login(sendco)
+    preview = _upload(client, school, class_csv([crow(1, "4B"), crow(2, "5C"), crow(3, "4C")]))
+    html = preview.content.decode()
+    assert "Class: 4A → 4B" in html
+    assert "3 new classes:</strong> 4B, 4C, 5C." in html
+    assert reverse("register:classes", kwargs={"school_slug": school.slug}) in html
+    assert "Apply the import" in html
+
+    done = _apply(client, school, preview.context["token"])
+    assert "3 new classes" in _messages(done)
+    assert classes_of(school, year) == {"4A": set(), "4B": {upn(1)}, "4C": {upn(3)}, "5C": {upn(2)}}
+
+
+def test_the_dry_run_page_asks_for_term_dates(client, school, sendco, import_dir):
+    client.force_login(sendco)
+    response = _upload(client, school, class_csv([crow(1, "4A")]))
+    html = response.content.decode()
+    assert "Nothing can be imported yet" in html
+    assert "Add this year&#x27;s term dates first" in html
+    assert reverse("calendar:terms", kwargs={"school_slug": school.slug}) in html
+    assert "Apply the import" not in html
+    assert "mis_import" not in client.session
+    assert not import_dir.exists() or list(import_dir.iterdir()) == []
+
+
+def _school_with_classes(school, year, size):
+    Pupil.objects.bulk_create(
+        Pupil(
+            school=school,
+            upn=upn(n),
+            legal_first_name=f"First{n}",
+            legal_last_name=f"Last{n}",
+            date_of_birth=date(2017, 3, 5),
+            sex="F",
+            year_group="4",
+        )
+        for n in range(size)
+    )
+    pupils = list(Pupil.objects.filter(school=school).order_by("pk"))  # pupils[n] has upn(n)
+    class_of(school, "4A", pupils=pupils[::2], year=year)
+    class_of(school, "4B", pupils=pupils[1::2], year=year)
+    # everyone to 4A, and a new class for a few
+    return class_csv([crow(n, "4A" if n % 5 else "4Z") for n in range(size)])
+
+
+@pytest.mark.parametrize("size", [10, 300])
+def test_plan_queries_with_classes_do_not_grow(school, year, django_assert_num_queries, size):
+    parsed = parse(_school_with_classes(school, year, size))
+    # pupils, the academic year, its classes, their pupils
+    with django_assert_num_queries(4):
+        result = plan(school=school, parsed=parsed, today=TODAY)
+    assert result.new_classes == ["4Z"]
+    unchanged = [n for n in range(size) if n % 2 == 0 and n % 5]  # in 4A and staying there
+    assert result.counts == {
+        "new": 0,
+        "changed": size - len(unchanged),
+        "unchanged": len(unchanged),
+        "leaving": 0,
+        "bad": 0,
+    }
+
+
+def test_apply_with_classes_is_in_bulk(school, year, access):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for size in (10, 200):
+        TeachingGroup.objects.all().delete()
+        Pupil.objects.all().delete()
+        result = plan(
+            school=school, parsed=parse(_school_with_classes(school, year, size)), today=TODAY
+        )
+        with CaptureQueriesContext(connection) as queries:
+            mis_import.apply(school=school, plan=result, access=access)
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+    assert classes_of(school, year)["4Z"] == {upn(n) for n in range(0, 200, 5)}

@@ -1,0 +1,126 @@
+"""School-scoped reads of the provision map."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+
+from register.selectors import WHOLE_SCHOOL, pupils_visible_to
+from staff import calendar as school_calendar
+from staff.models import Role
+from staff.tenancy import Access
+
+from .models import Attendance, Group, GroupPupil, Session
+from .rules import planned_sessions, rate
+
+
+def _active_places(on: date) -> QuerySet[GroupPupil]:
+    return (
+        GroupPupil.objects.filter(joined_on__lte=on)
+        .filter(Q(left_on__isnull=True) | Q(left_on__gte=on))
+        .select_related("pupil")
+        .order_by("pupil__legal_last_name", "pupil__legal_first_name")
+    )
+
+
+def groups_visible_to(*, access: Access, on: date) -> QuerySet[Group]:
+    """The SENDCo, trust lead and head see every group; a teacher the groups they run or that
+    hold a pupil of their classes; a TA the groups they run."""
+    groups = Group.objects.filter(school=access.school)
+    if access.role in WHOLE_SCHOOL:
+        return groups
+    runs = Q(staff=access.user)
+    if access.role == Role.TEACHER:
+        mine = pupils_visible_to(access=access, on=on).filter(group_places__group=OuterRef("pk"))
+        return groups.filter(runs | Q(Exists(mine))).distinct()
+    if access.role == Role.TA:
+        return groups.filter(runs).distinct()
+    return groups.none()
+
+
+def group_for(*, access: Access, public_id, on: date) -> Group | None:
+    return (
+        groups_visible_to(access=access, on=on)
+        .filter(public_id=public_id)
+        .select_related("intervention", "intervention__measure", "rate")
+        .prefetch_related("staff")
+        .first()
+    )
+
+
+def runs_group(*, access: Access, group: Group) -> bool:
+    """Whether this person may log the group's sessions."""
+    if access.role in (Role.SENDCO, Role.TRUST_LEAD):
+        return True
+    return any(member.pk == access.user.pk for member in group.staff.all())
+
+
+def my_groups_today(*, access: Access, today: date) -> list[Group]:
+    """The running groups this person runs that meet today, with today's pupils and any
+    session already logged today (a constant number of queries)."""
+    groups = (
+        Group.objects.filter(
+            school=access.school,
+            staff=access.user,
+            status=Group.Status.RUNNING,
+            starts_on__lte=today,
+            ends_on__gte=today,
+        )
+        .select_related("intervention")
+        .prefetch_related(
+            Prefetch("places", _active_places(today), to_attr="places_today"),
+            Prefetch(
+                "sessions",
+                Session.objects.filter(on=today).prefetch_related("attendance"),
+                to_attr="sessions_today",
+            ),
+        )
+        .order_by("time", "name")
+        .distinct()
+    )
+    return [g for g in groups if not g.weekdays or today.weekday() in g.weekdays]
+
+
+def group_page(*, group: Group, on: date) -> dict:
+    """A group's pupils, its sessions with attendance, in a constant number of queries."""
+    places = list(
+        GroupPupil.objects.filter(group=group)
+        .select_related("pupil")
+        .order_by("pupil__legal_last_name", "pupil__legal_first_name")
+    )
+    sessions = list(
+        Session.objects.filter(group=group)
+        .select_related("logged_by")
+        .prefetch_related(Prefetch("attendance", Attendance.objects.all()))
+        .order_by("-on")
+    )
+    for session in sessions:
+        marks = list(session.attendance.all())
+        session.present_count = sum(1 for a in marks if a.present)
+        session.expected_count = len(marks)
+    run = [s for s in sessions if s.ran]
+    end = min(on, group.ends_on)
+    open_days = (
+        school_calendar.school_days(school=group.school, start=group.starts_on, end=end)
+        if end >= group.starts_on
+        else []
+    )
+    delivery = {
+        "planned": planned_sessions(
+            open_days=open_days, weekdays=group.weekdays, sessions_per_week=group.sessions_per_week
+        ),
+        "run": len(run),
+        "not_run": len(sessions) - len(run),
+        "attendance_rate": rate(
+            sum(s.present_count for s in run), sum(s.expected_count for s in run)
+        ),
+    }
+    return {
+        "places": places,
+        "sessions": sessions,
+        "delivery": delivery,
+        "places_today": [
+            p for p in places if p.joined_on <= on and (p.left_on is None or p.left_on >= on)
+        ],
+    }

@@ -1,0 +1,106 @@
+"""Writes of the provision map. Each checks its invariants and audits."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from staff.models import Role
+from staff.services import audit
+from staff.tenancy import Access
+
+from .models import Attendance, Group, Session
+from .rules import edit_window_days, may_correct_session
+
+
+@transaction.atomic
+def session_log(
+    *,
+    access: Access,
+    group: Group,
+    on: date,
+    today: date,
+    ran: bool = True,
+    not_run_reason: str = "",
+    present: set[int] | None = None,
+    absence_reasons: dict[int, str] | None = None,
+    notes: dict[int, str] | None = None,
+    note: str = "",
+) -> Session:
+    """Log (or correct) the session of `group` on `on`: who attended, or why it did not run.
+
+    `present` holds the ids of the pupils who came; every other pupil in the group that day is
+    recorded absent, with the reason given. A log can be corrected by its author for 7 days,
+    and by the SENDCo at any time.
+    """
+    if group.school_id != access.school.pk:
+        raise ValidationError("This group is not in your school.")
+    if on > today:
+        raise ValidationError({"on": "A session cannot be logged before it happens."})
+    if not (group.starts_on <= on <= group.ends_on):
+        raise ValidationError(
+            {"on": f"The group runs from {group.starts_on:%d/%m/%Y} to {group.ends_on:%d/%m/%Y}."}
+        )
+    if not ran and not not_run_reason:
+        raise ValidationError({"not_run_reason": "Say why the session did not run."})
+    is_sendco = access.role in (Role.SENDCO, Role.TRUST_LEAD)
+
+    session = Session.objects.select_for_update().filter(group=group, on=on).first()
+    if session is not None:
+        if not may_correct_session(
+            logged_by_id=session.logged_by_id,
+            logged_on=session.on,
+            user_id=access.user.pk,
+            is_sendco=is_sendco,
+            today=today,
+        ):
+            raise PermissionDenied(
+                f"This session was logged by someone else or more than {edit_window_days()} "
+                "days ago: only the SENDCo can correct it."
+            )
+        action = "provision.session.corrected"
+    else:
+        session = Session(school=group.school, group=group, on=on, logged_by=access.user)
+        action = "provision.session.logged"
+    session.ran = ran
+    session.not_run_reason = "" if ran else not_run_reason
+    session.note = note.strip()
+    session.full_clean()
+    session.save()
+
+    session.attendance.all().delete()
+    if ran:
+        places = group.places.filter(joined_on__lte=on).exclude(left_on__lt=on)
+        pupil_ids = list(places.values_list("pupil_id", flat=True))
+        present = present or set()
+        unknown = present - set(pupil_ids)
+        if unknown:
+            raise ValidationError("Some pupils ticked are not in this group.")
+        absence_reasons, notes = absence_reasons or {}, notes or {}
+        Attendance.objects.bulk_create(
+            Attendance(
+                school=group.school,
+                session=session,
+                pupil_id=pid,
+                present=pid in present,
+                absence_reason="" if pid in present else absence_reasons.get(pid, "") or "other",
+                note=(notes.get(pid) or "").strip()[:500],
+            )
+            for pid in pupil_ids
+        )
+    audit(
+        action=action,
+        actor=access.user,
+        school=group.school,
+        role=access.role,
+        obj=session,
+        detail={
+            "group": str(group.public_id),
+            "on": on.isoformat(),
+            "ran": ran,
+            "present": len(present or ()) if ran else 0,
+        },
+    )
+    return session

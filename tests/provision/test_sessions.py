@@ -1,0 +1,197 @@
+"""Logging sessions: the teacher's and TA's daily job, in a few taps, corrected within 7 days."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from provision.models import Attendance, Group, GroupPupil, Intervention, Session
+from staff import calendar as school_calendar
+from staff.models import AuditEvent
+from tests.register.factories import make_pupil
+
+
+@pytest.fixture
+def group(school, ta):
+    start = school_calendar.academic_year_start_for(timezone.localdate())
+    year = school_calendar.create_default_year(school=school, academic_year_start=start)
+    talk = Intervention.objects.create(school=school, name="Talk Boost")
+    group = Group.objects.create(
+        school=school,
+        intervention=talk,
+        name="Talk Boost Y3",
+        status="running",
+        starts_on=year.starts_on,
+        ends_on=year.ends_on,
+        sessions_per_week=3,
+        session_minutes=30,
+    )
+    group.staff.add(ta)
+    for i in range(6):
+        pupil = make_pupil(school, legal_first_name=f"Kid{i}")
+        GroupPupil.objects.create(school=school, group=group, pupil=pupil, joined_on=year.starts_on)
+    return group
+
+
+def _log(client, school, group, present, htmx=True, **extra):
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    return client.post(
+        reverse("provision:session_log", args=[school.slug, group.public_id]),
+        {"present": [str(p) for p in present], **extra},
+        **headers,
+    )
+
+
+def test_ta_logs_today_with_two_absent(client, school, ta, group):
+    client.force_login(ta)
+    page = client.get(reverse("provision:today", args=[school.slug]))
+    assert "Talk Boost Y3" in page.content.decode()
+    pupils = list(group.places.values_list("pupil_id", flat=True))
+    absent = pupils[:2]
+    response = _log(
+        client,
+        school,
+        group,
+        pupils[2:],
+        **{f"reason_{absent[0]}": "absent", f"note_{pupils[3]}": "Great focus"},
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "session saved, 4 of 6 present" in body
+    assert 'hx-swap-oob="innerHTML:#messages"' in body  # announced to screen readers
+    session = Session.objects.get(group=group)
+    marks = {a.pupil_id: a for a in session.attendance.all()}
+    assert [marks[p].present for p in pupils] == [False, False, True, True, True, True]
+    assert marks[absent[0]].absence_reason == "absent"
+    assert marks[absent[1]].absence_reason == "other"
+    assert marks[pupils[3]].note == "Great focus"
+    assert AuditEvent.objects.filter(action="provision.session.logged", actor=ta).count() == 1
+
+
+def test_saving_again_corrects_the_same_session(client, school, ta, group):
+    client.force_login(ta)
+    pupils = list(group.places.values_list("pupil_id", flat=True))
+    _log(client, school, group, pupils)
+    _log(client, school, group, pupils[1:])
+    assert Session.objects.filter(group=group).count() == 1
+    assert Attendance.objects.filter(session__group=group, present=False).count() == 1
+    assert AuditEvent.objects.filter(action="provision.session.corrected").count() == 1
+
+
+def test_not_run_needs_a_reason(client, school, ta, group):
+    client.force_login(ta)
+    response = _log(client, school, group, [], ran="no")
+    assert response.status_code == 400
+    assert "Say why the session did not run." in response.content.decode()
+    assert not Session.objects.exists()
+    response = _log(client, school, group, [], ran="no", not_run_reason="trip")
+    assert "recorded as not run (trip or event)" in response.content.decode()
+    assert not Session.objects.get().attendance.exists()
+
+
+def test_without_javascript_the_form_still_works(client, school, ta, group):
+    client.force_login(ta)
+    response = _log(client, school, group, [], htmx=False)
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "session saved, 0 of 6 present" in page
+
+
+def test_a_pupil_from_elsewhere_cannot_be_ticked(client, school, other_school, ta, group):
+    client.force_login(ta)
+    stranger = make_pupil(other_school)
+    response = _log(client, school, group, [stranger.pk])
+    assert response.status_code == 400
+    assert not Session.objects.exists()
+
+
+def test_only_the_author_corrects_within_7_days_then_only_the_sendco(
+    client, school, ta, sendco, group
+):
+    today = timezone.localdate()
+    client.force_login(ta)
+    _log(client, school, group, [])
+    session = Session.objects.get()
+    Session.objects.filter(pk=session.pk).update(on=today - timedelta(days=8))
+    with time_machine.travel(timezone.now()):
+        from provision.services import session_log
+        from staff.tenancy import access_for
+
+        with pytest.raises(Exception, match="only the SENDCo can correct it"):
+            session_log(
+                access=access_for(ta, school),
+                group=group,
+                on=today - timedelta(days=8),
+                today=today,
+                present=set(),
+            )
+        corrected = session_log(
+            access=access_for(sendco, school),
+            group=group,
+            on=today - timedelta(days=8),
+            today=today,
+            present=set(),
+        )
+    assert corrected.pk == session.pk
+
+
+def test_a_teacher_who_does_not_run_the_group_cannot_log_it(client, school, teacher, group):
+    client.force_login(teacher)
+    assert _log(client, school, group, []).status_code == 404  # not even visible to them
+    assert not Session.objects.exists()
+
+
+def test_sessions_cannot_be_logged_in_the_future(school, ta, group):
+    from provision.services import session_log
+    from staff.tenancy import access_for
+
+    today = timezone.localdate()
+    with pytest.raises(Exception, match="before it happens"):
+        session_log(
+            access=access_for(ta, school), group=group, on=today + timedelta(days=1), today=today
+        )
+
+
+def test_group_page_shows_planned_and_delivered(client, school, sendco, ta, group):
+    client.force_login(ta)
+    _log(client, school, group, list(group.places.values_list("pupil_id", flat=True))[:3])
+    client.force_login(sendco)
+    page = client.get(reverse("provision:group", args=[school.slug, group.public_id]))
+    delivery = page.context["delivery"]
+    assert delivery["run"] == 1
+    assert delivery["attendance_rate"] == 50
+    assert delivery["planned"] > 1  # three a week since September
+    assert "3 of 6" in page.content.decode()
+
+
+@pytest.mark.parametrize("extra_groups", [0, 12])
+def test_my_groups_today_queries_do_not_grow(
+    client, school, ta, group, extra_groups, django_assert_num_queries
+):
+    for i in range(extra_groups):
+        g = Group.objects.create(
+            school=school,
+            intervention=group.intervention,
+            name=f"Extra {i}",
+            status="running",
+            starts_on=group.starts_on,
+            ends_on=group.ends_on,
+            sessions_per_week=1,
+            session_minutes=20,
+        )
+        g.staff.add(ta)
+        for place in group.places.all():
+            GroupPupil.objects.create(
+                school=school, group=g, pupil=place.pupil, joined_on=group.starts_on
+            )
+    client.force_login(ta)
+    with django_assert_num_queries(QUERIES):
+        response = client.get(reverse("provision:today", args=[school.slug]))
+    assert len(response.context["groups"]) == 1 + extra_groups
+
+
+QUERIES = 13
