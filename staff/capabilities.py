@@ -32,6 +32,8 @@ class Cap(StrEnum):
     CLASSES_MANAGE = "register.classes_manage"
     PROVISION_VIEW = "provision.view"
     SESSION_LOG = "provision.log"
+    PROVISION_MANAGE = "provision.manage"
+    PROVISION_MAP = "provision.map"
 
 
 _EVERYONE = frozenset(Role)
@@ -56,6 +58,9 @@ CAPABILITIES: dict[Cap, frozenset[Role]] = {
     # Which groups a teacher or TA sees and logs is scoped by provision.selectors.
     Cap.PROVISION_VIEW: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD, Role.TEACHER, Role.TA}),
     Cap.SESSION_LOG: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.TEACHER, Role.TA}),
+    Cap.PROVISION_MANAGE: frozenset({Role.SENDCO, Role.TRUST_LEAD}),
+    # The map, costs (staff hourly costs included), impact and TA deployment.
+    Cap.PROVISION_MAP: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD}),
 }
 
 # Which roles a person holding a role may give to others (invite or change role).

@@ -1,0 +1,108 @@
+"""Costs and delivery of groups, computed once for the map, the impact pages and the per-pupil
+provision: every reader goes through `costed_groups`, so no page computes a cost on its own."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from staff import calendar as school_calendar
+from staff.models import School
+
+from .models import Group, GroupPupil
+from .rules import group_cost, hours_per_week, planned_sessions, rate, share
+
+
+@dataclass
+class CostedGroup:
+    group: Group
+    pupils: int
+    hours_per_week: Decimal
+    planned_sessions: int  # over the whole period of the group
+    planned_to_date: int  # up to `on`
+    sessions_run: int
+    sessions_not_run: int
+    attendance_rate: Decimal | None
+    hourly_cost: Decimal | None
+    cost: Decimal  # planned cost over the whole period
+    cost_per_pupil: Decimal | None
+
+
+def with_costing_data(groups: QuerySet[Group]) -> QuerySet[Group]:
+    """Prefetch and annotate what `costed_groups` reads, in a constant number of queries."""
+    return (
+        groups.select_related(
+            "intervention", "intervention__default_rate", "intervention__measure", "rate"
+        )
+        .prefetch_related(
+            "staff",
+            Prefetch("places", GroupPupil.objects.select_related("pupil")),
+        )
+        .annotate(
+            run_count=Count("sessions", filter=Q(sessions__ran=True), distinct=True),
+            not_run_count=Count("sessions", filter=Q(sessions__ran=False), distinct=True),
+            present_count=Count(
+                "sessions__attendance", filter=Q(sessions__attendance__present=True)
+            ),
+            expected_count=Count("sessions__attendance"),
+        )
+    )
+
+
+def costed_groups(*, school: School, groups: Iterable[Group], on: date) -> list[CostedGroup]:
+    """Cost and delivery of each group (from `with_costing_data`), with the school's calendar
+    read once for all of them."""
+    groups = list(groups)
+    if not groups:
+        return []
+    start = min(g.starts_on for g in groups)
+    end = max(g.ends_on for g in groups)
+    open_days = school_calendar.school_days(school=school, start=start, end=end)
+    result = []
+    for group in groups:
+        days = [d for d in open_days if group.starts_on <= d <= group.ends_on]
+        planned = planned_sessions(
+            open_days=days, weekdays=group.weekdays, sessions_per_week=group.sessions_per_week
+        )
+        to_date = planned_sessions(
+            open_days=[d for d in days if d <= on],
+            weekdays=group.weekdays,
+            sessions_per_week=group.sessions_per_week,
+        )
+        pupils = len(group.places.all())
+        rate_row = group.rate or group.intervention.default_rate
+        hourly = rate_row.hourly_cost if rate_row else None
+        intervention = group.intervention
+        cost = group_cost(
+            sessions=planned,
+            session_minutes=group.session_minutes,
+            hourly_cost=hourly,
+            staff_count=max(len(group.staff.all()), 1),
+            pupils=pupils,
+            resource_one_off=intervention.resource_cost_one_off,
+            resource_per_pupil=intervention.resource_cost_per_pupil,
+        )
+        result.append(
+            CostedGroup(
+                group=group,
+                pupils=pupils,
+                hours_per_week=hours_per_week(
+                    sessions_per_week=group.sessions_per_week, session_minutes=group.session_minutes
+                ),
+                planned_sessions=planned,
+                planned_to_date=to_date,
+                sessions_run=getattr(group, "run_count", 0),
+                sessions_not_run=getattr(group, "not_run_count", 0),
+                attendance_rate=rate(
+                    getattr(group, "present_count", 0), getattr(group, "expected_count", 0)
+                ),
+                hourly_cost=hourly,
+                cost=cost,
+                cost_per_pupil=share(cost, pupils),
+            )
+        )
+    return result
