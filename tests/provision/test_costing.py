@@ -38,7 +38,7 @@ def autumn_group(school, ta):
         days="0,2,4",
     )
     group.staff.add(ta)
-    for i in range(6):
+    for _ in range(6):
         GroupPupil.objects.create(
             school=school, group=group, pupil=make_pupil(school), joined_on=date(2026, 11, 2)
         )
