@@ -95,10 +95,18 @@ def group_page(*, group: Group, on: date) -> dict:
         .prefetch_related(Prefetch("attendance", Attendance.objects.all()))
         .order_by("-on")
     )
+    attended: dict[int, int] = {}
+    expected: dict[int, int] = {}
     for session in sessions:
         marks = list(session.attendance.all())
         session.present_count = sum(1 for a in marks if a.present)
         session.expected_count = len(marks)
+        for mark in marks:
+            expected[mark.pupil_id] = expected.get(mark.pupil_id, 0) + 1
+            attended[mark.pupil_id] = attended.get(mark.pupil_id, 0) + mark.present
+    for place in places:
+        place.sessions_expected = expected.get(place.pupil_id, 0)
+        place.sessions_attended = attended.get(place.pupil_id, 0)
     run = [s for s in sessions if s.ran]
     end = min(on, group.ends_on)
     open_days = (

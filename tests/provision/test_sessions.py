@@ -195,3 +195,14 @@ def test_my_groups_today_queries_do_not_grow(
 
 
 QUERIES = 13
+
+
+def test_group_page_shows_each_pupils_attendance(client, school, sendco, ta, group):
+    pupils = list(group.places.order_by("pupil_id").values_list("pupil_id", flat=True))
+    client.force_login(ta)
+    _log(client, school, group, pupils[1:])
+    client.force_login(sendco)
+    page = client.get(reverse("provision:group", args=[school.slug, group.public_id]))
+    places = {p.pupil_id: p for p in page.context["places"]}
+    assert (places[pupils[0]].sessions_attended, places[pupils[0]].sessions_expected) == (0, 1)
+    assert (places[pupils[1]].sessions_attended, places[pupils[1]].sessions_expected) == (1, 1)
