@@ -15,26 +15,12 @@ from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from staff import calendar as school_calendar
-from tests.factories import TEST_PASSWORD
+from tests.e2e.conftest import TABLET, main_nav, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-TABLET = {"width": 768, "height": 1024}
 NEW_PASSWORD = "plums ripen slowly in late August"
 SHOWN = re.compile(r"\bshow\b")
-
-
-def sign_in(page: Page, live_server, look, email: str) -> None:
-    page.goto(f"{live_server.url}/accounts/login/")
-    expect(page.get_by_role("heading", name="Sign in to sendco")).to_be_visible()
-    look(page, "login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-
-
-def main_nav(page: Page):
-    return page.get_by_role("navigation", name="Main")
 
 
 def test_sendco_invites_a_teacher_who_accepts(
