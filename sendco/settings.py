@@ -218,7 +218,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    # weasyprint.progress logs every step of every PDF at INFO.
+    "loggers": {"axes": {"level": "WARNING"}, "weasyprint.progress": {"level": "WARNING"}},
 }
 
 # The school calendar (staff/calendar.py). Census days follow the DfE pattern; DOMAIN.md marks the
@@ -227,6 +228,11 @@ LOGGING = {
 # EXTRA_BANK_HOLIDAYS='{"2027-06-07": "Special bank holiday"}'.
 CENSUS_DATE_OVERRIDES = env.json("CENSUS_DATE_OVERRIDES", default={})
 EXTRA_BANK_HOLIDAYS = env.json("EXTRA_BANK_HOLIDAYS", default={})
+
+# The notional SEN budget pays the first £6,000 of additional support for a pupil; the local
+# authority's top-up pays above it (DOMAIN.md 6.2). Confirmed for 2024-25; the 2025-26 value is
+# unconfirmed, so it is a setting (provision.rules.notional_sen_threshold reads it).
+NOTIONAL_SEN_THRESHOLD = env.int("NOTIONAL_SEN_THRESHOLD", default=6000)
 
 # Demo data refuses to load with DEBUG off unless forced (see seed_demo --force).
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="sendco-demo-2026")

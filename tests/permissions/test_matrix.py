@@ -20,7 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from provision.models import Group, GroupPupil, Intervention
+from provision.models import Group, GroupPupil, Intervention, Measure, StaffContract, StaffRate
 from register.models import Concern, Pupil, TeachingGroup
 from staff import calendar as school_calendar
 from staff.models import ClosureDay, Role, User
@@ -50,8 +50,27 @@ def codes(spec: str) -> dict[str, int]:
 class Row:
     get: str | None = None  # codes per role, or None when GET is not accepted (405 for all)
     post: str | None = None  # codes per role for a valid POST, or None when POST is refused
-    post_data: tuple = ()
+    post_data: tuple = ()  # (name, value) pairs; a value may be a callable of the `world`
 
+
+_INTERVENTION_POST = (
+    ("kind", "group"),
+    ("default_sessions_per_week", "3"),
+    ("default_session_minutes", "20"),
+    ("resource_cost_one_off", "0"),
+    ("resource_cost_per_pupil", "0"),
+)
+_GROUP_POST = (
+    ("intervention", lambda w: w["intervention_group"].intervention_id),
+    ("starts_on", "2026-09-01"),
+    ("ends_on", "2026-12-18"),
+    ("sessions_per_week", "3"),
+    ("session_minutes", "30"),
+    ("days", ["0", "2", "4"]),
+    ("staff", lambda w: [w["users"]["ta"].pk]),
+    ("status", "running"),
+    ("funding", "notional_sen"),
+)
 
 #                         anon send lead head teach ta   gov  oSen oLead deact
 MATRIX: dict[str, Row] = {
@@ -174,6 +193,91 @@ MATRIX: dict[str, Row] = {
         get=" 302  405  405  403  405  405  403  404  404  302",
         post=" 302  302  302  403  403  302  403  404  404  302",
     ),
+    # Impact, "what works here" and TA deployment: the SENDCo, trust lead and head (staff costs).
+    "provision_impact:impact": Row(get=" 302  200  200  200  403  403  403  404  404  302"),
+    "provision_impact:group_impact": Row(get=" 302  200  200  200  403  403  403  404  404  302"),
+    "provision_impact:deployment": Row(get=" 302  200  200  200  403  403  403  404  404  302"),
+    # The provision map (names pupils and shows costs), its print view and PDF, and one pupil's
+    # costed provision: the SENDCo, trust lead and head.
+    "provision_map:map": Row(get=" 302  200  200  200  403  403  403  404  404  302"),
+    "provision_map:map_print": Row(get=" 302  200  200  200  403  403  403  404  404  302"),
+    "provision_map:map_pdf": Row(get=" 302  200  200  200  403  403  403  404  404  302"),
+    "provision_map:pupil_provision": Row(get=" 302  200  200  200  403  403  403  404  404  302"),
+    # The SENDCo's provision pages: lists with costs for the SENDCo, trust lead and head; every
+    # change for the SENDCo and trust lead only.
+    "provision_manage:catalogue": Row(get=" 302  200  200  200  403  403  403  404  404  302"),
+    "provision_manage:intervention_new": Row(
+        get=" 302  200  200  403  403  403  403  404  404  302",
+        post=" 302  302  302  403  403  403  403  404  404  302",
+        post_data=_INTERVENTION_POST + (("name", "Precision Teaching"),),
+    ),
+    "provision_manage:intervention_edit": Row(
+        get=" 302  200  200  403  403  403  403  404  404  302",
+        post=" 302  302  302  403  403  403  403  404  404  302",
+        post_data=_INTERVENTION_POST + (("name", "Talk Boost"),),
+    ),
+    "provision_manage:costs": Row(get=" 302  200  200  200  403  403  403  404  404  302"),
+    "provision_manage:rate_new": Row(
+        get=" 302  200  200  403  403  403  403  404  404  302",
+        post=" 302  302  302  403  403  403  403  404  404  302",
+        post_data=(("name", "TA level 3"), ("hourly_cost", "18.50")),
+    ),
+    "provision_manage:rate_edit": Row(
+        get=" 302  200  200  403  403  403  403  404  404  302",
+        post=" 302  302  302  403  403  403  403  404  404  302",
+        post_data=(("name", "TA level 2"), ("hourly_cost", "17.25")),
+    ),
+    "provision_manage:contract_new": Row(
+        get=" 302  200  200  403  403  403  403  404  404  302",
+        post=" 302  302  302  403  403  403  403  404  404  302",
+        post_data=(
+            ("user", lambda w: w["users"]["ta"].pk),
+            ("rate", lambda w: w["rate"].pk),
+            ("hours_per_week", "32.5"),
+        ),
+    ),
+    "provision_manage:contract_edit": Row(
+        get=" 302  200  200  403  403  403  403  404  404  302",
+        post=" 302  302  302  403  403  403  403  404  404  302",
+        post_data=(("rate", lambda w: w["rate"].pk), ("hours_per_week", "30")),
+    ),
+    "provision_manage:measures": Row(get=" 302  200  200  200  403  403  403  404  404  302"),
+    "provision_manage:measure_new": Row(
+        get=" 302  200  200  403  403  403  403  404  404  302",
+        post=" 302  302  302  403  403  403  403  404  404  302",
+        post_data=(("name", "Reading age"), ("kind", "reading_age"), ("higher_is_better", "on")),
+    ),
+    "provision_manage:measure_edit": Row(
+        get=" 302  200  200  403  403  403  403  404  404  302",
+        post=" 302  302  302  403  403  403  403  404  404  302",
+        post_data=(("name", "Boxall profile"), ("kind", "boxall"), ("higher_is_better", "on")),
+    ),
+    "provision_manage:groups": Row(get=" 302  200  200  200  403  403  403  404  404  302"),
+    "provision_manage:group_new": Row(
+        get=" 302  200  200  403  403  403  403  404  404  302",
+        post=" 302  302  302  403  403  403  403  404  404  302",
+        post_data=_GROUP_POST + (("name", "Talk Boost Y4"),),
+    ),
+    "provision_manage:group_edit": Row(
+        get=" 302  200  200  403  403  403  403  404  404  302",
+        post=" 302  302  302  403  403  403  403  404  404  302",
+        post_data=_GROUP_POST + (("name", "Talk Boost Y3"),),
+    ),
+    "provision_manage:group_pupils": Row(
+        get=" 302  200  200  403  403  403  403  404  404  302",
+        post=" 302  302  302  403  403  403  403  404  404  302",
+        post_data=(("pupil", lambda w: w["second_pupil"].pk), ("joined_on", "2026-11-23")),
+    ),
+    "provision_manage:place_edit": Row(
+        get=" 302  200  200  403  403  403  403  404  404  302",
+        post=" 302  302  302  403  403  403  403  404  404  302",
+        post_data=(("joined_on", "2026-09-01"), ("entry_score", "85"), ("target_score", "92")),
+    ),
+    "provision_manage:budget": Row(
+        get=" 302  200  200  403  403  403  403  404  404  302",
+        post=" 302  302  302  403  403  403  403  404  404  302",
+        post_data=(("amount", "84000"),),
+    ),
     "register:concerns": Row(get=" 302  200  200  403  403  403  403  404  404  302"),
     "register:concern_decide": Row(
         get=" 302  200  200  403  403  403  403  404  404  302",
@@ -264,9 +368,23 @@ def world(db):
         session_minutes=30,
     )
     intervention_group.staff.add(users["ta"])
-    GroupPupil.objects.create(
+    place = GroupPupil.objects.create(
         school=acorn, group=intervention_group, pupil=pupil, joined_on=term.academic_year.starts_on
     )
+    second_pupil = Pupil.objects.create(
+        school=acorn,
+        upn="A801200005002",
+        legal_first_name="Ben",
+        legal_last_name="Sentinel",
+        date_of_birth="2018-04-01",
+        sex="M",
+        year_group="3",
+    )
+    rate = StaffRate.objects.create(school=acorn, name="TA level 2", hourly_cost="17.00")
+    contract = StaffContract.objects.create(
+        school=acorn, user=users["teacher"], rate=rate, hours_per_week="32.5"
+    )
+    measure = Measure.objects.create(school=acorn, name="Boxall", kind="boxall")
     return {
         "users": users,
         "acorn": acorn,
@@ -278,6 +396,11 @@ def world(db):
         "concern": concern,
         "group": group,
         "intervention_group": intervention_group,
+        "place": place,
+        "second_pupil": second_pupil,
+        "rate": rate,
+        "contract": contract,
+        "measure": measure,
     }
 
 
@@ -322,6 +445,59 @@ def _kwargs(name: str, world) -> dict:
         "provision:session_log": {
             "school_slug": acorn.slug,
             "public_id": world["intervention_group"].public_id,
+        },
+        "provision_impact:impact": {"school_slug": acorn.slug},
+        "provision_impact:group_impact": {
+            "school_slug": acorn.slug,
+            "public_id": world["intervention_group"].public_id,
+        },
+        "provision_impact:deployment": {"school_slug": acorn.slug},
+        "provision_map:map": {"school_slug": acorn.slug},
+        "provision_map:map_print": {"school_slug": acorn.slug},
+        "provision_map:map_pdf": {"school_slug": acorn.slug},
+        "provision_map:pupil_provision": {
+            "school_slug": acorn.slug,
+            "public_id": world["pupil"].public_id,
+        },
+        "provision_manage:intervention_edit": {
+            "school_slug": acorn.slug,
+            "intervention_id": world["intervention_group"].intervention_id,
+        },
+        "provision_manage:rate_edit": {"school_slug": acorn.slug, "rate_id": world["rate"].pk},
+        "provision_manage:contract_edit": {
+            "school_slug": acorn.slug,
+            "contract_id": world["contract"].pk,
+        },
+        "provision_manage:measure_edit": {
+            "school_slug": acorn.slug,
+            "measure_id": world["measure"].pk,
+        },
+        **{
+            f"provision_manage:{name}": {"school_slug": acorn.slug}
+            for name in (
+                "catalogue",
+                "intervention_new",
+                "costs",
+                "rate_new",
+                "contract_new",
+                "measures",
+                "measure_new",
+                "groups",
+                "group_new",
+                "budget",
+            )
+        },
+        **{
+            f"provision_manage:{name}": {
+                "school_slug": acorn.slug,
+                "public_id": world["intervention_group"].public_id,
+            }
+            for name in ("group_edit", "group_pupils")
+        },
+        "provision_manage:place_edit": {
+            "school_slug": acorn.slug,
+            "public_id": world["intervention_group"].public_id,
+            "place_id": world["place"].pk,
         },
         "register:class_create": {"school_slug": acorn.slug},
         "register:class_edit": {"school_slug": acorn.slug, "group_id": world["group"].pk},
@@ -374,7 +550,8 @@ def test_matrix(client, world, name, method, role):
     spec = row.get if method == "GET" else row.post
     url = reverse(name, kwargs=_kwargs(name, world))
     client = _client_for(client, world, role)
-    response = client.get(url) if method == "GET" else client.post(url, dict(row.post_data))
+    data = {key: value(world) if callable(value) else value for key, value in row.post_data}
+    response = client.get(url) if method == "GET" else client.post(url, data)
     expected = codes(spec)[role] if spec is not None else _method_refused(name, url, row, role)
     assert response.status_code == expected, (
         f"{method} {url} as {role}: got {response.status_code}, expected {expected}"

@@ -1,0 +1,120 @@
+"""Server-rendered SVG charts: they print, go into PDFs and need no JavaScript.
+
+Each chart sits beside a table with the same numbers, and carries its own words: a <title>, a
+<desc> listing every value, a text label and the value written beside each bar, so no meaning
+rests on colour. Labels come from users (intervention and staff names), so every piece of text is
+escaped. The width is fixed and the viewBox set, so with Bootstrap's `img-fluid` class the chart
+shrinks to a narrow screen and prints at its own size.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from decimal import Decimal
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+WIDTH = 640
+LABEL_WIDTH = 210  # room for the label, left of the bars
+VALUE_WIDTH = 110  # room for the value, right of the longest bar
+BAR_AREA = WIDTH - LABEL_WIDTH - VALUE_WIDTH
+ROW_HEIGHT = 32
+BAR_HEIGHT = 20
+TOP = 36  # room for the title
+BOTTOM = 8
+LABEL_CHARS = 30
+BAR_FILL = "#0b5394"  # dark blue: 8.6:1 against white
+TEXT_FILL = "#212529"
+AXIS_STROKE = "#6c757d"
+NO_DATA = "not enough data yet"
+
+
+def format_value(value: Decimal | None, unit: str) -> str:
+    """A value as people read it: £1,234.56, 45.5%, 3.50 h."""
+    if value is None:
+        return NO_DATA
+    if unit == "£":
+        return f"£{value:,.2f}"
+    if unit == "%":
+        return f"{value}%"
+    return f"{value} {unit}".strip()
+
+
+def _short(label: str) -> str:
+    return label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1].rstrip() + "…"
+
+
+def with_note(label: str, note: str) -> str:
+    """A label with a short note kept whole at its end, such as "Ann Smith (over contract)":
+    the label is shortened instead, so the note is never cut off in the chart."""
+    room = LABEL_CHARS - len(note) - 1
+    if len(label) > room:
+        label = label[: max(room - 1, 1)].rstrip() + "…"
+    return f"{label} {note}"
+
+
+def bar_width(value: Decimal | None, top: Decimal) -> Decimal:
+    """The length of a bar in viewBox units: proportional to the value, none for no value or a
+    value at or below zero (the value is still written beside it)."""
+    if value is None or value <= 0 or top <= 0:
+        return Decimal(0)
+    return min(Decimal(BAR_AREA), Decimal(BAR_AREA) * value / top).quantize(Decimal("0.1"))
+
+
+def bar_chart(
+    rows: list[tuple[str, Decimal | None]],
+    *,
+    title: str,
+    unit: str,
+    max_value: Decimal | None = None,
+) -> SafeString:
+    """A horizontal bar chart, one bar per (label, value), longest bar at `max_value` (or the
+    largest value). A value of None draws no bar and says "not enough data yet"."""
+    known = [v for _, v in rows if v is not None]
+    top = Decimal(max_value) if max_value is not None else max(known, default=Decimal(0))
+    height = TOP + ROW_HEIGHT * max(len(rows), 1) + BOTTOM
+    digest = hashlib.sha1(  # noqa: S324 - an id for the page, not security
+        (title + "|".join(f"{label}={value}" for label, value in rows)).encode()
+    ).hexdigest()[:10]
+    title_id, desc_id = f"chart-{digest}-title", f"chart-{digest}-desc"
+    summary = "; ".join(f"{label}: {format_value(value, unit)}" for label, value in rows)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" class="img-fluid chart" '
+        f'width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}" '
+        f'aria-labelledby="{title_id} {desc_id}">',
+        f'<title id="{title_id}">{escape(title)}</title>',
+        f'<desc id="{desc_id}">{escape(summary or "No data.")}</desc>',
+        f'<text x="0" y="20" font-size="15" font-weight="bold" fill="{TEXT_FILL}">'
+        f"{escape(title)}</text>",
+    ]
+    if not rows:
+        parts.append(
+            f'<text x="0" y="{TOP + 20}" font-size="13" fill="{TEXT_FILL}">No data.</text>'
+        )
+    for index, (label, value) in enumerate(rows):
+        y = TOP + index * ROW_HEIGHT
+        middle = y + BAR_HEIGHT / 2 + 5
+        width = bar_width(value, top)
+        parts.append('<g class="bar">')
+        parts.append(f"<title>{escape(label)}: {escape(format_value(value, unit))}</title>")
+        parts.append(
+            f'<text x="{LABEL_WIDTH - 8}" y="{middle}" font-size="13" text-anchor="end" '
+            f'fill="{TEXT_FILL}">{escape(_short(label))}</text>'
+        )
+        if width > 0:
+            parts.append(
+                f'<rect x="{LABEL_WIDTH}" y="{y}" width="{width}" height="{BAR_HEIGHT}" '
+                f'fill="{BAR_FILL}"/>'
+            )
+        parts.append(
+            f'<text x="{LABEL_WIDTH + width + 6}" y="{middle}" font-size="13" '
+            f'fill="{TEXT_FILL}">{escape(format_value(value, unit))}</text>'
+        )
+        parts.append("</g>")
+    parts.append(
+        f'<line x1="{LABEL_WIDTH}" y1="{TOP - 4}" x2="{LABEL_WIDTH}" y2="{height - BOTTOM}" '
+        f'stroke="{AXIS_STROKE}" stroke-width="1"/>'
+    )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 - every piece of text above is escaped
