@@ -1,7 +1,7 @@
 """Build the fictional demo trust with pupils. Idempotent: a second run changes nothing.
 
-It lives on the top floor because it fills every app (staff, register, and later provision
-and EHC plans).
+It lives on the top floor because it fills every app (staff, register, provision, and later
+EHC plans).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from provision.demo import seed_provision
 from register.demo import seed_pupils
 from staff import calendar as school_calendar
 from staff.models import AcademicYear, Membership, Role, School, Trust, User
@@ -95,7 +96,8 @@ class Command(BaseCommand):
             )
             created += new
             schools.append(school)
-            for start in (this_year, this_year + 1):
+            # Last year too: the provision map has groups that ended last summer.
+            for start in (this_year - 1, this_year, this_year + 1):
                 school_calendar.create_default_year(school=school, academic_year_start=start)
             for role, (first, last) in PEOPLE.items():
                 email = f"{role.value}@{school.slug}.example.org"
@@ -114,6 +116,15 @@ class Command(BaseCommand):
                 seed=zlib.crc32(school.slug.encode()),  # the same on every database
                 today=today,
                 **ROLLS[school.slug],
+            )
+            created += seed_provision(
+                school=school,
+                year=year,
+                today=today,
+                ta=people[Role.TA],
+                teacher=people[Role.TEACHER],
+                sendco=people[Role.SENDCO],
+                seed=zlib.crc32(f"provision-{school.slug}".encode()),
             )
         created += self._person(
             f"lead@{trust.slug}.example.org", " ".join(TRUST_LEAD), schools[0], Role.TRUST_LEAD
