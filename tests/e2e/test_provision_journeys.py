@@ -177,3 +177,17 @@ def test_ta_logs_a_session_on_a_tablet_and_the_map_changes(
         expect(today_row).to_contain_text("4 of 6")
         expect(today_row).to_contain_text("Tara Assistant")
         look(office, "group")
+
+        # The section's tabs lead to the impact ranking and TA deployment, both accessible.
+        office.go_back()
+        tabs = office.get_by_role("navigation", name="Provision")
+        tabs.get_by_role("link", name="Impact").click()
+        expect(office.get_by_role("heading", name="Impact: what works here")).to_be_visible()
+        expect(office.get_by_role("img").first).to_be_visible()  # the SVG chart
+        look(office, "impact")
+        office.get_by_role("navigation", name="Provision").get_by_role(
+            "link", name="TA deployment"
+        ).click()
+        expect(office.get_by_role("heading", name="TA deployment")).to_be_visible()
+        expect(office.get_by_role("table").first).to_contain_text("Tara Assistant")
+        look(office, "deployment")
