@@ -206,3 +206,26 @@ def test_group_page_shows_each_pupils_attendance(client, school, sendco, ta, gro
     places = {p.pupil_id: p for p in page.context["places"]}
     assert (places[pupils[0]].sessions_attended, places[pupils[0]].sessions_expected) == (0, 1)
     assert (places[pupils[1]].sessions_attended, places[pupils[1]].sessions_expected) == (1, 1)
+
+
+@pytest.mark.parametrize("days_logged", [1, 25])
+def test_group_page_queries_do_not_grow(
+    client, school, sendco, ta, group, days_logged, django_assert_num_queries
+):
+    pupils = list(group.places.values_list("pupil_id", flat=True))
+    today = timezone.localdate()
+    for n in range(days_logged):
+        session = Session.objects.create(
+            school=school, group=group, logged_by=ta, on=today - timedelta(days=n)
+        )
+        Attendance.objects.bulk_create(
+            Attendance(school=school, session=session, pupil_id=p, present=True) for p in pupils
+        )
+    client.force_login(sendco)
+    url = reverse("provision:group", args=[school.slug, group.public_id])
+    with django_assert_num_queries(GROUP_PAGE_QUERIES):
+        response = client.get(url)
+    assert len(response.context["sessions"]) == days_logged
+
+
+GROUP_PAGE_QUERIES = 18
