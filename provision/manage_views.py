@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from staff import calendar as school_calendar
 from staff.capabilities import Cap
-from staff.http import form_data
+from staff.http import add_service_errors, form_data
 from staff.models import AcademicYear, Term, User
 from staff.tenancy import school_view
 
@@ -56,14 +56,6 @@ def _one_or_404(queryset: QuerySet, what: str, **lookup):
     if found is None:
         raise Http404(f"No such {what}.")
     return found
-
-
-def _add_errors(form: Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _url(request: HttpRequest, name: str, *args) -> str:
@@ -114,7 +106,7 @@ def _intervention_form(request: HttpRequest, intervention: Intervention | None) 
                     access=request.access, intervention=intervention, fields=form.model_fields()
                 )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{saved.name} saved in the catalogue.")
             return redirect(_url(request, "catalogue"))
@@ -195,7 +187,7 @@ def _rate_form(request: HttpRequest, rate: StaffRate | None) -> HttpResponse:
                     access=request.access, rate=rate, fields=form.model_fields()
                 )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Grade {saved.name} saved.")
             return redirect(_url(request, "costs"))
@@ -235,7 +227,7 @@ def _contract_form(request: HttpRequest, contract: StaffContract | None) -> Http
                     access=request.access, contract=contract, fields=form.model_fields()
                 )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Contract of {saved.user.full_name} saved.")
             return redirect(_url(request, "costs"))
@@ -298,7 +290,7 @@ def _measure_form(request: HttpRequest, measure: Measure | None) -> HttpResponse
                     access=request.access, measure=measure, fields=form.model_fields()
                 )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Measure {saved.name} saved.")
             return redirect(_url(request, "measures"))
@@ -424,7 +416,7 @@ def group_new(request: HttpRequest) -> HttpResponse:
                 staff=list(form.cleaned_data["staff"]),
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Group {group.name} added. Now add its pupils.")
             return redirect(_url(request, "group_pupils", group.public_id))
@@ -449,7 +441,7 @@ def group_edit(request: HttpRequest, public_id) -> HttpResponse:
                 staff=list(form.cleaned_data["staff"]),
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Group {saved.name} saved.")
             return redirect(_url(request, "groups"))
@@ -479,7 +471,7 @@ def group_pupils(request: HttpRequest, public_id) -> HttpResponse:
                 target_score=data["target_score"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{place.pupil.name} added to {group.name}.")
             return redirect(_url(request, "group_pupils", group.public_id))
@@ -524,7 +516,7 @@ def place_edit(request: HttpRequest, public_id, place_id: int) -> HttpResponse:
         try:
             services.place_update(access=request.access, place=place, fields=form.model_fields())
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{place.pupil.name}'s place in {group.name} saved.")
             return redirect(back)
@@ -571,7 +563,7 @@ def budget(request: HttpRequest) -> HttpResponse:
                 access=request.access, academic_year=year, amount=form.cleaned_data["amount"]
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request, f"Notional SEN budget for {year.name} saved: £{saved.amount:,.2f}."

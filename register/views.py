@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from staff.capabilities import Cap
-from staff.http import form_data
+from staff.http import add_service_errors, form_data
 from staff.services import audit
 from staff.tenancy import school_view
 
@@ -193,21 +193,13 @@ def status_change(request: HttpRequest, public_id) -> HttpResponse:
                 need_description=data["need_description"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{pupil.name}'s SEN status is saved.")
             return redirect(
                 "register:pupil", school_slug=request.school.slug, public_id=pupil.public_id
             )
     return render(request, "register/status_change.html", {"pupil": pupil, "form": form})
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @school_view(Cap.REGISTER_VIEW)
@@ -320,7 +312,7 @@ def concern_decide(request: HttpRequest, public_id) -> HttpResponse:
                 review_on=data["review_on"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             if data["decision"] == Concern.Status.ADDED:
                 messages.success(request, "Decision saved. Now record the SEN status and need.")
