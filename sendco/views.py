@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from register import selectors as register_selectors
+from sendco.deadlines import deadlines_for
 from staff import calendar as school_calendar
 from staff.capabilities import Cap
 from staff.models import Membership, Role, School
@@ -56,6 +57,7 @@ def school_home(request: HttpRequest) -> HttpResponse:
         )
     if access.can(Cap.REGISTER_VIEW):
         context["register"] = register_selectors.home_summary(access=access, on=today)
+        context["deadlines"] = deadlines_for(access=access, today=today)
     return render(request, "sendco/home.html", context)
 
 

@@ -1,0 +1,49 @@
+"""Deadlines the register owns: monitoring reviews set by the SENDCo when deciding a concern,
+and concerns still waiting for a decision."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+
+from django.db.models import QuerySet
+from django.urls import reverse
+
+from staff.deadlines import Deadline, severity
+
+from .models import Concern, Pupil
+
+# A concern raised by a teacher should have the SENDCo's decision within this many days
+# (school practice, not statute: a setting could make it configurable later).
+DECISION_DAYS = 10
+
+
+def deadlines(
+    *, school_slug: str, pupils: QuerySet[Pupil], today: date, until: date
+) -> Iterator[Deadline]:
+    """Monitoring reviews and undecided concerns of `pupils` due up to `until` (overdue ones
+    whatever their date). One query."""
+    concerns = Concern.objects.filter(
+        pupil__in=pupils, status__in=[Concern.Status.MONITORING, Concern.Status.OPEN]
+    ).select_related("pupil")
+    for concern in concerns:
+        if concern.status == Concern.Status.MONITORING:
+            due = concern.review_on
+            kind, title = "register.monitoring_review", "Monitoring review"
+            owner = concern.decided_by_id
+        else:
+            due = concern.raised_on + timedelta(days=DECISION_DAYS)
+            kind, title = "register.concern_decision", "Decide on a concern"
+            owner = None  # the SENDCo
+        if due is None or due > until:
+            continue
+        yield Deadline(
+            kind=kind,
+            title=title,
+            due=due,
+            subject=concern.pupil.name,
+            subject_id=str(concern.pupil.public_id),
+            owner_id=owner,
+            url=reverse("register:concern_decide", args=[school_slug, concern.public_id]),
+            severity=severity(due=due, today=today),
+        )

@@ -1,0 +1,32 @@
+"""The deadline engine: the one place that collects every app's deadlines for a person.
+
+Providers are listed here; each yields `staff.deadlines.Deadline`s for the pupils the person
+may see. Readers (the home timelines now; reminders and the calendar feed later) call
+`deadlines_for` and never compute a date themselves.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from register import deadlines as register_deadlines
+from register.selectors import pupils_visible_to
+from staff.deadlines import Deadline
+from staff.tenancy import Access
+
+PROVIDERS = [register_deadlines.deadlines]
+
+
+def deadlines_for(*, access: Access, today: date, weeks: int = 8) -> list[Deadline]:
+    """Everything due in the next `weeks` weeks, and everything overdue, for what this person
+    may see; overdue first, then by date."""
+    until = today + timedelta(weeks=weeks)
+    pupils = pupils_visible_to(access=access, on=today)
+    found = [
+        deadline
+        for provider in PROVIDERS
+        for deadline in provider(
+            school_slug=access.school.slug, pupils=pupils, today=today, until=until
+        )
+    ]
+    return sorted(found, key=lambda d: (d.severity, d.due, d.subject))

@@ -1,0 +1,50 @@
+"""The shape every deadline takes, on the ground floor so that every app can yield it.
+
+Each app computes its own dates in its `deadlines.py` (pure functions over rows it loads in a
+fixed number of queries); `sendco/deadlines.py` lists those providers and is the one place that
+collects them. No reader computes a date on its own (DESIGN.md, "Deadlines").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import IntEnum
+
+
+class Severity(IntEnum):
+    """How pressing a deadline is; lower sorts first."""
+
+    OVERDUE = 0
+    DUE = 1
+    SOON = 2
+    LATER = 3
+
+    @property
+    def label(self) -> str:
+        return {0: "Overdue", 1: "Due today", 2: "Due soon", 3: "Coming up"}[self.value]
+
+
+SOON_DAYS = 14
+
+
+def severity(*, due: date, today: date, soon_days: int = SOON_DAYS) -> Severity:
+    if due < today:
+        return Severity.OVERDUE
+    if due == today:
+        return Severity.DUE
+    if (due - today).days <= soon_days:
+        return Severity.SOON
+    return Severity.LATER
+
+
+@dataclass(frozen=True)
+class Deadline:
+    kind: str  # e.g. "register.monitoring_review"
+    title: str  # what is due, in words
+    due: date
+    subject: str  # the pupil's or person's name, for screens (never for emails)
+    subject_id: str  # the pupil's public id, or a person's id
+    owner_id: int | None  # who must act
+    url: str
+    severity: Severity
