@@ -174,6 +174,11 @@ def _upn(la: int, establishment: int, year: int, serial: int) -> str:
     return check_letter(rest) + rest
 
 
+def _weekday(day: date) -> date:
+    """The day itself, or the Monday after when it falls at a weekend."""
+    return day + timedelta(days=(7 - day.weekday()) % 7) if day.weekday() >= 5 else day
+
+
 def _weighted(rng: random.Random, table: list[tuple[str, int]]) -> str:
     return rng.choices([c for c, _ in table], weights=[w for _, w in table])[0]
 
@@ -290,7 +295,7 @@ def seed_pupils(
                     status=Concern.Status.MONITORING,
                     decided_by=sendco,
                     decided_on=today - timedelta(days=3),
-                    review_on=today + timedelta(days=rng.randrange(-10, 40)),
+                    review_on=_weekday(today + timedelta(days=rng.randrange(-10, 40))),
                 )
             )
         if rng.random() < 0.25:
