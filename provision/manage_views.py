@@ -93,23 +93,35 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _save(request: HttpRequest, form: Form, instance, *, create, update):
+    """Validate a bound form and save it through its service (`create` for a new row,
+    `update(instance, fields)` for an existing one). The saved row, or None while the form
+    must be shown again with its errors."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        if instance is None:
+            return create(access=request.access, fields=form.model_fields())
+        return update(instance, form.model_fields())
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return None
+
+
 def _intervention_form(request: HttpRequest, intervention: Intervention | None) -> HttpResponse:
     form = InterventionForm(form_data(request), school=request.school, instance=intervention)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if intervention is None:
-                saved = services.intervention_create(
-                    access=request.access, fields=form.model_fields()
-                )
-            else:
-                saved = services.intervention_update(
-                    access=request.access, intervention=intervention, fields=form.model_fields()
-                )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"{saved.name} saved in the catalogue.")
-            return redirect(_url(request, "catalogue"))
+    saved = _save(
+        request,
+        form,
+        intervention,
+        create=services.intervention_create,
+        update=lambda row, fields: services.intervention_update(
+            access=request.access, intervention=row, fields=fields
+        ),
+    )
+    if saved is not None:
+        messages.success(request, f"{saved.name} saved in the catalogue.")
+        return redirect(_url(request, "catalogue"))
     return render(
         request,
         "provision/manage/intervention_form.html",
@@ -178,19 +190,18 @@ def costs(request: HttpRequest) -> HttpResponse:
 
 def _rate_form(request: HttpRequest, rate: StaffRate | None) -> HttpResponse:
     form = RateForm(form_data(request), school=request.school, instance=rate)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if rate is None:
-                saved = services.rate_create(access=request.access, fields=form.model_fields())
-            else:
-                saved = services.rate_update(
-                    access=request.access, rate=rate, fields=form.model_fields()
-                )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Grade {saved.name} saved.")
-            return redirect(_url(request, "costs"))
+    saved = _save(
+        request,
+        form,
+        rate,
+        create=services.rate_create,
+        update=lambda row, fields: services.rate_update(
+            access=request.access, rate=row, fields=fields
+        ),
+    )
+    if saved is not None:
+        messages.success(request, f"Grade {saved.name} saved.")
+        return redirect(_url(request, "costs"))
     return _form_page(
         request,
         form,
@@ -218,19 +229,18 @@ def rate_edit(request: HttpRequest, rate_id: int) -> HttpResponse:
 
 def _contract_form(request: HttpRequest, contract: StaffContract | None) -> HttpResponse:
     form = ContractForm(form_data(request), school=request.school, instance=contract)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if contract is None:
-                saved = services.contract_create(access=request.access, fields=form.model_fields())
-            else:
-                saved = services.contract_update(
-                    access=request.access, contract=contract, fields=form.model_fields()
-                )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Contract of {saved.user.full_name} saved.")
-            return redirect(_url(request, "costs"))
+    saved = _save(
+        request,
+        form,
+        contract,
+        create=services.contract_create,
+        update=lambda row, fields: services.contract_update(
+            access=request.access, contract=row, fields=fields
+        ),
+    )
+    if saved is not None:
+        messages.success(request, f"Contract of {saved.user.full_name} saved.")
+        return redirect(_url(request, "costs"))
     return _form_page(
         request,
         form,
@@ -281,19 +291,18 @@ def measures(request: HttpRequest) -> HttpResponse:
 
 def _measure_form(request: HttpRequest, measure: Measure | None) -> HttpResponse:
     form = MeasureForm(form_data(request), school=request.school, instance=measure)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if measure is None:
-                saved = services.measure_create(access=request.access, fields=form.model_fields())
-            else:
-                saved = services.measure_update(
-                    access=request.access, measure=measure, fields=form.model_fields()
-                )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Measure {saved.name} saved.")
-            return redirect(_url(request, "measures"))
+    saved = _save(
+        request,
+        form,
+        measure,
+        create=services.measure_create,
+        update=lambda row, fields: services.measure_update(
+            access=request.access, measure=row, fields=fields
+        ),
+    )
+    if saved is not None:
+        messages.success(request, f"Measure {saved.name} saved.")
+        return redirect(_url(request, "measures"))
     return _form_page(
         request,
         form,
