@@ -26,6 +26,7 @@ from register.models import Pupil, TeachingGroup, YearGroup
 from register.selectors import pupil_for
 from register.services import pupil_audit
 from staff import calendar as school_calendar
+from staff.calendar import SeasonTerm
 from staff.capabilities import Cap
 from staff.models import AcademicYear, School, Term
 from staff.services import audit
@@ -39,14 +40,6 @@ from .rules import money, notional_sen_threshold
 # --------------------------------------------------------------------------------------------------
 # Terms: a "term" is both halves of a season of the school's academic year
 # --------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SeasonTerm:
-    season: str
-    label: str
-    starts_on: date
-    ends_on: date
 
 
 def terms_of_year(*, school: School, on: date) -> tuple[AcademicYear | None, list[SeasonTerm]]:

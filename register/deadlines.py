@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 
 from staff.deadlines import Deadline, severity
+from staff.models import School
 
 from .models import Concern, Pupil
 
@@ -19,7 +20,7 @@ DECISION_DAYS = 10
 
 
 def deadlines(
-    *, school_slug: str, pupils: QuerySet[Pupil], today: date, until: date
+    *, school: School, pupils: QuerySet[Pupil], today: date, until: date
 ) -> Iterator[Deadline]:
     """Monitoring reviews and undecided concerns of `pupils` due up to `until` (overdue ones
     whatever their date). One query."""
@@ -44,6 +45,6 @@ def deadlines(
             subject=concern.pupil.name,
             subject_id=str(concern.pupil.public_id),
             owner_id=owner,
-            url=reverse("register:concern_decide", args=[school_slug, concern.public_id]),
+            url=reverse("register:concern_decide", args=[school.slug, concern.public_id]),
             severity=severity(due=due, today=today),
         )

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from provision import deadlines as provision_deadlines
 from register import deadlines as register_deadlines
 from register.selectors import pupils_visible_to
 from staff.deadlines import Deadline
 from staff.tenancy import Access
 
-PROVIDERS = [register_deadlines.deadlines]
+PROVIDERS = [register_deadlines.deadlines, provision_deadlines.deadlines]
 
 
 def deadlines_for(*, access: Access, today: date, weeks: int = 8) -> list[Deadline]:
@@ -25,8 +26,6 @@ def deadlines_for(*, access: Access, today: date, weeks: int = 8) -> list[Deadli
     found = [
         deadline
         for provider in PROVIDERS
-        for deadline in provider(
-            school_slug=access.school.slug, pupils=pupils, today=today, until=until
-        )
+        for deadline in provider(school=access.school, pupils=pupils, today=today, until=until)
     ]
     return sorted(found, key=lambda d: (d.severity, d.due, d.subject))

@@ -234,5 +234,15 @@ EXTRA_BANK_HOLIDAYS = env.json("EXTRA_BANK_HOLIDAYS", default={})
 # unconfirmed, so it is a setting (provision.rules.notional_sen_threshold reads it).
 NOTIONAL_SEN_THRESHOLD = env.int("NOTIONAL_SEN_THRESHOLD", default=6000)
 
+# Support plans (provision/plan_rules.py). National guidance sets no review frequency; LA guidance
+# commonly says at least termly (DOMAIN.md 1.3, 6). By default a plan's review falls at the end of
+# the term, or of the next one when fewer than APDR_MIN_WEEKS weeks are left; APDR_REVIEW_WEEKS=12
+# reviews every 12 weeks instead. Parent meetings: at least APDR_PARENT_MEETINGS a year (6.65).
+APDR_REVIEW_WEEKS = env.int("APDR_REVIEW_WEEKS", default=0)
+APDR_MIN_WEEKS = env.int("APDR_MIN_WEEKS", default=6)
+APDR_PARENT_MEETINGS = env.int("APDR_PARENT_MEETINGS", default=3)
+# A plan still being assessed or written this many days after its cycle began is flagged.
+APDR_AGREE_WITHIN_DAYS = env.int("APDR_AGREE_WITHIN_DAYS", default=28)
+
 # Demo data refuses to load with DEBUG off unless forced (see seed_demo --force).
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="sendco-demo-2026")

@@ -9,6 +9,7 @@ No function here reads the clock: `today` and every other date are passed in.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
@@ -43,6 +44,37 @@ def next_term(*, school: School, on: date) -> Term | None:
         .order_by("starts_on")
         .first()
     )
+
+
+@dataclass(frozen=True)
+class SeasonTerm:
+    """A whole term: both halves of a season (autumn, spring, summer) of an academic year."""
+
+    season: str
+    label: str
+    starts_on: date
+    ends_on: date
+
+
+def season_terms(*, school: School, start: date, end: date) -> list[SeasonTerm]:
+    """The school's whole terms overlapping `start`..`end`, across academic years, in order.
+    One query."""
+    halves = Term.objects.filter(school=school, ends_on__gte=start, starts_on__lte=end)
+    seasons: dict[tuple[int, str], list[tuple[date, date]]] = {}
+    for year_id, season, starts_on, ends_on in halves.values_list(
+        "academic_year_id", "season", "starts_on", "ends_on"
+    ):
+        seasons.setdefault((year_id, season), []).append((starts_on, ends_on))
+    terms = [
+        SeasonTerm(
+            season=season,
+            label=Term.Season(season).label,
+            starts_on=min(s for s, _ in rows),
+            ends_on=max(e for _, e in rows),
+        )
+        for (_, season), rows in seasons.items()
+    ]
+    return sorted(terms, key=lambda t: t.starts_on)
 
 
 # --------------------------------------------------------------------------------------------------

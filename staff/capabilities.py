@@ -34,6 +34,11 @@ class Cap(StrEnum):
     SESSION_LOG = "provision.log"
     PROVISION_MANAGE = "provision.manage"
     PROVISION_MAP = "provision.map"
+    PLAN_VIEW = "plans.view"
+    PLAN_CONTRIBUTE = "plans.contribute"
+    PLAN_MANAGE = "plans.manage"
+    PLAN_PRINT = "plans.print"
+    PLAN_EVIDENCE = "plans.evidence"
 
 
 _EVERYONE = frozenset(Role)
@@ -61,6 +66,15 @@ CAPABILITIES: dict[Cap, frozenset[Role]] = {
     Cap.PROVISION_MANAGE: frozenset({Role.SENDCO, Role.TRUST_LEAD}),
     # The map, costs (staff hourly costs included), impact and TA deployment.
     Cap.PROVISION_MAP: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD}),
+    # Support plans (APDR). Which pupils' plans a teacher or TA sees is scoped by
+    # register.selectors; a TA sees only the strategies for class teachers.
+    Cap.PLAN_VIEW: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD, Role.TEACHER, Role.TA}),
+    Cap.PLAN_CONTRIBUTE: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.TEACHER}),
+    Cap.PLAN_MANAGE: frozenset({Role.SENDCO, Role.TRUST_LEAD}),
+    # The plan in plain English for parents, printed or as a PDF.
+    Cap.PLAN_PRINT: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD, Role.TEACHER}),
+    # The graduated approach evidence for a needs-assessment request.
+    Cap.PLAN_EVIDENCE: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD}),
 }
 
 # Which roles a person holding a role may give to others (invite or change role).

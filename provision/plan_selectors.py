@@ -1,0 +1,384 @@
+"""Reads of support plans, each in a constant number of queries whatever the school's size.
+
+Which plans a person sees follows which pupils they see (`register.selectors.pupils_visible_to`).
+The Do section of a cycle is never typed: `delivery` reads it from the session logs.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from register.models import Need, Pupil, SenStatus
+from register.rules import E, K
+from register.selectors import pupils_visible_to
+from staff import calendar as school_calendar
+from staff.models import School
+from staff.tenancy import Access
+
+from . import plan_rules as rules
+from .models import (
+    Attendance,
+    Contribution,
+    Cycle,
+    Group,
+    GroupPupil,
+    ParentMeeting,
+    Session,
+    SupportPlan,
+    Target,
+)
+from .rules import planned_sessions
+
+
+def _covering(on: date) -> Q:
+    return Q(starts_on__lte=on) & (Q(ends_on__isnull=True) | Q(ends_on__gte=on))
+
+
+# --------------------------------------------------------------------------------------------------
+# Finding one plan, cycle or target the person may see (None: the view answers 404)
+# --------------------------------------------------------------------------------------------------
+
+
+def plan_of(*, pupil: Pupil) -> SupportPlan | None:
+    return SupportPlan.objects.filter(pupil=pupil).select_related("lead").first()
+
+
+def cycle_for(*, access: Access, public_id, today: date) -> Cycle | None:
+    pupils = pupils_visible_to(access=access, on=today)
+    return (
+        Cycle.objects.filter(public_id=public_id, plan__pupil__in=pupils)
+        .select_related("plan__pupil", "plan__lead")
+        .first()
+    )
+
+
+def target_for(*, access: Access, public_id, today: date) -> Target | None:
+    pupils = pupils_visible_to(access=access, on=today)
+    return (
+        Target.objects.filter(public_id=public_id, cycle__plan__pupil__in=pupils)
+        .select_related("cycle__plan__pupil")
+        .first()
+    )
+
+
+def groups_for_targets(*, school: School, pupil: Pupil, today: date) -> QuerySet[Group]:
+    """Groups a target can be linked to: the school's planned and running groups, the pupil's own
+    first (ordering is by name; the form marks the pupil's)."""
+    return (
+        Group.objects.filter(school=school)
+        .exclude(status=Group.Status.ENDED)
+        .select_related("intervention")
+        .annotate(has_pupil=Count("places", filter=Q(places__pupil=pupil)))
+        .order_by("-has_pupil", "name")
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# Do: delivery from the session logs
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Delivery:
+    group: Group
+    planned: int  # sessions the pupil should have had in the window (while in the group)
+    run: int  # sessions run in the window while the pupil was in the group
+    attended: int  # of those, the pupil was there
+    marked: int  # of those, the pupil was on the register
+
+    @property
+    def attendance_rate(self) -> int | None:
+        return round(100 * self.attended / self.marked) if self.marked else None
+
+
+class DeliveryReader:
+    """Sessions planned, run and attended by one pupil in some groups, for any window of dates
+    inside `start`..`end`; five queries, however many windows are asked for."""
+
+    def __init__(
+        self, *, school: School, pupil: Pupil, groups: list[Group], start: date, end: date
+    ):
+        self.groups = {g.pk: g for g in groups}
+        self.places = {
+            p.group_id: p
+            for p in GroupPupil.objects.filter(pupil=pupil, group_id__in=list(self.groups))
+        }
+        self.open_days = (
+            school_calendar.school_days(school=school, start=start, end=end) if groups else []
+        )
+        self.sessions: dict[int, list[date]] = defaultdict(list)
+        for group_id, on in Session.objects.filter(
+            group_id__in=list(self.groups), ran=True, on__range=(start, end)
+        ).values_list("group_id", "on"):
+            self.sessions[group_id].append(on)
+        self.marks: dict[int, list[tuple[date, bool]]] = defaultdict(list)
+        for group_id, on, present in Attendance.objects.filter(
+            pupil=pupil,
+            session__group_id__in=list(self.groups),
+            session__ran=True,
+            session__on__range=(start, end),
+        ).values_list("session__group_id", "session__on", "present"):
+            self.marks[group_id].append((on, present))
+
+    def window(self, group: Group, start: date, end: date) -> Delivery:
+        place = self.places.get(group.pk)
+        lo, hi = max(start, group.starts_on), min(end, group.ends_on)
+        if place is not None:
+            lo = max(lo, place.joined_on)
+            hi = min(hi, place.left_on or hi)
+        if place is None or hi < lo:
+            return Delivery(group=group, planned=0, run=0, attended=0, marked=0)
+        days = [d for d in self.open_days if lo <= d <= hi]
+        marks = [(on, present) for on, present in self.marks[group.pk] if lo <= on <= hi]
+        return Delivery(
+            group=group,
+            planned=planned_sessions(
+                open_days=days, weekdays=group.weekdays, sessions_per_week=group.sessions_per_week
+            ),
+            run=sum(1 for on in self.sessions[group.pk] if lo <= on <= hi),
+            attended=sum(1 for _, present in marks if present),
+            marked=len(marks),
+        )
+
+
+def cycle_window(cycle: Cycle, today: date) -> tuple[date, date]:
+    """The dates a cycle's Do covers: from the plan's agreement (or the cycle's start) to its
+    review (or today)."""
+    start = cycle.agreed_on or cycle.starts_on
+    end = cycle.reviewed_on or today
+    return start, max(start, end)
+
+
+# --------------------------------------------------------------------------------------------------
+# One plan: every cycle, with targets, delivery, contributions, meetings and quality warnings
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class CycleView:
+    cycle: Cycle
+    targets: list[Target]
+    contributions: list[Contribution]
+    delivery: dict[int, list[Delivery]]  # target id -> delivery of each of its groups
+    stage_label: str
+    warnings: list[rules.Warning] = field(default_factory=list)
+
+
+@dataclass
+class PlanPage:
+    plan: SupportPlan
+    cycles: list[CycleView]  # oldest first
+    current: CycleView | None  # the open cycle, or the last reviewed one
+    meetings: list[ParentMeeting]
+    schedule: rules.MeetingSchedule | None
+    needs: list[Need]
+    provision: str  # K or E today ("" when neither)
+
+
+def target_facts(target: Target, groups: int) -> rules.TargetFacts:
+    return rules.TargetFacts(
+        position=target.position,
+        measure=target.measure,
+        baseline=target.baseline,
+        by_when=target.by_when,
+        need_type_id=target.need_type_id,
+        provision=bool(groups or target.other_provision.strip()),
+    )
+
+
+def _year_terms(school: School, today: date) -> tuple[date, list[date]]:
+    start = school_calendar.academic_year_start_for(today)
+    year_start, year_end = date(start, 9, 1), date(start + 1, 8, 31)
+    terms = school_calendar.season_terms(school=school, start=year_start, end=year_end)
+    return year_start, [t.ends_on for t in terms]
+
+
+def plan_page(*, plan: SupportPlan, today: date) -> PlanPage:
+    """Everything the plan page (and its prints) shows, in a constant number of queries."""
+    pupil, school = plan.pupil, plan.school
+    cycles = list(
+        Cycle.objects.filter(plan=plan)
+        .select_related("reviewed_by")
+        .prefetch_related(
+            Prefetch(
+                "targets",
+                Target.objects.select_related("need_type", "carried_from__cycle")
+                .prefetch_related(Prefetch("groups", Group.objects.select_related("intervention")))
+                .order_by("position", "pk"),
+            ),
+            Prefetch("contributions", Contribution.objects.select_related("author")),
+        )
+        .order_by("number")
+    )
+    needs = list(
+        Need.objects.filter(_covering(today), pupil=pupil)
+        .select_related("need_type")
+        .order_by("rank")
+    )
+    statuses = list(SenStatus.objects.filter(_covering(today), pupil=pupil))
+    provision = statuses[0].provision if statuses else ""
+    groups = {g.pk: g for c in cycles for t in c.targets.all() for g in t.groups.all()}
+    start = min((c.agreed_on or c.starts_on for c in cycles), default=today)
+    reader = DeliveryReader(
+        school=school, pupil=pupil, groups=list(groups.values()), start=start, end=today
+    )
+    views = []
+    for cycle in cycles:
+        lo, hi = cycle_window(cycle, today)
+        targets = list(cycle.targets.all())
+        views.append(
+            CycleView(
+                cycle=cycle,
+                targets=targets,
+                contributions=list(cycle.contributions.all()),
+                delivery={
+                    t.pk: [reader.window(g, lo, hi) for g in t.groups.all()] for t in targets
+                },
+                stage_label=rules.stage_label(
+                    stage=cycle.stage, review_due=cycle.review_due, today=today
+                ),
+            )
+        )
+    current = next((v for v in views if not v.cycle.frozen), views[-1] if views else None)
+    if current is not None and not current.cycle.frozen:
+        current.warnings = rules.quality_warnings(
+            targets=[target_facts(t, len(t.groups.all())) for t in current.targets],
+            needs=[(n.need_type_id, n.need_type.name) for n in needs],
+            stage=current.cycle.stage,
+            review_due=current.cycle.review_due,
+        )
+    meetings = list(
+        ParentMeeting.objects.filter(plan=plan).select_related("recorded_by").order_by("-held_on")
+    )
+    schedule = None
+    if provision == K:
+        year_start, term_ends = _year_terms(school, today)
+        since = statuses[0].starts_on
+        schedule = rules.meeting_schedule(
+            term_ends=term_ends,
+            year_start=year_start,
+            on_support_since=since,
+            held_on=[m.held_on for m in meetings],
+            today=today,
+        )
+    return PlanPage(
+        plan=plan,
+        cycles=views,
+        current=current,
+        meetings=meetings,
+        schedule=schedule,
+        needs=needs,
+        provision=provision,
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# Every plan a person sees: the SENDCo's overview, a teacher's own pupils
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class PlanRow:
+    pupil: Pupil
+    provision: str
+    plan: SupportPlan | None
+    cycle: Cycle | None
+    stage_label: str
+    schedule: rules.MeetingSchedule | None
+    warnings: int
+
+
+def plan_rows(*, access: Access, today: date) -> list[PlanRow]:
+    """One row per pupil on SEN support or with an EHC plan whom the person sees, with their
+    plan's open cycle, parent meetings against the schedule and the number of quality warnings."""
+    pupils = list(
+        pupils_visible_to(access=access, on=today)
+        .on_roll(today)
+        .filter(
+            Q(sen_statuses__provision__in=[K, E])
+            & Q(sen_statuses__starts_on__lte=today)
+            & (Q(sen_statuses__ends_on__isnull=True) | Q(sen_statuses__ends_on__gte=today))
+        )
+        .distinct()
+        .prefetch_related(
+            Prefetch("sen_statuses", SenStatus.objects.filter(_covering(today)), to_attr="now"),
+            Prefetch(
+                "needs",
+                Need.objects.filter(_covering(today)).select_related("need_type"),
+                to_attr="needs_now",
+            ),
+        )
+        .order_by("legal_last_name", "legal_first_name")
+    )
+    plans = {
+        p.pupil_id: p
+        for p in SupportPlan.objects.filter(pupil__in=[p.pk for p in pupils]).prefetch_related(
+            Prefetch(
+                "cycles",
+                Cycle.objects.exclude(stage=rules.REVIEWED).prefetch_related(
+                    Prefetch("targets", Target.objects.annotate(n_groups=Count("groups")))
+                ),
+                to_attr="open_cycles",
+            ),
+            Prefetch(
+                "cycles",
+                Cycle.objects.filter(stage=rules.REVIEWED).order_by("-number"),
+                to_attr="reviewed_cycles",
+            ),
+        )
+    }
+    year_start, term_ends = _year_terms(access.school, today)
+    held: dict[int, list[date]] = defaultdict(list)
+    for plan_id, on in ParentMeeting.objects.filter(
+        plan__in=list(plans.values()), held_on__gte=year_start
+    ).values_list("plan_id", "held_on"):
+        held[plan_id].append(on)
+    rows = []
+    for pupil in pupils:
+        status = pupil.now[0]
+        plan = plans.get(pupil.pk)
+        cycle = None
+        warnings = 0
+        schedule = None
+        if plan is not None:
+            cycle = plan.open_cycles[0] if plan.open_cycles else None
+            if cycle is not None:
+                targets = list(cycle.targets.all())
+                warnings = len(
+                    rules.quality_warnings(
+                        targets=[target_facts(t, t.n_groups) for t in targets],
+                        needs=[(n.need_type_id, n.need_type.name) for n in pupil.needs_now],
+                        stage=cycle.stage,
+                        review_due=cycle.review_due,
+                    )
+                )
+            else:
+                cycle = plan.reviewed_cycles[0] if plan.reviewed_cycles else None
+            if status.provision == K:
+                schedule = rules.meeting_schedule(
+                    term_ends=term_ends,
+                    year_start=year_start,
+                    on_support_since=status.starts_on,
+                    held_on=held[plan.pk],
+                    today=today,
+                )
+        rows.append(
+            PlanRow(
+                pupil=pupil,
+                provision=status.provision,
+                plan=plan,
+                cycle=cycle,
+                stage_label=rules.stage_label(
+                    stage=cycle.stage, review_due=cycle.review_due, today=today
+                )
+                if cycle
+                else "No plan yet",
+                schedule=schedule,
+                warnings=warnings,
+            )
+        )
+    return rows
