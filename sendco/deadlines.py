@@ -9,13 +9,18 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from ehcp import deadlines as ehcp_deadlines
 from provision import deadlines as provision_deadlines
 from register import deadlines as register_deadlines
 from register.selectors import pupils_visible_to
 from staff.deadlines import Deadline
 from staff.tenancy import Access
 
-PROVIDERS = [register_deadlines.deadlines, provision_deadlines.deadlines]
+PROVIDERS = [
+    register_deadlines.deadlines,
+    provision_deadlines.deadlines,
+    ehcp_deadlines.deadlines,
+]
 
 
 def deadlines_for(*, access: Access, today: date, weeks: int = 8) -> list[Deadline]:

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "staff",
     "register",
     "provision",
+    "ehcp",
     "sendco",
 ]
 
@@ -144,11 +145,22 @@ TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
 
+# Uploaded documents about pupils (see STORAGES["documents"]); a volume of its own in production.
+DOCUMENTS_ROOT = env.path("DOCUMENTS_ROOT", default=VAR_DIR / "documents")
+# The largest document a person may upload (the form refuses anything bigger with a message).
+DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
+
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Advice and other documents about pupils: outside the web root, no URL of their own; only a
+    # permission-checked view reads them (ehcp/views.py, document download).
+    "documents": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(DOCUMENTS_ROOT), "base_url": None},
+    },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if PRODUCTION

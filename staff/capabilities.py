@@ -39,6 +39,11 @@ class Cap(StrEnum):
     PLAN_MANAGE = "plans.manage"
     PLAN_PRINT = "plans.print"
     PLAN_EVIDENCE = "plans.evidence"
+    EHCP_VIEW = "ehcp.view"
+    EHCP_ADVICE = "ehcp.advice"
+    EHCP_MANAGE = "ehcp.manage"
+    EHCP_TRACKER = "ehcp.tracker"
+    EHCP_PACK = "ehcp.pack"
 
 
 _EVERYONE = frozenset(Role)
@@ -75,6 +80,14 @@ CAPABILITIES: dict[Cap, frozenset[Role]] = {
     Cap.PLAN_PRINT: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD, Role.TEACHER}),
     # The graduated approach evidence for a needs-assessment request.
     Cap.PLAN_EVIDENCE: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD}),
+    # EHC plans: teachers see the plans of pupils in their classes and add their advice to a
+    # review; the head reads everything; the SENDCo and trust lead run reviews and requests.
+    Cap.EHCP_VIEW: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD, Role.TEACHER}),
+    Cap.EHCP_ADVICE: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.TEACHER}),
+    Cap.EHCP_MANAGE: frozenset({Role.SENDCO, Role.TRUST_LEAD}),
+    # The review tracker, local authorities, needs-assessment requests and advice documents.
+    Cap.EHCP_TRACKER: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD}),
+    Cap.EHCP_PACK: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD}),
 }
 
 # Which roles a person holding a role may give to others (invite or change role).

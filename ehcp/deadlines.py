@@ -1,0 +1,80 @@
+"""Deadlines of statutory plans: every outstanding step of each annual review under way, the next
+review of each plan, and the needs-assessment clock (DOMAIN.md section 2). Dates come from
+`ehcp.rules` through `selectors.review_line`; nothing here is stored."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+from django.db.models import QuerySet
+from django.urls import reverse
+
+from register.models import Pupil
+from staff.deadlines import Deadline, severity
+from staff.models import School
+
+from . import rules
+from .models import AssessmentRequest, EhcPlan
+from .selectors import review_line, with_review_data
+
+
+def deadlines(
+    *, school: School, pupils: QuerySet[Pupil], today: date, until: date
+) -> Iterator[Deadline]:
+    """Due up to `until`, or overdue, for the plans and requests of `pupils`. Five queries."""
+    plans = with_review_data(
+        EhcPlan.objects.filter(school=school, pupil__in=pupils, status=EhcPlan.Status.ACTIVE)
+    )
+    for plan in plans:
+        line = review_line(plan, today=today)
+        pupil = plan.pupil
+        if line.review is not None:
+            url = reverse("ehcp:review", args=[school.slug, line.review.public_id])
+        else:
+            url = reverse("ehcp:plan", args=[school.slug, pupil.public_id])
+        transfer = " (phase transfer)" if line.transfer else ""
+        for step in line.outstanding:
+            if step.due > until:
+                continue
+            yield Deadline(
+                kind=f"ehcp.review.{step.key}",
+                title=f"Annual review: {step.label.lower()}{transfer}",
+                due=step.due,
+                subject=pupil.name,
+                subject_id=str(pupil.public_id),
+                owner_id=None,  # the SENDCo
+                url=url,
+                severity=severity(due=step.due, today=today),
+            )
+    requests = AssessmentRequest.objects.filter(
+        school=school, pupil__in=pupils, outcome=AssessmentRequest.Outcome.PENDING
+    ).select_related("pupil")
+    for request in requests:
+        clock = rules.assessment_clock(
+            received_on=request.received_on, advice_requested_on=request.advice_requested_on
+        )
+        due_items = []
+        if request.decision == AssessmentRequest.Decision.PENDING:
+            due_items.append(("decision", "Needs assessment: LA decision due", clock.decision_by))
+        if clock.advice_due and not request.advice_sent_on:
+            due_items.append(
+                ("advice", "Needs assessment: send the school's advice", clock.advice_due)
+            )
+        if request.decision == AssessmentRequest.Decision.ASSESS:
+            due_items.append(
+                ("final_plan", "Needs assessment: final plan due", clock.final_plan_by)
+            )
+        for key, title, due in due_items:
+            if due > until:
+                continue
+            yield Deadline(
+                kind=f"ehcp.assessment.{key}",
+                title=title,
+                due=due,
+                subject=request.pupil.name,
+                subject_id=str(request.pupil.public_id),
+                owner_id=None,
+                url=reverse("ehcp:request", args=[school.slug, request.public_id]),
+                severity=severity(due=due, today=today),
+            )

@@ -1,0 +1,324 @@
+"""The statutory clock of EHC plans as plain functions (DOMAIN.md section 2).
+
+- The annual review window: within 12 months of the plan's issue, then of the last review
+  (`review_due_by`); for a child under five, every 3 to 6 months (the LA's setting).
+- Phase transfer: the amended plan naming the next school by 15 February (31 March from secondary
+  to post-16) of the calendar year of transfer (`phase_transfer`).
+- The review's steps and their dates from the meeting date and the LA's lead times
+  (`review_dates`), and the one table of which step may follow which (`step_problems`).
+- The needs-assessment clock from the date the LA received the request (`assessment_clock`).
+
+No function reads the clock: today is passed in.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+# --------------------------------------------------------------------------------------------------
+# Dates
+# --------------------------------------------------------------------------------------------------
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later, or the month's last day when it has no such day
+    (29 February 2024 + 12 months = 28 February 2025; 31 August + 6 months = 28/29 February)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def age_on(date_of_birth: date, on: date) -> int:
+    return (
+        on.year
+        - date_of_birth.year
+        - ((on.month, on.day) < (date_of_birth.month, date_of_birth.day))
+    )
+
+
+def review_due_by(
+    *, anchor: date, date_of_birth: date, under_five_months: int = 6, months: int = 12
+) -> date:
+    """The last day the next review meeting may be held: 12 months after `anchor` (the date the
+    plan was issued, or the last review meeting), or `under_five_months` for a child who is under
+    five on `anchor` (Code 9.178)."""
+    if age_on(date_of_birth, anchor) < 5:
+        return add_months(anchor, under_five_months)
+    return add_months(anchor, months)
+
+
+# --------------------------------------------------------------------------------------------------
+# Phase transfer (reg. 18)
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Transfer:
+    deadline: date  # the amended plan naming the next setting must be issued by
+    label: str
+
+
+# The year groups whose pupils move to the next phase at the end of the academic year. Year 2
+# (infant to junior) is not here: no infant-school phase is recorded (see README).
+TRANSFER_YEARS: Mapping[str, tuple[int, int, str]] = {
+    "N2": (2, 15, "from nursery into Reception"),
+    "6": (2, 15, "from primary to secondary school"),
+    "11": (3, 31, "from secondary school to post-16"),
+}
+
+
+def phase_transfer(*, year_group: str, academic_year_start: int) -> Transfer | None:
+    """The phase-transfer deadline of a pupil in `year_group` in the academic year starting in
+    September of `academic_year_start`, or None when the pupil does not move this year."""
+    found = TRANSFER_YEARS.get(year_group)
+    if found is None:
+        return None
+    month, day, label = found
+    return Transfer(deadline=date(academic_year_start + 1, month, day), label=label)
+
+
+def latest_meeting(
+    *, due_by: date, transfer: Transfer | None, decision_weeks: int, amended_plan_weeks: int
+) -> date:
+    """The last date the meeting can be held so the LA can decide within the 12-month window and,
+    before a phase transfer, issue the amended plan by the transfer deadline."""
+    latest = due_by - timedelta(weeks=decision_weeks)
+    if transfer is not None:
+        latest = min(
+            latest, transfer.deadline - timedelta(weeks=decision_weeks + amended_plan_weeks)
+        )
+    return latest
+
+
+# --------------------------------------------------------------------------------------------------
+# The review's steps
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LeadTimes:
+    """An LA's lead times (ehcp.models.LocalAuthority)."""
+
+    advice_request_weeks: int = 6
+    invitation_weeks: int = 2
+    circulate_weeks: int = 2
+    report_days: int = 14
+    decision_weeks: int = 4
+    amended_plan_weeks: int = 8
+
+    @classmethod
+    def of(cls, authority) -> LeadTimes:
+        return cls(**{name: getattr(authority, name) for name in cls.__dataclass_fields__})
+
+
+@dataclass(frozen=True)
+class ReviewDates:
+    request_advice_by: date
+    invite_by: date
+    circulate_by: date
+    meeting: date
+    report_by: date
+    decision_by: date
+    amended_plan_by: date | None  # only when the LA decides to amend
+
+
+def review_dates(
+    *,
+    meeting_on: date,
+    lead: LeadTimes,
+    held_on: date | None = None,
+    la_decision: str = "",
+    la_decision_on: date | None = None,
+) -> ReviewDates:
+    """Every date of a review from its meeting (the held date once it has happened)."""
+    meeting = held_on or meeting_on
+    decision_by = meeting + timedelta(weeks=lead.decision_weeks)
+    amended_by = None
+    if la_decision == AMEND:
+        amended_by = (la_decision_on or decision_by) + timedelta(weeks=lead.amended_plan_weeks)
+    return ReviewDates(
+        request_advice_by=meeting_on - timedelta(weeks=lead.advice_request_weeks),
+        invite_by=meeting_on - timedelta(weeks=lead.invitation_weeks),
+        circulate_by=meeting_on - timedelta(weeks=lead.circulate_weeks),
+        meeting=meeting,
+        report_by=meeting + timedelta(days=lead.report_days),
+        decision_by=decision_by,
+        amended_plan_by=amended_by,
+    )
+
+
+MAINTAIN, AMEND, CEASE = "maintain", "amend", "cease"
+
+# Stages in order; a review's stage is the furthest step it has reached (`stage_of`).
+SCHEDULED, INVITED, ADVICE_REQUESTED, CIRCULATED = (
+    "scheduled",
+    "invited",
+    "advice_requested",
+    "circulated",
+)
+HELD, REPORTED, DECIDED, AMENDED = "held", "reported", "decided", "amended"
+STAGES = (SCHEDULED, INVITED, ADVICE_REQUESTED, CIRCULATED, HELD, REPORTED, DECIDED, AMENDED)
+STEP_LABELS = {
+    INVITED: "send the invitations",
+    ADVICE_REQUESTED: "request advice",
+    CIRCULATED: "circulate the advice",
+    HELD: "record the meeting",
+    REPORTED: "send the report to the LA",
+    DECIDED: "record the LA's decision",
+    AMENDED: "record the final amended plan",
+}
+
+
+@dataclass(frozen=True)
+class ReviewFacts:
+    """What the step rules read of a review (tests build these directly)."""
+
+    meeting_on: date
+    invitations_sent_on: date | None = None
+    advice_requested: int = 0  # contributors asked for advice
+    advice_circulated_on: date | None = None
+    held_on: date | None = None
+    report_sent_on: date | None = None
+    la_decision: str = ""
+    la_decision_on: date | None = None
+    amended_issued_on: date | None = None
+
+
+def stage_of(facts: ReviewFacts) -> str:
+    """The furthest step reached."""
+    reached = {
+        INVITED: facts.invitations_sent_on,
+        ADVICE_REQUESTED: facts.advice_requested or None,
+        CIRCULATED: facts.advice_circulated_on,
+        HELD: facts.held_on,
+        REPORTED: facts.report_sent_on,
+        DECIDED: facts.la_decision_on,
+        AMENDED: facts.amended_issued_on,
+    }
+    stage = SCHEDULED
+    for step in STAGES[1:]:
+        if reached[step]:
+            stage = step
+    return stage
+
+
+def finished(facts: ReviewFacts) -> bool:
+    """A review is finished once the LA has decided to maintain or cease, or the amended plan
+    has been issued."""
+    return bool(facts.amended_issued_on) or (
+        facts.la_decision_on is not None and facts.la_decision in (MAINTAIN, CEASE)
+    )
+
+
+def step_problems(
+    *, facts: ReviewFacts, step: str, on: date | None, today: date, **extra
+) -> list[str]:
+    """Why `step` cannot be recorded as done `on` (empty: it can). The one table of which step may
+    follow which: invitations and advice requests in either order, before the meeting; advice is
+    circulated after it has been requested; the meeting after the invitations; the report after
+    the meeting; the LA's decision after the report; the amended plan after a decision to amend."""
+    if step not in STEP_LABELS:
+        return [f"Unknown step: {step}."]
+    if finished(facts):
+        return ["This review is finished: nothing more can be recorded."]
+    problems: list[str] = []
+    if on is None:
+        return ["Give the date."]
+    if on > today:
+        problems.append("A step cannot be recorded before it happens.")
+    before_meeting = {INVITED, ADVICE_REQUESTED, CIRCULATED}
+    if step in before_meeting and facts.held_on:
+        problems.append(
+            f"The meeting was held on {facts.held_on:%d/%m/%Y}: it is too late to "
+            f"{STEP_LABELS[step]}."
+        )
+    if step == INVITED:
+        if facts.invitations_sent_on:
+            problems.append(
+                f"Invitations were already sent on {facts.invitations_sent_on:%d/%m/%Y}."
+            )
+        elif on > facts.meeting_on:
+            problems.append("Invitations must be sent before the meeting.")
+    elif step == ADVICE_REQUESTED:
+        if not facts.held_on and on > facts.meeting_on:
+            problems.append("Advice must be requested before the meeting.")
+    elif step == CIRCULATED:
+        if facts.advice_circulated_on:
+            problems.append(
+                f"The advice was already circulated on {facts.advice_circulated_on:%d/%m/%Y}."
+            )
+        elif not facts.held_on and on > facts.meeting_on:
+            problems.append("The advice must be circulated before the meeting.")
+        if not facts.advice_requested:
+            problems.append("Request advice from at least one contributor before circulating it.")
+    elif step == HELD:
+        if facts.held_on:
+            problems.append(f"The meeting was already recorded on {facts.held_on:%d/%m/%Y}.")
+        if not facts.invitations_sent_on:
+            problems.append("Record the invitations first: the meeting needs 2 weeks' notice.")
+        elif on < facts.invitations_sent_on:
+            problems.append("The meeting cannot be before the invitations were sent.")
+        if facts.advice_circulated_on and on < facts.advice_circulated_on:
+            problems.append("The meeting cannot be before the advice was circulated.")
+        if extra.get("recommendation") not in (MAINTAIN, AMEND, CEASE):
+            problems.append("Record the meeting's recommendation: maintain, amend or cease.")
+    elif step == REPORTED:
+        if facts.report_sent_on:
+            problems.append(f"The report was already sent on {facts.report_sent_on:%d/%m/%Y}.")
+        if not facts.held_on:
+            problems.append("Record the meeting before sending its report.")
+        elif on < facts.held_on:
+            problems.append("The report cannot be sent before the meeting.")
+    elif step == DECIDED:
+        if facts.la_decision_on:
+            problems.append(
+                f"The LA's decision was already recorded on {facts.la_decision_on:%d/%m/%Y}."
+            )
+        if not facts.report_sent_on:
+            problems.append("Send the report to the LA before recording its decision.")
+        elif on < facts.report_sent_on:
+            problems.append("The LA cannot decide before it has the report.")
+        if extra.get("decision") not in (MAINTAIN, AMEND, CEASE):
+            problems.append("Choose the LA's decision: maintain, amend or cease.")
+    elif step == AMENDED:
+        if facts.la_decision != AMEND or not facts.la_decision_on:
+            problems.append("An amended plan follows only an LA decision to amend.")
+        elif on < facts.la_decision_on:
+            problems.append("The amended plan cannot be issued before the LA's notice.")
+    return problems
+
+
+def notice_problems(*, meeting_on: date, invitations_sent_on: date | None) -> list[str]:
+    """Warnings (not refusals) about notice: fewer than 2 weeks between invitations and meeting,
+    for example after the meeting was moved earlier."""
+    if invitations_sent_on and (meeting_on - invitations_sent_on).days < 14:
+        return [
+            f"Invitations went out on {invitations_sent_on:%d/%m/%Y}, less than 2 weeks before "
+            f"the meeting on {meeting_on:%d/%m/%Y}: the law asks for at least 2 weeks' notice."
+        ]
+    return []
+
+
+# --------------------------------------------------------------------------------------------------
+# The needs-assessment clock (reg. 4-13)
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AssessmentClock:
+    decision_by: date  # the LA decides whether to assess: 6 weeks
+    advice_due: date | None  # the school's advice: 6 weeks after the LA asks for it
+    no_plan_notice_by: date  # notice if the LA will not issue a plan: 16 weeks
+    final_plan_by: date  # the final plan: 20 weeks
+
+
+def assessment_clock(*, received_on: date, advice_requested_on: date | None) -> AssessmentClock:
+    return AssessmentClock(
+        decision_by=received_on + timedelta(weeks=6),
+        advice_due=advice_requested_on + timedelta(weeks=6) if advice_requested_on else None,
+        no_plan_notice_by=received_on + timedelta(weeks=16),
+        final_plan_by=received_on + timedelta(weeks=20),
+    )

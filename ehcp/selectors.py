@@ -1,0 +1,378 @@
+"""Reads of statutory plans, in a constant number of queries whatever the school's size.
+
+Which plans a person sees follows which pupils they see (`register.selectors.pupils_visible_to`).
+Every date shown comes from `ehcp.rules` through `review_line`; nothing here stores a date.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from provision.plan_selectors import DeliveryReader
+from register.models import Pupil
+from register.selectors import pupils_visible_to
+from staff import calendar as school_calendar
+from staff.tenancy import Access
+
+from . import rules
+from .models import (
+    Advice,
+    AnnualReview,
+    AssessmentRequest,
+    EhcPlan,
+    OutcomeProgress,
+    PlanVersion,
+    ProvisionItem,
+)
+
+# --------------------------------------------------------------------------------------------------
+# One record the person may see (None: the view answers 404)
+# --------------------------------------------------------------------------------------------------
+
+
+def plans_visible_to(*, access: Access, today: date) -> QuerySet[EhcPlan]:
+    return EhcPlan.objects.filter(
+        school=access.school, pupil__in=pupils_visible_to(access=access, on=today)
+    )
+
+
+def plan_of(*, pupil: Pupil) -> EhcPlan | None:
+    """The pupil's active plan, or the most recent ended one."""
+    return (
+        EhcPlan.objects.filter(pupil=pupil)
+        .select_related("authority", "pupil")
+        .order_by(
+            # active first
+            Q(status=EhcPlan.Status.ACTIVE).desc(),
+            "-created_at",
+        )
+        .first()
+    )
+
+
+def review_for(*, access: Access, public_id, today: date) -> AnnualReview | None:
+    return (
+        AnnualReview.objects.filter(
+            public_id=public_id, plan__in=plans_visible_to(access=access, today=today)
+        )
+        .select_related("plan__pupil", "plan__authority", "version")
+        .first()
+    )
+
+
+def advice_for(*, access: Access, public_id, today: date) -> Advice | None:
+    return (
+        Advice.objects.filter(
+            public_id=public_id,
+            review__plan__in=plans_visible_to(access=access, today=today),
+        )
+        .select_related("review__plan__pupil")
+        .first()
+    )
+
+
+def request_for(*, access: Access, public_id, today: date) -> AssessmentRequest | None:
+    return (
+        AssessmentRequest.objects.filter(
+            public_id=public_id,
+            school=access.school,
+            pupil__in=pupils_visible_to(access=access, on=today),
+        )
+        .select_related("pupil", "authority")
+        .first()
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# The review clock of a plan: due window, phase transfer, the open review's steps
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Step:
+    key: str  # ehcp.rules stage constant, or "meeting_due" for a review still to schedule
+    label: str
+    due: date
+    done_on: date | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.done_on is not None
+
+
+@dataclass
+class ReviewLine:
+    plan: EhcPlan
+    anchor: date  # the plan's issue, or the last review meeting
+    due_by: date  # the last day of the 12-month (under-5s: 3-6 month) window
+    latest_meeting: date  # so the LA can decide within the window (and before a transfer)
+    transfer: rules.Transfer | None
+    review: AnnualReview | None  # the review under way, if any
+    dates: rules.ReviewDates | None
+    steps: list[Step] = field(default_factory=list)  # of the review under way, in order
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def pupil(self) -> Pupil:
+        return self.plan.pupil
+
+    @property
+    def outstanding(self) -> list[Step]:
+        return [s for s in self.steps if not s.done]
+
+    @property
+    def next_step(self) -> Step | None:
+        pending = self.outstanding
+        return min(pending, key=lambda s: s.due) if pending else None
+
+    def overdue(self, today: date) -> bool:
+        step = self.next_step
+        return step is not None and step.due < today
+
+
+def with_review_data(plans: QuerySet[EhcPlan]) -> QuerySet[EhcPlan]:
+    """What `review_line` reads, prefetched: three queries beyond the plans'."""
+    return plans.select_related("pupil", "authority").prefetch_related(
+        Prefetch(
+            "versions",
+            PlanVersion.objects.only("pk", "plan_id", "number", "issued_on").order_by("number"),
+        ),
+        Prefetch(
+            "reviews",
+            AnnualReview.objects.annotate(
+                n_requested=Count("advice", filter=Q(advice__requested_on__isnull=False))
+            ).order_by("meeting_on"),
+        ),
+    )
+
+
+def _facts(review: AnnualReview) -> rules.ReviewFacts:
+    return rules.ReviewFacts(
+        meeting_on=review.meeting_on,
+        invitations_sent_on=review.invitations_sent_on,
+        advice_requested=review.n_requested,
+        advice_circulated_on=review.advice_circulated_on,
+        held_on=review.held_on,
+        report_sent_on=review.report_sent_on,
+        la_decision=review.la_decision,
+        la_decision_on=review.la_decision_on,
+        amended_issued_on=review.amended_issued_on,
+    )
+
+
+def review_line(plan: EhcPlan, *, today: date) -> ReviewLine:
+    """The review clock of one plan (from `with_review_data`); no queries."""
+    versions = list(plan.versions.all())
+    reviews = list(plan.reviews.all())
+    held = [r.held_on for r in reviews if r.held_on]
+    anchor = max(held) if held else (versions[0].issued_on if versions else plan.created_at.date())
+    authority = plan.authority
+    lead = rules.LeadTimes.of(authority)
+    due_by = rules.review_due_by(
+        anchor=anchor,
+        date_of_birth=plan.pupil.date_of_birth,
+        under_five_months=authority.under_five_months,
+    )
+    open_reviews = [r for r in reviews if not rules.finished(_facts(r))]
+    review = open_reviews[-1] if open_reviews else None
+    # A review under way keeps the clock of the window it was scheduled in.
+    if review is not None and review.held_on and held:
+        earlier = [d for d in held if d < review.held_on]
+        anchor = max(earlier) if earlier else (versions[0].issued_on if versions else anchor)
+        due_by = rules.review_due_by(
+            anchor=anchor,
+            date_of_birth=plan.pupil.date_of_birth,
+            under_five_months=authority.under_five_months,
+        )
+    when = review.meeting_on if review else min(max(today, anchor), due_by)
+    transfer = rules.phase_transfer(
+        year_group=plan.pupil.year_group,
+        academic_year_start=school_calendar.academic_year_start_for(when),
+    )
+    line = ReviewLine(
+        plan=plan,
+        anchor=anchor,
+        due_by=due_by,
+        latest_meeting=rules.latest_meeting(
+            due_by=due_by,
+            transfer=transfer,
+            decision_weeks=lead.decision_weeks,
+            amended_plan_weeks=lead.amended_plan_weeks,
+        ),
+        transfer=transfer,
+        review=review,
+        dates=None,
+    )
+    if review is None:
+        if plan.status == EhcPlan.Status.ACTIVE:
+            line.steps = [Step("meeting_due", "Schedule the annual review", line.latest_meeting)]
+        return line
+    dates = rules.review_dates(
+        meeting_on=review.meeting_on,
+        lead=lead,
+        held_on=review.held_on,
+        la_decision=review.la_decision,
+        la_decision_on=review.la_decision_on,
+    )
+    line.dates = dates
+    line.steps = [
+        Step(
+            rules.ADVICE_REQUESTED,
+            "Request advice",
+            dates.request_advice_by,
+            dates.request_advice_by if review.n_requested else None,
+        ),
+        Step(rules.INVITED, "Send the invitations", dates.invite_by, review.invitations_sent_on),
+        Step(
+            rules.CIRCULATED,
+            "Circulate the advice",
+            dates.circulate_by,
+            review.advice_circulated_on,
+        ),
+        Step(rules.HELD, "Hold the review meeting", review.meeting_on, review.held_on),
+        Step(rules.REPORTED, "Send the report to the LA", dates.report_by, review.report_sent_on),
+        Step(rules.DECIDED, "LA decision due", dates.decision_by, review.la_decision_on),
+    ]
+    if dates.amended_plan_by:
+        line.steps.append(
+            Step(
+                rules.AMENDED,
+                "Final amended plan due",
+                dates.amended_plan_by,
+                review.amended_issued_on,
+            )
+        )
+    line.warnings = rules.notice_problems(
+        meeting_on=review.meeting_on, invitations_sent_on=review.invitations_sent_on
+    )
+    if not review.held_on and review.meeting_on > line.due_by:
+        line.warnings.append(
+            f"The meeting is after {line.due_by:%d/%m/%Y}, the end of the 12-month window."
+        )
+    if transfer and not review.held_on and review.meeting_on > line.latest_meeting:
+        line.warnings.append(
+            f"Phase transfer ({transfer.label}): the amended plan must be issued by "
+            f"{transfer.deadline:%d/%m/%Y}; hold the meeting by {line.latest_meeting:%d/%m/%Y}."
+        )
+    return line
+
+
+def tracker(*, access: Access, today: date, authority_id: int | None = None) -> list[ReviewLine]:
+    """Every active plan the person sees, with its review clock; overdue first, then by the next
+    step's date. Four queries."""
+    plans = plans_visible_to(access=access, today=today).filter(status=EhcPlan.Status.ACTIVE)
+    if authority_id:
+        plans = plans.filter(authority_id=authority_id)
+    lines = [review_line(p, today=today) for p in with_review_data(plans)]
+
+    def order(line: ReviewLine):
+        step = line.next_step
+        due = step.due if step else date.max
+        return (not line.overdue(today), due, line.pupil.legal_last_name)
+
+    return sorted(lines, key=order)
+
+
+# --------------------------------------------------------------------------------------------------
+# Section F: hours planned against delivered, from the session logs
+# --------------------------------------------------------------------------------------------------
+
+MINUTES = Decimal(60)
+
+
+@dataclass
+class ItemDelivery:
+    item: ProvisionItem
+    weeks: int  # school weeks in the period
+    hours_planned: Decimal
+    hours_delivered: Decimal | None  # None when no group of the map is linked
+    sessions_planned: int
+    sessions_run: int
+    sessions_attended: int
+
+    @property
+    def percent(self) -> int | None:
+        if self.hours_delivered is None or not self.hours_planned:
+            return None
+        return round(100 * self.hours_delivered / self.hours_planned)
+
+
+def school_weeks(open_days: list[date]) -> int:
+    return len({d.isocalendar()[:2] for d in open_days})
+
+
+def section_f(*, version: PlanVersion, pupil: Pupil, start: date, end: date) -> list[ItemDelivery]:
+    """For each quantified item of section F: hours planned over the school weeks of the period
+    against hours the pupil attended in the linked group. Six queries."""
+    items = list(version.provision.select_related("group", "outcome").order_by("position", "pk"))
+    groups = [i.group for i in items if i.group is not None]
+    school = version.plan.school
+    open_days = school_calendar.school_days(school=school, start=start, end=end)
+    weeks = school_weeks(open_days)
+    reader = DeliveryReader(school=school, pupil=pupil, groups=groups, start=start, end=end)
+    rows = []
+    for item in items:
+        planned = (item.hours_per_week * weeks).quantize(Decimal("0.1"))
+        delivered = None
+        run = attended = sessions_planned = 0
+        if item.group is not None:
+            found = reader.window(item.group, start, end)
+            run, attended, sessions_planned = found.run, found.attended, found.planned
+            delivered = (Decimal(attended) * item.group.session_minutes / MINUTES).quantize(
+                Decimal("0.1")
+            )
+        rows.append(
+            ItemDelivery(
+                item=item,
+                weeks=weeks,
+                hours_planned=planned,
+                hours_delivered=delivered,
+                sessions_planned=sessions_planned,
+                sessions_run=run,
+                sessions_attended=attended,
+            )
+        )
+    return rows
+
+
+# --------------------------------------------------------------------------------------------------
+# One review, for its page and its pack
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ReviewPage:
+    review: AnnualReview
+    line: ReviewLine
+    advice: list[Advice]
+    progress: dict[int, OutcomeProgress]  # outcome id ->
+    outcomes: list
+    delivery: list[ItemDelivery]
+    period: tuple[date, date]
+
+
+def review_page(*, review: AnnualReview, today: date) -> ReviewPage:
+    plan = with_review_data(EhcPlan.objects.filter(pk=review.plan_id)).get()
+    line = review_line(plan, today=today)
+    # The period reviewed: from the previous review meeting (or the plan's issue) to this one.
+    end = review.held_on or today
+    earlier = [
+        r.held_on for r in plan.reviews.all() if r.held_on and r.held_on < end and r.pk != review.pk
+    ]
+    versions = list(plan.versions.all())
+    start = max(earlier) if earlier else (versions[0].issued_on if versions else end)
+    start = min(start, end)
+    version = review.version
+    return ReviewPage(
+        review=review,
+        line=line,
+        advice=list(review.advice.select_related("submitted_by").order_by("contributor", "pk")),
+        progress={p.outcome_id: p for p in review.progress.all()},
+        outcomes=list(version.outcomes.order_by("position", "pk")),
+        delivery=section_f(version=version, pupil=plan.pupil, start=start, end=end),
+        period=(start, end),
+    )
