@@ -9,11 +9,15 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from django.db.models import QuerySet
+
 from ehcp import deadlines as ehcp_deadlines
 from provision import deadlines as provision_deadlines
 from register import deadlines as register_deadlines
+from register.models import Pupil
 from register.selectors import pupils_visible_to
 from staff.deadlines import Deadline
+from staff.models import School
 from staff.tenancy import Access
 
 PROVIDERS = [
@@ -26,11 +30,24 @@ PROVIDERS = [
 def deadlines_for(*, access: Access, today: date, weeks: int = 8) -> list[Deadline]:
     """Everything due in the next `weeks` weeks, and everything overdue, for what this person
     may see; overdue first, then by date."""
+    return collect(
+        school=access.school,
+        pupils=pupils_visible_to(access=access, on=today),
+        today=today,
+        weeks=weeks,
+    )
+
+
+def deadlines_for_school(*, school: School, today: date, weeks: int = 8) -> list[Deadline]:
+    """Every deadline of the whole school, for the reminder scan (which decides who is told)."""
+    return collect(school=school, pupils=Pupil.objects.for_school(school), today=today, weeks=weeks)
+
+
+def collect(*, school: School, pupils: QuerySet[Pupil], today: date, weeks: int) -> list[Deadline]:
     until = today + timedelta(weeks=weeks)
-    pupils = pupils_visible_to(access=access, on=today)
     found = [
         deadline
         for provider in PROVIDERS
-        for deadline in provider(school=access.school, pupils=pupils, today=today, until=until)
+        for deadline in provider(school=school, pupils=pupils, today=today, until=until)
     ]
     return sorted(found, key=lambda d: (d.severity, d.due, d.subject))

@@ -8,6 +8,7 @@ on or without a real SECRET_KEY. README.md lists every variable.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -209,7 +210,23 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
         "polling_interval": 0.5,
     }
-CELERY_BEAT_SCHEDULE: dict = {}
+# One beat only (docker-compose.yml runs exactly one). Reminders live in the database; beat only
+# starts the daily scan, which finds what is due, so nothing is scheduled weeks ahead.
+CELERY_BEAT_SCHEDULE: dict = {
+    "daily-reminders": {
+        "task": "sendco.tasks.daily_reminders",
+        "schedule": crontab(
+            hour=env.int("REMINDER_HOUR", default=6), minute=env.int("REMINDER_MINUTE", default=30)
+        ),
+    },
+}
+
+# Reminders (sendco/reminders.py): days before a deadline at which its owner is told, per kind of
+# deadline or "default" (8, 4 and 2 weeks before, on the day, and -1 once overdue), e.g.
+# REMINDER_THRESHOLDS='{"register.monitoring_review": [14, 0, -1]}'; still overdue this many days
+# later, the head is told too.
+REMINDER_THRESHOLDS = env.json("REMINDER_THRESHOLDS", default={})
+REMINDER_ESCALATE_AFTER_DAYS = env.int("REMINDER_ESCALATE_AFTER_DAYS", default=7)
 
 # Security headers. HTTPS settings are on in production only; `make run` serves plain HTTP.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -5,7 +5,7 @@ from django.urls import include, path
 from staff import views as staff_views
 from staff.forms import SignInForm
 
-from . import views
+from . import reminder_views, views
 
 account_patterns = [
     path(
@@ -57,5 +57,20 @@ urlpatterns = [
     path("s/<slug:school_slug>/", include("register.census_urls")),
     path("s/<slug:school_slug>/", include("register.import_urls")),
     path("t/<slug:trust_slug>/", views.trust_dashboard, name="trust_dashboard"),
+    path("notifications/", reminder_views.notification_list, name="notifications"),
+    path("notifications/count/", reminder_views.notification_count, name="notifications_count"),
+    path("notifications/read/", reminder_views.notifications_read, name="notifications_read"),
+    path(
+        "notifications/<int:pk>/open/", reminder_views.notification_open, name="notification_open"
+    ),
+    path("notifications/settings/", reminder_views.reminder_settings, name="reminder_settings"),
+    path("notifications/feed/", reminder_views.feed_create, name="feed_create"),
+    path("notifications/feed/revoke/", reminder_views.feed_revoke, name="feed_revoke"),
+    path(
+        "s/<slug:school_slug>/notifications/check/",
+        reminder_views.reminders_check,
+        name="reminders_check",
+    ),
+    path("feeds/<str:token>.ics", reminder_views.calendar_feed, name="calendar_feed"),
     path("admin/", admin.site.urls),
 ]

@@ -44,6 +44,7 @@ class Cap(StrEnum):
     EHCP_MANAGE = "ehcp.manage"
     EHCP_TRACKER = "ehcp.tracker"
     EHCP_PACK = "ehcp.pack"
+    REMINDERS_RUN = "reminders.run"
 
 
 _EVERYONE = frozenset(Role)
@@ -88,6 +89,8 @@ CAPABILITIES: dict[Cap, frozenset[Role]] = {
     # The review tracker, local authorities, needs-assessment requests and advice documents.
     Cap.EHCP_TRACKER: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD}),
     Cap.EHCP_PACK: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD}),
+    # Run the school's reminder scan now, rather than waiting for the morning.
+    Cap.REMINDERS_RUN: frozenset({Role.SENDCO, Role.TRUST_LEAD}),
 }
 
 # Which roles a person holding a role may give to others (invite or change role).

@@ -1,0 +1,355 @@
+"""Reminders: the daily scan of every deadline, one notification per person and threshold, the
+email digest and the calendar feed's secret.
+
+The rules (which threshold a deadline has crossed, who is told) are plain functions; the scan and
+the digest are the only writers. Exactly once:
+
+- a notification is a row unique on (person, school, deadline, threshold), inserted with
+  ON CONFLICT DO NOTHING, so a rerun, a retried task or a second worker inserts nothing twice;
+- a digest is a row unique on (person, day) claimed in the same transaction that marks the
+  notifications as emailed and sends the email, so a second digest that day finds the row and
+  stops, and a crash before the commit leaves everything to the next run.
+
+Emails and calendar events carry no pupil's name, initials or needs: a title, a date, a short
+reference and a link into sendco, where the person signs in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from register.selectors import pupils_visible_to
+from staff.deadlines import Deadline
+from staff.models import Membership, Role, School, User
+from staff.tenancy import Access
+
+from .deadlines import deadlines_for_school
+from .models import DigestSent, Notification, ReminderSettings
+
+# --------------------------------------------------------------------------------------------------
+# Rules
+# --------------------------------------------------------------------------------------------------
+
+DEFAULT_THRESHOLDS = (56, 28, 14, 0, -1)  # 8, 4 and 2 weeks before, on the day, overdue
+OVERDUE = -1
+ESCALATED = Notification.ESCALATED
+
+
+def thresholds_for(kind: str) -> tuple[int, ...]:
+    """Days before the due date at which people are told, per kind of deadline
+    (REMINDER_THRESHOLDS setting: {"kind": [days, ...]} or {"default": [...]})."""
+    table = getattr(settings, "REMINDER_THRESHOLDS", {}) or {}
+    found = table.get(kind) or table.get("default") or DEFAULT_THRESHOLDS
+    return tuple(sorted({int(d) for d in found}, reverse=True))
+
+
+def crossed(*, due: date, today: date, thresholds: Sequence[int]) -> int | None:
+    """The most urgent threshold the deadline has reached today, or None (not yet).
+
+    A scan that first meets a deadline 10 days before it is due tells people once, at the
+    2-week threshold, not three times for 8, 4 and 2 weeks."""
+    left = (due - today).days
+    reached = [t for t in thresholds if (left <= t if t >= 0 else left < 0)]
+    return min(reached) if reached else None
+
+
+def escalate_after() -> int:
+    return int(getattr(settings, "REMINDER_ESCALATE_AFTER_DAYS", 7))
+
+
+def escalated(*, due: date, today: date, after_days: int | None = None) -> bool:
+    """Still overdue `after_days` days after the due date: the head is told too."""
+    after_days = escalate_after() if after_days is None else after_days
+    return (today - due).days >= after_days
+
+
+THRESHOLD_LABELS = {56: "in 8 weeks", 28: "in 4 weeks", 14: "in 2 weeks", 0: "today", -1: "overdue"}
+
+
+def threshold_label(threshold: int) -> str:
+    if threshold == ESCALATED:
+        return "overdue: told to the head"
+    if threshold in THRESHOLD_LABELS:
+        return THRESHOLD_LABELS[threshold]
+    return f"in {threshold} days" if threshold > 0 else "overdue"
+
+
+@dataclass(frozen=True)
+class Planned:
+    user_id: int
+    deadline: Deadline
+    threshold: int
+
+
+def plan(
+    *,
+    deadlines: Iterable[Deadline],
+    today: date,
+    owners: set[int],
+    sendcos: Sequence[int],
+    heads: Sequence[int],
+    sees: dict[int, set[str]],
+) -> list[Planned]:
+    """Who is told what today. The owner is told (a person of the school who may see the
+    pupil; otherwise the SENDCo); still overdue after REMINDER_ESCALATE_AFTER_DAYS, the head and
+    the SENDCo too. `owners`: ids of active members; `sees`: pupil ids per owner whose view is
+    limited (teachers), absent for whole-school roles."""
+    found: list[Planned] = []
+    for deadline in deadlines:
+        threshold = crossed(due=deadline.due, today=today, thresholds=thresholds_for(deadline.kind))
+        if threshold is None:
+            continue
+        owner = deadline.owner_id
+        can_see = owner in owners and (owner not in sees or deadline.subject_id in sees[owner])
+        told = [owner] if can_see else list(sendcos)
+        found.extend(Planned(user_id, deadline, threshold) for user_id in told)
+        if threshold == OVERDUE and escalated(due=deadline.due, today=today):
+            found.extend(
+                Planned(user_id, deadline, ESCALATED)
+                for user_id in dict.fromkeys([*heads, *sendcos])
+                if user_id not in told
+            )
+    return found
+
+
+# --------------------------------------------------------------------------------------------------
+# The scan
+# --------------------------------------------------------------------------------------------------
+
+
+def _members(school: School) -> dict[int, str]:
+    """Active people of the school and their roles (a trust lead of its trust included)."""
+    rows = (
+        Membership.objects.filter(school__trust_id=school.trust_id, role=Role.TRUST_LEAD)
+        if school.trust_id
+        else Membership.objects.none()
+    )
+    found = dict(
+        rows.filter(ended_at__isnull=True, user__is_active=True).values_list("user_id", "role")
+    )
+    for user_id, role in Membership.objects.filter(
+        school=school, ended_at__isnull=True, user__is_active=True
+    ).values_list("user_id", "role"):
+        if found.get(user_id) != Role.TRUST_LEAD:
+            found[user_id] = role
+    return found
+
+
+def scan_school(*, school: School, today: date) -> int:
+    """Record today's notifications for one school; returns how many were new."""
+    members = _members(school)
+    sendcos = [u for u, r in members.items() if r == Role.SENDCO] or [
+        u for u, r in members.items() if r == Role.TRUST_LEAD
+    ]
+    heads = [u for u, r in members.items() if r == Role.HEAD]
+    horizon = max(max(thresholds_for("default")), 0) // 7 + 1
+    table = getattr(settings, "REMINDER_THRESHOLDS", {}) or {}
+    for days in table.values():
+        horizon = max(horizon, max(days) // 7 + 1)
+    deadlines = deadlines_for_school(school=school, today=today, weeks=horizon)
+    owner_ids = {d.owner_id for d in deadlines if d.owner_id in members}
+    sees: dict[int, set[str]] = {}
+    users = {u.pk: u for u in User.objects.filter(pk__in=owner_ids)}
+    for owner in owner_ids:
+        role = members[owner]
+        if role in (Role.TEACHER, Role.TA):
+            access = Access(user=users[owner], school=school, role=role, membership=None)
+            sees[owner] = {
+                str(p)
+                for p in pupils_visible_to(access=access, on=today).values_list(
+                    "public_id", flat=True
+                )
+            }
+        elif role == Role.GOVERNOR:
+            sees[owner] = set()
+    planned = plan(
+        deadlines=deadlines,
+        today=today,
+        owners=set(members),
+        sendcos=sendcos,
+        heads=heads,
+        sees=sees,
+    )
+    rows = [
+        Notification(
+            school=school,
+            user_id=p.user_id,
+            kind=p.deadline.kind,
+            subject_id=p.deadline.subject_id,
+            due=p.deadline.due,
+            threshold=p.threshold,
+            title=p.deadline.title[:200],
+            url=p.deadline.url[:300],
+        )
+        for p in planned
+    ]
+    before = Notification.objects.filter(school=school).count()
+    # ON CONFLICT DO NOTHING on the unique constraint: exactly once, however many run at once.
+    Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
+    return Notification.objects.filter(school=school).count() - before
+
+
+def scan_all(*, today: date) -> dict[str, int]:
+    """Scan every school; each school in its own transaction."""
+    created = {}
+    for school in School.objects.order_by("pk"):
+        with transaction.atomic():
+            created[school.slug] = scan_school(school=school, today=today)
+    return created
+
+
+# --------------------------------------------------------------------------------------------------
+# The digest
+# --------------------------------------------------------------------------------------------------
+
+DIGEST_MAX_AGE_DAYS = 8
+
+
+def settings_of(user: User) -> ReminderSettings:
+    found, _ = ReminderSettings.objects.get_or_create(user=user)
+    return found
+
+
+def digest_due(*, choice: str, today: date) -> bool:
+    if choice == ReminderSettings.Digest.DAILY:
+        return True
+    if choice == ReminderSettings.Digest.WEEKLY:
+        return today.weekday() == 0
+    return False
+
+
+def send_digest(*, user: User, today: date, now: datetime | None = None) -> bool:
+    """Email the person's unsent notifications (of the last 8 days) in one message, at most once
+    a day; True when an email went out."""
+    now = now or timezone.now()
+    if not user.is_active or not digest_due(choice=settings_of(user).digest, today=today):
+        return False
+    try:
+        with transaction.atomic():
+            DigestSent.objects.create(user=user, on=today)  # the claim: unique per person per day
+            pending = list(
+                Notification.objects.select_for_update(skip_locked=True)
+                .filter(
+                    user=user,
+                    emailed_at__isnull=True,
+                    read_at__isnull=True,
+                    created_at__gte=now - timedelta(days=DIGEST_MAX_AGE_DAYS),
+                    school__in=_schools_of(user),
+                )
+                .select_related("school")
+                .order_by("school__name", "due")
+            )
+            if not pending:
+                transaction.set_rollback(True)  # nothing to say: no claim, no email
+                return False
+            _send(user=user, pending=pending, today=today)
+            Notification.objects.filter(pk__in=[n.pk for n in pending]).update(emailed_at=now)
+            DigestSent.objects.filter(user=user, on=today).update(notifications=len(pending))
+    except IntegrityError:
+        return False  # already sent today (by this run's twin or an earlier one)
+    return True
+
+
+def _schools_of(user: User):
+    memberships = Membership.objects.filter(user=user, ended_at__isnull=True)
+    return School.objects.filter(pk__in=memberships.values("school_id")) | School.objects.filter(
+        trust_id__in=memberships.filter(role=Role.TRUST_LEAD).values("school__trust_id")
+    )
+
+
+def _send(*, user: User, pending: list[Notification], today: date) -> None:
+    by_school: dict[School, list[Notification]] = defaultdict(list)
+    for note in pending:
+        note.when = threshold_label(note.threshold)
+        by_school[note.school].append(note)
+    overdue = sum(1 for n in pending if n.threshold < 0)
+    context = {
+        "user": user,
+        "today": today,
+        "schools": [
+            {
+                "school": school,
+                "notes": notes,
+                "overdue": sum(1 for n in notes if n.threshold < 0),
+            }
+            for school, notes in by_school.items()
+        ],
+        "count": len(pending),
+        "overdue": overdue,
+        "site_url": settings.SITE_URL,
+        "centre_url": settings.SITE_URL + reverse("notifications"),
+        "settings_url": settings.SITE_URL + reverse("reminder_settings"),
+    }
+    subject = f"sendco: {len(pending)} deadline{'s' if len(pending) != 1 else ''} to look at"
+    if overdue:
+        subject += f", {overdue} overdue"
+    send_mail(
+        subject=subject,
+        message=render_to_string("sendco/email/digest.txt", context),
+        from_email=None,
+        recipient_list=[user.email],
+    )
+
+
+def send_digests(*, today: date) -> int:
+    """Send every due digest; returns how many went out."""
+    sent = 0
+    users = User.objects.filter(
+        is_active=True,
+        notifications__emailed_at__isnull=True,
+        notifications__read_at__isnull=True,
+    ).distinct()
+    for user in users:
+        sent += send_digest(user=user, today=today)
+    return sent
+
+
+# --------------------------------------------------------------------------------------------------
+# The calendar feed's secret
+# --------------------------------------------------------------------------------------------------
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def feed_create(*, user: User) -> str:
+    """A new secret for the person's feed; the old one stops working. Shown once."""
+    token = secrets.token_urlsafe(32)
+    found = settings_of(user)
+    found.feed_token_hash = _hash(token)
+    found.feed_created_at = timezone.now()
+    found.save(update_fields=["feed_token_hash", "feed_created_at"])
+    return token
+
+
+@transaction.atomic
+def feed_revoke(*, user: User) -> None:
+    ReminderSettings.objects.filter(user=user).update(feed_token_hash="", feed_created_at=None)
+
+
+def user_for_feed(token: str) -> User | None:
+    if not token or len(token) > 100:
+        return None
+    found = (
+        ReminderSettings.objects.filter(feed_token_hash=_hash(token))
+        .exclude(feed_token_hash="")
+        .select_related("user")
+        .first()
+    )
+    if found is None or not found.user.is_active:
+        return None
+    return found.user
