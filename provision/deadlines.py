@@ -7,11 +7,11 @@ from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 
 from register.models import Pupil, SenStatus
-from register.rules import K
+from register.rules import E, K
 from staff import calendar as school_calendar
 from staff.deadlines import Deadline, severity
 from staff.models import School
@@ -25,7 +25,15 @@ def deadlines(
 ) -> Iterator[Deadline]:
     """For the plans of `pupils`: the review of each plan under way, each cycle still to be agreed,
     and parent meetings behind schedule for pupils on SEN support. Due up to `until`, or overdue.
-    Four queries."""
+    Only pupils on roll and on SEN support or with an EHC plan today: a plan left open for a pupil
+    who has left, or come off the SEN register, reminds nobody. Four queries."""
+    on_register = SenStatus.objects.filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=today),
+        pupil=OuterRef("pk"),
+        provision__in=[K, E],
+        starts_on__lte=today,
+    )
+    pupils = pupils.on_roll(today).filter(Exists(on_register))
     open_cycles = (
         Cycle.objects.filter(plan__pupil__in=pupils)
         .exclude(stage=rules.REVIEWED)

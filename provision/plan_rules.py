@@ -45,15 +45,17 @@ def default_review_due(
 
     Every `weeks` weeks when set (APDR_REVIEW_WEEKS); otherwise termly: the last day of the first
     term ending at least `minimum` weeks (APDR_MIN_WEEKS) after the plan was agreed, so a plan
-    agreed in the last fortnight of a term runs until the end of the next. With no such term in
-    the school calendar, 12 weeks on.
+    agreed in the last six weeks of a term runs until the end of the next. Never on the day the
+    plan was agreed, even with a minimum of 0. With no such term in the school calendar, 12 weeks
+    on.
     """
     weeks = review_weeks() if weeks is None else weeks
     if weeks:
         return agreed_on + timedelta(weeks=weeks)
     minimum = min_weeks() if minimum is None else minimum
+    earliest = agreed_on + max(timedelta(weeks=minimum), timedelta(days=1))
     for end in sorted(term_ends):
-        if end >= agreed_on + timedelta(weeks=minimum):
+        if end >= earliest:
             return end
     return agreed_on + timedelta(weeks=FALLBACK_WEEKS)
 
@@ -101,8 +103,11 @@ def review_problems(
     reviewed_on: date | None,
     today: date,
     outcomes: Sequence[str],
+    agreed_on: date | None = None,
 ) -> list[str]:
-    """Why a review cannot be completed (empty: it can)."""
+    """Why a review cannot be completed (empty: it can). The review cannot come before the plan
+    was agreed with the parents (or, with no agreed date, before the cycle began); a plan entered
+    after the event may have been agreed, and reviewed, before its cycle was started here."""
     if stage == REVIEWED:
         return ["This cycle has already been reviewed."]
     if stage != DO:
@@ -112,7 +117,9 @@ def review_problems(
         problems.append("Give the date of the review meeting.")
     elif reviewed_on > today:
         problems.append("A review cannot be recorded before it happens.")
-    elif reviewed_on < starts_on:
+    elif agreed_on is not None and reviewed_on < agreed_on:
+        problems.append(f"The review cannot be before the plan was agreed ({agreed_on:%d/%m/%Y}).")
+    elif agreed_on is None and reviewed_on < starts_on:
         problems.append(f"The review cannot be before the cycle began ({starts_on:%d/%m/%Y}).")
     missing = sum(1 for outcome in outcomes if not outcome)
     if missing:
@@ -209,10 +216,12 @@ def meetings_a_year() -> int:
 
 @dataclass(frozen=True)
 class MeetingSchedule:
-    held: int  # this academic year, up to today
+    held: int  # days with a meeting this academic year, up to today
     expected_by_now: int  # by the end of the current term
     required: int  # in the whole year
-    due: date | None  # the end of the first term by which too few were held; None: on track
+    # The end of the first term whose share is not met yet: in the past, overdue; in the future,
+    # the date the next meeting is due by. None: every meeting the year requires has been held.
+    due: date | None
 
 
 def meeting_schedule(
@@ -229,11 +238,13 @@ def meeting_schedule(
     The `per_year` meetings are spread over the year's terms (`term_ends`, sorted): one by the end
     of each term for three terms. A pupil who joined SEN support during the year owes meetings only
     for the terms from the one they joined in. `due` is the end of the first term whose share has
-    not been met (in the past: overdue), or None when the pupil is on track.
+    not been met (in the past: overdue), or None when every meeting of the year has been held.
+    Meetings are counted by day: a review and the planning of the next cycle in one sitting (or a
+    meeting recorded twice) are one meeting with the parents.
     """
     per_year = meetings_a_year() if per_year is None else per_year
     ends = sorted(term_ends)
-    held = sorted(d for d in held_on if year_start <= d)
+    held = sorted({d for d in held_on if year_start <= d})
     owed_terms = [end for end in ends if end >= on_support_since]
     if not ends or not owed_terms or per_year <= 0:
         return MeetingSchedule(len([d for d in held if d <= today]), 0, 0, None)

@@ -316,7 +316,9 @@ def plan_rows(*, access: Access, today: date) -> list[PlanRow]:
     )
     plans = {
         p.pupil_id: p
-        for p in SupportPlan.objects.filter(pupil__in=[p.pk for p in pupils]).prefetch_related(
+        for p in SupportPlan.objects.filter(pupil__in=[p.pk for p in pupils])
+        .select_related("lead")
+        .prefetch_related(
             Prefetch(
                 "cycles",
                 Cycle.objects.exclude(stage=rules.REVIEWED).prefetch_related(
@@ -382,3 +384,20 @@ def plan_rows(*, access: Access, today: date) -> list[PlanRow]:
             )
         )
     return rows
+
+
+# --------------------------------------------------------------------------------------------------
+# Choices of the target form
+# --------------------------------------------------------------------------------------------------
+
+
+def target_group_choices(*, school: School, pupil: Pupil, keep: list[int]) -> QuerySet[Group]:
+    """The groups a target can be linked to (`groups_for_targets`), plus the ones it is linked to
+    already (`keep`) even when they have ended, so saving a target never unlinks them silently."""
+    return (
+        Group.objects.filter(school=school)
+        .filter(~Q(status=Group.Status.ENDED) | Q(pk__in=keep))
+        .select_related("intervention")
+        .annotate(has_pupil=Count("places", filter=Q(places__pupil=pupil)))
+        .order_by("-has_pupil", "name")
+    )

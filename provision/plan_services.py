@@ -8,7 +8,7 @@ and the next cycle starts from the reviewed one, carrying its unfinished targets
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -82,8 +82,9 @@ def needs_summary(*, pupil: Pupil, on: date) -> str:
 
 def review_due_for(*, school, agreed_on: date) -> date:
     """The default review date of a plan agreed on `agreed_on`, from the school's terms."""
+    # Two years on, by days: `replace(year=…)` fails on 29 February.
     terms = school_calendar.season_terms(
-        school=school, start=agreed_on, end=agreed_on.replace(year=agreed_on.year + 2)
+        school=school, start=agreed_on, end=agreed_on + timedelta(days=731)
     )
     return rules.default_review_due(agreed_on=agreed_on, term_ends=[t.ends_on for t in terms])
 
@@ -146,6 +147,17 @@ def cycle_update(*, access: Access, cycle: Cycle, **fields) -> Cycle:
         raise ValidationError(
             {"review_due": "The review date must be after the date the plan was agreed."}
         )
+    if cycle.stage == rules.DO:
+        # A plan under way keeps the dates it was agreed with: without them its review would
+        # silently drop off every deadline list.
+        if cycle.agreed_on is None:
+            raise ValidationError(
+                {"agreed_on": "The plan is under way: the date it was agreed cannot be removed."}
+            )
+        if cycle.review_due is None:
+            raise ValidationError(
+                {"review_due": "The plan is under way: change its review date, do not remove it."}
+            )
     cycle.full_clean()
     cycle.save()
     _audit(
@@ -214,12 +226,14 @@ def target_save(
     groups: Iterable[Group] | None = None,
     **fields,
 ) -> Target:
-    """Add a target to an open cycle, or change one."""
+    """Add a target to an open cycle, or change one. `groups` None leaves a target's groups as
+    they are (a new target has none); a list, even empty, replaces them."""
     unknown = set(fields) - set(TARGET_FIELDS)
     if unknown:
         raise ValueError(f"Not a field of a target: {sorted(unknown)}")
     cycle = _locked(cycle)
     _open(cycle)
+    chosen = None if groups is None else _groups(cycle.school, groups)
     if target is None:
         last = cycle.targets.aggregate(p=Max("position"))["p"] or 0
         target = Target(school=cycle.school, cycle=cycle, position=last + 1)
@@ -229,7 +243,8 @@ def target_save(
         setattr(target, name, value.strip() if isinstance(value, str) else value)
     target.full_clean()
     target.save()
-    target.groups.set(_groups(cycle.school, groups))
+    if chosen is not None:
+        target.groups.set(chosen)
     _audit(
         access,
         cycle.plan.pupil,
@@ -307,6 +322,7 @@ def review_complete(
     problems = rules.review_problems(
         stage=cycle.stage,
         starts_on=cycle.starts_on,
+        agreed_on=cycle.agreed_on,
         reviewed_on=reviewed_on,
         today=today,
         outcomes=given,

@@ -1,59 +1,662 @@
-"""Stub: being written."""
+"""Support plans: the graduated approach (Assess, Plan, Do, Review) page by page.
 
-from django.http import Http404
+Views: access -> form -> service -> redirect or render. A pupil, cycle or target the person cannot
+see is a 404 (like a missing one); a page their role may not open is a 403 (`school_view`). Every
+write goes through `plan_services`, which refuses a reviewed (frozen) cycle; the edit pages say so
+and go back to the plan instead of failing.
+"""
 
+from __future__ import annotations
 
-def plan_list(request, **kwargs):
-    raise Http404
+from datetime import date
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-def plan_detail(request, **kwargs):
-    raise Http404
+from register import selectors as register_selectors
+from register.models import Need, Pupil, SenStatus
+from register.services import pupil_audit
+from staff.capabilities import Cap
+from staff.http import add_service_errors, form_data
+from staff.models import Role
+from staff.services import audit
+from staff.tenancy import school_view
 
+from . import plan_rules as rules
+from . import plan_selectors as selectors
+from . import plan_services as services
+from .models import Contribution, Cycle, SupportPlan, Target
+from .plan_forms import (
+    AssessForm,
+    ContributionForm,
+    LeadForm,
+    MeetingForm,
+    PlanSectionForm,
+    ReviewForm,
+    TargetForm,
+)
 
-def plan_start(request, **kwargs):
-    raise Http404
-
-
-def plan_lead(request, **kwargs):
-    raise Http404
-
-
-def cycle_next(request, **kwargs):
-    raise Http404
-
-
-def meeting_new(request, **kwargs):
-    raise Http404
-
-
-def cycle_assess(request, **kwargs):
-    raise Http404
-
-
-def cycle_plan(request, **kwargs):
-    raise Http404
-
-
-def cycle_advance(request, **kwargs):
-    raise Http404
-
-
-def target_new(request, **kwargs):
-    raise Http404
-
-
-def contribute(request, **kwargs):
-    raise Http404
-
-
-def review(request, **kwargs):
-    raise Http404
+GET_POST = require_http_methods(["GET", "POST"])
+# Stages read on the list first: the reviews that have come, the most overdue at the top.
+URGENT = {"Review overdue": 0, "Review due": 1}
 
 
-def target_edit(request, **kwargs):
-    raise Http404
+def _long(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
 
 
-def target_remove(request, **kwargs):
-    raise Http404
+# --------------------------------------------------------------------------------------------------
+# Access: the object and the person's right to see it, in one step (404 otherwise)
+# --------------------------------------------------------------------------------------------------
+
+
+def _pupil_or_404(request: HttpRequest, public_id) -> Pupil:
+    pupil = register_selectors.pupil_for(
+        access=request.access, public_id=public_id, on=timezone.localdate()
+    )
+    if pupil is None:
+        raise Http404("No such pupil.")
+    return pupil
+
+
+def _plan_or_404(pupil: Pupil) -> SupportPlan:
+    plan = selectors.plan_of(pupil=pupil)
+    if plan is None:
+        raise Http404("This pupil has no support plan.")
+    plan.pupil = pupil
+    return plan
+
+
+def _cycle_or_404(request: HttpRequest, public_id) -> Cycle:
+    cycle = selectors.cycle_for(
+        access=request.access, public_id=public_id, today=timezone.localdate()
+    )
+    if cycle is None:
+        raise Http404("No such cycle.")
+    return cycle
+
+
+def _target_or_404(request: HttpRequest, public_id) -> Target:
+    target = selectors.target_for(
+        access=request.access, public_id=public_id, today=timezone.localdate()
+    )
+    if target is None:
+        raise Http404("No such target.")
+    return target
+
+
+def _plan_url(request: HttpRequest, pupil: Pupil, cycle: Cycle | None = None) -> str:
+    url = reverse("plans:plan", args=[request.school.slug, pupil.public_id])
+    return f"{url}?cycle={cycle.number}" if cycle is not None else url
+
+
+def _back_to_plan(request: HttpRequest, pupil: Pupil, message: str = "") -> HttpResponse:
+    if message:
+        messages.success(request, message)
+    return redirect(_plan_url(request, pupil))
+
+
+def _frozen(request: HttpRequest, cycle: Cycle) -> HttpResponse:
+    """A reviewed cycle cannot change: say so and show it, read only."""
+    messages.warning(
+        request,
+        f"Cycle {cycle.number} was reviewed on {_long(cycle.reviewed_on)} and can no longer be "
+        "changed.",
+    )
+    return redirect(_plan_url(request, cycle.plan.pupil, cycle))
+
+
+def _errors(request: HttpRequest, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+def _provision_now(pupil: Pupil, today: date) -> str:
+    status = (
+        SenStatus.objects.filter(pupil=pupil, starts_on__lte=today)
+        .exclude(ends_on__lt=today)
+        .values_list("provision", flat=True)
+        .first()
+    )
+    return status or ""
+
+
+# --------------------------------------------------------------------------------------------------
+# Every plan the person sees
+# --------------------------------------------------------------------------------------------------
+
+
+def _urgency(row: selectors.PlanRow) -> tuple[int, date]:
+    rank = URGENT.get(row.stage_label, len(URGENT))
+    due = row.cycle.review_due if rank < len(URGENT) and row.cycle else None
+    return rank, due or date.max
+
+
+@school_view(Cap.PLAN_VIEW)
+@require_safe
+def plan_list(request: HttpRequest) -> HttpResponse:
+    """Pupils on SEN support or with an EHC plan, overdue and due reviews first, then by name."""
+    today = timezone.localdate()
+    rows = sorted(selectors.plan_rows(access=request.access, today=today), key=_urgency)
+    audit(
+        action="provision.plan.list_viewed",
+        actor=request.user,
+        school=request.school,
+        role=request.access.role,
+        detail={"rows": len(rows)},
+    )
+    return render(
+        request,
+        "provision/plans/list.html",
+        {
+            "rows": rows,
+            "today": today,
+            "counts": {
+                "no_plan": sum(1 for r in rows if r.plan is None),
+                "overdue": sum(1 for r in rows if r.stage_label == "Review overdue"),
+                "warnings": sum(1 for r in rows if r.warnings),
+            },
+            # A teaching assistant sees the strategies of a plan, not how well it is written.
+            "show_quality": request.access.role != Role.TA,
+        },
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# One plan
+# --------------------------------------------------------------------------------------------------
+
+
+def _ta_page(request: HttpRequest, pupil: Pupil, plan: SupportPlan | None, today: date):
+    """What a teaching assistant sees: the pupil's current needs and the strategies for class
+    teachers of the latest cycle, and nothing else of the plan."""
+    needs = list(
+        Need.objects.filter(pupil=pupil, starts_on__lte=today)
+        .exclude(ends_on__lt=today)
+        .select_related("need_type")
+        .order_by("rank")
+    )
+    latest = (
+        plan.cycles.order_by("-number").only("pk", "plan_id", "number", "strategies").first()
+        if plan is not None
+        else None
+    )
+    pupil_audit(
+        access=request.access,
+        pupil=pupil,
+        action="provision.plan.viewed",
+        detail={"part": "strategies"},
+    )
+    return render(
+        request,
+        "provision/plans/detail_ta.html",
+        {
+            "pupil": pupil,
+            "needs": needs,
+            "has_plan": plan is not None,
+            "strategies": latest.strategies if latest is not None else "",
+        },
+    )
+
+
+def _shown(page: selectors.PlanPage, wanted: str | None) -> selectors.CycleView | None:
+    if wanted and wanted.isdigit():
+        for view in page.cycles:
+            if view.cycle.number == int(wanted):
+                return view
+    return page.current
+
+
+def _meeting_note(page: selectors.PlanPage, today: date) -> str:
+    """'2 of 3 held this year; next due by 18 December 2026' and the like."""
+    schedule = page.schedule
+    if schedule is None:
+        return ""
+    if schedule.required == 0:
+        return f"{schedule.held} held this year."
+    held = f"{schedule.held} of {schedule.required} held this year"
+    if schedule.held >= schedule.required:
+        return f"{held}: all this year's meetings have been held."
+    if schedule.due is None:
+        return f"{held}; on track."
+    if schedule.due < today:
+        return f"{held}; one was due by {_long(schedule.due)}: overdue."
+    return f"{held}; next due by {_long(schedule.due)}."
+
+
+@school_view(Cap.PLAN_VIEW)
+@require_safe
+def plan_detail(request: HttpRequest, public_id) -> HttpResponse:
+    today = timezone.localdate()
+    pupil = _pupil_or_404(request, public_id)
+    plan = selectors.plan_of(pupil=pupil)
+    # staff/capabilities.py: a TA holds PLAN_VIEW but sees only the strategies for class teachers.
+    if request.access.role == Role.TA:
+        return _ta_page(request, pupil, plan, today)
+    if plan is None:
+        pupil_audit(access=request.access, pupil=pupil, action="provision.plan.viewed", detail=None)
+        return render(
+            request,
+            "provision/plans/none.html",
+            {"pupil": pupil, "provision": _provision_now(pupil, today)},
+        )
+    plan.pupil, plan.school = pupil, request.school
+    page = selectors.plan_page(plan=plan, today=today)
+    shown = _shown(page, request.GET.get("cycle"))
+    pupil_audit(
+        access=request.access,
+        pupil=pupil,
+        action="provision.plan.viewed",
+        detail={"cycle": shown.cycle.number if shown else None},
+    )
+    cycle = shown.cycle if shown else None
+    is_current = shown is page.current
+    can_manage = request.access.can(Cap.PLAN_MANAGE)
+    can_contribute = request.access.can(Cap.PLAN_CONTRIBUTE)
+    editable = cycle is not None and not cycle.frozen
+    contributions = shown.contributions if shown else []
+    return render(
+        request,
+        "provision/plans/detail.html",
+        {
+            "pupil": pupil,
+            "plan": plan,
+            "page": page,
+            "shown": shown,
+            "cycle": cycle,
+            "is_current": is_current,
+            "today": today,
+            "window": selectors.cycle_window(cycle, today) if cycle else None,
+            "targets": [(t, shown.delivery.get(t.pk, [])) for t in shown.targets] if shown else [],
+            "assess_contributions": [
+                c for c in contributions if c.stage == Contribution.Stage.ASSESS
+            ],
+            "review_contributions": [
+                c for c in contributions if c.stage == Contribution.Stage.REVIEW
+            ],
+            "history": [
+                (v, sum(1 for t in v.targets if t.outcome == Target.Outcome.ACHIEVED))
+                for v in page.cycles
+                if v.cycle.frozen
+            ],
+            "meeting_note": _meeting_note(page, today),
+            "can_manage": can_manage and editable,
+            "can_contribute": can_contribute and editable,
+            "can_start_next": can_manage
+            and is_current
+            and cycle is not None
+            and cycle.frozen
+            and cycle.number == page.cycles[-1].cycle.number,
+            "can_change_lead": can_manage,
+            "can_record_meeting": can_contribute,
+            "can_print": request.access.can(Cap.PLAN_PRINT),
+            "can_evidence": request.access.can(Cap.PLAN_EVIDENCE),
+        },
+    )
+
+
+@school_view(Cap.PLAN_MANAGE)
+@require_POST
+def plan_start(request: HttpRequest, public_id) -> HttpResponse:
+    pupil = _pupil_or_404(request, public_id)
+    try:
+        services.plan_start(access=request.access, pupil=pupil, today=timezone.localdate())
+    except ValidationError as error:
+        _errors(request, error)
+        return _back_to_plan(request, pupil)
+    return _back_to_plan(
+        request,
+        pupil,
+        f"Support plan started for {pupil.name}. Cycle 1 is at Assess, with the needs on the "
+        "register copied into its summary.",
+    )
+
+
+@school_view(Cap.PLAN_MANAGE)
+@GET_POST
+def plan_lead(request: HttpRequest, public_id) -> HttpResponse:
+    pupil = _pupil_or_404(request, public_id)
+    plan = _plan_or_404(pupil)
+    form = LeadForm(form_data(request), school=request.school, current=plan.lead)
+    if request.method == "POST" and form.is_valid():
+        lead = form.cleaned_data["lead"]
+        services.plan_set_lead(access=request.access, plan=plan, lead=lead)
+        return _back_to_plan(
+            request,
+            pupil,
+            f"{lead.full_name} now leads the plan." if lead else "The plan has no lead teacher.",
+        )
+    return render(
+        request,
+        "provision/plans/form.html",
+        {
+            "pupil": pupil,
+            "form": form,
+            "title": "Lead teacher",
+            "submit_label": "Save the lead teacher",
+        },
+    )
+
+
+@school_view(Cap.PLAN_MANAGE)
+@require_POST
+def cycle_next(request: HttpRequest, public_id) -> HttpResponse:
+    pupil = _pupil_or_404(request, public_id)
+    plan = _plan_or_404(pupil)
+    plan.school = request.school
+    try:
+        cycle = services.cycle_next(access=request.access, plan=plan, today=timezone.localdate())
+    except ValidationError as error:
+        _errors(request, error)
+        return _back_to_plan(request, pupil)
+    carried = cycle.targets.count()
+    carried_text = (
+        f"{carried} target{'s' if carried != 1 else ''} not yet achieved carried over"
+        if carried
+        else "no targets carried over: every target was achieved"
+    )
+    return _back_to_plan(
+        request,
+        pupil,
+        f"Cycle {cycle.number} started at Assess; {carried_text}. Agree a new date for each "
+        "carried target.",
+    )
+
+
+@school_view(Cap.PLAN_CONTRIBUTE)
+@GET_POST
+def meeting_new(request: HttpRequest, public_id) -> HttpResponse:
+    pupil = _pupil_or_404(request, public_id)
+    plan = _plan_or_404(pupil)
+    today = timezone.localdate()
+    form = MeetingForm(form_data(request), initial={"held_on": today})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.meeting_record(
+                access=request.access,
+                plan=plan,
+                today=today,
+                held_on=data["held_on"],
+                kind=data["kind"],
+                attended_by=data["attended_by"],
+                notes=data["notes"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return _back_to_plan(
+                request, pupil, f"Parent meeting of {_long(data['held_on'])} recorded."
+            )
+    return render(
+        request,
+        "provision/plans/form.html",
+        {
+            "pupil": pupil,
+            "form": form,
+            "title": "Record a parent meeting",
+            "intro": "Pupils on SEN support should meet their parents at least three times a "
+            "year; planning and review meetings count.",
+            "submit_label": "Record the meeting",
+        },
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# The sections of the open cycle
+# --------------------------------------------------------------------------------------------------
+
+
+def _section(request: HttpRequest, public_id, form_class, *, title: str, intro: str = ""):
+    cycle = _cycle_or_404(request, public_id)
+    pupil = cycle.plan.pupil
+    if cycle.frozen:
+        return _frozen(request, cycle)
+    extra = {}
+    if form_class is PlanSectionForm and cycle.review_due is None:
+        suggested = services.review_due_for(
+            school=request.school, agreed_on=cycle.agreed_on or timezone.localdate()
+        )
+        extra = {"initial": {"review_due": suggested}, "suggested_review": suggested}
+    form = form_class(form_data(request), instance=cycle, **extra)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.cycle_update(access=request.access, cycle=cycle, **form.fields_changed())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return _back_to_plan(request, pupil, f"{title} saved.")
+    return render(
+        request,
+        "provision/plans/form.html",
+        {
+            "pupil": pupil,
+            "cycle": cycle,
+            "form": form,
+            "title": title,
+            "intro": intro,
+            "submit_label": "Save",
+        },
+    )
+
+
+@school_view(Cap.PLAN_MANAGE)
+@GET_POST
+def cycle_assess(request: HttpRequest, public_id) -> HttpResponse:
+    return _section(
+        request,
+        public_id,
+        AssessForm,
+        title="Assess",
+        intro="What we know about the pupil's needs, from the register, assessments, the pupil "
+        "and the parents.",
+    )
+
+
+@school_view(Cap.PLAN_MANAGE)
+@GET_POST
+def cycle_plan(request: HttpRequest, public_id) -> HttpResponse:
+    return _section(
+        request,
+        public_id,
+        PlanSectionForm,
+        title="Plan",
+        intro="The strategies every adult uses, and the dates agreed with the parents. Targets "
+        "are added on the plan page.",
+    )
+
+
+@school_view(Cap.PLAN_MANAGE)
+@require_POST
+def cycle_advance(request: HttpRequest, public_id) -> HttpResponse:
+    cycle = _cycle_or_404(request, public_id)
+    pupil = cycle.plan.pupil
+    try:
+        cycle = services.cycle_advance(
+            access=request.access, cycle=cycle, today=timezone.localdate()
+        )
+    except ValidationError as error:
+        _errors(request, error)
+        return _back_to_plan(request, pupil)
+    if cycle.stage == rules.DO:
+        message = (
+            f"The plan has started (Do). Its review is due on {_long(cycle.review_due)}; the "
+            "agreement with the parents is recorded as a planning meeting."
+        )
+    else:
+        message = "The assessment is done: the plan is at Plan. Add the targets and agree them."
+    return _back_to_plan(request, pupil, message)
+
+
+# --------------------------------------------------------------------------------------------------
+# Targets
+# --------------------------------------------------------------------------------------------------
+
+
+def _target_page(request: HttpRequest, cycle: Cycle, target: Target | None) -> HttpResponse:
+    pupil = cycle.plan.pupil
+    if cycle.frozen:
+        return _frozen(request, cycle)
+    today = timezone.localdate()
+    keep = list(target.groups.values_list("pk", flat=True)) if target is not None else []
+    groups = selectors.target_group_choices(school=request.school, pupil=pupil, keep=keep)
+    form = TargetForm(form_data(request), instance=target, pupil=pupil, today=today, groups=groups)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.target_save(
+                access=request.access,
+                cycle=cycle,
+                target=target,
+                groups=form.cleaned_data["groups"],
+                **form.fields_changed(),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return _back_to_plan(request, pupil, f"Target {saved.position} saved.")
+    return render(
+        request,
+        "provision/plans/form.html",
+        {
+            "pupil": pupil,
+            "cycle": cycle,
+            "form": form,
+            "title": f"Target {target.position}" if target else "Add a target",
+            "intro": "A SMART target: what the pupil will be able to do, how it is measured, "
+            "from what starting point to what, by when; the need it answers and the provision "
+            "that delivers it.",
+            "submit_label": "Save the target",
+        },
+    )
+
+
+@school_view(Cap.PLAN_MANAGE)
+@GET_POST
+def target_new(request: HttpRequest, public_id) -> HttpResponse:
+    return _target_page(request, _cycle_or_404(request, public_id), None)
+
+
+@school_view(Cap.PLAN_MANAGE)
+@GET_POST
+def target_edit(request: HttpRequest, public_id) -> HttpResponse:
+    target = _target_or_404(request, public_id)
+    return _target_page(request, target.cycle, target)
+
+
+@school_view(Cap.PLAN_MANAGE)
+@require_POST
+def target_remove(request: HttpRequest, public_id) -> HttpResponse:
+    target = _target_or_404(request, public_id)
+    pupil = target.cycle.plan.pupil
+    position = target.position
+    try:
+        services.target_remove(access=request.access, target=target)
+    except ValidationError as error:
+        _errors(request, error)
+        return _back_to_plan(request, pupil)
+    return _back_to_plan(
+        request, pupil, f"Target {position} removed; the targets after it are renumbered."
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# Contributions and the review
+# --------------------------------------------------------------------------------------------------
+
+
+@school_view(Cap.PLAN_CONTRIBUTE)
+@GET_POST
+def contribute(request: HttpRequest, public_id) -> HttpResponse:
+    cycle = _cycle_or_404(request, public_id)
+    pupil = cycle.plan.pupil
+    if cycle.frozen:
+        return _frozen(request, cycle)
+    stage = Contribution.Stage.REVIEW if cycle.stage == rules.DO else Contribution.Stage.ASSESS
+    form = ContributionForm(form_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contribution_add(
+                access=request.access, cycle=cycle, body=form.cleaned_data["body"], stage=stage
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return _back_to_plan(request, pupil, "Thank you: your contribution is saved.")
+    if stage == Contribution.Stage.REVIEW:
+        intro = (
+            "For the review: what progress have you seen towards the targets, what has helped "
+            "and what has not? The SENDCo reads it when completing the review."
+        )
+    else:
+        intro = (
+            "For the assessment: what do you see in class? Strengths, difficulties, what helps, "
+            "and any work or scores that show it."
+        )
+    return render(
+        request,
+        "provision/plans/form.html",
+        {
+            "pupil": pupil,
+            "cycle": cycle,
+            "form": form,
+            "title": f"Your contribution to the {stage.label.lower()}",
+            "intro": intro,
+            "submit_label": "Save my contribution",
+        },
+    )
+
+
+@school_view(Cap.PLAN_MANAGE)
+@GET_POST
+def review(request: HttpRequest, public_id) -> HttpResponse:
+    cycle = _cycle_or_404(request, public_id)
+    pupil = cycle.plan.pupil
+    if cycle.frozen:
+        return _frozen(request, cycle)
+    if cycle.stage != rules.DO:
+        messages.warning(
+            request, "Only a plan that is under way (Do) can be reviewed: agree the plan first."
+        )
+        return _back_to_plan(request, pupil)
+    today = timezone.localdate()
+    targets = list(
+        cycle.targets.select_related("need_type")
+        .prefetch_related("groups")
+        .order_by("position", "pk")
+    )
+    form = ReviewForm(form_data(request), targets=targets, initial={"reviewed_on": today})
+    if request.method == "POST" and form.is_valid():
+        try:
+            done = services.review_complete(
+                access=request.access,
+                cycle=cycle,
+                today=today,
+                reviewed_on=form.cleaned_data["reviewed_on"],
+                outcomes=form.outcomes(),
+                parents_attended=form.cleaned_data["parents_attended"],
+                **form.review_fields(),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            achieved = sum(1 for t in done.targets.all() if t.outcome == Target.Outcome.ACHIEVED)
+            return _back_to_plan(
+                request,
+                pupil,
+                f"Cycle {done.number} is reviewed ({achieved} of {len(targets)} target"
+                f"{'s' if len(targets) != 1 else ''} achieved) and is now read only. Start the "
+                "next cycle when you are ready.",
+            )
+    contributions = list(
+        cycle.contributions.filter(stage=Contribution.Stage.REVIEW).select_related("author")
+    )
+    return render(
+        request,
+        "provision/plans/review_form.html",
+        {"pupil": pupil, "cycle": cycle, "form": form, "contributions": contributions},
+    )

@@ -16,6 +16,7 @@ from functools import lru_cache
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 
 from .models import AcademicYear, ClosureDay, School, Term
 
@@ -58,8 +59,15 @@ class SeasonTerm:
 
 def season_terms(*, school: School, start: date, end: date) -> list[SeasonTerm]:
     """The school's whole terms overlapping `start`..`end`, across academic years, in order.
-    One query."""
-    halves = Term.objects.filter(school=school, ends_on__gte=start, starts_on__lte=end)
+    A term only one half of which overlaps still comes whole (both halves' dates). One query."""
+    overlapping = Term.objects.filter(
+        school=school,
+        academic_year=OuterRef("academic_year"),
+        season=OuterRef("season"),
+        ends_on__gte=start,
+        starts_on__lte=end,
+    )
+    halves = Term.objects.filter(Exists(overlapping), school=school)
     seasons: dict[tuple[int, str], list[tuple[date, date]]] = {}
     for year_id, season, starts_on, ends_on in halves.values_list(
         "academic_year_id", "season", "starts_on", "ends_on"

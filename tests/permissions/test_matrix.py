@@ -17,11 +17,22 @@ from dataclasses import dataclass
 import pytest
 from django.contrib.auth.tokens import default_token_generator
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from provision.models import Group, GroupPupil, Intervention, Measure, StaffContract, StaffRate
-from register.models import Concern, Pupil, TeachingGroup
+from provision.models import (
+    Cycle,
+    Group,
+    GroupPupil,
+    Intervention,
+    Measure,
+    StaffContract,
+    StaffRate,
+    SupportPlan,
+    Target,
+)
+from register.models import Concern, Need, NeedType, Pupil, SenStatus, TeachingGroup
 from staff import calendar as school_calendar
 from staff.models import ClosureDay, Role, User
 from tests.factories import SchoolFactory, TrustFactory, UserFactory, member
@@ -50,7 +61,7 @@ def codes(spec: str) -> dict[str, int]:
 class Row:
     get: str | None = None  # codes per role, or None when GET is not accepted (405 for all)
     post: str | None = None  # codes per role for a valid POST, or None when POST is refused
-    post_data: tuple = ()  # (name, value) pairs; a value may be a callable of the `world`
+    post_data: tuple = ()  # (name, value) pairs; a name or value may be a callable of the `world`
 
 
 _INTERVENTION_POST = (
@@ -70,6 +81,27 @@ _GROUP_POST = (
     ("staff", lambda w: [w["users"]["ta"].pk]),
     ("status", "running"),
     ("funding", "notional_sen"),
+)
+
+# Support plans: the whole plan for the SENDCo, trust lead, head and the pupil's teacher (the TA
+# sees the strategies only, on the same page); changes for the SENDCo and trust lead; the teacher
+# contributes and records parent meetings.
+_PLAN_VIEW = " 302  200  200  200  200  200  403  404  404  302"
+_PLAN_MANAGE_GET = " 302  200  200  403  403  403  403  404  404  302"
+_PLAN_MANAGE_POST = " 302  302  302  403  403  403  403  404  404  302"
+_PLAN_CONTRIBUTE_GET = " 302  200  200  403  200  403  403  404  404  302"
+_PLAN_CONTRIBUTE_POST = " 302  302  302  403  302  403  403  404  404  302"
+
+
+def _today(world) -> str:
+    return timezone.localdate().isoformat()
+
+
+_TARGET_POST = (
+    ("description", "Read 40 words a minute from a Year 2 book."),
+    ("measure", "Words read correctly in a minute"),
+    ("need_type", lambda w: w["slcn"].pk),
+    ("groups", lambda w: [w["intervention_group"].pk]),
 )
 
 #                         anon send lead head teach ta   gov  oSen oLead deact
@@ -278,6 +310,59 @@ MATRIX: dict[str, Row] = {
         post=" 302  302  302  403  403  403  403  404  404  302",
         post_data=(("amount", "84000"),),
     ),
+    "plans:list": Row(get=_PLAN_VIEW),
+    "plans:plan": Row(get=_PLAN_VIEW),
+    "plans:start": Row(post=_PLAN_MANAGE_POST),
+    "plans:lead": Row(
+        get=_PLAN_MANAGE_GET,
+        post=_PLAN_MANAGE_POST,
+        post_data=(("lead", lambda w: w["users"]["teacher"].pk),),
+    ),
+    "plans:next": Row(post=_PLAN_MANAGE_POST),
+    "plans:meeting_new": Row(
+        get=_PLAN_CONTRIBUTE_GET,
+        post=_PLAN_CONTRIBUTE_POST,
+        post_data=(("held_on", _today), ("kind", "other"), ("attended_by", "Mum")),
+    ),
+    "plans:assess": Row(
+        get=_PLAN_MANAGE_GET,
+        post=_PLAN_MANAGE_POST,
+        post_data=(("needs_summary", "Speech and language."), ("pupil_views", "I like maths.")),
+    ),
+    "plans:plan_section": Row(
+        get=_PLAN_MANAGE_GET,
+        post=_PLAN_MANAGE_POST,
+        post_data=(
+            ("strategies", "Instructions one step at a time."),
+            ("agreed_on", lambda w: w["term"].starts_on.isoformat()),
+            ("review_due", lambda w: w["term"].academic_year.ends_on.isoformat()),
+        ),
+    ),
+    "plans:advance": Row(post=_PLAN_MANAGE_POST),
+    "plans:target_new": Row(get=_PLAN_MANAGE_GET, post=_PLAN_MANAGE_POST, post_data=_TARGET_POST),
+    "plans:target_edit": Row(get=_PLAN_MANAGE_GET, post=_PLAN_MANAGE_POST, post_data=_TARGET_POST),
+    "plans:target_remove": Row(post=_PLAN_MANAGE_POST),
+    "plans:contribute": Row(
+        get=_PLAN_CONTRIBUTE_GET,
+        post=_PLAN_CONTRIBUTE_POST,
+        post_data=(("body", "Reads CVC words confidently now."),),
+    ),
+    "plans:review": Row(
+        get=_PLAN_MANAGE_GET,
+        post=_PLAN_MANAGE_POST,
+        post_data=(
+            ("reviewed_on", _today),
+            (lambda w: f"outcome_{w['plan_target'].pk}", "partly"),
+            (lambda w: f"evidence_{w['plan_target'].pk}", "32 words a minute."),
+            ("review_summary", "Good progress."),
+        ),
+    ),
+    # The plan for parents (print and PDF): not for the TA; the graduated approach evidence for
+    # a needs-assessment request: the SENDCo, trust lead and head.
+    "plans:print": Row(get=" 302  200  200  200  200  403  403  404  404  302"),
+    "plans:pdf": Row(get=" 302  200  200  200  200  403  403  404  404  302"),
+    "plans:evidence": Row(get=" 302  200  200  200  403  403  403  404  404  302"),
+    "plans:evidence_pdf": Row(get=" 302  200  200  200  403  403  403  404  404  302"),
     "register:concerns": Row(get=" 302  200  200  403  403  403  403  404  404  302"),
     "register:concern_decide": Row(
         get=" 302  200  200  403  403  403  403  404  404  302",
@@ -385,7 +470,9 @@ def world(db):
         school=acorn, user=users["teacher"], rate=rate, hours_per_week="32.5"
     )
     measure = Measure.objects.create(school=acorn, name="Boxall", kind="boxall")
+    plans = _support_plans(acorn, term, group, intervention_group, users)
     return {
+        **plans,
         "users": users,
         "acorn": acorn,
         "target": target,
@@ -401,6 +488,73 @@ def world(db):
         "rate": rate,
         "contract": contract,
         "measure": measure,
+    }
+
+
+def _support_plans(acorn, term, group, intervention_group, users) -> dict:
+    """Four pupils on SEN support: Cara (in the teacher's and TA's class) has a plan under way
+    (Do) with a target delivered by the Talk Boost group; Dan's first cycle is at Assess, so it
+    can move on; Eve's only cycle is reviewed, so the next can start; Finn has no plan yet."""
+    year = term.academic_year
+    slcn = NeedType.objects.get(code="SLCN")
+
+    def on_support(first: str, upn: str) -> Pupil:
+        pupil = Pupil.objects.create(
+            school=acorn,
+            upn=upn,
+            legal_first_name=first,
+            legal_last_name="Sentinel",
+            date_of_birth="2018-05-01",
+            sex="F",
+            year_group="3",
+        )
+        SenStatus.objects.create(
+            school=acorn, pupil=pupil, provision="K", starts_on=year.starts_on, reason="Assessed"
+        )
+        Need.objects.create(
+            school=acorn, pupil=pupil, rank=1, starts_on=year.starts_on, need_type=slcn
+        )
+        return pupil
+
+    def plan_for(pupil: Pupil, **cycle_fields) -> Cycle:
+        plan = SupportPlan.objects.create(
+            school=acorn, pupil=pupil, lead=users["teacher"], created_by=users["sendco"]
+        )
+        return Cycle.objects.create(
+            school=acorn, plan=plan, number=1, starts_on=year.starts_on, **cycle_fields
+        )
+
+    cara = on_support("Cara", "C801200005003")
+    group.pupils.add(cara)
+    cara_cycle = plan_for(
+        cara,
+        stage="do",
+        strategies="Instructions one step at a time.",
+        agreed_on=term.starts_on,
+        review_due=year.ends_on,
+    )
+    plan_target = Target.objects.create(
+        school=acorn,
+        cycle=cara_cycle,
+        description="Read 30 words a minute.",
+        measure="Words read correctly in a minute",
+        need_type=slcn,
+    )
+    plan_target.groups.add(intervention_group)
+    dan_cycle = plan_for(on_support("Dan", "D801200005004"))
+    eve = on_support("Eve", "E801200005005")
+    eve_cycle = plan_for(eve, stage="reviewed", reviewed_on=term.starts_on)
+    Target.objects.create(
+        school=acorn, cycle=eve_cycle, description="Count to 20.", outcome="partly"
+    )
+    return {
+        "slcn": slcn,
+        "plan_pupil": cara,
+        "plan_cycle": cara_cycle,
+        "plan_target": plan_target,
+        "assess_cycle": dan_cycle,
+        "reviewed_pupil": eve,
+        "no_plan_pupil": on_support("Finn", "F801200005006"),
     }
 
 
@@ -499,6 +653,25 @@ def _kwargs(name: str, world) -> dict:
             "public_id": world["intervention_group"].public_id,
             "place_id": world["place"].pk,
         },
+        "plans:list": {"school_slug": acorn.slug},
+        **{
+            f"plans:{name}": {"school_slug": acorn.slug, "public_id": world["plan_pupil"].public_id}
+            for name in ("plan", "lead", "meeting_new", "print", "pdf", "evidence", "evidence_pdf")
+        },
+        "plans:start": {"school_slug": acorn.slug, "public_id": world["no_plan_pupil"].public_id},
+        "plans:next": {"school_slug": acorn.slug, "public_id": world["reviewed_pupil"].public_id},
+        **{
+            f"plans:{name}": {"school_slug": acorn.slug, "public_id": world["plan_cycle"].public_id}
+            for name in ("assess", "plan_section", "target_new", "contribute", "review")
+        },
+        "plans:advance": {"school_slug": acorn.slug, "public_id": world["assess_cycle"].public_id},
+        **{
+            f"plans:{name}": {
+                "school_slug": acorn.slug,
+                "public_id": world["plan_target"].public_id,
+            }
+            for name in ("target_edit", "target_remove")
+        },
         "register:class_create": {"school_slug": acorn.slug},
         "register:class_edit": {"school_slug": acorn.slug, "group_id": world["group"].pk},
         "register:concern_decide": {
@@ -550,7 +723,10 @@ def test_matrix(client, world, name, method, role):
     spec = row.get if method == "GET" else row.post
     url = reverse(name, kwargs=_kwargs(name, world))
     client = _client_for(client, world, role)
-    data = {key: value(world) if callable(value) else value for key, value in row.post_data}
+    data = {
+        key(world) if callable(key) else key: value(world) if callable(value) else value
+        for key, value in row.post_data
+    }
     response = client.get(url) if method == "GET" else client.post(url, data)
     expected = codes(spec)[role] if spec is not None else _method_refused(name, url, row, role)
     assert response.status_code == expected, (

@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from provision.demo import seed_provision
+from provision.demo import seed_plans, seed_provision
 from register.demo import seed_pupils
 from staff import calendar as school_calendar
 from staff.models import AcademicYear, Membership, Role, School, Trust, User
@@ -125,6 +125,12 @@ class Command(BaseCommand):
                 teacher=people[Role.TEACHER],
                 sendco=people[Role.SENDCO],
                 seed=zlib.crc32(f"provision-{school.slug}".encode()),
+            )
+            created += seed_plans(
+                school=school,
+                today=today,
+                sendco=people[Role.SENDCO],
+                seed=zlib.crc32(f"plans-{school.slug}".encode()),
             )
         created += self._person(
             f"lead@{trust.slug}.example.org", " ".join(TRUST_LEAD), schools[0], Role.TRUST_LEAD
