@@ -1,0 +1,142 @@
+"""The graduated approach in a real browser: a class teacher adds a contribution to the review of
+a pupil's support plan; the SENDCo completes the review with the parents' and the pupil's views
+and starts the next cycle, which carries the unfinished target over; the home timeline moves on
+from the review to agreeing the new plan. The teacher does this on a tablet.
+
+Every page visited goes through `look` (conftest): a screenshot, no sideways scroll, axe-core clean.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Browser, expect
+
+from provision import plan_services
+from provision.models import Cycle, ParentMeeting, SupportPlan
+from staff import calendar as school_calendar
+from staff.tenancy import access_for
+from tests.e2e.conftest import TABLET, main_nav, sign_in
+from tests.register.factories import class_of, make_pupil, put_on
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def maya(school, sendco, teacher):
+    """Maya, on SEN support for dyslexia in the teacher's class, with a plan under way whose
+    review is due in ten days."""
+    today = timezone.localdate()
+    start = school_calendar.academic_year_start_for(today)
+    year = None
+    for year_start in (start - 1, start):
+        year = school_calendar.create_default_year(school=school, academic_year_start=year_start)
+    pupil = make_pupil(school, legal_first_name="Maya", legal_last_name="Patel", year_group="4")
+    put_on(pupil, "K", today - timedelta(days=300), "SPLD")
+    class_of(school, "4P", teachers=[teacher], pupils=[pupil], year=year)
+    access = access_for(sendco, school)
+    plan = plan_services.plan_start(access=access, pupil=pupil, today=today - timedelta(days=70))
+    cycle = plan.cycles.get()
+    plan_services.plan_set_lead(access=access, plan=plan, lead=teacher)
+    plan_services.target_save(
+        access=access,
+        cycle=cycle,
+        description="Read 40 high-frequency words on sight",
+        measure="Word list check",
+        baseline="18 of 40 words",
+        expected="40 of 40 words",
+        by_when=today + timedelta(days=10),
+        other_provision="Precision teaching, 10 minutes a day",
+        need_type=pupil.needs.get().need_type,
+    )
+    plan_services.cycle_advance(access=access, cycle=cycle, today=today)
+    plan_services.cycle_update(
+        access=access,
+        cycle=cycle,
+        strategies="Give Maya a word mat; check instructions are understood.",
+        agreed_on=today - timedelta(days=63),
+        review_due=today + timedelta(days=10),
+    )
+    plan_services.cycle_advance(access=access, cycle=cycle, today=today)
+    return pupil
+
+
+def test_teacher_contributes_and_the_sendco_reviews_and_starts_the_next_cycle(
+    browser: Browser, live_server, look, school, sendco, teacher, maya
+):
+    # The class teacher, on a tablet, sees the review coming on their home page.
+    tablet = browser.new_context(viewport=TABLET, locale="en-GB", timezone_id="Europe/London")
+    page = tablet.new_page()
+    sign_in(page, live_server, look, teacher.email)
+    deadlines = page.get_by_role("region", name="Deadlines: overdue and the next eight weeks")
+    expect(deadlines).to_contain_text("Support plan review (cycle 1)")
+    expect(deadlines).to_contain_text("Maya Patel")
+    look(page, "teacher-home")
+    page.get_by_role("button", name="Show the menu").click()
+    main_nav(page).get_by_role("link", name="Support plans").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Support plans")
+    look(page, "teacher-plans")
+    page.get_by_role("link", name="Patel, Maya").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Maya Patel")
+    look(page, "teacher-plan")
+    page.get_by_role("link", name="Add your contribution").click()
+    look(page, "teacher-contribute")
+    page.get_by_label("Your contribution").fill(
+        "Maya now reads 31 of the 40 words in class and uses her word mat without prompting."
+    )
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Maya now reads 31 of the 40 words")).to_be_visible()
+    look(page, "teacher-contributed")
+    tablet.close()
+
+    # The SENDCo sees the same review on the timeline and completes it.
+    desk = browser.new_context(locale="en-GB", timezone_id="Europe/London")
+    page = desk.new_page()
+    sign_in(page, live_server, look, sendco.email)
+    deadlines = page.get_by_role("region", name="Deadlines: overdue and the next eight weeks")
+    expect(deadlines).to_contain_text("Support plan review (cycle 1)")
+    look(page, "sendco-home")
+    deadlines.get_by_role("link", name="Maya Patel").first.click()
+    look(page, "sendco-plan")
+    page.get_by_role("link", name="Complete the review").click()
+    expect(page.get_by_text("Maya now reads 31 of the 40 words")).to_be_visible()
+    look(page, "sendco-review-form")
+    page.get_by_label("Date of the review meeting").fill(timezone.localdate().isoformat())
+    page.get_by_role("group", name="Target 1").get_by_label("Partly achieved").check()
+    page.get_by_label("Evidence of progress towards target 1").fill("31 of 40 words in class.")
+    page.get_by_label("Next step for target 1").fill("Keep going with the last 9 words.")
+    page.get_by_label("The pupil's views").fill("I like the word games.")
+    page.get_by_label("The parents' views").fill("Reading at home is easier.")
+    page.get_by_label("Who took part").fill("Mrs Patel, Maya, Tom Teacher, Sam Sendco")
+    page.get_by_label("The parents attended the review").check()
+    page.get_by_role("button", name="Complete the review").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Maya Patel")
+    look(page, "sendco-reviewed")
+
+    page.get_by_role("button", name="Start the next cycle").click()
+    expect(page.get_by_text("1 target")).to_be_visible()
+    look(page, "sendco-next-cycle")
+
+    cycles = list(Cycle.objects.filter(plan__pupil=maya).order_by("number"))
+    assert [c.stage for c in cycles] == ["reviewed", "assess"]
+    assert cycles[0].review_parent_views == "Reading at home is easier."
+    carried = cycles[1].targets.get()
+    assert carried.carried_from.cycle == cycles[0]
+    assert carried.description == "Read 40 high-frequency words on sight"
+    plan = SupportPlan.objects.get(pupil=maya)
+    assert ParentMeeting.objects.filter(plan=plan, kind="review").count() == 1
+
+    # The timeline has moved on: the review is done, the new plan is to be agreed.
+    page.goto(f"{live_server.url}/s/{school.slug}/")
+    deadlines = page.get_by_role("region", name="Deadlines: overdue and the next eight weeks")
+    expect(deadlines).not_to_contain_text("Support plan review (cycle 1)")
+    expect(deadlines).to_contain_text("Agree the support plan (cycle 2)")
+    look(page, "sendco-home-after")
+
+    # The plan for parents prints.
+    page.goto(f"{live_server.url}/s/{school.slug}/pupils/{maya.public_id}/plan/print/")
+    expect(page.get_by_text("Read 40 high-frequency words on sight").first).to_be_visible()
+    look(page, "parent-plan-print")
+    desk.close()
