@@ -23,7 +23,6 @@ from register.models import Need, Pupil, SenStatus
 from register.services import pupil_audit
 from staff.capabilities import Cap
 from staff.http import add_service_errors, form_data
-from staff.models import Role
 from staff.services import audit
 from staff.tenancy import school_view
 
@@ -162,7 +161,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
                 "warnings": sum(1 for r in rows if r.warnings),
             },
             # A teaching assistant sees the strategies of a plan, not how well it is written.
-            "show_quality": request.access.role != Role.TA,
+            "show_quality": request.access.can(Cap.PLAN_FULL),
         },
     )
 
@@ -236,7 +235,7 @@ def plan_detail(request: HttpRequest, public_id) -> HttpResponse:
     pupil = _pupil_or_404(request, public_id)
     plan = selectors.plan_of(pupil=pupil)
     # staff/capabilities.py: a TA holds PLAN_VIEW but sees only the strategies for class teachers.
-    if request.access.role == Role.TA:
+    if not request.access.can(Cap.PLAN_FULL):
         return _ta_page(request, pupil, plan, today)
     if plan is None:
         pupil_audit(access=request.access, pupil=pupil, action="provision.plan.viewed", detail=None)

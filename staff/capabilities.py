@@ -35,6 +35,7 @@ class Cap(StrEnum):
     PROVISION_MANAGE = "provision.manage"
     PROVISION_MAP = "provision.map"
     PLAN_VIEW = "plans.view"
+    PLAN_FULL = "plans.full"
     PLAN_CONTRIBUTE = "plans.contribute"
     PLAN_MANAGE = "plans.manage"
     PLAN_PRINT = "plans.print"
@@ -75,6 +76,8 @@ CAPABILITIES: dict[Cap, frozenset[Role]] = {
     # Support plans (APDR). Which pupils' plans a teacher or TA sees is scoped by
     # register.selectors; a TA sees only the strategies for class teachers.
     Cap.PLAN_VIEW: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD, Role.TEACHER, Role.TA}),
+    # The whole plan (targets, views, reviews); without it, only the strategies for staff.
+    Cap.PLAN_FULL: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD, Role.TEACHER}),
     Cap.PLAN_CONTRIBUTE: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.TEACHER}),
     Cap.PLAN_MANAGE: frozenset({Role.SENDCO, Role.TRUST_LEAD}),
     # The plan in plain English for parents, printed or as a PDF.
