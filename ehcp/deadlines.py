@@ -19,6 +19,11 @@ from .models import AssessmentRequest, EhcPlan
 from .selectors import review_line, with_review_data
 
 
+def _lower_first(label: str) -> str:
+    """ "Send the report to the LA" -> "send the report to the LA"; "LA decision due" stays."""
+    return label if label[:2].isupper() else label[:1].lower() + label[1:]
+
+
 def deadlines(
     *, school: School, pupils: QuerySet[Pupil], today: date, until: date
 ) -> Iterator[Deadline]:
@@ -39,7 +44,7 @@ def deadlines(
                 continue
             yield Deadline(
                 kind=f"ehcp.review.{step.key}",
-                title=f"Annual review: {step.label.lower()}{transfer}",
+                title=f"Annual review: {_lower_first(step.label)}{transfer}",
                 due=step.due,
                 subject=pupil.name,
                 subject_id=str(pupil.public_id),

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, Min, Prefetch, Q, QuerySet
 
 from provision.plan_selectors import DeliveryReader
 from register.models import Pupil
@@ -47,7 +47,7 @@ def plan_of(*, pupil: Pupil) -> EhcPlan | None:
         .select_related("authority", "pupil")
         .order_by(
             # active first
-            Q(status=EhcPlan.Status.ACTIVE).desc(),
+            ExpressionWrapper(Q(status=EhcPlan.Status.ACTIVE), output_field=BooleanField()).desc(),
             "-created_at",
         )
         .first()
@@ -92,6 +92,9 @@ def request_for(*, access: Access, public_id, today: date) -> AssessmentRequest 
 # --------------------------------------------------------------------------------------------------
 
 
+BEFORE_MEETING = (rules.ADVICE_REQUESTED, rules.CIRCULATED)
+
+
 @dataclass(frozen=True)
 class Step:
     key: str  # ehcp.rules stage constant, or "meeting_due" for a review still to schedule
@@ -122,7 +125,10 @@ class ReviewLine:
 
     @property
     def outstanding(self) -> list[Step]:
-        return [s for s in self.steps if not s.done]
+        """Steps still to do. Advice not requested or circulated by the meeting can no longer be
+        (the services refuse it), so once the meeting is held those steps are not outstanding."""
+        held = self.review is not None and self.review.held_on is not None
+        return [s for s in self.steps if not s.done and not (held and s.key in BEFORE_MEETING)]
 
     @property
     def next_step(self) -> Step | None:
@@ -144,7 +150,8 @@ def with_review_data(plans: QuerySet[EhcPlan]) -> QuerySet[EhcPlan]:
         Prefetch(
             "reviews",
             AnnualReview.objects.annotate(
-                n_requested=Count("advice", filter=Q(advice__requested_on__isnull=False))
+                n_requested=Count("advice", filter=Q(advice__requested_on__isnull=False)),
+                first_requested=Min("advice__requested_on"),
             ).order_by("meeting_on"),
         ),
     )
@@ -164,8 +171,9 @@ def _facts(review: AnnualReview) -> rules.ReviewFacts:
     )
 
 
-def review_line(plan: EhcPlan, *, today: date) -> ReviewLine:
-    """The review clock of one plan (from `with_review_data`); no queries."""
+def review_line(plan: EhcPlan, *, today: date, review: AnnualReview | None = None) -> ReviewLine:
+    """The review clock of one plan (from `with_review_data`); no queries. The steps are those
+    of the review under way, or of `review` (one of the plan's, finished or not) when given."""
     versions = list(plan.versions.all())
     reviews = list(plan.reviews.all())
     held = [r.held_on for r in reviews if r.held_on]
@@ -178,7 +186,10 @@ def review_line(plan: EhcPlan, *, today: date) -> ReviewLine:
         under_five_months=authority.under_five_months,
     )
     open_reviews = [r for r in reviews if not rules.finished(_facts(r))]
-    review = open_reviews[-1] if open_reviews else None
+    if review is not None:
+        review = next(r for r in reviews if r.pk == review.pk)
+    else:
+        review = open_reviews[-1] if open_reviews else None
     # A review under way keeps the clock of the window it was scheduled in.
     if review is not None and review.held_on and held:
         earlier = [d for d in held if d < review.held_on]
@@ -189,10 +200,12 @@ def review_line(plan: EhcPlan, *, today: date) -> ReviewLine:
             under_five_months=authority.under_five_months,
         )
     when = review.meeting_on if review else min(max(today, anchor), due_by)
-    transfer = rules.phase_transfer(
-        year_group=plan.pupil.year_group,
-        academic_year_start=school_calendar.academic_year_start_for(when),
-    )
+    start = school_calendar.academic_year_start_for(when)
+    transfer = rules.phase_transfer(year_group=plan.pupil.year_group, academic_year_start=start)
+    if transfer is not None and anchor in held and anchor >= date(start, 9, 1):
+        # A review was already held this academic year: that was the transfer review, and the
+        # next one is 12 months on (at the next setting), not before the deadline it has met.
+        transfer = None
     line = ReviewLine(
         plan=plan,
         anchor=anchor,
@@ -224,7 +237,7 @@ def review_line(plan: EhcPlan, *, today: date) -> ReviewLine:
             rules.ADVICE_REQUESTED,
             "Request advice",
             dates.request_advice_by,
-            dates.request_advice_by if review.n_requested else None,
+            review.first_requested,  # the first request (the step is done once asked)
         ),
         Step(rules.INVITED, "Send the invitations", dates.invite_by, review.invitations_sent_on),
         Step(
@@ -357,7 +370,7 @@ class ReviewPage:
 
 def review_page(*, review: AnnualReview, today: date) -> ReviewPage:
     plan = with_review_data(EhcPlan.objects.filter(pk=review.plan_id)).get()
-    line = review_line(plan, today=today)
+    line = review_line(plan, today=today, review=review)
     # The period reviewed: from the previous review meeting (or the plan's issue) to this one.
     end = review.held_on or today
     earlier = [

@@ -198,7 +198,7 @@ def request_save(
         if pupil is None:
             raise ValueError("A new request needs a pupil.")
         request = AssessmentRequest(school=access.school, pupil=pupil, created_by=access.user)
-    _same_school(access, request, fields.get("authority"))
+    _same_school(access, request, request.pupil, fields.get("authority"))
     _set(request, fields, REQUEST_FIELDS)
     problems = _request_problems(request, today)
     if problems:
@@ -296,6 +296,8 @@ def version_amend(
     provision), to be edited to match what the LA issued. The old version stays as it was."""
     EhcPlan.objects.select_for_update().filter(pk=plan.pk).first()
     _same_school(access, plan)
+    if plan.status != EhcPlan.Status.ACTIVE:
+        raise ValidationError("This plan has ended and can no longer be changed.")
     current = latest_version(plan)
     if current is None:
         raise ValidationError("This plan has no version to amend.")
@@ -332,20 +334,22 @@ def version_amend(
 
 @transaction.atomic
 def outcome_save(
-    *, access: Access, version: PlanVersion, outcome: PlanOutcome | None = None, **fields
+    *, access: Access, version: PlanVersion, row: PlanOutcome | None = None, **fields
 ) -> PlanOutcome:
+    """Section E: add an outcome, or change `row`. The outcome's words are the field `outcome`,
+    so the row to change is passed as `row`."""
     _same_school(access, version.plan)
     _editable(version)
-    if outcome is None:
+    if row is None:
         last = version.outcomes.aggregate(p=Max("position"))["p"] or 0
-        outcome = PlanOutcome(version=version, position=last + 1)
-    elif outcome.version_id != version.pk:
+        row = PlanOutcome(version=version, position=last + 1)
+    elif row.version_id != version.pk:
         raise ValidationError("That outcome belongs to another version.")
-    _set(outcome, fields, ("outcome", "interim_targets", "area"))
-    outcome.full_clean()
-    outcome.save()
+    _set(row, fields, ("outcome", "interim_targets", "area"))
+    row.full_clean()
+    row.save()
     _audit(access, version.plan.pupil, "ehcp.outcome_saved", version=version.number)
-    return outcome
+    return row
 
 
 @transaction.atomic
@@ -505,7 +509,8 @@ def review_step(
     review = _locked(review)
     _same_school(access, review)
     if step == rules.ADVICE_REQUESTED:
-        raise ValueError("Advice is requested per contributor: use advice_request.")
+        # The step may come from a URL: a refusal with its message, never a server error.
+        raise ValidationError("Advice is requested per contributor: use advice_request.")
     problems = rules.step_problems(
         facts=facts(review),
         step=step,

@@ -372,6 +372,12 @@ MATRIX: dict[str, Row] = {
 }
 
 
+# Rows of later apps live beside this file and need `Row` from it: imported here, after `Row`.
+from tests.permissions.ehcp_rows import EHCP_MATRIX, ehcp_kwargs, ehcp_world  # noqa: E402
+
+MATRIX.update(EHCP_MATRIX)
+
+
 def _walk(patterns, prefix="", namespace=""):
     for p in patterns:
         if isinstance(p, URLResolver):
@@ -471,7 +477,7 @@ def world(db):
     )
     measure = Measure.objects.create(school=acorn, name="Boxall", kind="boxall")
     plans = _support_plans(acorn, term, group, intervention_group, users)
-    return {
+    found = {
         **plans,
         "users": users,
         "acorn": acorn,
@@ -489,6 +495,8 @@ def world(db):
         "contract": contract,
         "measure": measure,
     }
+    ehcp_world(found)
+    return found
 
 
 def _support_plans(acorn, term, group, intervention_group, users) -> dict:
@@ -686,6 +694,7 @@ def _kwargs(name: str, world) -> dict:
             "uidb64": urlsafe_base64_encode(force_bytes(token_user.pk)),
             "token": default_token_generator.make_token(token_user),
         },
+        **ehcp_kwargs(world),
     }.get(name, {})
 
 

@@ -1,0 +1,151 @@
+"""Uploaded advice documents are accepted by what their bytes are, not by their names
+(`ehcp/documents.py`), and the advice forms refuse anything else with a message."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploadedFile
+from django.test import override_settings
+from PIL import Image
+
+from ehcp.documents import DOCX, JPEG, PDF, PNG, check_upload
+from ehcp.forms import AdviceReceiveForm, AdviceSubmitForm
+
+MB = 1024 * 1024
+
+
+def _pdf() -> bytes:
+    return (
+        b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+        b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n"
+        b"trailer << /Root 1 0 R >>\n%%EOF\n"
+    )
+
+
+def _docx() -> bytes:
+    """The parts of a minimal Word document."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+            'content-types"><Override PartName="/word/document.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
+        )
+        archive.writestr(
+            "word/document.xml",
+            '<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/'
+            'wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>Advice</w:t></w:r></w:p>'
+            "</w:body></w:document>",
+        )
+    return buffer.getvalue()
+
+
+def _image(kind: str) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), (200, 30, 30)).save(buffer, format=kind)
+    return buffer.getvalue()
+
+
+def _xlsx() -> bytes:
+    """A zip that is not a Word document (a spreadsheet's parts)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+    return buffer.getvalue()
+
+
+def upload(name: str, content: bytes, content_type: str = "application/pdf"):
+    return SimpleUploadedFile(name, content, content_type)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        ("report.pdf", _pdf(), PDF),
+        ("advice.docx", _docx(), DOCX),
+        ("scan.png", _image("PNG"), PNG),
+        ("photo.jpg", _image("JPEG"), JPEG),
+        # The name does not matter, only the bytes: a PDF called .txt is a PDF.
+        ("report.txt", _pdf(), PDF),
+        ("no-extension", _image("PNG"), PNG),
+    ],
+)
+def test_accepted_documents_and_their_content_type(name, content, expected):
+    file = upload(name, content, "application/octet-stream")
+    assert check_upload(file) == expected
+    assert file.tell() == 0  # left ready to be saved from the start
+    assert file.read() == content
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("setup.pdf", b"MZ\x90\x00\x03\x00\x00\x00\x04\x00" + b"\x00" * 200),  # a Windows .exe
+        ("page.pdf", b"<!DOCTYPE html><html><script>alert(1)</script></html>"),
+        ("letter.docx", _xlsx()),  # a zip, but not a Word document
+        ("broken.docx", b"PK\x03\x04" + b"\x00" * 60),  # says zip, is not one
+        ("report.pdf", b" %PDF-1.4 but not at the start"),
+        ("notes.pdf", b"Just some text"),
+    ],
+)
+def test_other_files_are_refused_whatever_their_name(name, content):
+    with pytest.raises(ValidationError) as error:
+        check_upload(upload(name, content))
+    assert error.value.messages == [
+        "This file is not a PDF, a Word document (.docx), or a PNG or JPEG picture, whatever "
+        "its name says: save it as one of those and upload it again."
+    ]
+
+
+def test_an_empty_file_is_refused():
+    with pytest.raises(ValidationError) as error:
+        check_upload(upload("empty.pdf", b""))
+    assert error.value.messages == ["The file is empty."]
+
+
+@override_settings(DOCUMENT_MAX_BYTES=10 * MB)
+def test_a_file_over_the_limit_is_refused_with_its_size():
+    file = TemporaryUploadedFile("big.pdf", "application/pdf", 0, None)
+    file.write(_pdf() + b"\x00" * (int(12.3 * MB) - len(_pdf())))
+    file.seek(0)
+    file.size = int(12.3 * MB)
+    with pytest.raises(ValidationError) as error:
+        check_upload(file)
+    file.close()
+    assert error.value.messages == ["The file is 12.3 MB; the limit is 10 MB."]
+
+
+@override_settings(DOCUMENT_MAX_BYTES=1024)
+def test_the_limit_comes_from_the_settings():
+    with pytest.raises(ValidationError) as error:
+        check_upload(upload("report.pdf", _pdf() + b"\x00" * 2048))
+    assert error.value.messages == ["The file is 2 KB; the limit is 1 KB."]
+    exactly = _pdf() + b"\x00" * (1024 - len(_pdf()))
+    assert check_upload(upload("report.pdf", exactly)) == PDF
+
+
+def test_the_advice_forms_check_the_document():
+    form = AdviceSubmitForm(
+        {"summary": "Reading is improving."},
+        {"document": upload("advice.pdf", b"<html>not a pdf</html>")},
+    )
+    assert not form.is_valid()
+    assert "This file is not a PDF" in form.errors["document"][0]
+
+    form = AdviceReceiveForm(
+        {"received_on": "2026-11-20", "summary": ""},
+        {"document": upload("scan.png", _image("PNG"), "application/pdf")},
+    )
+    assert form.is_valid(), form.errors
+    assert form.document_type == PNG  # what the bytes are, not what the browser said
+
+    form = AdviceReceiveForm({"received_on": "2026-11-20", "summary": "By phone"})
+    assert form.is_valid()
+    assert form.cleaned_data["document"] is None
+    assert form.document_type == ""
