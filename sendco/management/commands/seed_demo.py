@@ -13,10 +13,14 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from ehcp.demo import seed_ehcp
 from provision.demo import seed_plans, seed_provision
 from register.demo import seed_pupils
 from staff import calendar as school_calendar
 from staff.models import AcademicYear, Membership, Role, School, Trust, User
+
+from ... import reminders
+from ...tasks import daily_reminders
 
 TRUST = {"slug": "northfield", "name": "Northfield Learning Trust"}
 SCHOOLS = [
@@ -132,11 +136,23 @@ class Command(BaseCommand):
                 sendco=people[Role.SENDCO],
                 seed=zlib.crc32(f"plans-{school.slug}".encode()),
             )
+            created += seed_ehcp(
+                school=school,
+                today=today,
+                sendco=people[Role.SENDCO],
+                teacher=people[Role.TEACHER],
+            )
         created += self._person(
             f"lead@{trust.slug}.example.org", " ".join(TRUST_LEAD), schools[0], Role.TRUST_LEAD
         )
+        # Today's reminders, so the demo's notification centre is not empty; the embedded worker
+        # then sends the day's digests (printed in the terminal by `make run`).
+        notified = sum(reminders.scan_all(today=today).values())
+        transaction.on_commit(daily_reminders.delay)
         verb = "Created" if created else "Already there, nothing changed:"
         self.stdout.write(f"{verb} the demo trust {trust.name} ({created} new rows).")
+        if notified:
+            self.stdout.write(f"{notified} new notifications of today's deadlines.")
         self.stdout.write(f"\nDemo logins (password for all: {settings.DEMO_PASSWORD})")
         for role, where, email in demo_logins():
             self.stdout.write(f"  {role:<20} {where:<30} {email}")
