@@ -13,7 +13,8 @@ COPY pyproject.toml ./
 COPY . .
 RUN pip install --no-cache-dir . \
  && DJANGO_ENV=production SECRET_KEY=build-only-not-secret-build-only-not-secret-build-only \
-    python manage.py collectstatic --noinput -v0
+    python manage.py collectstatic --noinput -v0 \
+ && mkdir -p /data/documents && chown sendco /data/documents
 
 USER sendco
 EXPOSE 8000

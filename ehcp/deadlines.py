@@ -52,9 +52,14 @@ def deadlines(
                 url=url,
                 severity=severity(due=step.due, today=today),
             )
-    requests = AssessmentRequest.objects.filter(
-        school=school, pupil__in=pupils, outcome=AssessmentRequest.Outcome.PENDING
-    ).select_related("pupil")
+    # A request whose time limits do not apply (an exemption is recorded) has no deadlines.
+    requests = (
+        AssessmentRequest.objects.filter(
+            school=school, pupil__in=pupils, outcome=AssessmentRequest.Outcome.PENDING
+        )
+        .filter(exemption="")
+        .select_related("pupil")
+    )
     for request in requests:
         clock = rules.assessment_clock(
             received_on=request.received_on, advice_requested_on=request.advice_requested_on

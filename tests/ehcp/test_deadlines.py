@@ -405,3 +405,35 @@ def test_deadlines_in_constant_queries(
     with django_assert_num_queries(9):  # 4 of them for EHC plans
         found = ehcp_deadlines(access, TODAY)
     assert len(found) == plans * (5 + 2)
+
+
+def test_a_request_with_an_exemption_has_no_deadlines(school, sendco):
+    """Reg. 10: where the time limits do not apply (recorded as an exemption), no clock runs."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from ehcp.models import AssessmentRequest
+    from sendco.deadlines import deadlines_for
+    from staff.tenancy import access_for
+    from tests.ehcp.factories import make_authority
+    from tests.register.factories import make_pupil, put_on
+
+    today = timezone.localdate()
+    pupil = make_pupil(school)
+    put_on(pupil, "K", today - timedelta(days=300), "SPLD")
+    request = AssessmentRequest.objects.create(
+        school=school,
+        pupil=pupil,
+        authority=make_authority(school),
+        requested_by="school",
+        received_on=today - timedelta(weeks=8),
+        created_by=sendco,
+    )
+    access = access_for(sendco, school)
+    kinds = {d.kind for d in deadlines_for(access=access, today=today)}
+    assert "ehcp.assessment.decision" in kinds
+    request.exemption = "The school was closed for five weeks when advice was requested."
+    request.save()
+    kinds = {d.kind for d in deadlines_for(access=access, today=today)}
+    assert not any(k.startswith("ehcp.assessment") for k in kinds)
