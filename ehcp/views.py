@@ -9,7 +9,6 @@ one. A page the role may not open is a 403 (`school_view`). Every write goes thr
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import groupby
@@ -18,7 +17,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import (
-    FileResponse,
     Http404,
     HttpRequest,
     HttpResponse,
@@ -28,6 +26,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_safe
 
 from register import selectors as register_selectors
@@ -1297,11 +1296,11 @@ def document(request: HttpRequest, public_id) -> HttpResponse:
         action="ehcp.document_downloaded",
         detail={"advice": str(advice.public_id), "contributor": advice.contributor},
     )
-    response = FileResponse(
-        io.BytesIO(content),
-        as_attachment=True,
-        filename=advice.document_name or "advice",
-        content_type=advice.document_type or "application/octet-stream",
+    response = HttpResponse(
+        content, content_type=advice.document_type or "application/octet-stream"
+    )
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=advice.document_name or "advice"
     )
     response["X-Content-Type-Options"] = "nosniff"
     add_never_cache_headers(response)

@@ -11,6 +11,7 @@ from collections import defaultdict
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -58,7 +59,8 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     notes = list(
         Notification.objects.filter(user=request.user)
         .select_related("school")
-        .order_by("read_at", "-created_at", "due")[:PAGE_SIZE]
+        # Unread first on every database (PostgreSQL sorts NULLs last), then the latest read.
+        .order_by(F("read_at").desc(nulls_first=True), "-created_at", "due")[:PAGE_SIZE]
     )
     names = _names(request, notes)
     today = timezone.localdate()

@@ -115,7 +115,7 @@ def plan(
         can_see = owner in owners and (owner not in sees or deadline.subject_id in sees[owner])
         told = [owner] if can_see else list(sendcos)
         found.extend(Planned(user_id, deadline, threshold) for user_id in told)
-        if threshold == OVERDUE and escalated(due=deadline.due, today=today):
+        if deadline.due < today and escalated(due=deadline.due, today=today):
             found.extend(
                 Planned(user_id, deadline, ESCALATED)
                 for user_id in dict.fromkeys([*heads, *sendcos])
@@ -240,7 +240,7 @@ def send_digest(*, user: User, today: date, now: datetime | None = None) -> bool
         with transaction.atomic():
             DigestSent.objects.create(user=user, on=today)  # the claim: unique per person per day
             pending = list(
-                Notification.objects.select_for_update(skip_locked=True)
+                Notification.objects.select_for_update(skip_locked=True, of=("self",))
                 .filter(
                     user=user,
                     emailed_at__isnull=True,

@@ -11,7 +11,16 @@ from django.utils import timezone
 from . import reminders
 
 
-@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+# acks_late with reject_on_worker_lost: if the process running the scan dies (a killed worker,
+# or a pool process killed under prefork), the message goes back to the queue and the scan runs
+# again; it is idempotent, so nobody is told twice.
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+)
 def daily_reminders(today: str | None = None) -> dict:
     """Scan every school, then send the digests that are due."""
     day = date.fromisoformat(today) if today else timezone.localdate()
@@ -20,7 +29,7 @@ def daily_reminders(today: str | None = None) -> dict:
     return {"created": created, "digests": sent}
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, reject_on_worker_lost=True)
 def scan_school(school_id: int, today: str | None = None) -> int:
     """Scan one school on demand (the SENDCo's "check now")."""
     from staff.models import School

@@ -430,7 +430,6 @@ def test_teacher_sees_their_pupils_plan_and_review_and_adds_advice(
     assert "my-notes.docx" in _page(client.get(_url("review", school, review.public_id)))
     response = client.get(_url("document", school, advice.public_id))
     assert response.status_code == 200
-    response.close()
 
     # Another class's pupil does not exist for them; the SENDCo's pages are closed.
     otto = pupils["otto"]
@@ -837,8 +836,8 @@ def test_document_download_permissions_and_audit(
     client.force_login(sendco)
     response = client.get(url)
     assert response.status_code == 200
-    assert b"".join(response.streaming_content) == PDF
-    response.close()
+    assert response.content == PDF
+
     assert response["Content-Type"] == "application/pdf"
     assert 'attachment; filename="ep-report.pdf"' in response["Content-Disposition"]
     assert response["X-Content-Type-Options"] == "nosniff"
@@ -850,7 +849,7 @@ def test_document_download_permissions_and_audit(
     client.force_login(head)
     response = client.get(url)
     assert response.status_code == 200
-    response.close()
+
     client.force_login(teacher)  # teaches Mina, but did not give this advice
     assert client.get(url).status_code == 403
     assert "ep-report.pdf" not in _page(client.get(_url("review", school, advice.review.public_id)))

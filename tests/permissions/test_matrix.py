@@ -374,8 +374,14 @@ MATRIX: dict[str, Row] = {
 
 # Rows of later apps live beside this file and need `Row` from it: imported here, after `Row`.
 from tests.permissions.ehcp_rows import EHCP_MATRIX, ehcp_kwargs, ehcp_world  # noqa: E402
+from tests.permissions.reminder_rows import (  # noqa: E402
+    REMINDER_MATRIX,
+    reminder_kwargs,
+    reminder_world,
+)
 
 MATRIX.update(EHCP_MATRIX)
+MATRIX.update(REMINDER_MATRIX)
 
 
 def _walk(patterns, prefix="", namespace=""):
@@ -496,7 +502,7 @@ def world(db):
         "measure": measure,
     }
     ehcp_world(found)
-    return found
+    return reminder_world(found)
 
 
 def _support_plans(acorn, term, group, intervention_group, users) -> dict:
@@ -695,6 +701,7 @@ def _kwargs(name: str, world) -> dict:
             "token": default_token_generator.make_token(token_user),
         },
         **ehcp_kwargs(world),
+        **reminder_kwargs(world),
     }.get(name, {})
 
 
