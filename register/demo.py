@@ -7,6 +7,7 @@ for EHC plans); classes with their teacher and teaching assistant; passports for
 from __future__ import annotations
 
 import random
+import zlib
 from datetime import date, timedelta
 
 from django.db import transaction
@@ -202,7 +203,9 @@ def seed_pupils(
         return 0
     rng = random.Random(seed)  # noqa: S311 - demo data, not security
     types = {t.code: t for t in NeedType.objects.all()}
-    establishment = 2000 + school.pk
+    # A 4-digit establishment number from the slug: the same on every database (a primary key
+    # grows past 9999 on a long-lived test database and made the UPN too long).
+    establishment = 1000 + zlib.crc32(school.slug.encode()) % 9000
     pupils: list[Pupil] = []
     for index, year_group in enumerate(year_groups):
         age = {"R": 4}.get(year_group, int(year_group) + 4 if year_group.isdigit() else 4)

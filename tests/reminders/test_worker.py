@@ -162,13 +162,15 @@ def wait_for(condition, *, what: str, log: Path, timeout: float = 90) -> None:
     pytest.fail(f"timed out waiting for {what}; worker log:\n{tail}")
 
 
-def _other_backends() -> int:
+def _other_backends() -> set[int]:
+    """Sessions on the test database other than this one (earlier tests of the same run may
+    leave idle ones behind, so callers compare with a snapshot taken before the worker)."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
             [connection.settings_dict["NAME"]],
         )
-        return cursor.fetchone()[0]
+        return {row[0] for row in cursor.fetchall()}
 
 
 def _waiting_on_a_lock() -> bool:
@@ -282,6 +284,7 @@ def test_a_worker_killed_mid_scan_and_restarted_tells_everyone_exactly_once(
     held_school, held_sendco, _, held_concerns = schools[HELD]
     assert held_concerns[0].review_on == TODAY  # the row held is the SENDCo's "due today"
 
+    before = _other_backends()
     holder = _hold_the_scan_of(held_school, held_sendco, held_concerns[0])
     first = second = None
     try:
@@ -296,7 +299,11 @@ def test_a_worker_killed_mid_scan_and_restarted_tells_everyone_exactly_once(
         first.kill()
         holder.rollback()
         holder.close()
-        wait_for(lambda: _other_backends() == 0, what="the killed worker's session", log=log)
+        wait_for(
+            lambda: not (_other_backends() - before),
+            what="the killed worker's session",
+            log=log,
+        )
 
         # Killed in the middle: some schools done, the rest not, no digest sent yet; the task's
         # message was never acknowledged (acks_late), so the broker still holds it.
