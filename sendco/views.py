@@ -16,6 +16,7 @@ from register import selectors as register_selectors
 from sendco.deadlines import deadlines_for
 from staff import calendar as school_calendar
 from staff.capabilities import Cap
+from staff.deadlines import Severity
 from staff.models import Membership, Role, School
 from staff.tenancy import school_view, schools_for, trust_view, trusts_led_by
 
@@ -57,7 +58,11 @@ def school_home(request: HttpRequest) -> HttpResponse:
         )
     if access.can(Cap.REGISTER_VIEW):
         context["register"] = register_selectors.home_summary(access=access, on=today)
-        context["deadlines"] = deadlines_for(access=access, today=today)
+        found = deadlines_for(access=access, today=today)
+        context["deadlines"] = found
+        # Overdue and the next two weeks open; the rest of the eight weeks folded away.
+        context["pressing"] = [d for d in found if d.severity < Severity.LATER]
+        context["later"] = [d for d in found if d.severity == Severity.LATER]
     return render(request, "sendco/home.html", context)
 
 
