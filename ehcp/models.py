@@ -284,7 +284,8 @@ class ProvisionItem(models.Model):
 
 
 class AnnualReview(models.Model):
-    """An annual review of an EHC plan, moving through the steps in `ehcp.rules.STEPS`."""
+    """An annual review of an EHC plan, moving through the steps of `ehcp.rules.STAGES`
+    (which step may follow which: `ehcp.rules.step_problems`)."""
 
     class Stage(models.TextChoices):
         SCHEDULED = "scheduled", "Scheduled"

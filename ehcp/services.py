@@ -582,6 +582,8 @@ def advice_request(
         )
     if requested_on > today:
         raise ValidationError({"requested_on": "This date is still to come."})
+    if requested_on > review.meeting_on:
+        raise ValidationError({"requested_on": "Advice must be requested before the meeting."})
     advice = Advice(
         school=review.school,
         review=review,

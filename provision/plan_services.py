@@ -94,6 +94,10 @@ def plan_start(
     *, access: Access, pupil: Pupil, today: date, lead: User | None = None
 ) -> SupportPlan:
     """Start a pupil's support plan with its first cycle, at Assess."""
+    if pupil.school_id != access.school.pk or (
+        lead is not None and not lead.memberships.filter(school=access.school).exists()
+    ):
+        raise ValidationError("That pupil or teacher is not in your school.")
     Pupil.objects.select_for_update().filter(pk=pupil.pk).first()
     if SupportPlan.objects.filter(pupil=pupil).exists():
         raise ValidationError(f"{pupil.name} already has a support plan.")

@@ -51,7 +51,8 @@ def thresholds_for(kind: str) -> tuple[int, ...]:
     """Days before the due date at which people are told, per kind of deadline
     (REMINDER_THRESHOLDS setting: {"kind": [days, ...]} or {"default": [...]})."""
     table = getattr(settings, "REMINDER_THRESHOLDS", {}) or {}
-    found = table.get(kind) or table.get("default") or DEFAULT_THRESHOLDS
+    # An empty list for a kind means: no reminders of that kind.
+    found = table[kind] if kind in table else table.get("default", DEFAULT_THRESHOLDS)
     return tuple(sorted({int(d) for d in found}, reverse=True))
 
 
@@ -154,10 +155,10 @@ def scan_school(*, school: School, today: date) -> int:
         u for u, r in members.items() if r == Role.TRUST_LEAD
     ]
     heads = [u for u, r in members.items() if r == Role.HEAD]
-    horizon = max(max(thresholds_for("default")), 0) // 7 + 1
+    horizon = max(max(thresholds_for("default"), default=0), 0) // 7 + 1
     table = getattr(settings, "REMINDER_THRESHOLDS", {}) or {}
     for days in table.values():
-        horizon = max(horizon, max(days) // 7 + 1)
+        horizon = max(horizon, max(days, default=0) // 7 + 1)
     deadlines = deadlines_for_school(school=school, today=today, weeks=horizon)
     owner_ids = {d.owner_id for d in deadlines if d.owner_id in members}
     sees: dict[int, set[str]] = {}

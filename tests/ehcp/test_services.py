@@ -5,7 +5,7 @@ nothing."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -1268,3 +1268,19 @@ def test_every_write_is_audited_with_the_pupils_public_id(access, plan, review, 
     ]
     # No words of the plan in the audit trail: only which fields changed.
     assert events.get(action="ehcp.plan_changed").detail == {"version": 1, "fields": ["section_a"]}
+
+
+def test_advice_requested_after_the_meeting_date_is_refused(access, review):
+    """Advice is gathered for the meeting (reg. 20): a request dated after it is a mistake."""
+    with pytest.raises(ValidationError) as error:
+        services.advice_request(
+            access=access,
+            review=review,
+            contributor="ep",
+            requested_on=MEETING + timedelta(days=1),
+            today=LATER,
+        )
+    assert error.value.message_dict == {
+        "requested_on": ["Advice must be requested before the meeting."]
+    }
+    assert not Advice.objects.exists()

@@ -877,3 +877,13 @@ def test_plan_rows_list_the_pupils_on_the_sen_register_the_person_sees(
     class_of(school, "3K", teachers=[teacher], pupils=[pupil], year=this_year)
     rows = plan_selectors.plan_rows(access=access_for(teacher, school), today=date(2026, 12, 21))
     assert [r.pupil.name for r in rows] == ["Mina Khan"]
+
+
+def test_plan_start_refuses_a_pupil_or_lead_of_another_school(school, other_school, access, pupil):
+    stranger = make_pupil(other_school)
+    with pytest.raises(ValidationError, match="not in your school"):
+        plan_services.plan_start(access=access, pupil=stranger, today=START)
+    elsewhere = member(other_school, "teacher", email="t@beech.test")
+    with pytest.raises(ValidationError, match="not in your school"):
+        plan_services.plan_start(access=access, pupil=pupil, today=START, lead=elsewhere)
+    assert not SupportPlan.objects.exists()

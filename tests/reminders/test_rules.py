@@ -224,3 +224,10 @@ def test_plan_tells_each_person_once_per_deadline(settings):
             (HEAD, MONITORING, ESCALATED),
         ]
     )
+
+
+def test_an_empty_list_for_a_kind_turns_its_reminders_off(settings):
+    settings.REMINDER_THRESHOLDS = {"register.monitoring_review": []}
+    assert thresholds_for("register.monitoring_review") == ()
+    assert thresholds_for("provision.apdr_review") == (56, 28, 14, 0, -1)
+    assert crossed(due=date(2026, 11, 25), today=date(2026, 11, 26), thresholds=()) is None
