@@ -213,6 +213,25 @@ def finished(facts: ReviewFacts) -> bool:
     )
 
 
+def offered_steps(facts: ReviewFacts) -> list[str]:
+    """The steps a review offers to record next, in order: before the meeting, the invitations
+    and the circulation still to do and the meeting itself; then the report, the LA's decision
+    and, after a decision to amend, the amended plan. (`step_problems` has the last word on a
+    given date.)"""
+    if finished(facts):
+        return []
+    if facts.held_on is None:
+        before = [(INVITED, facts.invitations_sent_on), (CIRCULATED, facts.advice_circulated_on)]
+        return [*(step for step, done in before if not done), HELD]
+    if not facts.report_sent_on:
+        return [REPORTED]
+    if not facts.la_decision_on:
+        return [DECIDED]
+    if facts.la_decision == AMEND and not facts.amended_issued_on:
+        return [AMENDED]
+    return []
+
+
 def step_problems(
     *, facts: ReviewFacts, step: str, on: date | None, today: date, **extra
 ) -> list[str]:

@@ -951,22 +951,9 @@ class StepRow:
     overdue: bool
 
 
-def _next_steps(review: AnnualReview) -> list[str]:
-    """The steps that may be recorded next, in order (the service has the last word)."""
-    if review.held_on is None:
-        steps = []
-        if not review.invitations_sent_on:
-            steps.append(rules.INVITED)
-        if not review.advice_circulated_on:
-            steps.append(rules.CIRCULATED)
-        return [*steps, rules.HELD]
-    if not review.report_sent_on:
-        return [rules.REPORTED]
-    if not review.la_decision_on:
-        return [rules.DECIDED]
-    if review.la_decision == rules.AMEND and not review.amended_issued_on:
-        return [rules.AMENDED]
-    return []
+def _next_steps(review: AnnualReview, advice: list[Advice]) -> list[str]:
+    requested = sum(1 for a in advice if a.requested_on)
+    return rules.offered_steps(services.facts(review, advice_requested=requested))
 
 
 def _may_download(request: HttpRequest, advice: Advice) -> bool:
@@ -1002,7 +989,7 @@ def review_detail(request: HttpRequest, public_id) -> HttpResponse:
             "page": page,
             "line": line,
             "steps": [StepRow(s, not s.done and s.due < today) for s in line.steps],
-            "next_steps": [(s, STEP_TITLES[s]) for s in _next_steps(review)]
+            "next_steps": [(s, STEP_TITLES[s]) for s in _next_steps(review, page.advice)]
             if can_manage and not finished
             else [],
             "advice": [(a, bool(a.document) and _may_download(request, a)) for a in page.advice],

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from ehcp import rules
 from ehcp.models import LocalAuthority
 from ehcp.rules import (
     ADVICE_REQUESTED,
@@ -712,3 +713,36 @@ def test_assessment_clock(received_on, advice_requested_on, expected):
         clock.no_plan_notice_by,
         clock.final_plan_by,
     ) == expected
+
+
+M = date(2026, 12, 9)
+
+
+@pytest.mark.parametrize(
+    ("facts", "offered"),
+    [
+        # Nothing done: invitations, circulation and the meeting may come next.
+        (rules.ReviewFacts(meeting_on=M), ["invited", "circulated", "held"]),
+        (
+            rules.ReviewFacts(meeting_on=M, invitations_sent_on=date(2026, 11, 20)),
+            ["circulated", "held"],
+        ),
+        # Held: the report, then the decision, then (amend only) the amended plan.
+        (rules.ReviewFacts(meeting_on=M, held_on=M), ["reported"]),
+        (rules.ReviewFacts(meeting_on=M, held_on=M, report_sent_on=M), ["decided"]),
+        (
+            rules.ReviewFacts(
+                meeting_on=M, held_on=M, report_sent_on=M, la_decision="amend", la_decision_on=M
+            ),
+            ["amended"],
+        ),
+        (
+            rules.ReviewFacts(
+                meeting_on=M, held_on=M, report_sent_on=M, la_decision="maintain", la_decision_on=M
+            ),
+            [],
+        ),
+    ],
+)
+def test_offered_steps(facts, offered):
+    assert rules.offered_steps(facts) == offered
