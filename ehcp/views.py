@@ -29,7 +29,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_safe
 
-from register import selectors as register_selectors
+from register.access import pupil_or_404
 from register.models import YEAR_ORDER, Pupil
 from register.services import pupil_audit
 from staff.capabilities import Cap
@@ -103,13 +103,6 @@ def _today() -> date:
 # --------------------------------------------------------------------------------------------------
 # Access: the object and the person's right to see it, in one step (404 otherwise)
 # --------------------------------------------------------------------------------------------------
-
-
-def _pupil_or_404(request: HttpRequest, public_id) -> Pupil:
-    pupil = register_selectors.pupil_for(access=request.access, public_id=public_id, on=_today())
-    if pupil is None:
-        raise Http404("No such pupil.")
-    return pupil
 
 
 def _plan_or_404(pupil: Pupil) -> EhcPlan:
@@ -440,7 +433,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
 @school_view(Cap.EHCP_MANAGE)
 @GET_POST
 def request_new(request: HttpRequest, public_id) -> HttpResponse:
-    pupil = _pupil_or_404(request, public_id)
+    pupil = pupil_or_404(request, public_id)
     form = RequestForm(form_data(request), school=request.school, answers=False)
     if request.method == "POST" and form.is_valid():
         try:
@@ -536,7 +529,7 @@ def _shown(versions: list[PlanVersion], wanted: str | None) -> PlanVersion:
 @require_safe
 def plan_detail(request: HttpRequest, public_id) -> HttpResponse:
     today = _today()
-    pupil = _pupil_or_404(request, public_id)
+    pupil = pupil_or_404(request, public_id)
     found = selectors.plan_of(pupil=pupil)
     can_manage = request.access.can(Cap.EHCP_MANAGE)
     if found is None:
@@ -613,7 +606,7 @@ def plan_detail(request: HttpRequest, public_id) -> HttpResponse:
 @school_view(Cap.EHCP_MANAGE)
 @GET_POST
 def plan_new(request: HttpRequest, public_id) -> HttpResponse:
-    pupil = _pupil_or_404(request, public_id)
+    pupil = pupil_or_404(request, public_id)
     if EhcPlan.objects.filter(pupil=pupil, status=EhcPlan.Status.ACTIVE).exists():
         messages.info(
             request,
@@ -656,7 +649,7 @@ def plan_new(request: HttpRequest, public_id) -> HttpResponse:
 @school_view(Cap.EHCP_MANAGE)
 @GET_POST
 def version_edit(request: HttpRequest, public_id) -> HttpResponse:
-    pupil = _pupil_or_404(request, public_id)
+    pupil = pupil_or_404(request, public_id)
     plan = _plan_or_404(pupil)
     version = services.latest_version(plan)
     if plan.status != EhcPlan.Status.ACTIVE or version is None:
@@ -690,7 +683,7 @@ def version_edit(request: HttpRequest, public_id) -> HttpResponse:
 @school_view(Cap.EHCP_MANAGE)
 @GET_POST
 def version_amend(request: HttpRequest, public_id) -> HttpResponse:
-    pupil = _pupil_or_404(request, public_id)
+    pupil = pupil_or_404(request, public_id)
     plan = _plan_or_404(pupil)
     if plan.status != EhcPlan.Status.ACTIVE:
         messages.warning(request, "This plan has ended and can no longer be changed.")
@@ -729,7 +722,7 @@ def version_amend(request: HttpRequest, public_id) -> HttpResponse:
 @school_view(Cap.EHCP_MANAGE)
 @GET_POST
 def plan_end(request: HttpRequest, public_id) -> HttpResponse:
-    pupil = _pupil_or_404(request, public_id)
+    pupil = pupil_or_404(request, public_id)
     plan = _plan_or_404(pupil)
     if plan.status != EhcPlan.Status.ACTIVE:
         messages.warning(request, "This plan has already ended.")
@@ -771,7 +764,7 @@ def plan_end(request: HttpRequest, public_id) -> HttpResponse:
 
 
 def _current_version(request: HttpRequest, public_id) -> tuple[Pupil, PlanVersion | None]:
-    pupil = _pupil_or_404(request, public_id)
+    pupil = pupil_or_404(request, public_id)
     plan = _plan_or_404(pupil)
     version = services.latest_version(plan)
     if plan.status != EhcPlan.Status.ACTIVE or version is None:
@@ -893,7 +886,7 @@ def provision_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @GET_POST
 def review_new(request: HttpRequest, public_id) -> HttpResponse:
     today = _today()
-    pupil = _pupil_or_404(request, public_id)
+    pupil = pupil_or_404(request, public_id)
     found = _plan_or_404(pupil)
     if found.status != EhcPlan.Status.ACTIVE:
         messages.warning(request, "This plan has ended: it has no more reviews.")

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from register import selectors as register_selectors
+from register.access import pupil_or_404
 from register.models import Need, Pupil, SenStatus
 from register.services import pupil_audit
 from staff.capabilities import Cap
@@ -52,15 +52,6 @@ def _long(day: date) -> str:
 # --------------------------------------------------------------------------------------------------
 # Access: the object and the person's right to see it, in one step (404 otherwise)
 # --------------------------------------------------------------------------------------------------
-
-
-def _pupil_or_404(request: HttpRequest, public_id) -> Pupil:
-    pupil = register_selectors.pupil_for(
-        access=request.access, public_id=public_id, on=timezone.localdate()
-    )
-    if pupil is None:
-        raise Http404("No such pupil.")
-    return pupil
 
 
 def _plan_or_404(pupil: Pupil) -> SupportPlan:
@@ -232,7 +223,7 @@ def _meeting_note(page: selectors.PlanPage, today: date) -> str:
 @require_safe
 def plan_detail(request: HttpRequest, public_id) -> HttpResponse:
     today = timezone.localdate()
-    pupil = _pupil_or_404(request, public_id)
+    pupil = pupil_or_404(request, public_id)
     plan = selectors.plan_of(pupil=pupil)
     # staff/capabilities.py: a TA holds PLAN_VIEW but sees only the strategies for class teachers.
     if not request.access.can(Cap.PLAN_FULL):
@@ -302,7 +293,7 @@ def plan_detail(request: HttpRequest, public_id) -> HttpResponse:
 @school_view(Cap.PLAN_MANAGE)
 @require_POST
 def plan_start(request: HttpRequest, public_id) -> HttpResponse:
-    pupil = _pupil_or_404(request, public_id)
+    pupil = pupil_or_404(request, public_id)
     try:
         services.plan_start(access=request.access, pupil=pupil, today=timezone.localdate())
     except ValidationError as error:
@@ -319,7 +310,7 @@ def plan_start(request: HttpRequest, public_id) -> HttpResponse:
 @school_view(Cap.PLAN_MANAGE)
 @GET_POST
 def plan_lead(request: HttpRequest, public_id) -> HttpResponse:
-    pupil = _pupil_or_404(request, public_id)
+    pupil = pupil_or_404(request, public_id)
     plan = _plan_or_404(pupil)
     form = LeadForm(form_data(request), school=request.school, current=plan.lead)
     if request.method == "POST" and form.is_valid():
@@ -345,7 +336,7 @@ def plan_lead(request: HttpRequest, public_id) -> HttpResponse:
 @school_view(Cap.PLAN_MANAGE)
 @require_POST
 def cycle_next(request: HttpRequest, public_id) -> HttpResponse:
-    pupil = _pupil_or_404(request, public_id)
+    pupil = pupil_or_404(request, public_id)
     plan = _plan_or_404(pupil)
     plan.school = request.school
     try:
@@ -370,7 +361,7 @@ def cycle_next(request: HttpRequest, public_id) -> HttpResponse:
 @school_view(Cap.PLAN_CONTRIBUTE)
 @GET_POST
 def meeting_new(request: HttpRequest, public_id) -> HttpResponse:
-    pupil = _pupil_or_404(request, public_id)
+    pupil = pupil_or_404(request, public_id)
     plan = _plan_or_404(pupil)
     today = timezone.localdate()
     form = MeetingForm(form_data(request), initial={"held_on": today})

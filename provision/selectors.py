@@ -6,9 +6,9 @@ from datetime import date
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
-from register.selectors import WHOLE_SCHOOL, pupils_visible_to
+from register.selectors import pupils_visible_to
 from staff import calendar as school_calendar
-from staff.models import Role
+from staff.capabilities import Cap, Reach, group_reach
 from staff.tenancy import Access
 
 from .models import Attendance, Group, GroupPupil, Session
@@ -28,13 +28,14 @@ def groups_visible_to(*, access: Access, on: date) -> QuerySet[Group]:
     """The SENDCo, trust lead and head see every group; a teacher the groups they run or that
     hold a pupil of their classes; a TA the groups they run."""
     groups = Group.objects.filter(school=access.school)
-    if access.role in WHOLE_SCHOOL:
+    reach = group_reach(access.role)
+    if reach == Reach.SCHOOL:
         return groups
     runs = Q(staff=access.user)
-    if access.role == Role.TEACHER:
+    if reach == Reach.RUN_OR_PUPILS:
         mine = pupils_visible_to(access=access, on=on).filter(group_places__group=OuterRef("pk"))
         return groups.filter(runs | Q(Exists(mine))).distinct()
-    if access.role == Role.TA:
+    if reach == Reach.RUN:
         return groups.filter(runs).distinct()
     return groups.none()
 
@@ -51,7 +52,7 @@ def group_for(*, access: Access, public_id, on: date) -> Group | None:
 
 def runs_group(*, access: Access, group: Group) -> bool:
     """Whether this person may log the group's sessions."""
-    if access.role in (Role.SENDCO, Role.TRUST_LEAD):
+    if access.can(Cap.SESSION_LOG_ANY):
         return True
     return any(member.pk == access.user.pk for member in group.staff.all())
 

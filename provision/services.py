@@ -7,7 +7,7 @@ from datetime import date
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from staff.models import Role
+from staff.capabilities import Cap
 from staff.services import audit
 from staff.tenancy import Access
 
@@ -45,7 +45,7 @@ def session_log(
         )
     if not ran and not not_run_reason:
         raise ValidationError({"not_run_reason": "Say why the session did not run."})
-    is_sendco = access.role in (Role.SENDCO, Role.TRUST_LEAD)
+    is_sendco = access.can(Cap.SESSION_LOG_ANY)
 
     session = Session.objects.select_for_update().filter(group=group, on=on).first()
     if session is not None:

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
-from staff.models import Role
+from staff.capabilities import Reach, pupil_reach
 from staff.tenancy import Access
 
 from .models import (
@@ -20,8 +20,6 @@ from .models import (
     TeachingGroup,
 )
 
-WHOLE_SCHOOL = (Role.SENDCO, Role.TRUST_LEAD, Role.HEAD)
-
 
 def groups_of(*, access: Access, on: date) -> QuerySet[TeachingGroup]:
     """The classes of the academic year containing `on` that this person teaches or supports."""
@@ -30,11 +28,12 @@ def groups_of(*, access: Access, on: date) -> QuerySet[TeachingGroup]:
         academic_year__starts_on__lte=on,
         academic_year__ends_on__gte=on,
     )
-    if access.role == Role.TEACHER:
+    reach = pupil_reach(access.role)
+    if reach == Reach.CLASSES_TAUGHT:
         return groups.filter(teachers=access.user)
-    if access.role == Role.TA:
+    if reach == Reach.CLASSES_SUPPORTED:
         return groups.filter(assistants=access.user)
-    if access.role in WHOLE_SCHOOL:
+    if reach == Reach.SCHOOL:
         return groups
     return groups.none()
 
@@ -43,9 +42,10 @@ def pupils_visible_to(*, access: Access, on: date) -> QuerySet[Pupil]:
     """Whole school for the SENDCo, trust lead and head; a teacher's or TA's own classes;
     nobody for a governor."""
     pupils = Pupil.objects.for_school(access.school)
-    if access.role in WHOLE_SCHOOL:
+    reach = pupil_reach(access.role)
+    if reach == Reach.SCHOOL:
         return pupils
-    if access.role in (Role.TEACHER, Role.TA):
+    if reach in (Reach.CLASSES_TAUGHT, Reach.CLASSES_SUPPORTED):
         mine = groups_of(access=access, on=on).filter(pupils=OuterRef("pk"))
         return pupils.filter(Exists(mine))
     return pupils.none()
@@ -139,7 +139,7 @@ def home_summary(*, access: Access, on: date) -> dict:
         .annotate(n=Count("pk"))
     )
     summary: dict = {"k": counts.get(K, 0), "e": counts.get(E, 0)}
-    if access.role in WHOLE_SCHOOL:
+    if pupil_reach(access.role) == Reach.SCHOOL:
         concerns = Concern.objects.filter(school=access.school)
         summary["open_concerns"] = concerns.filter(status=Concern.Status.OPEN).count()
         summary["reviews_due"] = concerns.filter(

@@ -19,6 +19,7 @@ from staff.services import audit
 from staff.tenancy import school_view
 
 from . import selectors, services
+from .access import pupil_or_404
 from .forms import (
     ConcernDecisionForm,
     ConcernForm,
@@ -29,13 +30,6 @@ from .forms import (
 )
 from .models import Concern, PassportVersion, Pupil
 from .rules import E, K, ever_6_fsm, provision_on
-
-
-def _pupil_or_404(request: HttpRequest, public_id) -> Pupil:
-    pupil = selectors.pupil_for(access=request.access, public_id=public_id, on=timezone.localdate())
-    if pupil is None:
-        raise Http404("No such pupil.")
-    return pupil
 
 
 def _annotate(pupil: Pupil, on) -> Pupil:
@@ -134,7 +128,7 @@ def register_list(request: HttpRequest) -> HttpResponse:
 @school_view(Cap.REGISTER_VIEW)
 @require_safe
 def pupil_detail(request: HttpRequest, public_id) -> HttpResponse:
-    pupil = _pupil_or_404(request, public_id)
+    pupil = pupil_or_404(request, public_id)
     record = selectors.pupil_record(pupil=pupil)
     today = timezone.localdate()
     services.pupil_audit(access=request.access, pupil=pupil, action="register.pupil_viewed")
@@ -165,7 +159,7 @@ def pupil_detail(request: HttpRequest, public_id) -> HttpResponse:
 @school_view(Cap.REGISTER_MANAGE)
 @require_http_methods(["GET", "POST"])
 def status_change(request: HttpRequest, public_id) -> HttpResponse:
-    pupil = _pupil_or_404(request, public_id)
+    pupil = pupil_or_404(request, public_id)
     current_codes = list(
         pupil.needs.filter(ends_on__isnull=True)
         .order_by("rank")
@@ -205,7 +199,7 @@ def status_change(request: HttpRequest, public_id) -> HttpResponse:
 @school_view(Cap.REGISTER_VIEW)
 @require_safe
 def passport(request: HttpRequest, public_id) -> HttpResponse:
-    pupil = _pupil_or_404(request, public_id)
+    pupil = pupil_or_404(request, public_id)
     versions = PassportVersion.objects.filter(pupil=pupil).select_related("created_by")
     wanted = request.GET.get("version")
     chosen = versions.filter(version=wanted).first() if wanted and wanted.isdigit() else None
@@ -235,7 +229,7 @@ def passport(request: HttpRequest, public_id) -> HttpResponse:
 @school_view(Cap.PASSPORT_EDIT)
 @require_http_methods(["GET", "POST"])
 def passport_edit(request: HttpRequest, public_id) -> HttpResponse:
-    pupil = _pupil_or_404(request, public_id)
+    pupil = pupil_or_404(request, public_id)
     latest = selectors.latest_passport(pupil=pupil)
     form = PassportForm(
         form_data(request),
@@ -258,7 +252,7 @@ def passport_edit(request: HttpRequest, public_id) -> HttpResponse:
 @school_view(Cap.CONCERN_RAISE)
 @require_http_methods(["GET", "POST"])
 def concern_raise(request: HttpRequest, public_id) -> HttpResponse:
-    pupil = _pupil_or_404(request, public_id)
+    pupil = pupil_or_404(request, public_id)
     form = ConcernForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         services.concern_raise(

@@ -32,6 +32,7 @@ class Cap(StrEnum):
     CLASSES_MANAGE = "register.classes_manage"
     PROVISION_VIEW = "provision.view"
     SESSION_LOG = "provision.log"
+    SESSION_LOG_ANY = "provision.log_any"
     PROVISION_MANAGE = "provision.manage"
     PROVISION_MAP = "provision.map"
     PLAN_VIEW = "plans.view"
@@ -70,6 +71,9 @@ CAPABILITIES: dict[Cap, frozenset[Role]] = {
     # Which groups a teacher or TA sees and logs is scoped by provision.selectors.
     Cap.PROVISION_VIEW: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD, Role.TEACHER, Role.TA}),
     Cap.SESSION_LOG: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.TEACHER, Role.TA}),
+    # Log and correct any group's sessions at any time (others: the groups they run, and their
+    # own logs within the correction window).
+    Cap.SESSION_LOG_ANY: frozenset({Role.SENDCO, Role.TRUST_LEAD}),
     Cap.PROVISION_MANAGE: frozenset({Role.SENDCO, Role.TRUST_LEAD}),
     # The map, costs (staff hourly costs included), impact and TA deployment.
     Cap.PROVISION_MAP: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD}),
@@ -108,6 +112,49 @@ ASSIGNABLE_ROLES: dict[Role, tuple[Role, ...]] = {
     ),
     Role.SENDCO: (Role.SENDCO, Role.HEAD, Role.TEACHER, Role.TA, Role.GOVERNOR),
 }
+
+
+class Reach(StrEnum):
+    """Which rows of a kind a role sees inside its school. The selectors turn a reach into a
+    query; which reach each role has is decided here and nowhere else."""
+
+    SCHOOL = "school"  # every row of the school
+    CLASSES_TAUGHT = "classes_taught"  # pupils of the classes they teach
+    CLASSES_SUPPORTED = "classes_supported"  # pupils of the classes they support
+    RUN_OR_PUPILS = "run_or_pupils"  # groups they run, or that hold a pupil they see
+    RUN = "run"  # groups they run
+    NOTHING = "nothing"
+
+
+# Pupils (the register, pupil pages, passports, plans): whole school for the SENDCo, trust lead
+# and head; a teacher's or TA's own classes; nobody for a governor.
+PUPIL_REACH: dict[Role, Reach] = {
+    Role.SENDCO: Reach.SCHOOL,
+    Role.TRUST_LEAD: Reach.SCHOOL,
+    Role.HEAD: Reach.SCHOOL,
+    Role.TEACHER: Reach.CLASSES_TAUGHT,
+    Role.TA: Reach.CLASSES_SUPPORTED,
+    Role.GOVERNOR: Reach.NOTHING,
+}
+
+# Intervention groups: whole school for the SENDCo, trust lead and head; a teacher the groups
+# they run or that hold a pupil of their classes; a TA the groups they run.
+GROUP_REACH: dict[Role, Reach] = {
+    Role.SENDCO: Reach.SCHOOL,
+    Role.TRUST_LEAD: Reach.SCHOOL,
+    Role.HEAD: Reach.SCHOOL,
+    Role.TEACHER: Reach.RUN_OR_PUPILS,
+    Role.TA: Reach.RUN,
+    Role.GOVERNOR: Reach.NOTHING,
+}
+
+
+def pupil_reach(role: str) -> Reach:
+    return PUPIL_REACH.get(Role(role), Reach.NOTHING)
+
+
+def group_reach(role: str) -> Reach:
+    return GROUP_REACH.get(Role(role), Reach.NOTHING)
 
 
 def role_can(role: str, capability: Cap) -> bool:

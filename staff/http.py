@@ -1,10 +1,21 @@
-"""Small helpers for views."""
+"""Small helpers every view uses: bind a form, save it through a service, and audit the request.
+
+One form loop (`save_form`) and one audit path (`audited`) for the whole site, so a view is
+access -> form -> service -> redirect or render, and never writes or audits by hand.
+"""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.forms import Form
-from django.http import HttpRequest, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
 
 
 def form_data(request: HttpRequest) -> QueryDict | None:
@@ -20,7 +31,99 @@ def add_service_errors(form: Form, error: ValidationError) -> None:
     """Show a service's ValidationError on the form: on its field when the form has one,
     otherwise at the top (the error summary lists both)."""
     if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
+        for field_name, errors in error.message_dict.items():
+            form.add_error(field_name if field_name in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+@dataclass(frozen=True)
+class Saved:
+    """What `save_form` hands back when the service succeeded: the service's return value."""
+
+    result: Any
+
+
+def save_form(
+    request: HttpRequest,
+    form: Form,
+    save: Callable[[dict], Any],
+    *,
+    success: str | Callable[[Any], str] | None = None,
+) -> Saved | None:
+    """The one form loop: on a POST with a valid form, call `save(form.cleaned_data)` (a
+    service); its ValidationError lands on the form and nothing is lost. Returns `Saved` when
+    the service succeeded (the view then redirects), None when the form is to be shown again.
+    `success` is the message for the next page, or a function of the service's result."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        result = save(form.cleaned_data)
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return None
+    if success is not None:
+        messages.success(request, success(result) if callable(success) else success)
+    return Saved(result)
+
+
+@dataclass
+class AuditNote:
+    """What one request is about, filled in by the access helpers (`pupil_or_404` and the
+    like) and the view, and written once by `audited` when the response succeeds."""
+
+    obj: models.Model | None = None
+    pupil_public_id: Any = None
+    detail: dict = field(default_factory=dict)
+
+
+def audit_note(request: HttpRequest) -> AuditNote:
+    """The request's audit note (created on first use)."""
+    note = getattr(request, "audit_note", None)
+    if note is None:
+        note = request.audit_note = AuditNote()
+    return note
+
+
+def note_subject(
+    request: HttpRequest, obj: models.Model, *, pupil_public_id: Any = None, **detail
+) -> None:
+    """Record which object (and pupil) this request reads or changes, for `audited`."""
+    note = audit_note(request)
+    if note.obj is None or pupil_public_id is not None:
+        note.obj = obj
+    if pupil_public_id is not None:
+        note.pupil_public_id = pupil_public_id
+    note.detail.update(detail)
+
+
+def audited(action: str, *, methods: tuple[str, ...] = ("GET", "HEAD")) -> Callable:
+    """Write `action` to the audit log after a successful (2xx) response to one of `methods`,
+    with the person, school, role and whatever `note_subject` recorded (the pupil, the object,
+    a few facts). Writes are audited by their services; reads are audited here, so a read
+    cannot forget its audit. Put it under `school_view`, which sets `request.access`."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            response = view(request, *args, **kwargs)
+            if request.method in methods and 200 <= response.status_code < 300:
+                from .services import audit
+
+                access = getattr(request, "access", None)
+                note = audit_note(request)
+                audit(
+                    action=action,
+                    actor=request.user if request.user.is_authenticated else None,
+                    school=access.school if access else None,
+                    role=access.role if access else "",
+                    obj=note.obj,
+                    pupil_public_id=note.pupil_public_id,
+                    detail=note.detail or None,
+                )
+            return response
+
+        wrapper.audit_action = action
+        return wrapper
+
+    return decorator
