@@ -6,11 +6,12 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint install worker clean help
+.PHONY: run test test-fast system lint install worker clean help
 
 help:
 	@echo "make run    set everything up and serve the demo trust on http://127.0.0.1:$(PORT)"
-	@echo "make test   set everything up and run the whole test suite"
+	@echo "make test   set everything up and run the whole test suite (JOBS=1 for one process)"
+	@echo "make test-fast   the suite without the browser journeys, for before a commit"
 	@echo "make lint   ruff, migrations check and Django's deployment checks"
 
 $(PY):
@@ -35,9 +36,20 @@ run: $(STAMP)
 	    --schedule=var/celerybeat-schedule & \
 	  $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-test: $(STAMP)
+# Parallel by default: one pytest-xdist worker per core, each with its own test database.
+JOBS ?= auto
+
+test: $(STAMP) system
 	$(PY) manage.py collectstatic --noinput -v0
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(JOBS)
+
+test-fast: $(STAMP) system
+	$(PY) manage.py collectstatic --noinput -v0
+	$(PY) -m pytest -n $(JOBS) -m "not browser"
+
+# The Debian packages the tests need: installed when run as root, otherwise named.
+system:
+	@bash scripts/system-packages
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -7,8 +7,13 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+from collections.abc import Callable, Iterator
 
 import pytest
+import time_machine
+from django.db import transaction
+from django.db.models import Model
+from django.test.utils import override_settings
 
 from tests.factories import SchoolFactory, TrustFactory, member
 
@@ -26,14 +31,55 @@ def need(condition: bool, reason: str) -> None:
     pytest.skip(reason)
 
 
+# PBKDF2 is slow on purpose; tests hash many passwords and do not test the hasher. Set for the
+# whole session (not per test), so a world built once per module, before any test's settings
+# apply, hashes with the same fast hasher that its tests check passwords with.
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hasher():
+    with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _eager_tasks_and_locmem_mail(settings):
     settings.CELERY_TASK_ALWAYS_EAGER = True
     settings.CELERY_TASK_EAGER_PROPAGATES = True
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.AXES_ENABLED = True
-    # PBKDF2 is slow on purpose; tests hash many passwords and do not test the hasher.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
+
+
+@contextlib.contextmanager
+def built_once(django_db_blocker) -> Iterator[Callable]:
+    """For a module- or class-scoped fixture: build a test world once, inside a transaction
+    that is rolled back when the scope ends. Each test that uses the world also asks for `db`,
+    which wraps it in a savepoint of that transaction, so a test's changes are undone before
+    the next while the world's rows stay. Tests needing `transaction=True` cannot share it.
+
+        @pytest.fixture(scope="module")
+        def module_world(django_db_setup, django_db_blocker):
+            with built_once(django_db_blocker) as build:
+                yield build(make_world)
+    """
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+    try:
+        yield lambda builder, *args, **kwargs: _unblocked(
+            django_db_blocker, builder, *args, **kwargs
+        )
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+def _unblocked(django_db_blocker, builder: Callable, *args, **kwargs):
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+        return builder(*args, **kwargs)
 
 
 @pytest.fixture(autouse=True)
@@ -45,14 +91,63 @@ def _axes_reset():
         reset()
 
 
+# The people of Acorn Primary every test module knows, by fixture name: (role, name, email).
+PEOPLE = {
+    "sendco": ("sendco", "Sam Sendco", "sendco@acorn.test"),
+    "head": ("head", "Hana Head", "head@acorn.test"),
+    "teacher": ("teacher", "Tom Teacher", "teacher@acorn.test"),
+    "ta": ("ta", "Tara Assistant", "ta@acorn.test"),
+    "governor": ("governor", "Gil Governor", "governor@acorn.test"),
+    "trust_lead": ("trust_lead", "Lee Lead", "lead@oak.test"),
+}
+
+
+def make_trust():
+    return TrustFactory(name="Oak Learning Trust", slug="oak")
+
+
+def make_school(trust):
+    return SchoolFactory(trust=trust, name="Acorn Primary", slug="acorn", urn="123456")
+
+
+def make_person(school, name: str):
+    role, full_name, email = PEOPLE[name]
+    return member(school, role, full_name=full_name, email=email)
+
+
+def make_acorn(*people: str) -> dict:
+    """The trust, Acorn Primary and the named people, exactly as the fixtures of the same names
+    make them: for a world built once per module (`built_once`)."""
+    trust = make_trust()
+    school = make_school(trust)
+    return {"trust": trust, "school": school} | {n: make_person(school, n) for n in people}
+
+
+def reloaded(obj):
+    """A fresh copy of a shared world's row, so a test that changes it in memory (and saves, in
+    its savepoint) leaves the next test the row as the world built it."""
+    return type(obj)._default_manager.get(pk=obj.pk)
+
+
+def refreshed(world):
+    """Reload, in place, every row of a shared world (dicts and lists of rows included)."""
+    values = world.values() if isinstance(world, dict) else world
+    for value in values:
+        if isinstance(value, Model):
+            value.refresh_from_db()
+        elif isinstance(value, dict | list | tuple):
+            refreshed(value)
+    return world
+
+
 @pytest.fixture
 def trust(db):
-    return TrustFactory(name="Oak Learning Trust", slug="oak")
+    return make_trust()
 
 
 @pytest.fixture
 def school(trust):
-    return SchoolFactory(trust=trust, name="Acorn Primary", slug="acorn", urn="123456")
+    return make_school(trust)
 
 
 @pytest.fixture
@@ -76,32 +171,32 @@ def foreign_school(db):
 
 @pytest.fixture
 def sendco(school):
-    return member(school, "sendco", full_name="Sam Sendco", email="sendco@acorn.test")
+    return make_person(school, "sendco")
 
 
 @pytest.fixture
 def head(school):
-    return member(school, "head", full_name="Hana Head", email="head@acorn.test")
+    return make_person(school, "head")
 
 
 @pytest.fixture
 def teacher(school):
-    return member(school, "teacher", full_name="Tom Teacher", email="teacher@acorn.test")
+    return make_person(school, "teacher")
 
 
 @pytest.fixture
 def ta(school):
-    return member(school, "ta", full_name="Tara Assistant", email="ta@acorn.test")
+    return make_person(school, "ta")
 
 
 @pytest.fixture
 def governor(school):
-    return member(school, "governor", full_name="Gil Governor", email="governor@acorn.test")
+    return make_person(school, "governor")
 
 
 @pytest.fixture
 def trust_lead(school):
-    return member(school, "trust_lead", full_name="Lee Lead", email="lead@oak.test")
+    return make_person(school, "trust_lead")
 
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -120,3 +215,35 @@ CHROMIUM_ARGS = [
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+def shared_acorn_fixtures(build: Callable[[dict], dict], *people: str, on=None) -> dict:
+    """The fixtures of a test module whose tests share one world, built once per module (and
+    per xdist worker): `school`, `trust`, the named `people` and `world`, each a fresh copy of
+    the shared row for every test. `build(acorn)` gets make_acorn's dict and returns the world;
+    `on` (a datetime) is when it is built, for a module whose tests travel in time. Use as
+    `globals().update(shared_acorn_fixtures(build_map_world, "sendco", "ta", on=NOON))`."""
+
+    @pytest.fixture(scope="module")
+    def shared_acorn(django_db_setup, django_db_blocker):
+        def make() -> dict:
+            with time_machine.travel(on, tick=False) if on else contextlib.nullcontext():
+                acorn = make_acorn(*people)
+                return {**acorn, "world": build(acorn)}
+
+        with built_once(django_db_blocker) as run:
+            yield run(make)
+
+    def row(name: str):
+        @pytest.fixture(name=name)
+        def fixture(shared_acorn, db):
+            return reloaded(shared_acorn[name])
+
+        return fixture
+
+    @pytest.fixture(name="world")
+    def world(shared_acorn, db):
+        return refreshed(shared_acorn["world"])
+
+    fixtures = {name: row(name) for name in ("trust", "school", *people)}
+    return {"shared_acorn": shared_acorn, "world": world, **fixtures}

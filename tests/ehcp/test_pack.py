@@ -30,7 +30,8 @@ from register.models import PassportVersion
 from staff import calendar as school_calendar
 from staff.models import AuditEvent
 from staff.tenancy import access_for
-from tests.factories import member
+from tests.conftest import shared_acorn_fixtures
+from tests.factories import SchoolFactory, member
 from tests.provision.test_pdf import _poppler
 from tests.register.factories import make_pupil, put_on
 
@@ -266,9 +267,15 @@ def build_pack_world(school, sendco, ta, *, hold: bool = True, parent_views: str
     }
 
 
-@pytest.fixture
-def world(school, sendco, ta):
-    return build_pack_world(school, sendco, ta)
+# Built once for the module; each test gets fresh copies and a savepoint (tests/conftest.py).
+globals().update(
+    shared_acorn_fixtures(
+        lambda a: build_pack_world(a["school"], a["sendco"], a["ta"]),
+        "sendco",
+        "ta",
+        on=dt.datetime(2026, 11, 10, 12, tzinfo=dt.UTC),
+    )
+)
 
 
 def _url(name, school, review):
@@ -399,7 +406,19 @@ def test_print_view_holds_the_pack(client, school, sendco, world):
     assert event.detail == {"format": "html", "review": str(world["review"].public_id)}
 
 
-def test_before_the_meeting_progress_is_not_yet_recorded(client, school, sendco, ta):
+@pytest.fixture
+def own(trust):
+    """A school of its own, with its SENDCo and TA, for a test that builds another world."""
+    school = SchoolFactory(trust=trust, name="Acorn Primary", slug="acorn-own", urn="123499")
+    return (
+        school,
+        member(school, "sendco", email="sendco@own.test"),
+        member(school, "ta", email="ta@own.test"),
+    )
+
+
+def test_before_the_meeting_progress_is_not_yet_recorded(client, own):
+    school, sendco, ta = own
     found = build_pack_world(school, sendco, ta, hold=False)
     client.force_login(sendco)
     text = _text(client.get(_url("pack", school, found["review"])).content.decode())
@@ -549,8 +568,9 @@ class SpyFetcher(StaticFileFetcher):
 
 
 def test_hostile_text_in_a_field_is_printed_not_fetched(
-    client, school, sendco, ta, tmp_path, monkeypatch, no_network
+    client, own, tmp_path, monkeypatch, no_network
 ):
+    school, sendco, ta = own
     found = build_pack_world(school, sendco, ta, parent_views=HOSTILE)
     PassportVersion.objects.filter(pupil=found["ada"]).update(about_me=HOSTILE)
     SpyFetcher.made = []

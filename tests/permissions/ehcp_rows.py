@@ -1,7 +1,7 @@
 """The EHC plan rows of the permission matrix (tests/permissions/test_matrix.py), with what they
 need in its `world` and the URL kwargs of each name.
 
-To merge: after `Row` is defined in test_matrix.py (this module imports it from there),
+To merge: with `Row` from rows.py,
 `MATRIX.update(EHCP_MATRIX)`; call `ehcp_world(world)` at the end of the `world` fixture; and
 look names up in `ehcp_kwargs(world)` in `_kwargs`. The pack's rows (`ehcp:pack`,
 `ehcp:pack_pdf`) belong with the pack; their kwargs are here.
@@ -25,7 +25,7 @@ from django.utils import timezone
 from ehcp import services
 from register.models import Pupil
 from staff.tenancy import access_for
-from tests.permissions.test_matrix import Row
+from tests.permissions.rows import Row
 from tests.register.factories import valid_upn
 
 _TRACKER = " 302  200  200  200  403  403  403  404  404  302"

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from sendco.models import Notification
 from sendco.reminders import feed_create
-from tests.permissions.test_matrix import Row
+from tests.permissions.rows import Row
 
 #                         anon send lead head teach ta   gov  oSen oLead deact
 _OWN_GET = " 302  200  200  200  200  200  200  200  200  302"

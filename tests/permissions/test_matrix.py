@@ -12,8 +12,6 @@ is a successful form post (a redirect after saving), or a redirect to the person
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pytest
 from django.contrib.auth.tokens import default_token_generator
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
@@ -35,34 +33,11 @@ from provision.models import (
 from register.models import Concern, Need, NeedType, Pupil, SenStatus, TeachingGroup
 from staff import calendar as school_calendar
 from staff.models import ClosureDay, Role, User
+from tests.conftest import built_once
 from tests.factories import SchoolFactory, TrustFactory, UserFactory, member
-
-ROLES = [
-    "anon",
-    "sendco",
-    "lead",
-    "head",
-    "teacher",
-    "ta",
-    "governor",
-    "other_sendco",
-    "other_lead",
-    "deactivated",
-]
-
-
-def codes(spec: str) -> dict[str, int]:
-    values = [int(v) for v in spec.split()]
-    assert len(values) == len(ROLES), spec
-    return dict(zip(ROLES, values, strict=True))
-
-
-@dataclass(frozen=True)
-class Row:
-    get: str | None = None  # codes per role, or None when GET is not accepted (405 for all)
-    post: str | None = None  # codes per role for a valid POST, or None when POST is refused
-    post_data: tuple = ()  # (name, value) pairs; a name or value may be a callable of the `world`
-
+from tests.permissions.ehcp_rows import EHCP_MATRIX, ehcp_kwargs, ehcp_world
+from tests.permissions.reminder_rows import REMINDER_MATRIX, reminder_kwargs, reminder_world
+from tests.permissions.rows import ROLES, Row, codes
 
 _INTERVENTION_POST = (
     ("kind", "group"),
@@ -372,14 +347,6 @@ MATRIX: dict[str, Row] = {
 }
 
 
-# Rows of later apps live beside this file and need `Row` from it: imported here, after `Row`.
-from tests.permissions.ehcp_rows import EHCP_MATRIX, ehcp_kwargs, ehcp_world  # noqa: E402
-from tests.permissions.reminder_rows import (  # noqa: E402
-    REMINDER_MATRIX,
-    reminder_kwargs,
-    reminder_world,
-)
-
 MATRIX.update(EHCP_MATRIX)
 MATRIX.update(REMINDER_MATRIX)
 
@@ -404,8 +371,21 @@ def test_every_url_pattern_has_a_row():
     assert stale == [], f"MATRIX names URLs that no longer exist: {stale}"
 
 
+@pytest.fixture(scope="module")
+def module_world(django_db_setup, django_db_blocker):
+    """The world is built once per module (and per xdist worker) inside a transaction that is
+    rolled back at the end; each case runs in a savepoint of it (pytest-django's `db`), so
+    what a case changes is undone before the next."""
+    with built_once(django_db_blocker) as build:
+        yield build(_build_world)
+
+
 @pytest.fixture
-def world(db):
+def world(module_world, db):
+    return module_world
+
+
+def _build_world() -> dict:
     oak = TrustFactory(name="Oak Trust", slug="oak")
     acorn = SchoolFactory(trust=oak, name="Acorn Primary", slug="acorn", urn="123456")
     beech = SchoolFactory(trust=oak, name="Beech Secondary", slug="beech", urn="123457")

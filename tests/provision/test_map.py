@@ -17,6 +17,7 @@ from provision.map_views import current_term, pdf_filename, provision_map, terms
 from provision.models import Attendance, Group, GroupPupil, Intervention, SenBudget, Session
 from staff import calendar as school_calendar
 from staff.models import AuditEvent
+from tests.conftest import shared_acorn_fixtures
 from tests.factories import member
 from tests.register.factories import class_of, make_pupil
 
@@ -89,9 +90,14 @@ def build_map_world(school, ta) -> dict:
     return {"year": year, "pupils": pupils, "classes": classes, "groups": groups}
 
 
-@pytest.fixture
-def world(school, ta):
-    return build_map_world(school, ta)
+# Built once for the module; each test gets fresh copies and a savepoint (tests/conftest.py).
+globals().update(
+    shared_acorn_fixtures(
+        lambda a: build_map_world(a["school"], a["ta"]),
+        "ta",
+        on=dt.datetime(2026, 11, 10, 12, tzinfo=dt.UTC),
+    )
+)
 
 
 def _get(client, school, name="map", **params):
@@ -159,9 +165,10 @@ def test_an_unknown_term_shows_an_error_and_the_current_term(client, school, sen
     assert _rows(body) == ["Precision Teaching", "Talk Boost"]
 
 
-def test_no_term_dates(client, school, sendco):
-    client.force_login(sendco)
-    response = _get(client, school)
+def test_no_term_dates(client, other_school):
+    """A school without term dates (not the module's shared one, which has them)."""
+    client.force_login(member(other_school, "sendco", email="sendco@beech.test"))
+    response = _get(client, other_school)
     assert response.status_code == 200
     assert "There are no term dates for this academic year" in response.content.decode()
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from provision.pdf import FetchRefused, StaticFileFetcher, render_pdf
 from staff.models import AuditEvent
-from tests.conftest import need
+from tests.conftest import need, shared_acorn_fixtures
 from tests.provision.test_map import build_map_world
 
 BASE = "http://testserver/"
@@ -25,9 +25,14 @@ def _on_10_november():
         yield
 
 
-@pytest.fixture
-def world(school, ta):
-    return build_map_world(school, ta)
+# Built once for the module; each test gets fresh copies and a savepoint (tests/conftest.py).
+globals().update(
+    shared_acorn_fixtures(
+        lambda a: build_map_world(a["school"], a["ta"]),
+        "ta",
+        on=dt.datetime(2026, 11, 10, 12, tzinfo=dt.UTC),
+    )
+)
 
 
 @pytest.fixture
@@ -49,7 +54,9 @@ def _poppler(tool: str, pdf: bytes, tmp_path) -> str:
     need(shutil.which(tool) is not None, f"{tool} (poppler-utils) is not installed")
     path = tmp_path / "out.pdf"
     path.write_bytes(pdf)
-    args = [tool, "-layout", str(path), "-"] if tool == "pdftotext" else [tool, str(path)]
+    # -raw: the content stream's order (the HTML's), whatever the fonts; -layout would place
+    # words by their measured width, so a name that wraps in another font reads differently.
+    args = [tool, "-raw", str(path), "-"] if tool == "pdftotext" else [tool, str(path)]
     return subprocess.run(args, capture_output=True, text=True, check=True).stdout  # noqa: S603
 
 

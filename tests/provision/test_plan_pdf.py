@@ -25,7 +25,7 @@ from register.models import NeedType, Pupil
 from staff import calendar as school_calendar
 from staff.models import AuditEvent
 from staff.tenancy import access_for
-from tests.conftest import need
+from tests.conftest import need, shared_acorn_fixtures
 from tests.factories import member
 from tests.provision.test_pdf import _poppler
 from tests.register.factories import class_of, make_pupil, put_on
@@ -197,9 +197,16 @@ def build_plan_world(school, sendco, teacher, ta) -> dict:
     return {"year": year, "ada": ada, "plan": plan, "group": group, "cycles": [one, two]}
 
 
-@pytest.fixture
-def world(school, sendco, teacher, ta):
-    return build_plan_world(school, sendco, teacher, ta)
+# Built once for the module; each test gets fresh copies and a savepoint (tests/conftest.py).
+globals().update(
+    shared_acorn_fixtures(
+        lambda a: build_plan_world(a["school"], a["sendco"], a["teacher"], a["ta"]),
+        "sendco",
+        "teacher",
+        "ta",
+        on=dt.datetime(2026, 11, 10, 12, tzinfo=dt.UTC),
+    )
+)
 
 
 @pytest.fixture

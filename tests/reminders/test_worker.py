@@ -42,7 +42,9 @@ from .conftest import MONITORING, TODAY, monitoring
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SCHOOLS, CONCERNS, HELD = 6, 50, 3  # the worker is held (then killed) at the fourth school
-REDIS_DB = 11  # a database of our own on the Redis server, emptied before and after
+# A database of our own on the Redis server, emptied before and after; one per xdist worker, so
+# two workers running these tests at once do not share (or empty) each other's queue.
+REDIS_DB = 11 + int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
 
 
 def _forget_broker_connections() -> None:
