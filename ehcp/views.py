@@ -33,6 +33,7 @@ from register.access import pupil_or_404
 from register.models import YEAR_ORDER, Pupil
 from register.services import pupil_audit
 from staff.capabilities import Cap
+from staff.deadlines import SOON_DAYS, is_due_soon
 from staff.http import add_service_errors, form_data
 from staff.models import Role
 from staff.services import audit
@@ -210,7 +211,6 @@ def tracker(request: HttpRequest) -> HttpResponse:
     lines = selectors.tracker(
         access=request.access, today=today, authority_id=chosen.pk if chosen else None
     )
-    soon = today + timedelta(weeks=4)
     rows = []
     for line in lines:
         step = line.next_step
@@ -220,7 +220,9 @@ def tracker(request: HttpRequest) -> HttpResponse:
                 line=line,
                 step=step,
                 overdue=overdue,
-                due_soon=not overdue and step is not None and step.due <= soon,
+                due_soon=not overdue
+                and step is not None
+                and is_due_soon(due=step.due, today=today),
             )
         )
     sections: list[tuple[str, list[TrackerRow]]] = []
@@ -253,6 +255,7 @@ def tracker(request: HttpRequest) -> HttpResponse:
                 "under_way": sum(1 for r in rows if r.line.review is not None),
                 "plans": len(rows),
             },
+            "soon_days": SOON_DAYS,
             "can_manage": request.access.can(Cap.EHCP_MANAGE),
         },
     )
