@@ -341,3 +341,18 @@ def assessment_clock(*, received_on: date, advice_requested_on: date | None) -> 
         no_plan_notice_by=received_on + timedelta(weeks=16),
         final_plan_by=received_on + timedelta(weeks=20),
     )
+
+
+# --------------------------------------------------------------------------------------------------
+# Section F: delivered against planned
+# --------------------------------------------------------------------------------------------------
+
+# An item of section F whose hours attended are under this share of the hours planned is flagged
+# "below plan" on the plan's page, the review's page and the review pack.
+SECTION_F_BELOW_PLAN = 80  # per cent
+
+
+def below_plan(percent: int | None) -> bool:
+    """Whether delivery at `percent` of the hours planned falls short of the plan (None: the item
+    is not linked to a group, so nothing was counted and nothing is flagged)."""
+    return percent is not None and percent < SECTION_F_BELOW_PLAN

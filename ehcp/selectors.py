@@ -313,6 +313,10 @@ class ItemDelivery:
             return None
         return round(100 * self.hours_delivered / self.hours_planned)
 
+    @property
+    def below_plan(self) -> bool:
+        return rules.below_plan(self.percent)
+
 
 def school_weeks(open_days: list[date]) -> int:
     return len({d.isocalendar()[:2] for d in open_days})

@@ -144,7 +144,6 @@ DEBT = {
     "sendco/views.py",
     "sendco/reminder_views.py",
     "templates/base.html",
-    "templates/ehcp/plan_detail.html",
     "templates/register/register_list.html",
     "templates/sendco/_deadline.html",
     "templates/provision/plans/list.html",

@@ -399,6 +399,24 @@ def test_print_view_holds_the_pack(client, school, sendco, world):
     assert event.detail == {"format": "html", "review": str(world["review"].public_id)}
 
 
+@pytest.mark.parametrize("page", ["plan", "review", "pack"])
+def test_section_f_below_plan_is_flagged_on_every_page_that_shows_it(
+    client, school, sendco, ta, page
+):
+    """One table (templates/ehcp/_section_f.html) and one rule (rules.below_plan) on the plan's
+    page, the review's page and the pack: Ada attended 17% of the hours planned for item 1."""
+    found = build_pack_world(school, sendco, ta, hold=False)
+    client.force_login(sendco)
+    if page == "plan":
+        url = reverse("ehcp:plan", args=[school.slug, found["ada"].public_id])
+    else:
+        url = _url(page, school, found["review"])
+    text = _text(client.get(url).content.decode())
+    assert "17% Below plan" in text
+    assert text.count("Below plan") == 1  # item 2 is not linked to a group: not counted
+    assert "Not logged: no group of the provision map delivers it." in text
+
+
 def test_before_the_meeting_progress_is_not_yet_recorded(client, school, sendco, ta):
     found = build_pack_world(school, sendco, ta, hold=False)
     client.force_login(sendco)
@@ -468,6 +486,7 @@ def test_pdf_download(client, school, sendco, world, tmp_path, no_network):
     assert "EP report October 2026.pdf" in text
     assert "Add a reading outcome for Year 7" in text
     assert "Confidential: annual review pack for Ada Lovelace, Acorn Primary." in text
+    assert "17% Below plan" in text  # section F item 1, on paper too
     _figures(text)
     assert "Babbage" not in text
     assert "Babbage" not in words

@@ -746,3 +746,19 @@ M = date(2026, 12, 9)
 )
 def test_offered_steps(facts, offered):
     assert rules.offered_steps(facts) == offered
+
+
+@pytest.mark.parametrize(
+    ("percent", "flagged"),
+    [
+        (None, False),  # no group linked: nothing counted, nothing flagged
+        (0, True),
+        (79, True),
+        (80, False),  # the threshold itself is on plan
+        (100, False),
+        (130, False),
+    ],
+)
+def test_section_f_below_plan(percent, flagged):
+    assert rules.SECTION_F_BELOW_PLAN == 80
+    assert rules.below_plan(percent) is flagged
