@@ -20,7 +20,7 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from ehcp import pack_views, rules
+from ehcp import pack, rules
 from ehcp import services as ehcp
 from ehcp.models import Advice, OutcomeProgress, PlanOutcome, ProvisionItem
 from provision import pdf as provision_pdf
@@ -431,11 +431,11 @@ def test_before_the_meeting_progress_is_not_yet_recorded(client, school, sendco,
 
 def test_an_ended_review_of_another_year_keeps_its_flag(world):
     review, ada = world["review"], world["ada"]
-    assert pack_views.transfer_of(review, ada).deadline == date(2027, 2, 15)
+    assert pack.transfer_of(review, ada).deadline == date(2027, 2, 15)
     ada.year_group = "7"  # a year later, looking back at last year's review
-    assert pack_views.transfer_of(review, ada) == pack_views.Transfer("to the next phase", None)
+    assert pack.transfer_of(review, ada) == pack.Transfer("to the next phase", None)
     review.phase_transfer = False
-    assert pack_views.transfer_of(review, ada) is None
+    assert pack.transfer_of(review, ada) is None
 
 
 @pytest.mark.parametrize(
@@ -448,7 +448,7 @@ def test_an_ended_review_of_another_year_keeps_its_flag(world):
     ],
 )
 def test_step_status(due, done, status):
-    assert pack_views.step_status(due=due, done_on=done, today=TODAY) == status
+    assert rules.step_status(due=due, done_on=done, today=TODAY) == status
 
 
 # --------------------------------------------------------------------------------------------------
@@ -510,7 +510,7 @@ def test_pdf_filename_uses_the_planned_date_before_the_meeting(world):
     review = world["review"]
     review.held_on = None
     review.meeting_on = date(2026, 12, 1)
-    assert pack_views.pdf_filename(pupil=world["ada"], review=review) == (
+    assert pack.pdf_filename(pupil=world["ada"], review=review) == (
         "annual-review-lovelace-ada-2026-12-01.pdf"
     )
 
@@ -596,8 +596,10 @@ def test_hostile_tags_in_the_pack_html_are_refused(school, sendco, world, no_net
     request = RequestFactory().get("/")
     request.user, request.school = sendco, school
     request.access = world["access"]
-    context = pack_views.pack_context(request, world["review"].public_id)
-    html = render_to_string(pack_views.TEMPLATE, {**context, "pdf": True}, request=request)
+    context = pack.pack_context(
+        access=request.access, public_id=world["review"].public_id, today=TODAY
+    )
+    html = render_to_string(pack.TEMPLATE, {**context, "pdf": True}, request=request)
     html = html.replace("<body>", f"<body>{HOSTILE}", 1).replace("</head>", f"{HOSTILE}</head>")
     fetcher = StaticFileFetcher(base_url="http://testserver/")
     pdf = render_pdf(html, base_url="http://testserver/", url_fetcher=fetcher)
