@@ -16,7 +16,13 @@ from staff.models import School
 
 from . import rules
 from .models import AssessmentRequest, EhcPlan
-from .selectors import review_line, with_review_data
+from .selectors import assessment_facts, review_line, with_review_data
+
+ASSESSMENT_TITLES = {
+    "decision": "Needs assessment: LA decision due",
+    "advice": "Needs assessment: send the school's advice",
+    "final_plan": "Needs assessment: final plan due",
+}
 
 
 def _lower_first(label: str) -> str:
@@ -52,39 +58,22 @@ def deadlines(
                 url=url,
                 severity=severity(due=step.due, today=today),
             )
-    # A request whose time limits do not apply (an exemption is recorded) has no deadlines.
-    requests = (
-        AssessmentRequest.objects.filter(
-            school=school, pupil__in=pupils, outcome=AssessmentRequest.Outcome.PENDING
-        )
-        .filter(exemption="")
-        .select_related("pupil")
-    )
+    # A request whose time limits do not apply (an exemption is recorded) has no deadlines; which
+    # steps are owed is `rules.assessment_steps`, as on the request's page.
+    requests = AssessmentRequest.objects.filter(
+        school=school, pupil__in=pupils, outcome=AssessmentRequest.Outcome.PENDING, exemption=""
+    ).select_related("pupil")
     for request in requests:
-        clock = rules.assessment_clock(
-            received_on=request.received_on, advice_requested_on=request.advice_requested_on
-        )
-        due_items = []
-        if request.decision == AssessmentRequest.Decision.PENDING:
-            due_items.append(("decision", "Needs assessment: LA decision due", clock.decision_by))
-        if clock.advice_due and not request.advice_sent_on:
-            due_items.append(
-                ("advice", "Needs assessment: send the school's advice", clock.advice_due)
-            )
-        if request.decision == AssessmentRequest.Decision.ASSESS:
-            due_items.append(
-                ("final_plan", "Needs assessment: final plan due", clock.final_plan_by)
-            )
-        for key, title, due in due_items:
-            if due > until:
+        for step in rules.assessment_steps(assessment_facts(request)):
+            if not step.outstanding or step.due is None or step.due > until:
                 continue
             yield Deadline(
-                kind=f"ehcp.assessment.{key}",
-                title=title,
-                due=due,
+                kind=f"ehcp.assessment.{step.key}",
+                title=ASSESSMENT_TITLES[step.key],
+                due=step.due,
                 subject=request.pupil.name,
                 subject_id=str(request.pupil.public_id),
                 owner_id=None,
                 url=reverse("ehcp:request", args=[school.slug, request.public_id]),
-                severity=severity(due=due, today=today),
+                severity=severity(due=step.due, today=today),
             )

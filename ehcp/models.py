@@ -179,6 +179,10 @@ class EhcPlan(models.Model):
     def __str__(self) -> str:
         return f"EHC plan {self.public_id}"
 
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
 
 class PlanVersion(models.Model):
     """One issued version of an EHC plan. An amended plan is a new version; earlier ones stay."""

@@ -18,6 +18,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from register.models import YEAR_ORDER
+
 # --------------------------------------------------------------------------------------------------
 # Dates
 # --------------------------------------------------------------------------------------------------
@@ -341,3 +343,194 @@ def assessment_clock(*, received_on: date, advice_requested_on: date | None) -> 
         no_plan_notice_by=received_on + timedelta(weeks=16),
         final_plan_by=received_on + timedelta(weeks=20),
     )
+
+
+# --------------------------------------------------------------------------------------------------
+# Section F: delivered against planned
+# --------------------------------------------------------------------------------------------------
+
+# An item of section F whose hours attended are under this share of the hours planned is flagged
+# "below plan" on the plan's page, the review's page and the review pack.
+SECTION_F_BELOW_PLAN = 80  # per cent
+
+
+def below_plan(percent: int | None) -> bool:
+    """Whether delivery at `percent` of the hours planned falls short of the plan (None: the item
+    is not linked to a group, so nothing was counted and nothing is flagged)."""
+    return percent is not None and percent < SECTION_F_BELOW_PLAN
+
+
+# --------------------------------------------------------------------------------------------------
+# The needs-assessment steps and which of them are late (the request's page and the deadlines)
+# --------------------------------------------------------------------------------------------------
+
+# ehcp.models.AssessmentRequest.Decision and .Outcome
+PENDING, ASSESS, REFUSED = "pending", "assess", "refused"
+PLAN_ISSUED, NO_PLAN = "plan", "no_plan"
+
+
+@dataclass(frozen=True)
+class AssessmentFacts:
+    """What the needs-assessment rules read of a request (tests build these directly)."""
+
+    received_on: date
+    advice_requested_on: date | None = None
+    advice_sent_on: date | None = None
+    decision: str = PENDING
+    decision_on: date | None = None
+    outcome: str = PENDING
+    outcome_on: date | None = None
+    exemption: str = ""  # an exception to the time limits (reg. 10): the clock stops
+
+
+@dataclass(frozen=True)
+class AssessmentStep:
+    key: str  # "decision", "advice", "no_plan_notice" or "final_plan"
+    label: str
+    due: date | None  # None: the school's advice before the LA asks for it
+    done_on: date | None
+    outstanding: bool  # the clock runs for this step and it is not done: a deadline
+
+    def overdue(self, today: date) -> bool:
+        return self.outstanding and self.due is not None and self.due < today
+
+
+def assessment_steps(facts: AssessmentFacts) -> list[AssessmentStep]:
+    """The steps of a needs assessment with their dates (`assessment_clock`), what is done, and
+    which are still owed. The clock runs while the assessment is pending, the LA has not refused
+    and no exemption is recorded; the notice of no plan is the LA's choice, never owed. Once the
+    LA refuses to assess, the notice and the final plan drop out."""
+    clock = assessment_clock(
+        received_on=facts.received_on, advice_requested_on=facts.advice_requested_on
+    )
+    running = facts.outcome == PENDING and facts.decision != REFUSED and not facts.exemption
+    decided = facts.decision != PENDING
+    steps = [
+        AssessmentStep(
+            "decision",
+            "The LA decides whether to assess (6 weeks)",
+            clock.decision_by,
+            facts.decision_on if decided else None,
+            running and not decided,
+        ),
+        AssessmentStep(
+            "advice",
+            "The school's advice (6 weeks after the LA asks)",
+            clock.advice_due,
+            facts.advice_sent_on,
+            running and clock.advice_due is not None and not facts.advice_sent_on,
+        ),
+    ]
+    if facts.decision == REFUSED:
+        return steps
+    issued = facts.outcome == PLAN_ISSUED
+    return [
+        *steps,
+        AssessmentStep(
+            "no_plan_notice",
+            "Notice if the LA will not issue a plan (16 weeks)",
+            clock.no_plan_notice_by,
+            facts.outcome_on if facts.outcome == NO_PLAN else None,
+            False,
+        ),
+        AssessmentStep(
+            "final_plan",
+            "Final EHC plan (20 weeks)",
+            clock.final_plan_by,
+            facts.outcome_on if issued else None,
+            running and facts.decision == ASSESS and not issued,
+        ),
+    ]
+
+
+# --------------------------------------------------------------------------------------------------
+# What each review step asks, in the LA's own timescales
+# --------------------------------------------------------------------------------------------------
+
+
+def weeks(n: int) -> str:
+    return f"{n} week" if n == 1 else f"{n} weeks"
+
+
+def days_as_weeks(n: int) -> str:
+    """14 -> "2 weeks"; 10 -> "10 days"."""
+    if n and n % 7 == 0:
+        return weeks(n // 7)
+    return f"{n} day" if n == 1 else f"{n} days"
+
+
+STEP_TITLES = {
+    INVITED: "Record the invitations sent",
+    CIRCULATED: "Record the advice circulated",
+    HELD: "Record the review meeting",
+    REPORTED: "Record the report sent to the LA",
+    DECIDED: "Record the LA's decision",
+    AMENDED: "Record the final amended plan",
+}
+
+
+def step_intro(step: str, lead: LeadTimes) -> str:
+    """What the law (and the LA's timescales, `lead`) asks of `step`."""
+    return {
+        INVITED: "Parents, the head, the LA's SEN officer, health and social care must be "
+        f"invited with at least {weeks(lead.invitation_weeks)}' notice of the meeting.",
+        CIRCULATED: "Every piece of advice must be circulated to those invited at least "
+        f"{weeks(lead.circulate_weeks)} before the meeting.",
+        HELD: "The meeting considers progress towards each outcome, whether the outcomes "
+        "still fit and, from Year 9, preparing for adulthood. Record what it recommends.",
+        REPORTED: "The report, with the recommended amendments and any disagreement, goes to "
+        f"the LA and everyone invited within {days_as_weeks(lead.report_days)} of the meeting.",
+        DECIDED: f"The LA decides within {weeks(lead.decision_weeks)} of the meeting: maintain "
+        "the plan, amend it or cease it.",
+        AMENDED: "The final amended plan is due within "
+        f"{weeks(lead.amended_plan_weeks)} of the LA's notice of proposed amendments. Recording "
+        "it adds a new version of the plan, starting as a copy of the current one; the current "
+        "version stays as it was.",
+    }[step]
+
+
+def step_done_message(step: str, *, when: str, decision: str, lead: LeadTimes) -> str:
+    """What the review's page says once `step` is recorded (`when`: the date in words)."""
+    if step == AMENDED:
+        return (
+            f"Final amended plan recorded on {when}: a new version of the plan starts as a copy "
+            "of the one reviewed. Change it to match what the LA issued; the earlier version is "
+            "kept as it was."
+        )
+    if step == DECIDED and decision == CEASE:
+        return f"The LA decided on {when} to cease the plan: the plan has ended."
+    if step == DECIDED and decision == AMEND:
+        return (
+            f"The LA decided on {when} to amend the plan: the final amended plan is due within "
+            f"{weeks(lead.amended_plan_weeks)} of its notice."
+        )
+    done = STEP_TITLES[step].removeprefix("Record the ")
+    return f"{done[:1].upper()}{done[1:]}: {when}."  # "LA's decision", not "La's decision"
+
+
+# --------------------------------------------------------------------------------------------------
+# Small rules the pages read
+# --------------------------------------------------------------------------------------------------
+
+
+def from_year_9(year_group: str) -> bool:
+    """From Year 9 the plan and its reviews consider preparing for adulthood."""
+    return YEAR_ORDER.get(year_group, len(YEAR_ORDER)) >= YEAR_ORDER["9"]
+
+
+# Whose advice a person's own advice is: a teacher's is the class teacher's; the SENDCo's or the
+# trust lead's is the SENDCo's (ehcp.models.Advice.Contributor).
+ADVICE_CONTRIBUTOR_OF_ROLE = {"teacher": "class_teacher"}
+
+
+def advice_contributor(role: str) -> str:
+    return ADVICE_CONTRIBUTOR_OF_ROLE.get(role, "sendco")
+
+
+def step_status(*, due: date, done_on: date | None, today: date) -> str:
+    """A step's state in words (colour is never the only signal)."""
+    if done_on is not None:
+        return "Done on time" if done_on <= due else f"Done {(done_on - due).days} days late"
+    if due < today:
+        return "Overdue"
+    return "To do"

@@ -9,13 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from itertools import groupby
 
 from django.db.models import BooleanField, Count, ExpressionWrapper, Min, Prefetch, Q, QuerySet
 
 from provision.plan_selectors import DeliveryReader
-from register.models import Pupil
+from register.models import Need, Pupil
 from register.selectors import pupils_visible_to
 from staff import calendar as school_calendar
+from staff.deadlines import is_due_soon
+from staff.models import School
 from staff.tenancy import Access
 
 from . import rules
@@ -24,7 +27,10 @@ from .models import (
     AnnualReview,
     AssessmentRequest,
     EhcPlan,
+    LaContact,
+    LocalAuthority,
     OutcomeProgress,
+    PlanOutcome,
     PlanVersion,
     ProvisionItem,
 )
@@ -55,13 +61,17 @@ def plan_of(*, pupil: Pupil) -> EhcPlan | None:
 
 
 def review_for(*, access: Access, public_id, today: date) -> AnnualReview | None:
-    return (
+    review = (
         AnnualReview.objects.filter(
             public_id=public_id, plan__in=plans_visible_to(access=access, today=today)
         )
         .select_related("plan__pupil", "plan__authority", "version")
         .first()
     )
+    if review is not None:  # already loaded: section F reads them
+        review.plan.school = access.school
+        review.version.plan = review.plan
+    return review
 
 
 def advice_for(*, access: Access, public_id, today: date) -> Advice | None:
@@ -105,6 +115,15 @@ class Step:
     @property
     def done(self) -> bool:
         return self.done_on is not None
+
+    def overdue(self, today: date) -> bool:
+        return not self.done and self.due < today
+
+
+@dataclass(frozen=True)
+class StepRow:
+    step: Step
+    overdue: bool
 
 
 @dataclass
@@ -313,6 +332,10 @@ class ItemDelivery:
             return None
         return round(100 * self.hours_delivered / self.hours_planned)
 
+    @property
+    def below_plan(self) -> bool:
+        return rules.below_plan(self.percent)
+
 
 def school_weeks(open_days: list[date]) -> int:
     return len({d.isocalendar()[:2] for d in open_days})
@@ -388,4 +411,257 @@ def review_page(*, review: AnnualReview, today: date) -> ReviewPage:
         outcomes=list(version.outcomes.order_by("position", "pk")),
         delivery=section_f(version=version, pupil=plan.pupil, start=start, end=end),
         period=(start, end),
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# The review tracker: every active plan's clock, overdue first, then by month
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class TrackerRow:
+    line: ReviewLine
+    step: Step | None
+    overdue: bool
+    due_soon: bool
+
+
+@dataclass
+class TrackerPage:
+    sections: list[tuple[str, list[TrackerRow]]]  # "Overdue", then "Due in <month>"
+    rows: list[TrackerRow]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {
+            "overdue": sum(1 for r in self.rows if r.overdue),
+            "due_soon": sum(1 for r in self.rows if r.due_soon),
+            "under_way": sum(1 for r in self.rows if r.line.review is not None),
+            "plans": len(self.rows),
+        }
+
+
+def tracker_page(*, access: Access, today: date, authority_id: int | None = None) -> TrackerPage:
+    """The tracker's rows ("due soon" is the engine's, `staff.deadlines.is_due_soon`) in sections:
+    the overdue first, then one a month by the next step's date."""
+    rows = []
+    for line in tracker(access=access, today=today, authority_id=authority_id):
+        step, overdue = line.next_step, line.overdue(today)
+        soon = not overdue and step is not None and is_due_soon(due=step.due, today=today)
+        rows.append(TrackerRow(line=line, step=step, overdue=overdue, due_soon=soon))
+    late = [r for r in rows if r.overdue]
+    sections = [("Overdue", late)] if late else []
+    for month, found in groupby(
+        (r for r in rows if not r.overdue),
+        key=lambda r: date(r.step.due.year, r.step.due.month, 1) if r.step else None,
+    ):
+        sections.append((f"Due in {month:%B %Y}" if month else "Nothing due", list(found)))
+    return TrackerPage(sections=sections, rows=rows)
+
+
+# --------------------------------------------------------------------------------------------------
+# Local authorities
+# --------------------------------------------------------------------------------------------------
+
+
+def authorities_of(*, school: School) -> list[LocalAuthority]:
+    return list(LocalAuthority.objects.filter(school=school).order_by("name"))
+
+
+def has_authorities(*, school: School) -> bool:
+    return LocalAuthority.objects.filter(school=school).exists()
+
+
+def authority_for(*, school: School, pk: int) -> LocalAuthority | None:
+    return LocalAuthority.objects.filter(school=school, pk=pk).first()
+
+
+def authorities_with_counts(*, school: School) -> QuerySet[LocalAuthority]:
+    """The school's authorities with their contacts and `active_plans`, by name."""
+    return (
+        LocalAuthority.objects.filter(school=school)
+        .annotate(active_plans=Count("plans", filter=Q(plans__status=EhcPlan.Status.ACTIVE)))
+        .prefetch_related("contacts")
+        .order_by("name")
+    )
+
+
+def contacts_of(authority: LocalAuthority | None) -> list[LaContact]:
+    return list(authority.contacts.all()) if authority else []
+
+
+# --------------------------------------------------------------------------------------------------
+# Needs-assessment requests and their clock
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClockItem:
+    label: str
+    due: date | None
+    done_on: date | None
+    overdue: bool
+    note: str = ""
+
+
+def assessment_facts(found: AssessmentRequest) -> rules.AssessmentFacts:
+    return rules.AssessmentFacts(
+        received_on=found.received_on,
+        advice_requested_on=found.advice_requested_on,
+        advice_sent_on=found.advice_sent_on,
+        decision=found.decision,
+        decision_on=found.decision_on,
+        outcome=found.outcome,
+        outcome_on=found.outcome_on,
+        exemption=found.exemption,
+    )
+
+
+def request_clock(found: AssessmentRequest, today: date) -> list[ClockItem]:
+    """The statutory clock of one request, with what has happened (`rules.assessment_steps`)."""
+    steps = rules.assessment_steps(assessment_facts(found))
+    notes = {
+        "decision": found.get_decision_display() if found.decision != rules.PENDING else "",
+        "advice": "" if found.advice_requested_on else "The LA has not asked for it yet.",
+        "no_plan_notice": found.get_outcome_display() if found.outcome == rules.NO_PLAN else "",
+        "final_plan": found.get_outcome_display() if found.outcome == rules.PLAN_ISSUED else "",
+    }
+    return [ClockItem(s.label, s.due, s.done_on, s.overdue(today), notes[s.key]) for s in steps]
+
+
+@dataclass(frozen=True)
+class RequestRow:
+    found: AssessmentRequest
+    clock: list[ClockItem]
+
+    @property
+    def overdue(self) -> bool:
+        return any(item.overdue for item in self.clock)
+
+
+def requests_page(*, school: School, today: date) -> list[RequestRow]:
+    """The school's requests with their clocks: those with an overdue step first, newest first
+    within."""
+    found = (
+        AssessmentRequest.objects.filter(school=school)
+        .select_related("pupil", "authority")
+        .order_by("-received_on", "-pk")
+    )
+    rows = [RequestRow(r, request_clock(r, today)) for r in found]
+    return sorted(rows, key=lambda row: not row.overdue)
+
+
+def requests_of(*, pupil: Pupil) -> list[AssessmentRequest]:
+    return list(AssessmentRequest.objects.filter(pupil=pupil).order_by("-received_on"))
+
+
+# --------------------------------------------------------------------------------------------------
+# A pupil's plan: its versions, the version shown, section F and the reviews
+# --------------------------------------------------------------------------------------------------
+
+
+def plan_with_line(plan: EhcPlan, *, today: date) -> tuple[EhcPlan, ReviewLine]:
+    """The plan again with what `review_line` reads, and its review clock."""
+    plan = with_review_data(EhcPlan.objects.filter(pk=plan.pk)).get()
+    return plan, review_line(plan, today=today)
+
+
+def has_active_plan(*, pupil: Pupil) -> bool:
+    return EhcPlan.objects.filter(pupil=pupil, status=EhcPlan.Status.ACTIVE).exists()
+
+
+@dataclass
+class PlanPage:
+    plan: EhcPlan
+    line: ReviewLine
+    versions: list[PlanVersion]  # newest first
+    shown: PlanVersion
+    outcomes: list[PlanOutcome]
+    items: list[ProvisionItem]
+    delivery: list[ItemDelivery]  # the current version only: hours delivered since the review
+    period: tuple[date, date]
+    reviews: list[tuple[AnnualReview, bool]]  # newest first, with "under way"
+
+    @property
+    def current(self) -> PlanVersion:
+        return self.versions[0]
+
+    @property
+    def is_current(self) -> bool:
+        return self.shown.pk == self.current.pk
+
+
+def _shown(versions: list[PlanVersion], wanted: str | None) -> PlanVersion:
+    if wanted and wanted.isdigit():
+        for version in versions:
+            if version.number == int(wanted):
+                return version
+    return versions[0]
+
+
+def plan_page(
+    *, school: School, plan: EhcPlan, today: date, version: str | None = None
+) -> PlanPage:
+    """Everything the plan's page shows of `version` (a number from the address; the current
+    one otherwise), section F with the hours delivered since the last review held."""
+    plan, line = plan_with_line(plan, today=today)
+    plan.school = school  # the pupil's, already checked: section F reads it
+    pupil = plan.pupil
+    versions = list(
+        PlanVersion.objects.filter(plan=plan).select_related("created_by").order_by("-number")
+    )
+    for each in versions:
+        each.plan = plan
+    shown = _shown(versions, version)
+    reviews = sorted(plan.reviews.all(), key=lambda r: r.meeting_on, reverse=True)
+    held = [r.held_on for r in reviews if r.held_on and r.held_on <= today]
+    start = min(max(held) if held else versions[-1].issued_on, today)
+    if shown.pk == versions[0].pk:
+        delivery = section_f(version=shown, pupil=pupil, start=start, end=today)
+        items = [d.item for d in delivery]
+    else:
+        delivery = []
+        items = list(shown.provision.select_related("group", "outcome").order_by("position", "pk"))
+    under_way = getattr(line.review, "pk", None)
+    return PlanPage(
+        plan=plan,
+        line=line,
+        versions=versions,
+        shown=shown,
+        outcomes=outcomes_of(shown),
+        items=items,
+        delivery=delivery,
+        period=(start, today),
+        reviews=[(r, r.pk == under_way) for r in reviews],
+    )
+
+
+def outcomes_of(version: PlanVersion) -> list[PlanOutcome]:
+    return list(version.outcomes.order_by("position", "pk"))
+
+
+def outcome_for(*, school: School, pk: int) -> PlanOutcome | None:
+    return (
+        PlanOutcome.objects.filter(pk=pk, version__plan__school=school)
+        .select_related("version__plan__pupil")
+        .first()
+    )
+
+
+def provision_item_for(*, school: School, pk: int) -> ProvisionItem | None:
+    return (
+        ProvisionItem.objects.filter(pk=pk, version__plan__school=school)
+        .select_related("version__plan__pupil")
+        .first()
+    )
+
+
+def needs_on(*, pupil: Pupil, on: date) -> list[Need]:
+    """The pupil's needs on the register on `on`, primary first (one query)."""
+    return list(
+        Need.objects.filter(pupil=pupil, starts_on__lte=on)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
+        .select_related("need_type")
+        .order_by("rank")
     )

@@ -252,15 +252,24 @@ def plan_create(
     return plan
 
 
-def _editable(version: PlanVersion) -> None:
+def version_locked_reason(version: PlanVersion) -> str:
+    """Why the plan's content cannot change now ("" when it can): the plan has ended, or a
+    later version has replaced this one (earlier versions are kept as they were)."""
+    if version.plan.status != EhcPlan.Status.ACTIVE:
+        return "This plan has ended and can no longer be changed."
     newest = version.plan.versions.aggregate(n=Max("number"))["n"]
     if version.number != newest:
-        raise ValidationError(
+        return (
             f"Version {version.number} has been replaced by version {newest}: earlier versions "
             "are kept as they were."
         )
-    if version.plan.status != EhcPlan.Status.ACTIVE:
-        raise ValidationError("This plan has ended and can no longer be changed.")
+    return ""
+
+
+def _editable(version: PlanVersion) -> None:
+    reason = version_locked_reason(version)
+    if reason:
+        raise ValidationError(reason)
 
 
 @transaction.atomic
@@ -643,11 +652,11 @@ def advice_submit(
     review: AnnualReview,
     summary: str,
     today: date,
-    contributor: str = Advice.Contributor.CLASS_TEACHER,
     document=None,
     document_type: str = "",
 ) -> Advice:
-    """A teacher adds their own advice to the review of a pupil they teach."""
+    """A teacher adds their own advice to the review of a pupil they teach (the SENDCo or trust
+    lead may too): written as the class teacher's or the SENDCo's (`rules.advice_contributor`)."""
     review = _locked(review)
     _same_school(access, review)
     _open_for_advice(review)
@@ -660,7 +669,7 @@ def advice_submit(
     advice = Advice(
         school=review.school,
         review=review,
-        contributor=contributor,
+        contributor=rules.advice_contributor(access.role),
         name=access.user.full_name,
         requested_on=None,
         submitted_by=access.user,

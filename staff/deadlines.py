@@ -8,7 +8,7 @@ collects them. No reader computes a date on its own (DESIGN.md, "Deadlines").
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import IntEnum
 
 
@@ -25,15 +25,23 @@ class Severity(IntEnum):
         return {0: "Overdue", 1: "Due today", 2: "Due soon", 3: "Coming up"}[self.value]
 
 
+# "Due soon", the one definition: the engine's severity, the EHC review tracker and every other
+# reader that flags what is coming up use it.
 SOON_DAYS = 14
+DUE_SOON = timedelta(days=SOON_DAYS)
 
 
-def severity(*, due: date, today: date, soon_days: int = SOON_DAYS) -> Severity:
+def is_due_soon(*, due: date, today: date) -> bool:
+    """Due today or within the next SOON_DAYS days (overdue is not "soon")."""
+    return today <= due <= today + DUE_SOON
+
+
+def severity(*, due: date, today: date) -> Severity:
     if due < today:
         return Severity.OVERDUE
     if due == today:
         return Severity.DUE
-    if (due - today).days <= soon_days:
+    if is_due_soon(due=due, today=today):
         return Severity.SOON
     return Severity.LATER
 

@@ -19,7 +19,7 @@ from register.models import Concern, Pupil, SenStatus
 from register.selectors import pupils_visible_to
 from sendco.deadlines import deadlines_for
 from staff import calendar as school_calendar
-from staff.deadlines import Severity, severity
+from staff.deadlines import Severity, is_due_soon, severity
 from staff.tenancy import access_for
 from tests.factories import member
 from tests.register.factories import class_of, make_pupil, put_on
@@ -39,6 +39,21 @@ TODAY = date(2026, 11, 25)
 )
 def test_severity(due, expected):
     assert severity(due=due, today=TODAY) == expected
+
+
+@pytest.mark.parametrize(
+    ("due", "expected"),
+    [
+        (TODAY - timedelta(days=1), False),  # overdue is not "soon"
+        (TODAY, True),
+        (TODAY + timedelta(days=14), True),
+        (TODAY + timedelta(days=15), False),
+        (TODAY + timedelta(weeks=4), False),  # the tracker's old 4 weeks: no longer "soon"
+    ],
+)
+def test_due_soon_is_one_definition(due, expected):
+    """One "due soon" for the engine and the EHC review tracker: 14 days."""
+    assert is_due_soon(due=due, today=TODAY) is expected
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ and a review walked through time as the home page sees it."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -247,6 +247,8 @@ def test_the_needs_assessment_clock_as_the_la_answers(access, pupil, authority, 
 
 
 def test_a_refusal_to_assess_ends_the_clock(access, pupil, authority):
+    """Advice the LA asked for before refusing is no longer owed either (as on the request's
+    page: both read rules.assessment_steps)."""
     services.request_save(
         access=access,
         today=TODAY,
@@ -254,6 +256,7 @@ def test_a_refusal_to_assess_ends_the_clock(access, pupil, authority):
         authority=authority,
         requested_by="parent",
         received_on=RECEIVED,
+        advice_requested_on=RECEIVED + timedelta(days=7),
         decision="refused",
         decision_on=date(2026, 10, 22),
     )

@@ -20,7 +20,7 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from ehcp import pack_views, rules
+from ehcp import pack, rules
 from ehcp import services as ehcp
 from ehcp.models import Advice, OutcomeProgress, PlanOutcome, ProvisionItem
 from provision import pdf as provision_pdf
@@ -417,6 +417,23 @@ def own(trust):
     )
 
 
+@pytest.mark.parametrize("page", ["plan", "review", "pack"])
+def test_section_f_below_plan_is_flagged_on_every_page_that_shows_it(client, own, page):
+    """One table (templates/ehcp/_section_f.html) and one rule (rules.below_plan) on the plan's
+    page, the review's page and the pack: Ada attended 17% of the hours planned for item 1."""
+    school, sendco, ta = own
+    found = build_pack_world(school, sendco, ta, hold=False)
+    client.force_login(sendco)
+    if page == "plan":
+        url = reverse("ehcp:plan", args=[school.slug, found["ada"].public_id])
+    else:
+        url = _url(page, school, found["review"])
+    text = _text(client.get(url).content.decode())
+    assert "17% Below plan" in text
+    assert text.count("Below plan") == 1  # item 2 is not linked to a group: not counted
+    assert "Not logged: no group of the provision map delivers it." in text
+
+
 def test_before_the_meeting_progress_is_not_yet_recorded(client, own):
     school, sendco, ta = own
     found = build_pack_world(school, sendco, ta, hold=False)
@@ -432,11 +449,11 @@ def test_before_the_meeting_progress_is_not_yet_recorded(client, own):
 
 def test_an_ended_review_of_another_year_keeps_its_flag(world):
     review, ada = world["review"], world["ada"]
-    assert pack_views.transfer_of(review, ada).deadline == date(2027, 2, 15)
+    assert pack.transfer_of(review, ada).deadline == date(2027, 2, 15)
     ada.year_group = "7"  # a year later, looking back at last year's review
-    assert pack_views.transfer_of(review, ada) == pack_views.Transfer("to the next phase", None)
+    assert pack.transfer_of(review, ada) == pack.Transfer("to the next phase", None)
     review.phase_transfer = False
-    assert pack_views.transfer_of(review, ada) is None
+    assert pack.transfer_of(review, ada) is None
 
 
 @pytest.mark.parametrize(
@@ -449,7 +466,7 @@ def test_an_ended_review_of_another_year_keeps_its_flag(world):
     ],
 )
 def test_step_status(due, done, status):
-    assert pack_views.step_status(due=due, done_on=done, today=TODAY) == status
+    assert rules.step_status(due=due, done_on=done, today=TODAY) == status
 
 
 # --------------------------------------------------------------------------------------------------
@@ -487,6 +504,7 @@ def test_pdf_download(client, school, sendco, world, tmp_path, no_network):
     assert "EP report October 2026.pdf" in text
     assert "Add a reading outcome for Year 7" in text
     assert "Confidential: annual review pack for Ada Lovelace, Acorn Primary." in text
+    assert "17% Below plan" in text  # section F item 1, on paper too
     _figures(text)
     assert "Babbage" not in text
     assert "Babbage" not in words
@@ -510,7 +528,7 @@ def test_pdf_filename_uses_the_planned_date_before_the_meeting(world):
     review = world["review"]
     review.held_on = None
     review.meeting_on = date(2026, 12, 1)
-    assert pack_views.pdf_filename(pupil=world["ada"], review=review) == (
+    assert pack.pdf_filename(pupil=world["ada"], review=review) == (
         "annual-review-lovelace-ada-2026-12-01.pdf"
     )
 
@@ -597,8 +615,10 @@ def test_hostile_tags_in_the_pack_html_are_refused(school, sendco, world, no_net
     request = RequestFactory().get("/")
     request.user, request.school = sendco, school
     request.access = world["access"]
-    context = pack_views.pack_context(request, world["review"].public_id)
-    html = render_to_string(pack_views.TEMPLATE, {**context, "pdf": True}, request=request)
+    context = pack.pack_context(
+        access=request.access, public_id=world["review"].public_id, today=TODAY
+    )
+    html = render_to_string(pack.TEMPLATE, {**context, "pdf": True}, request=request)
     html = html.replace("<body>", f"<body>{HOSTILE}", 1).replace("</head>", f"{HOSTILE}</head>")
     fetcher = StaticFileFetcher(base_url="http://testserver/")
     pdf = render_pdf(html, base_url="http://testserver/", url_fetcher=fetcher)

@@ -746,3 +746,179 @@ M = date(2026, 12, 9)
 )
 def test_offered_steps(facts, offered):
     assert rules.offered_steps(facts) == offered
+
+
+@pytest.mark.parametrize(
+    ("percent", "flagged"),
+    [
+        (None, False),  # no group linked: nothing counted, nothing flagged
+        (0, True),
+        (79, True),
+        (80, False),  # the threshold itself is on plan
+        (100, False),
+        (130, False),
+    ],
+)
+def test_section_f_below_plan(percent, flagged):
+    assert rules.SECTION_F_BELOW_PLAN == 80
+    assert rules.below_plan(percent) is flagged
+
+
+# --------------------------------------------------------------------------------------------------
+# The needs-assessment steps: which are owed, and which are late (the request's page and the
+# deadline engine read the same rule)
+# --------------------------------------------------------------------------------------------------
+
+RECEIVED = date(2026, 9, 7)  # decision by 19/10, no-plan notice by 28/12, final plan by 25/01/2027
+ASKED = date(2026, 9, 21)  # the school's advice by 2/11/2026
+
+
+def _owed(facts, today):
+    return {s.key: (s.due, s.outstanding, s.overdue(today)) for s in rules.assessment_steps(facts)}
+
+
+@pytest.mark.parametrize(
+    ("facts", "today", "expected"),
+    [
+        # Just received: the decision is owed, the advice has no date until the LA asks.
+        (
+            rules.AssessmentFacts(received_on=RECEIVED),
+            date(2026, 10, 19),
+            {
+                "decision": (date(2026, 10, 19), True, False),  # due today: not late yet
+                "advice": (None, False, False),
+                "no_plan_notice": (date(2026, 12, 28), False, False),  # the LA's choice
+                "final_plan": (date(2027, 1, 25), False, False),  # only once it assesses
+            },
+        ),
+        (
+            rules.AssessmentFacts(received_on=RECEIVED, advice_requested_on=ASKED),
+            date(2026, 11, 3),
+            {
+                "decision": (date(2026, 10, 19), True, True),
+                "advice": (date(2026, 11, 2), True, True),
+                "no_plan_notice": (date(2026, 12, 28), False, False),
+                "final_plan": (date(2027, 1, 25), False, False),
+            },
+        ),
+        # The LA assesses: the final plan is owed, and late the day after 20 weeks.
+        (
+            rules.AssessmentFacts(
+                received_on=RECEIVED,
+                advice_requested_on=ASKED,
+                advice_sent_on=date(2026, 10, 30),
+                decision="assess",
+                decision_on=date(2026, 10, 15),
+            ),
+            date(2027, 1, 26),
+            {
+                "decision": (date(2026, 10, 19), False, False),
+                "advice": (date(2026, 11, 2), False, False),
+                "no_plan_notice": (date(2026, 12, 28), False, False),
+                "final_plan": (date(2027, 1, 25), True, True),
+            },
+        ),
+        # An exemption (reg. 10) stops the clock: nothing is owed.
+        (
+            rules.AssessmentFacts(
+                received_on=RECEIVED, advice_requested_on=ASKED, exemption="School closed"
+            ),
+            date(2027, 3, 1),
+            {
+                "decision": (date(2026, 10, 19), False, False),
+                "advice": (date(2026, 11, 2), False, False),
+                "no_plan_notice": (date(2026, 12, 28), False, False),
+                "final_plan": (date(2027, 1, 25), False, False),
+            },
+        ),
+        # Refused: the school's advice is no longer owed, and the plan's steps drop out.
+        (
+            rules.AssessmentFacts(
+                received_on=RECEIVED,
+                advice_requested_on=ASKED,
+                decision="refused",
+                decision_on=date(2026, 10, 12),
+            ),
+            date(2026, 11, 3),
+            {
+                "decision": (date(2026, 10, 19), False, False),
+                "advice": (date(2026, 11, 2), False, False),
+            },
+        ),
+        # A plan issued: nothing is owed any more.
+        (
+            rules.AssessmentFacts(
+                received_on=RECEIVED,
+                decision="assess",
+                decision_on=date(2026, 10, 15),
+                outcome="plan",
+                outcome_on=date(2027, 1, 20),
+            ),
+            date(2027, 2, 1),
+            {
+                "decision": (date(2026, 10, 19), False, False),
+                "advice": (None, False, False),
+                "no_plan_notice": (date(2026, 12, 28), False, False),
+                "final_plan": (date(2027, 1, 25), False, False),
+            },
+        ),
+    ],
+)
+def test_assessment_steps(facts, today, expected):
+    assert _owed(facts, today) == expected
+
+
+# --------------------------------------------------------------------------------------------------
+# The step texts follow the LA's timescales
+# --------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("step", "lead", "expected"),
+    [
+        (INVITED, LeadTimes(), "at least 2 weeks' notice of the meeting"),
+        (INVITED, LeadTimes(invitation_weeks=3), "at least 3 weeks' notice of the meeting"),
+        (CIRCULATED, LeadTimes(circulate_weeks=1), "at least 1 week before the meeting"),
+        (REPORTED, LeadTimes(), "within 2 weeks of the meeting"),
+        (REPORTED, LeadTimes(report_days=10), "within 10 days of the meeting"),
+        (DECIDED, LeadTimes(decision_weeks=3), "The LA decides within 3 weeks of the meeting"),
+        (AMENDED, LeadTimes(), "due within 8 weeks of the LA's notice"),
+        (AMENDED, LeadTimes(amended_plan_weeks=6), "due within 6 weeks of the LA's notice"),
+    ],
+)
+def test_step_intro_uses_the_las_timescales(step, lead, expected):
+    assert expected in rules.step_intro(step, lead)
+
+
+@pytest.mark.parametrize(
+    ("step", "decision", "expected"),
+    [
+        (DECIDED, AMEND, "the final amended plan is due within 6 weeks of its notice."),
+        (DECIDED, CEASE, "The LA decided on 5 March 2026 to cease the plan"),
+        (DECIDED, MAINTAIN, "LA's decision: 5 March 2026."),  # was "La's" (capitalize())
+        (HELD, "", "Review meeting: 5 March 2026."),
+        (INVITED, "", "Invitations sent: 5 March 2026."),
+        (AMENDED, "", "Final amended plan recorded on 5 March 2026"),
+    ],
+)
+def test_step_done_message(step, decision, expected):
+    lead = LeadTimes(amended_plan_weeks=6)
+    assert expected in rules.step_done_message(
+        step, when="5 March 2026", decision=decision, lead=lead
+    )
+
+
+@pytest.mark.parametrize(
+    ("year_group", "expected"),
+    [("N1", False), ("R", False), ("8", False), ("9", True), ("11", True), ("14", True)],
+)
+def test_preparing_for_adulthood_from_year_9(year_group, expected):
+    assert rules.from_year_9(year_group) is expected
+
+
+@pytest.mark.parametrize(
+    ("role", "contributor"),
+    [("teacher", "class_teacher"), ("sendco", "sendco"), ("trust_lead", "sendco")],
+)
+def test_whose_advice_a_person_gives(role, contributor):
+    assert rules.advice_contributor(role) == contributor

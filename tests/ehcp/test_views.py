@@ -4,11 +4,13 @@ reads everything and changes nothing; a TA and a governor get nothing."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import zipfile
 from datetime import date, timedelta
 
 import pytest
+import time_machine
 from django.contrib.messages import get_messages
 from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -1105,3 +1107,35 @@ def test_needs_assessment_request_and_its_clock(client, school, sendco, head, pu
     client.force_login(head)
     assert client.get(_url("request", school, found.public_id)).status_code == 200
     assert client.get(_url("request_edit", school, found.public_id)).status_code == 403
+
+
+def test_tracker_due_soon_is_the_engines_14_days(client, school, sendco, la):
+    """The tracker used its own 4 weeks; "due soon" is now staff.deadlines.is_due_soon (14 days),
+    as on the home timeline. Plans with no review: the next step is to meet 4 weeks (the LA's
+    decision time) before the 12-month window closes."""
+    on = date(2026, 3, 10)
+    with time_machine.travel(dt.datetime(2026, 3, 10, 12, tzinfo=dt.UTC), tick=False):
+        for name, meet_by in (
+            ("Soon", on + timedelta(days=10)),
+            ("Later", on + timedelta(days=20)),
+        ):
+            pupil = make_pupil(school, legal_first_name=name, year_group="4")
+            plan = make_plan(school, sendco, pupil, la, on, outcomes=0, items=0)
+            # 12 months after the issue, less the LA's 4 weeks to decide, is `meet_by`.
+            plan.versions.update(
+                issued_on=date(2025, meet_by.month, meet_by.day) + timedelta(weeks=4)
+            )
+        client.force_login(sendco)
+        page = _page(client.get(_url("tracker", school)))
+    assert '<strong class="fs-4">1</strong> due in the next 14 days' in page
+    assert page.count("Due soon</span>") == 1
+
+
+def test_step_page_gives_the_las_own_timescale(client, school, sendco, la, review):
+    la.decision_weeks, la.amended_plan_weeks = 3, 6
+    la.save()
+    client.force_login(sendco)
+    decided = _page(client.get(_url("step", school, review.public_id, "decided")))
+    assert "The LA decides within 3 weeks of the meeting" in decided
+    amended = _page(client.get(_url("step", school, review.public_id, "amended")))
+    assert "The final amended plan is due within 6 weeks of the LA&#x27;s notice" in amended

@@ -1,11 +1,11 @@
-"""The annual review pack: one pupil's EHC plan review on paper, as a print view in the browser
-and a PDF of the same template (`pdf=True`), like the provision map (`provision.map_views`).
+"""The annual review pack: what one pupil's EHC plan review holds on paper, worked out here so
+the template (`ehcp/pack.html`, the print view and the PDF) only lays it out.
 
 What goes in it follows DOMAIN.md 2.6: the cover (pupil, plan, meeting, phase transfer), the
 pupil's details and one-page profile, the outcomes of section E with the progress recorded at the
 meeting, section F delivered against planned (from the session logs), attendance at provision,
 the contributions received, the parents' and the pupil's views, the recommendations and the
-review's steps with their dates. Every print and PDF is audited with the pupil's id.
+review's steps with their dates. The views (`ehcp.views.pack`) audit every print and PDF.
 """
 
 from __future__ import annotations
@@ -13,33 +13,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.template.loader import render_to_string
-from django.utils import timezone
-from django.utils.cache import add_never_cache_headers
 from django.utils.text import slugify
-from django.views.decorators.http import require_safe
 
-from provision.pdf import render_pdf
-from register.models import Need, Pupil
+from register.models import Pupil
 from register.selectors import latest_passport
-from register.services import pupil_audit
 from staff import calendar as school_calendar
-from staff.capabilities import Cap
-from staff.tenancy import school_view
+from staff.tenancy import Access
 
-from . import rules
+from . import rules, services
 from .models import Advice, AnnualReview, OutcomeProgress, PlanOutcome, ProvisionItem
-from .selectors import ItemDelivery, ReviewPage, review_for, review_page
+from .selectors import ItemDelivery, ReviewPage, needs_on, review_for, review_page
 
 TEMPLATE = "ehcp/pack.html"
-
-
-# --------------------------------------------------------------------------------------------------
-# What the pack shows, worked out here so the template only lays it out
-# --------------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -54,14 +39,6 @@ class PackStep:
     @property
     def done(self) -> bool:
         return self.done_on is not None
-
-
-def step_status(*, due: date, done_on: date | None, today: date) -> str:
-    if done_on is not None:
-        return "Done on time" if done_on <= due else f"Done {(done_on - due).days} days late"
-    if due < today:
-        return "Overdue"
-    return "To do"
 
 
 def review_steps(
@@ -88,7 +65,7 @@ def review_steps(
     if dates.amended_plan_by:
         rows.append(("The final amended plan", dates.amended_plan_by, review.amended_issued_on))
     return [
-        PackStep(label, due, done_on, step_status(due=due, done_on=done_on, today=today))
+        PackStep(label, due, done_on, rules.step_status(due=due, done_on=done_on, today=today))
         for label, due, done_on in rows
     ]
 
@@ -159,23 +136,12 @@ def attendance_rows(delivery: list[ItemDelivery]) -> list[AttendanceRow]:
     return list(rows.values())
 
 
-def needs_of(pupil: Pupil, on: date) -> list[Need]:
-    """The pupil's needs on the register on `on`, primary first (one query)."""
-    return list(
-        Need.objects.filter(pupil=pupil, starts_on__lte=on)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
-        .select_related("need_type")
-        .order_by("rank")
-    )
-
-
-def pack_context(request: HttpRequest, public_id) -> dict:
+def pack_context(*, access: Access, public_id, today: date) -> dict | None:
     """Everything the pack shows, in a constant number of queries whatever the number of
-    outcomes, items of provision and contributions. 404 for a review the person cannot see."""
-    today = timezone.localdate()
-    review = review_for(access=request.access, public_id=public_id, today=today)
+    outcomes, items of provision and contributions. None for a review the person cannot see."""
+    review = review_for(access=access, public_id=public_id, today=today)
     if review is None:
-        raise Http404("No such review.")
+        return None
     page = review_page(review=review, today=today)
     plan, pupil, version = review.plan, review.plan.pupil, review.version
     versions = list(page.line.plan.versions.all())  # prefetched by review_page, oldest first
@@ -192,7 +158,7 @@ def pack_context(request: HttpRequest, public_id) -> dict:
         "meeting": meeting,
         "age": rules.age_on(pupil.date_of_birth, meeting),
         "transfer": transfer_of(review, pupil),
-        "needs": needs_of(pupil, today),
+        "needs": needs_on(pupil=pupil, on=today),
         "passport": latest_passport(pupil=pupil),
         "outcomes": outcome_rows(page),
         "delivery": delivery,
@@ -202,16 +168,8 @@ def pack_context(request: HttpRequest, public_id) -> dict:
         "steps": review_steps(
             review=review, advice=page.advice, lead=rules.LeadTimes.of(plan.authority), today=today
         ),
-        "finished": rules.finished(
-            rules.ReviewFacts(
-                meeting_on=review.meeting_on,
-                amended_issued_on=review.amended_issued_on,
-                la_decision=review.la_decision,
-                la_decision_on=review.la_decision_on,
-            )
-        ),
-        "adulthood": bool(version.preparing_for_adulthood)
-        or (pupil.year_group.isdigit() and int(pupil.year_group) >= 9),
+        "finished": rules.finished(services.facts(review, advice_requested=0)),
+        "adulthood": bool(version.preparing_for_adulthood) or rules.from_year_9(pupil.year_group),
         "today": today,
     }
 
@@ -222,44 +180,3 @@ def pdf_filename(*, pupil: Pupil, review: AnnualReview) -> str:
     return (
         slugify(f"annual-review-{pupil.last_name}-{pupil.first_name}-{meeting:%Y-%m-%d}") + ".pdf"
     )
-
-
-def _audit(request: HttpRequest, context: dict, format_: str) -> None:
-    pupil_audit(
-        access=request.access,
-        pupil=context["pupil"],
-        action="ehcp.pack_generated",
-        detail={"format": format_, "review": str(context["review"].public_id)},
-    )
-
-
-# --------------------------------------------------------------------------------------------------
-# The pages
-# --------------------------------------------------------------------------------------------------
-
-
-@school_view(Cap.EHCP_PACK)
-@require_safe
-def pack_print(request: HttpRequest, public_id) -> HttpResponse:
-    context = pack_context(request, public_id)
-    _audit(request, context, "html")
-    response = render(request, TEMPLATE, context)
-    add_never_cache_headers(response)
-    return response
-
-
-@school_view(Cap.EHCP_PACK)
-@require_safe
-def pack_pdf(request: HttpRequest, public_id) -> HttpResponse:
-    context = pack_context(request, public_id)
-    html = render_to_string(TEMPLATE, {**context, "pdf": True}, request=request)
-    pdf = render_pdf(html, base_url=request.build_absolute_uri("/"))
-    _audit(request, context, "pdf")
-    filename = pdf_filename(pupil=context["pupil"], review=context["review"])
-    response = HttpResponse(
-        pdf,
-        content_type="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
-    add_never_cache_headers(response)
-    return response

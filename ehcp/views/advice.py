@@ -1,0 +1,181 @@
+"""Advice for an annual review: asked of a contributor, received, or given by a teacher; and
+its document, served only through this permission-checked view."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.utils.cache import add_never_cache_headers
+from django.utils.http import content_disposition_header
+
+from staff.capabilities import Cap
+from staff.http import audited, form_data, note_subject, save_form
+from staff.tenancy import school_view
+
+from .. import rules, services
+from ..forms import AdviceReceiveForm, AdviceRequestForm, AdviceSubmitForm, long_date
+from ..models import Advice
+from ._access import (
+    FINISHED,
+    GET_POST,
+    advice_or_404,
+    closed_for_advice,
+    finished,
+    form_page,
+    may_download,
+    review_or_404,
+    review_url,
+    to_review,
+    today,
+)
+
+
+def _who(advice: Advice) -> str:
+    return advice.name or advice.get_contributor_display()
+
+
+@school_view(Cap.EHCP_MANAGE)
+@GET_POST
+def advice_request(request: HttpRequest, public_id) -> HttpResponse:
+    review = review_or_404(request, public_id)
+    closed = closed_for_advice(review)
+    if closed:
+        return to_review(request, review, closed)
+    form = AdviceRequestForm(form_data(request), initial={"requested_on": today()})
+    saved = save_form(
+        request,
+        form,
+        lambda data: services.advice_request(
+            access=request.access, review=review, today=today(), **data
+        ),
+        success=lambda advice: f"Advice requested from {_who(advice)}.",
+    )
+    if saved:
+        return to_review(request, review)
+    circulate = rules.weeks(rules.LeadTimes.of(review.plan.authority).circulate_weeks)
+    return form_page(
+        request,
+        form,
+        title=f"Request advice: {review.plan.pupil.name}",
+        back_url=review_url(request, review),
+        back_label="Back to the review",
+        intro=f"Ask everyone invited for their advice: it must be circulated at least {circulate} "
+        "before the meeting.",
+        submit_label="Record the request",
+    )
+
+
+@school_view(Cap.EHCP_MANAGE)
+@GET_POST
+def advice_receive(request: HttpRequest, public_id) -> HttpResponse:
+    advice = advice_or_404(request, public_id)
+    review = advice.review
+    if finished(review):
+        return to_review(request, review, FINISHED)
+    files = request.FILES if request.method == "POST" else None
+    initial = {"received_on": advice.received_on or today(), "summary": advice.summary}
+    form = AdviceReceiveForm(form_data(request), files, initial=initial)
+    saved = save_form(
+        request,
+        form,
+        lambda data: services.advice_receive(
+            access=request.access,
+            advice=advice,
+            today=today(),
+            document_type=form.document_type,
+            **data,
+        ),
+        success=f"Advice from {_who(advice)} recorded as received.",
+    )
+    if saved:
+        return to_review(request, review)
+    return form_page(
+        request,
+        form,
+        title=f"Advice received from {_who(advice)}",
+        subtitle=review.plan.pupil.name,
+        back_url=review_url(request, review),
+        back_label="Back to the review",
+        intro=f"Requested on {long_date(advice.requested_on)}." if advice.requested_on else "",
+        multipart=True,
+        submit_label="Save the advice",
+        current_document=advice.document_name,
+    )
+
+
+@school_view(Cap.EHCP_ADVICE)
+@GET_POST
+def advice_submit(request: HttpRequest, public_id) -> HttpResponse:
+    review = review_or_404(request, public_id)
+    closed = closed_for_advice(review)
+    if closed:
+        return to_review(request, review, closed)
+    form = AdviceSubmitForm(form_data(request), request.FILES if request.method == "POST" else None)
+    saved = save_form(
+        request,
+        form,
+        lambda data: services.advice_submit(
+            access=request.access,
+            review=review,
+            today=today(),
+            document_type=form.document_type,
+            **data,
+        ),
+        success="Thank you: your advice is added to the review.",
+    )
+    if saved:
+        return to_review(request, review)
+    return form_page(
+        request,
+        form,
+        title=f"Your advice for the annual review: {review.plan.pupil.name}",
+        back_url=review_url(request, review),
+        back_label="Back to the review",
+        intro=f"The review meeting is on {long_date(review.meeting_on)}. Your advice is "
+        "circulated to everyone invited before it.",
+        multipart=True,
+        submit_label="Add my advice",
+    )
+
+
+@school_view(Cap.EHCP_VIEW)
+@audited("ehcp.document_downloaded")
+def document(request: HttpRequest, public_id) -> HttpResponse:
+    """The advice's document, for the SENDCo, trust lead and head, or the person who gave it.
+
+    Who may read it is checked before the method, so only they are told a POST is not allowed.
+    The file (at most DOCUMENT_MAX_BYTES) is read whole and closed before the response goes out,
+    so nothing is left open when a client stops reading."""
+    advice = advice_or_404(request, public_id)
+    if not may_download(request, advice):
+        raise PermissionDenied("Only the SENDCo or the person who gave the advice can open it.")
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    content = _read(advice)
+    pupil = advice.review.plan.pupil
+    note_subject(
+        request,
+        pupil,
+        pupil_public_id=pupil.public_id,
+        advice=str(advice.public_id),
+        contributor=advice.contributor,
+    )
+    response = HttpResponse(
+        content, content_type=advice.document_type or "application/octet-stream"
+    )
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=advice.document_name or "advice"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    add_never_cache_headers(response)
+    return response
+
+
+def _read(advice: Advice) -> bytes:
+    if not advice.document:
+        raise Http404("This advice has no document.")
+    try:
+        with advice.document.storage.open(advice.document.name, "rb") as handle:
+            return handle.read()
+    except OSError as error:
+        raise Http404("The document is missing.") from error

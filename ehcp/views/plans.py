@@ -1,0 +1,323 @@
+"""A pupil's EHC plan: its versions, section E outcomes and section F provision, and its end."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_safe
+
+from register.access import pupil_or_404
+from register.models import Pupil
+from staff.capabilities import Cap
+from staff.http import audited, form_data, note_subject, save_form
+from staff.tenancy import school_view
+
+from .. import rules, selectors, services
+from ..forms import AmendForm, OutcomeForm, PlanEndForm, ProvisionForm, VersionForm, long_date
+from ..models import EhcPlan, PlanOutcome, PlanVersion, ProvisionItem
+from ._access import (
+    ENDED,
+    GET_POST,
+    current_version,
+    form_page,
+    outcome_or_404,
+    plan_or_404,
+    plan_url,
+    provision_item_or_404,
+    to_plan,
+    today,
+)
+
+
+def _no_plan(request: HttpRequest, pupil: Pupil) -> HttpResponse:
+    note_subject(request, pupil, plan=None)
+    can_track = request.access.can(Cap.EHCP_TRACKER)
+    return render(
+        request,
+        "ehcp/plan_none.html",
+        {
+            "pupil": pupil,
+            "requests": selectors.requests_of(pupil=pupil) if can_track else [],
+            "can_manage": request.access.can(Cap.EHCP_MANAGE),
+        },
+    )
+
+
+def _plan_context(request: HttpRequest, page: selectors.PlanPage) -> dict:
+    can_manage, review = request.access.can(Cap.EHCP_MANAGE), page.line.review
+    return {
+        "can_manage": can_manage,
+        "can_edit": can_manage and page.plan.is_active and page.is_current,
+        "can_schedule": can_manage and page.plan.is_active and review is None,
+        "can_advise": request.access.can(Cap.EHCP_ADVICE)
+        and review is not None
+        and not review.held_on,
+        "can_track": request.access.can(Cap.EHCP_TRACKER),
+    }
+
+
+@school_view(Cap.EHCP_VIEW)
+@audited("ehcp.plan_viewed")
+@require_safe
+def plan_detail(request: HttpRequest, public_id) -> HttpResponse:
+    pupil = pupil_or_404(request, public_id)
+    found = selectors.plan_of(pupil=pupil)
+    if found is None:
+        return _no_plan(request, pupil)
+    page = selectors.plan_page(
+        school=request.school, plan=found, today=today(), version=request.GET.get("version")
+    )
+    note_subject(request, pupil, version=page.shown.number)
+    return render(
+        request,
+        "ehcp/plan_detail.html",
+        {
+            **vars(page),
+            "current": page.current,
+            "is_current": page.is_current,
+            "pupil": pupil,
+            "today": today(),
+            "from_year_9": rules.from_year_9(pupil.year_group),
+            **_plan_context(request, page),
+        },
+    )
+
+
+@school_view(Cap.EHCP_MANAGE)
+@GET_POST
+def plan_new(request: HttpRequest, public_id) -> HttpResponse:
+    pupil = pupil_or_404(request, public_id)
+    if selectors.has_active_plan(pupil=pupil):
+        messages.info(
+            request,
+            f"{pupil.name} already has an active EHC plan: record an amended version instead.",
+        )
+        return redirect(plan_url(request, pupil))
+    form = VersionForm(form_data(request), school=request.school)
+    saved = save_form(
+        request,
+        form,
+        lambda data: services.plan_create(
+            access=request.access,
+            pupil=pupil,
+            authority=data["authority"],
+            issued_on=data["issued_on"],
+            today=today(),
+            **form.sections(),
+        ),
+        success=f"EHC plan recorded for {pupil.name}. Add the outcomes (section E) and the "
+        "provision (section F).",
+    )
+    if saved:
+        return to_plan(request, pupil)
+    return form_page(
+        request,
+        form,
+        title=f"Record an EHC plan: {pupil.name}",
+        back_url=plan_url(request, pupil),
+        back_label=f"Back to {pupil.name}'s EHC plan",
+        intro="The plan as the local authority issued it. Outcomes (section E) and provision "
+        "(section F) are added one by one on the plan's page.",
+        no_authorities=not selectors.has_authorities(school=request.school),
+        submit_label="Record the plan",
+    )
+
+
+@school_view(Cap.EHCP_MANAGE)
+@GET_POST
+def version_edit(request: HttpRequest, public_id) -> HttpResponse:
+    pupil, version = current_version(request, public_id)
+    if version is None:
+        return to_plan(request, pupil, ENDED)
+    form = VersionForm(form_data(request), instance=version)
+    saved = save_form(
+        request,
+        form,
+        lambda data: services.version_update(
+            access=request.access, version=version, issued_on=data["issued_on"], **form.sections()
+        ),
+        success=f"Version {version.number} of the plan saved.",
+    )
+    if saved:
+        return to_plan(request, pupil)
+    return form_page(
+        request,
+        form,
+        title=f"Sections of version {version.number}: {pupil.name}",
+        back_url=plan_url(request, pupil),
+        back_label=f"Back to {pupil.name}'s EHC plan",
+        intro="Correct the sections so they match the plan the LA issued. When the LA issues an "
+        "amended plan, record it as a new version instead: this one is then kept as it was.",
+        submit_label="Save the sections",
+    )
+
+
+def _amended(new: PlanVersion) -> str:
+    return (
+        f"Version {new.number} recorded as a copy of version {new.number - 1}: change its "
+        "sections, outcomes and provision to match the plan the LA issued. Version "
+        f"{new.number - 1} is kept as it was."
+    )
+
+
+@school_view(Cap.EHCP_MANAGE)
+@GET_POST
+def version_amend(request: HttpRequest, public_id) -> HttpResponse:
+    pupil = pupil_or_404(request, public_id)
+    plan = plan_or_404(pupil)
+    if not plan.is_active:
+        return to_plan(request, pupil, ENDED)
+    form = AmendForm(form_data(request), initial={"issued_on": today()})
+    saved = save_form(
+        request,
+        form,
+        lambda data: services.version_amend(
+            access=request.access, plan=plan, issued_on=data["issued_on"], kind=data["kind"]
+        ),
+        success=_amended,
+    )
+    if saved:
+        return to_plan(request, pupil)
+    return form_page(
+        request,
+        form,
+        title=f"Record an amended plan: {pupil.name}",
+        back_url=plan_url(request, pupil),
+        back_label=f"Back to {pupil.name}'s EHC plan",
+        intro="The new version starts as a copy of the current one (sections, outcomes and "
+        "provision); the current version stays readable as it was.",
+        submit_label="Record the new version",
+    )
+
+
+def _ended(plan: EhcPlan) -> str:
+    return (
+        f"The plan is recorded as {plan.get_status_display().lower()} on "
+        f"{long_date(plan.ended_on)}. It stays readable."
+    )
+
+
+@school_view(Cap.EHCP_MANAGE)
+@GET_POST
+def plan_end(request: HttpRequest, public_id) -> HttpResponse:
+    pupil = pupil_or_404(request, public_id)
+    plan = plan_or_404(pupil)
+    if not plan.is_active:
+        return to_plan(request, pupil, "This plan has already ended.")
+    form = PlanEndForm(form_data(request), initial={"on": today()})
+    saved = save_form(
+        request,
+        form,
+        lambda data: services.plan_end(
+            access=request.access, plan=plan, status=data["status"], on=data["on"], today=today()
+        ),
+        success=_ended,
+    )
+    if saved:
+        return to_plan(request, pupil)
+    return form_page(
+        request,
+        form,
+        title=f"End the EHC plan: {pupil.name}",
+        back_url=plan_url(request, pupil),
+        back_label=f"Back to {pupil.name}'s EHC plan",
+        intro="When the LA ceases the plan, or it moves to another authority. The plan and its "
+        "reviews stay readable.",
+        submit_label="End the plan",
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# Section E outcomes and section F provision of the current version
+# --------------------------------------------------------------------------------------------------
+
+
+def _outcome_page(request, pupil: Pupil, version: PlanVersion, outcome: PlanOutcome | None):
+    locked = services.version_locked_reason(version)
+    if locked:
+        return to_plan(request, pupil, locked)
+    form = OutcomeForm(form_data(request), instance=outcome)
+    saved = save_form(
+        request,
+        form,
+        lambda _: services.outcome_save(
+            access=request.access, version=version, row=outcome, **form.model_fields()
+        ),
+        success=lambda saved: f"Outcome {saved.position} saved.",
+    )
+    if saved:
+        return to_plan(request, pupil)
+    return form_page(
+        request,
+        form,
+        title=f"Outcome {outcome.position}" if outcome else "Add an outcome (section E)",
+        back_url=plan_url(request, pupil),
+        back_label=f"Back to {pupil.name}'s EHC plan",
+        subtitle=pupil.name,
+        intro="An outcome the plan seeks, with the shorter-term interim targets towards it.",
+        submit_label="Save the outcome",
+    )
+
+
+@school_view(Cap.EHCP_MANAGE)
+@GET_POST
+def outcome_new(request: HttpRequest, public_id) -> HttpResponse:
+    pupil, version = current_version(request, public_id)
+    if version is None:
+        return to_plan(request, pupil, ENDED)
+    return _outcome_page(request, pupil, version, None)
+
+
+@school_view(Cap.EHCP_MANAGE)
+@GET_POST
+def outcome_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    outcome = outcome_or_404(request, pk)
+    return _outcome_page(request, outcome.version.plan.pupil, outcome.version, outcome)
+
+
+def _provision_page(request, pupil: Pupil, version: PlanVersion, item: ProvisionItem | None):
+    locked = services.version_locked_reason(version)
+    if locked:
+        return to_plan(request, pupil, locked)
+    form = ProvisionForm(
+        form_data(request), instance=item, version=version, school=request.school, pupil=pupil
+    )
+    saved = save_form(
+        request,
+        form,
+        lambda _: services.provision_save(
+            access=request.access, version=version, item=item, **form.model_fields()
+        ),
+        success=lambda saved: f"Provision item {saved.position} saved.",
+    )
+    if saved:
+        return to_plan(request, pupil)
+    return form_page(
+        request,
+        form,
+        title=f"Provision item {item.position}" if item else "Add provision (section F)",
+        back_url=plan_url(request, pupil),
+        back_label=f"Back to {pupil.name}'s EHC plan",
+        subtitle=pupil.name,
+        intro="Special educational provision must be specific and quantified. Link the group "
+        "of the provision map that delivers it to compare the hours planned with the sessions "
+        "attended.",
+        submit_label="Save the provision",
+    )
+
+
+@school_view(Cap.EHCP_MANAGE)
+@GET_POST
+def provision_new(request: HttpRequest, public_id) -> HttpResponse:
+    pupil, version = current_version(request, public_id)
+    if version is None:
+        return to_plan(request, pupil, ENDED)
+    return _provision_page(request, pupil, version, None)
+
+
+@school_view(Cap.EHCP_MANAGE)
+@GET_POST
+def provision_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    item = provision_item_or_404(request, pk)
+    return _provision_page(request, item.version.plan.pupil, item.version, item)

@@ -1,0 +1,117 @@
+"""Needs-assessment requests and the LA's clock (`rules.assessment_steps`)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_safe
+
+from register.access import pupil_or_404
+from staff.capabilities import Cap
+from staff.http import audit_note, audited, form_data, note_subject, save_form
+from staff.tenancy import school_view
+
+from .. import rules, selectors, services
+from ..forms import RequestForm, long_date
+from ..models import AssessmentRequest
+from ._access import GET_POST, form_page, request_or_404, today
+
+
+@school_view(Cap.EHCP_TRACKER)
+@require_safe
+def request_list(request: HttpRequest) -> HttpResponse:
+    rows = selectors.requests_page(school=request.school, today=today())
+    return render(
+        request,
+        "ehcp/requests.html",
+        {
+            "rows": rows,
+            "today": today(),
+            "overdue": sum(1 for row in rows if row.overdue),
+            "can_manage": request.access.can(Cap.EHCP_MANAGE),
+        },
+    )
+
+
+def _recorded(saved: AssessmentRequest) -> str:
+    clock = rules.assessment_clock(received_on=saved.received_on, advice_requested_on=None)
+    return (
+        f"Needs assessment request for {saved.pupil.name} recorded. The LA must decide "
+        f"whether to assess by {long_date(clock.decision_by)}."
+    )
+
+
+@school_view(Cap.EHCP_MANAGE)
+@GET_POST
+def request_new(request: HttpRequest, public_id) -> HttpResponse:
+    pupil = pupil_or_404(request, public_id)
+    form = RequestForm(form_data(request), school=request.school, answers=False)
+    saved = save_form(
+        request,
+        form,
+        lambda _: services.request_save(
+            access=request.access, today=today(), pupil=pupil, **form.model_fields()
+        ),
+        success=_recorded,
+    )
+    if saved:
+        return redirect("ehcp:request", request.school.slug, saved.result.public_id)
+    return form_page(
+        request,
+        form,
+        title=f"Needs assessment request: {pupil.name}",
+        back_url=reverse("register:pupil", args=[request.school.slug, pupil.public_id]),
+        back_label=f"Back to {pupil.name}",
+        intro="A request for an EHC needs assessment. The LA's clock starts on the day it "
+        "receives the request.",
+        no_authorities=not selectors.has_authorities(school=request.school),
+        submit_label="Record the request",
+    )
+
+
+@school_view(Cap.EHCP_TRACKER)
+@audited("ehcp.request_viewed")
+@require_safe
+def request_detail(request: HttpRequest, public_id) -> HttpResponse:
+    found = request_or_404(request, public_id)
+    pupil = found.pupil
+    note_subject(request, pupil, pupil_public_id=pupil.public_id)
+    audit_note(request).detail["request"] = str(found.public_id)  # not a keyword: `request`
+    return render(
+        request,
+        "ehcp/request_detail.html",
+        {
+            "found": found,
+            "pupil": pupil,
+            "clock": selectors.request_clock(found, today()),
+            "can_manage": request.access.can(Cap.EHCP_MANAGE),
+        },
+    )
+
+
+@school_view(Cap.EHCP_MANAGE)
+@GET_POST
+def request_edit(request: HttpRequest, public_id) -> HttpResponse:
+    found = request_or_404(request, public_id)
+    form = RequestForm(form_data(request), school=request.school, answers=True, instance=found)
+    saved = save_form(
+        request,
+        form,
+        lambda _: services.request_save(
+            access=request.access, today=today(), request=found, **form.model_fields()
+        ),
+        success="The request's clock is updated.",
+    )
+    back_url = reverse("ehcp:request", args=[request.school.slug, found.public_id])
+    if saved:
+        return redirect(back_url)
+    return form_page(
+        request,
+        form,
+        title=f"The LA's answers: {found.pupil.name}",
+        back_url=back_url,
+        back_label="Back to the request",
+        intro="Record what the LA has decided and when, as its letters arrive.",
+        submit_label="Save",
+    )
