@@ -6,8 +6,13 @@ A new page adds its capability here; tests/permissions/test_matrix.py checks eve
 from __future__ import annotations
 
 from enum import StrEnum, nonmember
+from typing import TYPE_CHECKING
 
 from .models import Role
+
+if TYPE_CHECKING:
+    from .models import Membership
+    from .tenancy import Access
 
 
 class Cap(StrEnum):
@@ -189,3 +194,13 @@ def role_can(role: str, capability: Cap) -> bool:
 
 def assignable_roles(role: str) -> tuple[Role, ...]:
     return ASSIGNABLE_ROLES.get(Role(role), ())
+
+
+def may_change_member(access: Access, membership: Membership) -> bool:
+    """Whether this person may change another's role or end their access: they manage staff,
+    it is not themselves, and the other holds a role they could give (services check it too)."""
+    return (
+        access.can(Cap.STAFF_MANAGE)
+        and membership.user_id != access.user.pk
+        and membership.role in assignable_roles(access.role)
+    )
