@@ -135,8 +135,6 @@ DEBT = {
     "provision/plan_views.py",
     "provision/plan_print_views.py",
     "provision/impact_views.py",
-    "sendco/views.py",
-    "sendco/reminder_views.py",
     "templates/ehcp/plan_detail.html",
     "templates/provision/plans/list.html",
 }
