@@ -30,6 +30,7 @@ from __future__ import annotations
 import csv
 import io
 import uuid
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -37,8 +38,10 @@ from datetime import date
 from django.db.models import Prefetch, Q
 
 from staff.models import School
+from staff.services import audit
+from staff.tenancy import Access
 
-from .models import Need, Pupil, SenStatus
+from .models import Need, NeedType, Pupil, SenStatus
 from .rules import E, K, N, provision_on
 
 HEADER = (
@@ -285,3 +288,35 @@ def csv_bytes(rows: Iterable[CensusRow]) -> bytes:
     writer.writerow([safe_cell(cell) for cell in HEADER])
     writer.writerows([safe_cell(cell) for cell in row.cells()] for row in rows)
     return buffer.getvalue().encode("utf-8-sig")
+
+
+def census_summary(rows: list[CensusRow]) -> dict:
+    """The counts the census page shows: all pupils, by provision (E, K, N) and by primary need
+    (most first)."""
+    provisions = Counter(row.provision for row in rows)
+    needs = Counter(row.need_1 for row in rows if row.need_1)
+    names = dict(NeedType.objects.filter(code__in=needs).values_list("code", "name"))
+    return {
+        "total": len(rows),
+        "by_provision": [
+            (code, SenStatus.Provision(code).label, provisions.get(code, 0)) for code in (E, K, N)
+        ],
+        "by_need": [
+            (code, names.get(code, ""), count)
+            for code, count in sorted(needs.items(), key=lambda item: (-item[1], item[0]))
+        ],
+    }
+
+
+def census_export(*, access: Access, on: date, rows: list[CensusRow]) -> bytes:
+    """The census file for rows with no problems left, audited with its date and row count
+    (never a name)."""
+    body = csv_bytes(rows)
+    audit(
+        action="register.census_exported",
+        actor=access.user,
+        school=access.school,
+        role=access.role,
+        detail={"census_date": on.isoformat(), "rows": len(rows)},
+    )
+    return body

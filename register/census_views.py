@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections import Counter
 from collections.abc import Callable
 from datetime import date
 
@@ -18,12 +17,9 @@ from django.views.decorators.http import require_safe
 from staff import calendar as school_calendar
 from staff.capabilities import Cap
 from staff.models import School
-from staff.services import audit
 from staff.tenancy import school_view
 
-from .census import CensusRow, census_problems, census_rows, csv_bytes
-from .models import NeedType, SenStatus
-from .rules import E, K, N
+from .census import CensusRow, census_export, census_problems, census_rows, census_summary
 
 EARLIEST, LATEST = date(2014, 9, 1), date(2099, 12, 31)
 SEASON_NAMES = {"autumn": "Autumn", "spring": "Spring", "summer": "Summer"}
@@ -73,22 +69,6 @@ def _pupil_url(school: School) -> Callable[[uuid.UUID], str | None]:
     return lambda public_id: reverse("register:pupil", args=[school.slug, public_id])
 
 
-def _summary(rows: list[CensusRow]) -> dict:
-    provisions = Counter(row.provision for row in rows)
-    needs = Counter(row.need_1 for row in rows if row.need_1)
-    names = dict(NeedType.objects.filter(code__in=needs).values_list("code", "name"))
-    return {
-        "total": len(rows),
-        "by_provision": [
-            (code, SenStatus.Provision(code).label, provisions.get(code, 0)) for code in (E, K, N)
-        ],
-        "by_need": [
-            (code, names.get(code, ""), count)
-            for code, count in sorted(needs.items(), key=lambda item: (-item[1], item[0]))
-        ],
-    }
-
-
 def _page(
     request: HttpRequest,
     form: CensusDateForm,
@@ -111,7 +91,7 @@ def _page(
         context.update(
             on=on,
             problems=problems,
-            summary=_summary(rows),
+            summary=census_summary(rows),
             is_census_day=on in census_days.values(),
         )
     return render(request, "register/census.html", context)
@@ -146,7 +126,7 @@ def export(request: HttpRequest) -> HttpResponse:
     if census_problems(rows):
         return _page(request, form, rows=rows, export_attempted=True)
     response = HttpResponse(
-        csv_bytes(rows),
+        census_export(access=request.access, on=on, rows=rows),
         content_type="text/csv; charset=utf-8",
         headers={
             "Content-Disposition": (
@@ -155,11 +135,4 @@ def export(request: HttpRequest) -> HttpResponse:
         },
     )
     add_never_cache_headers(response)
-    audit(
-        action="register.census_exported",
-        actor=request.user,
-        school=request.school,
-        role=request.access.role,
-        detail={"census_date": on.isoformat(), "rows": len(rows)},
-    )
     return response

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 import zlib
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db import transaction
@@ -184,6 +185,31 @@ def _weighted(rng: random.Random, table: list[tuple[str, int]]) -> str:
     return rng.choices([c for c, _ in table], weights=[w for _, w in table])[0]
 
 
+@dataclass
+class _Records:
+    """Everything about the pupils that is written in bulk after them, model by model."""
+
+    statuses: list[SenStatus] = field(default_factory=list)
+    needs: list[Need] = field(default_factory=list)
+    pp: list[PupilPremiumPeriod] = field(default_factory=list)
+    lac: list[LookedAfterPeriod] = field(default_factory=list)
+    contacts: list[Contact] = field(default_factory=list)
+    passports: list[PassportVersion] = field(default_factory=list)
+    concerns: list[Concern] = field(default_factory=list)
+
+    def save(self) -> None:
+        for model, rows in (
+            (SenStatus, self.statuses),
+            (Need, self.needs),
+            (PupilPremiumPeriod, self.pp),
+            (LookedAfterPeriod, self.lac),
+            (Contact, self.contacts),
+            (PassportVersion, self.passports),
+            (Concern, self.concerns),
+        ):
+            model.objects.bulk_create(rows)
+
+
 @transaction.atomic
 def seed_pupils(
     *,
@@ -202,7 +228,35 @@ def seed_pupils(
     if Pupil.objects.filter(school=school).exists():
         return 0
     rng = random.Random(seed)  # noqa: S311 - demo data, not security
+    pupils = _add_pupils(rng, school=school, year=year, year_groups=year_groups, per_year=per_year)
+    provisions = _provisions(rng, len(pupils))
     types = {t.code: t for t in NeedType.objects.all()}
+    records = _Records()
+    for index, pupil in enumerate(pupils):
+        _add_contact(rng, records, pupil)
+        provision = provisions.get(index)
+        if provision:
+            _add_on_register(rng, records, pupil, provision, types=types, by=sendco, today=today)
+        elif rng.random() < 0.03:
+            _add_monitoring(rng, records, pupil, teacher=teacher, sendco=sendco, today=today)
+        _add_pupil_premium_and_care(rng, records, pupil, today=today)
+    records.save()
+    _add_classes(
+        school=school,
+        year=year,
+        year_groups=year_groups,
+        pupils=pupils,
+        class_size=class_size,
+        teacher=teacher,
+        ta=ta,
+    )
+    return len(pupils)
+
+
+def _add_pupils(
+    rng: random.Random, *, school: School, year: AcademicYear, year_groups: list[str], per_year: int
+) -> list[Pupil]:
+    """`per_year` pupils in each year group, with UPNs, ages and admission dates to match."""
     # A 4-digit establishment number from the slug: the same on every database (a primary key
     # grows past 9999 on a long-lived test database and made the UPN too long).
     establishment = 1000 + zlib.crc32(school.slug.encode()) % 9000
@@ -226,111 +280,135 @@ def seed_pupils(
                 )
             )
     Pupil.objects.bulk_create(pupils)
-    pupils = list(Pupil.objects.filter(school=school).order_by("pk"))
+    found = list(Pupil.objects.filter(school=school).order_by("pk"))
+    for pupil in found:
+        pupil.school = school  # the steps below read it: no query per pupil
+    return found
 
-    statuses, needs, pp, lac, contacts, passports, concerns = [], [], [], [], [], [], []
-    # Exactly 5% with an EHC plan and 14% on SEN support, spread at random through the school.
-    order = list(range(len(pupils)))
+
+def _provisions(rng: random.Random, count: int) -> dict[int, str]:
+    """Exactly 5% with an EHC plan and 14% on SEN support, spread at random through the school:
+    pupil index -> "E" or "K"."""
+    order = list(range(count))
     rng.shuffle(order)
-    e_count, k_count = round(len(pupils) * 0.05), round(len(pupils) * 0.14)
+    e_count, k_count = round(count * 0.05), round(count * 0.14)
     provisions = {i: "E" for i in order[:e_count]}
     provisions.update({i: "K" for i in order[e_count : e_count + k_count]})
-    for index, pupil in enumerate(pupils):
-        provision = provisions.get(index)
-        contacts.append(
-            Contact(
+    return provisions
+
+
+def _add_contact(rng: random.Random, records: _Records, pupil: Pupil) -> None:
+    records.contacts.append(
+        Contact(
+            school=pupil.school,
+            pupil=pupil,
+            relationship="Parent",
+            name=f"{rng.choice(FIRST)} {pupil.legal_last_name}",
+            email=f"parent{pupil.pk}@example.org",
+            preferred_contact="email",
+        )
+    )
+
+
+def _add_on_register(
+    rng: random.Random,
+    records: _Records,
+    pupil: Pupil,
+    provision: str,
+    *,
+    types: dict[str, NeedType],
+    by: User,
+    today: date,
+) -> None:
+    """A status period (K or E), a primary need (and sometimes a second) and a passport."""
+    school = pupil.school
+    starts = today - timedelta(days=rng.randrange(60, 900))
+    records.statuses.append(
+        SenStatus(
+            school=school,
+            pupil=pupil,
+            provision=provision,
+            starts_on=starts,
+            reason="Assessed by the SENDCo with the class teacher; needs additional and "
+            "different provision."
+            if provision == "K"
+            else "EHC plan issued.",
+            decided_by=by,
+            parents_informed_on=starts,
+            parents_informed_how="Meeting",
+        )
+    )
+    primary = _weighted(rng, K_NEEDS if provision == "K" else E_NEEDS)
+    records.needs.append(
+        Need(school=school, pupil=pupil, need_type=types[primary], rank=1, starts_on=starts)
+    )
+    if rng.random() < 0.3 and primary != "NSA":
+        secondary = _weighted(rng, [(c, w) for c, w in K_NEEDS if c not in (primary, "NSA")])
+        records.needs.append(
+            Need(school=school, pupil=pupil, need_type=types[secondary], rank=2, starts_on=starts)
+        )
+    records.passports.append(
+        PassportVersion(school=school, pupil=pupil, version=1, created_by=by, **PASSPORT)
+    )
+
+
+def _add_monitoring(
+    rng: random.Random, records: _Records, pupil: Pupil, *, teacher: User, sendco: User, today: date
+) -> None:
+    """A teacher's concern the SENDCo decided to monitor, with a review on a weekday."""
+    records.concerns.append(
+        Concern(
+            school=pupil.school,
+            pupil=pupil,
+            raised_by=teacher,
+            raised_on=today - timedelta(days=rng.randrange(5, 60)),
+            description="Finding it hard to follow instructions in class and falling "
+            "behind in reading.",
+            status=Concern.Status.MONITORING,
+            decided_by=sendco,
+            decided_on=today - timedelta(days=3),
+            review_on=_weekday(today + timedelta(days=rng.randrange(-10, 40))),
+        )
+    )
+
+
+def _add_pupil_premium_and_care(
+    rng: random.Random, records: _Records, pupil: Pupil, *, today: date
+) -> None:
+    """A quarter on free school meals (so Pupil Premium); a few looked after."""
+    school = pupil.school
+    if rng.random() < 0.25:
+        records.pp.append(
+            PupilPremiumPeriod(
                 school=school,
                 pupil=pupil,
-                relationship="Parent",
-                name=f"{rng.choice(FIRST)} {pupil.legal_last_name}",
-                email=f"parent{pupil.pk}@example.org",
-                preferred_contact="email",
+                kind="fsm",
+                starts_on=today - timedelta(days=rng.randrange(100, 1500)),
             )
         )
-        if provision:
-            starts = today - timedelta(days=rng.randrange(60, 900))
-            statuses.append(
-                SenStatus(
-                    school=school,
-                    pupil=pupil,
-                    provision=provision,
-                    starts_on=starts,
-                    reason="Assessed by the SENDCo with the class teacher; needs additional and "
-                    "different provision."
-                    if provision == "K"
-                    else "EHC plan issued.",
-                    decided_by=sendco,
-                    parents_informed_on=starts,
-                    parents_informed_how="Meeting",
-                )
+    if rng.random() < 0.006:
+        records.lac.append(
+            LookedAfterPeriod(
+                school=school,
+                pupil=pupil,
+                responsible_la=school.local_authority,
+                starts_on=today - timedelta(days=rng.randrange(100, 1000)),
             )
-            primary = _weighted(rng, K_NEEDS if provision == "K" else E_NEEDS)
-            needs.append(
-                Need(school=school, pupil=pupil, need_type=types[primary], rank=1, starts_on=starts)
-            )
-            if rng.random() < 0.3 and primary != "NSA":
-                secondary = _weighted(
-                    rng, [(c, w) for c, w in K_NEEDS if c not in (primary, "NSA")]
-                )
-                needs.append(
-                    Need(
-                        school=school,
-                        pupil=pupil,
-                        need_type=types[secondary],
-                        rank=2,
-                        starts_on=starts,
-                    )
-                )
-            passports.append(
-                PassportVersion(
-                    school=school, pupil=pupil, version=1, created_by=sendco, **PASSPORT
-                )
-            )
-        elif rng.random() < 0.03:
-            concerns.append(
-                Concern(
-                    school=school,
-                    pupil=pupil,
-                    raised_by=teacher,
-                    raised_on=today - timedelta(days=rng.randrange(5, 60)),
-                    description="Finding it hard to follow instructions in class and falling "
-                    "behind in reading.",
-                    status=Concern.Status.MONITORING,
-                    decided_by=sendco,
-                    decided_on=today - timedelta(days=3),
-                    review_on=_weekday(today + timedelta(days=rng.randrange(-10, 40))),
-                )
-            )
-        if rng.random() < 0.25:
-            pp.append(
-                PupilPremiumPeriod(
-                    school=school,
-                    pupil=pupil,
-                    kind="fsm",
-                    starts_on=today - timedelta(days=rng.randrange(100, 1500)),
-                )
-            )
-        if rng.random() < 0.006:
-            lac.append(
-                LookedAfterPeriod(
-                    school=school,
-                    pupil=pupil,
-                    responsible_la=school.local_authority,
-                    starts_on=today - timedelta(days=rng.randrange(100, 1000)),
-                )
-            )
-    for model, rows in (
-        (SenStatus, statuses),
-        (Need, needs),
-        (PupilPremiumPeriod, pp),
-        (LookedAfterPeriod, lac),
-        (Contact, contacts),
-        (PassportVersion, passports),
-        (Concern, concerns),
-    ):
-        model.objects.bulk_create(rows)
+        )
 
-    # Classes of about `class_size`; the demo teacher and TA have the first class of one year.
+
+def _add_classes(
+    *,
+    school: School,
+    year: AcademicYear,
+    year_groups: list[str],
+    pupils: list[Pupil],
+    class_size: int,
+    teacher: User,
+    ta: User,
+) -> None:
+    """Classes of about `class_size`; the demo teacher and TA have the first class of the middle
+    year group."""
     demo_year = year_groups[len(year_groups) // 2]
     memberships = []
     for year_group in year_groups:
@@ -349,4 +427,3 @@ def seed_pupils(
                 for p in cohort[i::count]
             ]
     TeachingGroup.pupils.through.objects.bulk_create(memberships)
-    return len(pupils)

@@ -1,24 +1,14 @@
 """MIS import pages: upload a CSV, see the dry run, apply it.
 
-Between the dry run and "Apply" the file waits on the server, under a random name in
-var/imports/ (outside every URL), for at most an hour. The session holds only its token, the
-sha256 of its bytes and the fingerprint of the dry run shown; no pupil data travels through the
-form. Apply reads the file back, parses and plans again (the register may have changed), and
-writes only if the plan is the one the person saw.
+Between the dry run and "Apply" the file waits on the server (register.mis_import.staging); the
+session holds only its token, the sha256 of its bytes and the fingerprint of the dry run shown.
+Apply reads the file back, parses and plans again (the register may have changed), and writes
+only if the plan is the one the person saw.
 """
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import os
-import re
-import secrets
-from datetime import timedelta
-from pathlib import Path
-
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -28,52 +18,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from staff.capabilities import Cap
-from staff.services import audit
+from staff.http import audited, note_detail
 from staff.tenancy import school_view
 
 from . import mis_import
+from .mis_import import staging
 
 SESSION_KEY = "mis_import"
-LIFETIME = timedelta(hours=1)
 ALLOWED_EXTENSIONS = (".csv", ".txt", ".tsv")
 EXCEL_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".ods")
-_TOKEN = re.compile(r"^[A-Za-z0-9_-]{40,64}$")
-
-
-def import_dir() -> Path:
-    """Where files wait between the dry run and Apply (MIS_IMPORT_DIR, or var/imports)."""
-    folder = Path(getattr(settings, "MIS_IMPORT_DIR", settings.BASE_DIR / "var" / "imports"))
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return folder
-
-
-def _path(token: str) -> Path:
-    if not _TOKEN.match(token):
-        raise ValueError("not a token")
-    return import_dir() / f"{token}.csv"
-
-
-def _store(raw: bytes) -> str:
-    token = secrets.token_urlsafe(32)
-    descriptor = os.open(_path(token), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "wb") as file:
-        file.write(raw)
-    return token
-
-
-def _discard(token: str | None) -> None:
-    if token:
-        with contextlib.suppress(ValueError):
-            _path(token).unlink(missing_ok=True)
-
-
-def _sweep(now) -> None:
-    """Delete files older than an hour, so no pupil list waits on disk for a dry run forgotten."""
-    cutoff = (now - LIFETIME).timestamp()
-    for path in import_dir().glob("*.csv"):
-        with contextlib.suppress(FileNotFoundError):
-            if path.stat().st_mtime < cutoff:
-                path.unlink(missing_ok=True)
 
 
 class UploadForm(forms.Form):
@@ -114,14 +67,10 @@ def _register_url(school_slug: str) -> str | None:
     return _url("register:list", school_slug)
 
 
+@audited("register.mis_import_dry_run", methods=("POST",))
 def _preview(request: HttpRequest, plan: mis_import.ImportPlan, parsed, token: str | None):
-    audit(
-        action="register.mis_import_dry_run",
-        actor=request.user,
-        school=request.school,
-        role=request.access.role,
-        detail={**plan.counts, "new_classes": len(plan.new_classes), "sha256": plan.sha256},
-    )
+    """The dry run, audited (its counts, never a name) when it is shown."""
+    note_detail(request, **plan.counts, new_classes=len(plan.new_classes), sha256=plan.sha256)
     slug = request.school.slug
     return render(
         request,
@@ -142,21 +91,19 @@ def upload(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
     if form.is_bound and form.is_valid():
         now = timezone.now()
-        _sweep(now)
+        staging.sweep(now)
         parsed = form.cleaned_data["parsed"]
         plan = mis_import.plan(school=request.school, parsed=parsed, today=timezone.localdate())
-        _discard((request.session.get(SESSION_KEY) or {}).get("token"))
-        request.session.pop(SESSION_KEY, None)
-        token = None
-        if plan.can_apply:
-            token = _store(form.cleaned_data["raw"])
-            request.session[SESSION_KEY] = {
-                "token": token,
-                "sha256": parsed.sha256,
-                "fingerprint": plan.fingerprint,
-                "school": request.school.pk,
-                "stored_at": now.timestamp(),
-            }
+        staging.discard((request.session.pop(SESSION_KEY, None) or {}).get("token"))
+        token = staging.store(form.cleaned_data["raw"]) if plan.can_apply else None
+        if token:
+            request.session[SESSION_KEY] = staging.pending(
+                token=token,
+                sha256=parsed.sha256,
+                fingerprint=plan.fingerprint,
+                school_id=request.school.pk,
+                now=now,
+            )
         return _preview(request, plan, parsed, token)
     return render(
         request,
@@ -177,8 +124,7 @@ def apply(request: HttpRequest) -> HttpResponse:
     back = redirect("mis_import:upload", school_slug=request.school.slug)
     pending = request.session.get(SESSION_KEY) or {}
     token = request.POST.get("token", "")
-    expected = str(pending.get("token", "")).encode()
-    if not token or not secrets.compare_digest(token.encode(), expected):
+    if not staging.is_latest(token, pending):
         messages.error(
             request,
             "That dry run is not the latest one you made, or it has already been applied. "
@@ -186,27 +132,12 @@ def apply(request: HttpRequest) -> HttpResponse:
         )
         return back
     request.session.pop(SESSION_KEY)
-    if pending.get("school") != request.school.pk:
-        _discard(token)
-        messages.error(request, "That dry run was for another school. Upload the file again.")
-        return back
-    now = timezone.now()
     try:
-        path = _path(token)
-        raw = path.read_bytes()
-    except (ValueError, FileNotFoundError):
-        raw = None
-    if raw is None or now.timestamp() - pending.get("stored_at", 0) > LIFETIME.total_seconds():
-        _discard(token)
-        messages.error(
-            request,
-            "That dry run has expired (they last an hour). Upload the file again to see a "
-            "fresh dry run.",
+        raw = staging.take(
+            token=token, pending=pending, school_id=request.school.pk, now=timezone.now()
         )
-        return back
-    if not secrets.compare_digest(hashlib.sha256(raw).hexdigest(), pending["sha256"]):
-        _discard(token)
-        messages.error(request, "The stored file has changed. Upload the file again.")
+    except staging.Refused as refused:
+        messages.error(request, str(refused))
         return back
 
     parsed = mis_import.parse(raw)
@@ -216,7 +147,7 @@ def apply(request: HttpRequest) -> HttpResponse:
         if plan.can_apply:
             request.session[SESSION_KEY] = {**pending, "fingerprint": plan.fingerprint}
         else:
-            _discard(token)
+            staging.discard(token)
             token = None
         messages.warning(
             request,
@@ -227,9 +158,9 @@ def apply(request: HttpRequest) -> HttpResponse:
     try:
         summary = mis_import.apply(school=request.school, plan=plan, access=request.access)
     except ValidationError as error:
-        _discard(token)
+        staging.discard(token)
         messages.error(request, " ".join(error.messages))
         return back
-    _discard(token)
+    staging.discard(token)
     messages.success(request, f"The MIS import is done: {summary}.")
     return back

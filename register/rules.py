@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 
-from .models import Period, SenStatus
+from .models import Period, Pupil, SenStatus
 
 K = SenStatus.Provision.SEN_SUPPORT
 E = SenStatus.Provision.EHC_PLAN
@@ -50,4 +50,91 @@ def ever_6_fsm(fsm_periods: Iterable[Period], on: date) -> bool:
         six_years_ago = on.replace(year=on.year - 6, day=28)
     return any(
         p.starts_on <= on and (p.ends_on is None or p.ends_on >= six_years_ago) for p in fsm_periods
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# The register list: one row's date-dependent facts, which rows a filter keeps, and their order
+# --------------------------------------------------------------------------------------------------
+
+
+def register_row(pupil: Pupil, on: date) -> Pupil:
+    """Set the derived, date-dependent facts of one row of the register on the pupil (no
+    queries: the periods were prefetched by `selectors.register_rows`)."""
+    pupil.provision = provision_on(pupil.statuses_on, on)
+    pupil.primary_need = pupil.needs_on[0].need_type if pupil.needs_on else None
+    fsm = [p for p in pupil.pp_all if p.kind == "fsm"]
+    other_pp = [p for p in pupil.pp_all if p.kind != "fsm" and p.covers(on)]
+    pupil.pupil_premium = ever_6_fsm(fsm, on) or bool(other_pp)
+    pupil.looked_after = bool(pupil.lac_on)
+    pupil.class_names = ", ".join(g.name for g in pupil.groups_on)
+    return pupil
+
+
+def register_counts(rows: Sequence[Pupil]) -> dict[str, int]:
+    """Pupils on roll, on SEN support (K) and with an EHC plan (E), before any filter."""
+    return {
+        "all": len(rows),
+        "K": sum(p.provision == K for p in rows),
+        "E": sum(p.provision == E for p in rows),
+    }
+
+
+def _matches(pupil: Pupil, needle: str) -> bool:
+    text = f"{pupil.name} {pupil.legal_first_name} {pupil.legal_last_name} {pupil.upn}"
+    return needle in text.lower()
+
+
+def register_filter(rows: Iterable[Pupil], filters: dict, *, search: str = "") -> list[Pupil]:
+    """The rows the register's filters (RegisterFilterForm's cleaned data) and a name or UPN
+    search keep. Status: "sen" (the default) K or E; "K" or "E" only; "all" everyone."""
+    status = filters.get("status") or "sen"
+    keep = list(rows)
+    if status == "sen":
+        keep = [p for p in keep if p.provision in (K, E)]
+    elif status in (K, E):
+        keep = [p for p in keep if p.provision == status]
+    if filters.get("year"):
+        keep = [p for p in keep if p.year_group == filters["year"]]
+    if filters.get("group"):
+        keep = [p for p in keep if any(str(g.pk) == filters["group"] for g in p.groups_on)]
+    if filters.get("need"):
+        keep = [p for p in keep if p.primary_need and p.primary_need.code == filters["need"]]
+    if filters.get("area"):
+        keep = [p for p in keep if p.primary_need and p.primary_need.broad_area == filters["area"]]
+    if filters.get("pp"):
+        keep = [p for p in keep if p.pupil_premium]
+    if filters.get("lac"):
+        keep = [p for p in keep if p.looked_after]
+    if filters.get("eal"):
+        keep = [p for p in keep if p.eal]
+    needle = search.strip().lower()
+    if needle:
+        keep = [p for p in keep if _matches(p, needle)]
+    return keep
+
+
+REGISTER_SORTS: dict[str, Callable[[Pupil], tuple]] = {
+    "name": lambda p: (p.legal_last_name.lower(), p.legal_first_name.lower()),
+    "year": lambda p: (p.year_order, p.legal_last_name.lower()),
+    "status": lambda p: ({"E": 0, "K": 1}.get(p.provision, 2), p.legal_last_name.lower()),
+    "need": lambda p: (p.primary_need.code if p.primary_need else "~", p.legal_last_name.lower()),
+}
+
+
+def register_sort(rows: list[Pupil], sort: str) -> list[Pupil]:
+    """The rows in the order of a column heading (an unknown one sorts by name)."""
+    return sorted(rows, key=REGISTER_SORTS.get(sort, REGISTER_SORTS["name"]))
+
+
+def chronology(record: dict) -> list[tuple[date, str, object]]:
+    """The pupil page's history, latest first: status periods, needs, concerns and passport
+    versions by the date each began."""
+    return sorted(
+        [(s.starts_on, "status", s) for s in record["statuses"]]
+        + [(n.starts_on, "need", n) for n in record["needs"]]
+        + [(c.raised_on, "concern", c) for c in record["concerns"]]
+        + [(p.created_at.date(), "passport", p) for p in record["passports"]],
+        key=lambda item: item[0],
+        reverse=True,
     )

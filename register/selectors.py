@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
-from staff.capabilities import Reach, pupil_reach
+from staff.capabilities import CLASS_REACHES, Reach, pupil_reach
+from staff.models import AcademicYear, School
 from staff.tenancy import Access
 
+from . import rules
 from .models import (
     Concern,
     LookedAfterPeriod,
@@ -45,7 +48,7 @@ def pupils_visible_to(*, access: Access, on: date) -> QuerySet[Pupil]:
     reach = pupil_reach(access.role)
     if reach == Reach.SCHOOL:
         return pupils
-    if reach in (Reach.CLASSES_TAUGHT, Reach.CLASSES_SUPPORTED):
+    if reach in CLASS_REACHES:
         mine = groups_of(access=access, on=on).filter(pupils=OuterRef("pk"))
         return pupils.filter(Exists(mine))
     return pupils.none()
@@ -83,6 +86,31 @@ def register_rows(*, access: Access, on: date) -> QuerySet[Pupil]:
     )
 
 
+@dataclass(frozen=True)
+class RegisterList:
+    """The register as one person sees it on a date, filtered and sorted."""
+
+    on: date
+    rows: list[Pupil]
+    counts: dict[str, int]  # before the filters: all on roll, K and E
+    own_classes_only: bool  # a teacher's or TA's view: the pupils of their classes
+
+
+def register_list(
+    *, access: Access, on: date, filters: dict, search: str = "", sort: str = "name"
+) -> RegisterList:
+    """The register on `on`, with the filters of RegisterFilterForm, a name or UPN search and a
+    column to sort by (the rules in register.rules)."""
+    rows = [rules.register_row(p, on) for p in register_rows(access=access, on=on)]
+    kept = rules.register_filter(rows, filters, search=search)
+    return RegisterList(
+        on=on,
+        rows=rules.register_sort(kept, sort),
+        counts=rules.register_counts(rows),
+        own_classes_only=pupil_reach(access.role) in CLASS_REACHES,
+    )
+
+
 def pupil_for(*, access: Access, public_id, on: date) -> Pupil | None:
     """One pupil this person may see, or None (the view answers 404)."""
     return pupils_visible_to(access=access, on=on).filter(public_id=public_id).first()
@@ -116,6 +144,89 @@ def pupil_record(*, pupil: Pupil) -> dict:
     }
 
 
+def pupil_page(*, pupil: Pupil, on: date) -> dict:
+    """The pupil page: the record, its chronology, and the provision and needs on `on`."""
+    record = pupil_record(pupil=pupil)
+    return {
+        **record,
+        "chronology": rules.chronology(record),
+        "provision": rules.provision_on(record["statuses"], on),
+        "current_needs": [n for n in record["needs"] if n.covers(on)],
+    }
+
+
+def current_need_codes(*, pupil: Pupil) -> list[str]:
+    """The codes of the pupil's open needs, primary first."""
+    return list(
+        pupil.needs.filter(ends_on__isnull=True)
+        .order_by("rank")
+        .values_list("need_type__code", flat=True)
+    )
+
+
+def passport_versions(*, pupil: Pupil) -> list[PassportVersion]:
+    """Every version of the pupil's passport, latest first (numbers and dates only)."""
+    return list(
+        PassportVersion.objects.filter(pupil=pupil)
+        .order_by("-version")
+        .only("pk", "version", "created_at")
+    )
+
+
+def passport_version(*, pupil: Pupil, version: str | None) -> PassportVersion | None:
+    """The version asked for (a number as text), or else the latest."""
+    versions = PassportVersion.objects.filter(pupil=pupil).select_related("created_by")
+    chosen = versions.filter(version=version).first() if version and version.isdigit() else None
+    return chosen or versions.order_by("-version").first()
+
+
+def concerns_to_decide(*, school: School) -> QuerySet[Concern]:
+    """Open concerns and those being monitored, for the SENDCo's list."""
+    return (
+        Concern.objects.filter(
+            school=school, status__in=[Concern.Status.OPEN, Concern.Status.MONITORING]
+        )
+        .select_related("pupil", "raised_by")
+        .order_by("status", "review_on", "raised_on")
+    )
+
+
+def concern_for(*, school: School, public_id) -> Concern | None:
+    return (
+        Concern.objects.filter(school=school, public_id=public_id)
+        .select_related("pupil", "raised_by")
+        .first()
+    )
+
+
+def academic_year_on(*, school: School, on: date) -> AcademicYear | None:
+    """The school's academic year containing `on`, if its dates are set."""
+    return AcademicYear.objects.filter(school=school, starts_on__lte=on, ends_on__gte=on).first()
+
+
+def classes_of_year(*, school: School, year: AcademicYear | None) -> QuerySet[TeachingGroup]:
+    """The classes of an academic year with their size, teachers and assistants."""
+    return (
+        TeachingGroup.objects.filter(school=school, academic_year=year)
+        .annotate(size=Count("pupils", distinct=True))
+        .prefetch_related("teachers", "assistants")
+        .order_by("name")
+    )
+
+
+def class_for(*, school: School, pk: int) -> TeachingGroup | None:
+    return (
+        TeachingGroup.objects.filter(school=school, pk=pk)
+        .select_related("academic_year")
+        .prefetch_related("teachers", "assistants")
+        .first()
+    )
+
+
+def class_pupils(*, group: TeachingGroup) -> QuerySet[Pupil]:
+    return group.pupils.order_by("legal_last_name", "legal_first_name")
+
+
 def latest_passport(*, pupil: Pupil) -> PassportVersion | None:
     return (
         PassportVersion.objects.filter(pupil=pupil)
@@ -128,8 +239,6 @@ def latest_passport(*, pupil: Pupil) -> PassportVersion | None:
 def home_summary(*, access: Access, on: date) -> dict:
     """What the home page shows about the register, in a constant number of queries: counts for
     the whole school; for a teacher or TA, their classes and the SEN pupils in them."""
-    from django.db.models import Count
-
     from .rules import E, K, provision_on
 
     visible = pupils_visible_to(access=access, on=on).on_roll(on)

@@ -8,12 +8,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 
-from staff.models import User
+from staff.models import AcademicYear, User
 from staff.services import audit
 from staff.tenancy import Access
 
-from .models import Concern, Need, NeedType, PassportVersion, Pupil, SenStatus
+from .models import Concern, Need, NeedType, PassportVersion, Pupil, SenStatus, TeachingGroup
 from .rules import E, K, N, need_problems
+from .selectors import current_need_codes
 
 
 def pupil_audit(*, access: Access, pupil: Pupil, action: str, detail: dict | None = None) -> None:
@@ -77,11 +78,7 @@ def sen_status_change(
         )
 
     if need_codes is None:
-        codes = list(
-            pupil.needs.filter(ends_on__isnull=True)
-            .order_by("rank")
-            .values_list("need_type__code", flat=True)
-        )
+        codes = current_need_codes(pupil=pupil)
         if provision == N:
             codes = []
     else:
@@ -224,3 +221,40 @@ def passport_save(
         detail={"version": passport.version},
     )
     return passport
+
+
+@transaction.atomic
+def class_create(*, access: Access, year: AcademicYear, name: str) -> TeachingGroup:
+    """A new class of this academic year (its pupils come from the MIS import)."""
+    group = TeachingGroup.objects.create(school=access.school, academic_year=year, name=name)
+    audit(
+        action="register.class_created",
+        actor=access.user,
+        school=access.school,
+        role=access.role,
+        obj=group,
+    )
+    return group
+
+
+@transaction.atomic
+def class_staff_set(
+    *, access: Access, group: TeachingGroup, teachers: list[User], assistants: list[User]
+) -> TeachingGroup:
+    """Who teaches and who supports a class (and so which pupils they see)."""
+    if group.school_id != access.school.pk:
+        raise ValidationError("This class is not in your school.")
+    group.teachers.set(teachers)
+    group.assistants.set(assistants)
+    audit(
+        action="register.class_staff_changed",
+        actor=access.user,
+        school=access.school,
+        role=access.role,
+        obj=group,
+        detail={
+            "teachers": [u.email for u in teachers],
+            "assistants": [u.email for u in assistants],
+        },
+    )
+    return group

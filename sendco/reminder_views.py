@@ -6,86 +6,40 @@ pupils the person may still see, so a notification never shows a name its reader
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from register.selectors import pupils_visible_to
 from staff.capabilities import Cap
-from staff.http import form_data
-from staff.models import School
-from staff.services import audit
-from staff.tenancy import access_for, school_view
+from staff.http import form_data, save_form
+from staff.tenancy import school_view
 
-from . import reminders
+from . import reminders, selectors, services
 from .feeds import feed_for
-from .models import Notification, ReminderSettings
+from .models import ReminderSettings
 
 PAGE_SIZE = 100
 
 
-def _names(request: HttpRequest, notes: list[Notification]) -> dict[tuple[int, str], str]:
-    """Pupil names for the notifications' subjects, only where the reader may see the pupil:
-    one query per school among the notifications (a person has one or a few)."""
-    today = timezone.localdate()
-    wanted: dict[int, set[str]] = defaultdict(set)
-    for note in notes:
-        wanted[note.school_id].add(note.subject_id)
-    schools = {s.pk: s for s in School.objects.filter(pk__in=list(wanted))}
-    names = {}
-    for school_id, ids in wanted.items():
-        access = access_for(request.user, schools[school_id])
-        if access is None:
-            continue
-        for pupil in pupils_visible_to(access=access, on=today).filter(
-            public_id__in=[i for i in ids if len(i) == 36]
-        ):
-            names[(school_id, str(pupil.public_id))] = pupil.name
-    return names
-
-
 @require_safe
 def notification_list(request: HttpRequest) -> HttpResponse:
-    notes = list(
-        Notification.objects.filter(user=request.user)
-        .select_related("school")
-        # Unread first on every database (PostgreSQL sorts NULLs last), then the latest read.
-        .order_by(F("read_at").desc(nulls_first=True), "-created_at", "due")[:PAGE_SIZE]
-    )
-    names = _names(request, notes)
     today = timezone.localdate()
-    for note in notes:
-        note.subject_name = names.get((note.school_id, note.subject_id))
-        note.when = reminders.threshold_label(note.threshold)
-        note.overdue = note.due < today
-    unread = [n for n in notes if n.read_at is None]
-    return render(
-        request,
-        "sendco/notifications.html",
-        {
-            "unread": unread,
-            "read": [n for n in notes if n.read_at is not None],
-            "today": today,
-            "several_schools": len({n.school_id for n in notes}) > 1,
-        },
-    )
+    centre = selectors.notification_centre(user=request.user, on=today, limit=PAGE_SIZE)
+    return render(request, "sendco/notifications.html", {**centre, "today": today})
 
 
 @require_safe
 def notification_count(request: HttpRequest) -> HttpResponse:
     """The header's unread count, fetched by htmx after the page loads (so no page pays a
     query for it)."""
-    count = Notification.objects.filter(user=request.user, read_at__isnull=True).count()
+    count = selectors.unread_count(user=request.user)
     response = render(request, "sendco/_notification_count.html", {"count": count})
     add_never_cache_headers(response)
     return response
@@ -94,10 +48,10 @@ def notification_count(request: HttpRequest) -> HttpResponse:
 @require_POST
 def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark one notification read and go to its record."""
-    note = get_object_or_404(Notification, pk=pk, user=request.user)
-    if note.read_at is None:
-        note.read_at = timezone.now()
-        note.save(update_fields=["read_at"])
+    note = selectors.notification_of(user=request.user, pk=pk)
+    if note is None:
+        raise Http404("No such notification.")
+    services.notification_read(notification=note)
     if request.POST.get("then") == "stay" or not url_has_allowed_host_and_scheme(
         note.url, allowed_hosts={request.get_host()}
     ):
@@ -107,9 +61,7 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def notifications_read(request: HttpRequest) -> HttpResponse:
-    count = Notification.objects.filter(user=request.user, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
+    count = services.notifications_read_all(user=request.user)
     messages.success(request, f"{count} notification{'s' if count != 1 else ''} marked as read.")
     return redirect("notifications")
 
@@ -126,9 +78,13 @@ class DigestForm(forms.ModelForm):
 def reminder_settings(request: HttpRequest) -> HttpResponse:
     found = reminders.settings_of(request.user)
     form = DigestForm(form_data(request), instance=found)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "Your email choice is saved.")
+    saved = save_form(
+        request,
+        form,
+        lambda data: services.digest_choose(settings=found, digest=data["digest"]),
+        success="Your email choice is saved.",
+    )
+    if saved:
         return redirect("reminder_settings")
     token = request.session.pop("new_feed_token", None)
     return render(
@@ -146,8 +102,7 @@ def reminder_settings(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def feed_create(request: HttpRequest) -> HttpResponse:
-    token = reminders.feed_create(user=request.user)
-    audit(action="reminders.feed_created", actor=request.user)
+    token = services.feed_create(user=request.user)
     # Shown once, on the next page; only its hash is stored.
     request.session["new_feed_token"] = token
     messages.success(
@@ -160,8 +115,7 @@ def feed_create(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def feed_revoke(request: HttpRequest) -> HttpResponse:
-    reminders.feed_revoke(user=request.user)
-    audit(action="reminders.feed_revoked", actor=request.user)
+    services.feed_revoke(user=request.user)
     messages.success(request, "Your calendar link no longer works.")
     return redirect("reminder_settings")
 
@@ -185,14 +139,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
 @require_POST
 def reminders_check(request: HttpRequest) -> HttpResponse:
     """Run the school's reminder scan now (the daily scan does the same each morning)."""
-    created = reminders.scan_school(school=request.school, today=timezone.localdate())
-    audit(
-        action="reminders.scan_run",
-        actor=request.user,
-        school=request.school,
-        role=request.access.role,
-        detail={"created": created},
-    )
+    created = services.scan_now(access=request.access, today=timezone.localdate())
     messages.success(
         request,
         f"Deadlines checked: {created} new notification{'s' if created != 1 else ''}.",

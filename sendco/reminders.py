@@ -31,9 +31,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from register.selectors import pupils_visible_to
+from staff.capabilities import Reach, deadline_escalation, deadline_fallback, pupil_reach
 from staff.deadlines import Deadline
 from staff.models import Membership, Role, School, User
-from staff.tenancy import Access
+from staff.tenancy import Access, members_of
 
 from .deadlines import deadlines_for_school
 from .models import DigestSent, Notification, ReminderSettings
@@ -130,31 +131,11 @@ def plan(
 # --------------------------------------------------------------------------------------------------
 
 
-def _members(school: School) -> dict[int, str]:
-    """Active people of the school and their roles (a trust lead of its trust included)."""
-    rows = (
-        Membership.objects.filter(school__trust_id=school.trust_id, role=Role.TRUST_LEAD)
-        if school.trust_id
-        else Membership.objects.none()
-    )
-    found = dict(
-        rows.filter(ended_at__isnull=True, user__is_active=True).values_list("user_id", "role")
-    )
-    for user_id, role in Membership.objects.filter(
-        school=school, ended_at__isnull=True, user__is_active=True
-    ).values_list("user_id", "role"):
-        if found.get(user_id) != Role.TRUST_LEAD:
-            found[user_id] = role
-    return found
-
-
 def scan_school(*, school: School, today: date) -> int:
     """Record today's notifications for one school; returns how many were new."""
-    members = _members(school)
-    sendcos = [u for u, r in members.items() if r == Role.SENDCO] or [
-        u for u, r in members.items() if r == Role.TRUST_LEAD
-    ]
-    heads = [u for u, r in members.items() if r == Role.HEAD]
+    members = members_of(school)
+    sendcos = deadline_fallback(members)
+    heads = deadline_escalation(members)
     horizon = max(max(thresholds_for("default"), default=0), 0) // 7 + 1
     table = getattr(settings, "REMINDER_THRESHOLDS", {}) or {}
     for days in table.values():
@@ -165,7 +146,10 @@ def scan_school(*, school: School, today: date) -> int:
     users = {u.pk: u for u in User.objects.filter(pk__in=owner_ids)}
     for owner in owner_ids:
         role = members[owner]
-        if role in (Role.TEACHER, Role.TA):
+        reach = pupil_reach(role)
+        if reach == Reach.NOTHING:
+            sees[owner] = set()
+        elif reach != Reach.SCHOOL:  # their own classes only
             access = Access(user=users[owner], school=school, role=role, membership=None)
             sees[owner] = {
                 str(p)
@@ -173,8 +157,6 @@ def scan_school(*, school: School, today: date) -> int:
                     "public_id", flat=True
                 )
             }
-        elif role == Role.GOVERNOR:
-            sees[owner] = set()
     planned = plan(
         deadlines=deadlines,
         today=today,

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,11 +12,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from register import selectors as register_selectors
+from sendco import selectors
 from sendco.deadlines import deadlines_for
 from staff import calendar as school_calendar
+from staff import selectors as staff_selectors
 from staff.capabilities import Cap
-from staff.deadlines import Severity
-from staff.models import Membership, Role, School
 from staff.tenancy import school_view, schools_for, trust_view, trusts_led_by
 
 
@@ -48,37 +47,21 @@ def school_home(request: HttpRequest) -> HttpResponse:
         "next_term": school_calendar.next_term(school=school, on=today),
     }
     if access.can(Cap.STAFF_VIEW):
-        context["staff_counts"] = (
-            Membership.objects.for_school(school)
-            .filter(ended_at__isnull=True, user__is_active=True)
-            .aggregate(
-                total=Count("pk"),
-                **{role.value: Count("pk", filter=Q(role=role)) for role in Role},
-            )
-        )
+        context["staff_counts"] = staff_selectors.staff_counts(school=school)
     if access.can(Cap.REGISTER_VIEW):
         context["register"] = register_selectors.home_summary(access=access, on=today)
         found = deadlines_for(access=access, today=today)
         context["deadlines"] = found
         # Overdue and the next two weeks open; the rest of the eight weeks folded away.
-        context["pressing"] = [d for d in found if d.severity < Severity.LATER]
-        context["later"] = [d for d in found if d.severity == Severity.LATER]
+        context["pressing"] = [d for d in found if d.severity.is_urgent]
+        context["later"] = [d for d in found if not d.severity.is_urgent]
     return render(request, "sendco/home.html", context)
 
 
 @trust_view(Cap.TRUST_DASHBOARD)
 @require_safe
 def trust_dashboard(request: HttpRequest) -> HttpResponse:
-    schools = (
-        School.objects.filter(trust=request.trust)
-        .annotate(
-            staff=Count(
-                "memberships",
-                filter=Q(memberships__ended_at__isnull=True, memberships__user__is_active=True),
-            )
-        )
-        .order_by("name")
-    )
+    schools = selectors.trust_schools(trust=request.trust)
     return render(
         request, "sendco/trust_dashboard.html", {"trust": request.trust, "schools": schools}
     )

@@ -98,6 +98,12 @@ def academic_year_start_for(on: date) -> int:
     return on.year if on.month >= 9 else on.year - 1
 
 
+def next_year_to_add(*, year_starts: list[int], today: date) -> int:
+    """The academic year the Term dates page offers to add: the one after the last the school
+    has from this year on, or this year when it has none."""
+    return max(year_starts) + 1 if year_starts else academic_year_start_for(today)
+
+
 def school_year_name(start: int) -> str:
     """The display name of the academic year starting in September of `start`: 2026 → "2026/27".
 

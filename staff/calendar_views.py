@@ -9,11 +9,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from . import calendar as school_calendar
+from . import selectors, services
 from .calendar_forms import ClosureDayForm, NewYearForm, TermForm
 from .capabilities import Cap
-from .http import form_data
-from .models import AcademicYear, ClosureDay, Term
-from .services import audit
+from .http import form_data, save_form
 from .tenancy import school_view
 
 
@@ -22,16 +21,9 @@ def _terms_page(
 ) -> HttpResponse:
     school = request.school
     today = timezone.localdate()
-    years = list(  # this year and the years to come; past years stay in the database
-        AcademicYear.objects.filter(school=school, ends_on__gte=today)
-        .prefetch_related("terms")
-        .order_by("starts_on")
-    )
-    closures = list(ClosureDay.objects.filter(school=school, on__gte=today.replace(month=1, day=1)))
-    next_start = (
-        max(y.starts_on.year for y in years) + 1
-        if years
-        else school_calendar.academic_year_start_for(today)
+    years = selectors.years_from(school=school, on=today)
+    next_start = school_calendar.next_year_to_add(
+        year_starts=[y.starts_on.year for y in years], today=today
     )
     census = school_calendar.census_dates(
         academic_year_start=school_calendar.academic_year_start_for(today)
@@ -41,9 +33,9 @@ def _terms_page(
         "staff/terms.html",
         {
             "years": years,
-            "closures": closures,
+            "closures": selectors.closures_from(school=school, on=today),
             "next_start": next_start,
-            "next_name": f"{next_start}/{str(next_start + 1)[-2:]}",
+            "next_name": school_calendar.school_year_name(next_start),
             "census": census,
             "today": today,
             "closure_form": closure_form or ClosureDayForm(school=school),
@@ -51,6 +43,10 @@ def _terms_page(
         },
         status=status,
     )
+
+
+def _to_terms(request: HttpRequest) -> HttpResponse:
+    return redirect("calendar:terms", school_slug=request.school.slug)
 
 
 @school_view(Cap.CALENDAR_VIEW)
@@ -63,50 +59,39 @@ def terms(request: HttpRequest) -> HttpResponse:
 @require_POST
 def year_create(request: HttpRequest) -> HttpResponse:
     form = NewYearForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Choose a valid academic year.")
-        return redirect("calendar:terms", school_slug=request.school.slug)
-    year = school_calendar.create_default_year(
-        school=request.school, academic_year_start=form.cleaned_data["academic_year_start"]
-    )
-    audit(
-        action="calendar.year_created",
-        actor=request.user,
-        school=request.school,
-        role=request.access.role,
-        obj=year,
-    )
-    messages.success(
+    saved = save_form(
         request,
-        f"Term dates for {year.name} are set from the usual pattern. Check them against your "
-        "local authority's dates and change any that differ.",
+        form,
+        lambda data: services.calendar_year_create(
+            access=request.access, academic_year_start=data["academic_year_start"]
+        ),
+        success=lambda year: (
+            f"Term dates for {year.name} are set from the usual pattern. Check them against "
+            "your local authority's dates and change any that differ."
+        ),
     )
-    return redirect("calendar:terms", school_slug=request.school.slug)
+    if not saved:
+        messages.error(request, "Choose a valid academic year.")
+    return _to_terms(request)
 
 
 @school_view(Cap.CALENDAR_MANAGE)
 @require_http_methods(["GET", "POST"])
 def term_edit(request: HttpRequest, term_id: int) -> HttpResponse:
-    term = (
-        Term.objects.select_related("academic_year")
-        .filter(school=request.school, pk=term_id)
-        .first()
-    )
+    term = selectors.term_for(school=request.school, pk=term_id)
     if term is None:
         raise Http404("No such term.")
     form = TermForm(form_data(request), instance=term)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        audit(
-            action="calendar.term_changed",
-            actor=request.user,
-            school=request.school,
-            role=request.access.role,
-            obj=term,
-            detail={"starts_on": term.starts_on.isoformat(), "ends_on": term.ends_on.isoformat()},
-        )
-        messages.success(request, f"{term.name} {term.academic_year.name} saved.")
-        return redirect("calendar:terms", school_slug=request.school.slug)
+    saved = save_form(
+        request,
+        form,
+        lambda data: services.term_change(
+            access=request.access, term=term, starts_on=data["starts_on"], ends_on=data["ends_on"]
+        ),
+        success=f"{term.name} {term.academic_year.name} saved.",
+    )
+    if saved:
+        return _to_terms(request)
     return render(request, "staff/term_edit.html", {"term": term, "form": form})
 
 
@@ -114,35 +99,25 @@ def term_edit(request: HttpRequest, term_id: int) -> HttpResponse:
 @require_POST
 def closure_add(request: HttpRequest) -> HttpResponse:
     form = ClosureDayForm(request.POST, school=request.school)
-    if not form.is_valid():
-        return _terms_page(request, closure_form=form, status=400)
-    closure = form.save(commit=False)
-    closure.school = request.school
-    closure.save()
-    audit(
-        action="calendar.closure_added",
-        actor=request.user,
-        school=request.school,
-        role=request.access.role,
-        obj=closure,
+    saved = save_form(
+        request,
+        form,
+        lambda data: services.closure_add(
+            access=request.access, on=data["on"], reason=data["reason"]
+        ),
+        success=lambda closure: f"{closure.on:%d/%m/%Y} added as a closure day.",
     )
-    messages.success(request, f"{closure.on:%d/%m/%Y} added as a closure day.")
-    return redirect("calendar:terms", school_slug=request.school.slug)
+    if not saved:
+        return _terms_page(request, closure_form=form, status=400)
+    return _to_terms(request)
 
 
 @school_view(Cap.CALENDAR_MANAGE)
 @require_POST
 def closure_delete(request: HttpRequest, closure_id: int) -> HttpResponse:
-    closure = ClosureDay.objects.filter(school=request.school, pk=closure_id).first()
+    closure = selectors.closure_for(school=request.school, pk=closure_id)
     if closure is None:
         raise Http404("No such closure day.")
-    audit(
-        action="calendar.closure_removed",
-        actor=request.user,
-        school=request.school,
-        role=request.access.role,
-        obj=closure,
-    )
-    closure.delete()
+    services.closure_remove(access=request.access, closure=closure)
     messages.success(request, f"{closure.on:%d/%m/%Y} is no longer a closure day.")
-    return redirect("calendar:terms", school_slug=request.school.slug)
+    return _to_terms(request)

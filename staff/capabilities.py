@@ -6,8 +6,13 @@ A new page adds its capability here; tests/permissions/test_matrix.py checks eve
 from __future__ import annotations
 
 from enum import StrEnum, nonmember
+from typing import TYPE_CHECKING
 
 from .models import Role
+
+if TYPE_CHECKING:
+    from .models import Membership
+    from .tenancy import Access
 
 
 class Cap(StrEnum):
@@ -149,6 +154,32 @@ GROUP_REACH: dict[Role, Reach] = {
 }
 
 
+# The reaches limited to a person's own classes (a teacher's or TA's view of the register).
+CLASS_REACHES = frozenset({Reach.CLASSES_TAUGHT, Reach.CLASSES_SUPPORTED})
+
+# Reminders (sendco/reminders.py). A deadline whose owner cannot act on it (gone, or unable to
+# see the pupil) is told to the first of these roles the school has: its SENDCos, else the
+# trust leads of its trust. One still overdue after the escalation days is told to the heads
+# as well (and to those SENDCos).
+DEADLINE_FALLBACK_ROLES: tuple[Role, ...] = (Role.SENDCO, Role.TRUST_LEAD)
+DEADLINE_ESCALATION_ROLES: frozenset[Role] = frozenset({Role.HEAD})
+
+
+def deadline_fallback(members: dict[int, str]) -> list[int]:
+    """Of the school's people ({user id: role}), who answers for a deadline its owner cannot
+    act on: the holders of the first role in DEADLINE_FALLBACK_ROLES that anyone holds."""
+    for role in DEADLINE_FALLBACK_ROLES:
+        found = [user_id for user_id, held in members.items() if held == role]
+        if found:
+            return found
+    return []
+
+
+def deadline_escalation(members: dict[int, str]) -> list[int]:
+    """Of the school's people ({user id: role}), who hears of a deadline long overdue."""
+    return [user_id for user_id, role in members.items() if role in DEADLINE_ESCALATION_ROLES]
+
+
 def pupil_reach(role: str) -> Reach:
     return PUPIL_REACH.get(Role(role), Reach.NOTHING)
 
@@ -163,3 +194,13 @@ def role_can(role: str, capability: Cap) -> bool:
 
 def assignable_roles(role: str) -> tuple[Role, ...]:
     return ASSIGNABLE_ROLES.get(Role(role), ())
+
+
+def may_change_member(access: Access, membership: Membership) -> bool:
+    """Whether this person may change another's role or end their access: they manage staff,
+    it is not themselves, and the other holds a role they could give (services check it too)."""
+    return (
+        access.can(Cap.STAFF_MANAGE)
+        and membership.user_id != access.user.pk
+        and membership.role in assignable_roles(access.role)
+    )

@@ -21,6 +21,16 @@ class Severity(IntEnum):
     LATER = 3
 
     @property
+    def is_overdue(self) -> bool:
+        return self == Severity.OVERDUE
+
+    @property
+    def is_urgent(self) -> bool:
+        """Overdue, due today or due within SOON_DAYS: shown open and marked for attention;
+        the rest of the timeline is folded away."""
+        return self <= Severity.SOON
+
+    @property
     def label(self) -> str:
         return {0: "Overdue", 1: "Due today", 2: "Due soon", 3: "Coming up"}[self.value]
 

@@ -52,18 +52,6 @@ class AuditFilterForm(forms.Form):
             raise forms.ValidationError("The 'from' date must be on or before the 'to' date.")
         return data
 
-    def filter(self, events):
-        data = self.cleaned_data
-        if data.get("person"):
-            events = events.filter(actor=data["person"])
-        if data.get("action"):
-            events = events.filter(action=data["action"])
-        if data.get("date_from"):
-            events = events.filter(created_at__date__gte=data["date_from"])
-        if data.get("date_to"):
-            events = events.filter(created_at__date__lte=data["date_to"])
-        return events
-
 
 class QueuedPasswordResetForm(PasswordResetForm):
     """Sends the reset email through Celery, so known and unknown addresses answer alike."""

@@ -97,6 +97,12 @@ def note_subject(
     note.detail.update(detail)
 
 
+def note_detail(request: HttpRequest, **detail) -> None:
+    """Record a few facts about this request (counts, a date, a version; never names) for
+    `audited`, when it has no single object."""
+    audit_note(request).detail.update(detail)
+
+
 def audited(action: str, *, methods: tuple[str, ...] = ("GET", "HEAD")) -> Callable:
     """Write `action` to the audit log after a successful (2xx) response to one of `methods`,
     with the person, school, role and whatever `note_subject` recorded (the pupil, the object,

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from datetime import date
 
-from .models import AuditEvent, Membership, School
+from django.db.models import Count, Q, QuerySet
+
+from .models import AcademicYear, AuditEvent, ClosureDay, Membership, Role, School, Term, User
 
 
 def staff_for_school(*, school: School, include_ended: bool = False) -> QuerySet[Membership]:
@@ -23,11 +25,63 @@ def membership_in_school(*, school: School, public_id) -> Membership | None:
     )
 
 
-def audit_for_school(*, school: School) -> QuerySet[AuditEvent]:
-    return AuditEvent.objects.for_school(school).select_related("actor")
+def staff_counts(*, school: School) -> dict[str, int]:
+    """Active staff of the school: the total and how many hold each role."""
+    return (
+        Membership.objects.for_school(school)
+        .filter(ended_at__isnull=True, user__is_active=True)
+        .aggregate(
+            total=Count("pk"),
+            **{role.value: Count("pk", filter=Q(role=role)) for role in Role},
+        )
+    )
+
+
+def audit_for_school(
+    *,
+    school: School,
+    person: User | None = None,
+    action: str = "",
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> QuerySet[AuditEvent]:
+    """The school's audit log, newest first, narrowed by person, action and dates if given."""
+    events = AuditEvent.objects.for_school(school).select_related("actor")
+    if person:
+        events = events.filter(actor=person)
+    if action:
+        events = events.filter(action=action)
+    if date_from:
+        events = events.filter(created_at__date__gte=date_from)
+    if date_to:
+        events = events.filter(created_at__date__lte=date_to)
+    return events
 
 
 def audit_actions_for_school(*, school: School) -> list[str]:
     return sorted(
         set(AuditEvent.objects.for_school(school).values_list("action", flat=True).distinct())
     )
+
+
+def years_from(*, school: School, on: date) -> list[AcademicYear]:
+    """The academic years not yet over on `on` (this year and those to come), with their terms;
+    past years stay in the database."""
+    return list(
+        AcademicYear.objects.filter(school=school, ends_on__gte=on)
+        .prefetch_related("terms")
+        .order_by("starts_on")
+    )
+
+
+def closures_from(*, school: School, on: date) -> list[ClosureDay]:
+    """Closure days from 1 January of `on`'s year."""
+    return list(ClosureDay.objects.filter(school=school, on__gte=on.replace(month=1, day=1)))
+
+
+def term_for(*, school: School, pk: int) -> Term | None:
+    return Term.objects.select_related("academic_year").filter(school=school, pk=pk).first()
+
+
+def closure_for(*, school: School, pk: int) -> ClosureDay | None:
+    return ClosureDay.objects.filter(school=school, pk=pk).first()

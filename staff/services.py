@@ -6,9 +6,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
+from . import calendar as school_calendar
 from .capabilities import assignable_roles
 from .middleware import current_request
-from .models import AuditEvent, Membership, Role, School, User
+from .models import AcademicYear, AuditEvent, ClosureDay, Membership, Role, School, Term, User
+from .tenancy import Access
 
 
 def audit(
@@ -143,3 +145,61 @@ def membership_end(*, membership: Membership, by: User, by_role: str) -> Members
         detail={"email": user.email, "account_deactivated": not still_member},
     )
     return membership
+
+
+def account_event(*, user: User, action: str) -> AuditEvent:
+    """Audit a change a person made to their own account through Django's auth views (accepting
+    an invitation, resetting or changing a password): the view has done the write."""
+    return audit(action=action, actor=user)
+
+
+def _audit_by(access: Access, action: str, obj: models.Model, detail: dict | None = None) -> None:
+    audit(
+        action=action,
+        actor=access.user,
+        school=access.school,
+        role=access.role,
+        obj=obj,
+        detail=detail,
+    )
+
+
+@transaction.atomic
+def calendar_year_create(*, access: Access, academic_year_start: int) -> AcademicYear:
+    """The academic year and its six half-terms from the usual pattern (what exists is kept)."""
+    year = school_calendar.create_default_year(
+        school=access.school, academic_year_start=academic_year_start
+    )
+    _audit_by(access, "calendar.year_created", year)
+    return year
+
+
+@transaction.atomic
+def term_change(*, access: Access, term: Term, starts_on, ends_on) -> Term:
+    """New dates for a half-term (TermForm checks they fit the year and overlap no other)."""
+    if term.school_id != access.school.pk:
+        raise ValidationError("This term is not in your school.")
+    term.starts_on, term.ends_on = starts_on, ends_on
+    term.save()
+    _audit_by(
+        access,
+        "calendar.term_changed",
+        term,
+        {"starts_on": term.starts_on.isoformat(), "ends_on": term.ends_on.isoformat()},
+    )
+    return term
+
+
+@transaction.atomic
+def closure_add(*, access: Access, on, reason: str) -> ClosureDay:
+    closure = ClosureDay.objects.create(school=access.school, on=on, reason=reason)
+    _audit_by(access, "calendar.closure_added", closure)
+    return closure
+
+
+@transaction.atomic
+def closure_remove(*, access: Access, closure: ClosureDay) -> None:
+    if closure.school_id != access.school.pk:
+        raise ValidationError("This closure day is not in your school.")
+    _audit_by(access, "calendar.closure_removed", closure)
+    closure.delete()

@@ -50,6 +50,25 @@ def access_for(user: User, school: School) -> Access | None:
     return Access(user=user, school=school, role=best.role, membership=best)
 
 
+def members_of(school: School) -> dict[int, str]:
+    """Every active person who acts in the school, and the role they act in (a trust lead of its
+    trust included, as trust lead even where they hold another role there, as `access_for`)."""
+    rows = (
+        Membership.objects.filter(school__trust_id=school.trust_id, role=Role.TRUST_LEAD)
+        if school.trust_id
+        else Membership.objects.none()
+    )
+    found = dict(
+        rows.filter(ended_at__isnull=True, user__is_active=True).values_list("user_id", "role")
+    )
+    for user_id, role in Membership.objects.filter(
+        school=school, ended_at__isnull=True, user__is_active=True
+    ).values_list("user_id", "role"):
+        if found.get(user_id) != Role.TRUST_LEAD:
+            found[user_id] = role
+    return found
+
+
 def schools_for(user: User) -> list[School]:
     """Every school the user may open, for the header's school switcher and the home page."""
     if not user.is_authenticated:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,9 +12,9 @@ from django.urls import reverse_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from . import selectors, services
-from .capabilities import Cap, assignable_roles
+from .capabilities import Cap, may_change_member
 from .forms import AuditFilterForm, InviteForm, QueuedPasswordResetForm, RoleForm
-from .http import form_data
+from .http import form_data, save_form
 from .models import Membership
 from .tenancy import school_view
 
@@ -46,22 +46,18 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def staff_invite(request: HttpRequest) -> HttpResponse:
     form = InviteForm(form_data(request), by_role=request.access.role)
-    if request.method == "POST" and form.is_valid():
-        try:
-            membership = services.staff_invite(
-                school=request.school,
-                by=request.user,
-                by_role=request.access.role,
-                **form.cleaned_data,
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(
-                request,
-                f"Invitation sent to {membership.user.email} as {membership.get_role_display()}.",
-            )
-            return redirect("staff:list", school_slug=request.school.slug)
+    saved = save_form(
+        request,
+        form,
+        lambda data: services.staff_invite(
+            school=request.school, by=request.user, by_role=request.access.role, **data
+        ),
+        success=lambda membership: (
+            f"Invitation sent to {membership.user.email} as {membership.get_role_display()}."
+        ),
+    )
+    if saved:
+        return redirect("staff:list", school_slug=request.school.slug)
     return render(request, "staff/staff_invite.html", {"form": form})
 
 
@@ -69,33 +65,22 @@ def staff_invite(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def staff_member(request: HttpRequest, public_id) -> HttpResponse:
     membership = _membership_or_404(request, public_id)
-    may_change = (
-        request.access.can(Cap.STAFF_MANAGE)
-        and membership.user_id != request.user.pk
-        and membership.role in assignable_roles(request.access.role)
-    )
+    may_change = may_change_member(request.access, membership)
+    if request.method == "POST" and not may_change:
+        raise PermissionDenied("You cannot change this person's role.")
     form = RoleForm(
         form_data(request), by_role=request.access.role, initial={"role": membership.role}
     )
-    if request.method == "POST":
-        if not may_change:
-            raise PermissionDenied("You cannot change this person's role.")
-        if form.is_valid():
-            try:
-                services.membership_change_role(
-                    membership=membership,
-                    role=form.cleaned_data["role"],
-                    by=request.user,
-                    by_role=request.access.role,
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(
-                    request,
-                    f"{membership.user.full_name} is now {membership.get_role_display()}.",
-                )
-                return redirect("staff:list", school_slug=request.school.slug)
+    saved = save_form(
+        request,
+        form,
+        lambda data: services.membership_change_role(
+            membership=membership, role=data["role"], by=request.user, by_role=request.access.role
+        ),
+        success=lambda changed: f"{changed.user.full_name} is now {changed.get_role_display()}.",
+    )
+    if saved:
+        return redirect("staff:list", school_slug=request.school.slug)
     return render(
         request,
         "staff/staff_member.html",
@@ -119,9 +104,8 @@ def staff_deactivate(request: HttpRequest, public_id) -> HttpResponse:
 def audit_log(request: HttpRequest) -> HttpResponse:
     actions = selectors.audit_actions_for_school(school=request.school)
     form = AuditFilterForm(request.GET or None, school=request.school, actions=actions)
-    events = selectors.audit_for_school(school=request.school)
-    if form.is_bound and form.is_valid():
-        events = form.filter(events)
+    narrowed = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    events = selectors.audit_for_school(school=request.school, **narrowed)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -142,7 +126,7 @@ class InvitationAcceptView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        services.audit(action="staff.invitation_accepted", actor=form.user)
+        services.account_event(user=form.user, action="staff.invitation_accepted")
         messages.success(self.request, "Welcome to sendco. Your password is set.")
         return response
 
@@ -157,7 +141,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        services.audit(action="auth.password_reset", actor=form.user)
+        services.account_event(user=form.user, action="auth.password_reset")
         return response
 
 
@@ -166,6 +150,6 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        services.audit(action="auth.password_changed", actor=self.request.user)
+        services.account_event(user=self.request.user, action="auth.password_changed")
         messages.success(self.request, "Your password has been changed.")
         return response

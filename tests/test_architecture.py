@@ -133,17 +133,6 @@ DEBT = {
     "provision/plan_views.py",
     "provision/plan_print_views.py",
     "provision/impact_views.py",
-    "register/views.py",
-    "register/class_views.py",
-    "register/census_views.py",
-    "register/import_views.py",
-    "staff/calendar_views.py",
-    "staff/views.py",
-    "sendco/views.py",
-    "sendco/reminder_views.py",
-    "templates/base.html",
-    "templates/register/register_list.html",
-    "templates/sendco/_deadline.html",
     "templates/provision/plans/list.html",
 }
 

@@ -307,9 +307,9 @@ def test_the_daily_task_retries_a_failed_send_and_emails_each_person_once(
 def test_a_school_locked_by_an_import_does_not_hide_notifications_from_the_digest(
     school, sendco, mailoutbox
 ):
-    """While an MIS import holds the school row (register/mis_import.py locks it, one import at
-    a time), the digest still finds the person's notifications of that school: it locks only
-    the notifications, not the school rows joined to them."""
+    """While an MIS import holds the school row (register/mis_import/applying.py locks it, one
+    import at a time), the digest still finds the person's notifications of that school: it locks
+    only the notifications, not the school rows joined to them."""
     need(connection.vendor == "postgresql", "row locks need PostgreSQL (DATABASE_URL)")
     # No need types here: a transactional test starts without the data migrations' rows.
     monitoring(make_pupil(school), review_on=TODAY, decided_by=sendco)

@@ -1,0 +1,99 @@
+"""MIS import: read a pupil list exported from the school's MIS as CSV, show a dry run, apply it.
+
+Three steps, each a plain function so a test can call it directly, each in its own module
+(``columns`` says which headers are read as what; ``staging`` keeps the file between the dry run
+and Apply):
+
+* ``parse(raw)`` (parsing) reads the bytes into rows, or raises ``MisFileError`` for a file it
+  cannot read at all (wrong encoding, an Excel workbook, a missing column, too big). A row it can
+  read but that is wrong (a bad date, an invalid UPN, a formula) becomes a bad row with its line
+  number.
+* ``plan(school=, parsed=, today=)`` (planning) compares the rows with the school's pupils,
+  matched by UPN: new, changed (field by field, old -> new), unchanged, leaving, bad rows,
+  problems with the file as a whole, and new classes. One query; four when the file gives
+  classes.
+* ``apply(school=, plan=, access=)`` (applying) writes it all, or nothing: it refuses a plan
+  with any bad row or problem. Leavers get a leaving date, never deletion. One audit event, with
+  counts and no names.
+
+Lines are numbered as a spreadsheet numbers its rows: the header is line 1.
+
+Accepted columns. Headers are matched ignoring case, spaces and punctuation, so "Date of Birth",
+"date_of_birth" and "DATE OF BIRTH" are the same. Columns not listed are ignored, unread (a phone
+number starting with "+" in an ignored column is not a formula risk to us). When two headers name
+the same column, the one earlier in its list wins and the other is ignored with a warning.
+
+Column (* required): headers accepted, best first -> values read
+
+* upn*: UPN, Unique Pupil Number, Pupil UPN, Student UPN
+  -> 13 characters with the right check letter (register.upn.validate_upn)
+* legal_first_name*: Legal First Name, Legal Forename, Forename, First Name, Forenames,
+  Given Name -> up to 100 characters
+* legal_last_name*: Legal Last Name, Legal Surname, Surname, Last Name, Family Name
+  -> up to 100 characters
+* preferred_first_name: Preferred First Name, Preferred Forename, Known As, Chosen Forename
+  -> up to 100 characters; blank = none
+* preferred_last_name: Preferred Last Name, Preferred Surname, Chosen Surname
+  -> up to 100 characters; blank = none
+* date_of_birth*: Date of Birth, DOB, Birth Date, Birthdate
+  -> dd/mm/yyyy, d/m/yyyy or yyyy-mm-dd (a midnight time after it is allowed)
+* sex (see below): Sex, Gender, Legal Sex -> M, F, Male, Female
+* year_group*: Year Group, Year, NC Year, NC Year Actual, Curriculum Year,
+  National Curriculum Year, Year Taught In
+  -> Year 5, Y5, Yr 5, 5, 05, R, Rec, Reception, N1, Nursery 1, N2, Nursery 2 (N1 to Year 14)
+* admission_date: Admission Date, Date of Admission, Entry Date, Date of Entry, Start Date
+  -> a date as above; blank = none
+* leaving_date: Leaving Date, Date of Leaving, Leave Date -> a date as above; blank = on roll
+* eal: EAL, English as an Additional Language, EAL Status, Is EAL
+  -> Y, N, Yes, No, True, False, 1, 0
+* eal, from the language: First Language, Main Language -> English, ENG, ENB, "Believed to be
+  English" = not EAL; any other language = EAL; blank, "Not obtained", "Refused" = unknown
+* class_name (see Classes): Class, Registration Group, Reg Group, Registration Form, Form,
+  Form Group, Tutor Group, Reg -> up to 60 characters; blank = leave the pupil's class alone
+
+Sex: a pupil new to sendco needs one (the census has no other value); for a pupil already here
+a blank cell keeps what sendco has.
+
+What a pupil in the file means: the file is the MIS's truth for the columns it has. A blank
+optional cell clears the field (a blank preferred name is no preferred name), except sex and EAL
+(a blank cell, or a first language "Not obtained"), which keep what sendco has. A pupil in a
+file without a leaving-date column is on roll: one marked as left earlier comes back, and the
+dry run says so.
+
+Leavers: every pupil of the school without a leaving date who is not in the file is marked as
+left on ``today`` (or on their admission date, if that is later) with the destination
+"Not in MIS export". Nobody is deleted. A pupil the file gives a leaving date is leaving too.
+
+Classes: a class named in the file is a TeachingGroup of kind "class" in the school's academic
+year containing ``today``. Names are compared ignoring case and repeated spaces, so "4a" is the
+class sendco has as "4A"; a name sendco does not have yet makes a new class, with no teachers
+(the dry run lists them). A pupil is in one class a year: placing them in 4B takes them out of
+every other class of that year (teaching sets are never touched), and a class left empty stays,
+with its teachers. A name a teaching set has this year is a bad row. If the file names a class
+but the school has no academic year containing ``today``, the plan has a problem ("Add this
+year's term dates first") and cannot be applied: importing the pupils without their classes
+would leave teachers without them, with no sign of it once the dry run is closed. A pupil not in
+the file keeps the class they were in.
+
+Safety: a cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return would be run
+as a formula by a spreadsheet (CSV injection, RELIABILITY.md EX-01), so its row is rejected,
+even for a name or a date. Files are capped at 5 MB and 20,000 pupils.
+"""
+
+from .applying import apply
+from .columns import HEADERS, MAX_BYTES, MAX_ROWS, accepted_columns
+from .parsing import EXCEL_MESSAGE, MisFileError, parse
+from .planning import ImportPlan, plan
+
+__all__ = [
+    "EXCEL_MESSAGE",
+    "HEADERS",
+    "MAX_BYTES",
+    "MAX_ROWS",
+    "ImportPlan",
+    "MisFileError",
+    "accepted_columns",
+    "apply",
+    "parse",
+    "plan",
+]

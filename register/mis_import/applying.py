@@ -1,0 +1,187 @@
+"""MIS import, applying the dry run: write it all, or nothing. A plan with any bad row or
+problem is refused; leavers get a leaving date, never deletion. One audit event, with counts and
+no names."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from staff.models import School
+from staff.services import audit
+from staff.tenancy import Access
+
+from ..models import Pupil, TeachingGroup
+from .planning import ImportPlan
+
+AUDIT_ACTION = "register.mis_import"
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    new: int
+    changed: int
+    unchanged: int
+    leaving: int
+    new_classes: int = 0
+
+    def __str__(self) -> str:
+        text = (
+            f"{self.new} new, {self.changed} changed, {self.unchanged} unchanged, "
+            f"{self.leaving} marked as left"
+        )
+        if self.new_classes:
+            plural = "es" if self.new_classes != 1 else ""
+            text += (
+                f", {self.new_classes} new class{plural} (choose their teachers on the Classes "
+                "page)"
+            )
+        return text
+
+
+# --- apply -------------------------------------------------------------------------------------
+
+
+def apply(*, school: School, plan: ImportPlan, access: Access) -> ImportSummary:
+    """Write the plan, all or nothing, and audit it. ValidationError if it cannot be applied."""
+    if plan.school_id != school.pk or access.school.pk != school.pk:
+        raise ValidationError("This import was prepared for another school.")
+    if plan.bad_rows:
+        count = len(plan.bad_rows)
+        raise ValidationError(
+            f"Nothing was imported: {count} line{'s' if count != 1 else ''} of the file "
+            f"{'have' if count != 1 else 'has'} problems. Fix them in the MIS, export the file "
+            "again and upload it."
+        )
+    if plan.problems:
+        raise ValidationError(
+            " ".join(["Nothing was imported.", *(problem.message for problem in plan.problems)])
+        )
+    try:
+        with transaction.atomic():
+            return _apply(school=school, plan=plan, access=access)
+    except IntegrityError:
+        raise ValidationError(
+            "The register changed while this import ran, so nothing was imported. Upload the "
+            "file again to see a fresh dry run."
+        ) from None
+
+
+def _apply(*, school: School, plan: ImportPlan, access: Access) -> ImportSummary:
+    School.objects.select_for_update().filter(pk=school.pk).first()  # one import at a time
+    stale = ValidationError(
+        "The register changed after the dry run, so nothing was imported. Upload the file again "
+        "to see a fresh dry run."
+    )
+    updates = plan.changed + plan.leaving
+    pupils = {
+        p.pk: p
+        for p in Pupil.objects.select_for_update().filter(
+            school=school, pk__in=[item.pupil_id for item in updates]
+        )
+    }
+    if (
+        plan.new
+        and Pupil.objects.filter(school=school, upn__in=[item.upn for item in plan.new]).exists()
+    ):
+        raise stale
+    now = timezone.now()
+    # Grouped by the fields that change: a new school year is one bulk update of year_group.
+    groups: dict[tuple[str, ...], list[Pupil]] = {}
+    for item in updates:
+        pupil = pupils.get(item.pupil_id)
+        if pupil is None or pupil.updated_at != item.seen_updated_at:
+            raise stale
+        if not item.values:  # only the class changes: that is not a field of the pupil
+            continue
+        for name, value in item.values.items():
+            setattr(pupil, name, value)
+        pupil.updated_at = now
+        groups.setdefault(tuple(sorted(item.values)), []).append(pupil)
+    for names, group in groups.items():
+        Pupil.objects.bulk_update(group, [*names, "updated_at"], batch_size=500)
+
+    created = []
+    for item in plan.new:
+        pupil = Pupil(school=school, upn=item.upn, **item.values)
+        pupil.clean_fields(exclude=["school"])  # no query per pupil
+        created.append(pupil)
+    Pupil.objects.bulk_create(created, batch_size=500)
+    if plan.academic_year_id is not None:
+        _place_in_classes(school=school, plan=plan, created=created, stale=stale)
+
+    summary = ImportSummary(
+        new=len(plan.new),
+        changed=len(plan.changed),
+        unchanged=len(plan.unchanged),
+        leaving=len(plan.leaving),
+        new_classes=len(plan.new_classes),
+    )
+    audit(
+        action=AUDIT_ACTION,
+        actor=access.user,
+        school=school,
+        role=access.role,
+        detail={
+            "new": summary.new,
+            "changed": summary.changed,
+            "unchanged": summary.unchanged,
+            "leaving": summary.leaving,
+            "new_classes": summary.new_classes,
+            "sha256": plan.sha256,
+        },
+    )
+    return summary
+
+
+def _place_in_classes(
+    *, school: School, plan: ImportPlan, created: list[Pupil], stale: ValidationError
+) -> None:
+    """Create the new classes and move each pupil the plan places into their class, out of every
+    other class of the year. A few bulk queries, whatever the size; teachers are not touched."""
+    ids_by_upn = {pupil.upn: pupil.pk for pupil in created}
+    if any(pk is None for pk in ids_by_upn.values()):  # a database that returns no ids
+        ids_by_upn = dict(
+            Pupil.objects.filter(school=school, upn__in=list(ids_by_upn)).values_list("upn", "pk")
+        )
+    placing = {ids_by_upn[item.upn]: item.class_name for item in plan.new if item.class_name}
+    moving = {
+        item.pupil_id: item.class_name
+        for item in plan.changed + plan.leaving
+        if item.class_name and item.pupil_id
+    }
+    placing |= moving
+    if not placing:
+        return
+    year_id, kind = plan.academic_year_id, TeachingGroup.Kind.CLASS
+    TeachingGroup.objects.bulk_create(
+        [
+            TeachingGroup(school=school, academic_year_id=year_id, name=name, kind=kind)
+            for name in plan.new_classes
+        ]
+    )  # one named meanwhile is an IntegrityError: apply() says the register changed
+    group_ids = dict(
+        TeachingGroup.objects.filter(
+            school=school, academic_year_id=year_id, kind=kind, name__in=set(placing.values())
+        ).values_list("name", "pk")
+    )
+    if set(placing.values()) - set(group_ids):  # a class renamed or removed since the dry run
+        raise stale
+    membership = TeachingGroup.pupils.through
+    if moving:
+        membership.objects.filter(
+            pupil_id__in=list(moving),
+            teachinggroup__school=school,
+            teachinggroup__academic_year_id=year_id,
+            teachinggroup__kind=kind,
+        ).delete()
+    membership.objects.bulk_create(
+        [
+            membership(teachinggroup_id=group_ids[name], pupil_id=pupil_id)
+            for pupil_id, name in placing.items()
+        ],
+        batch_size=1000,
+    )

@@ -1,0 +1,354 @@
+"""MIS import, the dry run: compare the file's rows with the school's pupils, matched by UPN:
+new, changed (field by field, old -> new), unchanged, leaving, bad rows, problems with the file
+as a whole, and new classes. One query; four when the file gives classes."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from staff.models import AcademicYear, School
+
+from ..models import Pupil, TeachingGroup
+from ..upn import normalise_upn
+from .columns import FIELDS, LABELS, display
+from .parsing import BadRow, ParsedFile
+
+LEFT_DESTINATION = "Not in MIS export"
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    old: object
+    new: object
+
+    @property
+    def label(self) -> str:
+        return LABELS[self.field]
+
+    @property
+    def old_display(self) -> str:
+        return display(self.field, self.old)
+
+    @property
+    def new_display(self) -> str:
+        return display(self.field, self.new)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something about the file as a whole that stops the import (rows may all be fine)."""
+
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Planned:
+    """One pupil the import creates, changes, leaves alone or marks as left."""
+
+    upn: str
+    name: str
+    year_group: str
+    values: dict  # the fields to set (all of them for a new pupil)
+    changes: tuple[Change, ...] = ()
+    line: int | None = None  # None for a leaver who is not in the file
+    pupil_id: int | None = None
+    seen_updated_at: datetime | None = None
+    class_name: str | None = None  # the class to put the pupil in, when that changes
+
+    @property
+    def year_label(self) -> str:
+        return display("year_group", self.year_group)
+
+    @property
+    def leaving_date(self) -> date | None:
+        return self.values.get("leaving_date")
+
+
+@dataclass
+class ImportPlan:
+    school_id: int
+    today: date
+    sha256: str
+    new: list[Planned] = field(default_factory=list)
+    changed: list[Planned] = field(default_factory=list)
+    unchanged: list[Planned] = field(default_factory=list)
+    leaving: list[Planned] = field(default_factory=list)
+    bad_rows: list[BadRow] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    on_roll: int = 0  # pupils of the school on roll before the import
+    problems: list[Problem] = field(default_factory=list)
+    academic_year_id: int | None = None  # set when the file gives classes for this year
+    academic_year_name: str = ""
+    new_classes: list[str] = field(default_factory=list)  # classes the import would create
+
+    @property
+    def can_apply(self) -> bool:
+        return not self.bad_rows and not self.problems
+
+    @property
+    def reads_classes(self) -> bool:
+        return self.academic_year_id is not None
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {
+            "new": len(self.new),
+            "changed": len(self.changed),
+            "unchanged": len(self.unchanged),
+            "leaving": len(self.leaving),
+            "bad": len(self.bad_rows),
+        }
+
+    @property
+    def fingerprint(self) -> str:
+        """Same for two plans that would write the same thing: the view applies only the dry
+        run the person saw."""
+        digest = hashlib.sha256(self.sha256.encode())
+        for kind in ("new", "changed", "leaving"):
+            for item in getattr(self, kind):
+                digest.update(f"{kind}|{item.upn}|{sorted(item.values.items())!r}\n".encode())
+                if item.class_name is not None:
+                    digest.update(f"class|{item.upn}|{item.class_name}\n".encode())
+        for bad in self.bad_rows:
+            digest.update(f"bad|{bad.line}\n".encode())
+        for problem in self.problems:
+            digest.update(f"problem|{problem.code}\n".encode())
+        digest.update(f"year|{self.academic_year_id}|{self.new_classes!r}\n".encode())
+        return digest.hexdigest()
+
+
+# --- plan --------------------------------------------------------------------------------------
+
+_NEW_DEFAULTS = {
+    "preferred_first_name": "",
+    "preferred_last_name": "",
+    "admission_date": None,
+    "leaving_date": None,
+    "leaving_destination": "",
+    "eal": False,
+}
+
+
+def _name(values: dict) -> str:
+    first = values.get("preferred_first_name") or values.get("legal_first_name", "")
+    last = values.get("preferred_last_name") or values.get("legal_last_name", "")
+    return f"{first} {last}".strip()
+
+
+def _class_key(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def _natural(name: str) -> list:
+    """4C before 10A."""
+    return [int(part) if part.isdigit() else part.casefold() for part in re.split(r"(\d+)", name)]
+
+
+class _Classes:
+    """The classes and teaching sets of one academic year, and who is in which class: loaded
+    once (three queries) and looked up row by row."""
+
+    def __init__(self, *, school: School, year: AcademicYear):
+        self.year = year
+        self.names: set[str] = set()  # classes, exactly as sendco has them
+        self.by_key: dict[str, str] = {}
+        self.sets: dict[str, str] = {}
+        self.created: dict[str, str] = {}  # key -> name (first spelling in the file)
+        groups = TeachingGroup.objects.filter(school=school, academic_year=year)
+        for name, kind in groups.order_by("name").values_list("name", "kind"):
+            if kind == TeachingGroup.Kind.CLASS:
+                self.names.add(name)
+                self.by_key.setdefault(_class_key(name), name)
+            else:
+                self.sets.setdefault(_class_key(name), name)
+        self.of_pupil: dict[int, set[str]] = {}
+        memberships = TeachingGroup.pupils.through.objects.filter(
+            teachinggroup__school=school,
+            teachinggroup__academic_year=year,
+            teachinggroup__kind=TeachingGroup.Kind.CLASS,
+        ).values_list("pupil_id", "teachinggroup__name")
+        for pupil_id, name in memberships:
+            self.of_pupil.setdefault(pupil_id, set()).add(name)
+
+    def resolve(self, name: str) -> tuple[str, str | None]:
+        """The class's name as sendco has it (or will), and why the row is bad (or None)."""
+        if name in self.names:
+            return name, None
+        key = _class_key(name)
+        if key in self.by_key:
+            return self.by_key[key], None
+        if key in self.sets:
+            return name, (
+                f'"{name}" is the name of a teaching set this year, so it cannot be a class too: '
+                "rename the class in the MIS, or the set in sendco."
+            )
+        return self.created.get(key, name), None
+
+    def use(self, name: str) -> None:
+        """Note a class the import puts a pupil in (creating it if sendco lacks it)."""
+        key = _class_key(name)
+        if key not in self.by_key:
+            self.created.setdefault(key, name)
+
+    def change(self, pupil_id: int | None, name: str) -> Change | None:
+        current = self.of_pupil.get(pupil_id, set()) if pupil_id else set()
+        if current == {name}:
+            return None
+        return Change("class_name", ", ".join(sorted(current, key=_natural)) or None, name)
+
+
+def _academic_year(school: School, today: date) -> AcademicYear | None:
+    return (
+        AcademicYear.objects.filter(school=school, starts_on__lte=today, ends_on__gte=today)
+        .order_by("-starts_on")
+        .first()
+    )
+
+
+def plan(*, school: School, parsed: ParsedFile, today: date) -> ImportPlan:
+    """What importing `parsed` into `school` would do. One query whatever the size, and three
+    more when the file gives classes (the academic year, its classes, their pupils)."""
+    result = ImportPlan(
+        school_id=school.pk,
+        today=today,
+        sha256=parsed.sha256,
+        bad_rows=list(parsed.bad_rows),
+        warnings=list(parsed.warnings),
+    )
+    existing = {
+        normalise_upn(p.upn): p
+        for p in Pupil.objects.for_school(school).only("upn", "updated_at", *FIELDS)
+    }
+    in_file = {row.upn for row in parsed.rows} | {bad.upn for bad in parsed.bad_rows}
+
+    classes = None
+    if any(row.values.get("class_name") for row in parsed.rows):
+        year = _academic_year(school, today)
+        if year is None:
+            result.problems.append(
+                Problem(
+                    "no_academic_year",
+                    f'The file gives classes (the "{parsed.columns["class_name"]}" column), but '
+                    f"sendco has no academic year for this school that includes "
+                    f"{today:%d/%m/%Y}, so it cannot tell which year's classes they are. Add "
+                    "this year's term dates first (Term dates page), then upload the file again.",
+                )
+            )
+        else:
+            classes = _Classes(school=school, year=year)
+            result.academic_year_id, result.academic_year_name = year.pk, year.name
+
+    for row in parsed.rows:
+        pupil = existing.get(row.upn)
+        values = dict(row.values)
+        class_name = values.pop("class_name", None)
+        if classes is None:
+            class_name = None  # no academic year to put it in: the plan has a problem
+        reasons = []
+        if values["date_of_birth"] and values["date_of_birth"] > today:
+            reasons.append(
+                f"The date of birth {values['date_of_birth']:%d/%m/%Y} is in the future."
+            )
+        if class_name is not None:
+            class_name, reason = classes.resolve(class_name)
+            if reason:
+                reasons.append(reason)
+        if pupil is None:
+            values = {**_NEW_DEFAULTS, **values}
+            if "sex" not in values:
+                reasons.append("The sex is missing: a pupil new to sendco needs M or F.")
+            if reasons:
+                result.bad_rows.append(BadRow(row.line, row.upn, tuple(reasons)))
+                continue
+            if class_name is not None:
+                classes.use(class_name)
+            result.new.append(
+                Planned(
+                    upn=row.upn,
+                    name=_name(values),
+                    year_group=values["year_group"],
+                    values=values,
+                    line=row.line,
+                    class_name=class_name,
+                )
+            )
+            continue
+
+        if values["leaving_date"] is None and pupil.leaving_date is not None:
+            values["leaving_destination"] = ""  # back on roll
+        admitted = values.get("admission_date", pupil.admission_date)
+        left = values["leaving_date"]
+        if admitted and left and left < admitted:
+            reasons.append(
+                f"The leaving date {left:%d/%m/%Y} is before the admission date "
+                f"{admitted:%d/%m/%Y} that sendco has."
+            )
+        if reasons:
+            result.bad_rows.append(BadRow(row.line, row.upn, tuple(reasons)))
+            continue
+        changes = tuple(
+            Change(name, getattr(pupil, name), values[name])
+            for name in FIELDS
+            if name in values and getattr(pupil, name) != values[name]
+        )
+        move = classes.change(pupil.pk, class_name) if class_name is not None else None
+        if move:
+            classes.use(class_name)
+        merged = {name: getattr(pupil, name) for name in FIELDS} | values
+        item = Planned(
+            upn=row.upn,
+            name=_name(merged),
+            year_group=merged["year_group"],
+            values={c.field: c.new for c in changes},
+            changes=changes + ((move,) if move else ()),
+            line=row.line,
+            pupil_id=pupil.pk,
+            seen_updated_at=pupil.updated_at,
+            class_name=class_name if move else None,
+        )
+        if not item.changes:
+            result.unchanged.append(item)
+        elif pupil.leaving_date is None and left is not None:
+            result.leaving.append(item)
+        else:
+            result.changed.append(item)
+
+    for upn, pupil in existing.items():
+        if pupil.leaving_date is not None:
+            continue
+        result.on_roll += 1
+        if upn in in_file:
+            continue
+        left = max(today, pupil.admission_date or today)
+        values = {"leaving_date": left, "leaving_destination": LEFT_DESTINATION}
+        result.leaving.append(
+            Planned(
+                upn=upn,
+                name=pupil.name,
+                year_group=pupil.year_group,
+                values=values,
+                changes=(
+                    Change("leaving_date", None, left),
+                    Change("leaving_destination", pupil.leaving_destination, LEFT_DESTINATION),
+                ),
+                pupil_id=pupil.pk,
+                seen_updated_at=pupil.updated_at,
+            )
+        )
+
+    result.bad_rows.sort(key=lambda bad: bad.line)
+    if classes is not None:
+        result.new_classes = sorted(classes.created.values(), key=_natural)
+    missing = sum(1 for item in result.leaving if item.line is None)
+    if result.on_roll >= 10 and missing * 2 > result.on_roll:
+        result.warnings.append(
+            f"This import would mark {missing} of the {result.on_roll} pupils on roll as left, "
+            "because they are not in the file. If the file is only part of the school (one "
+            "year group, say), do not apply it: export every pupil on roll."
+        )
+    return result
