@@ -183,6 +183,10 @@ class EhcPlan(models.Model):
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE
 
+    @property
+    def is_ceased(self) -> bool:
+        return self.status == self.Status.CEASED
+
 
 class PlanVersion(models.Model):
     """One issued version of an EHC plan. An amended plan is a new version; earlier ones stay."""
