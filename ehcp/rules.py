@@ -489,6 +489,14 @@ def step_intro(step: str, lead: LeadTimes) -> str:
     }[step]
 
 
+def advice_request_intro(lead: LeadTimes) -> str:
+    """What asking for advice must allow for: circulating it `lead.circulate_weeks` ahead."""
+    return (
+        "Ask everyone invited for their advice: it must be circulated at least "
+        f"{weeks(lead.circulate_weeks)} before the meeting."
+    )
+
+
 def step_done_message(step: str, *, when: str, decision: str, lead: LeadTimes) -> str:
     """What the review's page says once `step` is recorded (`when`: the date in words)."""
     if step == AMENDED:

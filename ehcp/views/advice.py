@@ -12,26 +12,21 @@ from staff.capabilities import Cap
 from staff.http import audited, form_data, note_subject, save_form
 from staff.tenancy import school_view
 
-from .. import rules, services
-from ..forms import AdviceReceiveForm, AdviceRequestForm, AdviceSubmitForm, long_date
+from .. import services
+from ..forms import AdviceReceiveForm, AdviceRequestForm, AdviceSubmitForm
 from ..models import Advice
+from . import _pages as pages
 from ._access import (
     FINISHED,
     GET_POST,
     advice_or_404,
     closed_for_advice,
     finished,
-    form_page,
     may_download,
     review_or_404,
-    review_url,
     to_review,
     today,
 )
-
-
-def _who(advice: Advice) -> str:
-    return advice.name or advice.get_contributor_display()
 
 
 @school_view(Cap.EHCP_MANAGE)
@@ -48,33 +43,21 @@ def advice_request(request: HttpRequest, public_id) -> HttpResponse:
         lambda data: services.advice_request(
             access=request.access, review=review, today=today(), **data
         ),
-        success=lambda advice: f"Advice requested from {_who(advice)}.",
+        success=lambda advice: f"Advice requested from {pages.who(advice)}.",
     )
     if saved:
         return to_review(request, review)
-    circulate = rules.weeks(rules.LeadTimes.of(review.plan.authority).circulate_weeks)
-    return form_page(
-        request,
-        form,
-        title=f"Request advice: {review.plan.pupil.name}",
-        back_url=review_url(request, review),
-        back_label="Back to the review",
-        intro=f"Ask everyone invited for their advice: it must be circulated at least {circulate} "
-        "before the meeting.",
-        submit_label="Record the request",
-    )
+    return pages.advice_request(request, form, review)
 
 
 @school_view(Cap.EHCP_MANAGE)
 @GET_POST
 def advice_receive(request: HttpRequest, public_id) -> HttpResponse:
     advice = advice_or_404(request, public_id)
-    review = advice.review
-    if finished(review):
-        return to_review(request, review, FINISHED)
-    files = request.FILES if request.method == "POST" else None
+    if finished(advice.review):
+        return to_review(request, advice.review, FINISHED)
     initial = {"received_on": advice.received_on or today(), "summary": advice.summary}
-    form = AdviceReceiveForm(form_data(request), files, initial=initial)
+    form = AdviceReceiveForm(form_data(request), _files(request), initial=initial)
     saved = save_form(
         request,
         form,
@@ -85,22 +68,11 @@ def advice_receive(request: HttpRequest, public_id) -> HttpResponse:
             document_type=form.document_type,
             **data,
         ),
-        success=f"Advice from {_who(advice)} recorded as received.",
+        success=f"Advice from {pages.who(advice)} recorded as received.",
     )
     if saved:
-        return to_review(request, review)
-    return form_page(
-        request,
-        form,
-        title=f"Advice received from {_who(advice)}",
-        subtitle=review.plan.pupil.name,
-        back_url=review_url(request, review),
-        back_label="Back to the review",
-        intro=f"Requested on {long_date(advice.requested_on)}." if advice.requested_on else "",
-        multipart=True,
-        submit_label="Save the advice",
-        current_document=advice.document_name,
-    )
+        return to_review(request, advice.review)
+    return pages.advice_receive(request, form, advice)
 
 
 @school_view(Cap.EHCP_ADVICE)
@@ -110,7 +82,7 @@ def advice_submit(request: HttpRequest, public_id) -> HttpResponse:
     closed = closed_for_advice(review)
     if closed:
         return to_review(request, review, closed)
-    form = AdviceSubmitForm(form_data(request), request.FILES if request.method == "POST" else None)
+    form = AdviceSubmitForm(form_data(request), _files(request))
     saved = save_form(
         request,
         form,
@@ -125,17 +97,12 @@ def advice_submit(request: HttpRequest, public_id) -> HttpResponse:
     )
     if saved:
         return to_review(request, review)
-    return form_page(
-        request,
-        form,
-        title=f"Your advice for the annual review: {review.plan.pupil.name}",
-        back_url=review_url(request, review),
-        back_label="Back to the review",
-        intro=f"The review meeting is on {long_date(review.meeting_on)}. Your advice is "
-        "circulated to everyone invited before it.",
-        multipart=True,
-        submit_label="Add my advice",
-    )
+    return pages.advice_submit(request, form, review)
+
+
+def _files(request: HttpRequest):
+    """The uploaded files of a POST (None on a GET, so the form is unbound)."""
+    return request.FILES if request.method == "POST" else None
 
 
 @school_view(Cap.EHCP_VIEW)
@@ -160,6 +127,11 @@ def document(request: HttpRequest, public_id) -> HttpResponse:
         advice=str(advice.public_id),
         contributor=advice.contributor,
     )
+    return _attachment(advice, content)
+
+
+def _attachment(advice: Advice, content: bytes) -> HttpResponse:
+    """The document as a download the browser neither sniffs nor caches."""
     response = HttpResponse(
         content, content_type=advice.document_type or "application/octet-stream"
     )

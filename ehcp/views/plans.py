@@ -14,13 +14,13 @@ from staff.http import audited, form_data, note_subject, save_form
 from staff.tenancy import school_view
 
 from .. import rules, selectors, services
-from ..forms import AmendForm, OutcomeForm, PlanEndForm, ProvisionForm, VersionForm, long_date
-from ..models import EhcPlan, PlanOutcome, PlanVersion, ProvisionItem
+from ..forms import AmendForm, OutcomeForm, PlanEndForm, ProvisionForm, VersionForm
+from ..models import PlanOutcome, PlanVersion, ProvisionItem
+from . import _pages as pages
 from ._access import (
     ENDED,
     GET_POST,
     current_version,
-    form_page,
     outcome_or_404,
     plan_or_404,
     plan_url,
@@ -89,10 +89,7 @@ def plan_detail(request: HttpRequest, public_id) -> HttpResponse:
 def plan_new(request: HttpRequest, public_id) -> HttpResponse:
     pupil = pupil_or_404(request, public_id)
     if selectors.has_active_plan(pupil=pupil):
-        messages.info(
-            request,
-            f"{pupil.name} already has an active EHC plan: record an amended version instead.",
-        )
+        messages.info(request, pages.already_active(pupil))
         return redirect(plan_url(request, pupil))
     form = VersionForm(form_data(request), school=request.school)
     saved = save_form(
@@ -106,22 +103,11 @@ def plan_new(request: HttpRequest, public_id) -> HttpResponse:
             today=today(),
             **form.sections(),
         ),
-        success=f"EHC plan recorded for {pupil.name}. Add the outcomes (section E) and the "
-        "provision (section F).",
+        success=pages.plan_recorded(pupil),
     )
     if saved:
         return to_plan(request, pupil)
-    return form_page(
-        request,
-        form,
-        title=f"Record an EHC plan: {pupil.name}",
-        back_url=plan_url(request, pupil),
-        back_label=f"Back to {pupil.name}'s EHC plan",
-        intro="The plan as the local authority issued it. Outcomes (section E) and provision "
-        "(section F) are added one by one on the plan's page.",
-        no_authorities=not selectors.has_authorities(school=request.school),
-        submit_label="Record the plan",
-    )
+    return pages.plan_new(request, form, pupil)
 
 
 @school_view(Cap.EHCP_MANAGE)
@@ -141,24 +127,7 @@ def version_edit(request: HttpRequest, public_id) -> HttpResponse:
     )
     if saved:
         return to_plan(request, pupil)
-    return form_page(
-        request,
-        form,
-        title=f"Sections of version {version.number}: {pupil.name}",
-        back_url=plan_url(request, pupil),
-        back_label=f"Back to {pupil.name}'s EHC plan",
-        intro="Correct the sections so they match the plan the LA issued. When the LA issues an "
-        "amended plan, record it as a new version instead: this one is then kept as it was.",
-        submit_label="Save the sections",
-    )
-
-
-def _amended(new: PlanVersion) -> str:
-    return (
-        f"Version {new.number} recorded as a copy of version {new.number - 1}: change its "
-        "sections, outcomes and provision to match the plan the LA issued. Version "
-        f"{new.number - 1} is kept as it was."
-    )
+    return pages.version_edit(request, form, pupil, version)
 
 
 @school_view(Cap.EHCP_MANAGE)
@@ -175,27 +144,11 @@ def version_amend(request: HttpRequest, public_id) -> HttpResponse:
         lambda data: services.version_amend(
             access=request.access, plan=plan, issued_on=data["issued_on"], kind=data["kind"]
         ),
-        success=_amended,
+        success=pages.amended,
     )
     if saved:
         return to_plan(request, pupil)
-    return form_page(
-        request,
-        form,
-        title=f"Record an amended plan: {pupil.name}",
-        back_url=plan_url(request, pupil),
-        back_label=f"Back to {pupil.name}'s EHC plan",
-        intro="The new version starts as a copy of the current one (sections, outcomes and "
-        "provision); the current version stays readable as it was.",
-        submit_label="Record the new version",
-    )
-
-
-def _ended(plan: EhcPlan) -> str:
-    return (
-        f"The plan is recorded as {plan.get_status_display().lower()} on "
-        f"{long_date(plan.ended_on)}. It stays readable."
-    )
+    return pages.version_amend(request, form, pupil)
 
 
 @school_view(Cap.EHCP_MANAGE)
@@ -212,20 +165,11 @@ def plan_end(request: HttpRequest, public_id) -> HttpResponse:
         lambda data: services.plan_end(
             access=request.access, plan=plan, status=data["status"], on=data["on"], today=today()
         ),
-        success=_ended,
+        success=pages.ended,
     )
     if saved:
         return to_plan(request, pupil)
-    return form_page(
-        request,
-        form,
-        title=f"End the EHC plan: {pupil.name}",
-        back_url=plan_url(request, pupil),
-        back_label=f"Back to {pupil.name}'s EHC plan",
-        intro="When the LA ceases the plan, or it moves to another authority. The plan and its "
-        "reviews stay readable.",
-        submit_label="End the plan",
-    )
+    return pages.plan_end(request, form, pupil)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -248,16 +192,7 @@ def _outcome_page(request, pupil: Pupil, version: PlanVersion, outcome: PlanOutc
     )
     if saved:
         return to_plan(request, pupil)
-    return form_page(
-        request,
-        form,
-        title=f"Outcome {outcome.position}" if outcome else "Add an outcome (section E)",
-        back_url=plan_url(request, pupil),
-        back_label=f"Back to {pupil.name}'s EHC plan",
-        subtitle=pupil.name,
-        intro="An outcome the plan seeks, with the shorter-term interim targets towards it.",
-        submit_label="Save the outcome",
-    )
+    return pages.outcome(request, form, pupil, outcome.position if outcome else None)
 
 
 @school_view(Cap.EHCP_MANAGE)
@@ -293,18 +228,7 @@ def _provision_page(request, pupil: Pupil, version: PlanVersion, item: Provision
     )
     if saved:
         return to_plan(request, pupil)
-    return form_page(
-        request,
-        form,
-        title=f"Provision item {item.position}" if item else "Add provision (section F)",
-        back_url=plan_url(request, pupil),
-        back_label=f"Back to {pupil.name}'s EHC plan",
-        subtitle=pupil.name,
-        intro="Special educational provision must be specific and quantified. Link the group "
-        "of the provision map that delivers it to compare the hours planned with the sessions "
-        "attended.",
-        submit_label="Save the provision",
-    )
+    return pages.provision(request, form, pupil, item.position if item else None)
 
 
 @school_view(Cap.EHCP_MANAGE)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from register.access import pupil_or_404
@@ -15,7 +14,8 @@ from staff.tenancy import school_view
 from .. import rules, selectors, services
 from ..forms import RequestForm, long_date
 from ..models import AssessmentRequest
-from ._access import GET_POST, form_page, request_or_404, today
+from . import _pages as pages
+from ._access import GET_POST, request_or_404, today
 
 
 @school_view(Cap.EHCP_TRACKER)
@@ -57,17 +57,7 @@ def request_new(request: HttpRequest, public_id) -> HttpResponse:
     )
     if saved:
         return redirect("ehcp:request", request.school.slug, saved.result.public_id)
-    return form_page(
-        request,
-        form,
-        title=f"Needs assessment request: {pupil.name}",
-        back_url=reverse("register:pupil", args=[request.school.slug, pupil.public_id]),
-        back_label=f"Back to {pupil.name}",
-        intro="A request for an EHC needs assessment. The LA's clock starts on the day it "
-        "receives the request.",
-        no_authorities=not selectors.has_authorities(school=request.school),
-        submit_label="Record the request",
-    )
+    return pages.request_new(request, form, pupil)
 
 
 @school_view(Cap.EHCP_TRACKER)
@@ -103,15 +93,6 @@ def request_edit(request: HttpRequest, public_id) -> HttpResponse:
         ),
         success="The request's clock is updated.",
     )
-    back_url = reverse("ehcp:request", args=[request.school.slug, found.public_id])
     if saved:
-        return redirect(back_url)
-    return form_page(
-        request,
-        form,
-        title=f"The LA's answers: {found.pupil.name}",
-        back_url=back_url,
-        back_label="Back to the request",
-        intro="Record what the LA has decided and when, as its letters arrive.",
-        submit_label="Save",
-    )
+        return redirect("ehcp:request", request.school.slug, found.public_id)
+    return pages.request_edit(request, form, found)

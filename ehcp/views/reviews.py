@@ -14,41 +14,19 @@ from staff.tenancy import school_view
 
 from .. import rules, selectors, services
 from ..forms import AdviceRequestForm, MeetingForm, StepForm, long_date
-from ..models import AnnualReview
+from . import _pages as pages
 from ._access import (
     FINISHED,
     GET_POST,
     closed_for_advice,
     finished,
-    form_page,
     may_download,
     plan_or_404,
-    plan_url,
     review_or_404,
-    review_url,
     to_plan,
     to_review,
     today,
 )
-
-
-def _schedule_intro(line: selectors.ReviewLine) -> str:
-    intro = f"The 12-month window ends on {long_date(line.due_by)}."
-    if line.transfer:
-        intro += f" Phase transfer ({line.transfer.label})."
-    if line.overdue(today()):  # no review yet: its next step is to meet by latest_meeting
-        intro += (
-            f" The latest date to meet was {long_date(line.latest_meeting)}: the review is "
-            "overdue, so hold it as soon as you can."
-        )
-    return intro
-
-
-def _scheduled(review: AnnualReview) -> str:
-    return (
-        f"Annual review scheduled for {long_date(review.meeting_on)}. Request advice and send "
-        "the invitations."
-    )
 
 
 @school_view(Cap.EHCP_MANAGE)
@@ -68,25 +46,13 @@ def review_new(request: HttpRequest, public_id) -> HttpResponse:
         request,
         form,
         lambda data: services.review_schedule(
-            access=request.access,
-            plan=plan,
-            meeting_on=data["meeting_on"],
-            place=data["place"],
-            today=today(),
+            access=request.access, plan=plan, today=today(), **data
         ),
-        success=_scheduled,
+        success=pages.scheduled,
     )
     if saved:
         return to_review(request, saved.result)
-    return form_page(
-        request,
-        form,
-        title=f"Schedule the annual review: {pupil.name}",
-        back_url=plan_url(request, pupil),
-        back_label=f"Back to {pupil.name}'s EHC plan",
-        intro=_schedule_intro(line),
-        submit_label="Schedule the review",
-    )
+    return pages.review_new(request, form, pupil, line)
 
 
 def _actions(request: HttpRequest, page: selectors.ReviewPage) -> dict:
@@ -154,29 +120,12 @@ def review_reschedule(request: HttpRequest, public_id) -> HttpResponse:
     saved = save_form(
         request,
         form,
-        lambda data: services.review_reschedule(
-            access=request.access,
-            review=review,
-            meeting_on=data["meeting_on"],
-            place=data["place"],
-        ),
+        lambda data: services.review_reschedule(access=request.access, review=review, **data),
     )
     if saved:
-        for warning in saved.result:
-            messages.warning(request, warning)
-        moved = long_date(form.cleaned_data["meeting_on"])
-        messages.success(request, f"The meeting is now on {moved}.")
+        pages.moved(request, saved.result, form.cleaned_data["meeting_on"])
         return to_review(request, review)
-    return form_page(
-        request,
-        form,
-        title=f"Move the review meeting: {review.plan.pupil.name}",
-        back_url=review_url(request, review),
-        back_label="Back to the review",
-        intro=f"The meeting is on {long_date(review.meeting_on)}. Everyone invited must have at "
-        "least 2 weeks' notice of the new date.",
-        submit_label="Move the meeting",
-    )
+    return pages.review_reschedule(request, form, review)
 
 
 @school_view(Cap.EHCP_MANAGE)
@@ -187,7 +136,7 @@ def review_step(request: HttpRequest, public_id, step: str) -> HttpResponse:
     review = review_or_404(request, public_id)
     if finished(review):
         return to_review(request, review, FINISHED)
-    pupil, lead = review.plan.pupil, rules.LeadTimes.of(review.plan.authority)
+    lead = rules.LeadTimes.of(review.plan.authority)
     outcomes = selectors.outcomes_of(review.version) if step == rules.HELD else []
     form = StepForm(form_data(request), step=step, outcomes=outcomes, initial={"on": today()})
     saved = save_form(
@@ -201,19 +150,7 @@ def review_step(request: HttpRequest, public_id, step: str) -> HttpResponse:
         ),
     )
     if saved and step == rules.AMENDED:
-        return to_plan(request, pupil)
+        return to_plan(request, review.plan.pupil)
     if saved:
         return to_review(request, saved.result)
-    return render(
-        request,
-        "ehcp/step_form.html",
-        {
-            "form": form,
-            "review": review,
-            "pupil": pupil,
-            "step": step,
-            "title": rules.STEP_TITLES[step],
-            "intro": rules.step_intro(step, lead),
-            "from_year_9": rules.from_year_9(pupil.year_group),
-        },
-    )
+    return pages.review_step(request, form, review, step, lead)

@@ -1,0 +1,300 @@
+"""What the EHC form pages say: titles, introductions, back links and the messages after a save,
+one small helper a page, so each view reads access → form → service → redirect or page. Texts
+in an LA's own timescales come from `ehcp.rules`."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+
+from register.models import Pupil
+
+from .. import rules, selectors
+from ..forms import long_date
+from ..models import Advice, AnnualReview, AssessmentRequest, EhcPlan, PlanVersion
+from ._access import form_page, plan_url, review_url, today
+
+# --------------------------------------------------------------------------------------------------
+# The plan, its versions, outcomes and provision
+# --------------------------------------------------------------------------------------------------
+
+
+def _on_plan(request: HttpRequest, form, pupil: Pupil, **context) -> HttpResponse:
+    """A form page that goes back to the pupil's plan."""
+    return form_page(
+        request,
+        form,
+        back_url=plan_url(request, pupil),
+        back_label=f"Back to {pupil.name}'s EHC plan",
+        **context,
+    )
+
+
+def already_active(pupil: Pupil) -> str:
+    return f"{pupil.name} already has an active EHC plan: record an amended version instead."
+
+
+def plan_recorded(pupil: Pupil) -> str:
+    return (
+        f"EHC plan recorded for {pupil.name}. Add the outcomes (section E) and the provision "
+        "(section F)."
+    )
+
+
+def plan_new(request: HttpRequest, form, pupil: Pupil) -> HttpResponse:
+    return _on_plan(
+        request,
+        form,
+        pupil,
+        title=f"Record an EHC plan: {pupil.name}",
+        intro="The plan as the local authority issued it. Outcomes (section E) and provision "
+        "(section F) are added one by one on the plan's page.",
+        no_authorities=not selectors.has_authorities(school=request.school),
+        submit_label="Record the plan",
+    )
+
+
+def version_edit(request: HttpRequest, form, pupil: Pupil, version: PlanVersion) -> HttpResponse:
+    return _on_plan(
+        request,
+        form,
+        pupil,
+        title=f"Sections of version {version.number}: {pupil.name}",
+        intro="Correct the sections so they match the plan the LA issued. When the LA issues an "
+        "amended plan, record it as a new version instead: this one is then kept as it was.",
+        submit_label="Save the sections",
+    )
+
+
+def amended(new: PlanVersion) -> str:
+    return (
+        f"Version {new.number} recorded as a copy of version {new.number - 1}: change its "
+        "sections, outcomes and provision to match the plan the LA issued. Version "
+        f"{new.number - 1} is kept as it was."
+    )
+
+
+def version_amend(request: HttpRequest, form, pupil: Pupil) -> HttpResponse:
+    return _on_plan(
+        request,
+        form,
+        pupil,
+        title=f"Record an amended plan: {pupil.name}",
+        intro="The new version starts as a copy of the current one (sections, outcomes and "
+        "provision); the current version stays readable as it was.",
+        submit_label="Record the new version",
+    )
+
+
+def ended(plan: EhcPlan) -> str:
+    return (
+        f"The plan is recorded as {plan.get_status_display().lower()} on "
+        f"{long_date(plan.ended_on)}. It stays readable."
+    )
+
+
+def plan_end(request: HttpRequest, form, pupil: Pupil) -> HttpResponse:
+    return _on_plan(
+        request,
+        form,
+        pupil,
+        title=f"End the EHC plan: {pupil.name}",
+        intro="When the LA ceases the plan, or it moves to another authority. The plan and its "
+        "reviews stay readable.",
+        submit_label="End the plan",
+    )
+
+
+def outcome(request: HttpRequest, form, pupil: Pupil, position: int | None) -> HttpResponse:
+    """A section E outcome: the one at `position`, or a new one (None)."""
+    return _on_plan(
+        request,
+        form,
+        pupil,
+        title=f"Outcome {position}" if position else "Add an outcome (section E)",
+        subtitle=pupil.name,
+        intro="An outcome the plan seeks, with the shorter-term interim targets towards it.",
+        submit_label="Save the outcome",
+    )
+
+
+def provision(request: HttpRequest, form, pupil: Pupil, position: int | None) -> HttpResponse:
+    """A section F provision item: the one at `position`, or a new one (None)."""
+    return _on_plan(
+        request,
+        form,
+        pupil,
+        title=f"Provision item {position}" if position else "Add provision (section F)",
+        subtitle=pupil.name,
+        intro="Special educational provision must be specific and quantified. Link the group "
+        "of the provision map that delivers it to compare the hours planned with the sessions "
+        "attended.",
+        submit_label="Save the provision",
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# Annual reviews
+# --------------------------------------------------------------------------------------------------
+
+
+def _on_review(request: HttpRequest, form, review: AnnualReview, **context) -> HttpResponse:
+    """A form page that goes back to the review."""
+    return form_page(
+        request,
+        form,
+        back_url=review_url(request, review),
+        back_label="Back to the review",
+        **context,
+    )
+
+
+def _schedule_intro(line: selectors.ReviewLine) -> str:
+    intro = f"The 12-month window ends on {long_date(line.due_by)}."
+    if line.transfer:
+        intro += f" Phase transfer ({line.transfer.label})."
+    if line.overdue(today()):  # no review yet: its next step is to meet by latest_meeting
+        intro += (
+            f" The latest date to meet was {long_date(line.latest_meeting)}: the review is "
+            "overdue, so hold it as soon as you can."
+        )
+    return intro
+
+
+def scheduled(review: AnnualReview) -> str:
+    return (
+        f"Annual review scheduled for {long_date(review.meeting_on)}. Request advice and send "
+        "the invitations."
+    )
+
+
+def review_new(
+    request: HttpRequest, form, pupil: Pupil, line: selectors.ReviewLine
+) -> HttpResponse:
+    return _on_plan(
+        request,
+        form,
+        pupil,
+        title=f"Schedule the annual review: {pupil.name}",
+        intro=_schedule_intro(line),
+        submit_label="Schedule the review",
+    )
+
+
+def moved(request: HttpRequest, warnings: list[str], meeting_on) -> None:
+    """The messages after a meeting is moved: any warnings about notice, then the new date."""
+    for warning in warnings:
+        messages.warning(request, warning)
+    messages.success(request, f"The meeting is now on {long_date(meeting_on)}.")
+
+
+def review_reschedule(request: HttpRequest, form, review: AnnualReview) -> HttpResponse:
+    return _on_review(
+        request,
+        form,
+        review,
+        title=f"Move the review meeting: {review.plan.pupil.name}",
+        intro=f"The meeting is on {long_date(review.meeting_on)}. Everyone invited must have at "
+        "least 2 weeks' notice of the new date.",
+        submit_label="Move the meeting",
+    )
+
+
+def review_step(
+    request: HttpRequest, form, review: AnnualReview, step: str, lead: rules.LeadTimes
+) -> HttpResponse:
+    """The form of one review step, with what the law and the LA's timescales ask of it."""
+    pupil = review.plan.pupil
+    return render(
+        request,
+        "ehcp/step_form.html",
+        {
+            "form": form,
+            "review": review,
+            "pupil": pupil,
+            "step": step,
+            "title": rules.STEP_TITLES[step],
+            "intro": rules.step_intro(step, lead),
+            "from_year_9": rules.from_year_9(pupil.year_group),
+        },
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# Advice
+# --------------------------------------------------------------------------------------------------
+
+
+def who(advice: Advice) -> str:
+    return advice.name or advice.get_contributor_display()
+
+
+def advice_request(request: HttpRequest, form, review: AnnualReview) -> HttpResponse:
+    return _on_review(
+        request,
+        form,
+        review,
+        title=f"Request advice: {review.plan.pupil.name}",
+        intro=rules.advice_request_intro(rules.LeadTimes.of(review.plan.authority)),
+        submit_label="Record the request",
+    )
+
+
+def advice_receive(request: HttpRequest, form, advice: Advice) -> HttpResponse:
+    return _on_review(
+        request,
+        form,
+        advice.review,
+        title=f"Advice received from {who(advice)}",
+        subtitle=advice.review.plan.pupil.name,
+        intro=f"Requested on {long_date(advice.requested_on)}." if advice.requested_on else "",
+        multipart=True,
+        submit_label="Save the advice",
+        current_document=advice.document_name,
+    )
+
+
+def advice_submit(request: HttpRequest, form, review: AnnualReview) -> HttpResponse:
+    return _on_review(
+        request,
+        form,
+        review,
+        title=f"Your advice for the annual review: {review.plan.pupil.name}",
+        intro=f"The review meeting is on {long_date(review.meeting_on)}. Your advice is "
+        "circulated to everyone invited before it.",
+        multipart=True,
+        submit_label="Add my advice",
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# Needs-assessment requests
+# --------------------------------------------------------------------------------------------------
+
+
+def request_new(request: HttpRequest, form, pupil: Pupil) -> HttpResponse:
+    return form_page(
+        request,
+        form,
+        title=f"Needs assessment request: {pupil.name}",
+        back_url=reverse("register:pupil", args=[request.school.slug, pupil.public_id]),
+        back_label=f"Back to {pupil.name}",
+        intro="A request for an EHC needs assessment. The LA's clock starts on the day it "
+        "receives the request.",
+        no_authorities=not selectors.has_authorities(school=request.school),
+        submit_label="Record the request",
+    )
+
+
+def request_edit(request: HttpRequest, form, found: AssessmentRequest) -> HttpResponse:
+    return form_page(
+        request,
+        form,
+        title=f"The LA's answers: {found.pupil.name}",
+        back_url=reverse("ehcp:request", args=[request.school.slug, found.public_id]),
+        back_label="Back to the request",
+        intro="Record what the LA has decided and when, as its letters arrive.",
+        submit_label="Save",
+    )
