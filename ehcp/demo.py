@@ -263,6 +263,14 @@ SUMMARIES = {
     "sendco": "Provision in section F has been delivered as planned, with the attendance shown "
     "in the pack.",
 }
+AREA_LABELS = {
+    CI: "communication and interaction",
+    CL: "cognition and learning",
+    SEMH: "social, emotional and mental health",
+    SP: "sensory and physical needs",
+}
+
+
 TOPICS = {
     CI: "talking with friends",
     CL: "reading and writing",
@@ -404,8 +412,45 @@ class _Version:
     outcomes: list[PlanOutcome]
 
 
+@dataclass
+class _Case:
+    """One pupil's plan as it is built: the pupil, their two areas of need (`areas[0]` first),
+    the LA and its lead times, and the plan's row."""
+
+    pupil: Pupil
+    areas: list[str]
+    authority: LocalAuthority
+    lead: rules.LeadTimes
+    plan: EhcPlan
+
+    @property
+    def first(self) -> str:
+        return self.pupil.first_name
+
+
+# A section F item: (description, hours a week, provider, the outcome it serves, the group of the
+# provision map that delivers it).
+_Item = tuple[str, Decimal, str, PlanOutcome | None, Group | None]
+
+
+def _group_item(group: Group, outcome: PlanOutcome) -> _Item:
+    """The section F item `group` delivers: its sessions a week, in hours."""
+    hours = Decimal(group.sessions_per_week * group.session_minutes) / 60
+    return (
+        f"{group.intervention.name}: {group.sessions_per_week} sessions a week of "
+        f"{group.session_minutes} minutes in a small group",
+        hours.quantize(Decimal("0.01")),
+        "Teaching assistant",
+        outcome,
+        group,
+    )
+
+
 class _PlanMaker:
-    """One school's plans: the shared context and the rows being built."""
+    """One school's plans: the shared context and the rows being built.
+
+    Every random choice is drawn from `rng` in a fixed order (the order of the steps below), so the
+    same seed gives the same plans."""
 
     def __init__(
         self,
@@ -463,15 +508,31 @@ class _PlanMaker:
         """(the plan's issue date, the past review meetings oldest first, the meeting under
         way). The plan is one to four years old (younger for a child under five), and never
         issued before the child was two and a half."""
-        dob, today = pupil.date_of_birth, self.today
+        dob = pupil.date_of_birth
+        current, latest = self._last_meetings(dob, scenario, lead, under_five)
+        issued, meetings = self._issue_back_from(dob, latest, current, under_five)
+        issued, meetings = self._a_year_old(dob, issued, meetings, under_five)
+        return issued, sorted(meetings), current
+
+    def _last_meetings(
+        self, dob: date, scenario: str, lead: rules.LeadTimes, under_five: int
+    ) -> tuple[date | None, date]:
+        """(the meeting under way, None in scenario NONE; the last review held before it)."""
+        today = self.today
         if scenario == NONE:
-            current = None
             latest = self.cal.on_or_before(today - timedelta(days=self.rng.randint(95, 240)))
             if rules.age_on(dob, latest) < 5:  # the next review is due within months
                 latest = self.cal.on_or_before(today - timedelta(days=self.rng.randint(35, 60)))
-        else:
-            current = open_meeting(scenario, today=today, lead=lead, cal=self.cal)
-            latest = self.step_back(current, dob, under_five)
+            return None, latest
+        current = open_meeting(scenario, today=today, lead=lead, cal=self.cal)
+        return current, self.step_back(current, dob, under_five)
+
+    def _issue_back_from(
+        self, dob: date, latest: date, current: date | None, under_five: int
+    ) -> tuple[date, list[date]]:
+        """(the issue date, the past meetings newest first): one to three reviews back from
+        `latest`, fewer when the plan would have been issued before the child was two and a
+        half; none when even one is too many."""
         wanted = self.rng.choice((1, 1, 2, 2, 3))
         youngest = rules.add_months(dob, 30)
         for count in range(wanted, 0, -1):
@@ -480,12 +541,16 @@ class _PlanMaker:
                 meetings.append(self.step_back(meetings[-1], dob, under_five))
             issued = weekday_after(self.step_back(meetings[-1], dob, under_five))
             if issued >= youngest:
-                break
-        else:  # too young for a review before: the plan's first review is the one under way
-            # (or, with none under way, the plan is recent and its first review still to come)
-            meetings = []
-            issued = self.step_back(current, dob, under_five) if current else latest
-        # A plan at least a year old, unless the child is under five: one more review back.
+                return issued, meetings
+        # Too young for a review before: the plan's first review is the one under way (or, with
+        # none under way, the plan is recent and its first review still to come).
+        return (self.step_back(current, dob, under_five) if current else latest), []
+
+    def _a_year_old(
+        self, dob: date, issued: date, meetings: list[date], under_five: int
+    ) -> tuple[date, list[date]]:
+        """A plan at least a year old, unless the child is under five: one more review back."""
+        today, youngest = self.today, rules.add_months(dob, 30)
         while (
             issued > today - timedelta(days=365)
             and rules.age_on(dob, today) >= 5
@@ -493,41 +558,51 @@ class _PlanMaker:
         ):
             meetings.append(issued)
             issued = weekday_after(self.step_back(issued, dob, under_five))
-        return issued, sorted(meetings), current
+        return issued, meetings
 
-    # ---------------------------------------------------------------------------- the rows --
+    # ----------------------------------------------------------------------- the plan's rows --
 
-    def new_version(
-        self, plan: EhcPlan, number: int, issued_on: date, pupil: Pupil, areas: list[str]
-    ) -> _Version:
-        first = pupil.first_name
-        year_group = self.year_group_on(pupil, issued_on) or pupil.year_group
-        older = year_group.isdigit() and int(year_group) >= 9
+    def plan_for(
+        self,
+        *,
+        pupil: Pupil,
+        areas: list[str],
+        authority: LocalAuthority,
+        scenario: str,
+        group: Group | None,
+    ) -> date:
+        """Every row of one pupil's plan; returns the date the plan was first issued."""
+        lead = rules.LeadTimes.of(authority)
+        issued, past, current = self.timeline(
+            pupil=pupil, scenario=scenario, lead=lead, under_five=authority.under_five_months
+        )
+        plan = EhcPlan(school=self.school, pupil=pupil, authority=authority)
+        self.built.plans.append(plan)
+        case = _Case(pupil=pupil, areas=areas, authority=authority, lead=lead, plan=plan)
+        version = self.new_version(case, 1, issued)
+        self.fill_version(version, case, group)
+        for meeting in past:
+            version = self.past_review(case, version, meeting)
+        self.link_group(version, group)
+        if current is not None:
+            self.open_review(case, version, scenario, current)
+        return issued
+
+    def link_group(self, version: _Version, group: Group | None) -> None:
+        """The group delivers the plan now: only the current version links to it (earlier
+        versions were delivered before the map's session logs began)."""
+        for item in self.built.items:
+            if item.version is version.row and id(item) in self.group_items:
+                item.group = group
+
+    def new_version(self, case: _Case, number: int, issued_on: date) -> _Version:
+        """Version `number` of the plan, issued on `issued_on`, with its sections and funding."""
         version = PlanVersion(
-            plan=plan,
+            plan=case.plan,
             number=number,
             kind=PlanVersion.Kind.ORIGINAL if number == 1 else PlanVersion.Kind.AMENDED,
             issued_on=issued_on,
-            section_a=f"{first} enjoys {self.rng.choice(LIKES)} and {self.rng.choice(LIKES)}. "
-            f"{first}'s family would like {first} to be happy and confident at school and to "
-            f"{self.rng.choice(WISHES)}.",
-            section_b=f"{first} has needs in {', '.join(AREA_LABELS[a] for a in areas)}. "
-            f"{first} needs adult support to access the curriculum and help with "
-            f"{TOPICS[areas[0]]}.",
-            section_c="No health needs related to SEN beyond those in section B."
-            if areas[0] != SP
-            else "Under the care of the community paediatrician; annual review in clinic.",
-            section_d="No social care needs at present.",
-            section_g="Access to NHS therapy as set out in section F.",
-            section_i=self.school.name,
-            section_k="Advice from parents, school, educational psychology and health, listed "
-            "in the appendix of the plan.",
-            preparing_for_adulthood=(
-                f"{first} is thinking about college courses and needs help with travel and "
-                "independent living skills."
-                if older
-                else ""
-            ),
+            **self._sections(case, issued_on),
             top_up_per_year=Decimal(self.rng.choice((4800, 6200, 7500, 9100, 11000))),
             personal_budget_per_year=Decimal(1500) if self.rng.random() < 0.1 else None,
             created_by=self.sendco,
@@ -535,56 +610,68 @@ class _PlanMaker:
         self.built.versions.append(version)
         return _Version(row=version, outcomes=[])
 
-    def fill_version(
-        self, version: _Version, pupil: Pupil, areas: list[str], group: Group | None
-    ) -> None:
+    def _sections(self, case: _Case, issued_on: date) -> dict[str, str]:
+        """The plan's sections in words; from Year 9, preparing for adulthood."""
+        first, areas = case.first, case.areas
+        year_group = self.year_group_on(case.pupil, issued_on) or case.pupil.year_group
+        older = year_group.isdigit() and int(year_group) >= 9
+        return {
+            "section_a": f"{first} enjoys {self.rng.choice(LIKES)} and {self.rng.choice(LIKES)}. "
+            f"{first}'s family would like {first} to be happy and confident at school and to "
+            f"{self.rng.choice(WISHES)}.",
+            "section_b": f"{first} has needs in {', '.join(AREA_LABELS[a] for a in areas)}. "
+            f"{first} needs adult support to access the curriculum and help with "
+            f"{TOPICS[areas[0]]}.",
+            "section_c": "No health needs related to SEN beyond those in section B."
+            if areas[0] != SP
+            else "Under the care of the community paediatrician; annual review in clinic.",
+            "section_d": "No social care needs at present.",
+            "section_g": "Access to NHS therapy as set out in section F.",
+            "section_i": self.school.name,
+            "section_k": "Advice from parents, school, educational psychology and health, "
+            "listed in the appendix of the plan.",
+            "preparing_for_adulthood": (
+                f"{first} is thinking about college courses and needs help with travel and "
+                "independent living skills."
+                if older
+                else ""
+            ),
+        }
+
+    def fill_version(self, version: _Version, case: _Case, group: Group | None) -> None:
         """Outcomes (3-4, by area; from Year 9 one for adulthood) and section F (2-3 items,
         one of them what `group` runs, linked to it once the plan's versions are built)."""
-        first = pupil.first_name
-        picks: list[tuple[str, tuple[str, str]]] = []
-        primary = OUTCOMES[areas[0]][:]
-        self.rng.shuffle(primary)
-        picks += [(areas[0], o) for o in primary[:2]]
-        other = OUTCOMES[areas[1]][:]
-        self.rng.shuffle(other)
-        picks += [(areas[1], o) for o in other[: self.rng.randint(1, 2)]]
-        year_group = self.year_group_on(pupil, version.row.issued_on) or ""
-        if year_group.isdigit() and int(year_group) >= 9:
-            picks = [*picks[:3], ("", ADULTHOOD)]
+        picks = self._pick_outcomes(case, version.row.issued_on)
         for position, (area, (text, targets)) in enumerate(picks, start=1):
             outcome = PlanOutcome(
                 version=version.row,
                 position=position,
                 area=area,
-                outcome=text.format(first=first),
+                outcome=text.format(first=case.first),
                 interim_targets=targets,
             )
             version.outcomes.append(outcome)
             self.built.outcomes.append(outcome)
-        self.provision(version, areas, group)
+        self.provision(version, case.areas, group)
+
+    def _pick_outcomes(self, case: _Case, issued_on: date) -> list[tuple[str, tuple[str, str]]]:
+        """(area, (outcome, interim targets)): two from the first area, one or two from the
+        second; from Year 9 the first three and one for adulthood."""
+        areas = case.areas
+        primary = OUTCOMES[areas[0]][:]
+        self.rng.shuffle(primary)
+        picks = [(areas[0], o) for o in primary[:2]]
+        other = OUTCOMES[areas[1]][:]
+        self.rng.shuffle(other)
+        picks += [(areas[1], o) for o in other[: self.rng.randint(1, 2)]]
+        year_group = self.year_group_on(case.pupil, issued_on) or ""
+        if year_group.isdigit() and int(year_group) >= 9:
+            picks = [*picks[:3], ("", ADULTHOOD)]
+        return picks
 
     def provision(self, version: _Version, areas: list[str], group: Group | None) -> None:
-        by_area = {o.area: o for o in reversed(version.outcomes)}
-        items: list[tuple[str, Decimal, str, PlanOutcome | None, Group | None]] = []
-        if group is not None:
-            hours = Decimal(group.sessions_per_week * group.session_minutes) / 60
-            items.append(
-                (
-                    f"{group.intervention.name}: {group.sessions_per_week} sessions a week of "
-                    f"{group.session_minutes} minutes in a small group",
-                    hours.quantize(Decimal("0.01")),
-                    "Teaching assistant",
-                    by_area.get(group.intervention.broad_area) or version.outcomes[0],
-                    group,
-                )
-            )
-        description, hours, provider = OTHER_PROVISION[areas[0]]
-        items.append((description, hours, provider, by_area.get(areas[0]), None))
-        if group is None or self.rng.random() < 0.5:
-            in_class, provider = IN_CLASS
-            items.append(
-                (in_class, Decimal(self.rng.choice((10, 12, 15, 20))), provider, None, None)
-            )
+        """Section F of `version`, numbered in order."""
+        items = self._provision_items(version, areas, group)
         for position, (description, hours, provider, outcome, linked) in enumerate(items, start=1):
             item = ProvisionItem(
                 version=version.row,
@@ -597,6 +684,25 @@ class _PlanMaker:
             if linked is not None:
                 self.group_items.add(id(item))
             self.built.items.append(item)
+
+    def _provision_items(
+        self, version: _Version, areas: list[str], group: Group | None
+    ) -> list[_Item]:
+        """What `group` runs (when there is one), the first area's other provision and (always
+        without a group, else half the time) adult support in class."""
+        by_area = {o.area: o for o in reversed(version.outcomes)}
+        items: list[_Item] = []
+        if group is not None:
+            served = by_area.get(group.intervention.broad_area) or version.outcomes[0]
+            items.append(_group_item(group, served))
+        description, hours, provider = OTHER_PROVISION[areas[0]]
+        items.append((description, hours, provider, by_area.get(areas[0]), None))
+        if group is None or self.rng.random() < 0.5:
+            in_class, provider = IN_CLASS
+            items.append(
+                (in_class, Decimal(self.rng.choice((10, 12, 15, 20))), provider, None, None)
+            )
+        return items
 
     def copy_version(self, old: _Version, plan: EhcPlan, issued_on: date) -> _Version:
         """The final amended plan: a new version, its outcomes and provision copied from the old
@@ -616,10 +722,16 @@ class _PlanMaker:
         )
         self.built.versions.append(row)
         new = _Version(row=row, outcomes=[])
+        copies = self._copy_outcomes(old, new)
+        self._copy_items(old, row, copies)
+        return new
+
+    def _copy_outcomes(self, old: _Version, new: _Version) -> dict[int, PlanOutcome]:
+        """The old version's outcomes on the new one, targets moved on; {id(old): copy}."""
         copies = {}
         for outcome in old.outcomes:
             copy = PlanOutcome(
-                version=row,
+                version=new.row,
                 position=outcome.position,
                 area=outcome.area,
                 outcome=outcome.outcome,
@@ -630,6 +742,10 @@ class _PlanMaker:
             copies[id(outcome)] = copy
             new.outcomes.append(copy)
             self.built.outcomes.append(copy)
+        return copies
+
+    def _copy_items(self, old: _Version, row: PlanVersion, copies: dict[int, PlanOutcome]) -> None:
+        """The old version's section F on the new one, serving the copied outcomes."""
         for item in [i for i in self.built.items if i.version is old.row]:
             copy = ProvisionItem(
                 version=row,
@@ -642,51 +758,23 @@ class _PlanMaker:
             if id(item) in self.group_items:
                 self.group_items.add(id(copy))
             self.built.items.append(copy)
-        return new
+
+    # -------------------------------------------------------------------------- advice --
 
     def advice_for(
         self,
         review: AnnualReview,
+        case: _Case,
         *,
-        areas: list[str],
-        pupil: Pupil,
-        authority: LocalAuthority,
         requested_on: date,
         received_by: date | None,
         received_share: float = 1.0,
     ) -> None:
         """3-4 contributors asked on `requested_on`; each received (with a summary) between a
         week later and `received_by` with probability `received_share`."""
-        first = pupil.first_name
-        specialists = SPECIALISTS[areas[0]] + SPECIALISTS[areas[1]]
-        chosen = [("parents", ""), ("class_teacher", self.teacher.full_name)]
-        for contributor, service in specialists:
-            if contributor not in {c for c, _ in chosen} and len(chosen) < 4:
-                name = service
-                if contributor == "ep":
-                    name = f"{authority.name.split()[0]} {service}"
-                chosen.append((contributor, name))
-            if len(chosen) >= 3 + (self.rng.random() < 0.4):
-                break
-        for contributor, name in chosen:
-            received_on = None
-            if received_by is not None and self.rng.random() < received_share:
-                earliest = requested_on + WEEK
-                if earliest <= received_by:
-                    span = (received_by - earliest).days
-                    received_on = weekday_before(
-                        earliest + timedelta(days=self.rng.randint(0, span))
-                    )
-                    received_on = max(received_on, requested_on)
-            summary = ""
-            if received_on is not None:
-                summary = SUMMARIES[contributor].format(
-                    first=first,
-                    topic=TOPICS[areas[0]],
-                    likes=self.rng.choice(LIKES),
-                    hard=self.rng.choice(HARD),
-                    wish=self.rng.choice(WISHES),
-                )
+        for contributor, name in self._contributors(case):
+            received_on = self._received_on(requested_on, received_by, received_share)
+            summary = "" if received_on is None else self._summary(contributor, case)
             self.built.advice.append(
                 Advice(
                     school=self.school,
@@ -699,8 +787,88 @@ class _PlanMaker:
                 )
             )
 
-    def hold(self, review: AnnualReview, version: _Version, pupil: Pupil, recommend: str) -> None:
-        first = pupil.first_name
+    def _contributors(self, case: _Case) -> list[tuple[str, str]]:
+        """(contributor, name): the parents, the class teacher, and one or two specialists of
+        the pupil's areas of need (the educational psychologist of the plan's LA)."""
+        specialists = SPECIALISTS[case.areas[0]] + SPECIALISTS[case.areas[1]]
+        chosen = [("parents", ""), ("class_teacher", self.teacher.full_name)]
+        for contributor, service in specialists:
+            if contributor not in {c for c, _ in chosen} and len(chosen) < 4:
+                name = service
+                if contributor == "ep":
+                    name = f"{case.authority.name.split()[0]} {service}"
+                chosen.append((contributor, name))
+            if len(chosen) >= 3 + (self.rng.random() < 0.4):
+                break
+        return chosen
+
+    def _received_on(self, requested_on: date, received_by: date | None, share: float):
+        """When one piece of advice came in (None: not yet), with probability `share`: a
+        weekday from a week after the request to `received_by`."""
+        if received_by is None or not self.rng.random() < share:
+            return None
+        earliest = requested_on + WEEK
+        if earliest > received_by:
+            return None
+        span = (received_by - earliest).days
+        received_on = weekday_before(earliest + timedelta(days=self.rng.randint(0, span)))
+        return max(received_on, requested_on)
+
+    def _summary(self, contributor: str, case: _Case) -> str:
+        return SUMMARIES[contributor].format(
+            first=case.first,
+            topic=TOPICS[case.areas[0]],
+            likes=self.rng.choice(LIKES),
+            hard=self.rng.choice(HARD),
+            wish=self.rng.choice(WISHES),
+        )
+
+    # ------------------------------------------------------------------------- reviews --
+
+    def _review(self, case: _Case, version: _Version, meeting: date) -> AnnualReview:
+        """A review of `version` meeting on `meeting`, in one of the usual places."""
+        review = AnnualReview(
+            school=self.school,
+            plan=case.plan,
+            version=version.row,
+            meeting_on=meeting,
+            meeting_place=self.rng.choice(PLACES),
+            phase_transfer=self.is_transfer(case.pupil, meeting),
+            created_by=self.sendco,
+        )
+        self.built.reviews.append(review)
+        return review
+
+    def _before_meeting(self, meeting: date, lead: rules.LeadTimes) -> tuple[date, date, date]:
+        """(advice requested, invitations sent, advice circulated), each on time."""
+        requested = weekday_before(
+            meeting - lead.advice_request_weeks * WEEK - timedelta(days=self.rng.randint(0, 4))
+        )
+        invited = weekday_before(
+            meeting - max(lead.invitation_weeks, 2) * WEEK - timedelta(days=self.rng.randint(1, 5))
+        )
+        circulated = weekday_before(
+            meeting - lead.circulate_weeks * WEEK - timedelta(days=self.rng.randint(0, 3))
+        )
+        return requested, invited, circulated
+
+    def _after_meeting(self, meeting: date, lead: rules.LeadTimes) -> tuple[date, date, date]:
+        """(report sent, LA's decision, final amended plan issued), each on time."""
+        report = weekday_before(meeting + timedelta(days=self.rng.randint(3, lead.report_days)))
+        decided = max(
+            report,
+            weekday_before(
+                meeting + lead.decision_weeks * WEEK - timedelta(days=self.rng.randint(0, 7))
+            ),
+        )
+        amended = weekday_before(
+            decided + timedelta(weeks=self.rng.randint(4, lead.amended_plan_weeks))
+        )
+        return report, decided, amended
+
+    def hold(self, review: AnnualReview, version: _Version, first: str, recommend: str) -> None:
+        """The meeting's record: who came, the pupil's and the parents' views, what it
+        recommends, any disagreement, and progress towards each outcome of `version`."""
         review.attendees = (
             f"{first}, {first}'s parent, the SENDCo ({self.sendco.full_name}), the class "
             f"teacher ({self.teacher.full_name}), the local authority's SEN caseworker"
@@ -724,6 +892,10 @@ class _PlanMaker:
             if self.rng.random() < 0.85
             else ("The parents would like more one-to-one support than the school recommends.")
         )
+        self._progress(review, version)
+
+    def _progress(self, review: AnnualReview, version: _Version) -> None:
+        """A rating (weighted by RATINGS) and its evidence for each outcome."""
         ratings = [r for r, _ in RATINGS]
         weights = [w for _, w in RATINGS]
         for outcome in version.outcomes:
@@ -734,169 +906,99 @@ class _PlanMaker:
                 )
             )
 
-    def plan_for(
-        self,
-        *,
-        pupil: Pupil,
-        areas: list[str],
-        authority: LocalAuthority,
-        scenario: str,
-        group: Group | None,
-    ) -> date:
-        """Every row of one pupil's plan; returns the date the plan was first issued."""
-        lead = rules.LeadTimes.of(authority)
-        issued, past, current = self.timeline(
-            pupil=pupil, scenario=scenario, lead=lead, under_five=authority.under_five_months
-        )
-        plan = EhcPlan(school=self.school, pupil=pupil, authority=authority)
-        self.built.plans.append(plan)
-        version = self.new_version(plan, 1, issued, pupil, areas)
-        self.fill_version(version, pupil, areas, group)
-        for meeting in past:
-            version = self.past_review(plan, version, pupil, areas, authority, lead, meeting)
-        # The group delivers the plan now: only the current version links to it (earlier
-        # versions were delivered before the map's session logs began).
-        for item in self.built.items:
-            if item.version is version.row and id(item) in self.group_items:
-                item.group = group
-        if current is not None:
-            self.open_review(plan, version, pupil, areas, authority, lead, scenario, current)
-        return issued
-
-    def _review(self, plan: EhcPlan, version: _Version, pupil: Pupil, meeting: date):
-        review = AnnualReview(
-            school=self.school,
-            plan=plan,
-            version=version.row,
-            meeting_on=meeting,
-            meeting_place=self.rng.choice(PLACES),
-            phase_transfer=self.is_transfer(pupil, meeting),
-            created_by=self.sendco,
-        )
-        self.built.reviews.append(review)
-        return review
-
-    def _before_meeting(self, meeting: date, lead: rules.LeadTimes) -> tuple[date, date, date]:
-        """(advice requested, invitations sent, advice circulated), each on time."""
-        requested = weekday_before(
-            meeting - lead.advice_request_weeks * WEEK - timedelta(days=self.rng.randint(0, 4))
-        )
-        invited = weekday_before(
-            meeting - max(lead.invitation_weeks, 2) * WEEK - timedelta(days=self.rng.randint(1, 5))
-        )
-        circulated = weekday_before(
-            meeting - lead.circulate_weeks * WEEK - timedelta(days=self.rng.randint(0, 3))
-        )
-        return requested, invited, circulated
-
-    def past_review(
-        self,
-        plan: EhcPlan,
-        version: _Version,
-        pupil: Pupil,
-        areas: list[str],
-        authority: LocalAuthority,
-        lead: rules.LeadTimes,
-        meeting: date,
-    ) -> _Version:
+    def past_review(self, case: _Case, version: _Version, meeting: date) -> _Version:
         """A finished review: every step on time, the LA deciding to maintain the plan or to
         amend it (then the final amended plan, a new version). Returns the plan's version after
         it."""
-        review = self._review(plan, version, pupil, meeting)
-        requested, invited, circulated = self._before_meeting(meeting, lead)
+        review = self._review(case, version, meeting)
+        requested, invited, circulated = self._before_meeting(meeting, case.lead)
         review.invitations_sent_on, review.advice_circulated_on = invited, circulated
-        self.advice_for(
-            review,
-            areas=areas,
-            pupil=pupil,
-            authority=authority,
-            requested_on=requested,
-            received_by=circulated,
-        )
-        report = weekday_before(meeting + timedelta(days=self.rng.randint(3, lead.report_days)))
-        decided = max(
-            report,
-            weekday_before(
-                meeting + lead.decision_weeks * WEEK - timedelta(days=self.rng.randint(0, 7))
-            ),
-        )
-        amended = weekday_before(
-            decided + timedelta(weeks=self.rng.randint(4, lead.amended_plan_weeks))
-        )
+        self.advice_for(review, case, requested_on=requested, received_by=circulated)
+        report, decided, amended = self._after_meeting(meeting, case.lead)
         amend = self.rng.random() < 0.4 and amended < self.today
-        self.hold(review, version, pupil, rules.AMEND if amend else rules.MAINTAIN)
+        self.hold(review, version, case.first, rules.AMEND if amend else rules.MAINTAIN)
         review.held_on, review.report_sent_on = meeting, report
         review.la_decision, review.la_decision_on = review.recommendation, decided
         if amend:
             review.amended_issued_on = amended
-            version = self.copy_version(version, plan, amended)
+            version = self.copy_version(version, case.plan, amended)
         review.stage = rules.AMENDED if amend else rules.DECIDED
         return version
 
-    def open_review(
-        self,
-        plan: EhcPlan,
-        version: _Version,
-        pupil: Pupil,
-        areas: list[str],
-        authority: LocalAuthority,
-        lead: rules.LeadTimes,
-        scenario: str,
-        meeting: date,
-    ) -> None:
-        today = self.today
-        review = self._review(plan, version, pupil, meeting)
+    # -------------------------------------------------------- the review under way, by stage --
+
+    def open_review(self, case: _Case, version: _Version, scenario: str, meeting: date) -> None:
+        """The review under way in `scenario`: each step up to its stage recorded, one stage
+        after another (only the overdue scenarios stop at a step past its date)."""
+        review = self._review(case, version, meeting)
         # A meeting moved past a holiday may leave its on-time dates still to come: then the
         # steps were done early, by today.
-        done_by = weekday_before(today)
-        requested, invited, circulated = (
-            min(on, done_by) for on in self._before_meeting(meeting, lead)
-        )
-        advice = {"requested_on": requested, "received_by": circulated}
+        done_by = weekday_before(self.today)
+        before = tuple(min(on, done_by) for on in self._before_meeting(meeting, case.lead))
         if scenario == SCHEDULED:
             review.stage = rules.SCHEDULED
             return
         if scenario == INVITED:
-            review.invitations_sent_on = weekday_before(today - 2 * DAY)
+            review.invitations_sent_on = weekday_before(self.today - 2 * DAY)
             review.stage = rules.INVITED
             return
-        if scenario == ADVICE:
-            review.invitations_sent_on = weekday_before(today - 3 * DAY)
-            advice = {"requested_on": requested, "received_by": today, "received_share": 0.5}
-            stage = rules.ADVICE_REQUESTED
-        else:
-            review.invitations_sent_on = invited
-            review.advice_circulated_on = circulated
-            advice["received_share"] = 0.85
-            stage = rules.CIRCULATED
-        self.advice_for(review, areas=areas, pupil=pupil, authority=authority, **advice)
+        stage = self._open_advice(review, case, scenario, *before)
         if scenario in (HELD, REPORTED, DECIDED_AMEND, LATE_REPORT):
-            recommend = (
-                rules.AMEND
-                if scenario == DECIDED_AMEND
-                else self.rng.choice((rules.AMEND, rules.MAINTAIN))
-            )
-            self.hold(review, version, pupil, recommend)
-            review.held_on = meeting
-            stage = rules.HELD
+            stage = self._open_held(review, version, case, scenario, meeting)
         if scenario in (REPORTED, DECIDED_AMEND):
-            review.report_sent_on = weekday_before(
-                meeting + timedelta(days=min(8, lead.report_days))
-            )
-            stage = rules.REPORTED
+            stage = self._open_reported(review, meeting, case.lead)
         if scenario == DECIDED_AMEND:
-            review.la_decision = rules.AMEND
-            review.la_decision_on = weekday_before(meeting + 3 * WEEK)
-            stage = rules.DECIDED
+            stage = self._open_decided(review, meeting)
         review.stage = stage
 
+    def _open_advice(
+        self,
+        review: AnnualReview,
+        case: _Case,
+        scenario: str,
+        requested: date,
+        invited: date,
+        circulated: date,
+    ) -> str:
+        """Invited, and advice asked for: half of it in so far (ADVICE), or most of it in and
+        circulated (every later scenario). Returns the stage reached."""
+        if scenario == ADVICE:
+            review.invitations_sent_on = weekday_before(self.today - 3 * DAY)
+            self.advice_for(
+                review, case, requested_on=requested, received_by=self.today, received_share=0.5
+            )
+            return rules.ADVICE_REQUESTED
+        review.invitations_sent_on = invited
+        review.advice_circulated_on = circulated
+        self.advice_for(
+            review, case, requested_on=requested, received_by=circulated, received_share=0.85
+        )
+        return rules.CIRCULATED
 
-AREA_LABELS = {
-    CI: "communication and interaction",
-    CL: "cognition and learning",
-    SEMH: "social, emotional and mental health",
-    SP: "sensory and physical needs",
-}
+    def _open_held(
+        self, review: AnnualReview, version: _Version, case: _Case, scenario: str, meeting: date
+    ) -> str:
+        """The meeting held on its date, recommending amendments (always before the LA's
+        decision to amend) or either way."""
+        recommend = (
+            rules.AMEND
+            if scenario == DECIDED_AMEND
+            else self.rng.choice((rules.AMEND, rules.MAINTAIN))
+        )
+        self.hold(review, version, case.first, recommend)
+        review.held_on = meeting
+        return rules.HELD
+
+    def _open_reported(self, review: AnnualReview, meeting: date, lead: rules.LeadTimes) -> str:
+        """The report sent within the LA's days (8 at most)."""
+        review.report_sent_on = weekday_before(meeting + timedelta(days=min(8, lead.report_days)))
+        return rules.REPORTED
+
+    def _open_decided(self, review: AnnualReview, meeting: date) -> str:
+        """The LA decided to amend, three weeks after the meeting."""
+        review.la_decision = rules.AMEND
+        review.la_decision_on = weekday_before(meeting + 3 * WEEK)
+        return rules.DECIDED
 
 
 # --------------------------------------------------------------------------------------------------
@@ -939,29 +1041,26 @@ def _groups_of(school: School, pupil_ids: list[int], today: date) -> dict[int, G
     return {pk: group for pk, (_, group) in found.items()}
 
 
-def _requests(
-    school: School,
-    today: date,
-    sendco: User,
-    authorities: list[LocalAuthority],
-    rng: random.Random,
-) -> list[AssessmentRequest]:
-    """Three needs-assessment requests for pupils on SEN support: awaiting the decision, being
-    assessed with the school's advice asked for, and one past its 6-week decision date."""
+def _k_pupils(school: School, today: date) -> list[int]:
+    """The pupils on SEN support today, by id."""
     covering = Q(ends_on__isnull=True) | Q(ends_on__gte=today)
-    k_pupils = sorted(
+    return sorted(
         SenStatus.objects.filter(school=school, provision="K", starts_on__lte=today)
         .filter(covering)
         .values_list("pupil_id", flat=True)
     )
-    chosen = rng.sample(k_pupils, min(3, len(k_pupils)))
+
+
+def _request_specs(authorities: list[LocalAuthority], today: date) -> list[dict]:
+    """The three requests' fields: awaiting the decision (3 weeks in), assessing with the
+    school's advice asked for (11 weeks in), and past the 6-week decision date (8 weeks in)."""
     home, riverton = authorities[0], authorities[1]
     received = [
         weekday_before(today - 3 * WEEK),
         weekday_before(today - 11 * WEEK),
         weekday_before(today - 8 * WEEK),
     ]
-    specs = [
+    return [
         {
             "authority": home,
             "requested_by": AssessmentRequest.RequestedBy.SCHOOL,
@@ -984,9 +1083,21 @@ def _requests(
             "notes": "No decision yet: chased the SEN team by email.",
         },
     ]
+
+
+def _requests(
+    school: School,
+    today: date,
+    sendco: User,
+    authorities: list[LocalAuthority],
+    rng: random.Random,
+) -> list[AssessmentRequest]:
+    """Three needs-assessment requests for pupils on SEN support (`_request_specs`)."""
+    k_pupils = _k_pupils(school, today)
+    chosen = rng.sample(k_pupils, min(3, len(k_pupils)))
     return [
         AssessmentRequest(school=school, pupil_id=pk, created_by=sendco, **spec)
-        for pk, spec in zip(chosen, specs, strict=False)
+        for pk, spec in zip(chosen, _request_specs(authorities, today), strict=False)
     ]
 
 
@@ -1013,6 +1124,155 @@ def _align_statuses(school: School, issued: dict[int, date]) -> None:
     Need.objects.bulk_update(moved, ["starts_on"])
 
 
+# --------------------------------------------------------------------------------------------------
+# Who is on a plan, and which scenario each plan is in
+# --------------------------------------------------------------------------------------------------
+
+
+def _pupils_on_plans(school: School, today: date) -> list[Pupil]:
+    """The pupils on roll with SEN status E today, by id, their needs prefetched."""
+    covering = Q(ends_on__isnull=True) | Q(ends_on__gte=today)
+    e_ids = set(
+        SenStatus.objects.filter(school=school, provision="E", starts_on__lte=today)
+        .filter(covering)
+        .values_list("pupil_id", flat=True)
+    )
+    return list(
+        Pupil.objects.filter(school=school, pk__in=e_ids)
+        .on_roll(today)
+        .order_by("pk")
+        .prefetch_related("needs__need_type")
+    )
+
+
+def _areas_of(pupils: list[Pupil]) -> dict[int, list[str]]:
+    """Each pupil's two broad areas of need: of their first two needs, else the companion."""
+    areas: dict[int, list[str]] = {}
+    for pupil in pupils:
+        codes = [n.need_type.code for n in sorted(pupil.needs.all(), key=lambda n: n.rank)]
+        first = AREA_OF.get(codes[0], CL) if codes else CL
+        second = AREA_OF.get(codes[1], COMPANION[first]) if len(codes) > 1 else COMPANION[first]
+        areas[pupil.pk] = [first, second if second != first else COMPANION[first]]
+    return areas
+
+
+@dataclass
+class _Cast:
+    """Which scenario each plan is in (by pupil id), the child reviewed every few months, and
+    the pupils in a transfer year."""
+
+    scenarios: dict[int, str]
+    little: Pupil | None
+    transfers: list[Pupil]
+
+    def authority_for(self, index: int, pupil: Pupil, authorities: list[LocalAuthority]):
+        """Most plans from the school's own LA, in turn (LA_PATTERN); the under-five and the
+        transfer reviews from the home LA, whose lead times chose their meetings."""
+        if pupil is self.little or pupil in self.transfers:
+            return authorities[0]
+        return authorities[LA_PATTERN[index % len(LA_PATTERN)]]
+
+
+def _cast(pupils: list[Pupil], *, maker: _PlanMaker, home_lead: rules.LeadTimes) -> _Cast:
+    """Who gets which scenario: a pupil in a transfer year (Year 6, Year 11) has this year's
+    phase transfer review under way; a child under five (or just five, last reviewed under
+    five) is reviewed every few months; then one review under way at every stage (two of them
+    overdue); the rest mostly with no review under way."""
+    order = pupils[:]
+    maker.rng.shuffle(order)
+    remaining = OPEN_SCENARIOS[:]
+    transfers = [p for p in order if p.year_group in rules.TRANSFER_YEARS]
+    scenarios = _transfer_scenarios(transfers, remaining, maker=maker, home_lead=home_lead)
+    little = _little_one(order, scenarios, maker.today)
+    if little is not None:
+        scenarios[little.pk] = SCHEDULED
+        if SCHEDULED in remaining:
+            remaining.remove(SCHEDULED)
+    _the_rest(order, scenarios, remaining, maker.rng)
+    return _Cast(scenarios=scenarios, little=little, transfers=transfers)
+
+
+def _transfer_scenarios(
+    transfers: list[Pupil], remaining: list[str], *, maker: _PlanMaker, home_lead: rules.LeadTimes
+) -> dict[int, str]:
+    """For each pupil in a transfer year, a scenario whose meeting is this year's phase
+    transfer review (TRANSFER_PREFERENCES, one not taken yet when there is one)."""
+    scenarios: dict[int, str] = {}
+    for pupil in transfers:
+        fitting = [
+            s
+            for s in TRANSFER_PREFERENCES
+            if maker.is_transfer(
+                pupil, open_meeting(s, today=maker.today, lead=home_lead, cal=maker.cal)
+            )
+        ]
+        if fitting:
+            chosen = next((s for s in fitting if s in remaining), None) or maker.rng.choice(fitting)
+            scenarios[pupil.pk] = chosen
+            if chosen in remaining:
+                remaining.remove(chosen)
+    return scenarios
+
+
+def _little_one(order: list[Pupil], scenarios: dict[int, str], today: date) -> Pupil | None:
+    """The youngest child in the early years who was under five half a year ago."""
+    half_year_ago = today - timedelta(days=183)
+    return min(
+        (
+            p
+            for p in order
+            if p.pk not in scenarios
+            and p.year_group in ("N1", "N2", "R")
+            and rules.age_on(p.date_of_birth, half_year_ago) < 5
+        ),
+        key=lambda p: (-p.date_of_birth.toordinal(), p.pk),
+        default=None,
+    )
+
+
+def _the_rest(
+    order: list[Pupil], scenarios: dict[int, str], remaining: list[str], rng: random.Random
+) -> None:
+    """The scenarios not yet taken, one each; then a quarter with a review under way."""
+    for pupil in order:
+        if pupil.pk in scenarios:
+            continue
+        if remaining:
+            scenarios[pupil.pk] = remaining.pop(0)
+        else:
+            scenarios[pupil.pk] = rng.choice(OPEN_SCENARIOS[:7]) if rng.random() < 0.25 else NONE
+
+
+def _plans(
+    maker: _PlanMaker, pupils: list[Pupil], cast: _Cast, authorities: list[LocalAuthority]
+) -> dict[int, date]:
+    """Every pupil's plan, in id order; returns {pupil id: the date the plan was issued}."""
+    areas = _areas_of(pupils)
+    groups = _groups_of(maker.school, [p.pk for p in pupils], maker.today)
+    return {
+        pupil.pk: maker.plan_for(
+            pupil=pupil,
+            areas=areas[pupil.pk],
+            authority=cast.authority_for(index, pupil, authorities),
+            scenario=cast.scenarios[pupil.pk],
+            group=groups.get(pupil.pk),
+        )
+        for index, pupil in enumerate(pupils)
+    }
+
+
+# --------------------------------------------------------------------------------------------------
+# The school, step by step
+# --------------------------------------------------------------------------------------------------
+
+
+def _seeded(school: School) -> bool:
+    return (
+        LocalAuthority.objects.filter(school=school).exists()
+        or EhcPlan.objects.filter(school=school).exists()
+    )
+
+
 @transaction.atomic
 def seed_ehcp(
     *,
@@ -1025,37 +1285,13 @@ def seed_ehcp(
     """Fill a school's EHC plans once; a school with local authorities or plans already is left
     alone. `seed` defaults to the CRC-32 of the school's slug, so every database gets the same
     plans. Returns the number of rows created."""
-    if (
-        LocalAuthority.objects.filter(school=school).exists()
-        or EhcPlan.objects.filter(school=school).exists()
-    ):
+    if _seeded(school):
         return 0
     rng = random.Random(  # noqa: S311 - demo data, not security
         zlib.crc32(f"ehcp-{school.slug}".encode()) if seed is None else seed
     )
-    authorities = _authorities(school)
-    created = len(authorities) * 2
-
-    covering = Q(ends_on__isnull=True) | Q(ends_on__gte=today)
-    e_ids = set(
-        SenStatus.objects.filter(school=school, provision="E", starts_on__lte=today)
-        .filter(covering)
-        .values_list("pupil_id", flat=True)
-    )
-    pupils = list(
-        Pupil.objects.filter(school=school, pk__in=e_ids)
-        .on_roll(today)
-        .order_by("pk")
-        .prefetch_related("needs__need_type")
-    )
-    areas: dict[int, list[str]] = {}
-    for pupil in pupils:
-        codes = [n.need_type.code for n in sorted(pupil.needs.all(), key=lambda n: n.rank)]
-        first = AREA_OF.get(codes[0], CL) if codes else CL
-        second = AREA_OF.get(codes[1], COMPANION[first]) if len(codes) > 1 else COMPANION[first]
-        areas[pupil.pk] = [first, second if second != first else COMPANION[first]]
-    groups = _groups_of(school, [p.pk for p in pupils], today)
-
+    authorities = _authorities(school)  # and a caseworker each
+    pupils = _pupils_on_plans(school, today)
     maker = _PlanMaker(
         school=school,
         today=today,
@@ -1064,68 +1300,10 @@ def seed_ehcp(
         rng=rng,
         cal=_Calendar(school, today),
     )
-    # Who gets which scenario: a pupil in a transfer year (Year 6, Year 11) has this year's
-    # phase transfer review under way; a child under five (or just five, last reviewed under
-    # five) is reviewed every few months; then one review under way at every stage (two of them
-    # overdue); the rest mostly with no review under way.
-    order = pupils[:]
-    rng.shuffle(order)
-    scenarios: dict[int, str] = {}
-    home_lead = rules.LeadTimes.of(authorities[0])
-    remaining = OPEN_SCENARIOS[:]
-    transfers = [p for p in order if p.year_group in rules.TRANSFER_YEARS]
-    for pupil in transfers:
-        fitting = [
-            s
-            for s in TRANSFER_PREFERENCES
-            if maker.is_transfer(pupil, open_meeting(s, today=today, lead=home_lead, cal=maker.cal))
-        ]
-        if fitting:
-            chosen = next((s for s in fitting if s in remaining), None) or rng.choice(fitting)
-            scenarios[pupil.pk] = chosen
-            if chosen in remaining:
-                remaining.remove(chosen)
-    half_year_ago = today - timedelta(days=183)
-    little = min(
-        (
-            p
-            for p in order
-            if p.pk not in scenarios
-            and p.year_group in ("N1", "N2", "R")
-            and rules.age_on(p.date_of_birth, half_year_ago) < 5
-        ),
-        key=lambda p: (-p.date_of_birth.toordinal(), p.pk),
-        default=None,
-    )
-    if little is not None:
-        scenarios[little.pk] = SCHEDULED
-        if SCHEDULED in remaining:
-            remaining.remove(SCHEDULED)
-    for pupil in order:
-        if pupil.pk in scenarios:
-            continue
-        if remaining:
-            scenarios[pupil.pk] = remaining.pop(0)
-        else:
-            scenarios[pupil.pk] = rng.choice(OPEN_SCENARIOS[:7]) if rng.random() < 0.25 else NONE
-
-    issued = {}
-    for index, pupil in enumerate(pupils):
-        authority = authorities[LA_PATTERN[index % len(LA_PATTERN)]]
-        if pupil is little:
-            authority = authorities[0]  # the under-five reviews follow the home LA's 6 months
-        if pupil in transfers:
-            authority = authorities[0]  # its meeting was chosen with the home LA's lead times
-        issued[pupil.pk] = maker.plan_for(
-            pupil=pupil,
-            areas=areas[pupil.pk],
-            authority=authority,
-            scenario=scenarios[pupil.pk],
-            group=groups.get(pupil.pk),
-        )
-    created += maker.built.save()
+    cast = _cast(pupils, maker=maker, home_lead=rules.LeadTimes.of(authorities[0]))
+    issued = _plans(maker, pupils, cast, authorities)
+    created = len(authorities) * 2 + maker.built.save()
     _align_statuses(school, issued)
-
     requests = _requests(school, today, sendco, authorities, rng)
     AssessmentRequest.objects.bulk_create(requests)
     return created + len(requests)
