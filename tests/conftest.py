@@ -5,6 +5,7 @@ missing service or browser into a failure."""
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
 import shutil
 from collections.abc import Callable, Iterator
@@ -80,6 +81,31 @@ def built_once(django_db_blocker) -> Iterator[Callable]:
 def _unblocked(django_db_blocker, builder: Callable, *args, **kwargs):
     with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
         return builder(*args, **kwargs)
+
+
+def _flushes_the_database(item: pytest.Item) -> bool:
+    """Whether pytest-django empties every table after this test (a transactional test)."""
+    marker = item.get_closest_marker("django_db")
+    transactional = bool(
+        marker and (marker.kwargs.get("transaction") or marker.args[:1] == (True,))
+    )
+    fixtures = getattr(item, "fixturenames", ())
+    return transactional or "transactional_db" in fixtures or "live_server" in fixtures
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test (a browser journey, a real worker) ends with every table emptied,
+    reference data too. Load the census need types again, as their data migration does, so
+    whatever test comes next on this worker (xdist does not promise they come last) finds them."""
+    result = yield
+    if _flushes_the_database(item):
+        from django.apps import apps
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            importlib.import_module("register.migrations.0002_need_types").load(apps, None)
+    return result
 
 
 @pytest.fixture(autouse=True)

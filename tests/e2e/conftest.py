@@ -7,7 +7,6 @@ that nothing makes the page scroll sideways, and an axe-core run that fails on a
 
 from __future__ import annotations
 
-import importlib
 import itertools
 import os
 import re
@@ -16,7 +15,6 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.apps import apps
 from django.conf import settings
 from playwright.sync_api import Page, expect
 
@@ -38,14 +36,6 @@ def browser_context_args(browser_context_args):
 def _chromium_installed():
     """Session-scoped so that it runs before pytest-playwright launches the browser."""
     need(os.path.exists(CHROMIUM), "Chromium is not installed")
-
-
-@pytest.fixture(autouse=True)
-def _need_types(transactional_db) -> None:
-    """The census need types (SLCN, ASD, NSA...) that a data migration loads. Each browser test
-    runs against a live server, so its database is flushed afterwards, reference data and all:
-    load them again, as the migration does."""
-    importlib.import_module("register.migrations.0002_need_types").load(apps, None)
 
 
 def assert_accessible(page: Page) -> None:

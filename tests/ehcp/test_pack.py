@@ -417,17 +417,17 @@ def own(trust):
     )
 
 
-@pytest.mark.parametrize("page", ["plan", "review", "pack"])
-def test_section_f_below_plan_is_flagged_on_every_page_that_shows_it(client, own, page):
+@pytest.mark.parametrize("shown_on", ["plan", "review", "pack"])
+def test_section_f_below_plan_is_flagged_on_every_page_that_shows_it(client, own, shown_on):
     """One table (templates/ehcp/_section_f.html) and one rule (rules.below_plan) on the plan's
     page, the review's page and the pack: Ada attended 17% of the hours planned for item 1."""
     school, sendco, ta = own
     found = build_pack_world(school, sendco, ta, hold=False)
     client.force_login(sendco)
-    if page == "plan":
+    if shown_on == "plan":
         url = reverse("ehcp:plan", args=[school.slug, found["ada"].public_id])
     else:
-        url = _url(page, school, found["review"])
+        url = _url(shown_on, school, found["review"])
     text = _text(client.get(url).content.decode())
     assert "17% Below plan" in text
     assert text.count("Below plan") == 1  # item 2 is not linked to a group: not counted
