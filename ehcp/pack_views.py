@@ -22,12 +22,12 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.text import slugify
 from django.views.decorators.http import require_safe
 
-from provision.pdf import render_pdf
 from register.models import Need, Pupil
 from register.selectors import latest_passport
 from register.services import pupil_audit
 from staff import calendar as school_calendar
 from staff.capabilities import Cap
+from staff.pdf import render_pdf
 from staff.tenancy import school_view
 
 from . import rules

@@ -29,12 +29,12 @@ from staff import calendar as school_calendar
 from staff.calendar import SeasonTerm
 from staff.capabilities import Cap
 from staff.models import AcademicYear, School, Term
+from staff.pdf import render_pdf
 from staff.services import audit
 from staff.tenancy import school_view
 
 from .costing import CostedGroup, costed_groups, with_costing_data
 from .models import Attendance, Group, GroupPupil, SenBudget
-from .pdf import render_pdf
 from .rules import money, notional_sen_threshold
 
 # --------------------------------------------------------------------------------------------------

@@ -132,8 +132,8 @@ DEBT = {
     "ehcp/pack_views.py",
     "provision/manage_views.py",
     "provision/map_views.py",
-    "provision/plan_views.py",
-    "provision/plan_print_views.py",
+    "plans/views.py",
+    "plans/print_views.py",
     "provision/impact_views.py",
     "register/views.py",
     "register/class_views.py",
@@ -147,7 +147,7 @@ DEBT = {
     "templates/ehcp/plan_detail.html",
     "templates/register/register_list.html",
     "templates/sendco/_deadline.html",
-    "templates/provision/plans/list.html",
+    "templates/plans/list.html",
 }
 
 

@@ -18,19 +18,21 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.text import slugify
 from django.views.decorators.http import require_safe
 
+from provision.delivery import Delivery
+from provision.models import Group
 from register.models import Pupil, SenStatus, TeachingGroup
 from register.selectors import pupil_for
 from register.services import pupil_audit
 from staff.capabilities import Cap
+from staff.pdf import render_pdf
 from staff.tenancy import school_view
 
-from . import plan_rules as rules
-from .models import Group, SupportPlan, Target
-from .pdf import render_pdf
-from .plan_selectors import CycleView, Delivery, PlanPage, cycle_window, plan_of, plan_page
+from . import rules
+from .models import SupportPlan, Target
+from .selectors import CycleView, PlanPage, cycle_window, plan_of, plan_page
 
-PARENT_TEMPLATE = "provision/plans/print.html"
-EVIDENCE_TEMPLATE = "provision/plans/evidence.html"
+PARENT_TEMPLATE = "plans/print.html"
+EVIDENCE_TEMPLATE = "plans/evidence.html"
 
 # Outcomes as the parents' plan says them: "not achieved" reads as a verdict, "not yet" does not.
 PARENT_OUTCOMES = {

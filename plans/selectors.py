@@ -1,7 +1,7 @@
 """Reads of support plans, each in a constant number of queries whatever the school's size.
 
 Which plans a person sees follows which pupils they see (`register.selectors.pupils_visible_to`).
-The Do section of a cycle is never typed: `delivery` reads it from the session logs.
+The Do section of a cycle is never typed: `provision.delivery` reads it from the session logs.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ from datetime import date
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from provision.delivery import Delivery, DeliveryReader
+from provision.models import Group
 from register.models import Need, Pupil, SenStatus
 from register.rules import E, K
 from register.selectors import pupils_visible_to
@@ -19,19 +21,8 @@ from staff import calendar as school_calendar
 from staff.models import School
 from staff.tenancy import Access
 
-from . import plan_rules as rules
-from .models import (
-    Attendance,
-    Contribution,
-    Cycle,
-    Group,
-    GroupPupil,
-    ParentMeeting,
-    Session,
-    SupportPlan,
-    Target,
-)
-from .rules import planned_sessions
+from . import rules
+from .models import Contribution, Cycle, ParentMeeting, SupportPlan, Target
 
 
 def _covering(on: date) -> Q:
@@ -75,74 +66,6 @@ def groups_for_targets(*, school: School, pupil: Pupil, today: date) -> QuerySet
         .annotate(has_pupil=Count("places", filter=Q(places__pupil=pupil)))
         .order_by("-has_pupil", "name")
     )
-
-
-# --------------------------------------------------------------------------------------------------
-# Do: delivery from the session logs
-# --------------------------------------------------------------------------------------------------
-
-
-@dataclass
-class Delivery:
-    group: Group
-    planned: int  # sessions the pupil should have had in the window (while in the group)
-    run: int  # sessions run in the window while the pupil was in the group
-    attended: int  # of those, the pupil was there
-    marked: int  # of those, the pupil was on the register
-
-    @property
-    def attendance_rate(self) -> int | None:
-        return round(100 * self.attended / self.marked) if self.marked else None
-
-
-class DeliveryReader:
-    """Sessions planned, run and attended by one pupil in some groups, for any window of dates
-    inside `start`..`end`; five queries, however many windows are asked for."""
-
-    def __init__(
-        self, *, school: School, pupil: Pupil, groups: list[Group], start: date, end: date
-    ):
-        self.groups = {g.pk: g for g in groups}
-        self.places = {
-            p.group_id: p
-            for p in GroupPupil.objects.filter(pupil=pupil, group_id__in=list(self.groups))
-        }
-        self.open_days = (
-            school_calendar.school_days(school=school, start=start, end=end) if groups else []
-        )
-        self.sessions: dict[int, list[date]] = defaultdict(list)
-        for group_id, on in Session.objects.filter(
-            group_id__in=list(self.groups), ran=True, on__range=(start, end)
-        ).values_list("group_id", "on"):
-            self.sessions[group_id].append(on)
-        self.marks: dict[int, list[tuple[date, bool]]] = defaultdict(list)
-        for group_id, on, present in Attendance.objects.filter(
-            pupil=pupil,
-            session__group_id__in=list(self.groups),
-            session__ran=True,
-            session__on__range=(start, end),
-        ).values_list("session__group_id", "session__on", "present"):
-            self.marks[group_id].append((on, present))
-
-    def window(self, group: Group, start: date, end: date) -> Delivery:
-        place = self.places.get(group.pk)
-        lo, hi = max(start, group.starts_on), min(end, group.ends_on)
-        if place is not None:
-            lo = max(lo, place.joined_on)
-            hi = min(hi, place.left_on or hi)
-        if place is None or hi < lo:
-            return Delivery(group=group, planned=0, run=0, attended=0, marked=0)
-        days = [d for d in self.open_days if lo <= d <= hi]
-        marks = [(on, present) for on, present in self.marks[group.pk] if lo <= on <= hi]
-        return Delivery(
-            group=group,
-            planned=planned_sessions(
-                open_days=days, weekdays=group.weekdays, sessions_per_week=group.sessions_per_week
-            ),
-            run=sum(1 for on in self.sessions[group.pk] if lo <= on <= hi),
-            attended=sum(1 for _, present in marks if present),
-            marked=len(marks),
-        )
 
 
 def cycle_window(cycle: Cycle, today: date) -> tuple[date, date]:
@@ -384,20 +307,3 @@ def plan_rows(*, access: Access, today: date) -> list[PlanRow]:
             )
         )
     return rows
-
-
-# --------------------------------------------------------------------------------------------------
-# Choices of the target form
-# --------------------------------------------------------------------------------------------------
-
-
-def target_group_choices(*, school: School, pupil: Pupil, keep: list[int]) -> QuerySet[Group]:
-    """The groups a target can be linked to (`groups_for_targets`), plus the ones it is linked to
-    already (`keep`) even when they have ended, so saving a target never unlinks them silently."""
-    return (
-        Group.objects.filter(school=school)
-        .filter(~Q(status=Group.Status.ENDED) | Q(pk__in=keep))
-        .select_related("intervention")
-        .annotate(has_pupil=Count("places", filter=Q(places__pupil=pupil)))
-        .order_by("-has_pupil", "name")
-    )

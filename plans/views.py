@@ -2,7 +2,7 @@
 
 Views: access -> form -> service -> redirect or render. A pupil, cycle or target the person cannot
 see is a 404 (like a missing one); a page their role may not open is a 403 (`school_view`). Every
-write goes through `plan_services`, which refuses a reviewed (frozen) cycle; the edit pages say so
+write goes through `plans.services`, which refuses a reviewed (frozen) cycle; the edit pages say so
 and go back to the plan instead of failing.
 """
 
@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from provision import selectors as provision_selectors
 from register.access import pupil_or_404
 from register.models import Need, Pupil, SenStatus
 from register.services import pupil_audit
@@ -26,11 +27,8 @@ from staff.http import add_service_errors, form_data
 from staff.services import audit
 from staff.tenancy import school_view
 
-from . import plan_rules as rules
-from . import plan_selectors as selectors
-from . import plan_services as services
-from .models import Contribution, Cycle, SupportPlan, Target
-from .plan_forms import (
+from . import rules, selectors, services
+from .forms import (
     AssessForm,
     ContributionForm,
     LeadForm,
@@ -39,6 +37,7 @@ from .plan_forms import (
     ReviewForm,
     TargetForm,
 )
+from .models import Contribution, Cycle, SupportPlan, Target
 
 GET_POST = require_http_methods(["GET", "POST"])
 # Stages read on the list first: the reviews that have come, the most overdue at the top.
@@ -142,7 +141,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     )
     return render(
         request,
-        "provision/plans/list.html",
+        "plans/list.html",
         {
             "rows": rows,
             "today": today,
@@ -184,7 +183,7 @@ def _ta_page(request: HttpRequest, pupil: Pupil, plan: SupportPlan | None, today
     )
     return render(
         request,
-        "provision/plans/detail_ta.html",
+        "plans/detail_ta.html",
         {
             "pupil": pupil,
             "needs": needs,
@@ -232,7 +231,7 @@ def plan_detail(request: HttpRequest, public_id) -> HttpResponse:
         pupil_audit(access=request.access, pupil=pupil, action="provision.plan.viewed", detail=None)
         return render(
             request,
-            "provision/plans/none.html",
+            "plans/none.html",
             {"pupil": pupil, "provision": _provision_now(pupil, today)},
         )
     plan.pupil, plan.school = pupil, request.school
@@ -252,7 +251,7 @@ def plan_detail(request: HttpRequest, public_id) -> HttpResponse:
     contributions = shown.contributions if shown else []
     return render(
         request,
-        "provision/plans/detail.html",
+        "plans/detail.html",
         {
             "pupil": pupil,
             "plan": plan,
@@ -323,7 +322,7 @@ def plan_lead(request: HttpRequest, public_id) -> HttpResponse:
         )
     return render(
         request,
-        "provision/plans/form.html",
+        "plans/form.html",
         {
             "pupil": pupil,
             "form": form,
@@ -385,7 +384,7 @@ def meeting_new(request: HttpRequest, public_id) -> HttpResponse:
             )
     return render(
         request,
-        "provision/plans/form.html",
+        "plans/form.html",
         {
             "pupil": pupil,
             "form": form,
@@ -423,7 +422,7 @@ def _section(request: HttpRequest, public_id, form_class, *, title: str, intro: 
             return _back_to_plan(request, pupil, f"{title} saved.")
     return render(
         request,
-        "provision/plans/form.html",
+        "plans/form.html",
         {
             "pupil": pupil,
             "cycle": cycle,
@@ -494,7 +493,7 @@ def _target_page(request: HttpRequest, cycle: Cycle, target: Target | None) -> H
         return _frozen(request, cycle)
     today = timezone.localdate()
     keep = list(target.groups.values_list("pk", flat=True)) if target is not None else []
-    groups = selectors.target_group_choices(school=request.school, pupil=pupil, keep=keep)
+    groups = provision_selectors.target_group_choices(school=request.school, pupil=pupil, keep=keep)
     form = TargetForm(form_data(request), instance=target, pupil=pupil, today=today, groups=groups)
     if request.method == "POST" and form.is_valid():
         try:
@@ -511,7 +510,7 @@ def _target_page(request: HttpRequest, cycle: Cycle, target: Target | None) -> H
             return _back_to_plan(request, pupil, f"Target {saved.position} saved.")
     return render(
         request,
-        "provision/plans/form.html",
+        "plans/form.html",
         {
             "pupil": pupil,
             "cycle": cycle,
@@ -589,7 +588,7 @@ def contribute(request: HttpRequest, public_id) -> HttpResponse:
         )
     return render(
         request,
-        "provision/plans/form.html",
+        "plans/form.html",
         {
             "pupil": pupil,
             "cycle": cycle,
@@ -647,6 +646,6 @@ def review(request: HttpRequest, public_id) -> HttpResponse:
     )
     return render(
         request,
-        "provision/plans/review_form.html",
+        "plans/review_form.html",
         {"pupil": pupil, "cycle": cycle, "form": form, "contributions": contributions},
     )
