@@ -14,7 +14,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from provision.delivery import Delivery, DeliveryReader
 from provision.models import Group
-from register.models import Need, Pupil, SenStatus
+from register.models import Need, Pupil, SenStatus, TeachingGroup
 from register.rules import E, K
 from register.selectors import pupils_visible_to
 from staff import calendar as school_calendar
@@ -307,3 +307,101 @@ def plan_rows(*, access: Access, today: date) -> list[PlanRow]:
             )
         )
     return rows
+
+
+# --------------------------------------------------------------------------------------------------
+# The reads of the plan pages' forms and of what a teaching assistant sees
+# --------------------------------------------------------------------------------------------------
+
+
+def sen_provision_on(*, pupil: Pupil, on: date) -> str:
+    """The pupil's SEN provision (K or E) on a day, "" when neither."""
+    status = (
+        SenStatus.objects.filter(pupil=pupil, starts_on__lte=on)
+        .exclude(ends_on__lt=on)
+        .values_list("provision", flat=True)
+        .first()
+    )
+    return status or ""
+
+
+@dataclass
+class StrategiesPage:
+    """What a teaching assistant sees of a plan: the pupil's current needs and the strategies
+    for class teachers of the latest cycle, and nothing else."""
+
+    needs: list[Need]
+    has_plan: bool
+    strategies: str
+
+
+def strategies_page(*, pupil: Pupil, plan: SupportPlan | None, today: date) -> StrategiesPage:
+    needs = list(
+        Need.objects.filter(pupil=pupil, starts_on__lte=today)
+        .exclude(ends_on__lt=today)
+        .select_related("need_type")
+        .order_by("rank")
+    )
+    latest = (
+        plan.cycles.order_by("-number").only("pk", "plan_id", "number", "strategies").first()
+        if plan is not None
+        else None
+    )
+    return StrategiesPage(
+        needs=needs,
+        has_plan=plan is not None,
+        strategies=latest.strategies if latest is not None else "",
+    )
+
+
+def linked_group_ids(*, target: Target | None) -> list[int]:
+    """The groups a target is linked to already (none for a new target)."""
+    return list(target.groups.values_list("pk", flat=True)) if target is not None else []
+
+
+def review_targets(*, cycle: Cycle) -> list[Target]:
+    return list(
+        cycle.targets.select_related("need_type")
+        .prefetch_related("groups")
+        .order_by("position", "pk")
+    )
+
+
+def review_contributions(*, cycle: Cycle) -> list[Contribution]:
+    return list(
+        cycle.contributions.filter(stage=Contribution.Stage.REVIEW).select_related("author")
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# The reads of the printed plan and the graduated approach evidence
+# --------------------------------------------------------------------------------------------------
+
+
+def staff_of_groups(groups: list[Group]) -> dict[int, list[str]]:
+    """Who runs each group, by name: one query for any number of groups."""
+    names: dict[int, list[str]] = defaultdict(list)
+    rows = (
+        Group.staff.through.objects.filter(group_id__in=[g.pk for g in groups])
+        .select_related("user")
+        .order_by("user__full_name")
+    )
+    for row in rows:
+        names[row.group_id].append(row.user.full_name)
+    return names
+
+
+def class_of(*, pupil: Pupil, today: date) -> TeachingGroup | None:
+    """The pupil's class this academic year (a teaching set when there is no class)."""
+    groups = list(
+        pupil.teaching_groups.filter(
+            academic_year__starts_on__lte=today, academic_year__ends_on__gte=today
+        )
+    )
+    classes = [g for g in groups if g.kind == TeachingGroup.Kind.CLASS]
+    return (classes or groups or [None])[0]
+
+
+def sen_statuses(*, pupil: Pupil) -> list[SenStatus]:
+    """The pupil's SEN status periods, oldest first."""
+    return list(SenStatus.objects.filter(pupil=pupil).order_by("starts_on"))

@@ -163,3 +163,9 @@ def role_can(role: str, capability: Cap) -> bool:
 
 def assignable_roles(role: str) -> tuple[Role, ...]:
     return ASSIGNABLE_ROLES.get(Role(role), ())
+
+
+def sees_own_classes_only(role: str) -> bool:
+    """Whether a role sees only the pupils of its own classes (a page then says "in your
+    classes"), from the pupil reach above."""
+    return pupil_reach(role) in (Reach.CLASSES_TAUGHT, Reach.CLASSES_SUPPORTED)

@@ -131,8 +131,6 @@ DEBT = {
     "ehcp/views.py",
     "ehcp/pack_views.py",
     "provision/manage_views.py",
-    "plans/views.py",
-    "plans/print_views.py",
     "register/views.py",
     "register/class_views.py",
     "register/census_views.py",
@@ -145,7 +143,6 @@ DEBT = {
     "templates/ehcp/plan_detail.html",
     "templates/register/register_list.html",
     "templates/sendco/_deadline.html",
-    "templates/plans/list.html",
 }
 
 
