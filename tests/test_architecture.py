@@ -130,7 +130,6 @@ def _compared(node: ast.Attribute, tree: ast.AST) -> bool:
 DEBT = {
     "ehcp/views.py",
     "ehcp/pack_views.py",
-    "provision/manage_views.py",
     "register/views.py",
     "register/class_views.py",
     "register/census_views.py",
