@@ -9,7 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from provision.models import Group
-from provision.plan_selectors import target_group_choices
+from provision.selectors import target_group_choices
 from register.models import Pupil
 from staff.models import School
 

@@ -13,7 +13,7 @@ from itertools import groupby
 
 from django.db.models import BooleanField, Count, ExpressionWrapper, Min, Prefetch, Q, QuerySet
 
-from provision.plan_selectors import DeliveryReader
+from provision.delivery import DeliveryReader
 from register.models import Need, Pupil
 from register.selectors import pupils_visible_to
 from staff import calendar as school_calendar

@@ -14,7 +14,7 @@ from staff import calendar as school_calendar
 from staff.models import School
 
 from .models import Group, GroupPupil
-from .rules import group_cost, hours_per_week, planned_sessions, rate, share
+from .rules import group_cost, hours_per_week, money, planned_sessions, rate, share
 
 
 @dataclass
@@ -106,3 +106,54 @@ def costed_groups(*, school: School, groups: Iterable[Group], on: date) -> list[
             )
         )
     return result
+
+
+# --------------------------------------------------------------------------------------------------
+# What the map and a pupil's page conclude from the costs: the budget line, the share of the
+# pupils shown, and a pupil's annual cost against the notional SEN threshold
+# --------------------------------------------------------------------------------------------------
+
+
+def notional_sen_planned(costed: Iterable[CostedGroup]) -> tuple[Decimal, int]:
+    """The planned cost of the groups funded from the notional SEN budget, and how many."""
+    funded = [c for c in costed if c.group.funding == Group.Funding.NOTIONAL_SEN]
+    return money(sum((c.cost for c in funded), Decimal(0))), len(funded)
+
+
+@dataclass(frozen=True)
+class BudgetLine:
+    remaining: Decimal | None  # what is left, when the plan fits the budget
+    over: Decimal | None  # by how much the plan is over the budget
+    used_rate: Decimal | None  # the planned cost as a percentage of the budget (one decimal)
+
+
+def budget_line(*, amount: Decimal | None, planned: Decimal) -> BudgetLine:
+    """The planned cost against the notional SEN budget; all None when no budget is entered, and
+    no percentage of a budget of nothing."""
+    if amount is None:
+        return BudgetLine(remaining=None, over=None, used_rate=None)
+    difference = amount - planned
+    return BudgetLine(
+        remaining=difference if difference >= 0 else None,
+        over=-difference if difference < 0 else None,
+        used_rate=(planned * 100 / amount).quantize(Decimal("0.1")) if amount > 0 else None,
+    )
+
+
+def shown_share(*, cost_per_pupil: Decimal | None, pupils: int) -> Decimal | None:
+    """The share of a group's cost for the pupils a filtered map shows (each pupil an equal
+    share); None for a group without pupils, whose cost has no per-pupil share."""
+    return money(cost_per_pupil * pupils) if cost_per_pupil is not None else None
+
+
+def annual_cost(shares: Iterable[Decimal | None]) -> Decimal:
+    """A pupil's annual cost: the sum of their shares of the groups they have a place in that run
+    in the academic year (a group's share is over its whole period, not pro-rated by the day the
+    pupil joined: groups run within a term or a year)."""
+    return money(sum((s or Decimal(0) for s in shares), Decimal(0)))
+
+
+def above_threshold(*, total: Decimal, threshold: Decimal) -> Decimal | None:
+    """By how much a pupil's annual cost passes the notional SEN threshold (above it the local
+    authority's top-up pays); None at or below it."""
+    return total - threshold if total > threshold else None

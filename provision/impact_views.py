@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from staff.capabilities import Cap
-from staff.services import audit
+from staff.http import audited, note_subject
 from staff.tenancy import school_view
 
 from . import impact as reads
@@ -52,6 +52,7 @@ def impact(request: HttpRequest) -> HttpResponse:
 
 
 @school_view(Cap.PROVISION_MAP)
+@audited("provision.group_impact.viewed")
 @require_safe
 def group_impact(request: HttpRequest, public_id) -> HttpResponse:
     day = timezone.localdate()
@@ -59,14 +60,7 @@ def group_impact(request: HttpRequest, public_id) -> HttpResponse:
     if found is None:
         raise Http404("No such group.")
     # One event for the page (it lists the pupils' measures), with the pupils it showed.
-    audit(
-        action="provision.group_impact.viewed",
-        actor=request.access.user,
-        school=request.school,
-        role=request.access.role,
-        obj=found.group,
-        detail={"pupils": [str(r.place.pupil.public_id) for r in found.pupils]},
-    )
+    note_subject(request, found.group, pupils=[str(r.place.pupil.public_id) for r in found.pupils])
     return render(
         request,
         "provision/impact/group_impact.html",

@@ -7,11 +7,8 @@ something needs PROVISION_MANAGE (SENDCo, trust lead). Another school's id is a 
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,12 +16,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
-from staff import calendar as school_calendar
 from staff.capabilities import Cap
-from staff.http import add_service_errors, form_data
-from staff.models import AcademicYear, Term, User
+from staff.http import form_data, save_form
 from staff.tenancy import school_view
 
+from . import manage_selectors as reads
 from . import manage_services as services
 from .manage_forms import (
     BudgetForm,
@@ -38,12 +34,9 @@ from .manage_forms import (
     RateForm,
 )
 from .models import (
-    Attendance,
     Group,
-    GroupPupil,
     Intervention,
     Measure,
-    SenBudget,
     StaffContract,
     StaffRate,
 )
@@ -51,8 +44,7 @@ from .models import (
 GET_POST = require_http_methods(["GET", "POST"])
 
 
-def _one_or_404(queryset: QuerySet, what: str, **lookup):
-    found = queryset.filter(**lookup).first()
+def _or_404(found, what: str):
     if found is None:
         raise Http404(f"No such {what}.")
     return found
@@ -76,10 +68,7 @@ def _form_page(request: HttpRequest, form: Form, **context) -> HttpResponse:
 @require_safe
 def catalogue(request: HttpRequest) -> HttpResponse:
     show_archived = request.GET.get("archived") == "1"
-    every = Intervention.objects.filter(school=request.school)
-    items = every.select_related("default_rate", "measure").order_by("name", "pk")
-    if not show_archived:
-        items = items.filter(archived_at__isnull=True)
+    items, archived_count = reads.catalogue(school=request.school, show_archived=show_archived)
     return render(
         request,
         "provision/manage/catalogue.html",
@@ -87,40 +76,29 @@ def catalogue(request: HttpRequest) -> HttpResponse:
             "section": "catalogue",
             "interventions": items,
             "show_archived": show_archived,
-            "archived_count": every.filter(archived_at__isnull=False).count(),
+            "archived_count": archived_count,
             "can_manage": request.access.can(Cap.PROVISION_MANAGE),
         },
     )
 
 
-def _save(request: HttpRequest, form: Form, instance, *, create, update):
-    """Validate a bound form and save it through its service (`create` for a new row,
-    `update(instance, fields)` for an existing one). The saved row, or None while the form
-    must be shown again with its errors."""
-    if request.method != "POST" or not form.is_valid():
-        return None
-    try:
-        if instance is None:
-            return create(access=request.access, fields=form.model_fields())
-        return update(instance, form.model_fields())
-    except ValidationError as error:
-        add_service_errors(form, error)
-        return None
-
-
 def _intervention_form(request: HttpRequest, intervention: Intervention | None) -> HttpResponse:
     form = InterventionForm(form_data(request), school=request.school, instance=intervention)
-    saved = _save(
+
+    def save(data: dict):
+        if intervention is None:
+            return services.intervention_create(access=request.access, fields=form.model_fields())
+        return services.intervention_update(
+            access=request.access, intervention=intervention, fields=form.model_fields()
+        )
+
+    saved = save_form(
         request,
         form,
-        intervention,
-        create=services.intervention_create,
-        update=lambda row, fields: services.intervention_update(
-            access=request.access, intervention=row, fields=fields
-        ),
+        save,
+        success=lambda row: f"{row.name} saved in the catalogue.",
     )
-    if saved is not None:
-        messages.success(request, f"{saved.name} saved in the catalogue.")
+    if saved:
         return redirect(_url(request, "catalogue"))
     return render(
         request,
@@ -138,8 +116,8 @@ def intervention_new(request: HttpRequest) -> HttpResponse:
 @school_view(Cap.PROVISION_MANAGE)
 @GET_POST
 def intervention_edit(request: HttpRequest, intervention_id: int) -> HttpResponse:
-    intervention = _one_or_404(
-        Intervention.objects.filter(school=request.school), "intervention", pk=intervention_id
+    intervention = _or_404(
+        reads.intervention_for(school=request.school, pk=intervention_id), "intervention"
     )
     if request.method == "POST" and "archive" in request.POST:
         services.intervention_archive(
@@ -166,16 +144,8 @@ def intervention_edit(request: HttpRequest, intervention_id: int) -> HttpRespons
 @school_view(Cap.PROVISION_MAP)
 @require_safe
 def costs(request: HttpRequest) -> HttpResponse:
-    rates = (
-        StaffRate.objects.filter(school=request.school)
-        .annotate(contract_count=Count("contracts"))
-        .order_by("name", "pk")
-    )
-    contracts = (
-        StaffContract.objects.filter(school=request.school)
-        .select_related("user", "rate")
-        .order_by("user__full_name", "pk")
-    )
+    rates = reads.staff_rates(school=request.school)
+    contracts = reads.staff_contracts(school=request.school)
     return render(
         request,
         "provision/manage/costs.html",
@@ -190,17 +160,19 @@ def costs(request: HttpRequest) -> HttpResponse:
 
 def _rate_form(request: HttpRequest, rate: StaffRate | None) -> HttpResponse:
     form = RateForm(form_data(request), school=request.school, instance=rate)
-    saved = _save(
+
+    def save(data: dict):
+        if rate is None:
+            return services.rate_create(access=request.access, fields=form.model_fields())
+        return services.rate_update(access=request.access, rate=rate, fields=form.model_fields())
+
+    saved = save_form(
         request,
         form,
-        rate,
-        create=services.rate_create,
-        update=lambda row, fields: services.rate_update(
-            access=request.access, rate=row, fields=fields
-        ),
+        save,
+        success=lambda row: f"Grade {row.name} saved.",
     )
-    if saved is not None:
-        messages.success(request, f"Grade {saved.name} saved.")
+    if saved:
         return redirect(_url(request, "costs"))
     return _form_page(
         request,
@@ -223,23 +195,27 @@ def rate_new(request: HttpRequest) -> HttpResponse:
 @school_view(Cap.PROVISION_MANAGE)
 @GET_POST
 def rate_edit(request: HttpRequest, rate_id: int) -> HttpResponse:
-    rate = _one_or_404(StaffRate.objects.filter(school=request.school), "grade", pk=rate_id)
+    rate = _or_404(reads.rate_for(school=request.school, pk=rate_id), "grade")
     return _rate_form(request, rate)
 
 
 def _contract_form(request: HttpRequest, contract: StaffContract | None) -> HttpResponse:
     form = ContractForm(form_data(request), school=request.school, instance=contract)
-    saved = _save(
+
+    def save(data: dict):
+        if contract is None:
+            return services.contract_create(access=request.access, fields=form.model_fields())
+        return services.contract_update(
+            access=request.access, contract=contract, fields=form.model_fields()
+        )
+
+    saved = save_form(
         request,
         form,
-        contract,
-        create=services.contract_create,
-        update=lambda row, fields: services.contract_update(
-            access=request.access, contract=row, fields=fields
-        ),
+        save,
+        success=lambda row: f"Contract of {row.user.full_name} saved.",
     )
-    if saved is not None:
-        messages.success(request, f"Contract of {saved.user.full_name} saved.")
+    if saved:
         return redirect(_url(request, "costs"))
     return _form_page(
         request,
@@ -262,11 +238,7 @@ def contract_new(request: HttpRequest) -> HttpResponse:
 @school_view(Cap.PROVISION_MANAGE)
 @GET_POST
 def contract_edit(request: HttpRequest, contract_id: int) -> HttpResponse:
-    contract = _one_or_404(
-        StaffContract.objects.filter(school=request.school).select_related("user"),
-        "contract",
-        pk=contract_id,
-    )
+    contract = _or_404(reads.contract_for(school=request.school, pk=contract_id), "contract")
     return _contract_form(request, contract)
 
 
@@ -283,7 +255,7 @@ def measures(request: HttpRequest) -> HttpResponse:
         "provision/manage/measures.html",
         {
             "section": "measures",
-            "measures": Measure.objects.filter(school=request.school).order_by("name", "pk"),
+            "measures": reads.measures(school=request.school),
             "can_manage": request.access.can(Cap.PROVISION_MANAGE),
         },
     )
@@ -291,17 +263,21 @@ def measures(request: HttpRequest) -> HttpResponse:
 
 def _measure_form(request: HttpRequest, measure: Measure | None) -> HttpResponse:
     form = MeasureForm(form_data(request), school=request.school, instance=measure)
-    saved = _save(
+
+    def save(data: dict):
+        if measure is None:
+            return services.measure_create(access=request.access, fields=form.model_fields())
+        return services.measure_update(
+            access=request.access, measure=measure, fields=form.model_fields()
+        )
+
+    saved = save_form(
         request,
         form,
-        measure,
-        create=services.measure_create,
-        update=lambda row, fields: services.measure_update(
-            access=request.access, measure=row, fields=fields
-        ),
+        save,
+        success=lambda row: f"Measure {row.name} saved.",
     )
-    if saved is not None:
-        messages.success(request, f"Measure {saved.name} saved.")
+    if saved:
         return redirect(_url(request, "measures"))
     return _form_page(
         request,
@@ -324,19 +300,13 @@ def measure_new(request: HttpRequest) -> HttpResponse:
 @school_view(Cap.PROVISION_MANAGE)
 @GET_POST
 def measure_edit(request: HttpRequest, measure_id: int) -> HttpResponse:
-    measure = _one_or_404(Measure.objects.filter(school=request.school), "measure", pk=measure_id)
+    measure = _or_404(reads.measure_for(school=request.school, pk=measure_id), "measure")
     return _measure_form(request, measure)
 
 
 # --------------------------------------------------------------------------------------------
 # Groups and their pupils
 # --------------------------------------------------------------------------------------------
-
-
-def _in_group_on(on: date) -> Q:
-    return Q(places__joined_on__lte=on) & (
-        Q(places__left_on__isnull=True) | Q(places__left_on__gte=on)
-    )
 
 
 @school_view(Cap.PROVISION_MAP)
@@ -346,16 +316,7 @@ def groups(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status not in Group.Status.values:
         status = ""
-    every = Group.objects.filter(school=request.school)
-    counts = dict(every.values_list("status").annotate(n=Count("pk")).order_by())
-    rows = (
-        every.select_related("intervention")
-        .prefetch_related(Prefetch("staff", User.objects.order_by("full_name", "pk")))
-        .annotate(pupil_count=Count("places", filter=_in_group_on(today)))
-        .order_by("-starts_on", "name", "pk")
-    )
-    if status:
-        rows = rows.filter(status=status)
+    rows, counts = reads.group_list(school=request.school, status=status, on=today)
     filters = [("", "All", sum(counts.values()))] + [
         (value, label, counts.get(value, 0)) for value, label in Group.Status.choices
     ]
@@ -374,29 +335,8 @@ def groups(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _term_dates(request: HttpRequest, today: date) -> dict:
-    """The rest of the current term (both halves of its season), or the next term."""
-    term = school_calendar.term_containing(school=request.school, on=today)
-    starts = today
-    if term is None:
-        term = school_calendar.next_term(school=request.school, on=today)
-        if term is None:
-            return {}
-        starts = term.starts_on
-    ends = Term.objects.filter(
-        school=request.school, academic_year_id=term.academic_year_id, season=term.season
-    ).aggregate(last=Max("ends_on"))["last"]
-    return {"starts_on": starts, "ends_on": ends}
-
-
 def _group_or_404(request: HttpRequest, public_id) -> Group:
-    return _one_or_404(
-        Group.objects.filter(school=request.school).select_related(
-            "intervention", "intervention__measure"
-        ),
-        "group",
-        public_id=public_id,
-    )
+    return _or_404(reads.group_for(school=request.school, public_id=public_id), "group")
 
 
 @school_view(Cap.PROVISION_MANAGE)
@@ -406,7 +346,7 @@ def group_new(request: HttpRequest) -> HttpResponse:
     pick = InterventionPickForm(
         request.GET if "intervention" in request.GET else None, school=request.school
     )
-    initial = _term_dates(request, today)
+    initial = reads.term_dates(school=request.school, today=today)
     chosen = pick.cleaned_data["intervention"] if pick.is_bound and pick.is_valid() else None
     if chosen is not None:
         initial |= {
@@ -417,18 +357,16 @@ def group_new(request: HttpRequest) -> HttpResponse:
             "rate": chosen.default_rate_id,
         }
     form = GroupForm(form_data(request), school=request.school, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            group = services.group_create(
-                access=request.access,
-                fields=form.model_fields(),
-                staff=list(form.cleaned_data["staff"]),
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Group {group.name} added. Now add its pupils.")
-            return redirect(_url(request, "group_pupils", group.public_id))
+    saved = save_form(
+        request,
+        form,
+        lambda data: services.group_create(
+            access=request.access, fields=form.model_fields(), staff=list(data["staff"])
+        ),
+        success=lambda group: f"Group {group.name} added. Now add its pupils.",
+    )
+    if saved:
+        return redirect(_url(request, "group_pupils", saved.result.public_id))
     return render(
         request,
         "provision/manage/group_form.html",
@@ -441,19 +379,19 @@ def group_new(request: HttpRequest) -> HttpResponse:
 def group_edit(request: HttpRequest, public_id) -> HttpResponse:
     group = _group_or_404(request, public_id)
     form = GroupForm(form_data(request), school=request.school, instance=group)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.group_update(
-                access=request.access,
-                group=group,
-                fields=form.model_fields(),
-                staff=list(form.cleaned_data["staff"]),
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Group {saved.name} saved.")
-            return redirect(_url(request, "groups"))
+    saved = save_form(
+        request,
+        form,
+        lambda data: services.group_update(
+            access=request.access,
+            group=group,
+            fields=form.model_fields(),
+            staff=list(data["staff"]),
+        ),
+        success=lambda row: f"Group {row.name} saved.",
+    )
+    if saved:
+        return redirect(_url(request, "groups"))
     return render(
         request,
         "provision/manage/group_form.html",
@@ -468,27 +406,22 @@ def group_pupils(request: HttpRequest, public_id) -> HttpResponse:
     group = _group_or_404(request, public_id)
     joined = min(max(today, group.starts_on), group.ends_on)
     form = PlaceAddForm(form_data(request), group=group, on=today, initial={"joined_on": joined})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            place = services.place_add(
-                access=request.access,
-                group=group,
-                pupil=data["pupil"],
-                joined_on=data["joined_on"],
-                entry_score=data["entry_score"],
-                target_score=data["target_score"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"{place.pupil.name} added to {group.name}.")
-            return redirect(_url(request, "group_pupils", group.public_id))
-    places = (
-        GroupPupil.objects.filter(group=group)
-        .select_related("pupil")
-        .order_by("pupil__legal_last_name", "pupil__legal_first_name", "pk")
+    saved = save_form(
+        request,
+        form,
+        lambda data: services.place_add(
+            access=request.access,
+            group=group,
+            pupil=data["pupil"],
+            joined_on=data["joined_on"],
+            entry_score=data["entry_score"],
+            target_score=data["target_score"],
+        ),
+        success=lambda place: f"{place.pupil.name} added to {group.name}.",
     )
+    if saved:
+        return redirect(_url(request, "group_pupils", group.public_id))
+    places = reads.group_places(group=group)
     return render(
         request,
         "provision/manage/group_pupils.html",
@@ -500,11 +433,7 @@ def group_pupils(request: HttpRequest, public_id) -> HttpResponse:
 @GET_POST
 def place_edit(request: HttpRequest, public_id, place_id: int) -> HttpResponse:
     group = _group_or_404(request, public_id)
-    place = _one_or_404(
-        GroupPupil.objects.filter(school=request.school, group=group).select_related("pupil"),
-        "place",
-        pk=place_id,
-    )
+    place = _or_404(reads.place_for(school=request.school, group=group, pk=place_id), "place")
     place.group = group
     back = _url(request, "group_pupils", group.public_id)
     remove_error = ""
@@ -521,17 +450,21 @@ def place_edit(request: HttpRequest, public_id, place_id: int) -> HttpResponse:
         school=request.school,
         instance=place,
     )
-    if request.method == "POST" and not remove_error and form.is_valid():
-        try:
-            services.place_update(access=request.access, place=place, fields=form.model_fields())
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"{place.pupil.name}'s place in {group.name} saved.")
-            return redirect(back)
-    has_attendance = Attendance.objects.filter(
-        session__group=group, pupil_id=place.pupil_id
-    ).exists()
+    saved = (
+        save_form(
+            request,
+            form,
+            lambda data: services.place_update(
+                access=request.access, place=place, fields=form.model_fields()
+            ),
+            success=f"{place.pupil.name}'s place in {group.name} saved.",
+        )
+        if not remove_error
+        else None
+    )
+    if saved:
+        return redirect(back)
+    has_attendance = reads.place_has_attendance(place=place)
     return render(
         request,
         "provision/manage/place_form.html",
@@ -557,32 +490,24 @@ def place_edit(request: HttpRequest, public_id, place_id: int) -> HttpResponse:
 @GET_POST
 def budget(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    year = AcademicYear.objects.filter(
-        school=request.school, starts_on__lte=today, ends_on__gte=today
-    ).first()
-    current = (
-        SenBudget.objects.filter(school=request.school, academic_year=year).first()
-        if year
+    year = reads.academic_year_on(school=request.school, on=today)
+    current = reads.budget_of(school=request.school, year=year)
+    form = BudgetForm(form_data(request), initial={"amount": current.amount if current else None})
+    saved = (
+        save_form(
+            request,
+            form,
+            lambda data: services.budget_set(
+                access=request.access, academic_year=year, amount=data["amount"]
+            ),
+            success=lambda row: f"Notional SEN budget for {year.name} saved: £{row.amount:,.2f}.",
+        )
+        if year is not None
         else None
     )
-    form = BudgetForm(form_data(request), initial={"amount": current.amount if current else None})
-    if year is not None and request.method == "POST" and form.is_valid():
-        try:
-            saved = services.budget_set(
-                access=request.access, academic_year=year, amount=form.cleaned_data["amount"]
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request, f"Notional SEN budget for {year.name} saved: £{saved.amount:,.2f}."
-            )
-            return redirect(_url(request, "budget"))
-    history = (
-        SenBudget.objects.filter(school=request.school)
-        .select_related("academic_year")
-        .order_by("-academic_year__starts_on")
-    )
+    if saved:
+        return redirect(_url(request, "budget"))
+    history = reads.budget_history(school=request.school)
     return render(
         request,
         "provision/manage/budget.html",

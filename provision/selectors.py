@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
+from register.models import Pupil
 from register.selectors import pupils_visible_to
 from staff import calendar as school_calendar
 from staff.capabilities import Cap, Reach, group_reach
+from staff.models import School
 from staff.tenancy import Access
 
 from .models import Attendance, Group, GroupPupil, Session
@@ -133,3 +135,16 @@ def group_page(*, group: Group, on: date) -> dict:
             p for p in places if p.joined_on <= on and (p.left_on is None or p.left_on >= on)
         ],
     }
+
+
+def target_group_choices(*, school: School, pupil: Pupil, keep: list[int]) -> QuerySet[Group]:
+    """The groups a support plan target or an EHC plan's section F item can be linked to: the
+    school's planned and running groups, the pupil's own first, plus the ones it is linked to
+    already (`keep`) even when they have ended, so saving never unlinks them silently."""
+    return (
+        Group.objects.filter(school=school)
+        .filter(~Q(status=Group.Status.ENDED) | Q(pk__in=keep))
+        .select_related("intervention")
+        .annotate(has_pupil=Count("places", filter=Q(places__pupil=pupil)))
+        .order_by("-has_pupil", "name")
+    )

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from django.db.models import QuerySet
 
 from ehcp import deadlines as ehcp_deadlines
-from provision import deadlines as provision_deadlines
+from plans import deadlines as plan_deadlines
 from register import deadlines as register_deadlines
 from register.models import Pupil
 from register.selectors import pupils_visible_to
@@ -22,7 +22,7 @@ from staff.tenancy import Access
 
 PROVIDERS = [
     register_deadlines.deadlines,
-    provision_deadlines.deadlines,
+    plan_deadlines.deadlines,
     ehcp_deadlines.deadlines,
 ]
 

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "staff",
     "register",
     "provision",
+    "plans",
     "ehcp",
     "sendco",
 ]
@@ -263,7 +264,7 @@ EXTRA_BANK_HOLIDAYS = env.json("EXTRA_BANK_HOLIDAYS", default={})
 # unconfirmed, so it is a setting (provision.rules.notional_sen_threshold reads it).
 NOTIONAL_SEN_THRESHOLD = env.int("NOTIONAL_SEN_THRESHOLD", default=6000)
 
-# Support plans (provision/plan_rules.py). National guidance sets no review frequency; LA guidance
+# Support plans (plans/rules.py). National guidance sets no review frequency; LA guidance
 # commonly says at least termly (DOMAIN.md 1.3, 6). By default a plan's review falls at the end of
 # the term, or of the next one when fewer than APDR_MIN_WEEKS weeks are left; APDR_REVIEW_WEEKS=12
 # reviews every 12 weeks instead. Parent meetings: at least APDR_PARENT_MEETINGS a year (6.65).

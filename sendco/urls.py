@@ -52,7 +52,7 @@ urlpatterns = [
     path("s/<slug:school_slug>/", include("provision.manage_urls")),
     path("s/<slug:school_slug>/", include("provision.impact_urls")),
     path("s/<slug:school_slug>/", include("provision.map_urls")),
-    path("s/<slug:school_slug>/", include("provision.plan_urls")),
+    path("s/<slug:school_slug>/", include("plans.urls")),
     path("s/<slug:school_slug>/", include("ehcp.urls")),
     path("s/<slug:school_slug>/", include("register.census_urls")),
     path("s/<slug:school_slug>/", include("register.import_urls")),

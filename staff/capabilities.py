@@ -204,3 +204,9 @@ def may_change_member(access: Access, membership: Membership) -> bool:
         and membership.user_id != access.user.pk
         and membership.role in assignable_roles(access.role)
     )
+
+
+def sees_own_classes_only(role: str) -> bool:
+    """Whether a role sees only the pupils of its own classes (a page then says "in your
+    classes"), from the pupil reach above."""
+    return pupil_reach(role) in (Reach.CLASSES_TAUGHT, Reach.CLASSES_SUPPORTED)

@@ -125,27 +125,9 @@ def _compared(node: ast.Attribute, tree: ast.AST) -> bool:
     return False
 
 
-# Modules still being moved into their rooms (issue 11); each leaves this list when it is clean,
-# and the list goes when it is empty.
-DEBT = {
-    "provision/manage_views.py",
-    "provision/map_views.py",
-    "provision/plan_views.py",
-    "provision/plan_print_views.py",
-    "provision/impact_views.py",
-    "templates/provision/plans/list.html",
-}
-
-
-def _owed(path: Path) -> bool:
-    return str(path.relative_to(ROOT)) in DEBT
-
-
 @pytest.mark.parametrize("path", VIEW_MODULES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_views_never_decide(path):
     """No date arithmetic, role check, query, write or hand-written audit in a view module."""
-    if _owed(path):
-        pytest.xfail("still being moved (issue 11)")
     assert _view_violations(path) == []
 
 
@@ -182,8 +164,6 @@ def _template_violations(path: Path) -> list[str]:
 @pytest.mark.parametrize("path", TEMPLATES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_templates_never_decide(path):
     """No role string and no numeric threshold in a template's conditions."""
-    if _owed(path):
-        pytest.xfail("still being moved (issue 11)")
     assert _template_violations(path) == []
 
 

@@ -13,8 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from provision import deadlines as provision_deadlines
-from provision import plan_services
+from plans import deadlines as plan_deadlines
+from plans import services as plan_services
 from register.models import Concern, Pupil, SenStatus
 from register.selectors import pupils_visible_to
 from sendco.deadlines import deadlines_for
@@ -409,7 +409,7 @@ def test_plan_deadlines_in_constant_queries(school, sendco):
     def provider():
         pupils = pupils_visible_to(access=access, on=today)
         return list(
-            provision_deadlines.deadlines(
+            plan_deadlines.deadlines(
                 school=school, pupils=pupils, today=today, until=today + timedelta(weeks=8)
             )
         )

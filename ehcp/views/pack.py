@@ -10,9 +10,9 @@ from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_safe
 
-from provision.pdf import render_pdf
 from staff.capabilities import Cap
 from staff.http import audited, note_subject
+from staff.pdf import render_pdf
 from staff.tenancy import school_view
 
 from ..pack import TEMPLATE, pack_context, pdf_filename

@@ -14,8 +14,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Browser, expect
 
-from provision import plan_services
-from provision.models import Cycle, ParentMeeting, SupportPlan
+from plans import services as plan_services
+from plans.models import Cycle, ParentMeeting, SupportPlan
 from staff import calendar as school_calendar
 from staff.tenancy import access_for
 from tests.e2e.conftest import TABLET, main_nav, sign_in

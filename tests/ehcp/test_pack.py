@@ -23,17 +23,17 @@ from django.urls import reverse
 from ehcp import pack, rules
 from ehcp import services as ehcp
 from ehcp.models import Advice, OutcomeProgress, PlanOutcome, ProvisionItem
-from provision import pdf as provision_pdf
 from provision.models import Attendance, Group, GroupPupil, Intervention, Session
-from provision.pdf import StaticFileFetcher, render_pdf
 from register.models import PassportVersion
 from staff import calendar as school_calendar
+from staff import pdf as staff_pdf
 from staff.models import AuditEvent
+from staff.pdf import StaticFileFetcher, render_pdf
 from staff.tenancy import access_for
 from tests.conftest import shared_acorn_fixtures
 from tests.factories import SchoolFactory, member
-from tests.provision.test_pdf import _poppler
 from tests.register.factories import make_pupil, put_on
+from tests.staff.test_pdf import _poppler
 
 TODAY = date(2026, 11, 10)  # a Tuesday in autumn 2 of 2026/27
 ISSUED = date(2025, 11, 20)  # the plan, a Thursday in autumn 2 of 2025/26
@@ -592,7 +592,7 @@ def test_hostile_text_in_a_field_is_printed_not_fetched(
     found = build_pack_world(school, sendco, ta, parent_views=HOSTILE)
     PassportVersion.objects.filter(pupil=found["ada"]).update(about_me=HOSTILE)
     SpyFetcher.made = []
-    monkeypatch.setattr(provision_pdf, "StaticFileFetcher", SpyFetcher)
+    monkeypatch.setattr(staff_pdf, "StaticFileFetcher", SpyFetcher)
     client.force_login(sendco)
     response = client.get(_url("pack_pdf", school, found["review"]))
     assert response.status_code == 200

@@ -19,17 +19,8 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from provision.models import (
-    Cycle,
-    Group,
-    GroupPupil,
-    Intervention,
-    Measure,
-    StaffContract,
-    StaffRate,
-    SupportPlan,
-    Target,
-)
+from plans.models import Cycle, SupportPlan, Target
+from provision.models import Group, GroupPupil, Intervention, Measure, StaffContract, StaffRate
 from register.models import Concern, Need, NeedType, Pupil, SenStatus, TeachingGroup
 from staff import calendar as school_calendar
 from staff.models import ClosureDay, Role, User

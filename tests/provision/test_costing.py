@@ -7,7 +7,16 @@ from decimal import Decimal as D
 
 import pytest
 
-from provision.costing import costed_groups, with_costing_data
+from provision.costing import (
+    BudgetLine,
+    above_threshold,
+    annual_cost,
+    budget_line,
+    costed_groups,
+    notional_sen_planned,
+    shown_share,
+    with_costing_data,
+)
 from provision.models import Attendance, Group, GroupPupil, Intervention, Session, StaffRate
 from staff import calendar as school_calendar
 from staff.models import ClosureDay
@@ -87,3 +96,95 @@ def test_costing_queries_do_not_grow(school, ta, autumn_group, groups, django_as
             groups=with_costing_data(Group.objects.filter(school=school)),
         )
     assert len(result) == groups
+
+
+# --------------------------------------------------------------------------------------------------
+# What the map and a pupil's page conclude from the costs (pure functions, a table each)
+# --------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("amount", "planned", "expected"),
+    [
+        (None, D("1200.00"), BudgetLine(remaining=None, over=None, used_rate=None)),
+        (
+            D("10000"),
+            D("2500.00"),
+            BudgetLine(remaining=D("7500.00"), over=None, used_rate=D("25.0")),
+        ),
+        (
+            D("10000"),
+            D("10000.00"),
+            BudgetLine(remaining=D("0.00"), over=None, used_rate=D("100.0")),
+        ),
+        (
+            D("10000"),
+            D("12345.67"),
+            BudgetLine(remaining=None, over=D("2345.67"), used_rate=D("123.5")),
+        ),
+        (D("3000"), D("1000"), BudgetLine(remaining=D("2000"), over=None, used_rate=D("33.3"))),
+        (D("0"), D("0"), BudgetLine(remaining=D("0"), over=None, used_rate=None)),
+        (D("0"), D("150.00"), BudgetLine(remaining=None, over=D("150.00"), used_rate=None)),
+    ],
+    ids=["no-budget", "quarter", "exactly", "over", "third-rounded", "zero-budget", "zero-over"],
+)
+def test_budget_line(amount, planned, expected):
+    assert budget_line(amount=amount, planned=planned) == expected
+
+
+@pytest.mark.parametrize(
+    ("cost_per_pupil", "pupils", "expected"),
+    [
+        (D("41.67"), 2, D("83.34")),
+        (D("41.67"), 0, D("0.00")),
+        (D("33.333"), 3, D("100.00")),
+        (None, 0, None),  # a group without pupils has no share
+    ],
+)
+def test_shown_share(cost_per_pupil, pupils, expected):
+    assert shown_share(cost_per_pupil=cost_per_pupil, pupils=pupils) == expected
+
+
+@pytest.mark.parametrize(
+    ("shares", "expected"),
+    [
+        ([], D("0.00")),
+        ([None], D("0.00")),
+        ([D("41.67"), D("120.00"), None], D("161.67")),
+        ([D("0.005"), D("0.005")], D("0.01")),
+    ],
+)
+def test_annual_cost(shares, expected):
+    assert annual_cost(shares) == expected
+
+
+@pytest.mark.parametrize(
+    ("total", "threshold", "expected"),
+    [
+        (D("5999.99"), D("6000"), None),
+        (D("6000.00"), D("6000"), None),  # at the threshold: still the school's budget
+        (D("6000.01"), D("6000"), D("0.01")),
+        (D("8250.00"), D("6000"), D("2250.00")),
+    ],
+)
+def test_above_threshold(total, threshold, expected):
+    assert above_threshold(total=total, threshold=threshold) == expected
+
+
+def test_notional_sen_planned_counts_only_notional_sen_funded_groups(school, ta, autumn_group):
+    pp = Group.objects.create(
+        school=school,
+        intervention=autumn_group.intervention,
+        name="PP group",
+        funding=Group.Funding.PUPIL_PREMIUM,
+        starts_on=autumn_group.starts_on,
+        ends_on=autumn_group.ends_on,
+        sessions_per_week=1,
+        session_minutes=30,
+    )
+    pp.staff.add(ta)
+    costed = costed_groups(
+        school=school, on=date(2026, 11, 4), groups=with_costing_data(Group.objects.all())
+    )
+    assert notional_sen_planned(costed) == (D("259.00"), 1)  # 21 x £9 + £40 + 6 x £5
+    assert notional_sen_planned([]) == (D("0.00"), 0)

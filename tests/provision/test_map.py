@@ -13,7 +13,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from provision.map_views import current_term, pdf_filename, provision_map, terms_of_year
+from provision.map_selectors import current_term, provision_map, terms_of_year
+from provision.map_views import pdf_filename
 from provision.models import Attendance, Group, GroupPupil, Intervention, SenBudget, Session
 from staff import calendar as school_calendar
 from staff.models import AuditEvent

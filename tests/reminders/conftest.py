@@ -9,8 +9,8 @@ from datetime import date, timedelta
 import pytest
 import time_machine
 
-from provision import plan_services
-from provision.models import Cycle
+from plans import services as plan_services
+from plans.models import Cycle
 from register.models import Concern, Pupil
 from sendco.models import Notification
 from staff import calendar as school_calendar
@@ -71,7 +71,7 @@ def told(**filters) -> list[tuple[str, str, int]]:
 
 def plan_under_way(pupil: Pupil, *, sendco, lead) -> Cycle:
     """A support plan led by `lead`, agreed on 14 September and under way (Do), its review due
-    at the end of the autumn term (provision/plan_services.py)."""
+    at the end of the autumn term (plans/services.py)."""
     access = access_for(sendco, pupil.school)
     plan = plan_services.plan_start(access=access, pupil=pupil, today=AGREED, lead=lead)
     cycle = plan.cycles.get()

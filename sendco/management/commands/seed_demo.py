@@ -14,7 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from ehcp.demo import seed_ehcp
-from provision.demo import seed_plans, seed_provision
+from plans.demo import seed_plans
+from provision.demo import seed_provision
 from register.demo import seed_pupils
 from staff import calendar as school_calendar
 from staff.models import AcademicYear, Membership, Role, School, Trust, User

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from provision.plan_rules import (
+from plans.rules import (
     TargetFacts,
     advance_problems,
     agree_by,

@@ -1,5 +1,5 @@
 """Forms of the support plan pages. Each offers only the school's (and the pupil's) rows, so a
-forged id fails validation; the forms never save: views pass their data to `plan_services`."""
+forged id fails validation; the forms never save: views pass their data to `plans.services`."""
 
 from __future__ import annotations
 
@@ -8,11 +8,12 @@ from datetime import date
 from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from provision.models import Group
 from register.models import Need, NeedType, Pupil
 from staff.models import Membership, Role, School, User
 
-from .models import Cycle, Group, ParentMeeting, Target
-from .plan_services import ASSESS_FIELDS, PLAN_FIELDS, TARGET_FIELDS
+from .models import Cycle, ParentMeeting, Target
+from .services import ASSESS_FIELDS, PLAN_FIELDS, TARGET_FIELDS
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -26,10 +27,10 @@ def _long(day: date) -> str:
 
 
 class _NoSave:
-    """Writes go through provision.plan_services, never through a form."""
+    """Writes go through plans.services, never through a form."""
 
     def save(self, commit: bool = True):  # pragma: no cover - guard
-        raise NotImplementedError("Save through provision.plan_services.")
+        raise NotImplementedError("Save through plans.services.")
 
 
 # --------------------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 Views: access -> form -> service -> redirect or render. A pupil, cycle or target the person cannot
 see is a 404 (like a missing one); a page their role may not open is a 403 (`school_view`). Every
-write goes through `plan_services`, which refuses a reviewed (frozen) cycle; the edit pages say so
+write goes through `plans.services`, which refuses a reviewed (frozen) cycle; the edit pages say so
 and go back to the plan instead of failing.
 """
 
@@ -18,19 +18,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from provision import selectors as provision_selectors
 from register.access import pupil_or_404
-from register.models import Need, Pupil, SenStatus
-from register.services import pupil_audit
-from staff.capabilities import Cap
-from staff.http import add_service_errors, form_data
-from staff.services import audit
+from register.models import Pupil
+from staff.capabilities import Cap, sees_own_classes_only
+from staff.http import audit_note, audited, form_data, note_subject, save_form
 from staff.tenancy import school_view
 
-from . import plan_rules as rules
-from . import plan_selectors as selectors
-from . import plan_services as services
-from .models import Contribution, Cycle, SupportPlan, Target
-from .plan_forms import (
+from . import rules, selectors, services
+from .forms import (
     AssessForm,
     ContributionForm,
     LeadForm,
@@ -39,6 +35,7 @@ from .plan_forms import (
     ReviewForm,
     TargetForm,
 )
+from .models import Contribution, Cycle, SupportPlan, Target
 
 GET_POST = require_http_methods(["GET", "POST"])
 # Stages read on the list first: the reviews that have come, the most overdue at the top.
@@ -106,16 +103,6 @@ def _errors(request: HttpRequest, error: ValidationError) -> None:
         messages.error(request, message)
 
 
-def _provision_now(pupil: Pupil, today: date) -> str:
-    status = (
-        SenStatus.objects.filter(pupil=pupil, starts_on__lte=today)
-        .exclude(ends_on__lt=today)
-        .values_list("provision", flat=True)
-        .first()
-    )
-    return status or ""
-
-
 # --------------------------------------------------------------------------------------------------
 # Every plan the person sees
 # --------------------------------------------------------------------------------------------------
@@ -128,21 +115,16 @@ def _urgency(row: selectors.PlanRow) -> tuple[int, date]:
 
 
 @school_view(Cap.PLAN_VIEW)
+@audited("provision.plan.list_viewed")
 @require_safe
 def plan_list(request: HttpRequest) -> HttpResponse:
     """Pupils on SEN support or with an EHC plan, overdue and due reviews first, then by name."""
     today = timezone.localdate()
     rows = sorted(selectors.plan_rows(access=request.access, today=today), key=_urgency)
-    audit(
-        action="provision.plan.list_viewed",
-        actor=request.user,
-        school=request.school,
-        role=request.access.role,
-        detail={"rows": len(rows)},
-    )
+    audit_note(request).detail["rows"] = len(rows)
     return render(
         request,
-        "provision/plans/list.html",
+        "plans/list.html",
         {
             "rows": rows,
             "today": today,
@@ -153,6 +135,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
             },
             # A teaching assistant sees the strategies of a plan, not how well it is written.
             "show_quality": request.access.can(Cap.PLAN_FULL),
+            "own_classes": sees_own_classes_only(request.access.role),
         },
     )
 
@@ -165,31 +148,16 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 def _ta_page(request: HttpRequest, pupil: Pupil, plan: SupportPlan | None, today: date):
     """What a teaching assistant sees: the pupil's current needs and the strategies for class
     teachers of the latest cycle, and nothing else of the plan."""
-    needs = list(
-        Need.objects.filter(pupil=pupil, starts_on__lte=today)
-        .exclude(ends_on__lt=today)
-        .select_related("need_type")
-        .order_by("rank")
-    )
-    latest = (
-        plan.cycles.order_by("-number").only("pk", "plan_id", "number", "strategies").first()
-        if plan is not None
-        else None
-    )
-    pupil_audit(
-        access=request.access,
-        pupil=pupil,
-        action="provision.plan.viewed",
-        detail={"part": "strategies"},
-    )
+    page = selectors.strategies_page(pupil=pupil, plan=plan, today=today)
+    note_subject(request, pupil, part="strategies")
     return render(
         request,
-        "provision/plans/detail_ta.html",
+        "plans/detail_ta.html",
         {
             "pupil": pupil,
-            "needs": needs,
-            "has_plan": plan is not None,
-            "strategies": latest.strategies if latest is not None else "",
+            "needs": page.needs,
+            "has_plan": page.has_plan,
+            "strategies": page.strategies,
         },
     )
 
@@ -220,6 +188,7 @@ def _meeting_note(page: selectors.PlanPage, today: date) -> str:
 
 
 @school_view(Cap.PLAN_VIEW)
+@audited("provision.plan.viewed")
 @require_safe
 def plan_detail(request: HttpRequest, public_id) -> HttpResponse:
     today = timezone.localdate()
@@ -229,21 +198,15 @@ def plan_detail(request: HttpRequest, public_id) -> HttpResponse:
     if not request.access.can(Cap.PLAN_FULL):
         return _ta_page(request, pupil, plan, today)
     if plan is None:
-        pupil_audit(access=request.access, pupil=pupil, action="provision.plan.viewed", detail=None)
         return render(
             request,
-            "provision/plans/none.html",
-            {"pupil": pupil, "provision": _provision_now(pupil, today)},
+            "plans/none.html",
+            {"pupil": pupil, "provision": selectors.sen_provision_on(pupil=pupil, on=today)},
         )
     plan.pupil, plan.school = pupil, request.school
     page = selectors.plan_page(plan=plan, today=today)
     shown = _shown(page, request.GET.get("cycle"))
-    pupil_audit(
-        access=request.access,
-        pupil=pupil,
-        action="provision.plan.viewed",
-        detail={"cycle": shown.cycle.number if shown else None},
-    )
+    note_subject(request, pupil, cycle=shown.cycle.number if shown else None)
     cycle = shown.cycle if shown else None
     is_current = shown is page.current
     can_manage = request.access.can(Cap.PLAN_MANAGE)
@@ -252,7 +215,7 @@ def plan_detail(request: HttpRequest, public_id) -> HttpResponse:
     contributions = shown.contributions if shown else []
     return render(
         request,
-        "provision/plans/detail.html",
+        "plans/detail.html",
         {
             "pupil": pupil,
             "plan": plan,
@@ -313,17 +276,21 @@ def plan_lead(request: HttpRequest, public_id) -> HttpResponse:
     pupil = pupil_or_404(request, public_id)
     plan = _plan_or_404(pupil)
     form = LeadForm(form_data(request), school=request.school, current=plan.lead)
-    if request.method == "POST" and form.is_valid():
-        lead = form.cleaned_data["lead"]
-        services.plan_set_lead(access=request.access, plan=plan, lead=lead)
-        return _back_to_plan(
-            request,
-            pupil,
-            f"{lead.full_name} now leads the plan." if lead else "The plan has no lead teacher.",
-        )
+    saved = save_form(
+        request,
+        form,
+        lambda data: services.plan_set_lead(access=request.access, plan=plan, lead=data["lead"]),
+        success=lambda changed: (
+            f"{changed.lead.full_name} now leads the plan."
+            if changed.lead
+            else "The plan has no lead teacher."
+        ),
+    )
+    if saved:
+        return redirect(_plan_url(request, pupil))
     return render(
         request,
-        "provision/plans/form.html",
+        "plans/form.html",
         {
             "pupil": pupil,
             "form": form,
@@ -365,27 +332,25 @@ def meeting_new(request: HttpRequest, public_id) -> HttpResponse:
     plan = _plan_or_404(pupil)
     today = timezone.localdate()
     form = MeetingForm(form_data(request), initial={"held_on": today})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.meeting_record(
-                access=request.access,
-                plan=plan,
-                today=today,
-                held_on=data["held_on"],
-                kind=data["kind"],
-                attended_by=data["attended_by"],
-                notes=data["notes"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            return _back_to_plan(
-                request, pupil, f"Parent meeting of {_long(data['held_on'])} recorded."
-            )
+    saved = save_form(
+        request,
+        form,
+        lambda data: services.meeting_record(
+            access=request.access,
+            plan=plan,
+            today=today,
+            held_on=data["held_on"],
+            kind=data["kind"],
+            attended_by=data["attended_by"],
+            notes=data["notes"],
+        ),
+        success=lambda meeting: f"Parent meeting of {_long(meeting.held_on)} recorded.",
+    )
+    if saved:
+        return redirect(_plan_url(request, pupil))
     return render(
         request,
-        "provision/plans/form.html",
+        "plans/form.html",
         {
             "pupil": pupil,
             "form": form,
@@ -414,16 +379,19 @@ def _section(request: HttpRequest, public_id, form_class, *, title: str, intro: 
         )
         extra = {"initial": {"review_due": suggested}, "suggested_review": suggested}
     form = form_class(form_data(request), instance=cycle, **extra)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.cycle_update(access=request.access, cycle=cycle, **form.fields_changed())
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            return _back_to_plan(request, pupil, f"{title} saved.")
+    saved = save_form(
+        request,
+        form,
+        lambda data: services.cycle_update(
+            access=request.access, cycle=cycle, **form.fields_changed()
+        ),
+        success=f"{title} saved.",
+    )
+    if saved:
+        return redirect(_plan_url(request, pupil))
     return render(
         request,
-        "provision/plans/form.html",
+        "plans/form.html",
         {
             "pupil": pupil,
             "cycle": cycle,
@@ -493,25 +461,26 @@ def _target_page(request: HttpRequest, cycle: Cycle, target: Target | None) -> H
     if cycle.frozen:
         return _frozen(request, cycle)
     today = timezone.localdate()
-    keep = list(target.groups.values_list("pk", flat=True)) if target is not None else []
-    groups = selectors.target_group_choices(school=request.school, pupil=pupil, keep=keep)
+    keep = selectors.linked_group_ids(target=target)
+    groups = provision_selectors.target_group_choices(school=request.school, pupil=pupil, keep=keep)
     form = TargetForm(form_data(request), instance=target, pupil=pupil, today=today, groups=groups)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.target_save(
-                access=request.access,
-                cycle=cycle,
-                target=target,
-                groups=form.cleaned_data["groups"],
-                **form.fields_changed(),
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            return _back_to_plan(request, pupil, f"Target {saved.position} saved.")
+    saved = save_form(
+        request,
+        form,
+        lambda data: services.target_save(
+            access=request.access,
+            cycle=cycle,
+            target=target,
+            groups=data["groups"],
+            **form.fields_changed(),
+        ),
+        success=lambda saved: f"Target {saved.position} saved.",
+    )
+    if saved:
+        return redirect(_plan_url(request, pupil))
     return render(
         request,
-        "provision/plans/form.html",
+        "plans/form.html",
         {
             "pupil": pupil,
             "cycle": cycle,
@@ -568,15 +537,16 @@ def contribute(request: HttpRequest, public_id) -> HttpResponse:
         return _frozen(request, cycle)
     stage = Contribution.Stage.REVIEW if cycle.stage == rules.DO else Contribution.Stage.ASSESS
     form = ContributionForm(form_data(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.contribution_add(
-                access=request.access, cycle=cycle, body=form.cleaned_data["body"], stage=stage
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            return _back_to_plan(request, pupil, "Thank you: your contribution is saved.")
+    saved = save_form(
+        request,
+        form,
+        lambda data: services.contribution_add(
+            access=request.access, cycle=cycle, body=data["body"], stage=stage
+        ),
+        success="Thank you: your contribution is saved.",
+    )
+    if saved:
+        return redirect(_plan_url(request, pupil))
     if stage == Contribution.Stage.REVIEW:
         intro = (
             "For the review: what progress have you seen towards the targets, what has helped "
@@ -589,7 +559,7 @@ def contribute(request: HttpRequest, public_id) -> HttpResponse:
         )
     return render(
         request,
-        "provision/plans/form.html",
+        "plans/form.html",
         {
             "pupil": pupil,
             "cycle": cycle,
@@ -614,39 +584,36 @@ def review(request: HttpRequest, public_id) -> HttpResponse:
         )
         return _back_to_plan(request, pupil)
     today = timezone.localdate()
-    targets = list(
-        cycle.targets.select_related("need_type")
-        .prefetch_related("groups")
-        .order_by("position", "pk")
-    )
+    targets = selectors.review_targets(cycle=cycle)
     form = ReviewForm(form_data(request), targets=targets, initial={"reviewed_on": today})
-    if request.method == "POST" and form.is_valid():
-        try:
-            done = services.review_complete(
-                access=request.access,
-                cycle=cycle,
-                today=today,
-                reviewed_on=form.cleaned_data["reviewed_on"],
-                outcomes=form.outcomes(),
-                parents_attended=form.cleaned_data["parents_attended"],
-                **form.review_fields(),
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            achieved = sum(1 for t in done.targets.all() if t.outcome == Target.Outcome.ACHIEVED)
-            return _back_to_plan(
-                request,
-                pupil,
-                f"Cycle {done.number} is reviewed ({achieved} of {len(targets)} target"
-                f"{'s' if len(targets) != 1 else ''} achieved) and is now read only. Start the "
-                "next cycle when you are ready.",
-            )
-    contributions = list(
-        cycle.contributions.filter(stage=Contribution.Stage.REVIEW).select_related("author")
+
+    def reviewed(done: Cycle) -> str:
+        achieved = sum(1 for t in done.targets.all() if t.outcome == Target.Outcome.ACHIEVED)
+        return (
+            f"Cycle {done.number} is reviewed ({achieved} of {len(targets)} target"
+            f"{'s' if len(targets) != 1 else ''} achieved) and is now read only. Start the "
+            "next cycle when you are ready."
+        )
+
+    saved = save_form(
+        request,
+        form,
+        lambda data: services.review_complete(
+            access=request.access,
+            cycle=cycle,
+            today=today,
+            reviewed_on=data["reviewed_on"],
+            outcomes=form.outcomes(),
+            parents_attended=data["parents_attended"],
+            **form.review_fields(),
+        ),
+        success=reviewed,
     )
+    if saved:
+        return redirect(_plan_url(request, pupil))
+    contributions = selectors.review_contributions(cycle=cycle)
     return render(
         request,
-        "provision/plans/review_form.html",
+        "plans/review_form.html",
         {"pupil": pupil, "cycle": cycle, "form": form, "contributions": contributions},
     )

@@ -9,19 +9,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from provision import plan_selectors, plan_services
-from provision.models import (
-    Attendance,
-    Contribution,
-    Cycle,
-    Group,
-    GroupPupil,
-    Intervention,
-    ParentMeeting,
-    Session,
-    SupportPlan,
-    Target,
-)
+from plans import selectors as plan_selectors
+from plans import services as plan_services
+from plans.models import Contribution, Cycle, ParentMeeting, SupportPlan, Target
+from provision.delivery import DeliveryReader
+from provision.models import Attendance, Group, GroupPupil, Intervention, Session
 from register.models import Need, NeedType
 from staff import calendar as school_calendar
 from staff.models import AcademicYear, AuditEvent, ClosureDay
@@ -753,7 +745,7 @@ def test_delivery_counts_only_while_the_pupil_was_in_the_group(
 ):
     elsewhere = talk_boost("Not hers")
     with django_assert_num_queries(5):
-        reader = plan_selectors.DeliveryReader(
+        reader = DeliveryReader(
             school=school,
             pupil=pupil,
             groups=[autumn_group, elsewhere],
@@ -785,7 +777,7 @@ def test_delivery_counts_only_while_the_pupil_was_in_the_group(
     ],
 )
 def test_delivery_windows_of_each_cycle(school, pupil, autumn_group, start, end, counts):
-    reader = plan_selectors.DeliveryReader(
+    reader = DeliveryReader(
         school=school,
         pupil=pupil,
         groups=[autumn_group],

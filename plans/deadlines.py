@@ -1,5 +1,5 @@
 """Deadlines of support plans: APDR reviews, plans waiting to be agreed, and parent meetings
-behind schedule (DOMAIN.md 1.3 and 6). Dates come from `plan_rules`; nothing here is stored."""
+behind schedule (DOMAIN.md 1.3 and 6). Dates come from `plans.rules`; nothing here is stored."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from staff import calendar as school_calendar
 from staff.deadlines import Deadline, severity
 from staff.models import School
 
-from . import plan_rules as rules
+from . import rules
 from .models import Cycle, ParentMeeting, SupportPlan
 
 

@@ -12,9 +12,10 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from provision.demo import seed_plans
-from provision.models import Contribution, Cycle, GroupPupil, ParentMeeting, SupportPlan, Target
-from provision.plan_selectors import plan_page, plan_rows
+from plans.demo import seed_plans
+from plans.models import Contribution, Cycle, ParentMeeting, SupportPlan, Target
+from plans.selectors import plan_page, plan_rows
+from provision.models import GroupPupil
 from register.models import SenStatus, TeachingGroup
 from staff.models import School, User
 from staff.tenancy import access_for

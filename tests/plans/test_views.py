@@ -13,18 +13,9 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
-from provision import plan_services
-from provision.models import (
-    Contribution,
-    Cycle,
-    Group,
-    GroupPupil,
-    Intervention,
-    ParentMeeting,
-    Session,
-    SupportPlan,
-    Target,
-)
+from plans import services as plan_services
+from plans.models import Contribution, Cycle, ParentMeeting, SupportPlan, Target
+from provision.models import Group, GroupPupil, Intervention, Session
 from register.models import NeedType
 from staff import calendar as school_calendar
 from staff.models import AuditEvent
@@ -311,7 +302,7 @@ def test_ta_sees_only_needs_and_strategies(client, school, ta, pupils, mina_plan
     assert "Add your contribution" not in page
     for key in ("page", "targets", "shown", "plan", "cycle"):
         assert key not in response.context
-    assert [t.name for t in response.templates][0] == "provision/plans/detail_ta.html"
+    assert [t.name for t in response.templates][0] == "plans/detail_ta.html"
     cycle = mina_plan.cycles.get()
     assert client.get(_url("contribute", school, cycle)).status_code == 403
     assert client.get(_url("print", school, pupils["mina"])).status_code == 403

@@ -1,12 +1,11 @@
 """A pupil's support plan on paper: "My support plan" in plain English for the parents (the
 current cycle), and the graduated approach evidence (every cycle) for an EHC needs-assessment
 request. Each is a print view in the browser and a PDF of the same template (`pdf=True`), like
-the provision map (`map_views.map_print` and `map_pdf`). Every print and PDF is audited.
+the provision map (`provision.map_views.map_print` and `map_pdf`). Every print and PDF is audited.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -18,19 +17,30 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.text import slugify
 from django.views.decorators.http import require_safe
 
-from register.models import Pupil, SenStatus, TeachingGroup
-from register.selectors import pupil_for
-from register.services import pupil_audit
+from provision.delivery import Delivery
+from provision.models import Group
+from register.access import pupil_or_404
+from register.models import Pupil
 from staff.capabilities import Cap
+from staff.http import audit_note, audited
+from staff.pdf import render_pdf
 from staff.tenancy import school_view
 
-from . import plan_rules as rules
-from .models import Group, SupportPlan, Target
-from .pdf import render_pdf
-from .plan_selectors import CycleView, Delivery, PlanPage, cycle_window, plan_of, plan_page
+from . import rules
+from .models import SupportPlan, Target
+from .selectors import (
+    CycleView,
+    PlanPage,
+    class_of,
+    cycle_window,
+    plan_of,
+    plan_page,
+    sen_statuses,
+    staff_of_groups,
+)
 
-PARENT_TEMPLATE = "provision/plans/print.html"
-EVIDENCE_TEMPLATE = "provision/plans/evidence.html"
+PARENT_TEMPLATE = "plans/print.html"
+EVIDENCE_TEMPLATE = "plans/evidence.html"
 
 # Outcomes as the parents' plan says them: "not achieved" reads as a verdict, "not yet" does not.
 PARENT_OUTCOMES = {
@@ -77,19 +87,6 @@ def support_of(view: CycleView | None, staff: dict[int, list[str]]) -> list[Supp
     return list(found.values())
 
 
-def staff_of_groups(groups: list[Group]) -> dict[int, list[str]]:
-    """Who runs each group, by name: one query for any number of groups."""
-    names: dict[int, list[str]] = defaultdict(list)
-    rows = (
-        Group.staff.through.objects.filter(group_id__in=[g.pk for g in groups])
-        .select_related("user")
-        .order_by("user__full_name")
-    )
-    for row in rows:
-        names[row.group_id].append(row.user.full_name)
-    return names
-
-
 def evidence_summary(page: PlanPage, today: date) -> str:
     """ "3 cycles, 2 reviewed, from 1 September 2025 to 10 November 2026; 5 of 9 targets
     achieved, 3 partly." The end is the last review, or today while a cycle is open; targets
@@ -119,23 +116,10 @@ def evidence_summary(page: PlanPage, today: date) -> str:
     return text + "."
 
 
-def _class_of(pupil: Pupil, today: date) -> TeachingGroup | None:
-    """The pupil's class this academic year (a teaching set when there is no class)."""
-    groups = list(
-        pupil.teaching_groups.filter(
-            academic_year__starts_on__lte=today, academic_year__ends_on__gte=today
-        )
-    )
-    classes = [g for g in groups if g.kind == TeachingGroup.Kind.CLASS]
-    return (classes or groups or [None])[0]
-
-
 def _plan(request: HttpRequest, public_id) -> tuple[Pupil, SupportPlan, date]:
     """The pupil (404 when the person cannot see them) and their plan (404 when there is none)."""
     today = timezone.localdate()
-    pupil = pupil_for(access=request.access, public_id=public_id, on=today)
-    if pupil is None:
-        raise Http404("No such pupil.")
+    pupil = pupil_or_404(request, public_id)
     plan = plan_of(pupil=pupil)
     if plan is None:
         raise Http404("This pupil has no support plan.")
@@ -162,7 +146,7 @@ def parent_context(request: HttpRequest, public_id) -> dict:
         ],
         "support": support_of(current, staff_of_groups(groups)),
         "other_support": other,
-        "teaching_group": _class_of(pupil, today),
+        "teaching_group": class_of(pupil=pupil, today=today),
         "today": today,
         "ehcp": plan.kind == SupportPlan.Kind.EHCP_INTERIM,
         "stage": current.cycle.stage if current else "",
@@ -233,8 +217,8 @@ def evidence_context(request: HttpRequest, public_id) -> dict:
         "plan": plan,
         "page": page,
         "summary": evidence_summary(page, today),
-        "statuses": list(SenStatus.objects.filter(pupil=pupil).order_by("starts_on")),
-        "teaching_group": _class_of(pupil, today),
+        "statuses": sen_statuses(pupil=pupil),
+        "teaching_group": class_of(pupil=pupil, today=today),
         "today": today,
         "sections": cycle_sections(page, staff_of_groups(groups), today),
         # Oldest first, each with its cycle's number (the page's cycles are already loaded).
@@ -244,13 +228,9 @@ def evidence_context(request: HttpRequest, public_id) -> dict:
     }
 
 
-def _audit(request: HttpRequest, pupil: Pupil, document: str, format_: str) -> None:
-    pupil_audit(
-        access=request.access,
-        pupil=pupil,
-        action="provision.plan.printed",
-        detail={"document": document, "format": format_},
-    )
+def _note(request: HttpRequest, document: str, format_: str) -> None:
+    """Which document was printed, and how; the pupil is noted by `pupil_or_404`."""
+    audit_note(request).detail.update({"document": document, "format": format_})
 
 
 def pdf_filename(prefix: str, pupil: Pupil, today: date) -> str:
@@ -275,36 +255,40 @@ def _pdf(request: HttpRequest, template: str, context: dict, filename: str) -> H
 
 
 @school_view(Cap.PLAN_PRINT)
+@audited("provision.plan.printed")
 @require_safe
 def parent_print(request: HttpRequest, public_id) -> HttpResponse:
     context = parent_context(request, public_id)
-    _audit(request, context["pupil"], "parent", "html")
+    _note(request, "parent", "html")
     return render(request, PARENT_TEMPLATE, context)
 
 
 @school_view(Cap.PLAN_PRINT)
+@audited("provision.plan.printed")
 @require_safe
 def parent_pdf(request: HttpRequest, public_id) -> HttpResponse:
     context = parent_context(request, public_id)
     filename = pdf_filename("support-plan", context["pupil"], context["today"])
     response = _pdf(request, PARENT_TEMPLATE, context, filename)
-    _audit(request, context["pupil"], "parent", "pdf")
+    _note(request, "parent", "pdf")
     return response
 
 
 @school_view(Cap.PLAN_EVIDENCE)
+@audited("provision.plan.printed")
 @require_safe
 def evidence_print(request: HttpRequest, public_id) -> HttpResponse:
     context = evidence_context(request, public_id)
-    _audit(request, context["pupil"], "evidence", "html")
+    _note(request, "evidence", "html")
     return render(request, EVIDENCE_TEMPLATE, context)
 
 
 @school_view(Cap.PLAN_EVIDENCE)
+@audited("provision.plan.printed")
 @require_safe
 def evidence_pdf(request: HttpRequest, public_id) -> HttpResponse:
     context = evidence_context(request, public_id)
     filename = pdf_filename("graduated-approach", context["pupil"], context["today"])
     response = _pdf(request, EVIDENCE_TEMPLATE, context, filename)
-    _audit(request, context["pupil"], "evidence", "pdf")
+    _note(request, "evidence", "pdf")
     return response

@@ -16,19 +16,19 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from provision import plan_services as services
+from plans import services
+from plans.print_views import evidence_summary, how_often, pdf_filename
+from plans.selectors import plan_page
 from provision.models import Attendance, Group, GroupPupil, Intervention, Session
-from provision.pdf import StaticFileFetcher
-from provision.plan_print_views import evidence_summary, how_often, pdf_filename
-from provision.plan_selectors import plan_page
 from register.models import NeedType, Pupil
 from staff import calendar as school_calendar
 from staff.models import AuditEvent
+from staff.pdf import StaticFileFetcher
 from staff.tenancy import access_for
 from tests.conftest import need, shared_acorn_fixtures
 from tests.factories import member
-from tests.provision.test_pdf import _poppler
 from tests.register.factories import class_of, make_pupil, put_on
+from tests.staff.test_pdf import _poppler
 
 TODAY = date(2026, 11, 10)  # a Tuesday in autumn 2 of 2026/27
 
@@ -309,7 +309,7 @@ def test_parent_print_view(client, school, sendco, world):
     body = response.content.decode()
     assert '<html lang="en-GB">' in body
     assert "<title>My support plan: Ada Lovelace, Acorn Primary</title>" in body
-    assert "/static/provision/plan_print.css" in body
+    assert "/static/plans/plan_print.css" in body
     assert 'class="navbar' not in body
     assert _url("pdf", school, world["ada"]) in body
     text = _text(body)
@@ -339,7 +339,7 @@ def test_parent_pdf(client, school, teacher, world, tmp_path, fetched):
     )
     assert "no-store" in response["Cache-Control"]
     assert fetched == {
-        "urls": ["http://testserver/static/provision/plan_print.css"],
+        "urls": ["http://testserver/static/plans/plan_print.css"],
         "connections": [],
     }
     assert b"/EmbeddedFile" not in response.content
@@ -428,7 +428,7 @@ def test_evidence_pdf(client, school, head, world, tmp_path, fetched):
     )
     assert "no-store" in response["Cache-Control"]
     assert fetched == {
-        "urls": ["http://testserver/static/provision/plan_print.css"],
+        "urls": ["http://testserver/static/plans/plan_print.css"],
         "connections": [],
     }
     text = _pdf_text(response.content, tmp_path)

@@ -11,8 +11,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from provision.pdf import FetchRefused, StaticFileFetcher, render_pdf
 from staff.models import AuditEvent
+from staff.pdf import FetchRefused, StaticFileFetcher, render_pdf
 from tests.conftest import need, shared_acorn_fixtures
 from tests.provision.test_map import build_map_world
 

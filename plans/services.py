@@ -1,4 +1,4 @@
-"""Writes of support plans. Each checks the rules of `plan_rules`, refuses to touch a reviewed
+"""Writes of support plans. Each checks the rules of `plans.rules`, refuses to touch a reviewed
 (frozen) cycle, and audits with the pupil's id.
 
 A plan is a chain of cycles; exactly one cycle is open (Assess, Plan or Do) until it is reviewed,
@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 
+from provision.models import Group
 from register.models import Need, Pupil, SenStatus
 from register.rules import E, K
 from register.services import pupil_audit
@@ -21,8 +22,8 @@ from staff import calendar as school_calendar
 from staff.models import User
 from staff.tenancy import Access
 
-from . import plan_rules as rules
-from .models import Contribution, Cycle, Group, ParentMeeting, SupportPlan, Target
+from . import rules
+from .models import Contribution, Cycle, ParentMeeting, SupportPlan, Target
 
 ASSESS_FIELDS = ("needs_summary", "assessment", "pupil_views", "parent_views")
 PLAN_FIELDS = ("strategies", "agreed_on", "review_due")

@@ -1,7 +1,7 @@
 """Reads of support plans, each in a constant number of queries whatever the school's size.
 
 Which plans a person sees follows which pupils they see (`register.selectors.pupils_visible_to`).
-The Do section of a cycle is never typed: `delivery` reads it from the session logs.
+The Do section of a cycle is never typed: `provision.delivery` reads it from the session logs.
 """
 
 from __future__ import annotations
@@ -12,26 +12,17 @@ from datetime import date
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from register.models import Need, Pupil, SenStatus
+from provision.delivery import Delivery, DeliveryReader
+from provision.models import Group
+from register.models import Need, Pupil, SenStatus, TeachingGroup
 from register.rules import E, K
 from register.selectors import pupils_visible_to
 from staff import calendar as school_calendar
 from staff.models import School
 from staff.tenancy import Access
 
-from . import plan_rules as rules
-from .models import (
-    Attendance,
-    Contribution,
-    Cycle,
-    Group,
-    GroupPupil,
-    ParentMeeting,
-    Session,
-    SupportPlan,
-    Target,
-)
-from .rules import planned_sessions
+from . import rules
+from .models import Contribution, Cycle, ParentMeeting, SupportPlan, Target
 
 
 def _covering(on: date) -> Q:
@@ -75,74 +66,6 @@ def groups_for_targets(*, school: School, pupil: Pupil, today: date) -> QuerySet
         .annotate(has_pupil=Count("places", filter=Q(places__pupil=pupil)))
         .order_by("-has_pupil", "name")
     )
-
-
-# --------------------------------------------------------------------------------------------------
-# Do: delivery from the session logs
-# --------------------------------------------------------------------------------------------------
-
-
-@dataclass
-class Delivery:
-    group: Group
-    planned: int  # sessions the pupil should have had in the window (while in the group)
-    run: int  # sessions run in the window while the pupil was in the group
-    attended: int  # of those, the pupil was there
-    marked: int  # of those, the pupil was on the register
-
-    @property
-    def attendance_rate(self) -> int | None:
-        return round(100 * self.attended / self.marked) if self.marked else None
-
-
-class DeliveryReader:
-    """Sessions planned, run and attended by one pupil in some groups, for any window of dates
-    inside `start`..`end`; five queries, however many windows are asked for."""
-
-    def __init__(
-        self, *, school: School, pupil: Pupil, groups: list[Group], start: date, end: date
-    ):
-        self.groups = {g.pk: g for g in groups}
-        self.places = {
-            p.group_id: p
-            for p in GroupPupil.objects.filter(pupil=pupil, group_id__in=list(self.groups))
-        }
-        self.open_days = (
-            school_calendar.school_days(school=school, start=start, end=end) if groups else []
-        )
-        self.sessions: dict[int, list[date]] = defaultdict(list)
-        for group_id, on in Session.objects.filter(
-            group_id__in=list(self.groups), ran=True, on__range=(start, end)
-        ).values_list("group_id", "on"):
-            self.sessions[group_id].append(on)
-        self.marks: dict[int, list[tuple[date, bool]]] = defaultdict(list)
-        for group_id, on, present in Attendance.objects.filter(
-            pupil=pupil,
-            session__group_id__in=list(self.groups),
-            session__ran=True,
-            session__on__range=(start, end),
-        ).values_list("session__group_id", "session__on", "present"):
-            self.marks[group_id].append((on, present))
-
-    def window(self, group: Group, start: date, end: date) -> Delivery:
-        place = self.places.get(group.pk)
-        lo, hi = max(start, group.starts_on), min(end, group.ends_on)
-        if place is not None:
-            lo = max(lo, place.joined_on)
-            hi = min(hi, place.left_on or hi)
-        if place is None or hi < lo:
-            return Delivery(group=group, planned=0, run=0, attended=0, marked=0)
-        days = [d for d in self.open_days if lo <= d <= hi]
-        marks = [(on, present) for on, present in self.marks[group.pk] if lo <= on <= hi]
-        return Delivery(
-            group=group,
-            planned=planned_sessions(
-                open_days=days, weekdays=group.weekdays, sessions_per_week=group.sessions_per_week
-            ),
-            run=sum(1 for on in self.sessions[group.pk] if lo <= on <= hi),
-            attended=sum(1 for _, present in marks if present),
-            marked=len(marks),
-        )
 
 
 def cycle_window(cycle: Cycle, today: date) -> tuple[date, date]:
@@ -387,17 +310,98 @@ def plan_rows(*, access: Access, today: date) -> list[PlanRow]:
 
 
 # --------------------------------------------------------------------------------------------------
-# Choices of the target form
+# The reads of the plan pages' forms and of what a teaching assistant sees
 # --------------------------------------------------------------------------------------------------
 
 
-def target_group_choices(*, school: School, pupil: Pupil, keep: list[int]) -> QuerySet[Group]:
-    """The groups a target can be linked to (`groups_for_targets`), plus the ones it is linked to
-    already (`keep`) even when they have ended, so saving a target never unlinks them silently."""
-    return (
-        Group.objects.filter(school=school)
-        .filter(~Q(status=Group.Status.ENDED) | Q(pk__in=keep))
-        .select_related("intervention")
-        .annotate(has_pupil=Count("places", filter=Q(places__pupil=pupil)))
-        .order_by("-has_pupil", "name")
+def sen_provision_on(*, pupil: Pupil, on: date) -> str:
+    """The pupil's SEN provision (K or E) on a day, "" when neither."""
+    status = (
+        SenStatus.objects.filter(pupil=pupil, starts_on__lte=on)
+        .exclude(ends_on__lt=on)
+        .values_list("provision", flat=True)
+        .first()
     )
+    return status or ""
+
+
+@dataclass
+class StrategiesPage:
+    """What a teaching assistant sees of a plan: the pupil's current needs and the strategies
+    for class teachers of the latest cycle, and nothing else."""
+
+    needs: list[Need]
+    has_plan: bool
+    strategies: str
+
+
+def strategies_page(*, pupil: Pupil, plan: SupportPlan | None, today: date) -> StrategiesPage:
+    needs = list(
+        Need.objects.filter(pupil=pupil, starts_on__lte=today)
+        .exclude(ends_on__lt=today)
+        .select_related("need_type")
+        .order_by("rank")
+    )
+    latest = (
+        plan.cycles.order_by("-number").only("pk", "plan_id", "number", "strategies").first()
+        if plan is not None
+        else None
+    )
+    return StrategiesPage(
+        needs=needs,
+        has_plan=plan is not None,
+        strategies=latest.strategies if latest is not None else "",
+    )
+
+
+def linked_group_ids(*, target: Target | None) -> list[int]:
+    """The groups a target is linked to already (none for a new target)."""
+    return list(target.groups.values_list("pk", flat=True)) if target is not None else []
+
+
+def review_targets(*, cycle: Cycle) -> list[Target]:
+    return list(
+        cycle.targets.select_related("need_type")
+        .prefetch_related("groups")
+        .order_by("position", "pk")
+    )
+
+
+def review_contributions(*, cycle: Cycle) -> list[Contribution]:
+    return list(
+        cycle.contributions.filter(stage=Contribution.Stage.REVIEW).select_related("author")
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# The reads of the printed plan and the graduated approach evidence
+# --------------------------------------------------------------------------------------------------
+
+
+def staff_of_groups(groups: list[Group]) -> dict[int, list[str]]:
+    """Who runs each group, by name: one query for any number of groups."""
+    names: dict[int, list[str]] = defaultdict(list)
+    rows = (
+        Group.staff.through.objects.filter(group_id__in=[g.pk for g in groups])
+        .select_related("user")
+        .order_by("user__full_name")
+    )
+    for row in rows:
+        names[row.group_id].append(row.user.full_name)
+    return names
+
+
+def class_of(*, pupil: Pupil, today: date) -> TeachingGroup | None:
+    """The pupil's class this academic year (a teaching set when there is no class)."""
+    groups = list(
+        pupil.teaching_groups.filter(
+            academic_year__starts_on__lte=today, academic_year__ends_on__gte=today
+        )
+    )
+    classes = [g for g in groups if g.kind == TeachingGroup.Kind.CLASS]
+    return (classes or groups or [None])[0]
+
+
+def sen_statuses(*, pupil: Pupil) -> list[SenStatus]:
+    """The pupil's SEN status periods, oldest first."""
+    return list(SenStatus.objects.filter(pupil=pupil).order_by("starts_on"))

@@ -1,0 +1,164 @@
+"""Reads of the SENDCo's provision pages: the catalogue, staff costs, measures, groups and their
+pupils, and the notional SEN budget. Every read is scoped to the school; a row of another school
+reads as None (the view answers 404)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
+
+from staff import calendar as school_calendar
+from staff.models import AcademicYear, School, Term, User
+
+from .models import (
+    Attendance,
+    Group,
+    GroupPupil,
+    Intervention,
+    Measure,
+    SenBudget,
+    StaffContract,
+    StaffRate,
+)
+
+# --------------------------------------------------------------------------------------------
+# One row of the school (None: another school's, or missing)
+# --------------------------------------------------------------------------------------------
+
+
+def intervention_for(*, school: School, pk: int) -> Intervention | None:
+    return Intervention.objects.filter(school=school, pk=pk).first()
+
+
+def rate_for(*, school: School, pk: int) -> StaffRate | None:
+    return StaffRate.objects.filter(school=school, pk=pk).first()
+
+
+def contract_for(*, school: School, pk: int) -> StaffContract | None:
+    return StaffContract.objects.filter(school=school, pk=pk).select_related("user").first()
+
+
+def measure_for(*, school: School, pk: int) -> Measure | None:
+    return Measure.objects.filter(school=school, pk=pk).first()
+
+
+def group_for(*, school: School, public_id) -> Group | None:
+    return (
+        Group.objects.filter(school=school, public_id=public_id)
+        .select_related("intervention", "intervention__measure")
+        .first()
+    )
+
+
+def place_for(*, school: School, group: Group, pk: int) -> GroupPupil | None:
+    return (
+        GroupPupil.objects.filter(school=school, group=group, pk=pk).select_related("pupil").first()
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Lists
+# --------------------------------------------------------------------------------------------
+
+
+def catalogue(*, school: School, show_archived: bool) -> tuple[QuerySet[Intervention], int]:
+    """The catalogue (archived entries too when asked), and how many entries are archived."""
+    every = Intervention.objects.filter(school=school)
+    items = every.select_related("default_rate", "measure").order_by("name", "pk")
+    if not show_archived:
+        items = items.filter(archived_at__isnull=True)
+    return items, every.filter(archived_at__isnull=False).count()
+
+
+def staff_rates(*, school: School) -> QuerySet[StaffRate]:
+    return (
+        StaffRate.objects.filter(school=school)
+        .annotate(contract_count=Count("contracts"))
+        .order_by("name", "pk")
+    )
+
+
+def staff_contracts(*, school: School) -> QuerySet[StaffContract]:
+    return (
+        StaffContract.objects.filter(school=school)
+        .select_related("user", "rate")
+        .order_by("user__full_name", "pk")
+    )
+
+
+def measures(*, school: School) -> QuerySet[Measure]:
+    return Measure.objects.filter(school=school).order_by("name", "pk")
+
+
+def _in_group_on(on: date) -> Q:
+    return Q(places__joined_on__lte=on) & (
+        Q(places__left_on__isnull=True) | Q(places__left_on__gte=on)
+    )
+
+
+def group_list(*, school: School, status: str, on: date) -> tuple[QuerySet[Group], dict[str, int]]:
+    """The school's groups (of one status, when given) with their staff and the number of pupils
+    in each on `on`, newest first; and how many groups have each status."""
+    every = Group.objects.filter(school=school)
+    counts = dict(every.values_list("status").annotate(n=Count("pk")).order_by())
+    rows = (
+        every.select_related("intervention")
+        .prefetch_related(Prefetch("staff", User.objects.order_by("full_name", "pk")))
+        .annotate(pupil_count=Count("places", filter=_in_group_on(on)))
+        .order_by("-starts_on", "name", "pk")
+    )
+    if status:
+        rows = rows.filter(status=status)
+    return rows, counts
+
+
+def term_dates(*, school: School, today: date) -> dict:
+    """The rest of the current term (both halves of its season), or the next term: a new
+    group's suggested dates."""
+    term = school_calendar.term_containing(school=school, on=today)
+    starts = today
+    if term is None:
+        term = school_calendar.next_term(school=school, on=today)
+        if term is None:
+            return {}
+        starts = term.starts_on
+    ends = Term.objects.filter(
+        school=school, academic_year_id=term.academic_year_id, season=term.season
+    ).aggregate(last=Max("ends_on"))["last"]
+    return {"starts_on": starts, "ends_on": ends}
+
+
+def group_places(*, group: Group) -> QuerySet[GroupPupil]:
+    return (
+        GroupPupil.objects.filter(group=group)
+        .select_related("pupil")
+        .order_by("pupil__legal_last_name", "pupil__legal_first_name", "pk")
+    )
+
+
+def place_has_attendance(*, place: GroupPupil) -> bool:
+    """Whether the pupil is on the register of any session of the group (then the place can
+    only be ended, not removed)."""
+    return Attendance.objects.filter(session__group=place.group, pupil_id=place.pupil_id).exists()
+
+
+# --------------------------------------------------------------------------------------------
+# The notional SEN budget
+# --------------------------------------------------------------------------------------------
+
+
+def academic_year_on(*, school: School, on: date) -> AcademicYear | None:
+    return AcademicYear.objects.filter(school=school, starts_on__lte=on, ends_on__gte=on).first()
+
+
+def budget_of(*, school: School, year: AcademicYear | None) -> SenBudget | None:
+    return SenBudget.objects.filter(school=school, academic_year=year).first() if year else None
+
+
+def budget_history(*, school: School) -> QuerySet[SenBudget]:
+    return (
+        SenBudget.objects.filter(school=school)
+        .select_related("academic_year")
+        .order_by("-academic_year__starts_on")
+    )

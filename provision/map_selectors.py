@@ -1,0 +1,298 @@
+"""Reads of the provision map (by term, year group and class) and of one pupil's costed
+provision, in a constant number of queries whatever the number of groups and pupils.
+
+Costs and delivery come from `costing.costed_groups`, computed once per page for every group of
+the academic year; the map then keeps the term's groups, and the budget line sums the year's
+notional-SEN-funded ones (`costing.budget_line`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, Q
+
+from register.models import Pupil, TeachingGroup, YearGroup
+from staff import calendar as school_calendar
+from staff.calendar import SeasonTerm
+from staff.models import AcademicYear, School, Term
+
+from .costing import (
+    CostedGroup,
+    above_threshold,
+    annual_cost,
+    budget_line,
+    costed_groups,
+    notional_sen_planned,
+    shown_share,
+    with_costing_data,
+)
+from .map_forms import MapFilterForm
+from .models import Attendance, Group, GroupPupil, SenBudget
+from .rules import notional_sen_threshold
+
+# --------------------------------------------------------------------------------------------------
+# Terms: a "term" is both halves of a season of the school's academic year
+# --------------------------------------------------------------------------------------------------
+
+
+def terms_of_year(*, school: School, on: date) -> tuple[AcademicYear | None, list[SeasonTerm]]:
+    """The academic year containing `on` and its terms (autumn, spring, summer), in one query."""
+    halves = list(
+        Term.objects.filter(
+            school=school, academic_year__starts_on__lte=on, academic_year__ends_on__gte=on
+        )
+        .select_related("academic_year")
+        .order_by("starts_on")
+    )
+    if not halves:
+        year = AcademicYear.objects.filter(
+            school=school, starts_on__lte=on, ends_on__gte=on
+        ).first()
+        return year, []
+    seasons: dict[str, list[Term]] = {}
+    for half in halves:
+        seasons.setdefault(half.season, []).append(half)
+    terms = [
+        SeasonTerm(
+            season=season,
+            label=Term.Season(season).label,
+            starts_on=min(h.starts_on for h in rows),
+            ends_on=max(h.ends_on for h in rows),
+        )
+        for season, rows in seasons.items()
+    ]
+    return halves[0].academic_year, sorted(terms, key=lambda t: t.starts_on)
+
+
+def current_term(terms: list[SeasonTerm], on: date) -> SeasonTerm | None:
+    """The term holding `on`; in a holiday the next one; after the last, the last."""
+    for term in terms:
+        if on <= term.ends_on:
+            return term
+    return terms[-1] if terms else None
+
+
+# --------------------------------------------------------------------------------------------------
+# The map
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class MapRow:
+    costed: CostedGroup
+    pupils: list[Pupil]
+    staff: list
+    share_shown: Decimal | None  # the shown pupils' share of the cost, when filtered
+
+
+@dataclass
+class Budget:
+    academic_year: AcademicYear
+    amount: Decimal | None  # None: no budget entered
+    planned: Decimal  # planned cost of the year's notional-SEN-funded groups
+    groups: int
+    remaining: Decimal | None = None
+    over: Decimal | None = None
+    used_rate: Decimal | None = None
+
+
+@dataclass
+class ProvisionMap:
+    academic_year: AcademicYear | None
+    terms: list[SeasonTerm]
+    term: SeasonTerm | None
+    form: MapFilterForm
+    filtered: bool = False
+    year_group: str = ""
+    year_label: str = ""
+    class_name: str = ""
+    rows: list[MapRow] = field(default_factory=list)
+    pupils_reached: int = 0
+    hours_per_week: Decimal = Decimal(0)
+    cost: Decimal = Decimal(0)
+    share_shown: Decimal = Decimal(0)
+    budget: Budget | None = None
+
+    @property
+    def description(self) -> str:
+        """ "Autumn term 2026/27, Year 3" for titles and the PDF."""
+        if self.term is None or self.academic_year is None:
+            return "No term dates"
+        parts = [f"{self.term.label} term {self.academic_year.name}"]
+        parts += [p for p in (self.year_label, self.class_name) if p]
+        return ", ".join(parts)
+
+
+def _overlaps(starts_on: date, ends_on: date | None, term: SeasonTerm) -> bool:
+    return starts_on <= term.ends_on and (ends_on is None or ends_on >= term.starts_on)
+
+
+def _budget(*, school: School, year: AcademicYear, costed: list[CostedGroup]) -> Budget:
+    planned, groups = notional_sen_planned(costed)
+    row = SenBudget.objects.filter(school=school, academic_year=year).first()
+    line = budget_line(amount=row.amount if row else None, planned=planned)
+    return Budget(
+        academic_year=year,
+        amount=row.amount if row else None,
+        planned=planned,
+        groups=groups,
+        remaining=line.remaining,
+        over=line.over,
+        used_rate=line.used_rate,
+    )
+
+
+def provision_map(*, school: School, on: date, params) -> ProvisionMap:
+    """The map for the term, year group and class chosen in `params` (a GET QueryDict), in a
+    constant number of queries whatever the number of groups and pupils."""
+    year, terms = terms_of_year(school=school, on=on)
+    classes = (
+        list(TeachingGroup.objects.filter(school=school, academic_year=year).order_by("name"))
+        if year
+        else []
+    )
+    default = current_term(terms, on)
+    data = params.copy() if params else {}
+    if default is not None and not data.get("term"):
+        data["term"] = default.season  # so the form shows the term the map shows
+    form = MapFilterForm(data, terms=terms, classes=classes)
+    chosen = form.cleaned_data if form.is_valid() else {}
+    by_season = {t.season: t for t in terms}
+    term = by_season.get(chosen.get("term") or "") or default
+    result = ProvisionMap(academic_year=year, terms=terms, term=term, form=form)
+    if year is None or term is None:
+        return result
+
+    year_group = chosen.get("year") or ""
+    teaching_group = next(
+        (c for c in classes if str(c.pk) == (chosen.get("teaching_group") or "")), None
+    )
+    class_pupils: set[int] | None = None
+    if teaching_group is not None:
+        class_pupils = set(
+            Pupil.objects.filter(teaching_groups=teaching_group).values_list("pk", flat=True)
+        )
+    result.filtered = bool(year_group or teaching_group)
+    result.year_group = year_group
+    result.year_label = YearGroup(year_group).label if year_group else ""
+    result.class_name = f"class {teaching_group.name}" if teaching_group else ""
+
+    groups = with_costing_data(
+        Group.objects.filter(
+            school=school, starts_on__lte=year.ends_on, ends_on__gte=year.starts_on
+        ).order_by("intervention__name", "name", "pk")
+    )
+    costed = costed_groups(school=school, groups=groups, on=on)
+
+    reached: set[int] = set()
+    for item in costed:
+        group = item.group
+        if not _overlaps(group.starts_on, group.ends_on, term):
+            continue
+        places = [p for p in group.places.all() if _overlaps(p.joined_on, p.left_on, term)]
+        pupils = [
+            p.pupil
+            for p in places
+            if (not year_group or p.pupil.year_group == year_group)
+            and (class_pupils is None or p.pupil_id in class_pupils)
+        ]
+        if result.filtered and not pupils:
+            continue
+        pupils.sort(key=lambda p: (p.last_name.casefold(), p.first_name.casefold()))
+        share = None
+        if result.filtered:
+            share = shown_share(cost_per_pupil=item.cost_per_pupil, pupils=len(pupils))
+            result.share_shown += share or Decimal(0)
+        result.rows.append(
+            MapRow(
+                costed=item,
+                pupils=pupils,
+                staff=sorted(group.staff.all(), key=lambda u: u.full_name.casefold()),
+                share_shown=share,
+            )
+        )
+        reached.update(p.pk for p in pupils)
+        result.hours_per_week += item.hours_per_week
+        result.cost += item.cost
+    result.pupils_reached = len(reached)
+    result.budget = _budget(school=school, year=year, costed=costed)
+    return result
+
+
+@dataclass
+class PupilPlace:
+    place: GroupPupil
+    costed: CostedGroup
+    attended: int  # sessions run that the pupil attended
+    marked: int  # sessions run with the pupil on the register
+    current: bool  # the pupil is in the group today
+
+
+def pupil_provision_data(*, school: School, pupil: Pupil, on: date) -> dict:
+    """Every place the pupil has in a group running in the academic year containing `on`, with
+    the pupil's share of each group's cost.
+
+    The annual cost rule: a pupil's cost for a group is their equal share of the group's planned
+    cost over the group's whole period (`cost_per_pupil`: groups run within a term or a year, so
+    it is not pro-rated by the date the pupil joined); the annual cost is the sum of those shares
+    over the pupil's places in groups that run in the academic year."""
+    year = AcademicYear.objects.filter(school=school, starts_on__lte=on, ends_on__gte=on).first()
+    if year is not None:
+        starts_on, ends_on = year.starts_on, year.ends_on
+    else:
+        start = school_calendar.academic_year_start_for(on)
+        starts_on, ends_on = date(start, 9, 1), date(start + 1, 8, 31)
+    places = {
+        p.group_id: p
+        for p in GroupPupil.objects.filter(
+            school=school,
+            pupil=pupil,
+            group__starts_on__lte=ends_on,
+            group__ends_on__gte=starts_on,
+        )
+    }
+    groups = with_costing_data(
+        Group.objects.filter(school=school, pk__in=list(places)).order_by("starts_on", "name")
+    )
+    costed = costed_groups(school=school, groups=groups, on=on) if places else []
+    marks = {
+        row["session__group"]: row
+        for row in Attendance.objects.filter(
+            school=school, pupil=pupil, session__group__in=list(places), session__ran=True
+        )
+        .values("session__group")
+        .annotate(attended=Count("pk", filter=Q(present=True)), marked=Count("pk"))
+    }
+    rows = []
+    for item in costed:
+        place = places[item.group.pk]
+        mark = marks.get(item.group.pk, {})
+        rows.append(
+            PupilPlace(
+                place=place,
+                costed=item,
+                attended=mark.get("attended", 0),
+                marked=mark.get("marked", 0),
+                current=item.group.starts_on <= on <= item.group.ends_on
+                and place.joined_on <= on
+                and (place.left_on is None or place.left_on >= on)
+                and item.group.status != Group.Status.ENDED,
+            )
+        )
+    total = annual_cost(r.costed.cost_per_pupil for r in rows)
+    threshold = notional_sen_threshold()
+    above_by = above_threshold(total=total, threshold=threshold)
+    return {
+        "rows": rows,
+        "starts_on": starts_on,
+        "ends_on": ends_on,
+        "academic_year_name": school_calendar.school_year_name(starts_on.year),
+        "total": total,
+        "hours_now": sum((r.costed.hours_per_week for r in rows if r.current), Decimal(0)),
+        "threshold": threshold,
+        "above_threshold": above_by is not None,
+        "above_by": above_by,
+    }
