@@ -44,6 +44,23 @@ def _fast_password_hasher():
         yield
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test database, and before it is dropped, an end to the sessions that
+    outlived their tests (a worker process killed mid-task, a live server's thread):
+    PostgreSQL refuses to drop a database in use, and the run would end in an error."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+
+
 @pytest.fixture(autouse=True)
 def _eager_tasks_and_locmem_mail(settings):
     settings.CELERY_TASK_ALWAYS_EAGER = True
@@ -83,6 +100,22 @@ def _unblocked(django_db_blocker, builder: Callable, *args, **kwargs):
         return builder(*args, **kwargs)
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """The slowest tests first: the browser journeys and the real Celery workers, then the rest
+    in pytest-django's order. With one xdist worker per core, a long journey then runs while
+    the other worker gets through short tests, instead of both idling behind it at the end.
+    (A transactional test empties the database, but the hook below puts back what the next
+    test needs, so they need not come last.)"""
+    items.sort(key=lambda item: 0 if item.get_closest_marker("browser") or _slow(item) else 1)
+
+
+def _slow(item: pytest.Item) -> bool:
+    return item.get_closest_marker("redis") is not None or "live_server" in getattr(
+        item, "fixturenames", ()
+    )
+
+
 def _flushes_the_database(item: pytest.Item) -> bool:
     """Whether pytest-django empties every table after this test (a transactional test)."""
     marker = item.get_closest_marker("django_db")
@@ -99,22 +132,13 @@ def pytest_runtest_teardown(item, nextitem):
     reference data too. Load the census need types again, as their data migration does, so
     whatever test comes next on this worker (xdist does not promise they come last) finds them."""
     result = yield
-    if _flushes_the_database(item):
+    if nextitem is not None and _flushes_the_database(item):  # None: the database is gone
         from django.apps import apps
         from pytest_django.plugin import blocking_manager_key
 
         with item.config.stash[blocking_manager_key].unblock():
             importlib.import_module("register.migrations.0002_need_types").load(apps, None)
     return result
-
-
-@pytest.fixture(autouse=True)
-def _axes_reset():
-    yield
-    from axes.utils import reset
-
-    with contextlib.suppress(Exception):  # a test without a database has nothing to reset
-        reset()
 
 
 # The people of Acorn Primary every test module knows, by fixture name: (role, name, email).

@@ -1,8 +1,10 @@
 """Browser journeys: headless Debian Chromium through pytest-playwright, against `live_server`.
 
-Every page a journey visits goes through `look(page, label)`: a full-page screenshot into
-var/screenshots/ (git-ignored, for people to look at; emptied at the start of each run), a check
-that nothing makes the page scroll sideways, and an axe-core run that fails on any violation.
+Every page a journey visits goes through `look(page, label)`: a check that nothing makes the
+page scroll sideways and an axe-core run that fails on any violation. A page that fails either
+is saved as a full-page screenshot in var/screenshots/ (git-ignored, emptied at the start of each
+run); `SCREENSHOTS=1 make test` saves every page visited, for people to look at (the PNGs cost
+about a tenth of the journeys' time, so a plain run does without them).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from tests.conftest import CHROMIUM, need
 from tests.factories import TEST_PASSWORD
 
 SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
+EVERY_PAGE = os.environ.get("SCREENSHOTS") == "1"
 AXE = Axe()
 TABLET = {"width": 768, "height": 1024}
 
@@ -65,10 +68,15 @@ def look(request, _screenshots_dir) -> Callable[[Page, str], None]:
 
     def look(page: Page, label: str) -> None:
         path = _screenshots_dir / f"{test_name}-{next(counter):02d}-{label}.png"
-        page.screenshot(path=path, full_page=True)
-        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-        assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px; see {path}"
-        assert_accessible(page)
+        if EVERY_PAGE:
+            page.screenshot(path=path, full_page=True)
+        try:
+            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px; see {path}"
+            assert_accessible(page)
+        except AssertionError:
+            page.screenshot(path=path, full_page=True)
+            raise
 
     return look
 
