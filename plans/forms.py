@@ -10,7 +10,8 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from provision.models import Group
 from register.models import Need, NeedType, Pupil
-from staff.models import Membership, Role, School, User
+from staff.capabilities import PLAN_LEAD_ROLES
+from staff.models import Membership, School, User
 
 from .models import Cycle, ParentMeeting, Target
 from .services import ASSESS_FIELDS, PLAN_FIELDS, TARGET_FIELDS
@@ -42,7 +43,7 @@ def teachers_of(school: School, *, keep: User | None = None) -> QuerySet[User]:
     """The school's class teachers with an active membership (and the current lead, if any, so
     saving the form unchanged never drops them)."""
     teaching = Membership.objects.active().filter(
-        user=OuterRef("pk"), school=school, role=Role.TEACHER
+        user=OuterRef("pk"), school=school, role__in=PLAN_LEAD_ROLES
     )
     found = Q(Exists(teaching))
     if keep is not None:

@@ -10,9 +10,9 @@ from django import forms
 from django.db.models import F, Q, QuerySet
 
 from register.models import Pupil
+from staff.capabilities import STAFF_ROLES
 from staff.models import Role, School, User
 
-from .manage_services import STAFF_ROLES
 from .models import Group, GroupPupil, Intervention, Measure, StaffContract, StaffRate
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

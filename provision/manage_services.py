@@ -12,7 +12,8 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from register.models import Pupil
-from staff.models import AcademicYear, Membership, Role, User
+from staff.capabilities import STAFF_ROLES
+from staff.models import AcademicYear, Membership, User
 from staff.services import audit
 from staff.tenancy import Access
 
@@ -26,9 +27,6 @@ from .models import (
     StaffContract,
     StaffRate,
 )
-
-# Who can run a group or hold a contract: everyone on the staff of the school but governors.
-STAFF_ROLES = (Role.SENDCO, Role.TRUST_LEAD, Role.HEAD, Role.TEACHER, Role.TA)
 
 GROUP_FIELDS = (
     "intervention",

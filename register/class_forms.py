@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from django import forms
 
-from staff.models import Role, School, User
+from staff.capabilities import CLASS_ASSISTANT_ROLES, CLASS_TEACHER_ROLES
+from staff.models import School, User
 
 from .models import TeachingGroup
 
@@ -38,8 +39,8 @@ class ClassStaffForm(forms.Form):
 
     def __init__(self, *args, school: School, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["teachers"].queryset = _staff(school, (Role.TEACHER, Role.SENDCO))
-        self.fields["assistants"].queryset = _staff(school, (Role.TA,))
+        self.fields["teachers"].queryset = _staff(school, CLASS_TEACHER_ROLES)
+        self.fields["assistants"].queryset = _staff(school, CLASS_ASSISTANT_ROLES)
 
 
 class NewClassForm(forms.Form):

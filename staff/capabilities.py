@@ -188,6 +188,15 @@ def group_reach(role: str) -> Reach:
     return GROUP_REACH.get(Role(role), Reach.NOTHING)
 
 
+# Who may be chosen for a job in the school's records (not what the person choosing may do):
+# who can run a group or hold a contract (everyone on the staff but governors), teach or support
+# a class, and lead a pupil's support plan.
+STAFF_ROLES: tuple[Role, ...] = (Role.SENDCO, Role.TRUST_LEAD, Role.HEAD, Role.TEACHER, Role.TA)
+CLASS_TEACHER_ROLES: tuple[Role, ...] = (Role.TEACHER, Role.SENDCO)
+CLASS_ASSISTANT_ROLES: tuple[Role, ...] = (Role.TA,)
+PLAN_LEAD_ROLES: tuple[Role, ...] = (Role.TEACHER,)
+
+
 def role_can(role: str, capability: Cap) -> bool:
     return role in CAPABILITIES[capability]
 
