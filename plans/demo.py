@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import bisect
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -353,6 +354,16 @@ class PlanRows:
     contributions: list[tuple[Contribution, date]] = field(default_factory=list)
     meetings: list[ParentMeeting] = field(default_factory=list)
 
+    def count(self) -> int:
+        return (
+            len(self.plans)
+            + len(self.cycles)
+            + len(self.targets)
+            + len(self.links)
+            + len(self.contributions)
+            + len(self.meetings)
+        )
+
 
 @dataclass(frozen=True)
 class PlanPupil:
@@ -366,198 +377,18 @@ class PlanPupil:
     parent: str
 
 
-def _targets(
-    rng: random.Random,
-    rows: PlanRows,
-    who: PlanPupil,
-    cycle: Cycle,
-    span: Span,
-    previous: list[tuple[Target, Aim]],
-    today: date,
-) -> list[tuple[Target, Aim]]:
-    """The cycle's targets: the unfinished ones of the last cycle carried over, then (once the
-    cycle is past Assess) one for each need and for each group the pupil is in, up to four.
-    Each is delivered by the pupil's groups of its area that ran in the cycle, else by some
-    other provision."""
-    frozen = span.stage == "reviewed"
-    lo = span.agreed_on or span.starts_on
-    hi = span.reviewed_on or span.review_due or today
-    running = [
-        p.group
-        for p in who.places
-        if p.group.starts_on <= hi
-        and p.group.ends_on >= lo
-        and p.joined_on <= hi
-        and (p.left_on is None or p.left_on >= lo)
-        and (frozen or p.group.status != Group.Status.ENDED)
-    ]
-    chosen = [(aim, old, old.need_type_id) for old, aim in previous if old.outcome != "achieved"]
-    if span.stage != "assess":
-        wanted = [(n.need_type.code, n.need_type_id) for n in who.needs] or [("OTH", None)]
-        wanted += wanted[:1]  # a second target for the primary need
-        wanted += [
-            (AREA_NEED[g.intervention.broad_area], None)
-            for g in running
-            if g.intervention.broad_area in AREA_NEED
-        ]
-        for code, need_id in wanted:
-            used = {aim for aim, _, _ in chosen}
-            fresh = [a for a in AIMS.get(code, AIMS["OTH"]) if a not in used]
-            if fresh and len(chosen) < 4:
-                chosen.append((rng.choice(fresh), None, need_id))
-    name = who.pupil.first_name
-    gap = 0.03 if frozen else 0.1  # targets without a baseline (a third as many: a measure)
-    made = []
-    for position, (aim, old, need_id) in enumerate(chosen, start=1):
-        target = Target(
-            school=cycle.school,
-            cycle=cycle,
-            position=position,
-            outcome_sought=aim.outcome.format(name=name),
-            description=aim.description.format(name=name),
-            measure="" if rng.random() < gap / 3 else aim.measure,
-            baseline="" if rng.random() < gap else aim.baseline,
-            expected=aim.expected,
-            by_when=span.review_due if span.stage != "assess" else None,
-            need_type_id=need_id,
-            carried_from=old,
-        )
-        groups = [g for g in running if g.intervention.broad_area == AIM_AREA[aim]][:2]
-        if groups and span.stage != "assess":
-            rows.links += [(target, g.pk) for g in groups]
-        else:
-            target.other_provision = aim.other
-        if frozen:
-            target.outcome = _pick(rng, OUTCOMES)
-            target.evidence = rng.choice(EVIDENCE[target.outcome])
-            target.next_step = rng.choice(NEXT_STEP[target.outcome])
-        made.append((target, aim))
-    rows.targets += [t for t, _ in made]
-    return made
+@dataclass(frozen=True)
+class Seeding:
+    """What the steps of one school's seeding share. Every step draws from the one `rng` in
+    turn, so the order of the steps (and of the draws in each) fixes the rows for a seed.
+    `back` and `forward` move a date to a school day (see `_snapper`)."""
 
-
-def _plan(
-    rng: random.Random,
-    rows: PlanRows,
-    who: PlanPupil,
-    *,
-    stage: str,
-    before: int,
-    sendco: User,
-    today: date,
-    back,
-    forward,
-) -> None:
-    pupil, lead = who.pupil, who.lead
-    name, author = pupil.first_name, lead or sendco
-    area = who.needs[0].need_type.broad_area if who.needs else ""
-    plan = SupportPlan(school=pupil.school, pupil=pupil, lead=lead, created_by=sendco)
-    rows.plans.append(plan)
-    summary = "\n".join(
-        f"{'Primary' if n.rank == 1 else 'Secondary'} need: {n.need_type.name}"
-        + (f". {n.description}" if n.description else "")
-        for n in who.needs
-    )
-    previous: list[tuple[Target, Aim]] = []
-    last: Cycle | None = None
-    for number, span in enumerate(
-        _spans(rng, stage, before, who.since, today, back, forward), start=1
-    ):
-        frozen = span.stage == "reviewed"
-        assessment = ASSESSMENT.get(area, ASSESSMENT[""])
-        if last is not None:
-            assessment = (
-                f"Next steps agreed at the review of cycle {last.number}:\n{last.next_steps}"
-                f"\n\n{assessment}"
-            )
-        cycle = Cycle(
-            school=pupil.school,
-            plan=plan,
-            number=number,
-            stage=span.stage,
-            starts_on=span.starts_on,
-            needs_summary=summary,
-            assessment=assessment,
-            pupil_views=rng.choice(PUPIL_VIEWS) if span.stage != "assess" else "",
-            parent_views=rng.choice(PARENT_VIEWS) if rng.random() < 0.85 else "",
-            strategies=STRATEGIES.get(area, STRATEGIES[""]) if span.stage != "assess" else "",
-            agreed_on=span.agreed_on,
-            review_due=span.review_due,
-            reviewed_on=span.reviewed_on,
-        )
-        rows.cycles.append(cycle)
-        previous = _targets(rng, rows, who, cycle, span, previous, today)
-        targets = [t for t, _ in previous]
-
-        def note(stage: str, on: date, cycle: Cycle = cycle) -> None:
-            body = rng.choice(CONTRIBUTIONS[stage]).format(name=name)
-            rows.contributions.append(
-                (
-                    Contribution(
-                        school=pupil.school, cycle=cycle, stage=stage, author=author, body=body
-                    ),
-                    on,
-                )
-            )
-
-        def meeting(kind: str, on: date, came: str, notes: str = "", cycle: Cycle = cycle):
-            rows.meetings.append(
-                ParentMeeting(
-                    school=pupil.school,
-                    plan=plan,
-                    cycle=cycle,
-                    held_on=on,
-                    kind=kind,
-                    attended_by=came[:300],
-                    notes=notes,
-                    recorded_by=sendco,
-                )
-            )
-
-        if rng.random() < 0.7:
-            note("assess", min(today, span.starts_on + timedelta(days=rng.randint(2, 10))))
-        if span.agreed_on is not None:  # agreeing the plan is a meeting (as cycle_advance)
-            meeting("planning", span.agreed_on, f"{who.parent} (parent), {author.full_name}")
-        overdue = span.review_due is not None and span.review_due < today and not frozen
-        if frozen or (overdue and rng.random() < 0.3):
-            review_on = span.reviewed_on or today
-            on = max(span.starts_on, review_on - timedelta(days=rng.randint(1, 7)))
-            note("review", on)
-        if frozen:
-            achieved = sum(1 for t in targets if t.outcome == "achieved")
-            came = rng.random() < 0.8
-            cycle.reviewed_by = sendco
-            cycle.review_summary = f"{name} achieved {achieved} of {len(targets)} targets. " + (
-                "Good progress overall."
-                if achieved * 2 >= len(targets)
-                else "Progress is slower than hoped, so the plan is adjusted."
-            )
-            cycle.review_pupil_views = rng.choice(REVIEW_PUPIL_VIEWS)
-            cycle.review_parent_views = (
-                rng.choice(REVIEW_PARENT_VIEWS)
-                if came
-                else "The parents could not come; we will ask for their views by phone."
-            )
-            cycle.participants = (f"{who.parent} (parent), " if came else "") + (
-                f"{lead.full_name if lead else 'the class teacher'}, {sendco.full_name} (SENDCo)"
-            )
-            cycle.next_steps = (
-                "Carry over the targets not yet achieved and keep the same support."
-                if achieved < len(targets)
-                else "All targets achieved: set new targets for the next cycle."
-            )
-            if came:
-                meeting("review", span.reviewed_on, cycle.participants)
-        elif span.stage == "do" and rng.random() < 0.3:
-            held = back(span.agreed_on + timedelta(days=(today - span.agreed_on).days // 2))
-            if span.agreed_on < held <= today:
-                meeting(
-                    "other",
-                    held,
-                    f"{who.parent} (parent), {author.full_name}",
-                    f"A catch-up on how {name} is getting on; no change to the plan.",
-                )
-        last = cycle
+    rng: random.Random
+    rows: PlanRows
+    today: date
+    sendco: User
+    back: Callable[[date], date]
+    forward: Callable[[date], date]
 
 
 @transaction.atomic
@@ -574,22 +405,64 @@ def seed_plans(*, school: School, today: date, sendco: User, seed: int) -> int:
     if SupportPlan.objects.filter(school=school).exists():
         return 0
     rng = random.Random(seed)  # noqa: S311 - demo data, not security
-    covering = Q(starts_on__lte=today) & (Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+    pupils = _plan_pupils(school, today)
+    back, forward = _snapper(
+        school_calendar.school_days(
+            school=school, start=today - timedelta(days=800), end=today + timedelta(days=120)
+        )
+    )
+    s = Seeding(rng, PlanRows(), today, sendco, back, forward)
+    for who, stage in zip(pupils, _stages(rng, len(pupils)), strict=True):
+        before = _pick(rng, REVIEWED_BEFORE)
+        if stage != "none":
+            _plan(s, who, stage=stage, before=before)
+    _save_plans(school, s.rows)
+    return s.rows.count()
+
+
+def _covering(today: date) -> Q:
+    return Q(starts_on__lte=today) & (Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+
+
+def _plan_pupils(school: School, today: date) -> list[PlanPupil]:
+    """Every pupil on SEN support today and on roll, by pk, with what their plan is made of."""
     since = dict(
-        SenStatus.objects.filter(covering, school=school, provision="K").values_list(
+        SenStatus.objects.filter(_covering(today), school=school, provision="K").values_list(
             "pupil_id", "starts_on"
         )
     )
     pupils = list(Pupil.objects.filter(pk__in=list(since)).on_roll(today).select_related("school"))
     pupils.sort(key=lambda p: p.pk)
     ids = [p.pk for p in pupils]
+    needs, parents = _needs(today, ids), _parents(ids)
+    leads, places = _leads(school, today, ids), _places(school, ids)
+    return [
+        PlanPupil(
+            pupil=pupil,
+            since=since[pupil.pk],
+            needs=needs.get(pupil.pk, []),
+            places=places.get(pupil.pk, []),
+            lead=leads.get(pupil.pk),
+            parent=parents.get(pupil.pk, "A parent"),
+        )
+        for pupil in pupils
+    ]
+
+
+def _needs(today: date, ids: list[int]) -> dict[int, list[Need]]:
+    """Each pupil's needs today, primary first."""
     needs: dict[int, list[Need]] = {}
     for need in (
-        Need.objects.filter(covering, pupil_id__in=ids)
+        Need.objects.filter(_covering(today), pupil_id__in=ids)
         .select_related("need_type")
         .order_by("pupil_id", "rank")
     ):
         needs.setdefault(need.pupil_id, []).append(need)
+    return needs
+
+
+def _parents(ids: list[int]) -> dict[int, str]:
+    """The name of each pupil's first contact."""
     parents: dict[int, str] = {}
     for pupil_id, name in (
         Contact.objects.filter(pupil_id__in=ids)
@@ -597,6 +470,11 @@ def seed_plans(*, school: School, today: date, sendco: User, seed: int) -> int:
         .values_list("pupil_id", "name")
     ):
         parents.setdefault(pupil_id, name)
+    return parents
+
+
+def _leads(school: School, today: date, ids: list[int]) -> dict[int, User]:
+    """Each pupil's plan lead: the first teacher of their first class this year with one."""
     classes = TeachingGroup.objects.filter(
         school=school, academic_year__starts_on__lte=today, academic_year__ends_on__gte=today
     )
@@ -616,6 +494,11 @@ def seed_plans(*, school: School, today: date, sendco: User, seed: int) -> int:
     ):
         if class_id in teacher_of:
             lead_of.setdefault(pupil_id, teachers[teacher_of[class_id]])
+    return lead_of
+
+
+def _places(school: School, ids: list[int]) -> dict[int, list[GroupPupil]]:
+    """Each pupil's places in groups, in the order the groups started."""
     places: dict[int, list[GroupPupil]] = {}
     for place in (
         GroupPupil.objects.filter(school=school, pupil_id__in=ids)
@@ -623,62 +506,281 @@ def seed_plans(*, school: School, today: date, sendco: User, seed: int) -> int:
         .order_by("pupil_id", "group__starts_on", "group_id")
     ):
         places.setdefault(place.pupil_id, []).append(place)
-    back, forward = _snapper(
-        school_calendar.school_days(
-            school=school, start=today - timedelta(days=800), end=today + timedelta(days=120)
-        )
-    )
+    return places
 
-    rows = PlanRows()
-    for pupil, stage in zip(pupils, _stages(rng, len(pupils)), strict=True):
-        before = _pick(rng, REVIEWED_BEFORE)
-        if stage == "none":
-            continue
-        who = PlanPupil(
-            pupil=pupil,
-            since=since[pupil.pk],
-            needs=needs.get(pupil.pk, []),
-            places=places.get(pupil.pk, []),
-            lead=lead_of.get(pupil.pk),
-            parent=parents.get(pupil.pk, "A parent"),
+
+def _plan(s: Seeding, who: PlanPupil, *, stage: str, before: int) -> None:
+    """One pupil's plan: `before` reviewed cycles (fewer if they joined SEN support since) and
+    the open one at `stage`, each with its targets, notes and meetings."""
+    pupil = who.pupil
+    plan = SupportPlan(school=pupil.school, pupil=pupil, lead=who.lead, created_by=s.sendco)
+    s.rows.plans.append(plan)
+    summary = "\n".join(
+        f"{'Primary' if n.rank == 1 else 'Secondary'} need: {n.need_type.name}"
+        + (f". {n.description}" if n.description else "")
+        for n in who.needs
+    )
+    spans = _spans(s.rng, stage, before, who.since, s.today, s.back, s.forward)
+    previous: list[tuple[Target, Aim]] = []
+    last: Cycle | None = None
+    for number, span in enumerate(spans, start=1):
+        cycle = _cycle(s, who, plan, number, span, summary, last)
+        previous = _targets(s, who, cycle, span, previous)
+        _cycle_events(s, who, cycle, span, [t for t, _ in previous])
+        last = cycle
+
+
+def _cycle(
+    s: Seeding,
+    who: PlanPupil,
+    plan: SupportPlan,
+    number: int,
+    span: Span,
+    summary: str,
+    last: Cycle | None,
+) -> Cycle:
+    """A cycle of the plan, dated by `span`; its assessment starts from the last next steps."""
+    area = who.needs[0].need_type.broad_area if who.needs else ""
+    assessment = ASSESSMENT.get(area, ASSESSMENT[""])
+    if last is not None:
+        assessment = (
+            f"Next steps agreed at the review of cycle {last.number}:\n{last.next_steps}"
+            f"\n\n{assessment}"
         )
-        _plan(
-            rng,
-            rows,
-            who,
-            stage=stage,
-            before=before,
-            sendco=sendco,
-            today=today,
-            back=back,
-            forward=forward,
+    cycle = Cycle(
+        school=who.pupil.school,
+        plan=plan,
+        number=number,
+        stage=span.stage,
+        starts_on=span.starts_on,
+        needs_summary=summary,
+        assessment=assessment,
+        pupil_views=s.rng.choice(PUPIL_VIEWS) if span.stage != "assess" else "",
+        parent_views=s.rng.choice(PARENT_VIEWS) if s.rng.random() < 0.85 else "",
+        strategies=STRATEGIES.get(area, STRATEGIES[""]) if span.stage != "assess" else "",
+        agreed_on=span.agreed_on,
+        review_due=span.review_due,
+        reviewed_on=span.reviewed_on,
+    )
+    s.rows.cycles.append(cycle)
+    return cycle
+
+
+def _targets(
+    s: Seeding,
+    who: PlanPupil,
+    cycle: Cycle,
+    span: Span,
+    previous: list[tuple[Target, Aim]],
+) -> list[tuple[Target, Aim]]:
+    """The cycle's targets: the unfinished ones of the last cycle carried over, then (once the
+    cycle is past Assess) one for each need and for each group the pupil is in, up to four.
+    Each is delivered by the pupil's groups of its area that ran in the cycle, else by some
+    other provision."""
+    running = _running_groups(who, span, s.today)
+    chosen = _aims(s.rng, who, span, running, previous)
+    made = [
+        _target(s, who, cycle, span, running, position, aim, old, need_id)
+        for position, (aim, old, need_id) in enumerate(chosen, start=1)
+    ]
+    s.rows.targets += [t for t, _ in made]
+    return made
+
+
+def _running_groups(who: PlanPupil, span: Span, today: date) -> list[Group]:
+    """The pupil's groups that ran while they were in them during the cycle (for an open cycle,
+    only the groups that have not ended)."""
+    frozen = span.stage == "reviewed"
+    lo = span.agreed_on or span.starts_on
+    hi = span.reviewed_on or span.review_due or today
+    return [
+        p.group
+        for p in who.places
+        if p.group.starts_on <= hi
+        and p.group.ends_on >= lo
+        and p.joined_on <= hi
+        and (p.left_on is None or p.left_on >= lo)
+        and (frozen or p.group.status != Group.Status.ENDED)
+    ]
+
+
+def _aims(
+    rng: random.Random,
+    who: PlanPupil,
+    span: Span,
+    running: list[Group],
+    previous: list[tuple[Target, Aim]],
+) -> list[tuple[Aim, Target | None, int | None]]:
+    """(aim, target carried from, need type id) of each target: the last cycle's unfinished
+    ones, then fresh aims for the primary need (twice), the other needs and the groups' areas."""
+    chosen = [(aim, old, old.need_type_id) for old, aim in previous if old.outcome != "achieved"]
+    if span.stage == "assess":
+        return chosen
+    wanted = [(n.need_type.code, n.need_type_id) for n in who.needs] or [("OTH", None)]
+    wanted += wanted[:1]  # a second target for the primary need
+    wanted += [
+        (AREA_NEED[g.intervention.broad_area], None)
+        for g in running
+        if g.intervention.broad_area in AREA_NEED
+    ]
+    for code, need_id in wanted:
+        used = {aim for aim, _, _ in chosen}
+        fresh = [a for a in AIMS.get(code, AIMS["OTH"]) if a not in used]
+        if fresh and len(chosen) < 4:
+            chosen.append((rng.choice(fresh), None, need_id))
+    return chosen
+
+
+def _target(
+    s: Seeding,
+    who: PlanPupil,
+    cycle: Cycle,
+    span: Span,
+    running: list[Group],
+    position: int,
+    aim: Aim,
+    old: Target | None,
+    need_id: int | None,
+) -> tuple[Target, Aim]:
+    """One target of the cycle, linked to the groups that deliver it; a reviewed cycle's
+    targets have their outcome."""
+    frozen, name = span.stage == "reviewed", who.pupil.first_name
+    gap = 0.03 if frozen else 0.1  # targets without a baseline (a third as many: a measure)
+    target = Target(
+        school=cycle.school,
+        cycle=cycle,
+        position=position,
+        outcome_sought=aim.outcome.format(name=name),
+        description=aim.description.format(name=name),
+        measure="" if s.rng.random() < gap / 3 else aim.measure,
+        baseline="" if s.rng.random() < gap else aim.baseline,
+        expected=aim.expected,
+        by_when=span.review_due if span.stage != "assess" else None,
+        need_type_id=need_id,
+        carried_from=old,
+    )
+    groups = [g for g in running if g.intervention.broad_area == AIM_AREA[aim]][:2]
+    if groups and span.stage != "assess":
+        s.rows.links += [(target, g.pk) for g in groups]
+    else:
+        target.other_provision = aim.other
+    if frozen:
+        target.outcome = _pick(s.rng, OUTCOMES)
+        target.evidence = s.rng.choice(EVIDENCE[target.outcome])
+        target.next_step = s.rng.choice(NEXT_STEP[target.outcome])
+    return target, aim
+
+
+def _cycle_events(
+    s: Seeding, who: PlanPupil, cycle: Cycle, span: Span, targets: list[Target]
+) -> None:
+    """What happened in the cycle: an assessment note (most cycles), the planning meeting once
+    agreed, a review note (reviewed cycles, and some overdue ones), then the review itself or,
+    for some cycles under way, a catch-up meeting halfway."""
+    author = who.lead or s.sendco
+    if s.rng.random() < 0.7:
+        on = min(s.today, span.starts_on + timedelta(days=s.rng.randint(2, 10)))
+        _note(s, who, cycle, "assess", on)
+    if span.agreed_on is not None:  # agreeing the plan is a meeting (as cycle_advance)
+        _meeting(s, cycle, "planning", span.agreed_on, f"{who.parent} (parent), {author.full_name}")
+    frozen = span.stage == "reviewed"
+    overdue = span.review_due is not None and span.review_due < s.today and not frozen
+    if frozen or (overdue and s.rng.random() < 0.3):
+        review_on = span.reviewed_on or s.today
+        on = max(span.starts_on, review_on - timedelta(days=s.rng.randint(1, 7)))
+        _note(s, who, cycle, "review", on)
+    if frozen:
+        _review(s, who, cycle, span, targets)
+    elif span.stage == "do" and s.rng.random() < 0.3:
+        held = s.back(span.agreed_on + timedelta(days=(s.today - span.agreed_on).days // 2))
+        if span.agreed_on < held <= s.today:
+            came = f"{who.parent} (parent), {author.full_name}"
+            notes = (
+                f"A catch-up on how {who.pupil.first_name} is getting on; no change to the plan."
+            )
+            _meeting(s, cycle, "other", held, came, notes)
+
+
+def _review(s: Seeding, who: PlanPupil, cycle: Cycle, span: Span, targets: list[Target]) -> None:
+    """The review of a reviewed cycle, with the parents at the meeting most of the time."""
+    name, lead, sendco = who.pupil.first_name, who.lead, s.sendco
+    achieved = sum(1 for t in targets if t.outcome == "achieved")
+    came = s.rng.random() < 0.8
+    cycle.reviewed_by = sendco
+    cycle.review_summary = f"{name} achieved {achieved} of {len(targets)} targets. " + (
+        "Good progress overall."
+        if achieved * 2 >= len(targets)
+        else "Progress is slower than hoped, so the plan is adjusted."
+    )
+    cycle.review_pupil_views = s.rng.choice(REVIEW_PUPIL_VIEWS)
+    cycle.review_parent_views = (
+        s.rng.choice(REVIEW_PARENT_VIEWS)
+        if came
+        else "The parents could not come; we will ask for their views by phone."
+    )
+    cycle.participants = (f"{who.parent} (parent), " if came else "") + (
+        f"{lead.full_name if lead else 'the class teacher'}, {sendco.full_name} (SENDCo)"
+    )
+    cycle.next_steps = (
+        "Carry over the targets not yet achieved and keep the same support."
+        if achieved < len(targets)
+        else "All targets achieved: set new targets for the next cycle."
+    )
+    if came:
+        _meeting(s, cycle, "review", span.reviewed_on, cycle.participants)
+
+
+def _note(s: Seeding, who: PlanPupil, cycle: Cycle, stage: str, on: date) -> None:
+    """A contribution to the cycle at `stage`, by the plan lead (else the SENDCo), dated `on`."""
+    body = s.rng.choice(CONTRIBUTIONS[stage]).format(name=who.pupil.first_name)
+    author = who.lead or s.sendco
+    contribution = Contribution(
+        school=cycle.school, cycle=cycle, stage=stage, author=author, body=body
+    )
+    s.rows.contributions.append((contribution, on))
+
+
+def _meeting(s: Seeding, cycle: Cycle, kind: str, on: date, came: str, notes: str = "") -> None:
+    """A meeting with the parents in the cycle, recorded by the SENDCo."""
+    s.rows.meetings.append(
+        ParentMeeting(
+            school=cycle.school,
+            plan=cycle.plan,
+            cycle=cycle,
+            held_on=on,
+            kind=kind,
+            attended_by=came[:300],
+            notes=notes,
+            recorded_by=s.sendco,
         )
-    _save_plans(school, rows)
-    return (
-        len(rows.plans)
-        + len(rows.cycles)
-        + len(rows.targets)
-        + len(rows.links)
-        + len(rows.contributions)
-        + len(rows.meetings)
     )
 
 
 def _save_plans(school: School, rows: PlanRows) -> None:
     """Insert the rows in bulk, parents before children; ids are read back by public id."""
-
-    def ids(model, objs, **filters) -> None:
-        saved = dict(model.objects.filter(**filters).values_list("public_id", "pk"))
-        for obj in objs:
-            obj.pk = obj.id = saved[obj.public_id]
-
     SupportPlan.objects.bulk_create(rows.plans)
-    ids(SupportPlan, rows.plans, school=school)
+    _read_ids(SupportPlan, rows.plans, school=school)
     for cycle in rows.cycles:
         cycle.plan = cycle.plan
     Cycle.objects.bulk_create(rows.cycles)
-    ids(Cycle, rows.cycles, school=school)
-    # Cycle by cycle, so that a carried-over target's original has its id first.
+    _read_ids(Cycle, rows.cycles, school=school)
+    _save_targets(school, rows)
+    _save_contributions(school, rows)
+    for meeting in rows.meetings:
+        meeting.plan, meeting.cycle = meeting.plan, meeting.cycle
+    ParentMeeting.objects.bulk_create(rows.meetings)
+
+
+def _read_ids(model, objs, **filters) -> None:
+    """Set the ids of bulk-created `objs` from the database, matched by public id."""
+    saved = dict(model.objects.filter(**filters).values_list("public_id", "pk"))
+    for obj in objs:
+        obj.pk = obj.id = saved[obj.public_id]
+
+
+def _save_targets(school: School, rows: PlanRows) -> None:
+    """Insert the targets cycle by cycle, so that a carried-over target's original has its id
+    first, then the groups that deliver them."""
     batches: dict[int, list[Target]] = {}
     for target in rows.targets:
         batches.setdefault(target.cycle.number, []).append(target)
@@ -688,18 +790,19 @@ def _save_plans(school: School, rows: PlanRows) -> None:
             if target.carried_from is not None:
                 target.carried_from = target.carried_from
         Target.objects.bulk_create(batch)
-        ids(Target, batch, school=school, cycle__number=number)
+        _read_ids(Target, batch, school=school, cycle__number=number)
     Target.groups.through.objects.bulk_create(
         Target.groups.through(target_id=t.pk, group_id=g) for t, g in rows.links
     )
+
+
+def _save_contributions(school: School, rows: PlanRows) -> None:
+    """Insert the contributions, then date them: `created_at` is set on insert (auto_now_add),
+    so it is updated afterwards, in insert order."""
     for contribution, _ in rows.contributions:
         contribution.cycle = contribution.cycle
     Contribution.objects.bulk_create([c for c, _ in rows.contributions])
-    # `created_at` is set on insert (auto_now_add): date the notes afterwards, in insert order.
     saved = list(Contribution.objects.filter(school=school).order_by("pk").only("pk"))
     for row, (_, on) in zip(saved, rows.contributions, strict=True):
         row.created_at = timezone.make_aware(datetime.combine(on, time(15, 40)))
     Contribution.objects.bulk_update(saved, ["created_at"], batch_size=500)
-    for meeting in rows.meetings:
-        meeting.plan, meeting.cycle = meeting.plan, meeting.cycle
-    ParentMeeting.objects.bulk_create(rows.meetings)

@@ -11,7 +11,7 @@ has something to log whatever the day.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -329,6 +329,55 @@ def _meeting_days(open_days: list[date], days: str, sessions_per_week: int) -> l
     return chosen
 
 
+@dataclass
+class Seeding:
+    """What the steps of one school's seeding share. Every step draws from the one `rng` in
+    turn, so the order of the steps (and of the draws in each) fixes the rows for a seed."""
+
+    school: School
+    today: date
+    rng: random.Random
+    people: dict[str, User]  # "ta" and "teacher", as `Plan.runner` names them
+    sendco: User
+    rates: dict[str, StaffRate] = field(default_factory=dict)
+    measures: dict[str, Measure] = field(default_factory=dict)
+    interventions: dict[str, Intervention] = field(default_factory=dict)
+    entries: dict[str, Entry] = field(default_factory=dict)
+    groups: list[Group] = field(default_factory=list)
+    places: list[GroupPupil] = field(default_factory=list)
+    runners: dict[str, User] = field(default_factory=dict)  # group public id -> who runs it
+
+
+@dataclass(frozen=True)
+class Terms:
+    """The demo's terms as (season, first day, last day) by offset (-1 last, 0 this, 1 next),
+    and the last day of every half-term of the school, in date order."""
+
+    by_offset: dict[int, tuple[str, date, date]]
+    half_ends: list[date]
+
+
+@dataclass(frozen=True)
+class Pool:
+    """Who can be in a group: SEN support and EHC plans first, then monitoring and Pupil
+    Premium; `pupils` are (pk, year group, admission date) of every pupil, by pk."""
+
+    sen: set[int]
+    pp: set[int]
+    watched: set[int]
+    pupils: list[tuple[int, str, date | None]]
+
+
+@dataclass(frozen=True)
+class Shape:
+    """A demo group's name, dates and status, which depend on its family (see `_shape`)."""
+
+    name: str
+    starts_on: date
+    ends_on: date
+    status: str
+
+
 @transaction.atomic
 def seed_provision(
     *,
@@ -345,258 +394,341 @@ def seed_provision(
     if Intervention.objects.filter(school=school).exists():
         return 0
     rng = random.Random(seed)  # noqa: S311 - demo data, not security
-    created = 0
-
-    StaffRate.objects.bulk_create(
-        StaffRate(school=school, name=name, hourly_cost=cost) for name, cost in RATES.items()
-    )
-    rates = {r.name: r for r in StaffRate.objects.filter(school=school)}
     people = {"ta": ta, "teacher": teacher}
+    s = Seeding(school=school, today=today, rng=rng, people=people, sendco=sendco)
+    created = _seed_rates_and_contracts(s)
+    created += _seed_measures(s)
+    created += _seed_catalogue(s)
+    terms, pool = _terms(school, today), _pool(school, today)
+    _plan_groups(s, terms, pool)
+    created += _save_groups(s)
+    created += _seed_sessions(s)
+    return created + _seed_budget(s, year, on_roll=len(pool.pupils))
+
+
+def _seed_rates_and_contracts(s: Seeding) -> int:
+    """The staff grades' hourly costs, and the contracts of the demo TA and teacher."""
+    StaffRate.objects.bulk_create(
+        StaffRate(school=s.school, name=name, hourly_cost=cost) for name, cost in RATES.items()
+    )
+    s.rates = {r.name: r for r in StaffRate.objects.filter(school=s.school)}
     StaffContract.objects.bulk_create(
-        StaffContract(school=school, user=people[who], rate=rates[grade], hours_per_week=hours)
+        StaffContract(
+            school=s.school, user=s.people[who], rate=s.rates[grade], hours_per_week=hours
+        )
         for who, (grade, hours) in CONTRACTS.items()
     )
+    return len(RATES) + len(CONTRACTS)
+
+
+def _seed_measures(s: Seeding) -> int:
+    """The measures that groups assess their pupils on."""
     Measure.objects.bulk_create(
-        Measure(school=school, name=name, kind=kind, higher_is_better=higher)
+        Measure(school=s.school, name=name, kind=kind, higher_is_better=higher)
         for name, kind, higher in MEASURES
     )
-    measures = {m.name: m for m in Measure.objects.filter(school=school)}
-    catalogue = PRIMARY if school.phase == School.Phase.PRIMARY else SECONDARY
+    s.measures = {m.name: m for m in Measure.objects.filter(school=s.school)}
+    return len(MEASURES)
+
+
+def _seed_catalogue(s: Seeding) -> int:
+    """The intervention catalogue of the school's phase."""
+    catalogue = PRIMARY if s.school.phase == School.Phase.PRIMARY else SECONDARY
     Intervention.objects.bulk_create(
         Intervention(
-            school=school,
+            school=s.school,
             name=e.name,
             description=e.description,
             broad_area=e.area,
             kind=e.kind,
-            default_rate=rates[e.rate],
+            default_rate=s.rates[e.rate],
             default_sessions_per_week=e.per_week,
             default_session_minutes=e.minutes,
-            measure=measures[e.measure],
+            measure=s.measures[e.measure],
             resource_cost_one_off=Decimal(e.one_off),
             resource_cost_per_pupil=Decimal(e.per_pupil),
         )
         for e in catalogue
     )
-    interventions = {i.name: i for i in Intervention.objects.filter(school=school)}
-    entries = {e.name: e for e in catalogue}
-    created += len(RATES) + len(CONTRACTS) + len(MEASURES) + len(catalogue)
+    s.interventions = {i.name: i for i in Intervention.objects.filter(school=s.school)}
+    s.entries = {e.name: e for e in catalogue}
+    return len(catalogue)
 
-    # Terms: the one holding today (or the last one begun), the one before and the one after.
+
+def _terms(school: School, today: date) -> Terms:
+    """The term holding today (or the last one begun), the one before and the one after."""
     seasons = _seasons(school)
     half_ends = sorted(Term.objects.filter(school=school).values_list("ends_on", flat=True))
     begun = [i for i, s in enumerate(seasons) if s[1] <= today]
     now = begun[-1] if begun else 0
-    terms = {
+    by_offset = {
         offset: seasons[now + offset]
         for offset in (-1, 0, 1)
         if seasons and 0 <= now + offset < len(seasons)
     }
+    return Terms(by_offset, half_ends)
 
-    # Who can be in a group: SEN support and EHC plans first, then monitoring and Pupil Premium.
+
+def _pool(school: School, today: date) -> Pool:
+    """The pupils a group can draw from, read once for all the groups."""
     on_roll = Q(ends_on__isnull=True) | Q(ends_on__gte=today)
-    sen = set(
-        SenStatus.objects.filter(school=school, provision__in=["K", "E"], starts_on__lte=today)
-        .filter(on_roll)
-        .values_list("pupil_id", flat=True)
-    )
-    pp = set(
-        PupilPremiumPeriod.objects.filter(school=school, starts_on__lte=today)
-        .filter(on_roll)
-        .values_list("pupil_id", flat=True)
-    )
-    watched = set(
-        Concern.objects.filter(school=school, status=Concern.Status.MONITORING).values_list(
-            "pupil_id", flat=True
-        )
-    )
-    pupils = list(
-        Pupil.objects.filter(school=school)
-        .order_by("pk")
-        .values_list("pk", "year_group", "admission_date")
+    sen = SenStatus.objects.filter(school=school, provision__in=["K", "E"], starts_on__lte=today)
+    pp = PupilPremiumPeriod.objects.filter(school=school, starts_on__lte=today)
+    watched = Concern.objects.filter(school=school, status=Concern.Status.MONITORING)
+    pupils = Pupil.objects.filter(school=school).order_by("pk")
+    return Pool(
+        sen=set(sen.filter(on_roll).values_list("pupil_id", flat=True)),
+        pp=set(pp.filter(on_roll).values_list("pupil_id", flat=True)),
+        watched=set(watched.values_list("pupil_id", flat=True)),
+        pupils=list(pupils.values_list("pk", "year_group", "admission_date")),
     )
 
-    groups: list[Group] = []
-    places: list[GroupPupil] = []
-    runners: dict[str, User] = {}
-    for plan in PLANS[school.phase]:
-        if plan.term not in terms:
+
+def _plan_groups(s: Seeding, terms: Terms, pool: Pool) -> None:
+    """Every group of the phase's plans whose term the calendar has, with its pupils' places
+    (not saved yet)."""
+    for plan in PLANS[s.school.phase]:
+        if plan.term not in terms.by_offset:
             continue
-        season, first, last = terms[plan.term]
-        entry = entries[plan.intervention]
-        intervention = interventions[plan.intervention]
-        starts_on = first + timedelta(days=7 * rng.randint(0, 1) if plan.term == 0 else 0)
-        ends_on = last
-        status = {-1: Group.Status.ENDED, 0: Group.Status.RUNNING, 1: Group.Status.PLANNED}[
-            plan.term
-        ]
-        name = f"{plan.intervention} {_years(plan.years)}"
-        if plan.first_half:
-            starts_on = first
-            ends_on = min((d for d in half_ends if first <= d <= last), default=last)
-            status = Group.Status.ENDED if ends_on < today else Group.Status.RUNNING
-            name += f" ({season} 1)"
-        elif plan.term == 0:  # running: it covers today, whatever day the demo is loaded
-            starts_on, ends_on = min(starts_on, today), max(ends_on, today)
-        elif plan.term == 1:
-            name += f" ({season} {last.year})"
-        else:  # its pupils were a year younger then: name it by its term
-            name = f"{plan.intervention} ({season} {last.year})"
-        runner = people[plan.runner]
-        group = Group(
-            school=school,
-            intervention=intervention,
-            name=name,
-            starts_on=starts_on,
-            ends_on=ends_on,
-            sessions_per_week=entry.per_week,
-            session_minutes=entry.minutes,
-            days="" if plan.today else plan.days,
-            time=plan.time or None,
-            room=plan.room,
-            status=status,
-            funding=plan.funding,
-            rate=rates[CONTRACTS[plan.runner][0]],
-        )
-        groups.append(group)
-        runners[str(group.public_id)] = runner
+        group = _group(s, plan, terms)
+        chosen = _choose_pupils(s.rng, plan, pool, starts_on=group.starts_on)
+        _place_pupils(s, plan, group, chosen, half_ends=terms.half_ends)
 
-        eligible = [
-            (pk, yg)
-            for pk, yg, admitted in pupils
-            if yg in plan.years and (admitted is None or admitted <= starts_on)
-        ]
-        first_choice = [pk for pk, _ in eligible if pk in sen]
-        second = [pk for pk, _ in eligible if pk not in sen and (pk in watched or pk in pp)]
-        if plan.funding == PP:  # Pupil Premium pays for pupils who have it
-            first_choice = [pk for pk in first_choice if pk in pp] or first_choice
-        rng.shuffle(first_choice)
-        rng.shuffle(second)
-        sen_places = min(len(first_choice), plan.size - rng.randint(0, 2))
-        chosen = first_choice[:sen_places] + second[: plan.size - sen_places]
-        rest = [pk for pk, _ in eligible if pk not in chosen]
-        chosen += rest[: plan.size - len(chosen)]  # a small school: whoever else is there
-        measure = measures[entry.measure]
-        # In a running group past a half-term, some pupils were assessed then and left it,
-        # most of them having reached their target.
-        half_term = next(
-            (d for d in half_ends if starts_on + timedelta(weeks=5) <= d < today), None
-        )
-        for pk in chosen:
-            entry_score, target, exit_score = _scores(rng, measure.kind, entry.effect)
-            left_on = None
-            if status == Group.Status.PLANNED:
-                exit_score = None
-                if rng.random() < 0.3:
-                    entry_score = target = None  # not assessed yet
-            elif status == Group.Status.ENDED:
-                if rng.random() < 0.08:
-                    exit_score = None  # away on the day of the exit assessment
-            elif half_term is not None and not plan.today and rng.random() < 0.25:
-                left_on = half_term
-                if rng.random() < 0.7:
-                    best = max if measure.higher_is_better else min
-                    exit_score = best(exit_score, target)
-            else:
-                exit_score = None
-            places.append(
-                GroupPupil(
-                    school=school,
-                    group=group,
-                    pupil_id=pk,
-                    joined_on=starts_on,
-                    left_on=left_on,
-                    entry_score=entry_score,
-                    target_score=target,
-                    exit_score=exit_score,
-                )
+
+def _group(s: Seeding, plan: Plan, terms: Terms) -> Group:
+    """A plan's group, with its runner noted in `s.runners`."""
+    # Drawn for every group of this term, first-half blocks included (they start on its first
+    # day regardless), so that the draws after it stay in step.
+    shift = timedelta(days=7 * s.rng.randint(0, 1) if plan.term == 0 else 0)
+    shape = _shape(plan, terms, shift, s.today)
+    entry = s.entries[plan.intervention]
+    group = Group(
+        school=s.school,
+        intervention=s.interventions[plan.intervention],
+        name=shape.name,
+        starts_on=shape.starts_on,
+        ends_on=shape.ends_on,
+        sessions_per_week=entry.per_week,
+        session_minutes=entry.minutes,
+        days="" if plan.today else plan.days,
+        time=plan.time or None,
+        room=plan.room,
+        status=shape.status,
+        funding=plan.funding,
+        rate=s.rates[CONTRACTS[plan.runner][0]],
+    )
+    s.groups.append(group)
+    s.runners[str(group.public_id)] = s.people[plan.runner]
+    return group
+
+
+def _shape(plan: Plan, terms: Terms, shift: timedelta, today: date) -> Shape:
+    """The name, dates and status of a group of each family: a six-week block of this term's
+    first half (ended once its half-term has passed), a running group (it covers today,
+    whatever day the demo is loaded), next term's planned group, last term's ended one. All but
+    the blocks start `shift` after their term's first day."""
+    season, first, last = terms.by_offset[plan.term]
+    start = first + shift
+    name = f"{plan.intervention} {_years(plan.years)}"
+    if plan.first_half:
+        ends_on = min((d for d in terms.half_ends if first <= d <= last), default=last)
+        status = Group.Status.ENDED if ends_on < today else Group.Status.RUNNING
+        return Shape(f"{name} ({season} 1)", first, ends_on, status)
+    if plan.term == 0:
+        return Shape(name, min(start, today), max(last, today), Group.Status.RUNNING)
+    if plan.term == 1:
+        return Shape(f"{name} ({season} {last.year})", start, last, Group.Status.PLANNED)
+    # Its pupils were a year younger then: name it by its term.
+    return Shape(f"{plan.intervention} ({season} {last.year})", start, last, Group.Status.ENDED)
+
+
+def _choose_pupils(rng: random.Random, plan: Plan, pool: Pool, *, starts_on: date) -> list[int]:
+    """Up to `plan.size` pupils of its years admitted by `starts_on`: mostly on the SEN register
+    (those with Pupil Premium, for a group it pays for), then monitored or Pupil Premium
+    pupils, then, in a small school, whoever else is there."""
+    eligible = [
+        pk
+        for pk, yg, admitted in pool.pupils
+        if yg in plan.years and (admitted is None or admitted <= starts_on)
+    ]
+    first_choice = [pk for pk in eligible if pk in pool.sen]
+    second = [pk for pk in eligible if pk not in pool.sen and (pk in pool.watched or pk in pool.pp)]
+    if plan.funding == PP:
+        first_choice = [pk for pk in first_choice if pk in pool.pp] or first_choice
+    rng.shuffle(first_choice)
+    rng.shuffle(second)
+    sen_places = min(len(first_choice), plan.size - rng.randint(0, 2))
+    chosen = first_choice[:sen_places] + second[: plan.size - sen_places]
+    rest = [pk for pk in eligible if pk not in chosen]
+    return chosen + rest[: plan.size - len(chosen)]
+
+
+def _place_pupils(
+    s: Seeding, plan: Plan, group: Group, chosen: list[int], *, half_ends: list[date]
+) -> None:
+    """A place in `group` for each chosen pupil, with its entry, target and exit measures."""
+    entry = s.entries[plan.intervention]
+    measure = s.measures[entry.measure]
+    # In a running group past a half-term, some pupils were assessed then and left it (never
+    # in the demo TA's group of six).
+    half_term = next(
+        (d for d in half_ends if group.starts_on + timedelta(weeks=5) <= d < s.today), None
+    )
+    leave_on = None if plan.today else half_term
+    for pk in chosen:
+        scores = _place_scores(s.rng, group.status, measure, entry.effect, leave_on)
+        entry_score, target, exit_score, left_on = scores
+        s.places.append(
+            GroupPupil(
+                school=s.school,
+                group=group,
+                pupil_id=pk,
+                joined_on=group.starts_on,
+                left_on=left_on,
+                entry_score=entry_score,
+                target_score=target,
+                exit_score=exit_score,
             )
+        )
 
-    Group.objects.bulk_create(groups)
-    saved = dict(Group.objects.filter(school=school).values_list("public_id", "pk"))
-    for group in groups:
+
+Scores = tuple[Decimal | None, Decimal | None, Decimal | None, date | None]
+
+
+def _place_scores(
+    rng: random.Random, status: str, measure: Measure, effect: float, leave_on: date | None
+) -> Scores:
+    """(entry, target, exit, left on) of a place, by its group's status. Planned: no exit, and
+    some pupils not assessed yet. Ended: a few missed the exit assessment. Running: no exit,
+    except pupils who left at the half-term `leave_on`, most having reached their target."""
+    entry, target, exit_ = _scores(rng, measure.kind, effect)
+    if status == Group.Status.PLANNED:
+        if rng.random() < 0.3:
+            return None, None, None, None  # not assessed yet
+        return entry, target, None, None
+    if status == Group.Status.ENDED:
+        if rng.random() < 0.08:
+            exit_ = None  # away on the day of the exit assessment
+        return entry, target, exit_, None
+    if leave_on is not None and rng.random() < 0.25:
+        if rng.random() < 0.7:
+            best = max if measure.higher_is_better else min
+            exit_ = best(exit_, target)
+        return entry, target, exit_, leave_on
+    return entry, target, None, None
+
+
+def _save_groups(s: Seeding) -> int:
+    """Insert the groups, their staff and their places; ids are read back by public id."""
+    Group.objects.bulk_create(s.groups)
+    saved = dict(Group.objects.filter(school=s.school).values_list("public_id", "pk"))
+    for group in s.groups:
         group.pk = group.id = saved[group.public_id]
-    for place in places:
+    for place in s.places:
         place.group_id = place.group.pk
     Group.staff.through.objects.bulk_create(
-        Group.staff.through(group_id=g.pk, user_id=runners[str(g.public_id)].pk) for g in groups
+        Group.staff.through(group_id=g.pk, user_id=s.runners[str(g.public_id)].pk) for g in s.groups
     )
-    GroupPupil.objects.bulk_create(places)
-    created += len(groups) * 2 + len(places)
+    GroupPupil.objects.bulk_create(s.places)
+    return len(s.groups) * 2 + len(s.places)
 
-    # A term of sessions for every group that has run, up to yesterday, on the school's open days.
-    delivered = [g for g in groups if g.status != Group.Status.PLANNED]
+
+def _seed_sessions(s: Seeding) -> int:
+    """A term of sessions for every group that has run, up to yesterday, on the school's open
+    days, and the attendance of each session that ran."""
+    delivered = [g for g in s.groups if g.status != Group.Status.PLANNED]
     sessions: list[Session] = []
     attendance: list[tuple[Session, int]] = []
+    keen: dict[int, float] = {}
     if delivered:
         start = min(g.starts_on for g in delivered)
         open_days = school_calendar.school_days(
-            school=school, start=start, end=today - timedelta(days=1)
+            school=s.school, start=start, end=s.today - timedelta(days=1)
         )
         by_group: dict[int, list[GroupPupil]] = {}
-        for place in places:
+        for place in s.places:
             by_group.setdefault(place.group.pk, []).append(place)
         # How likely each pupil is to be there: about 90% on average.
-        keen = {place.pupil_id: rng.uniform(0.8, 0.99) for place in places}
+        keen = {place.pupil_id: s.rng.uniform(0.8, 0.99) for place in s.places}
         for group in delivered:
-            runner = runners[str(group.public_id)]
             days = [d for d in open_days if group.starts_on <= d <= group.ends_on]
-            for day in _meeting_days(days, group.days, group.sessions_per_week):
-                if rng.random() < NOT_RUN:
-                    reason, note, _ = rng.choices(
-                        NOT_RUN_REASONS, weights=[w for *_, w in NOT_RUN_REASONS]
-                    )[0]
-                    by = sendco if reason == Session.NotRun.STAFF_ABSENCE else runner
-                    sessions.append(
-                        Session(
-                            school=school,
-                            group=group,
-                            on=day,
-                            ran=False,
-                            not_run_reason=reason,
-                            note=note,
-                            logged_by=by,
-                        )
-                    )
-                    continue
-                note = rng.choice(SESSION_NOTES) if rng.random() < 0.1 else ""
-                session = Session(school=school, group=group, on=day, note=note, logged_by=runner)
-                sessions.append(session)
-                attendance += [
-                    (session, p.pupil_id)
-                    for p in by_group.get(group.pk, [])
-                    if p.left_on is None or p.left_on >= day
-                ]
+            _log_group(s, group, days, by_group.get(group.pk, []), sessions, attendance)
     Session.objects.bulk_create(sessions)
+    return len(sessions) + _seed_attendance(s, attendance, keen)
+
+
+def _log_group(
+    s: Seeding,
+    group: Group,
+    days: list[date],
+    places: list[GroupPupil],
+    sessions: list[Session],
+    attendance: list[tuple[Session, int]],
+) -> None:
+    """The sessions of one group on its meeting days among `days`: a few did not run; each
+    one that ran expects the pupils who had not left the group by then."""
+    runner = s.runners[str(group.public_id)]
+    for day in _meeting_days(days, group.days, group.sessions_per_week):
+        if s.rng.random() < NOT_RUN:
+            sessions.append(_not_run(s, group, day, runner))
+            continue
+        note = s.rng.choice(SESSION_NOTES) if s.rng.random() < 0.1 else ""
+        session = Session(school=s.school, group=group, on=day, note=note, logged_by=runner)
+        sessions.append(session)
+        attendance += [
+            (session, p.pupil_id) for p in places if p.left_on is None or p.left_on >= day
+        ]
+
+
+def _not_run(s: Seeding, group: Group, day: date, runner: User) -> Session:
+    """A session that did not run, with a reason; the SENDCo logs a staff absence."""
+    weights = [w for *_, w in NOT_RUN_REASONS]
+    reason, note, _ = s.rng.choices(NOT_RUN_REASONS, weights=weights)[0]
+    return Session(
+        school=s.school,
+        group=group,
+        on=day,
+        ran=False,
+        not_run_reason=reason,
+        note=note,
+        logged_by=s.sendco if reason == Session.NotRun.STAFF_ABSENCE else runner,
+    )
+
+
+def _seed_attendance(
+    s: Seeding, attendance: list[tuple[Session, int]], keen: dict[int, float]
+) -> int:
+    """A mark for each expected pupil of each saved session: present as often as the pupil is
+    keen, otherwise absent for a reason, sometimes with a note."""
     ids = {
         (group_id, on): pk
-        for pk, group_id, on in Session.objects.filter(school=school).values_list(
+        for pk, group_id, on in Session.objects.filter(school=s.school).values_list(
             "pk", "group_id", "on"
         )
     }
+    reasons, weights = [r for r, _ in ABSENCES], [w for _, w in ABSENCES]
     marks = []
     for session, pupil_id in attendance:
-        present = rng.random() < keen[pupil_id]
-        reason = (
-            ""
-            if present
-            else rng.choices([r for r, _ in ABSENCES], weights=[w for _, w in ABSENCES])[0]
-        )
+        present = s.rng.random() < keen[pupil_id]
+        reason = "" if present else s.rng.choices(reasons, weights=weights)[0]
+        note = ABSENCE_NOTES.get(reason, "") if s.rng.random() < 0.3 else ""
         marks.append(
             Attendance(
-                school=school,
+                school=s.school,
                 session_id=ids[(session.group.pk, session.on)],
                 pupil_id=pupil_id,
                 present=present,
                 absence_reason=reason,
-                note=ABSENCE_NOTES.get(reason, "") if rng.random() < 0.3 else "",
+                note=note,
             )
         )
     Attendance.objects.bulk_create(marks, batch_size=2000)
-    created += len(sessions) + len(marks)
+    return len(marks)
 
-    # The notional SEN budget: about £450 a pupil on roll, to the nearest thousand pounds.
+
+def _seed_budget(s: Seeding, year: AcademicYear, *, on_roll: int) -> int:
+    """The notional SEN budget: about £450 a pupil on roll, to the nearest thousand pounds."""
     SenBudget.objects.create(
-        school=school, academic_year=year, amount=Decimal(round(len(pupils) * 450, -3))
+        school=s.school, academic_year=year, amount=Decimal(round(on_roll * 450, -3))
     )
-    return created + 1
+    return 1
