@@ -39,11 +39,11 @@ run: $(STAMP)
 # Parallel by default: one pytest-xdist worker per core, each with its own test database.
 JOBS ?= auto
 
-test: $(STAMP) system
+test: system $(STAMP)
 	$(PY) manage.py collectstatic --noinput -v0
 	$(PY) -m pytest -n $(JOBS)
 
-test-fast: $(STAMP) system
+test-fast: system $(STAMP)
 	$(PY) manage.py collectstatic --noinput -v0
 	$(PY) -m pytest -n $(JOBS) -m "not browser"
 
