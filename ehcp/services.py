@@ -73,10 +73,6 @@ MEETING_FIELDS = (
 )
 
 
-def _audit(access: Access, pupil: Pupil, action: str, **detail) -> None:
-    pupil_audit(access=access, pupil=pupil, action=action, detail=detail or None)
-
-
 def _same_school(access: Access, *rows) -> None:
     for row in rows:
         if row is not None and row.school_id != access.school.pk:
@@ -205,7 +201,7 @@ def request_save(
         raise ValidationError(problems)
     request.full_clean()
     request.save()
-    _audit(
+    pupil_audit(
         access,
         request.pupil,
         "ehcp.request_saved",
@@ -248,7 +244,7 @@ def plan_create(
     _set(version, sections, VERSION_FIELDS)
     version.full_clean()
     version.save()
-    _audit(access, pupil, "ehcp.plan_recorded", version=1)
+    pupil_audit(access, pupil, "ehcp.plan_recorded", version=1)
     return plan
 
 
@@ -283,7 +279,7 @@ def version_update(*, access: Access, version: PlanVersion, **sections) -> PlanV
     _set(version, sections, VERSION_FIELDS + ("issued_on",))
     version.full_clean()
     version.save()
-    _audit(
+    pupil_audit(
         access,
         version.plan.pupil,
         "ehcp.plan_changed",
@@ -337,7 +333,7 @@ def version_amend(
         item.version = new
         item.outcome = outcomes.get(item.outcome_id)
         item.save()
-    _audit(access, plan.pupil, "ehcp.plan_amended", version=new.number)
+    pupil_audit(access, plan.pupil, "ehcp.plan_amended", version=new.number)
     return new
 
 
@@ -357,7 +353,7 @@ def outcome_save(
     _set(row, fields, ("outcome", "interim_targets", "area"))
     row.full_clean()
     row.save()
-    _audit(access, version.plan.pupil, "ehcp.outcome_saved", version=version.number)
+    pupil_audit(access, version.plan.pupil, "ehcp.outcome_saved", version=version.number)
     return row
 
 
@@ -382,7 +378,7 @@ def provision_save(
     _set(item, fields, ("description", "hours_per_week", "provider", "outcome", "group"))
     item.full_clean()
     item.save()
-    _audit(access, version.plan.pupil, "ehcp.provision_saved", version=version.number)
+    pupil_audit(access, version.plan.pupil, "ehcp.provision_saved", version=version.number)
     return item
 
 
@@ -398,7 +394,7 @@ def plan_end(*, access: Access, plan: EhcPlan, status: str, on: date, today: dat
         raise ValidationError({"on": "This date is still to come."})
     plan.status, plan.ended_on = status, on
     plan.save(update_fields=["status", "ended_on"])
-    _audit(access, plan.pupil, "ehcp.plan_ended", status=status)
+    pupil_audit(access, plan.pupil, "ehcp.plan_ended", status=status)
     return plan
 
 
@@ -455,7 +451,7 @@ def review_schedule(
         is not None,
         created_by=access.user,
     )
-    _audit(access, plan.pupil, "ehcp.review_scheduled", meeting_on=meeting_on.isoformat())
+    pupil_audit(access, plan.pupil, "ehcp.review_scheduled", meeting_on=meeting_on.isoformat())
     return review
 
 
@@ -485,7 +481,7 @@ def review_reschedule(
     if place is not None:
         review.meeting_place = place.strip()
     review.save(update_fields=["meeting_on", "meeting_place", "updated_at"])
-    _audit(
+    pupil_audit(
         access,
         review.plan.pupil,
         "ehcp.review_rescheduled",
@@ -562,7 +558,7 @@ def review_step(
     review.stage = rules.stage_of(facts(review))
     review.full_clean()
     review.save()
-    _audit(access, review.plan.pupil, "ehcp.review_step", step=step, on=on.isoformat())
+    pupil_audit(access, review.plan.pupil, "ehcp.review_step", step=step, on=on.isoformat())
     return review
 
 
@@ -604,7 +600,7 @@ def advice_request(
     advice.save()
     review.stage = rules.stage_of(facts(review))
     review.save(update_fields=["stage", "updated_at"])
-    _audit(access, review.plan.pupil, "ehcp.advice_requested", contributor=contributor)
+    pupil_audit(access, review.plan.pupil, "ehcp.advice_requested", contributor=contributor)
     return advice
 
 
@@ -635,7 +631,7 @@ def advice_receive(
         advice.document.save(document.name, document, save=False)
     advice.full_clean()
     advice.save()
-    _audit(
+    pupil_audit(
         access,
         review.plan.pupil,
         "ehcp.advice_received",

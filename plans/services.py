@@ -46,10 +46,6 @@ REVIEW_FIELDS = (
 )
 
 
-def _audit(access: Access, pupil: Pupil, action: str, **detail) -> None:
-    pupil_audit(access=access, pupil=pupil, action=action, detail=detail or None)
-
-
 def _open(cycle: Cycle) -> None:
     if cycle.frozen:
         raise ValidationError(
@@ -126,7 +122,7 @@ def plan_start(
         starts_on=today,
         needs_summary=needs_summary(pupil=pupil, on=today),
     )
-    _audit(access, pupil, "provision.plan.started", cycle=cycle.number)
+    pupil_audit(access, pupil, "provision.plan.started", cycle=cycle.number)
     return plan
 
 
@@ -134,7 +130,7 @@ def plan_start(
 def plan_set_lead(*, access: Access, plan: SupportPlan, lead: User | None) -> SupportPlan:
     plan.lead = lead
     plan.save(update_fields=["lead"])
-    _audit(access, plan.pupil, "provision.plan.lead_changed")
+    pupil_audit(access, plan.pupil, "provision.plan.lead_changed")
     return plan
 
 
@@ -165,7 +161,7 @@ def cycle_update(*, access: Access, cycle: Cycle, **fields) -> Cycle:
             )
     cycle.full_clean()
     cycle.save()
-    _audit(
+    pupil_audit(
         access,
         cycle.plan.pupil,
         "provision.plan.changed",
@@ -204,7 +200,7 @@ def cycle_advance(*, access: Access, cycle: Cycle, today: date) -> Cycle:
                 "attended_by": "",
             },
         )
-    _audit(
+    pupil_audit(
         access,
         cycle.plan.pupil,
         "provision.plan.advanced",
@@ -250,7 +246,7 @@ def target_save(
     target.save()
     if chosen is not None:
         target.groups.set(chosen)
-    _audit(
+    pupil_audit(
         access,
         cycle.plan.pupil,
         "provision.plan.target_saved",
@@ -270,7 +266,7 @@ def target_remove(*, access: Access, target: Target) -> None:
         if later.position != number:
             later.position = number
             later.save(update_fields=["position"])
-    _audit(
+    pupil_audit(
         access,
         cycle.plan.pupil,
         "provision.plan.target_removed",
@@ -292,7 +288,7 @@ def contribution_add(*, access: Access, cycle: Cycle, body: str, stage: str) -> 
     )
     contribution.full_clean()
     contribution.save()
-    _audit(
+    pupil_audit(
         access,
         cycle.plan.pupil,
         "provision.plan.contribution_added",
@@ -360,7 +356,7 @@ def review_complete(
             attended_by=cycle.participants[:300],
             recorded_by=access.user,
         )
-    _audit(
+    pupil_audit(
         access,
         cycle.plan.pupil,
         "provision.plan.reviewed",
@@ -411,7 +407,9 @@ def cycle_next(*, access: Access, plan: SupportPlan, today: date) -> Cycle:
             carried_from=old,
         )
         new.groups.set([g for g in old.groups.all() if g.status != Group.Status.ENDED])
-    _audit(access, plan.pupil, "provision.plan.cycle_started", cycle=cycle.number, carried=carried)
+    pupil_audit(
+        access, plan.pupil, "provision.plan.cycle_started", cycle=cycle.number, carried=carried
+    )
     return cycle
 
 
@@ -441,5 +439,5 @@ def meeting_record(
     )
     meeting.full_clean()
     meeting.save()
-    _audit(access, plan.pupil, "provision.plan.meeting_recorded", on=held_on.isoformat())
+    pupil_audit(access, plan.pupil, "provision.plan.meeting_recorded", on=held_on.isoformat())
     return meeting

@@ -14,7 +14,7 @@ from django.db import models, transaction
 from register.models import Pupil
 from staff.capabilities import STAFF_ROLES
 from staff.models import AcademicYear, Membership, User
-from staff.services import audit
+from staff.services import audit_by
 from staff.tenancy import Access
 
 from .models import (
@@ -88,16 +88,9 @@ def _save(obj: models.Model) -> None:
 
 
 def _audit(access: Access, action: str, obj: models.Model, **detail) -> None:
-    pupil = getattr(obj, "pupil", None) if isinstance(obj, GroupPupil) else None
-    audit(
-        action=action,
-        actor=access.user,
-        school=access.school,
-        role=access.role,
-        obj=obj,
-        pupil_public_id=pupil.public_id if pupil is not None else None,
-        detail=detail,
-    )
+    """A place in a group is about its pupil: the event names the pupil too."""
+    pupil = obj.pupil if isinstance(obj, GroupPupil) else None
+    audit_by(access, action, obj, pupil_public_id=pupil.public_id if pupil else None, **detail)
 
 
 def _locked(model, obj: models.Model, access: Access):

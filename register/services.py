@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from staff.models import AcademicYear, User
-from staff.services import audit
+from staff.services import audit, audit_by
 from staff.tenancy import Access
 
 from .models import Concern, Need, NeedType, PassportVersion, Pupil, SenStatus, TeachingGroup
@@ -17,17 +17,12 @@ from .rules import E, K, N, need_problems
 from .selectors import current_need_codes
 
 
-def pupil_audit(*, access: Access, pupil: Pupil, action: str, detail: dict | None = None) -> None:
-    """Record a read or a write of a pupil's record (who, when, which pupil, what)."""
-    audit(
-        action=action,
-        actor=access.user,
-        school=access.school,
-        role=access.role,
-        obj=pupil,
-        pupil_public_id=pupil.public_id,
-        detail=detail,
-    )
+def pupil_audit(
+    access: Access, pupil: Pupil, action: str, detail: dict | None = None, **facts
+) -> None:
+    """Record a read or a write of a pupil's record (who, when, which pupil, what), through the
+    one audit path (`staff.services.audit_by`)."""
+    audit_by(access, action, pupil, pupil_public_id=pupil.public_id, **(detail or {}), **facts)
 
 
 def _close_open(queryset, *, before: date) -> None:

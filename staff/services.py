@@ -153,14 +153,25 @@ def account_event(*, user: User, action: str) -> AuditEvent:
     return audit(action=action, actor=user)
 
 
-def _audit_by(access: Access, action: str, obj: models.Model, detail: dict | None = None) -> None:
-    audit(
+def audit_by(
+    access: Access,
+    action: str,
+    obj: models.Model | None = None,
+    *,
+    pupil_public_id=None,
+    **detail,
+) -> AuditEvent:
+    """What a person did in a school, as its services write it: the one path every service
+    audits through (reads are audited by `staff.http.audited`). `detail`: a few facts, never
+    note text or names."""
+    return audit(
         action=action,
         actor=access.user,
         school=access.school,
         role=access.role,
         obj=obj,
-        detail=detail,
+        pupil_public_id=pupil_public_id,
+        detail=detail or None,
     )
 
 
@@ -170,7 +181,7 @@ def calendar_year_create(*, access: Access, academic_year_start: int) -> Academi
     year = school_calendar.create_default_year(
         school=access.school, academic_year_start=academic_year_start
     )
-    _audit_by(access, "calendar.year_created", year)
+    audit_by(access, "calendar.year_created", year)
     return year
 
 
@@ -181,11 +192,12 @@ def term_change(*, access: Access, term: Term, starts_on, ends_on) -> Term:
         raise ValidationError("This term is not in your school.")
     term.starts_on, term.ends_on = starts_on, ends_on
     term.save()
-    _audit_by(
+    audit_by(
         access,
         "calendar.term_changed",
         term,
-        {"starts_on": term.starts_on.isoformat(), "ends_on": term.ends_on.isoformat()},
+        starts_on=term.starts_on.isoformat(),
+        ends_on=term.ends_on.isoformat(),
     )
     return term
 
@@ -193,7 +205,7 @@ def term_change(*, access: Access, term: Term, starts_on, ends_on) -> Term:
 @transaction.atomic
 def closure_add(*, access: Access, on, reason: str) -> ClosureDay:
     closure = ClosureDay.objects.create(school=access.school, on=on, reason=reason)
-    _audit_by(access, "calendar.closure_added", closure)
+    audit_by(access, "calendar.closure_added", closure)
     return closure
 
 
@@ -201,5 +213,5 @@ def closure_add(*, access: Access, on, reason: str) -> ClosureDay:
 def closure_remove(*, access: Access, closure: ClosureDay) -> None:
     if closure.school_id != access.school.pk:
         raise ValidationError("This closure day is not in your school.")
-    _audit_by(access, "calendar.closure_removed", closure)
+    audit_by(access, "calendar.closure_removed", closure)
     closure.delete()
