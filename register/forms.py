@@ -92,6 +92,18 @@ class StatusChangeForm(forms.Form):
         data = self.cleaned_data
         return [c for c in (data.get("primary_need"), data.get("secondary_need")) if c]
 
+    def status_fields(self) -> dict:
+        """What `register.services.sen_status_change` takes besides the person and the pupil."""
+        names = (
+            "provision",
+            "starts_on",
+            "reason",
+            "parents_informed_on",
+            "parents_informed_how",
+            "need_description",
+        )
+        return {name: self.cleaned_data[name] for name in names} | {"need_codes": self.need_codes()}
+
 
 class PassportForm(forms.ModelForm):
     class Meta:

@@ -16,7 +16,7 @@ from staff.capabilities import Cap
 from staff.http import audited, form_data, note_detail, save_form
 from staff.tenancy import school_view
 
-from . import selectors, services
+from . import pages, selectors, services
 from .access import concern_or_404, pupil_or_404
 from .forms import (
     ConcernDecisionForm,
@@ -45,34 +45,11 @@ def register_list(request: HttpRequest) -> HttpResponse:
     groups = list(selectors.groups_of(access=request.access, on=today))
     filters = RegisterFilterForm(request.GET or None, groups=groups)
     search = SearchForm(form_data(request))
-    data = filters.cleaned_data if filters.is_valid() else {}
-    sort = request.GET.get("sort", "name")
-    found = selectors.register_list(
-        access=request.access,
-        on=data.get("on") or today,
-        filters=data,
-        search=search.cleaned_data["q"] if search.is_valid() else "",
-        sort=sort,
+    page = pages.register_list(
+        access=request.access, today=today, filters=filters, search=search, query=request.GET
     )
-    note_detail(request, on=found.on.isoformat(), rows=len(found.rows))
-    query = request.GET.copy()
-    query.pop("sort", None)
-    return render(
-        request,
-        "register/register_list.html",
-        {
-            "rows": found.rows,
-            "counts": found.counts,
-            "own_classes_only": found.own_classes_only,
-            "filters": filters,
-            "search": search,
-            "on": found.on,
-            "today": today,
-            "sort": sort,
-            "query": query.urlencode(),
-            "can_manage": request.access.can(Cap.REGISTER_MANAGE),
-        },
-    )
+    note_detail(request, on=page["on"].isoformat(), rows=len(page["rows"]))
+    return render(request, "register/register_list.html", page)
 
 
 @school_view(Cap.REGISTER_VIEW)
@@ -98,30 +75,17 @@ def pupil_detail(request: HttpRequest, public_id) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def status_change(request: HttpRequest, public_id) -> HttpResponse:
     pupil = pupil_or_404(request, public_id)
-    codes = selectors.current_need_codes(pupil=pupil)
-    today = timezone.localdate()
-    initial = {
-        "starts_on": today,
-        "parents_informed_on": today,
-        "primary_need": codes[0] if codes else "",
-        "secondary_need": codes[1] if len(codes) > 1 else "",
-    }
+    initial = pages.status_change_initial(pupil=pupil, today=timezone.localdate())
     form = StatusChangeForm(form_data(request), initial=initial)
-
-    def save(data: dict):
-        return services.sen_status_change(
-            access=request.access,
-            pupil=pupil,
-            provision=data["provision"],
-            starts_on=data["starts_on"],
-            reason=data["reason"],
-            parents_informed_on=data["parents_informed_on"],
-            parents_informed_how=data["parents_informed_how"],
-            need_codes=form.need_codes(),
-            need_description=data["need_description"],
-        )
-
-    if save_form(request, form, save, success=f"{pupil.name}'s SEN status is saved."):
+    saved = save_form(
+        request,
+        form,
+        lambda data: services.sen_status_change(
+            access=request.access, pupil=pupil, **form.status_fields()
+        ),
+        success=f"{pupil.name}'s SEN status is saved.",
+    )
+    if saved:
         return _to_pupil(request, pupil)
     return render(request, "register/status_change.html", {"pupil": pupil, "form": form})
 
