@@ -73,12 +73,6 @@ def _plan_url(request: HttpRequest, pupil: Pupil, cycle: Cycle | None = None) ->
     return f"{url}?cycle={cycle.number}" if cycle is not None else url
 
 
-def _back_to_plan(request: HttpRequest, pupil: Pupil, message: str = "") -> HttpResponse:
-    if message:
-        messages.success(request, message)
-    return redirect(_plan_url(request, pupil))
-
-
 def _frozen(request: HttpRequest, cycle: Cycle) -> HttpResponse:
     """A reviewed cycle cannot change: say so and show it, read only."""
     messages.warning(request, pages.frozen(cycle))
@@ -92,7 +86,7 @@ def _closed(request: HttpRequest, cycle: Cycle, *, under_way: bool = False):
         return _frozen(request, cycle)
     if under_way and cycle.stage != rules.DO:
         messages.warning(request, pages.NOT_UNDER_WAY)
-        return _back_to_plan(request, cycle.plan.pupil)
+        return redirect(_plan_url(request, cycle.plan.pupil))
     return None
 
 
@@ -153,7 +147,7 @@ def plan_start(request: HttpRequest, public_id) -> HttpResponse:
         lambda: services.plan_start(access=request.access, pupil=pupil, today=timezone.localdate()),
         success=pages.plan_started(pupil),
     )
-    return _back_to_plan(request, pupil)
+    return redirect(_plan_url(request, pupil))
 
 
 @school_view(Cap.PLAN_MANAGE)
@@ -184,7 +178,7 @@ def cycle_next(request: HttpRequest, public_id) -> HttpResponse:
         lambda: services.cycle_next(access=request.access, plan=plan, today=timezone.localdate()),
         success=pages.cycle_started,
     )
-    return _back_to_plan(request, pupil)
+    return redirect(_plan_url(request, pupil))
 
 
 @school_view(Cap.PLAN_CONTRIBUTE)
@@ -259,7 +253,7 @@ def cycle_advance(request: HttpRequest, public_id) -> HttpResponse:
         ),
         success=pages.cycle_advanced,
     )
-    return _back_to_plan(request, cycle.plan.pupil)
+    return redirect(_plan_url(request, cycle.plan.pupil))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -318,7 +312,7 @@ def target_remove(request: HttpRequest, public_id) -> HttpResponse:
         lambda: services.target_remove(access=request.access, target=target),
         success=f"Target {position} removed; the targets after it are renumbered.",
     )
-    return _back_to_plan(request, target.cycle.plan.pupil)
+    return redirect(_plan_url(request, target.cycle.plan.pupil))
 
 
 # --------------------------------------------------------------------------------------------------
