@@ -175,6 +175,17 @@ def _decided(concern: Concern) -> str:
     return "Decision saved."
 
 
+def _after_decision(request: HttpRequest, concern: Concern) -> HttpResponse:
+    """A pupil added to the register goes on to the status change; otherwise the list again."""
+    if concern.status == Concern.Status.ADDED:
+        return redirect(
+            "register:status_change",
+            school_slug=request.school.slug,
+            public_id=concern.pupil.public_id,
+        )
+    return redirect("register:concerns", school_slug=request.school.slug)
+
+
 @school_view(Cap.REGISTER_MANAGE)
 @audited("register.concern_viewed", methods=READ_OR_SEARCH)
 @require_http_methods(["GET", "POST"])
@@ -194,12 +205,6 @@ def concern_decide(request: HttpRequest, public_id) -> HttpResponse:
         ),
         success=_decided,
     )
-    if saved and saved.result.status == Concern.Status.ADDED:
-        return redirect(
-            "register:status_change",
-            school_slug=request.school.slug,
-            public_id=concern.pupil.public_id,
-        )
     if saved:
-        return redirect("register:concerns", school_slug=request.school.slug)
+        return _after_decision(request, saved.result)
     return render(request, "register/concern_decide.html", {"concern": concern, "form": form})
