@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from staff.capabilities import Cap
-from staff.http import attempt, form_data, save_form
+from staff.http import attempt, form_data, run_action, save_form
 from staff.tenancy import school_view
 
 from . import manage_selectors as reads
@@ -113,25 +113,32 @@ def intervention_new(request: HttpRequest) -> HttpResponse:
     return _intervention_form(request, None)
 
 
+def _archive_or_restore(request: HttpRequest, intervention: Intervention) -> None:
+    """Take the intervention out of the catalogue (its groups unchanged), or put it back."""
+    if "archive" in request.POST:
+        run_action(
+            request,
+            lambda: services.intervention_archive(
+                access=request.access, intervention=intervention, at=timezone.now()
+            ),
+            success=pages.archived(intervention),
+        )
+    else:
+        run_action(
+            request,
+            lambda: services.intervention_restore(access=request.access, intervention=intervention),
+            success=f"{intervention.name} is back in the catalogue.",
+        )
+
+
 @school_view(Cap.PROVISION_MANAGE)
 @GET_POST
 def intervention_edit(request: HttpRequest, intervention_id: int) -> HttpResponse:
     intervention = _or_404(
         reads.intervention_for(school=request.school, pk=intervention_id), "intervention"
     )
-    if request.method == "POST" and "archive" in request.POST:
-        services.intervention_archive(
-            access=request.access, intervention=intervention, at=timezone.now()
-        )
-        messages.success(
-            request,
-            f"{intervention.name} archived: it is hidden from the catalogue and cannot be "
-            "chosen for new groups. Its groups are unchanged.",
-        )
-        return redirect(_url(request, "catalogue"))
-    if request.method == "POST" and "restore" in request.POST:
-        services.intervention_restore(access=request.access, intervention=intervention)
-        messages.success(request, f"{intervention.name} is back in the catalogue.")
+    if request.method == "POST" and ("archive" in request.POST or "restore" in request.POST):
+        _archive_or_restore(request, intervention)
         return redirect(_url(request, "catalogue"))
     return _intervention_form(request, intervention)
 

@@ -59,8 +59,15 @@ def session_card(*, access: Access, group: Group, done: Done, today: date) -> di
 
 
 # --------------------------------------------------------------------------------------------
-# The SENDCo's group list
+# The catalogue and the SENDCo's group list
 # --------------------------------------------------------------------------------------------
+
+
+def archived(intervention) -> str:
+    return (
+        f"{intervention.name} archived: it is hidden from the catalogue and cannot be chosen for "
+        "new groups. Its groups are unchanged."
+    )
 
 
 def group_list(*, school: School, status: str, today: date) -> dict:

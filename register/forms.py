@@ -111,6 +111,11 @@ class PassportForm(forms.ModelForm):
         fields = list(PASSPORT_FIELDS)
         widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in PASSPORT_FIELDS}
 
+    @classmethod
+    def initial_from(cls, latest: PassportVersion | None) -> dict | None:
+        """A new version starts as a copy of the latest one (blank when there is none)."""
+        return {f: getattr(latest, f) for f in cls.Meta.fields} if latest else None
+
 
 class ConcernForm(forms.Form):
     description = forms.CharField(

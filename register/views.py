@@ -114,24 +114,17 @@ def passport(request: HttpRequest, public_id) -> HttpResponse:
 def passport_edit(request: HttpRequest, public_id) -> HttpResponse:
     pupil = pupil_or_404(request, public_id)
     latest = selectors.latest_passport(pupil=pupil)
-    fields = PassportForm.Meta.fields
     form = PassportForm(
-        form_data(request),
-        instance=None,
-        initial={f: getattr(latest, f) for f in fields} if latest else None,
+        form_data(request), instance=None, initial=PassportForm.initial_from(latest)
     )
     saved = save_form(
         request,
         form,
-        lambda data: services.passport_save(
-            access=request.access, pupil=pupil, **{f: data[f] for f in fields}
-        ),
+        lambda data: services.passport_save(access=request.access, pupil=pupil, **data),
         success=lambda passport: f"Passport saved as version {passport.version}.",
     )
     if saved:
-        return redirect(
-            "register:passport", school_slug=request.school.slug, public_id=pupil.public_id
-        )
+        return redirect("register:passport", request.school.slug, pupil.public_id)
     return render(request, "register/passport_edit.html", {"pupil": pupil, "form": form})
 
 
