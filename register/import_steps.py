@@ -88,7 +88,7 @@ def apply(
     try:
         summary = mis_import.apply(school=school, plan=plan, access=access)
     except ValidationError as error:
-        return Applied(error=" ".join(error.messages))
-    finally:
         staging.discard(token)
+        return Applied(error=" ".join(error.messages))
+    staging.discard(token)
     return Applied(summary=str(summary))
