@@ -251,8 +251,11 @@ class ReviewForm(forms.Form):
             for t in self.targets
         }
 
-    def review_fields(self) -> dict[str, str]:
+    def review_fields(self) -> dict:
+        """What `plans.services.review_complete` takes besides the outcomes."""
         names = (
+            "reviewed_on",
+            "parents_attended",
             "review_summary",
             "review_pupil_views",
             "review_parent_views",

@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q
 
 from provision.delivery import Delivery, DeliveryReader
 from provision.models import Group
@@ -53,18 +53,6 @@ def target_for(*, access: Access, public_id, today: date) -> Target | None:
         Target.objects.filter(public_id=public_id, cycle__plan__pupil__in=pupils)
         .select_related("cycle__plan__pupil")
         .first()
-    )
-
-
-def groups_for_targets(*, school: School, pupil: Pupil, today: date) -> QuerySet[Group]:
-    """Groups a target can be linked to: the school's planned and running groups, the pupil's own
-    first (ordering is by name; the form marks the pupil's)."""
-    return (
-        Group.objects.filter(school=school)
-        .exclude(status=Group.Status.ENDED)
-        .select_related("intervention")
-        .annotate(has_pupil=Count("places", filter=Q(places__pupil=pupil)))
-        .order_by("-has_pupil", "name")
     )
 
 

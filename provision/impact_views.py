@@ -1,12 +1,11 @@
 """Impact per group and per intervention, "what works here", and TA deployment.
 
 The views only gather and render: the figures come from `provision.impact` (which calls
-`rules.impact` and `costing.costed_groups`) and the charts from `provision.charts`.
+`rules.impact` and `costing.costed_groups`), the charts from `provision.charts`, and the pages
+are put together in `provision.pages`.
 """
 
 from __future__ import annotations
-
-from decimal import Decimal
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -18,37 +17,14 @@ from staff.http import audited, note_subject
 from staff.tenancy import school_view
 
 from . import impact as reads
-from .charts import bar_chart, with_note
+from . import pages
 
 
 @school_view(Cap.PROVISION_MAP)
 @require_safe
 def impact(request: HttpRequest) -> HttpResponse:
-    day = timezone.localdate()
-    starts_on, ends_on = reads.school_year(school=request.school, on=day)
-    items = reads.intervention_impacts(school=request.school, on=day, year=(starts_on, ends_on))
-    groups = sorted(
-        (g for i in items for g in i.groups), key=lambda g: (g.group.name.casefold(), g.group.pk)
-    )
-    chart = bar_chart(
-        [(i.intervention.name, i.impact.met_target_rate if i.measured else None) for i in items],
-        title="Share of pupils meeting their target, by intervention",
-        unit="%",
-        max_value=Decimal(100),
-    )
-    return render(
-        request,
-        "provision/impact/impact.html",
-        {
-            "items": items,
-            "groups": groups,
-            "chart": chart,
-            "starts_on": starts_on,
-            "ends_on": ends_on,
-            "today": day,
-            "not_enough_data": reads.NOT_ENOUGH_DATA,
-        },
-    )
+    page = pages.impact(school=request.school, today=timezone.localdate())
+    return render(request, "provision/impact/impact.html", page)
 
 
 @school_view(Cap.PROVISION_MAP)
@@ -71,33 +47,5 @@ def group_impact(request: HttpRequest, public_id) -> HttpResponse:
 @school_view(Cap.PROVISION_MAP)
 @require_safe
 def deployment(request: HttpRequest) -> HttpResponse:
-    day = timezone.localdate()
-    people = reads.deployment(school=request.school, on=day)
-    top = max(
-        [p.group_hours for p in people] + [p.contracted_hours or Decimal(0) for p in people],
-        default=Decimal(0),
-    )
-    chart = bar_chart(
-        [
-            (
-                with_note(p.user.full_name or p.user.email, "(over contract)")
-                if p.over_contract
-                else p.user.full_name or p.user.email,
-                p.group_hours,
-            )
-            for p in people
-        ],
-        title="Hours a week in running groups, by member of staff",
-        unit="h",
-        max_value=top or None,
-    )
-    return render(
-        request,
-        "provision/impact/deployment.html",
-        {
-            "people": people,
-            "chart": chart,
-            "today": day,
-            "over": sum(1 for p in people if p.over_contract),
-        },
-    )
+    page = pages.deployment(school=request.school, today=timezone.localdate())
+    return render(request, "provision/impact/deployment.html", page)

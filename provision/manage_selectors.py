@@ -129,6 +129,26 @@ def term_dates(*, school: School, today: date) -> dict:
     return {"starts_on": starts, "ends_on": ends}
 
 
+def new_group_initial(*, school: School, today: date, intervention: Intervention | None) -> dict:
+    """What a new group's form starts with: the term's dates and, when an intervention was
+    picked, its name and defaults."""
+    initial = term_dates(school=school, today=today)
+    if intervention is not None:
+        initial |= {
+            "intervention": intervention.pk,
+            "name": intervention.name,
+            "sessions_per_week": intervention.default_sessions_per_week,
+            "session_minutes": intervention.default_session_minutes,
+            "rate": intervention.default_rate_id,
+        }
+    return initial
+
+
+def joined_on_default(*, group: Group, today: date) -> date:
+    """A pupil added to a group joins today, or on its first or last day when today is outside."""
+    return min(max(today, group.starts_on), group.ends_on)
+
+
 def group_places(*, group: Group) -> QuerySet[GroupPupil]:
     return (
         GroupPupil.objects.filter(group=group)

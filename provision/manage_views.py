@@ -8,7 +8,6 @@ something needs PROVISION_MANAGE (SENDCo, trust lead). Another school's id is a 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,11 +16,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from staff.capabilities import Cap
-from staff.http import form_data, save_form
+from staff.http import attempt, form_data, run_action, save_form
 from staff.tenancy import school_view
 
 from . import manage_selectors as reads
 from . import manage_services as services
+from . import pages
 from .manage_forms import (
     BudgetForm,
     ContractForm,
@@ -113,25 +113,32 @@ def intervention_new(request: HttpRequest) -> HttpResponse:
     return _intervention_form(request, None)
 
 
+def _archive_or_restore(request: HttpRequest, intervention: Intervention) -> None:
+    """Take the intervention out of the catalogue (its groups unchanged), or put it back."""
+    if "archive" in request.POST:
+        run_action(
+            request,
+            lambda: services.intervention_archive(
+                access=request.access, intervention=intervention, at=timezone.now()
+            ),
+            success=pages.archived(intervention),
+        )
+    else:
+        run_action(
+            request,
+            lambda: services.intervention_restore(access=request.access, intervention=intervention),
+            success=f"{intervention.name} is back in the catalogue.",
+        )
+
+
 @school_view(Cap.PROVISION_MANAGE)
 @GET_POST
 def intervention_edit(request: HttpRequest, intervention_id: int) -> HttpResponse:
     intervention = _or_404(
         reads.intervention_for(school=request.school, pk=intervention_id), "intervention"
     )
-    if request.method == "POST" and "archive" in request.POST:
-        services.intervention_archive(
-            access=request.access, intervention=intervention, at=timezone.now()
-        )
-        messages.success(
-            request,
-            f"{intervention.name} archived: it is hidden from the catalogue and cannot be "
-            "chosen for new groups. Its groups are unchanged.",
-        )
-        return redirect(_url(request, "catalogue"))
-    if request.method == "POST" and "restore" in request.POST:
-        services.intervention_restore(access=request.access, intervention=intervention)
-        messages.success(request, f"{intervention.name} is back in the catalogue.")
+    if request.method == "POST" and ("archive" in request.POST or "restore" in request.POST):
+        _archive_or_restore(request, intervention)
         return redirect(_url(request, "catalogue"))
     return _intervention_form(request, intervention)
 
@@ -312,27 +319,10 @@ def measure_edit(request: HttpRequest, measure_id: int) -> HttpResponse:
 @school_view(Cap.PROVISION_MAP)
 @require_safe
 def groups(request: HttpRequest) -> HttpResponse:
-    today = timezone.localdate()
-    status = request.GET.get("status", "")
-    if status not in Group.Status.values:
-        status = ""
-    rows, counts = reads.group_list(school=request.school, status=status, on=today)
-    filters = [("", "All", sum(counts.values()))] + [
-        (value, label, counts.get(value, 0)) for value, label in Group.Status.choices
-    ]
-    return render(
-        request,
-        "provision/manage/groups.html",
-        {
-            "section": "groups",
-            "groups": rows,
-            "status": status,
-            "status_label": Group.Status(status).label if status else "",
-            "filters": filters,
-            "today": today,
-            "can_manage": request.access.can(Cap.PROVISION_MANAGE),
-        },
-    )
+    status, today = request.GET.get("status", ""), timezone.localdate()
+    page = pages.group_list(school=request.school, status=status, today=today)
+    page["can_manage"] = request.access.can(Cap.PROVISION_MANAGE)
+    return render(request, "provision/manage/groups.html", page)
 
 
 def _group_or_404(request: HttpRequest, public_id) -> Group:
@@ -342,20 +332,13 @@ def _group_or_404(request: HttpRequest, public_id) -> Group:
 @school_view(Cap.PROVISION_MANAGE)
 @GET_POST
 def group_new(request: HttpRequest) -> HttpResponse:
-    today = timezone.localdate()
     pick = InterventionPickForm(
         request.GET if "intervention" in request.GET else None, school=request.school
     )
-    initial = reads.term_dates(school=request.school, today=today)
     chosen = pick.cleaned_data["intervention"] if pick.is_bound and pick.is_valid() else None
-    if chosen is not None:
-        initial |= {
-            "intervention": chosen.pk,
-            "name": chosen.name,
-            "sessions_per_week": chosen.default_sessions_per_week,
-            "session_minutes": chosen.default_session_minutes,
-            "rate": chosen.default_rate_id,
-        }
+    initial = reads.new_group_initial(
+        school=request.school, today=timezone.localdate(), intervention=chosen
+    )
     form = GroupForm(form_data(request), school=request.school, initial=initial)
     saved = save_form(
         request,
@@ -367,11 +350,8 @@ def group_new(request: HttpRequest) -> HttpResponse:
     )
     if saved:
         return redirect(_url(request, "group_pupils", saved.result.public_id))
-    return render(
-        request,
-        "provision/manage/group_form.html",
-        {"section": "groups", "form": form, "pick": pick, "chosen": chosen, "group": None},
-    )
+    context = {"section": "groups", "form": form, "pick": pick, "chosen": chosen, "group": None}
+    return render(request, "provision/manage/group_form.html", context)
 
 
 @school_view(Cap.PROVISION_MANAGE)
@@ -404,29 +384,44 @@ def group_edit(request: HttpRequest, public_id) -> HttpResponse:
 def group_pupils(request: HttpRequest, public_id) -> HttpResponse:
     today = timezone.localdate()
     group = _group_or_404(request, public_id)
-    joined = min(max(today, group.starts_on), group.ends_on)
+    joined = reads.joined_on_default(group=group, today=today)
     form = PlaceAddForm(form_data(request), group=group, on=today, initial={"joined_on": joined})
     saved = save_form(
         request,
         form,
-        lambda data: services.place_add(
-            access=request.access,
-            group=group,
-            pupil=data["pupil"],
-            joined_on=data["joined_on"],
-            entry_score=data["entry_score"],
-            target_score=data["target_score"],
-        ),
+        lambda data: services.place_add(access=request.access, group=group, **data),
         success=lambda place: f"{place.pupil.name} added to {group.name}.",
     )
     if saved:
         return redirect(_url(request, "group_pupils", group.public_id))
     places = reads.group_places(group=group)
-    return render(
-        request,
-        "provision/manage/group_pupils.html",
-        {"section": "groups", "group": group, "places": places, "form": form, "today": today},
-    )
+    context = {"group": group, "places": places, "form": form, "today": today}
+    return render(request, "provision/manage/group_pupils.html", {"section": "groups", **context})
+
+
+def _place_page(request: HttpRequest, place, form: Form, remove_error: str = "") -> HttpResponse:
+    """The page of one pupil's place in a group; 400 when its removal was refused."""
+    context = {
+        "section": "groups",
+        "group": place.group,
+        "place": place,
+        "form": form,
+        "has_attendance": reads.place_has_attendance(place=place),
+        "remove_error": remove_error,
+        "back_url": _url(request, "group_pupils", place.group.public_id),
+    }
+    status = 400 if remove_error else 200
+    return render(request, "provision/manage/place_form.html", context, status=status)
+
+
+def _place_remove(request: HttpRequest, place) -> HttpResponse:
+    """Take the pupil out of the group; a refusal (attendance recorded) is shown on the page."""
+    removed = attempt(lambda: services.place_remove(access=request.access, place=place))
+    if not removed:
+        form = PlaceForm(None, school=request.school, instance=place)
+        return _place_page(request, place, form, removed.error)
+    messages.success(request, f"{place.pupil.name} removed from {place.group.name}.")
+    return redirect(_url(request, "group_pupils", place.group.public_id))
 
 
 @school_view(Cap.PROVISION_MANAGE)
@@ -435,50 +430,20 @@ def place_edit(request: HttpRequest, public_id, place_id: int) -> HttpResponse:
     group = _group_or_404(request, public_id)
     place = _or_404(reads.place_for(school=request.school, group=group, pk=place_id), "place")
     place.group = group
-    back = _url(request, "group_pupils", group.public_id)
-    remove_error = ""
     if request.method == "POST" and "remove" in request.POST:
-        try:
-            services.place_remove(access=request.access, place=place)
-        except ValidationError as error:
-            remove_error = " ".join(error.messages)
-        else:
-            messages.success(request, f"{place.pupil.name} removed from {group.name}.")
-            return redirect(back)
-    form = PlaceForm(
-        form_data(request) if not remove_error else None,
-        school=request.school,
-        instance=place,
-    )
-    saved = (
-        save_form(
-            request,
-            form,
-            lambda data: services.place_update(
-                access=request.access, place=place, fields=form.model_fields()
-            ),
-            success=f"{place.pupil.name}'s place in {group.name} saved.",
-        )
-        if not remove_error
-        else None
+        return _place_remove(request, place)
+    form = PlaceForm(form_data(request), school=request.school, instance=place)
+    saved = save_form(
+        request,
+        form,
+        lambda data: services.place_update(
+            access=request.access, place=place, fields=form.model_fields()
+        ),
+        success=f"{place.pupil.name}'s place in {group.name} saved.",
     )
     if saved:
-        return redirect(back)
-    has_attendance = reads.place_has_attendance(place=place)
-    return render(
-        request,
-        "provision/manage/place_form.html",
-        {
-            "section": "groups",
-            "group": group,
-            "place": place,
-            "form": form,
-            "has_attendance": has_attendance,
-            "remove_error": remove_error,
-            "back_url": back,
-        },
-        status=400 if remove_error else 200,
-    )
+        return redirect(_url(request, "group_pupils", group.public_id))
+    return _place_page(request, place, form)
 
 
 # --------------------------------------------------------------------------------------------
@@ -489,33 +454,19 @@ def place_edit(request: HttpRequest, public_id, place_id: int) -> HttpResponse:
 @school_view(Cap.PROVISION_MANAGE)
 @GET_POST
 def budget(request: HttpRequest) -> HttpResponse:
-    today = timezone.localdate()
-    year = reads.academic_year_on(school=request.school, on=today)
+    year = reads.academic_year_on(school=request.school, on=timezone.localdate())
     current = reads.budget_of(school=request.school, year=year)
     form = BudgetForm(form_data(request), initial={"amount": current.amount if current else None})
-    saved = (
-        save_form(
-            request,
-            form,
-            lambda data: services.budget_set(
-                access=request.access, academic_year=year, amount=data["amount"]
-            ),
-            success=lambda row: f"Notional SEN budget for {year.name} saved: £{row.amount:,.2f}.",
-        )
-        if year is not None
-        else None
-    )
-    if saved:
+    # Without a school year on the calendar there is nothing to set a budget for.
+    if year is not None and save_form(
+        request,
+        form,
+        lambda data: services.budget_set(
+            access=request.access, academic_year=year, amount=data["amount"]
+        ),
+        success=lambda row: f"Notional SEN budget for {year.name} saved: £{row.amount:,.2f}.",
+    ):
         return redirect(_url(request, "budget"))
     history = reads.budget_history(school=request.school)
-    return render(
-        request,
-        "provision/manage/budget.html",
-        {
-            "section": "budget",
-            "year": year,
-            "current": current,
-            "form": form,
-            "history": history,
-        },
-    )
+    context = {"year": year, "current": current, "form": form, "history": history}
+    return render(request, "provision/manage/budget.html", {"section": "budget", **context})

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from staff.capabilities import Cap
+from staff.http import attempt
 from staff.tenancy import school_view
 
-from . import selectors, services
-from .models import Attendance, Session
+from . import pages, selectors, services
+from .models import Attendance, Group, Session
 
 
 @school_view(Cap.SESSION_LOG)
@@ -21,16 +22,15 @@ from .models import Attendance, Session
 def today(request: HttpRequest) -> HttpResponse:
     day = timezone.localdate()
     groups = selectors.my_groups_today(access=request.access, today=day)
-    return render(
-        request,
-        "provision/today.html",
-        {
-            "groups": groups,
-            "today": day,
-            "absence_reasons": Attendance.Absence.choices,
-            "not_run_reasons": Session.NotRun.choices,
-        },
-    )
+    context = {"groups": groups, "today": day, **pages.REASONS}
+    return render(request, "provision/today.html", context)
+
+
+def _group_or_404(request: HttpRequest, public_id, day) -> Group:
+    group = selectors.group_for(access=request.access, public_id=public_id, on=day)
+    if group is None:
+        raise Http404("No such group.")
+    return group
 
 
 def _posted(request: HttpRequest) -> dict:
@@ -58,50 +58,19 @@ def _posted(request: HttpRequest) -> dict:
 @require_POST
 def session_log(request: HttpRequest, public_id) -> HttpResponse:
     day = timezone.localdate()
-    group = selectors.group_for(access=request.access, public_id=public_id, on=day)
-    if group is None:
-        raise Http404("No such group.")
+    group = _group_or_404(request, public_id, day)
     if not selectors.runs_group(access=request.access, group=group):
         raise PermissionDenied("Only the staff who run this group can log its sessions.")
-    error = None
-    try:
-        session = services.session_log(
+    done = attempt(
+        lambda: services.session_log(
             access=request.access, group=group, on=day, today=day, **_posted(request)
         )
-    except ValidationError as exc:
-        error = " ".join(exc.messages)
-        session = None
-    except PermissionDenied as exc:
-        error = str(exc)
-        session = None
-    if session is not None:
-        present = sum(1 for a in session.attendance.all() if a.present)
-        total = session.attendance.count()
-        message = (
-            f"{group.name}: session saved, {present} of {total} present."
-            if session.ran
-            else f"{group.name}: recorded as not run "
-            f"({session.get_not_run_reason_display().lower()})."
-        )
-    else:
-        message = f"{group.name}: not saved. {error}"
+    )
     if request.htmx:
-        groups = selectors.my_groups_today(access=request.access, today=day)
-        card = next((g for g in groups if g.pk == group.pk), None)
-        return render(
-            request,
-            "provision/_session_card.html",
-            {
-                "group": card or group,
-                "message": message,
-                "error": error,
-                "absence_reasons": Attendance.Absence.choices,
-                "not_run_reasons": Session.NotRun.choices,
-                "today": day,
-            },
-            status=200 if error is None else 400,
-        )
-    (messages.error if error else messages.success)(request, message)
+        card = pages.session_card(access=request.access, group=group, done=done, today=day)
+        status = 200 if done else 400
+        return render(request, "provision/_session_card.html", card, status=status)
+    (messages.success if done else messages.error)(request, pages.session_message(group, done))
     return redirect("provision:today", school_slug=request.school.slug)
 
 
@@ -109,18 +78,10 @@ def session_log(request: HttpRequest, public_id) -> HttpResponse:
 @require_safe
 def group_detail(request: HttpRequest, public_id) -> HttpResponse:
     day = timezone.localdate()
-    group = selectors.group_for(access=request.access, public_id=public_id, on=day)
-    if group is None:
-        raise Http404("No such group.")
-    data = selectors.group_page(group=group, on=day)
-    return render(
-        request,
-        "provision/group_detail.html",
-        {
-            "group": group,
-            **data,
-            "today": day,
-            "can_log": selectors.runs_group(access=request.access, group=group)
-            and request.access.can(Cap.SESSION_LOG),
-        },
+    group = _group_or_404(request, public_id, day)
+    can_log = selectors.runs_group(access=request.access, group=group) and request.access.can(
+        Cap.SESSION_LOG
     )
+    page = selectors.group_page(group=group, on=day)
+    context = {"group": group, **page, "today": day, "can_log": can_log}
+    return render(request, "provision/group_detail.html", context)

@@ -114,25 +114,29 @@ def census(request: HttpRequest) -> HttpResponse:
 @require_safe
 def export(request: HttpRequest) -> HttpResponse:
     """The CSV for ?on=YYYY-MM-DD, only when nothing needs fixing; otherwise the page again."""
-    if "on" not in request.GET:
-        _, default = _census_days(timezone.localdate())
-        form = CensusDateForm(initial={"on": default})
-        return _page(request, form, export_attempted=True)
-    form = CensusDateForm(request.GET)
-    if not form.is_valid():
-        return _page(request, form, export_attempted=True)
+    form = CensusDateForm(request.GET) if "on" in request.GET else None
+    if form is None or not form.is_valid():
+        return _page(request, form or _default_form(), export_attempted=True)
     on = form.cleaned_data["on"]
     rows = census_rows(school=request.school, on=on)
     if census_problems(rows):
         return _page(request, form, rows=rows, export_attempted=True)
+    return _csv(request, on, census_export(access=request.access, on=on, rows=rows))
+
+
+def _default_form() -> CensusDateForm:
+    """The form (unbound) with the next census day chosen."""
+    _, default = _census_days(timezone.localdate())
+    return CensusDateForm(initial={"on": default})
+
+
+def _csv(request: HttpRequest, on: date, content: bytes) -> HttpResponse:
+    """The census file as a download that is never cached."""
+    filename = f"census-{request.school.slug}-{on.isoformat()}.csv"
     response = HttpResponse(
-        census_export(access=request.access, on=on, rows=rows),
+        content,
         content_type="text/csv; charset=utf-8",
-        headers={
-            "Content-Disposition": (
-                f'attachment; filename="census-{request.school.slug}-{on.isoformat()}.csv"'
-            ),
-        },
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
     add_never_cache_headers(response)
     return response

@@ -12,7 +12,7 @@ from staff.capabilities import Cap
 from staff.http import form_data, save_form
 from staff.tenancy import school_view
 
-from . import selectors, services
+from . import pages, selectors, services
 from .access import class_or_404
 from .class_forms import ClassStaffForm, NewClassForm
 
@@ -66,14 +66,8 @@ def class_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def class_edit(request: HttpRequest, group_id: int) -> HttpResponse:
     group = class_or_404(request, group_id)
-    form = ClassStaffForm(
-        form_data(request),
-        school=request.school,
-        initial={
-            "teachers": list(group.teachers.all()),
-            "assistants": list(group.assistants.all()),
-        },
-    )
+    initial = pages.class_staff_initial(group=group)
+    form = ClassStaffForm(form_data(request), school=request.school, initial=initial)
     saved = save_form(
         request,
         form,

@@ -92,12 +92,29 @@ class StatusChangeForm(forms.Form):
         data = self.cleaned_data
         return [c for c in (data.get("primary_need"), data.get("secondary_need")) if c]
 
+    def status_fields(self) -> dict:
+        """What `register.services.sen_status_change` takes besides the person and the pupil."""
+        names = (
+            "provision",
+            "starts_on",
+            "reason",
+            "parents_informed_on",
+            "parents_informed_how",
+            "need_description",
+        )
+        return {name: self.cleaned_data[name] for name in names} | {"need_codes": self.need_codes()}
+
 
 class PassportForm(forms.ModelForm):
     class Meta:
         model = PassportVersion
         fields = list(PASSPORT_FIELDS)
         widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in PASSPORT_FIELDS}
+
+    @classmethod
+    def initial_from(cls, latest: PassportVersion | None) -> dict | None:
+        """A new version starts as a copy of the latest one (blank when there is none)."""
+        return {f: getattr(latest, f) for f in cls.Meta.fields} if latest else None
 
 
 class ConcernForm(forms.Form):

@@ -16,7 +16,7 @@ from staff.capabilities import Cap
 from staff.http import audited, form_data, note_detail, save_form
 from staff.tenancy import school_view
 
-from . import selectors, services
+from . import pages, selectors, services
 from .access import concern_or_404, pupil_or_404
 from .forms import (
     ConcernDecisionForm,
@@ -45,34 +45,11 @@ def register_list(request: HttpRequest) -> HttpResponse:
     groups = list(selectors.groups_of(access=request.access, on=today))
     filters = RegisterFilterForm(request.GET or None, groups=groups)
     search = SearchForm(form_data(request))
-    data = filters.cleaned_data if filters.is_valid() else {}
-    sort = request.GET.get("sort", "name")
-    found = selectors.register_list(
-        access=request.access,
-        on=data.get("on") or today,
-        filters=data,
-        search=search.cleaned_data["q"] if search.is_valid() else "",
-        sort=sort,
+    page = pages.register_list(
+        access=request.access, today=today, filters=filters, search=search, query=request.GET
     )
-    note_detail(request, on=found.on.isoformat(), rows=len(found.rows))
-    query = request.GET.copy()
-    query.pop("sort", None)
-    return render(
-        request,
-        "register/register_list.html",
-        {
-            "rows": found.rows,
-            "counts": found.counts,
-            "own_classes_only": found.own_classes_only,
-            "filters": filters,
-            "search": search,
-            "on": found.on,
-            "today": today,
-            "sort": sort,
-            "query": query.urlencode(),
-            "can_manage": request.access.can(Cap.REGISTER_MANAGE),
-        },
-    )
+    note_detail(request, on=page["on"].isoformat(), rows=len(page["rows"]))
+    return render(request, "register/register_list.html", page)
 
 
 @school_view(Cap.REGISTER_VIEW)
@@ -98,30 +75,17 @@ def pupil_detail(request: HttpRequest, public_id) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def status_change(request: HttpRequest, public_id) -> HttpResponse:
     pupil = pupil_or_404(request, public_id)
-    codes = selectors.current_need_codes(pupil=pupil)
-    today = timezone.localdate()
-    initial = {
-        "starts_on": today,
-        "parents_informed_on": today,
-        "primary_need": codes[0] if codes else "",
-        "secondary_need": codes[1] if len(codes) > 1 else "",
-    }
+    initial = pages.status_change_initial(pupil=pupil, today=timezone.localdate())
     form = StatusChangeForm(form_data(request), initial=initial)
-
-    def save(data: dict):
-        return services.sen_status_change(
-            access=request.access,
-            pupil=pupil,
-            provision=data["provision"],
-            starts_on=data["starts_on"],
-            reason=data["reason"],
-            parents_informed_on=data["parents_informed_on"],
-            parents_informed_how=data["parents_informed_how"],
-            need_codes=form.need_codes(),
-            need_description=data["need_description"],
-        )
-
-    if save_form(request, form, save, success=f"{pupil.name}'s SEN status is saved."):
+    saved = save_form(
+        request,
+        form,
+        lambda data: services.sen_status_change(
+            access=request.access, pupil=pupil, **form.status_fields()
+        ),
+        success=f"{pupil.name}'s SEN status is saved.",
+    )
+    if saved:
         return _to_pupil(request, pupil)
     return render(request, "register/status_change.html", {"pupil": pupil, "form": form})
 
@@ -150,24 +114,17 @@ def passport(request: HttpRequest, public_id) -> HttpResponse:
 def passport_edit(request: HttpRequest, public_id) -> HttpResponse:
     pupil = pupil_or_404(request, public_id)
     latest = selectors.latest_passport(pupil=pupil)
-    fields = PassportForm.Meta.fields
     form = PassportForm(
-        form_data(request),
-        instance=None,
-        initial={f: getattr(latest, f) for f in fields} if latest else None,
+        form_data(request), instance=None, initial=PassportForm.initial_from(latest)
     )
     saved = save_form(
         request,
         form,
-        lambda data: services.passport_save(
-            access=request.access, pupil=pupil, **{f: data[f] for f in fields}
-        ),
+        lambda data: services.passport_save(access=request.access, pupil=pupil, **data),
         success=lambda passport: f"Passport saved as version {passport.version}.",
     )
     if saved:
-        return redirect(
-            "register:passport", school_slug=request.school.slug, public_id=pupil.public_id
-        )
+        return redirect("register:passport", request.school.slug, pupil.public_id)
     return render(request, "register/passport_edit.html", {"pupil": pupil, "form": form})
 
 
@@ -211,6 +168,17 @@ def _decided(concern: Concern) -> str:
     return "Decision saved."
 
 
+def _after_decision(request: HttpRequest, concern: Concern) -> HttpResponse:
+    """A pupil added to the register goes on to the status change; otherwise the list again."""
+    if concern.status == Concern.Status.ADDED:
+        return redirect(
+            "register:status_change",
+            school_slug=request.school.slug,
+            public_id=concern.pupil.public_id,
+        )
+    return redirect("register:concerns", school_slug=request.school.slug)
+
+
 @school_view(Cap.REGISTER_MANAGE)
 @audited("register.concern_viewed", methods=READ_OR_SEARCH)
 @require_http_methods(["GET", "POST"])
@@ -230,12 +198,6 @@ def concern_decide(request: HttpRequest, public_id) -> HttpResponse:
         ),
         success=_decided,
     )
-    if saved and saved.result.status == Concern.Status.ADDED:
-        return redirect(
-            "register:status_change",
-            school_slug=request.school.slug,
-            public_id=concern.pupil.public_id,
-        )
     if saved:
-        return redirect("register:concerns", school_slug=request.school.slug)
+        return _after_decision(request, saved.result)
     return render(request, "register/concern_decide.html", {"concern": concern, "form": form})

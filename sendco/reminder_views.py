@@ -86,18 +86,14 @@ def reminder_settings(request: HttpRequest) -> HttpResponse:
     )
     if saved:
         return redirect("reminder_settings")
+    context = {"form": form, "settings": found, "feed_url": _new_feed_url(request)}
+    return render(request, "sendco/reminder_settings.html", context)
+
+
+def _new_feed_url(request: HttpRequest) -> str | None:
+    """The calendar feed's address, shown once, just after a new one was made."""
     token = request.session.pop("new_feed_token", None)
-    return render(
-        request,
-        "sendco/reminder_settings.html",
-        {
-            "form": form,
-            "settings": found,
-            "feed_url": request.build_absolute_uri(reverse("calendar_feed", args=[token]))
-            if token
-            else None,
-        },
-    )
+    return request.build_absolute_uri(reverse("calendar_feed", args=[token])) if token else None
 
 
 @require_POST

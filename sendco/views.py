@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,7 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from register import selectors as register_selectors
-from sendco import selectors
+from sendco import health, selectors
 from sendco.deadlines import deadlines_for
 from staff import calendar as school_calendar
 from staff import selectors as staff_selectors
@@ -72,27 +70,5 @@ def trust_dashboard(request: HttpRequest) -> HttpResponse:
 @require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
     """For load balancers: 200 when the database and the task broker answer, 503 otherwise."""
-    checks: dict[str, str] = {}
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-        checks["database"] = "ok"
-    except Exception as error:  # noqa: BLE001 - report any failure as unhealthy
-        checks["database"] = f"error: {type(error).__name__}"
-    try:
-        from sendco.celery import app
-
-        # A broker that accepts the connection but never answers (a frozen Redis) would hang the
-        # check for ever without socket timeouts; a closed port fails at once. One quick retry.
-        with app.connection_for_write(
-            transport_options={"socket_connect_timeout": 1, "socket_timeout": 1}
-        ) as conn:
-            conn.ensure_connection(max_retries=1, interval_start=0, timeout=2)
-        checks["broker"] = "ok"
-    except Exception as error:  # noqa: BLE001
-        checks["broker"] = f"error: {type(error).__name__}"
-    healthy = all(value == "ok" for value in checks.values())
-    body = {"status": "ok" if healthy else "unhealthy", **checks}
-    if settings.DEBUG:
-        body["broker_url"] = settings.CELERY_BROKER_URL.split("@")[-1]
+    body, healthy = health.report()
     return JsonResponse(body, status=200 if healthy else 503)

@@ -1,7 +1,9 @@
-"""Small helpers every view uses: bind a form, save it through a service, and audit the request.
+"""Small helpers every view uses: bind a form, save it through a service, run an action, and
+audit the request.
 
-One form loop (`save_form`) and one audit path (`audited`) for the whole site, so a view is
-access -> form -> service -> redirect or render, and never writes or audits by hand.
+One form loop (`save_form`), one loop for a POST action without a form (`run_action`) and one
+audit path (`audited`) for the whole site, so a view is access -> form -> service -> redirect or
+render, and never catches a service's refusal, writes or audits by hand.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse, QueryDict
@@ -65,6 +67,52 @@ def save_form(
     if success is not None:
         messages.success(request, success(result) if callable(success) else success)
     return Saved(result)
+
+
+@dataclass(frozen=True)
+class Done:
+    """What `attempt` and `run_action` hand back: the service's return value, or why it refused
+    (false then)."""
+
+    result: Any = None
+    errors: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return not self.errors
+
+    @property
+    def error(self) -> str:
+        """The refusal in one sentence or more (empty when the service succeeded)."""
+        return " ".join(self.errors)
+
+
+def attempt(action: Callable[[], Any]) -> Done:
+    """Call `action()` (a service); its ValidationError or PermissionDenied becomes the refusal
+    of a false `Done`, for a view that shows it in the page rather than as a message."""
+    try:
+        return Done(action())
+    except ValidationError as error:
+        return Done(errors=tuple(error.messages))
+    except PermissionDenied as error:
+        return Done(errors=(str(error),))
+
+
+def run_action(
+    request: HttpRequest,
+    action: Callable[[], Any],
+    *,
+    success: str | Callable[[Any], str] | None = None,
+) -> Done:
+    """The one loop for a POST action without a form (start a plan, advance a cycle, remove a
+    target): call `action()` (a service); a refusal becomes an error message for the next page,
+    one per sentence, and success the `success` message (or a function of the service's result).
+    The `Done` is true when the service succeeded."""
+    done = attempt(action)
+    for message in done.errors:
+        messages.error(request, message)
+    if done and success is not None:
+        messages.success(request, success(done.result) if callable(success) else success)
+    return done
 
 
 @dataclass

@@ -81,11 +81,8 @@ def staff_member(request: HttpRequest, public_id) -> HttpResponse:
     )
     if saved:
         return redirect("staff:list", school_slug=request.school.slug)
-    return render(
-        request,
-        "staff/staff_member.html",
-        {"membership": membership, "form": form, "may_change": may_change},
-    )
+    context = {"membership": membership, "form": form, "may_change": may_change}
+    return render(request, "staff/staff_member.html", context)
 
 
 @school_view(Cap.STAFF_MANAGE)

@@ -3,8 +3,13 @@
 A view module (`views.py`, `*_views.py` or a `views/` package) may not do date arithmetic, check
 a role, query the database, write to it or audit by hand: dates come from the apps' rules and
 deadlines modules, rights and row scopes from staff/capabilities.py, reads from selectors,
-writes and their audit from services, and read audits from `staff.http.audited`. A template may
-not compare a role or a number that is a business threshold. Imports run downward only.
+writes and their audit from services, and read audits from `staff.http.audited`. Nor may it
+catch a service's refusal by hand: a form goes through `staff.http.save_form`, an action without
+a form through `staff.http.run_action` (or `attempt`, when the page shows the refusal itself).
+Each public view is at most 25 lines, from its last decorator to its end (most are 15 or fewer):
+access -> form -> service -> redirect or render, with the page's context put together in a
+selector or the app's `pages` module. A template may not compare a role or a number that is a
+business threshold. Imports run downward only.
 
 Each check reads the source, so a new view or template is held to the same rules at once.
 """
@@ -63,6 +68,8 @@ ORM_WRITES = {
 }
 DATE_ARITHMETIC = {"timedelta", "relativedelta"}
 AUDIT_CALLS = {"audit", "pupil_audit"}
+REFUSALS = {"ValidationError", "PermissionDenied"}
+MAX_VIEW_LINES = 25
 
 
 def _python_files(app: str) -> list[Path]:
@@ -107,6 +114,13 @@ def _view_violations(path: Path) -> list[str]:
             name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
             if name in AUDIT_CALLS:
                 found.append(f"{_where(path, node)} {name}() (audit by hand: use @audited)")
+        elif isinstance(node, ast.ExceptHandler) and node.type is not None:
+            caught = node.type.elts if isinstance(node.type, ast.Tuple) else [node.type]
+            found.extend(
+                f"{_where(path, node)} catches {name} (by hand: use save_form or run_action)"
+                for name in (getattr(c, "id", None) or getattr(c, "attr", None) for c in caught)
+                if name in REFUSALS
+            )
         elif isinstance(node, ast.Compare):
             found.extend(
                 f"{_where(path, node)} compares with {value.value!r} (a role)"
@@ -129,6 +143,32 @@ def _compared(node: ast.Attribute, tree: ast.AST) -> bool:
 def test_views_never_decide(path):
     """No date arithmetic, role check, query, write or hand-written audit in a view module."""
     assert _view_violations(path) == []
+
+
+def _long_views(path: Path) -> list[str]:
+    """Public decorated functions (the views) longer than MAX_VIEW_LINES, counted from the last
+    decorator line to the function's end."""
+    tree = ast.parse(path.read_text(), filename=str(path))
+    found = []
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and node.decorator_list:
+            if node.name.startswith("_"):
+                continue
+            length = node.end_lineno - node.decorator_list[-1].lineno
+            if length > MAX_VIEW_LINES:
+                found.append(f"{_where(path, node)} {node.name}: {length} lines")
+    return found
+
+
+def test_views_are_short():
+    """Every view is access -> form -> service -> redirect or render, in at most 25 lines: the
+    page's context belongs in a selector or `pages`, a decision in rules or a service."""
+    long = [line for path in VIEW_MODULES for line in _long_views(path)]
+    assert long == [], (
+        f"{len(long)} view(s) longer than {MAX_VIEW_LINES} lines (from the last decorator to "
+        "the end); move the context into a selector or pages helper and the decisions into "
+        "rules or services:\n  " + "\n  ".join(long)
+    )
 
 
 TEMPLATES = sorted((ROOT / "templates").rglob("*.html")) + sorted(
@@ -193,7 +233,8 @@ def test_imports_run_downward(app):
 
 
 def test_the_checks_catch_what_they_forbid(tmp_path):
-    """The checks themselves: a view that decides and a template that decides are caught."""
+    """The checks themselves: a view that decides, a view too long and a template that decides
+    are caught."""
     view = tmp_path / "views.py"
     view.write_text(
         "from datetime import timedelta\n"
@@ -203,12 +244,20 @@ def test_the_checks_catch_what_they_forbid(tmp_path):
         "        pupil.due = pupil.on + timedelta(weeks=6)\n"
         "        pupil.save()\n"
         "    audit(action='x')\n"
+        "    try:\n"
+        "        pupil.full_clean()\n"
+        "    except ValidationError:\n"
+        "        pass\n"
         "    return Pupil.objects.filter(school=request.school).first()\n"
     )
     global ROOT
     saved, ROOT = ROOT, tmp_path
     try:
         problems = " ".join(_view_violations(view))
+        long_view = tmp_path / "long_views.py"
+        body = "".join(f"    x{i} = {i}\n" for i in range(MAX_VIEW_LINES))
+        long_view.write_text(f"@require_safe\ndef v(request):\n{body}\ndef _helper():\n{body}")
+        long_problems = _long_views(long_view)
         template = tmp_path / "t.html"
         template.write_text(
             '{% if access.role == "trust_lead" %}x{% endif %}'
@@ -219,6 +268,8 @@ def test_the_checks_catch_what_they_forbid(tmp_path):
         ROOT = saved
     for expected in ("timedelta", "Role", ".role", ".save", "audit()", ".objects", ".filter"):
         assert expected in problems, expected
+    assert "catches ValidationError" in problems
+    assert long_problems == [f"long_views.py:2 v: {MAX_VIEW_LINES + 1} lines"]
     assert "checks a role" in template_problems
     assert "compares with 80" in template_problems
     assert "compares with 1" not in template_problems

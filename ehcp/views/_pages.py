@@ -10,11 +10,12 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from register.models import Pupil
+from staff.capabilities import Cap
 
-from .. import rules, selectors
-from ..forms import long_date
+from .. import rules, selectors, services
+from ..forms import AdviceRequestForm, MeetingForm, long_date
 from ..models import Advice, AnnualReview, AssessmentRequest, EhcPlan, PlanVersion
-from ._access import form_page, plan_url, review_url, today
+from ._access import finished, form_page, may_download, plan_url, review_url, today
 
 # --------------------------------------------------------------------------------------------------
 # The plan, its versions, outcomes and provision
@@ -297,4 +298,91 @@ def request_edit(request: HttpRequest, form, found: AssessmentRequest) -> HttpRe
         back_label="Back to the request",
         intro="Record what the LA has decided and when, as its letters arrive.",
         submit_label="Save",
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# The plan's page and the review's page
+# --------------------------------------------------------------------------------------------------
+
+
+def _plan_context(request: HttpRequest, page: selectors.PlanPage) -> dict:
+    can_manage, review = request.access.can(Cap.EHCP_MANAGE), page.line.review
+    return {
+        "can_manage": can_manage,
+        "can_edit": can_manage and page.plan.is_active and page.is_current,
+        "can_schedule": can_manage and page.plan.is_active and review is None,
+        "can_advise": request.access.can(Cap.EHCP_ADVICE)
+        and review is not None
+        and not review.held_on,
+        "can_track": request.access.can(Cap.EHCP_TRACKER),
+    }
+
+
+def plan_detail(request: HttpRequest, pupil: Pupil, page: selectors.PlanPage) -> HttpResponse:
+    """The plan's page: the version shown, its outcomes and provision, and what the person may
+    do."""
+    return render(
+        request,
+        "ehcp/plan_detail.html",
+        {
+            **vars(page),
+            "current": page.current,
+            "is_current": page.is_current,
+            "pupil": pupil,
+            "today": today(),
+            "from_year_9": rules.from_year_9(pupil.year_group),
+            **_plan_context(request, page),
+        },
+    )
+
+
+def _actions(request: HttpRequest, page: selectors.ReviewPage) -> dict:
+    """What this person may do on the review's page, and the forms for it."""
+    review = page.review
+    done = finished(review)
+    can_manage = request.access.can(Cap.EHCP_MANAGE)
+    open_for_advice = not done and review.held_on is None
+    requested = sum(1 for a in page.advice if a.requested_on)
+    offered = rules.offered_steps(services.facts(review, advice_requested=requested))
+    manage_open = can_manage and open_for_advice
+    meeting = {"meeting_on": review.meeting_on, "place": review.meeting_place}
+    return {
+        "finished": done,
+        "can_manage": can_manage,
+        "open_for_advice": open_for_advice,
+        "can_advise": open_for_advice and request.access.can(Cap.EHCP_ADVICE),
+        "can_pack": request.access.can(Cap.EHCP_PACK),
+        "next_steps": [(s, rules.STEP_TITLES[s]) for s in offered] if can_manage else [],
+        "reschedule_form": MeetingForm(initial=meeting, auto_id="reschedule_%s")
+        if manage_open
+        else None,
+        "advice_form": AdviceRequestForm(initial={"requested_on": today()}, auto_id="advice_%s")
+        if manage_open
+        else None,
+    }
+
+
+def review_detail(
+    request: HttpRequest, review: AnnualReview, page: selectors.ReviewPage
+) -> HttpResponse:
+    """The review's page: its steps, the advice asked and given, the progress towards each
+    outcome, and what the person may do."""
+    pupil = review.plan.pupil
+    return render(
+        request,
+        "ehcp/review_detail.html",
+        {
+            "review": review,
+            "plan": review.plan,
+            "pupil": pupil,
+            "page": page,
+            "line": page.line,
+            "steps": [selectors.StepRow(s, s.overdue(today())) for s in page.line.steps],
+            "advice": [(a, bool(a.document) and may_download(request, a)) for a in page.advice],
+            "outcomes": [(o, page.progress.get(o.pk)) for o in page.outcomes],
+            "today": today(),
+            "from_year_9": rules.from_year_9(pupil.year_group),
+            **_actions(request, page),
+        },
     )

@@ -13,7 +13,7 @@ from staff.capabilities import Cap
 from staff.http import audited, form_data, note_subject, save_form
 from staff.tenancy import school_view
 
-from .. import rules, selectors, services
+from .. import selectors, services
 from ..forms import AmendForm, OutcomeForm, PlanEndForm, ProvisionForm, VersionForm
 from ..models import PlanOutcome, PlanVersion, ProvisionItem
 from . import _pages as pages
@@ -44,19 +44,6 @@ def _no_plan(request: HttpRequest, pupil: Pupil) -> HttpResponse:
     )
 
 
-def _plan_context(request: HttpRequest, page: selectors.PlanPage) -> dict:
-    can_manage, review = request.access.can(Cap.EHCP_MANAGE), page.line.review
-    return {
-        "can_manage": can_manage,
-        "can_edit": can_manage and page.plan.is_active and page.is_current,
-        "can_schedule": can_manage and page.plan.is_active and review is None,
-        "can_advise": request.access.can(Cap.EHCP_ADVICE)
-        and review is not None
-        and not review.held_on,
-        "can_track": request.access.can(Cap.EHCP_TRACKER),
-    }
-
-
 @school_view(Cap.EHCP_VIEW)
 @audited("ehcp.plan_viewed")
 @require_safe
@@ -69,19 +56,7 @@ def plan_detail(request: HttpRequest, public_id) -> HttpResponse:
         school=request.school, plan=found, today=today(), version=request.GET.get("version")
     )
     note_subject(request, pupil, version=page.shown.number)
-    return render(
-        request,
-        "ehcp/plan_detail.html",
-        {
-            **vars(page),
-            "current": page.current,
-            "is_current": page.is_current,
-            "pupil": pupil,
-            "today": today(),
-            "from_year_9": rules.from_year_9(pupil.year_group),
-            **_plan_context(request, page),
-        },
-    )
+    return pages.plan_detail(request, pupil, page)
 
 
 @school_view(Cap.EHCP_MANAGE)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from register.access import pupil_or_404
@@ -13,14 +12,13 @@ from staff.http import audited, form_data, note_subject, save_form
 from staff.tenancy import school_view
 
 from .. import rules, selectors, services
-from ..forms import AdviceRequestForm, MeetingForm, StepForm, long_date
+from ..forms import MeetingForm, StepForm, long_date
 from . import _pages as pages
 from ._access import (
     FINISHED,
     GET_POST,
     closed_for_advice,
     finished,
-    may_download,
     plan_or_404,
     review_or_404,
     to_plan,
@@ -55,32 +53,6 @@ def review_new(request: HttpRequest, public_id) -> HttpResponse:
     return pages.review_new(request, form, pupil, line)
 
 
-def _actions(request: HttpRequest, page: selectors.ReviewPage) -> dict:
-    """What this person may do on the review's page, and the forms for it."""
-    review = page.review
-    done = finished(review)
-    can_manage = request.access.can(Cap.EHCP_MANAGE)
-    open_for_advice = not done and review.held_on is None
-    requested = sum(1 for a in page.advice if a.requested_on)
-    offered = rules.offered_steps(services.facts(review, advice_requested=requested))
-    manage_open = can_manage and open_for_advice
-    meeting = {"meeting_on": review.meeting_on, "place": review.meeting_place}
-    return {
-        "finished": done,
-        "can_manage": can_manage,
-        "open_for_advice": open_for_advice,
-        "can_advise": open_for_advice and request.access.can(Cap.EHCP_ADVICE),
-        "can_pack": request.access.can(Cap.EHCP_PACK),
-        "next_steps": [(s, rules.STEP_TITLES[s]) for s in offered] if can_manage else [],
-        "reschedule_form": MeetingForm(initial=meeting, auto_id="reschedule_%s")
-        if manage_open
-        else None,
-        "advice_form": AdviceRequestForm(initial={"requested_on": today()}, auto_id="advice_%s")
-        if manage_open
-        else None,
-    }
-
-
 @school_view(Cap.EHCP_VIEW)
 @audited("ehcp.review_viewed")
 @require_safe
@@ -89,23 +61,7 @@ def review_detail(request: HttpRequest, public_id) -> HttpResponse:
     page = selectors.review_page(review=review, today=today())
     pupil = review.plan.pupil
     note_subject(request, pupil, pupil_public_id=pupil.public_id, review=str(review.public_id))
-    return render(
-        request,
-        "ehcp/review_detail.html",
-        {
-            "review": review,
-            "plan": review.plan,
-            "pupil": pupil,
-            "page": page,
-            "line": page.line,
-            "steps": [selectors.StepRow(s, s.overdue(today())) for s in page.line.steps],
-            "advice": [(a, bool(a.document) and may_download(request, a)) for a in page.advice],
-            "outcomes": [(o, page.progress.get(o.pk)) for o in page.outcomes],
-            "today": today(),
-            "from_year_9": rules.from_year_9(pupil.year_group),
-            **_actions(request, page),
-        },
-    )
+    return pages.review_detail(request, review, page)
 
 
 @school_view(Cap.EHCP_MANAGE)

@@ -1,0 +1,236 @@
+"""What the support-plan pages show: their context, titles, introductions and messages.
+
+The views in `plans/views.py` only route; the page a person sees (which cycle, which actions they
+may take, the sentence about parent meetings) is put together here from `plans.selectors`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from staff.capabilities import Cap, sees_own_classes_only
+from staff.tenancy import Access
+
+from . import rules, selectors
+from .models import Contribution, Cycle, SupportPlan, Target
+
+# Stages read on the list first: the reviews that have come, the most overdue at the top.
+URGENT = {"Review overdue": 0, "Review due": 1}
+
+MEETING_INTRO = (
+    "Pupils on SEN support should meet their parents at least three times a year; planning and "
+    "review meetings count."
+)
+ASSESS_INTRO = (
+    "What we know about the pupil's needs, from the register, assessments, the pupil and the "
+    "parents."
+)
+PLAN_INTRO = (
+    "The strategies every adult uses, and the dates agreed with the parents. Targets are added on "
+    "the plan page."
+)
+TARGET_INTRO = (
+    "A SMART target: what the pupil will be able to do, how it is measured, from what starting "
+    "point to what, by when; the need it answers and the provision that delivers it."
+)
+CONTRIBUTION_INTRO = {
+    Contribution.Stage.REVIEW: (
+        "For the review: what progress have you seen towards the targets, what has helped and "
+        "what has not? The SENDCo reads it when completing the review."
+    ),
+    Contribution.Stage.ASSESS: (
+        "For the assessment: what do you see in class? Strengths, difficulties, what helps, and "
+        "any work or scores that show it."
+    ),
+}
+NOT_UNDER_WAY = "Only a plan that is under way (Do) can be reviewed: agree the plan first."
+
+
+def long_date(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+# --------------------------------------------------------------------------------------------------
+# Every plan the person sees
+# --------------------------------------------------------------------------------------------------
+
+
+def _urgency(row: selectors.PlanRow) -> tuple[int, date]:
+    rank = URGENT.get(row.stage_label, len(URGENT))
+    due = row.cycle.review_due if rank < len(URGENT) and row.cycle else None
+    return rank, due or date.max
+
+
+def plan_list(*, access: Access, today: date) -> dict:
+    """Pupils on SEN support or with an EHC plan, overdue and due reviews first, then by name."""
+    rows = sorted(selectors.plan_rows(access=access, today=today), key=_urgency)
+    return {
+        "rows": rows,
+        "today": today,
+        "counts": {
+            "no_plan": sum(1 for r in rows if r.plan is None),
+            "overdue": sum(1 for r in rows if r.stage_label == "Review overdue"),
+            "warnings": sum(1 for r in rows if r.warnings),
+        },
+        # A teaching assistant sees the strategies of a plan, not how well it is written.
+        "show_quality": access.can(Cap.PLAN_FULL),
+        "own_classes": sees_own_classes_only(access.role),
+    }
+
+
+# --------------------------------------------------------------------------------------------------
+# One plan
+# --------------------------------------------------------------------------------------------------
+
+
+def strategies(*, pupil, plan: SupportPlan | None, today: date) -> dict:
+    """What a teaching assistant sees: the pupil's current needs and the strategies for class
+    teachers of the latest cycle, and nothing else of the plan."""
+    page = selectors.strategies_page(pupil=pupil, plan=plan, today=today)
+    return {
+        "pupil": pupil,
+        "needs": page.needs,
+        "has_plan": page.has_plan,
+        "strategies": page.strategies,
+    }
+
+
+def _shown(page: selectors.PlanPage, wanted: str | None) -> selectors.CycleView | None:
+    if wanted and wanted.isdigit():
+        for view in page.cycles:
+            if view.cycle.number == int(wanted):
+                return view
+    return page.current
+
+
+def meeting_note(page: selectors.PlanPage, today: date) -> str:
+    """'2 of 3 held this year; next due by 18 December 2026' and the like."""
+    schedule = page.schedule
+    if schedule is None:
+        return ""
+    if schedule.required == 0:
+        return f"{schedule.held} held this year."
+    held = f"{schedule.held} of {schedule.required} held this year"
+    if schedule.held >= schedule.required:
+        return f"{held}: all this year's meetings have been held."
+    if schedule.due is None:
+        return f"{held}; on track."
+    if schedule.due < today:
+        return f"{held}; one was due by {long_date(schedule.due)}: overdue."
+    return f"{held}; next due by {long_date(schedule.due)}."
+
+
+def plan_detail(*, access: Access, plan: SupportPlan, wanted: str | None, today: date) -> dict:
+    """The plan page: the cycle asked for (`?cycle=N`, else the current one), its targets and
+    their delivery, the contributions, the past cycles, and what the person may do."""
+    page = selectors.plan_page(plan=plan, today=today)
+    shown = _shown(page, wanted)
+    cycle = shown.cycle if shown else None
+    is_current = shown is page.current
+    can_manage = access.can(Cap.PLAN_MANAGE)
+    can_contribute = access.can(Cap.PLAN_CONTRIBUTE)
+    editable = cycle is not None and not cycle.frozen
+    contributions = shown.contributions if shown else []
+    return {
+        "pupil": plan.pupil,
+        "plan": plan,
+        "page": page,
+        "shown": shown,
+        "cycle": cycle,
+        "is_current": is_current,
+        "today": today,
+        "window": selectors.cycle_window(cycle, today) if cycle else None,
+        "targets": [(t, shown.delivery.get(t.pk, [])) for t in shown.targets] if shown else [],
+        "assess_contributions": [c for c in contributions if c.stage == Contribution.Stage.ASSESS],
+        "review_contributions": [c for c in contributions if c.stage == Contribution.Stage.REVIEW],
+        "history": [
+            (v, sum(1 for t in v.targets if t.outcome == Target.Outcome.ACHIEVED))
+            for v in page.cycles
+            if v.cycle.frozen
+        ],
+        "meeting_note": meeting_note(page, today),
+        "can_manage": can_manage and editable,
+        "can_contribute": can_contribute and editable,
+        "can_start_next": can_manage
+        and is_current
+        and cycle is not None
+        and cycle.frozen
+        and cycle.number == page.cycles[-1].cycle.number,
+        "can_change_lead": can_manage,
+        "can_record_meeting": can_contribute,
+        "can_print": access.can(Cap.PLAN_PRINT),
+        "can_evidence": access.can(Cap.PLAN_EVIDENCE),
+    }
+
+
+# --------------------------------------------------------------------------------------------------
+# Messages after an action
+# --------------------------------------------------------------------------------------------------
+
+
+def plan_started(pupil) -> str:
+    return (
+        f"Support plan started for {pupil.name}. Cycle 1 is at Assess, with the needs on the "
+        "register copied into its summary."
+    )
+
+
+def lead_set(plan: SupportPlan) -> str:
+    return (
+        f"{plan.lead.full_name} now leads the plan."
+        if plan.lead
+        else "The plan has no lead teacher."
+    )
+
+
+def cycle_started(cycle: Cycle) -> str:
+    carried = cycle.targets.count()
+    carried_text = (
+        f"{carried} target{'s' if carried != 1 else ''} not yet achieved carried over"
+        if carried
+        else "no targets carried over: every target was achieved"
+    )
+    return (
+        f"Cycle {cycle.number} started at Assess; {carried_text}. Agree a new date for each "
+        "carried target."
+    )
+
+
+def cycle_advanced(cycle: Cycle) -> str:
+    if cycle.stage == rules.DO:
+        return (
+            f"The plan has started (Do). Its review is due on {long_date(cycle.review_due)}; the "
+            "agreement with the parents is recorded as a planning meeting."
+        )
+    return "The assessment is done: the plan is at Plan. Add the targets and agree them."
+
+
+def frozen(cycle: Cycle) -> str:
+    return (
+        f"Cycle {cycle.number} was reviewed on {long_date(cycle.reviewed_on)} and can no longer "
+        "be changed."
+    )
+
+
+def reviewed(cycle: Cycle, *, of: int) -> str:
+    """After the review of a cycle of `of` targets."""
+    achieved = sum(1 for t in cycle.targets.all() if t.outcome == Target.Outcome.ACHIEVED)
+    return (
+        f"Cycle {cycle.number} is reviewed ({achieved} of {of} target"
+        f"{'s' if of != 1 else ''} achieved) and is now read only. Start the next cycle when you "
+        "are ready."
+    )
+
+
+def contribution_form(stage: str) -> dict:
+    """The title, introduction and button of the contribution page for `stage`."""
+    return {
+        "title": f"Your contribution to the {Contribution.Stage(stage).label.lower()}",
+        "intro": CONTRIBUTION_INTRO[stage],
+        "submit_label": "Save my contribution",
+    }
+
+
+def contribution_stage(cycle: Cycle) -> str:
+    """A contribution to a plan under way is for its review; before that, for its assessment."""
+    return Contribution.Stage.REVIEW if cycle.stage == rules.DO else Contribution.Stage.ASSESS

@@ -1,0 +1,147 @@
+"""What the provision pages show besides their forms: the session card after logging, the
+reasons offered on it, the group list's filters, and the impact and deployment pages.
+
+The views route; the page a person sees is put together here from the selectors, `impact` and
+`charts`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from staff.http import Done
+from staff.models import School
+from staff.tenancy import Access
+
+from . import impact as reads
+from . import manage_selectors, selectors
+from .charts import bar_chart, with_note
+from .models import Attendance, Group, Session
+
+# The choices offered when a session is logged: why a pupil was away, why a session did not run.
+REASONS = {
+    "absence_reasons": Attendance.Absence.choices,
+    "not_run_reasons": Session.NotRun.choices,
+}
+
+
+# --------------------------------------------------------------------------------------------
+# Logging a session
+# --------------------------------------------------------------------------------------------
+
+
+def session_message(group: Group, done: Done) -> str:
+    """What the person reads after logging a session: saved (how many were present), recorded as
+    not run, or not saved and why."""
+    if not done:
+        return f"{group.name}: not saved. {done.error}"
+    session = done.result
+    if not session.ran:
+        return (
+            f"{group.name}: recorded as not run ({session.get_not_run_reason_display().lower()})."
+        )
+    present = sum(1 for a in session.attendance.all() if a.present)
+    return f"{group.name}: session saved, {present} of {session.attendance.count()} present."
+
+
+def session_card(*, access: Access, group: Group, done: Done, today: date) -> dict:
+    """The group's card on "My groups today", drawn again after a session was logged (htmx)."""
+    groups = selectors.my_groups_today(access=access, today=today)
+    card = next((g for g in groups if g.pk == group.pk), None)
+    return {
+        "group": card or group,
+        "message": session_message(group, done),
+        "error": done.error or None,
+        **REASONS,
+        "today": today,
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# The catalogue and the SENDCo's group list
+# --------------------------------------------------------------------------------------------
+
+
+def archived(intervention) -> str:
+    return (
+        f"{intervention.name} archived: it is hidden from the catalogue and cannot be chosen for "
+        "new groups. Its groups are unchanged."
+    )
+
+
+def group_list(*, school: School, status: str, today: date) -> dict:
+    """The groups of one status (any unknown status means all), with a filter per status."""
+    if status not in Group.Status.values:
+        status = ""
+    rows, counts = manage_selectors.group_list(school=school, status=status, on=today)
+    filters = [("", "All", sum(counts.values()))] + [
+        (value, label, counts.get(value, 0)) for value, label in Group.Status.choices
+    ]
+    return {
+        "section": "groups",
+        "groups": rows,
+        "status": status,
+        "status_label": Group.Status(status).label if status else "",
+        "filters": filters,
+        "today": today,
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# Impact and deployment
+# --------------------------------------------------------------------------------------------
+
+
+def impact(*, school: School, today: date) -> dict:
+    """Impact per intervention this school year, its groups, and a chart of the share of pupils
+    meeting their target."""
+    starts_on, ends_on = reads.school_year(school=school, on=today)
+    items = reads.intervention_impacts(school=school, on=today, year=(starts_on, ends_on))
+    groups = sorted(
+        (g for i in items for g in i.groups), key=lambda g: (g.group.name.casefold(), g.group.pk)
+    )
+    chart = bar_chart(
+        [(i.intervention.name, i.impact.met_target_rate if i.measured else None) for i in items],
+        title="Share of pupils meeting their target, by intervention",
+        unit="%",
+        max_value=Decimal(100),
+    )
+    return {
+        "items": items,
+        "groups": groups,
+        "chart": chart,
+        "starts_on": starts_on,
+        "ends_on": ends_on,
+        "today": today,
+        "not_enough_data": reads.NOT_ENOUGH_DATA,
+    }
+
+
+def deployment(*, school: School, today: date) -> dict:
+    """Each member of staff's hours a week in running groups against their contract, charted."""
+    people = reads.deployment(school=school, on=today)
+    top = max(
+        [p.group_hours for p in people] + [p.contracted_hours or Decimal(0) for p in people],
+        default=Decimal(0),
+    )
+    chart = bar_chart(
+        [
+            (
+                with_note(p.user.full_name or p.user.email, "(over contract)")
+                if p.over_contract
+                else p.user.full_name or p.user.email,
+                p.group_hours,
+            )
+            for p in people
+        ],
+        title="Hours a week in running groups, by member of staff",
+        unit="h",
+        max_value=top or None,
+    )
+    return {
+        "people": people,
+        "chart": chart,
+        "today": today,
+        "over": sum(1 for p in people if p.over_contract),
+    }

@@ -1,0 +1,66 @@
+"""What the register pages show besides their forms: the register with its filters and sort,
+and the starting values of a status change."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.http import QueryDict
+
+from staff.capabilities import Cap
+from staff.tenancy import Access
+
+from . import selectors
+from .forms import RegisterFilterForm, SearchForm
+from .models import Pupil, TeachingGroup
+
+
+def register_list(
+    *,
+    access: Access,
+    today: date,
+    filters: RegisterFilterForm,
+    search: SearchForm,
+    query: QueryDict,
+) -> dict:
+    """The SEN register, as on today or the date the filters ask for, searched and sorted; the
+    query string without its sort, for the column headings' links."""
+    data = filters.cleaned_data if filters.is_valid() else {}
+    sort = query.get("sort", "name")
+    found = selectors.register_list(
+        access=access,
+        on=data.get("on") or today,
+        filters=data,
+        search=search.cleaned_data["q"] if search.is_valid() else "",
+        sort=sort,
+    )
+    query = query.copy()
+    query.pop("sort", None)
+    return {
+        "rows": found.rows,
+        "counts": found.counts,
+        "own_classes_only": found.own_classes_only,
+        "filters": filters,
+        "search": search,
+        "on": found.on,
+        "today": today,
+        "sort": sort,
+        "query": query.urlencode(),
+        "can_manage": access.can(Cap.REGISTER_MANAGE),
+    }
+
+
+def status_change_initial(*, pupil: Pupil, today: date) -> dict:
+    """A status change starts today, parents informed today, with the pupil's current needs."""
+    codes = selectors.current_need_codes(pupil=pupil)
+    return {
+        "starts_on": today,
+        "parents_informed_on": today,
+        "primary_need": codes[0] if codes else "",
+        "secondary_need": codes[1] if len(codes) > 1 else "",
+    }
+
+
+def class_staff_initial(*, group: TeachingGroup) -> dict:
+    """Who teaches the class and who assists in it now, for the form that changes them."""
+    return {"teachers": list(group.teachers.all()), "assistants": list(group.assistants.all())}
