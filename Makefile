@@ -36,16 +36,17 @@ run: $(STAMP)
 	    --schedule=var/celerybeat-schedule & \
 	  $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-# Parallel by default: one pytest-xdist worker per core, each with its own test database.
+# Parallel by default: one pytest-xdist worker per core, each with its own test database;
+# worksteal lets an idle worker take tests queued for the other (the journeys are long).
 JOBS ?= auto
 
 test: system $(STAMP)
 	$(PY) manage.py collectstatic --noinput -v0
-	$(PY) -m pytest -n $(JOBS)
+	$(PY) -m pytest -n $(JOBS) --dist worksteal
 
 test-fast: system $(STAMP)
 	$(PY) manage.py collectstatic --noinput -v0
-	$(PY) -m pytest -n $(JOBS) -m "not browser"
+	$(PY) -m pytest -n $(JOBS) --dist worksteal -m "not browser"
 
 # The Debian packages the tests need: installed when run as root, otherwise named.
 system:
