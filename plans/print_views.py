@@ -11,9 +11,7 @@ from datetime import date
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.utils import dateformat, timezone
-from django.utils.cache import add_never_cache_headers
 from django.utils.text import slugify
 from django.views.decorators.http import require_safe
 
@@ -23,7 +21,7 @@ from register.access import pupil_or_404
 from register.models import Pupil
 from staff.capabilities import Cap
 from staff.http import audit_note, audited
-from staff.pdf import render_pdf
+from staff.pdf import pdf_response
 from staff.tenancy import school_view
 
 from . import rules
@@ -238,17 +236,6 @@ def pdf_filename(prefix: str, pupil: Pupil, today: date) -> str:
     return slugify(f"{prefix}-{pupil.last_name}-{pupil.first_name}-{today:%Y-%m-%d}") + ".pdf"
 
 
-def _pdf(request: HttpRequest, template: str, context: dict, filename: str) -> HttpResponse:
-    html = render_to_string(template, {**context, "pdf": True}, request=request)
-    response = HttpResponse(
-        render_pdf(html, base_url=request.build_absolute_uri("/")),
-        content_type="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
-    add_never_cache_headers(response)
-    return response
-
-
 # --------------------------------------------------------------------------------------------------
 # The pages
 # --------------------------------------------------------------------------------------------------
@@ -269,7 +256,7 @@ def parent_print(request: HttpRequest, public_id) -> HttpResponse:
 def parent_pdf(request: HttpRequest, public_id) -> HttpResponse:
     context = parent_context(request, public_id)
     filename = pdf_filename("support-plan", context["pupil"], context["today"])
-    response = _pdf(request, PARENT_TEMPLATE, context, filename)
+    response = pdf_response(request, PARENT_TEMPLATE, context, filename=filename)
     _note(request, "parent", "pdf")
     return response
 
@@ -289,6 +276,6 @@ def evidence_print(request: HttpRequest, public_id) -> HttpResponse:
 def evidence_pdf(request: HttpRequest, public_id) -> HttpResponse:
     context = evidence_context(request, public_id)
     filename = pdf_filename("graduated-approach", context["pupil"], context["today"])
-    response = _pdf(request, EVIDENCE_TEMPLATE, context, filename)
+    response = pdf_response(request, EVIDENCE_TEMPLATE, context, filename=filename)
     _note(request, "evidence", "pdf")
     return response

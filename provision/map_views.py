@@ -7,9 +7,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.cache import add_never_cache_headers
 from django.utils.text import slugify
 from django.views.decorators.http import require_safe
 
@@ -17,7 +15,7 @@ from register.access import pupil_or_404
 from staff.capabilities import Cap
 from staff.http import audit_note, audited
 from staff.models import School
-from staff.pdf import render_pdf
+from staff.pdf import pdf_response
 from staff.tenancy import school_view
 
 from .map_selectors import ProvisionMap, provision_map, pupil_provision_data
@@ -84,16 +82,13 @@ def pdf_filename(*, school: School, found: ProvisionMap) -> str:
 def map_pdf(request: HttpRequest) -> HttpResponse:
     context = _map_context(request)
     found = context["map"]
-    html = render_to_string("provision/map/print.html", {**context, "pdf": True}, request=request)
-    pdf = render_pdf(html, base_url=request.build_absolute_uri("/"))
-    _note_map(request, found, format="pdf")
-    filename = pdf_filename(school=request.school, found=found)
-    response = HttpResponse(
-        pdf,
-        content_type="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    response = pdf_response(
+        request,
+        "provision/map/print.html",
+        context,
+        filename=pdf_filename(school=request.school, found=found),
     )
-    add_never_cache_headers(response)
+    _note_map(request, found, format="pdf")
     return response
 
 

@@ -112,3 +112,20 @@ def render_pdf(html: str, *, base_url: str, url_fetcher: StaticFileFetcher | Non
     fetcher = url_fetcher or StaticFileFetcher(base_url=base_url)
     document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
     return document.write_pdf(pdf_tags=True)
+
+
+def pdf_response(request, template: str, context: dict, *, filename: str):
+    """The one way a page becomes a PDF download: `template` rendered with `pdf` set (the same
+    template serves the print view), through WeasyPrint, as an attachment never cached."""
+    from django.http import HttpResponse
+    from django.template.loader import render_to_string
+    from django.utils.cache import add_never_cache_headers
+
+    html = render_to_string(template, {**context, "pdf": True}, request=request)
+    response = HttpResponse(
+        render_pdf(html, base_url=request.build_absolute_uri("/")),
+        content_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+    add_never_cache_headers(response)
+    return response

@@ -6,13 +6,12 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_safe
 
 from staff.capabilities import Cap
 from staff.http import audited, note_subject
-from staff.pdf import render_pdf
+from staff.pdf import pdf_response
 from staff.tenancy import school_view
 
 from ..pack import TEMPLATE, pack_context, pdf_filename
@@ -50,13 +49,5 @@ def pack_print(request: HttpRequest, public_id) -> HttpResponse:
 @require_safe
 def pack_pdf(request: HttpRequest, public_id) -> HttpResponse:
     context = _context(request, public_id, "pdf")
-    html = render_to_string(TEMPLATE, {**context, "pdf": True}, request=request)
-    pdf = render_pdf(html, base_url=request.build_absolute_uri("/"))
     filename = pdf_filename(pupil=context["pupil"], review=context["review"])
-    response = HttpResponse(
-        pdf,
-        content_type="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
-    add_never_cache_headers(response)
-    return response
+    return pdf_response(request, TEMPLATE, context, filename=filename)
