@@ -89,6 +89,12 @@ class PlanPage:
     needs: list[Need]
     provision: str  # K or E today ("" when neither)
 
+    @property
+    def started_on(self) -> date | None:
+        """When the plan's first cycle began (not when its row was made: an imported or
+        seeded plan can be older than its record)."""
+        return self.cycles[0].cycle.starts_on if self.cycles else None
+
 
 def target_facts(target: Target, groups: int) -> rules.TargetFacts:
     return rules.TargetFacts(

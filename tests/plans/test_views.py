@@ -690,3 +690,17 @@ def test_plan_page_queries_do_not_grow(
 # The same at every size: session, user, school, membership and the header; the pupil, the plan
 # and the page's reads; the audit event; savepoints of ATOMIC_REQUESTS.
 QUERIES = {"plans:list": 20, "plans:plan": 26}
+
+
+def test_the_plan_says_when_its_first_cycle_began_not_when_its_row_was_made(
+    client, school, sendco, pupils, today
+):
+    """A plan begun 30 days ago (recorded today, as an imported or seeded plan would be) says it
+    started when its first cycle did."""
+    plan = plan_in_do(school, sendco, pupils["mina"], today)
+    client.force_login(sendco)
+    body = client.get(_url("plan", school, pupils["mina"])).content.decode()
+    began = plan.cycles.get().starts_on
+    assert began == today - timedelta(days=30)
+    assert f"started {began:%-d %B %Y}" in body
+    assert f"started {today:%-d %B %Y}" not in body
