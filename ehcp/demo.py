@@ -1,6 +1,6 @@
 """Deterministic, fictional EHC plans for the demo trust (DESIGN.md "Demo data").
 
-For every pupil on an EHC plan (SEN provision E) of a school: a plan from one of three local
+For every pupil on an EHC plan (SEN category E) of a school: a plan from one of three local
 authorities with their own lead times, issued one to four years ago, in versions (an amended plan
 after some reviews), with outcomes by area of need and quantified section F provision (linked to a
 provision-map group the pupil is in, when there is one). Each plan has its finished annual reviews
@@ -1045,7 +1045,7 @@ def _k_pupils(school: School, today: date) -> list[int]:
     """The pupils on SEN support today, by id."""
     covering = Q(ends_on__isnull=True) | Q(ends_on__gte=today)
     return sorted(
-        SenStatus.objects.filter(school=school, provision="K", starts_on__lte=today)
+        SenStatus.objects.filter(school=school, category="K", starts_on__lte=today)
         .filter(covering)
         .values_list("pupil_id", flat=True)
     )
@@ -1106,7 +1106,7 @@ def _align_statuses(school: School, issued: dict[int, date]) -> None:
     issued."""
     statuses = list(
         SenStatus.objects.filter(
-            school=school, provision="E", ends_on__isnull=True, pupil_id__in=list(issued)
+            school=school, category="E", ends_on__isnull=True, pupil_id__in=list(issued)
         )
     )
     needs = list(Need.objects.filter(school=school, pupil_id__in=list(issued)))
@@ -1133,7 +1133,7 @@ def _pupils_on_plans(school: School, today: date) -> list[Pupil]:
     """The pupils on roll with SEN status E today, by id, their needs prefetched."""
     covering = Q(ends_on__isnull=True) | Q(ends_on__gte=today)
     e_ids = set(
-        SenStatus.objects.filter(school=school, provision="E", starts_on__lte=today)
+        SenStatus.objects.filter(school=school, category="E", starts_on__lte=today)
         .filter(covering)
         .values_list("pupil_id", flat=True)
     )

@@ -30,7 +30,7 @@ def deadlines(
     on_register = SenStatus.objects.filter(
         Q(ends_on__isnull=True) | Q(ends_on__gte=today),
         pupil=OuterRef("pk"),
-        provision__in=[K, E],
+        category__in=[K, E],
         starts_on__lte=today,
     )
     pupils = pupils.on_roll(today).filter(Exists(on_register))
@@ -79,7 +79,7 @@ def _parent_meetings(
     on_k_since = SenStatus.objects.filter(
         Q(ends_on__isnull=True) | Q(ends_on__gte=today),
         pupil=OuterRef("pupil"),
-        provision=K,
+        category=K,
         starts_on__lte=today,
     ).values("starts_on")[:1]
     plans = list(

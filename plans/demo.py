@@ -427,7 +427,7 @@ def _covering(today: date) -> Q:
 def _plan_pupils(school: School, today: date) -> list[PlanPupil]:
     """Every pupil on SEN support today and on roll, by pk, with what their plan is made of."""
     since = dict(
-        SenStatus.objects.filter(_covering(today), school=school, provision="K").values_list(
+        SenStatus.objects.filter(_covering(today), school=school, category="K").values_list(
             "pupil_id", "starts_on"
         )
     )

@@ -87,7 +87,7 @@ class PlanPage:
     meetings: list[ParentMeeting]
     schedule: rules.MeetingSchedule | None
     needs: list[Need]
-    provision: str  # K or E today ("" when neither)
+    category: str  # K or E today ("" when neither)
 
     @property
     def started_on(self) -> date | None:
@@ -137,7 +137,7 @@ def plan_page(*, plan: SupportPlan, today: date) -> PlanPage:
         .order_by("rank")
     )
     statuses = list(SenStatus.objects.filter(_covering(today), pupil=pupil))
-    provision = statuses[0].provision if statuses else ""
+    category = statuses[0].category if statuses else ""
     groups = {g.pk: g for c in cycles for t in c.targets.all() for g in t.groups.all()}
     start = min((c.agreed_on or c.starts_on for c in cycles), default=today)
     reader = DeliveryReader(
@@ -172,7 +172,7 @@ def plan_page(*, plan: SupportPlan, today: date) -> PlanPage:
         ParentMeeting.objects.filter(plan=plan).select_related("recorded_by").order_by("-held_on")
     )
     schedule = None
-    if provision == K:
+    if category == K:
         year_start, term_ends = _year_terms(school, today)
         since = statuses[0].starts_on
         schedule = rules.meeting_schedule(
@@ -189,7 +189,7 @@ def plan_page(*, plan: SupportPlan, today: date) -> PlanPage:
         meetings=meetings,
         schedule=schedule,
         needs=needs,
-        provision=provision,
+        category=category,
     )
 
 
@@ -201,7 +201,7 @@ def plan_page(*, plan: SupportPlan, today: date) -> PlanPage:
 @dataclass
 class PlanRow:
     pupil: Pupil
-    provision: str
+    category: str
     plan: SupportPlan | None
     cycle: Cycle | None
     stage_label: str
@@ -216,7 +216,7 @@ def plan_rows(*, access: Access, today: date) -> list[PlanRow]:
         pupils_visible_to(access=access, on=today)
         .on_roll(today)
         .filter(
-            Q(sen_statuses__provision__in=[K, E])
+            Q(sen_statuses__category__in=[K, E])
             & Q(sen_statuses__starts_on__lte=today)
             & (Q(sen_statuses__ends_on__isnull=True) | Q(sen_statuses__ends_on__gte=today))
         )
@@ -277,7 +277,7 @@ def plan_rows(*, access: Access, today: date) -> list[PlanRow]:
                 )
             else:
                 cycle = plan.reviewed_cycles[0] if plan.reviewed_cycles else None
-            if status.provision == K:
+            if status.category == K:
                 schedule = rules.meeting_schedule(
                     term_ends=term_ends,
                     year_start=year_start,
@@ -288,7 +288,7 @@ def plan_rows(*, access: Access, today: date) -> list[PlanRow]:
         rows.append(
             PlanRow(
                 pupil=pupil,
-                provision=status.provision,
+                category=status.category,
                 plan=plan,
                 cycle=cycle,
                 stage_label=rules.stage_label(
@@ -308,12 +308,12 @@ def plan_rows(*, access: Access, today: date) -> list[PlanRow]:
 # --------------------------------------------------------------------------------------------------
 
 
-def sen_provision_on(*, pupil: Pupil, on: date) -> str:
-    """The pupil's SEN provision (K or E) on a day, "" when neither."""
+def sen_category_on(*, pupil: Pupil, on: date) -> str:
+    """The pupil's SEN category (K or E) on a day, "" when neither."""
     status = (
         SenStatus.objects.filter(pupil=pupil, starts_on__lte=on)
         .exclude(ends_on__lt=on)
-        .values_list("provision", flat=True)
+        .values_list("category", flat=True)
         .first()
     )
     return status or ""

@@ -101,7 +101,7 @@ def plan_start(
     status = (
         SenStatus.objects.filter(pupil=pupil, starts_on__lte=today)
         .exclude(ends_on__lt=today)
-        .values_list("provision", flat=True)
+        .values_list("category", flat=True)
         .first()
     )
     if status not in (K, E):

@@ -129,8 +129,8 @@ def plan_detail(request: HttpRequest, public_id) -> HttpResponse:
         page = pages.strategies(pupil=pupil, plan=plan, today=today)
         return render(request, "plans/detail_ta.html", page)
     if plan is None:
-        provision = selectors.sen_provision_on(pupil=pupil, on=today)
-        return render(request, "plans/none.html", {"pupil": pupil, "provision": provision})
+        category = selectors.sen_category_on(pupil=pupil, on=today)
+        return render(request, "plans/none.html", {"pupil": pupil, "category": category})
     plan.pupil, plan.school = pupil, request.school
     wanted = request.GET.get("cycle")
     page = pages.plan_detail(access=request.access, plan=plan, wanted=wanted, today=today)

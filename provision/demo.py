@@ -472,7 +472,7 @@ def _terms(school: School, today: date) -> Terms:
 def _pool(school: School, today: date) -> Pool:
     """The pupils a group can draw from, read once for all the groups."""
     on_roll = Q(ends_on__isnull=True) | Q(ends_on__gte=today)
-    sen = SenStatus.objects.filter(school=school, provision__in=["K", "E"], starts_on__lte=today)
+    sen = SenStatus.objects.filter(school=school, category__in=["K", "E"], starts_on__lte=today)
     pp = PupilPremiumPeriod.objects.filter(school=school, starts_on__lte=today)
     watched = Concern.objects.filter(school=school, status=Concern.Status.MONITORING)
     pupils = Pupil.objects.filter(school=school).order_by("pk")

@@ -5,14 +5,15 @@ check file: the values the MIS should hold for each pupil on roll on the census 
 with the MIS before the return is sent.
 
 One row per pupil on roll on the census date (admitted on or before it, not left before it), every
-provision code included, so E + K + N = the whole roll. Fields, in this order:
+SEN category included, so E + K + N = the whole roll. Fields, in this order:
 
     UPN                  the pupil's unique pupil number
     Surname              legal surname
     Forename             legal first name
     DOB                  date of birth, YYYY-MM-DD
     NC Year              national curriculum year group code (N1, N2, R, 1 ... 14)
-    SEN provision        N, K or E: the SEN status period covering the census date (N when none)
+    SEN provision        N, K or E: the SEN category (`SenStatus.category`) of the status period
+                         covering the census date (N when none)
     SEN type rank 1      code of the primary need covering the date (empty for N)
     SEN type rank 2      code of the secondary need covering the date (empty when none, and for N)
 
@@ -42,7 +43,7 @@ from staff.services import audit
 from staff.tenancy import Access
 
 from .models import Need, NeedType, Pupil, SenStatus
-from .rules import E, K, N, provision_on
+from .rules import E, K, N, category_on
 
 HEADER = (
     "UPN",
@@ -73,11 +74,11 @@ class CensusRow:
     forename: str
     date_of_birth: date
     year_group: str
-    provision: str
+    category: str
     need_1: str
     need_2: str
     needs: tuple[NeedOn, ...] = ()  # every need covering the date, by rank, for the checks
-    provisions: tuple[str, ...] = ()  # every SEN status covering the date (more than one: a fault)
+    categories: tuple[str, ...] = ()  # every SEN status covering the date (more than one: a fault)
 
     @property
     def name(self) -> str:
@@ -91,7 +92,7 @@ class CensusRow:
             self.forename,
             self.date_of_birth.isoformat(),
             self.year_group,
-            self.provision,
+            self.category,
             self.need_1,
             self.need_2,
         )
@@ -118,7 +119,7 @@ def _first_code(needs: Iterable[NeedOn], rank: int) -> str:
 
 
 def census_rows(*, school: School, on: date) -> list[CensusRow]:
-    """One row per pupil on roll on `on`, with the provision and needs that covered that date.
+    """One row per pupil on roll on `on`, with the SEN category and needs that covered that date.
 
     Three queries whatever the size of the roll: pupils, their SEN statuses covering the date, and
     their needs covering the date with the need types.
@@ -145,7 +146,7 @@ def census_rows(*, school: School, on: date) -> list[CensusRow]:
     )
     rows = []
     for pupil in pupils:
-        provision = provision_on(pupil.census_statuses, on)
+        category = category_on(pupil.census_statuses, on)
         needs = tuple(
             NeedOn(
                 rank=need.rank,
@@ -154,7 +155,7 @@ def census_rows(*, school: School, on: date) -> list[CensusRow]:
             )
             for need in pupil.census_needs
         )
-        in_file = provision != N  # an N pupil is in the file with no type of need
+        in_file = category != N  # an N pupil is in the file with no type of need
         rows.append(
             CensusRow(
                 public_id=pupil.public_id,
@@ -163,11 +164,11 @@ def census_rows(*, school: School, on: date) -> list[CensusRow]:
                 forename=pupil.legal_first_name,
                 date_of_birth=pupil.date_of_birth,
                 year_group=pupil.year_group,
-                provision=provision,
+                category=category,
                 need_1=_first_code(needs, 1) if in_file else "",
                 need_2=_first_code(needs, 2) if in_file else "",
                 needs=needs,
-                provisions=tuple(s.provision for s in pupil.census_statuses),
+                categories=tuple(s.category for s in pupil.census_statuses),
             )
         )
     return rows
@@ -179,34 +180,34 @@ _LABEL = {K: "SEN support (K)", E: "an EHC plan (E)", N: "no special educational
 def _row_problems(row: CensusRow) -> list[tuple[str, str, str]]:
     """(rule, message, fix) for one row."""
     found = []
-    if len(row.provisions) > 1:
+    if len(row.categories) > 1:
         found.append(
             (
                 "One SEN status on census day",
-                f"{len(row.provisions)} SEN status periods cover the census date "
-                f"({', '.join(row.provisions)}).",
+                f"{len(row.categories)} SEN status periods cover the census date "
+                f"({', '.join(row.categories)}).",
                 "Correct the dates on the pupil's page so that each status ends before the next "
                 "one starts.",
             )
         )
     codes = [n.code for n in row.needs]
-    if row.provision in (K, E) and not row.need_1:
+    if row.category in (K, E) and not row.need_1:
         fix = (
             "Record the primary need (rank 1) on the pupil's page. If there has been no "
             "specialist assessment, record NSA."
-            if row.provision == K
+            if row.category == K
             else "Record the primary need (rank 1) on the pupil's page, matching the type of "
             "need the local authority recorded in the EHC plan."
         )
         found.append(
             (
                 "Census rule 2170: a type of need is required with K and E",
-                f"The pupil is on {_LABEL[row.provision]} but has no primary type of need on "
+                f"The pupil is on {_LABEL[row.category]} but has no primary type of need on "
                 "the census date.",
                 fix,
             )
         )
-    if row.provision == E:
+    if row.category == E:
         found.extend(
             (
                 "Census rule 2175: NSA only with K",
@@ -217,7 +218,7 @@ def _row_problems(row: CensusRow) -> list[tuple[str, str, str]]:
             for need in row.needs
             if need.only_with_sen_support
         )
-    if row.provision == N and row.needs:
+    if row.category == N and row.needs:
         found.append(
             (
                 "No type of need with N",
@@ -291,15 +292,15 @@ def csv_bytes(rows: Iterable[CensusRow]) -> bytes:
 
 
 def census_summary(rows: list[CensusRow]) -> dict:
-    """The counts the census page shows: all pupils, by provision (E, K, N) and by primary need
+    """The counts the census page shows: all pupils, by SEN category (E, K, N) and by primary need
     (most first)."""
-    provisions = Counter(row.provision for row in rows)
+    categories = Counter(row.category for row in rows)
     needs = Counter(row.need_1 for row in rows if row.need_1)
     names = dict(NeedType.objects.filter(code__in=needs).values_list("code", "name"))
     return {
         "total": len(rows),
-        "by_provision": [
-            (code, SenStatus.Provision(code).label, provisions.get(code, 0)) for code in (E, K, N)
+        "by_category": [
+            (code, SenStatus.Category(code).label, categories.get(code, 0)) for code in (E, K, N)
         ],
         "by_need": [
             (code, names.get(code, ""), count)

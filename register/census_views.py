@@ -101,7 +101,7 @@ def _page(
 @require_safe
 def census(request: HttpRequest) -> HttpResponse:
     """The census date form; for the date chosen (the next census day at first), the problems to
-    fix and the counts by provision and by primary need."""
+    fix and the counts by SEN category and by primary need."""
     if "on" in request.GET:
         form = CensusDateForm(request.GET)
     else:

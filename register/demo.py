@@ -229,14 +229,14 @@ def seed_pupils(
         return 0
     rng = random.Random(seed)  # noqa: S311 - demo data, not security
     pupils = _add_pupils(rng, school=school, year=year, year_groups=year_groups, per_year=per_year)
-    provisions = _provisions(rng, len(pupils))
+    categories = _categories(rng, len(pupils))
     types = {t.code: t for t in NeedType.objects.all()}
     records = _Records()
     for index, pupil in enumerate(pupils):
         _add_contact(rng, records, pupil)
-        provision = provisions.get(index)
-        if provision:
-            _add_on_register(rng, records, pupil, provision, types=types, by=sendco, today=today)
+        category = categories.get(index)
+        if category:
+            _add_on_register(rng, records, pupil, category, types=types, by=sendco, today=today)
         elif rng.random() < 0.03:
             _add_monitoring(rng, records, pupil, teacher=teacher, sendco=sendco, today=today)
         _add_pupil_premium_and_care(rng, records, pupil, today=today)
@@ -286,15 +286,15 @@ def _add_pupils(
     return found
 
 
-def _provisions(rng: random.Random, count: int) -> dict[int, str]:
+def _categories(rng: random.Random, count: int) -> dict[int, str]:
     """Exactly 5% with an EHC plan and 14% on SEN support, spread at random through the school:
     pupil index -> "E" or "K"."""
     order = list(range(count))
     rng.shuffle(order)
     e_count, k_count = round(count * 0.05), round(count * 0.14)
-    provisions = {i: "E" for i in order[:e_count]}
-    provisions.update({i: "K" for i in order[e_count : e_count + k_count]})
-    return provisions
+    categories = {i: "E" for i in order[:e_count]}
+    categories.update({i: "K" for i in order[e_count : e_count + k_count]})
+    return categories
 
 
 def _add_contact(rng: random.Random, records: _Records, pupil: Pupil) -> None:
@@ -314,7 +314,7 @@ def _add_on_register(
     rng: random.Random,
     records: _Records,
     pupil: Pupil,
-    provision: str,
+    category: str,
     *,
     types: dict[str, NeedType],
     by: User,
@@ -327,18 +327,18 @@ def _add_on_register(
         SenStatus(
             school=school,
             pupil=pupil,
-            provision=provision,
+            category=category,
             starts_on=starts,
             reason="Assessed by the SENDCo with the class teacher; needs additional and "
             "different provision."
-            if provision == "K"
+            if category == "K"
             else "EHC plan issued.",
             decided_by=by,
             parents_informed_on=starts,
             parents_informed_how="Meeting",
         )
     )
-    primary = _weighted(rng, K_NEEDS if provision == "K" else E_NEEDS)
+    primary = _weighted(rng, K_NEEDS if category == "K" else E_NEEDS)
     records.needs.append(
         Need(school=school, pupil=pupil, need_type=types[primary], rank=1, starts_on=starts)
     )

@@ -57,9 +57,9 @@ def _need_choices():
 
 
 class StatusChangeForm(forms.Form):
-    provision = forms.ChoiceField(
+    category = forms.ChoiceField(
         label="New status",
-        choices=[(value, f"{label} ({value})") for value, label in SenStatus.Provision.choices],
+        choices=[(value, f"{label} ({value})") for value, label in SenStatus.Category.choices],
         widget=forms.RadioSelect,
     )
     starts_on = forms.DateField(label="From", widget=DATE_INPUT)
@@ -95,7 +95,7 @@ class StatusChangeForm(forms.Form):
     def status_fields(self) -> dict:
         """What `register.services.sen_status_change` takes besides the person and the pupil."""
         names = (
-            "provision",
+            "category",
             "starts_on",
             "reason",
             "parents_informed_on",

@@ -182,15 +182,16 @@ def _dates_in_order(name: str) -> models.CheckConstraint:
 
 
 class SenStatus(Period):
-    """The pupil's SEN provision code over a period: N, K (SEN support) or E (EHC plan)."""
+    """The pupil's SEN category over a period: N, K (SEN support) or E (EHC plan). The census calls
+    the field "SEN provision" (register/census.py keeps that header)."""
 
-    class Provision(models.TextChoices):
+    class Category(models.TextChoices):
         NONE = "N", "No special educational need"
         SEN_SUPPORT = "K", "SEN support"
         EHC_PLAN = "E", "Education, health and care plan"
 
     pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="sen_statuses")
-    provision = models.CharField(max_length=1, choices=Provision.choices)
+    category = models.CharField(max_length=1, choices=Category.choices)
     reason = models.TextField()
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -214,7 +215,7 @@ class SenStatus(Period):
         ]
 
     def __str__(self) -> str:
-        return f"{self.provision} from {self.starts_on:%d/%m/%Y}"
+        return f"{self.category} from {self.starts_on:%d/%m/%Y}"
 
 
 class BroadArea(models.TextChoices):
@@ -232,7 +233,7 @@ class NeedType(models.Model):
     name = models.CharField(max_length=120)
     broad_area = models.CharField(max_length=5, choices=BroadArea.choices, blank=True)
     only_with_sen_support = models.BooleanField(
-        default=False, help_text="Valid only with provision K (the census rule for NSA)."
+        default=False, help_text="Valid only with SEN category K (the census rule for NSA)."
     )
     active = models.BooleanField(default=True)
     sort_order = models.PositiveSmallIntegerField(default=0)

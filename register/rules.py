@@ -7,24 +7,24 @@ from datetime import date
 
 from .models import Period, Pupil, SenStatus
 
-K = SenStatus.Provision.SEN_SUPPORT
-E = SenStatus.Provision.EHC_PLAN
-N = SenStatus.Provision.NONE
+K = SenStatus.Category.SEN_SUPPORT
+E = SenStatus.Category.EHC_PLAN
+N = SenStatus.Category.NONE
 
 
-def need_problems(*, provision: str, need_codes: Iterable[str]) -> list[str]:
-    """What is wrong with these ranked need codes for this provision code (census rules 2170 and
+def need_problems(*, category: str, need_codes: Iterable[str]) -> list[str]:
+    """What is wrong with these ranked need codes for this SEN category (census rules 2170 and
     2175): a type is required with K and E, and NSA is valid only with K."""
     codes = list(need_codes)
     problems = []
-    if provision in (K, E) and not codes:
-        label = "SEN support" if provision == K else "an EHC plan"
+    if category in (K, E) and not codes:
+        label = "SEN support" if category == K else "an EHC plan"
         problems.append(f"A pupil on {label} needs a primary type of need.")
-    if "NSA" in codes and provision != K:
+    if "NSA" in codes and category != K:
         problems.append(
             "NSA (no specialist assessment) can only be recorded for a pupil on SEN support (K)."
         )
-    if provision == N and codes:
+    if category == N and codes:
         problems.append("A pupil with no special educational need (N) has no type of need.")
     if len(codes) != len(set(codes)):
         problems.append("The same type of need is recorded twice.")
@@ -36,10 +36,10 @@ def period_on(periods: Iterable[Period], on: date) -> Period | None:
     return next((p for p in periods if p.covers(on)), None)
 
 
-def provision_on(statuses: Iterable[SenStatus], on: date) -> str:
-    """The census provision code on a date: N when no status period covers it."""
+def category_on(statuses: Iterable[SenStatus], on: date) -> str:
+    """The SEN category (N, K or E) on a date: N when no status period covers it."""
     status = period_on(statuses, on)
-    return status.provision if status is not None else N
+    return status.category if status is not None else N
 
 
 def ever_6_fsm(fsm_periods: Iterable[Period], on: date) -> bool:
@@ -61,7 +61,7 @@ def ever_6_fsm(fsm_periods: Iterable[Period], on: date) -> bool:
 def register_row(pupil: Pupil, on: date) -> Pupil:
     """Set the derived, date-dependent facts of one row of the register on the pupil (no
     queries: the periods were prefetched by `selectors.register_rows`)."""
-    pupil.provision = provision_on(pupil.statuses_on, on)
+    pupil.category = category_on(pupil.statuses_on, on)
     pupil.primary_need = pupil.needs_on[0].need_type if pupil.needs_on else None
     fsm = [p for p in pupil.pp_all if p.kind == "fsm"]
     other_pp = [p for p in pupil.pp_all if p.kind != "fsm" and p.covers(on)]
@@ -75,8 +75,8 @@ def register_counts(rows: Sequence[Pupil]) -> dict[str, int]:
     """Pupils on roll, on SEN support (K) and with an EHC plan (E), before any filter."""
     return {
         "all": len(rows),
-        "K": sum(p.provision == K for p in rows),
-        "E": sum(p.provision == E for p in rows),
+        "K": sum(p.category == K for p in rows),
+        "E": sum(p.category == E for p in rows),
     }
 
 
@@ -91,9 +91,9 @@ def register_filter(rows: Iterable[Pupil], filters: dict, *, search: str = "") -
     status = filters.get("status") or "sen"
     keep = list(rows)
     if status == "sen":
-        keep = [p for p in keep if p.provision in (K, E)]
+        keep = [p for p in keep if p.category in (K, E)]
     elif status in (K, E):
-        keep = [p for p in keep if p.provision == status]
+        keep = [p for p in keep if p.category == status]
     if filters.get("year"):
         keep = [p for p in keep if p.year_group == filters["year"]]
     if filters.get("group"):
@@ -117,7 +117,7 @@ def register_filter(rows: Iterable[Pupil], filters: dict, *, search: str = "") -
 REGISTER_SORTS: dict[str, Callable[[Pupil], tuple]] = {
     "name": lambda p: (p.legal_last_name.lower(), p.legal_first_name.lower()),
     "year": lambda p: (p.year_order, p.legal_last_name.lower()),
-    "status": lambda p: ({"E": 0, "K": 1}.get(p.provision, 2), p.legal_last_name.lower()),
+    "status": lambda p: ({"E": 0, "K": 1}.get(p.category, 2), p.legal_last_name.lower()),
     "need": lambda p: (p.primary_need.code if p.primary_need else "~", p.legal_last_name.lower()),
 }
 

@@ -145,12 +145,12 @@ def pupil_record(*, pupil: Pupil) -> dict:
 
 
 def pupil_page(*, pupil: Pupil, on: date) -> dict:
-    """The pupil page: the record, its chronology, and the provision and needs on `on`."""
+    """The pupil page: the record, its chronology, and the SEN category and needs on `on`."""
     record = pupil_record(pupil=pupil)
     return {
         **record,
         "chronology": rules.chronology(record),
-        "provision": rules.provision_on(record["statuses"], on),
+        "category": rules.category_on(record["statuses"], on),
         "current_needs": [n for n in record["needs"] if n.covers(on)],
     }
 
@@ -239,12 +239,12 @@ def latest_passport(*, pupil: Pupil) -> PassportVersion | None:
 def home_summary(*, access: Access, on: date) -> dict:
     """What the home page shows about the register, in a constant number of queries: counts for
     the whole school; for a teacher or TA, their classes and the SEN pupils in them."""
-    from .rules import E, K, provision_on
+    from .rules import E, K, category_on
 
     visible = pupils_visible_to(access=access, on=on).on_roll(on)
     counts = dict(
         SenStatus.objects.filter(_covering(on), pupil__in=visible)
-        .values_list("provision")
+        .values_list("category")
         .annotate(n=Count("pk"))
     )
     summary: dict = {"k": counts.get(K, 0), "e": counts.get(E, 0)}
@@ -259,7 +259,7 @@ def home_summary(*, access: Access, on: date) -> dict:
             groups_of(access=access, on=on).annotate(size=Count("pupils")).order_by("name")
         )
         rows = register_rows(access=access, on=on)
-        summary["sen_pupils"] = [p for p in rows if provision_on(p.statuses_on, on) in (K, E)]
+        summary["sen_pupils"] = [p for p in rows if category_on(p.statuses_on, on) in (K, E)]
         for pupil in summary["sen_pupils"]:
-            pupil.provision = provision_on(pupil.statuses_on, on)
+            pupil.category = category_on(pupil.statuses_on, on)
     return summary

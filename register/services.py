@@ -42,7 +42,7 @@ def sen_status_change(
     *,
     access: Access,
     pupil: Pupil,
-    provision: str,
+    category: str,
     starts_on: date,
     reason: str,
     parents_informed_on: date | None,
@@ -59,7 +59,7 @@ def sen_status_change(
         raise ValidationError("This pupil is not in your school.")
     if not reason.strip():
         raise ValidationError({"reason": "Say why the status changes."})
-    if provision in (K, E) and parents_informed_on is None:
+    if category in (K, E) and parents_informed_on is None:
         raise ValidationError(
             {
                 "parents_informed_on": "Parents must be told when the school makes special "
@@ -67,18 +67,18 @@ def sen_status_change(
             }
         )
     current = pupil.sen_statuses.filter(ends_on__isnull=True).first()
-    if current is not None and current.provision == provision and need_codes is None:
+    if current is not None and current.category == category and need_codes is None:
         raise ValidationError(
-            {"provision": f"The pupil is already {current.get_provision_display()}."}
+            {"category": f"The pupil is already {current.get_category_display()}."}
         )
 
     if need_codes is None:
         codes = current_need_codes(pupil=pupil)
-        if provision == N:
+        if category == N:
             codes = []
     else:
         codes = need_codes
-    problems = need_problems(provision=provision, need_codes=codes)
+    problems = need_problems(category=category, need_codes=codes)
     if problems:
         raise ValidationError({"need_codes": problems})
 
@@ -86,7 +86,7 @@ def sen_status_change(
     status = SenStatus(
         school=pupil.school,
         pupil=pupil,
-        provision=provision,
+        category=category,
         starts_on=starts_on,
         reason=reason.strip(),
         decided_by=access.user,
@@ -95,13 +95,14 @@ def sen_status_change(
     )
     status.full_clean()
     status.save()
-    if need_codes is not None or provision == N:
+    if need_codes is not None or category == N:
         needs_replace(pupil=pupil, codes=codes, starts_on=starts_on, description=need_description)
     pupil_audit(
         access=access,
         pupil=pupil,
         action="register.status_changed",
-        detail={"provision": provision, "from": starts_on.isoformat(), "needs": codes},
+        # The audit record keeps its key "provision" (the census's name), as in older events.
+        detail={"provision": category, "from": starts_on.isoformat(), "needs": codes},
     )
     return status
 

@@ -379,7 +379,7 @@ def test_no_reminders_for_a_pupil_no_longer_on_the_sen_register(school, sendco, 
 
 
 def test_a_pupil_with_an_ehc_plan_has_reviews_but_no_meeting_count(school, sendco, apdr):
-    SenStatus.objects.filter(pupil=apdr["otto"]).update(provision="E")
+    SenStatus.objects.filter(pupil=apdr["otto"]).update(category="E")
     found = deadlines_for(access=access_for(sendco, school), today=date(2026, 12, 4))
     assert [r for r in apdr_rows(found) if r[1] == "Otto"] == [
         (AGREE, "Otto", date(2026, 12, 29), LATER)

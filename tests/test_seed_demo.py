@@ -31,8 +31,8 @@ def test_seed_demo_builds_the_trust_once(settings):
     for slug, roll in (("meadow-lane", 280), ("riverside", 1000)):
         pupils = Pupil.objects.filter(school__slug=slug)
         assert pupils.count() == roll
-        k = SenStatus.objects.filter(school__slug=slug, provision="K").count() / roll
-        e = SenStatus.objects.filter(school__slug=slug, provision="E").count() / roll
+        k = SenStatus.objects.filter(school__slug=slug, category="K").count() / roll
+        e = SenStatus.objects.filter(school__slug=slug, category="E").count() / roll
         assert 0.10 <= k <= 0.18, k
         assert 0.03 <= e <= 0.07, e
     # One login per role per school, plus the trust lead.

@@ -259,9 +259,9 @@ def test_sendco_checks_and_downloads_the_census(
         page.get_by_role("heading", name=f"Census on {today:%A} {long_date(today)}")
     ).to_be_visible()
     expect(page.get_by_role("heading", name="No problems found")).to_be_visible()
-    provisions = page.get_by_role("table", name=re.compile("by SEN provision"))
-    expect(provisions.get_by_role("row", name=re.compile("^K:"))).to_contain_text("1")
-    expect(provisions.get_by_role("row", name="Whole roll")).to_contain_text("3")
+    categories = page.get_by_role("table", name=re.compile("by SEN provision"))
+    expect(categories.get_by_role("row", name=re.compile("^K:"))).to_contain_text("1")
+    expect(categories.get_by_role("row", name="Whole roll")).to_contain_text("3")
     look(page, "census-today")
 
     with page.expect_download() as download_info:

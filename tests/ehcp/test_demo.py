@@ -192,7 +192,7 @@ def check_invariants(school: School, today: date) -> dict:
         EhcPlan.objects.filter(school=school).select_related("pupil", "authority").order_by("pk")
     )
     e_pupils = set(
-        SenStatus.objects.filter(school=school, provision="E", ends_on__isnull=True).values_list(
+        SenStatus.objects.filter(school=school, category="E", ends_on__isnull=True).values_list(
             "pupil_id", flat=True
         )
     )
@@ -209,7 +209,7 @@ def check_invariants(school: School, today: date) -> dict:
         assert all(a.issued_on < b.issued_on for a, b in zip(versions, versions[1:], strict=False))
         assert versions[-1].issued_on <= today
         found["versions"].append(len(versions))
-        status = SenStatus.objects.get(pupil=pupil, provision="E", ends_on__isnull=True)
+        status = SenStatus.objects.get(pupil=pupil, category="E", ends_on__isnull=True)
         assert status.starts_on == versions[0].issued_on
         assert rules.age_on(pupil.date_of_birth, versions[0].issued_on) >= 2
         for version in versions:
@@ -294,7 +294,7 @@ def check_invariants(school: School, today: date) -> dict:
     for request in AssessmentRequest.objects.filter(school=school):
         assert ehcp_services._request_problems(request, today) == {}
         assert SenStatus.objects.filter(
-            pupil=request.pupil, provision="K", ends_on__isnull=True
+            pupil=request.pupil, category="K", ends_on__isnull=True
         ).exists()
     return found
 

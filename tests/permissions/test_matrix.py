@@ -155,7 +155,7 @@ MATRIX: dict[str, Row] = {
         get=" 302  200  200  403  403  403  403  404  404  302",
         post=" 302  302  302  403  403  403  403  404  404  302",
         post_data=(
-            ("provision", "K"),
+            ("category", "K"),
             ("starts_on", "2026-11-20"),
             ("reason", "Assessed"),
             ("parents_informed_on", "2026-11-20"),
@@ -494,7 +494,7 @@ def _support_plans(acorn, term, group, intervention_group, users) -> dict:
             year_group="3",
         )
         SenStatus.objects.create(
-            school=acorn, pupil=pupil, provision="K", starts_on=year.starts_on, reason="Assessed"
+            school=acorn, pupil=pupil, category="K", starts_on=year.starts_on, reason="Assessed"
         )
         Need.objects.create(
             school=acorn, pupil=pupil, rank=1, starts_on=year.starts_on, need_type=slcn

@@ -44,7 +44,7 @@ def seeded(school, ta, teacher, sendco):
 
 def _on_support(school, today) -> set[int]:
     return set(
-        SenStatus.objects.filter(school=school, provision="K", starts_on__lte=today).values_list(
+        SenStatus.objects.filter(school=school, category="K", starts_on__lte=today).values_list(
             "pupil_id", flat=True
         )
     )
@@ -52,7 +52,7 @@ def _on_support(school, today) -> set[int]:
 
 def test_plans_at_every_stage(seeded, sendco):
     rows = plan_rows(access=access_for(sendco, seeded), today=WEDNESDAY)
-    stages = Counter(r.stage_label for r in rows if r.provision == "K")
+    stages = Counter(r.stage_label for r in rows if r.category == "K")
     on_support = sum(stages.values())
     assert on_support >= 25
     assert {"Assess", "Plan", "Do", "Review overdue", "No plan yet"} <= set(stages), stages

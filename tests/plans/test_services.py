@@ -157,8 +157,8 @@ def test_a_pupil_with_an_ehc_plan_gets_interim_targets(school, access, calendar)
 def test_plan_start_is_refused_for_a_pupil_not_on_sen_support(school, access, calendar, status):
     pupil = make_pupil(school, legal_first_name="Otto", legal_last_name="Berg")
     if status:
-        provision, starts_on, ends_on = status
-        put_on(pupil, provision, starts_on, ends_on=ends_on)
+        category, starts_on, ends_on = status
+        put_on(pupil, category, starts_on, ends_on=ends_on)
     with pytest.raises(ValidationError) as error:
         plan_services.plan_start(access=access, pupil=pupil, today=START)
     assert messages(error.value) == [

@@ -120,7 +120,7 @@ def test_proportions_are_sane(school, ta, teacher, sendco, phase):
     # Mostly pupils on the SEN register (K or E), some others (monitoring, Pupil Premium).
     sen = set(
         SenStatus.objects.filter(
-            school=school, provision__in=["K", "E"], ends_on__isnull=True
+            school=school, category__in=["K", "E"], ends_on__isnull=True
         ).values_list("pupil_id", flat=True)
     )
     places = list(GroupPupil.objects.filter(school=school).values_list("pupil_id", flat=True))

@@ -31,11 +31,11 @@ def make_pupil(school, **fields) -> Pupil:
     return Pupil.objects.create(school=school, **{**defaults, **fields})
 
 
-def put_on(pupil, provision: str, starts_on: date, *needs: str, ends_on=None) -> SenStatus:
+def put_on(pupil, category: str, starts_on: date, *needs: str, ends_on=None) -> SenStatus:
     status = SenStatus.objects.create(
         school=pupil.school,
         pupil=pupil,
-        provision=provision,
+        category=category,
         starts_on=starts_on,
         ends_on=ends_on,
         reason="test",

@@ -44,13 +44,13 @@ def make_pupil(
     last="Smith",
     first="Ada",
     *,
-    provision: str | None = None,
+    category: str | None = None,
     needs=(),
     admission_date=date(2025, 9, 1),
     leaving_date=None,
     year_group="4",
 ) -> Pupil:
-    """A pupil; `provision` opens a status on 1 September 2025; `needs` are (code, rank)."""
+    """A pupil; `category` opens a status on 1 September 2025; `needs` are (code, rank)."""
     pupil = Pupil.objects.create(
         school=school,
         upn=make_upn(next(_counter)),
@@ -62,18 +62,18 @@ def make_pupil(
         admission_date=admission_date,
         leaving_date=leaving_date,
     )
-    if provision:
-        status(pupil, provision, date(2025, 9, 1))
+    if category:
+        status(pupil, category, date(2025, 9, 1))
     for code, rank in needs:
         need(pupil, code, rank, date(2025, 9, 1))
     return pupil
 
 
-def status(pupil, provision, starts_on, ends_on=None) -> SenStatus:
+def status(pupil, category, starts_on, ends_on=None) -> SenStatus:
     return SenStatus.objects.create(
         school=pupil.school,
         pupil=pupil,
-        provision=provision,
+        category=category,
         starts_on=starts_on,
         ends_on=ends_on,
         reason="Assessed",
@@ -100,7 +100,7 @@ def by_upn(rows) -> dict[str, CensusRow]:
 # --------------------------------------------------------------------------------------------------
 
 
-def row(provision, *needs, provisions=None) -> CensusRow:
+def row(category, *needs, categories=None) -> CensusRow:
     """A census row; `needs` are (code, rank); NSA is the only type valid only with K."""
     on = tuple(NeedOn(rank=r, code=c, only_with_sen_support=c == "NSA") for c, r in needs)
     return CensusRow(
@@ -110,11 +110,11 @@ def row(provision, *needs, provisions=None) -> CensusRow:
         forename="Ada",
         date_of_birth=date(2016, 5, 4),
         year_group="4",
-        provision=provision,
-        need_1=next((c for c, r in needs if r == 1), "") if provision != "N" else "",
-        need_2=next((c for c, r in needs if r == 2), "") if provision != "N" else "",
+        category=category,
+        need_1=next((c for c, r in needs if r == 1), "") if category != "N" else "",
+        need_2=next((c for c, r in needs if r == 2), "") if category != "N" else "",
         needs=on,
-        provisions=provisions if provisions is not None else (provision,),
+        categories=categories if categories is not None else (category,),
     )
 
 
@@ -130,12 +130,12 @@ def row(provision, *needs, provisions=None) -> CensusRow:
         (row("K", ("ASD", 1)), []),
         (row("E", ("ASD", 1), ("SLCN", 2)), []),
         (row("N"), []),
-        (row("N", provisions=()), []),  # no status period at all: N
+        (row("N", categories=()), []),  # no status period at all: N
         (row("N", ("ASD", 1)), ["No type of need with N"]),
         (row("N", ("NSA", 1)), ["No type of need with N"]),  # said once, not also as 2175
         (row("K", ("ASD", 1), ("SLCN", 1)), ["One need per rank"]),
         (row("K", ("ASD", 1), ("ASD", 2)), ["Each type of need once"]),
-        (row("K", ("ASD", 1), provisions=("K", "E")), ["One SEN status on census day"]),
+        (row("K", ("ASD", 1), categories=("K", "E")), ["One SEN status on census day"]),
     ],
     ids=lambda v: repr(v) if isinstance(v, list) else None,
 )
@@ -163,7 +163,7 @@ def test_problems_follow_the_rows():
 # --------------------------------------------------------------------------------------------------
 
 
-def test_provision_and_needs_are_those_of_the_census_date(school):
+def test_category_and_needs_are_those_of_the_census_date(school):
     moved = make_pupil(school, "Moved", "Mo")
     status(moved, "K", date(2025, 9, 1), date(2026, 2, 28))
     status(moved, "E", date(2026, 3, 1))
@@ -175,14 +175,14 @@ def test_provision_and_needs_are_those_of_the_census_date(school):
     make_pupil(school, "None", "Nell")  # no status ever: N
 
     rows = by_upn(census_rows(school=school, on=ON))
-    assert (rows[moved.upn].provision, rows[moved.upn].need_1, rows[moved.upn].need_2) == (
+    assert (rows[moved.upn].category, rows[moved.upn].need_1, rows[moved.upn].need_2) == (
         "K",
         "ASD",
         "",
     )
-    assert rows[ended.upn].provision == "N"
+    assert rows[ended.upn].category == "N"
     later = by_upn(census_rows(school=school, on=date(2026, 3, 5)))[moved.upn]
-    assert (later.provision, later.need_1, later.need_2) == ("E", "ASD", "SLCN")
+    assert (later.category, later.need_1, later.need_2) == ("E", "ASD", "SLCN")
 
 
 @pytest.mark.parametrize(
@@ -198,7 +198,7 @@ def test_provision_and_needs_are_those_of_the_census_date(school):
 def test_only_pupils_on_roll_on_the_census_date(school, admission_date, leaving_date, on_roll):
     pupil = make_pupil(
         school,
-        provision="K",
+        category="K",
         needs=[("ASD", 1)],
         admission_date=admission_date,
         leaving_date=leaving_date,
@@ -207,14 +207,14 @@ def test_only_pupils_on_roll_on_the_census_date(school, admission_date, leaving_
 
 
 def test_whole_roll_with_n_pupils_empty_and_other_schools_absent(school, other_school):
-    make_pupil(school, "Bell", "Bo", provision="E", needs=[("SLD", 1), ("PD", 2)])
-    make_pupil(school, "Adams", "Al", provision="K", needs=[("SPLD", 1)])
-    make_pupil(school, "Cole", "Cy", provision="N")
+    make_pupil(school, "Bell", "Bo", category="E", needs=[("SLD", 1), ("PD", 2)])
+    make_pupil(school, "Adams", "Al", category="K", needs=[("SPLD", 1)])
+    make_pupil(school, "Cole", "Cy", category="N")
     make_pupil(school, "Dale", "Di")
-    make_pupil(other_school, "Other", "Olly", provision="K", needs=[("ASD", 1)])
+    make_pupil(other_school, "Other", "Olly", category="K", needs=[("ASD", 1)])
 
     rows = census_rows(school=school, on=ON)
-    assert [(r.surname, r.provision, r.need_1, r.need_2) for r in rows] == [
+    assert [(r.surname, r.category, r.need_1, r.need_2) for r in rows] == [
         ("Adams", "K", "SPLD", ""),
         ("Bell", "E", "SLD", "PD"),
         ("Cole", "N", "", ""),
@@ -241,7 +241,7 @@ def test_census_rows_runs_a_constant_number_of_queries(school, django_assert_num
     )
     pupils = list(Pupil.objects.filter(school=school))
     SenStatus.objects.bulk_create(
-        SenStatus(school=school, pupil=p, provision="K", starts_on=date(2025, 9, 1), reason="x")
+        SenStatus(school=school, pupil=p, category="K", starts_on=date(2025, 9, 1), reason="x")
         for p in pupils
     )
     Need.objects.bulk_create(
@@ -257,7 +257,7 @@ def test_census_rows_runs_a_constant_number_of_queries(school, django_assert_num
     with django_assert_num_queries(3):
         rows = census_rows(school=school, on=ON)
     assert len(rows) == size
-    assert {(r.provision, r.need_1, r.need_2) for r in rows} == {("K", "ASD", "SLCN")}
+    assert {(r.category, r.need_1, r.need_2) for r in rows} == {("K", "ASD", "SLCN")}
 
 
 # --------------------------------------------------------------------------------------------------
@@ -305,9 +305,9 @@ def export_url(school, on: str | None = "2026-01-15") -> str:
 
 
 def test_the_file(client, school, sendco):
-    eve = make_pupil(school, '=HYPERLINK("http://x","y")', "Eve", provision="K", needs=[("ASD", 1)])
-    ann = make_pupil(school, "Brown", "Ann, Marie", provision="E", needs=[("SLCN", 1), ("SPLD", 2)])
-    zoe = make_pupil(school, "Çelik", "Zoë", provision="N", year_group="R")
+    eve = make_pupil(school, '=HYPERLINK("http://x","y")', "Eve", category="K", needs=[("ASD", 1)])
+    ann = make_pupil(school, "Brown", "Ann, Marie", category="E", needs=[("SLCN", 1), ("SPLD", 2)])
+    zoe = make_pupil(school, "Çelik", "Zoë", category="N", year_group="R")
     client.force_login(sendco)
 
     response = client.get(export_url(school))
@@ -336,7 +336,7 @@ def test_the_file(client, school, sendco):
 
 
 def test_the_file_is_audited_with_the_row_count_and_no_names(client, school, sendco):
-    make_pupil(school, "Adams", provision="K", needs=[("ASD", 1)])
+    make_pupil(school, "Adams", category="K", needs=[("ASD", 1)])
     make_pupil(school, "Bell")
     client.force_login(sendco)
     client.get(export_url(school))
@@ -349,8 +349,8 @@ def test_the_file_is_audited_with_the_row_count_and_no_names(client, school, sen
 
 
 def test_problems_block_the_file(client, school, sendco):
-    pupil = make_pupil(school, "Khan", "Kit", provision="K")  # K without a type of need
-    make_pupil(school, "Bell", provision="E", needs=[("NSA", 1)])
+    pupil = make_pupil(school, "Khan", "Kit", category="K")  # K without a type of need
+    make_pupil(school, "Bell", category="E", needs=[("NSA", 1)])
     client.force_login(sendco)
 
     response = client.get(export_url(school))
@@ -418,11 +418,11 @@ def test_the_page_defaults_to_the_next_or_current_census_day(
     assert len(response.context["offered"]) in (3, 4)
 
 
-def test_the_page_counts_by_provision_and_primary_need(client, school, sendco):
-    make_pupil(school, "A", provision="E", needs=[("ASD", 1)])
-    make_pupil(school, "B", provision="K", needs=[("ASD", 1), ("SLCN", 2)])
-    make_pupil(school, "C", provision="K", needs=[("MLD", 1)])
-    make_pupil(school, "D", provision="N")
+def test_the_page_counts_by_category_and_primary_need(client, school, sendco):
+    make_pupil(school, "A", category="E", needs=[("ASD", 1)])
+    make_pupil(school, "B", category="K", needs=[("ASD", 1), ("SLCN", 2)])
+    make_pupil(school, "C", category="K", needs=[("MLD", 1)])
+    make_pupil(school, "D", category="N")
     make_pupil(school, "E")
     client.force_login(sendco)
 
@@ -430,7 +430,7 @@ def test_the_page_counts_by_provision_and_primary_need(client, school, sendco):
 
     summary = response.context["summary"]
     assert summary["total"] == 5
-    assert [(code, count) for code, _, count in summary["by_provision"]] == [
+    assert [(code, count) for code, _, count in summary["by_category"]] == [
         ("E", 1),
         ("K", 2),
         ("N", 2),
@@ -444,13 +444,13 @@ def test_the_page_counts_by_provision_and_primary_need(client, school, sendco):
 
 @pytest.mark.parametrize("role", ["head", "teacher"])
 def test_other_roles_cannot_export(client, school, request, role):
-    make_pupil(school, provision="K", needs=[("ASD", 1)])
+    make_pupil(school, category="K", needs=[("ASD", 1)])
     client.force_login(request.getfixturevalue(role))
     assert client.get(export_url(school)).status_code == 403
     assert not AuditEvent.objects.filter(action="register.census_exported").exists()
 
 
 def test_another_schools_sendco_gets_404(client, school, other_school):
-    make_pupil(school, provision="K", needs=[("ASD", 1)])
+    make_pupil(school, category="K", needs=[("ASD", 1)])
     client.force_login(member(other_school, "sendco", email="sendco@beech.test"))
     assert client.get(export_url(school)).status_code == 404

@@ -11,13 +11,13 @@ import pytest
 from register.rules import chronology, register_counts, register_filter, register_sort
 
 
-def row(last, first="A", *, provision="N", year="Y4", order=5, need=None, area="", **flags):
+def row(last, first="A", *, category="N", year="Y4", order=5, need=None, area="", **flags):
     return Row(
         legal_last_name=last,
         legal_first_name=first,
         name=f"{flags.pop('known_as', first)} {last}",
         upn=flags.pop("upn", f"UPN{last.upper()}"),
-        provision=provision,
+        category=category,
         year_group=year,
         year_order=order,
         primary_need=Row(code=need, broad_area=area) if need else None,
@@ -29,10 +29,10 @@ def row(last, first="A", *, provision="N", year="Y4", order=5, need=None, area="
 
 
 ROWS = [
-    row("Adams", provision="K", need="SLCN", area="CI", groups=[1], pp=True),
-    row("Bell", provision="E", year="Y6", order=7, need="ASD", area="CI", lac=True),
-    row("Cole", provision="N", groups=[1, 2], eal=True),
-    row("Dunn", "Zed", provision="K", year="Y6", order=7, need="SEMH", area="SEMH", known_as="Zee"),
+    row("Adams", category="K", need="SLCN", area="CI", groups=[1], pp=True),
+    row("Bell", category="E", year="Y6", order=7, need="ASD", area="CI", lac=True),
+    row("Cole", category="N", groups=[1, 2], eal=True),
+    row("Dunn", "Zed", category="K", year="Y6", order=7, need="SEMH", area="SEMH", known_as="Zee"),
 ]
 
 

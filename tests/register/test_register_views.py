@@ -125,7 +125,7 @@ def test_pupil_page_read_is_audited(client, school, head, classes):
 def _change(client, school, pupil, **data):
     today = timezone.localdate().isoformat()
     payload = {
-        "provision": "K",
+        "category": "K",
         "starts_on": today,
         "reason": "Assessed in class",
         "parents_informed_on": today,
@@ -159,7 +159,7 @@ def test_sendco_moves_a_pupil_from_monitoring_to_sen_support(client, school, sen
     )
     assert _change(client, school, pupil, secondary_need="SEMH").status_code == 302
     status = SenStatus.objects.get(pupil=pupil)
-    assert (status.provision, status.decided_by, status.ends_on) == ("K", sendco, None)
+    assert (status.category, status.decided_by, status.ends_on) == ("K", sendco, None)
     assert [n.need_type.code for n in Need.objects.filter(pupil=pupil).order_by("rank")] == [
         "SLCN",
         "SEMH",
@@ -178,7 +178,7 @@ def test_sendco_moves_a_pupil_from_monitoring_to_sen_support(client, school, sen
     ("data", "message"),
     [
         ({"primary_need": ""}, "needs a primary type of need"),
-        ({"provision": "E", "primary_need": "NSA"}, "NSA (no specialist assessment)"),
+        ({"category": "E", "primary_need": "NSA"}, "NSA (no specialist assessment)"),
         ({"parents_informed_on": ""}, "Parents must be told"),
         ({"reason": ""}, "This field is required"),
         ({"starts_on": "2026-02-30"}, "Enter a valid date"),
@@ -202,13 +202,13 @@ def test_a_new_status_closes_the_old_one_the_day_before(client, school, sendco, 
     client.force_login(sendco)
     assert (
         _change(
-            client, school, pupil, provision="E", primary_need="ASD", starts_on="2026-09-01"
+            client, school, pupil, category="E", primary_need="ASD", starts_on="2026-09-01"
         ).status_code
         == 302
     )
     k, e = SenStatus.objects.filter(pupil=pupil).order_by("starts_on")
     assert (k.ends_on, e.starts_on, e.ends_on) == (date(2026, 8, 31), date(2026, 9, 1), None)
-    before = _change(client, school, pupil, provision="N", primary_need="", starts_on="2026-08-01")
+    before = _change(client, school, pupil, category="N", primary_need="", starts_on="2026-08-01")
     assert "must be after 01/09/2026" in before.content.decode()
 
 
@@ -218,7 +218,7 @@ def test_taking_a_pupil_off_the_register_ends_their_needs(client, school, sendco
     client.force_login(sendco)
     assert (
         _change(
-            client, school, pupil, provision="N", primary_need="", starts_on="2026-09-01"
+            client, school, pupil, category="N", primary_need="", starts_on="2026-09-01"
         ).status_code
         == 302
     )

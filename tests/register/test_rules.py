@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from register.models import PupilPremiumPeriod, SenStatus
-from register.rules import ever_6_fsm, need_problems, provision_on
+from register.rules import category_on, ever_6_fsm, need_problems
 from register.upn import check_letter, validate_upn
 
 
@@ -50,7 +50,7 @@ def test_wrong_check_letter_message_says_which_letter():
 
 
 @pytest.mark.parametrize(
-    ("provision", "codes", "problem"),
+    ("category", "codes", "problem"),
     [
         ("K", ["SLCN"], None),
         ("K", ["NSA"], None),
@@ -63,16 +63,16 @@ def test_wrong_check_letter_message_says_which_letter():
         ("K", ["SLCN", "SLCN"], "recorded twice"),
     ],
 )
-def test_need_rules(provision, codes, problem):
-    problems = need_problems(provision=provision, need_codes=codes)
+def test_need_rules(category, codes, problem):
+    problems = need_problems(category=category, need_codes=codes)
     if problem is None:
         assert problems == []
     else:
         assert any(problem in p for p in problems), problems
 
 
-def _status(provision, starts_on, ends_on=None):
-    return SenStatus(provision=provision, starts_on=starts_on, ends_on=ends_on)
+def _status(category, starts_on, ends_on=None):
+    return SenStatus(category=category, starts_on=starts_on, ends_on=ends_on)
 
 
 HISTORY = [
@@ -91,8 +91,8 @@ HISTORY = [
         (date(2028, 2, 29), "E"),  # open period, leap day
     ],
 )
-def test_provision_on_a_date(on, code):
-    assert provision_on(HISTORY, on) == code
+def test_category_on_a_date(on, code):
+    assert category_on(HISTORY, on) == code
 
 
 @pytest.mark.parametrize(
