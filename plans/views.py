@@ -56,6 +56,7 @@ def _cycle_or_404(request: HttpRequest, public_id) -> Cycle:
     )
     if cycle is None:
         raise Http404("No such cycle.")
+    note_subject(request, cycle.plan.pupil, pupil_public_id=cycle.plan.pupil.public_id)
     return cycle
 
 
@@ -65,6 +66,8 @@ def _target_or_404(request: HttpRequest, public_id) -> Target:
     )
     if target is None:
         raise Http404("No such target.")
+    pupil = target.cycle.plan.pupil
+    note_subject(request, pupil, pupil_public_id=pupil.public_id)
     return target
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from staff.capabilities import Cap
-from staff.http import attempt
+from staff.http import attempt, audited, note_subject
 from staff.tenancy import school_view
 
 from . import pages, selectors, services
@@ -75,6 +75,7 @@ def session_log(request: HttpRequest, public_id) -> HttpResponse:
 
 
 @school_view(Cap.PROVISION_VIEW)
+@audited("provision.group_viewed")
 @require_safe
 def group_detail(request: HttpRequest, public_id) -> HttpResponse:
     day = timezone.localdate()
@@ -83,5 +84,6 @@ def group_detail(request: HttpRequest, public_id) -> HttpResponse:
         Cap.SESSION_LOG
     )
     page = selectors.group_page(group=group, on=day)
+    note_subject(request, group, pupils=[str(p.pupil.public_id) for p in page["places"]])
     context = {"group": group, **page, "today": day, "can_log": can_log}
     return render(request, "provision/group_detail.html", context)

@@ -151,6 +151,27 @@ def note_detail(request: HttpRequest, **detail) -> None:
     audit_note(request).detail.update(detail)
 
 
+def _write_audit(request: HttpRequest, action: str, **extra) -> None:
+    from .services import audit
+
+    access = getattr(request, "access", None)
+    note = audit_note(request)
+    audit(
+        action=action,
+        actor=request.user if request.user.is_authenticated else None,
+        school=access.school if access else None,
+        role=access.role if access else "",
+        obj=note.obj,
+        pupil_public_id=note.pupil_public_id,
+        detail={**note.detail, **extra} or None,
+    )
+    request.audit_written = True
+
+
+def _succeeded(request: HttpRequest, response: HttpResponse, methods: tuple[str, ...]) -> bool:
+    return request.method in methods and 200 <= response.status_code < 300
+
+
 def audited(action: str, *, methods: tuple[str, ...] = ("GET", "HEAD")) -> Callable:
     """Write `action` to the audit log after a successful (2xx) response to one of `methods`,
     with the person, school, role and whatever `note_subject` recorded (the pupil, the object,
@@ -161,23 +182,27 @@ def audited(action: str, *, methods: tuple[str, ...] = ("GET", "HEAD")) -> Calla
         @functools.wraps(view)
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             response = view(request, *args, **kwargs)
-            if request.method in methods and 200 <= response.status_code < 300:
-                from .services import audit
-
-                access = getattr(request, "access", None)
-                note = audit_note(request)
-                audit(
-                    action=action,
-                    actor=request.user if request.user.is_authenticated else None,
-                    school=access.school if access else None,
-                    role=access.role if access else "",
-                    obj=note.obj,
-                    pupil_public_id=note.pupil_public_id,
-                    detail=note.detail or None,
-                )
+            if _succeeded(request, response, methods):
+                _write_audit(request, action)
             return response
 
         wrapper.audit_action = action
         return wrapper
 
     return decorator
+
+
+def audit_pupil_read(request: HttpRequest, response: HttpResponse) -> None:
+    """The safety net under `audited`, called by `school_view` for every page: a page that
+    showed a pupil (an access helper noted one) and wrote no audit event of its own, such as
+    a form opened to change a pupil's record, is written as `pupil.viewed` with the page's
+    name. So no page that shows a pupil goes unaudited, whether or not its view remembered."""
+    note = getattr(request, "audit_note", None)
+    if (
+        note is not None
+        and note.pupil_public_id is not None
+        and not getattr(request, "audit_written", False)
+        and _succeeded(request, response, ("GET", "HEAD"))
+    ):
+        match = getattr(request, "resolver_match", None)
+        _write_audit(request, "pupil.viewed", page=match.view_name if match else "")

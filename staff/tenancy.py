@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 
 from .capabilities import Cap, role_can
+from .http import audit_pupil_read
 from .models import Membership, Role, School, Trust, User
 
 
@@ -112,7 +113,9 @@ def school_view(capability: Cap) -> Callable:
             request.access = access
             if not access.can(capability):
                 raise PermissionDenied("Your role cannot open this page.")
-            return view(request, *args, **kwargs)
+            response = view(request, *args, **kwargs)
+            audit_pupil_read(request, response)
+            return response
 
         wrapper.capability = capability
         return wrapper

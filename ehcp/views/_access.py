@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 from register.access import pupil_or_404
 from register.models import Pupil
 from staff.capabilities import Cap
+from staff.http import note_subject
 
 from .. import rules, selectors, services
 from ..forms import long_date
@@ -52,18 +53,26 @@ def plan_or_404(pupil: Pupil) -> EhcPlan:
     return plan
 
 
+def _about(request: HttpRequest, pupil: Pupil) -> None:
+    """The pupil this page shows, for its audit (see `staff.http.audit_pupil_read`)."""
+    note_subject(request, pupil, pupil_public_id=pupil.public_id)
+
+
 def review_or_404(request: HttpRequest, public_id) -> AnnualReview:
     found = selectors.review_for(access=request.access, public_id=public_id, today=today())
-    return _found(found, "review")
+    _about(request, _found(found, "review").plan.pupil)
+    return found
 
 
 def advice_or_404(request: HttpRequest, public_id) -> Advice:
     found = selectors.advice_for(access=request.access, public_id=public_id, today=today())
-    return _found(found, "advice")
+    _about(request, _found(found, "advice").review.plan.pupil)
+    return found
 
 
 def request_or_404(request: HttpRequest, public_id) -> AssessmentRequest:
     found = selectors.request_for(access=request.access, public_id=public_id, today=today())
+    _about(request, _found(found, "request").pupil)
     return _found(found, "request")
 
 
@@ -72,11 +81,15 @@ def authority_or_404(request: HttpRequest, pk: int) -> LocalAuthority:
 
 
 def outcome_or_404(request: HttpRequest, pk: int) -> PlanOutcome:
-    return _found(selectors.outcome_for(school=request.school, pk=pk), "outcome")
+    found = _found(selectors.outcome_for(school=request.school, pk=pk), "outcome")
+    _about(request, found.version.plan.pupil)
+    return found
 
 
 def provision_item_or_404(request: HttpRequest, pk: int) -> ProvisionItem:
-    return _found(selectors.provision_item_for(school=request.school, pk=pk), "provision item")
+    found = _found(selectors.provision_item_for(school=request.school, pk=pk), "provision item")
+    _about(request, found.version.plan.pupil)
+    return found
 
 
 def current_version(request: HttpRequest, public_id) -> tuple[Pupil, PlanVersion | None]:
