@@ -16,6 +16,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers
 
+from .client_ip import client_ip
+
 
 @dataclass(frozen=True)
 class RequestInfo:
@@ -42,7 +44,7 @@ class SessionLifetimeMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         info = RequestInfo(
-            ip=request.META.get("REMOTE_ADDR"),
+            ip=client_ip(request),
             request_id=request.META.get("HTTP_X_REQUEST_ID", "")[:64] or uuid.uuid4().hex,
         )
         token = current_request.set(info)
