@@ -1,10 +1,14 @@
 """Browser journeys: headless Debian Chromium through pytest-playwright, against `live_server`.
 
 Every page a journey visits goes through `look(page, label)`: a check that nothing makes the
-page scroll sideways and an axe-core run that fails on any violation. A page that fails either
-is saved as a full-page screenshot in var/screenshots/ (git-ignored, emptied at the start of each
-run); `SCREENSHOTS=1 make test` saves every page visited, for people to look at (the PNGs cost
-about a tenth of the journeys' time, so a plain run does without them).
+page scroll sideways, an axe-core run that fails on any violation, and a check that the browser
+refused nothing under the Content-Security-Policy. Every browser context a journey opens (the
+`page` fixture's and any `browser.new_context()`) listens for CSP violations from the first
+page on, so one on a page nobody looked at, or after the last look, fails the journey too. A
+page that fails a check is saved as a full-page screenshot in var/screenshots/ (git-ignored,
+emptied at the start of each run); `SCREENSHOTS=1 make test` saves every page visited, for
+people to look at (the PNGs cost about a tenth of the journeys' time, so a plain run does
+without them).
 """
 
 from __future__ import annotations
@@ -12,13 +16,13 @@ from __future__ import annotations
 import itertools
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tests.conftest import CHROMIUM, need
 from tests.factories import TEST_PASSWORD
@@ -39,6 +43,61 @@ def browser_context_args(browser_context_args):
 def _chromium_installed():
     """Session-scoped so that it runs before pytest-playwright launches the browser."""
     need(os.path.exists(CHROMIUM), "Chromium is not installed")
+
+
+# Added to every page before its own scripts run: report each CSP violation to the test. Playwright
+# runs init scripts and exposed functions outside the page's CSP, so no bypass is needed and the
+# page's own violations are still seen. (axe-core goes in through `page.evaluate`, also outside.)
+REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__sendcoCspViolation(
+    `${event.effectiveDirective} refused ${event.blockedURI || "inline code"}`
+    + ` (${event.sourceFile || document.URL}:${event.lineNumber})`
+    + (event.sample ? `: ${event.sample}` : "")
+  );
+}, true);
+"""
+
+
+def _watch_csp(context: BrowserContext, seen: list[str]) -> BrowserContext:
+    """Record in `seen` every CSP violation in `context`: from the page's own event, and from
+    Chromium's console line ("Refused to ... Content Security Policy"), which also covers a
+    violation while a page is unloading."""
+    context.expose_function("__sendcoCspViolation", lambda text: seen.append(text))
+    context.add_init_script(REPORT_VIOLATIONS)
+
+    def on_console(message) -> None:
+        if "Content Security Policy" in message.text:
+            seen.append(f"console: {message.text}")
+
+    context.on("console", on_console)
+    context._sendco_csp_violations = seen  # noqa: SLF001 - read by look()
+    return context
+
+
+@pytest.fixture(autouse=True)
+def csp_violations(browser: Browser, monkeypatch) -> Iterator[list[str]]:
+    """Every context this journey opens watches for CSP violations; any at all fails it."""
+    seen: list[str] = []
+    new_context = browser.new_context
+    monkeypatch.setattr(
+        browser, "new_context", lambda **kwargs: _watch_csp(new_context(**kwargs), seen)
+    )
+    yield seen
+    assert not seen, "after the last look, the Content-Security-Policy refused:\n  " + "\n  ".join(
+        seen
+    )
+
+
+def assert_no_csp_violations(page: Page) -> None:
+    """Fail listing what the CSP refused so far; each is reported once (here, not again at the
+    journey's end)."""
+    seen = getattr(page.context, "_sendco_csp_violations", None)
+    assert seen is not None, "this page's browser context does not watch for CSP violations"
+    refused, seen[:] = list(seen), []
+    assert not refused, f"the Content-Security-Policy refused, by {page.url}:\n  " + "\n  ".join(
+        refused
+    )
 
 
 def assert_accessible(page: Page) -> None:
@@ -74,6 +133,7 @@ def look(request, _screenshots_dir) -> Callable[[Page, str], None]:
             overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
             assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px; see {path}"
             assert_accessible(page)
+            assert_no_csp_violations(page)
         except AssertionError:
             page.screenshot(path=path, full_page=True)
             raise
