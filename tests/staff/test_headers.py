@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 import time_machine
-from django.urls import reverse
+from django.contrib.auth.decorators import login_not_required
+from django.urls import path, reverse
 
 from staff import calendar as school_calendar
 
@@ -103,6 +104,26 @@ def test_a_static_file_served_by_whitenoise(client, db, settings):
     response.close()
     assert response.status_code == 200
     assert_strict_headers(response)
+
+
+@login_not_required
+def _fails(request):
+    raise RuntimeError("a bug")
+
+
+urlpatterns = [path("fails/", _fails)]
+
+
+@pytest.mark.urls(__name__)
+def test_the_error_page(client, db):
+    """The page shown when something breaks: under the policy, styled by our own stylesheet."""
+    client.raise_request_exception = False
+    response = client.get("/fails/")
+    assert response.status_code == 500
+    assert_strict_headers(response)
+    body = response.content.decode()
+    assert "Something went wrong" in body
+    assert '<link rel="stylesheet" href="/static/sendco/sendco.css">' in body
 
 
 def test_the_health_check(client, db):
