@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 
 from .capabilities import assignable_roles
-from .models import Membership, School, User
+from .models import Membership, School, User, canonical_email
 
 
 class InviteForm(forms.Form):
@@ -58,7 +58,7 @@ class QueuedPasswordResetForm(PasswordResetForm):
 
     def get_users(self, email: str):
         # Invited people who never chose a password may ask for a link too.
-        return User.objects.filter(email__iexact=email.strip(), is_active=True)
+        return User.objects.filter(email=canonical_email(email), is_active=True)
 
     def save(self, *args, **kwargs) -> None:
         from django.db import transaction

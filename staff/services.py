@@ -9,7 +9,17 @@ from django.utils import timezone
 from . import calendar as school_calendar
 from .capabilities import assignable_roles
 from .middleware import current_request
-from .models import AcademicYear, AuditEvent, ClosureDay, Membership, Role, School, Term, User
+from .models import (
+    AcademicYear,
+    AuditEvent,
+    ClosureDay,
+    Membership,
+    Role,
+    School,
+    Term,
+    User,
+    canonical_email,
+)
 from .tenancy import Access
 
 
@@ -55,8 +65,8 @@ def staff_invite(
     been added. Re-inviting a person whose membership had ended gives it back with the new role.
     """
     _check_may_assign(by_role=by_role, role=role)
-    email = User.objects.normalize_email(email).strip().lower()
-    user = User.objects.filter(email__iexact=email).first()
+    email = canonical_email(email)
+    user = User.objects.filter(email=email).first()
     new_account = user is None
     if new_account:
         user = User.objects.create_user(email=email, full_name=full_name.strip())

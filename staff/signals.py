@@ -8,7 +8,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 
 from .middleware import LOGIN_AT_KEY
-from .models import User
+from .models import User, canonical_email
 from .services import audit
 
 
@@ -27,6 +27,6 @@ def _logged_out(sender, request, user, **kwargs) -> None:
 
 @receiver(user_login_failed)
 def _login_failed(sender, credentials, request=None, **kwargs) -> None:
-    email = str(credentials.get("username") or credentials.get("email") or "")[:254].lower()
-    known = User.objects.filter(email__iexact=email).first() if email else None
+    email = canonical_email(credentials.get("username") or credentials.get("email") or "")[:254]
+    known = User.objects.filter(email=email).first() if email else None
     audit(action="auth.login_failed", actor=known, detail={"email": email})
