@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from . import calendar as school_calendar
@@ -55,6 +55,21 @@ def _check_may_assign(*, by_role: str, role: str) -> None:
         raise PermissionDenied(f"You cannot give the role {Role(role).label}.")
 
 
+def _account_for_invitation(*, email: str, full_name: str) -> tuple[User, bool]:
+    """The account an invitation goes to, made if new: (user, made). Two invitations of one new
+    address at once both miss it; the second's insert then waits on the unique address and
+    fails once the first commits, inside a savepoint, so it finds the first's account instead
+    of ending in a server error."""
+    user = User.objects.filter(email=email).first()
+    if user is not None:
+        return user, False
+    try:
+        with transaction.atomic():
+            return User.objects.create_user(email=email, full_name=full_name.strip()), True
+    except IntegrityError:
+        return User.objects.get(email=email), False
+
+
 @transaction.atomic
 def staff_invite(
     *, school: School, email: str, full_name: str, role: str, by: User | None, by_role: str
@@ -63,18 +78,20 @@ def staff_invite(
 
     A new person gets a set-password link; someone who already has an account is told they have
     been added. Re-inviting a person whose membership had ended gives it back with the new role.
+    When that had ended their access altogether (the account was switched off), the password
+    they left with no longer works, and every session kept from then ends: they choose a new
+    one from the link, as a new person would. A person still working in another school keeps
+    the password they use there.
     """
     _check_may_assign(by_role=by_role, role=role)
     email = canonical_email(email)
-    user = User.objects.filter(email=email).first()
-    new_account = user is None
-    if new_account:
-        user = User.objects.create_user(email=email, full_name=full_name.strip())
-    elif not user.is_active:
+    user, new_account = _account_for_invitation(email=email, full_name=full_name)
+    if not user.is_active:
         user.is_active = True
-        user.save(update_fields=["is_active"])
+        user.set_unusable_password()
+        user.save(update_fields=["is_active", "password"])
 
-    membership = Membership.objects.filter(user=user, school=school).first()
+    membership = Membership.objects.select_for_update().filter(user=user, school=school).first()
     if membership is not None and membership.ended_at is None:
         raise ValidationError({"email": f"{user.email} is already on the staff of {school.name}."})
     if membership is None:
@@ -83,7 +100,13 @@ def staff_invite(
     membership.ended_at = None
     membership.invited_by = by
     membership.full_clean()
-    membership.save()
+    try:
+        with transaction.atomic():
+            membership.save()
+    except IntegrityError:  # the same person invited to the same school at the same moment
+        raise ValidationError(
+            {"email": f"{user.email} is already on the staff of {school.name}."}
+        ) from None
 
     audit(
         action="staff.invited",
