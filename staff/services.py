@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+import functools
+from collections.abc import Iterator
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
@@ -50,6 +56,48 @@ def audit(
     )
 
 
+@dataclass(frozen=True)
+class AccessChanger:
+    """Who is changing people's access on this thread: `audited` when a service (or one of
+    Django's own password pages) writes its own audit event, so the model signals in
+    `staff/signals.py` must not write a second one."""
+
+    user: User | None
+    via: str
+    audited: bool = False
+
+
+_access_changer: contextvars.ContextVar[AccessChanger | None] = contextvars.ContextVar(
+    "access_changer", default=None
+)
+
+
+@contextlib.contextmanager
+def access_changes_by(user: User | None, *, via: str, audited: bool = False) -> Iterator[None]:
+    """Name who changes memberships, accounts or passwords inside the block (the admin names the
+    signed-in superuser), or say the block audits its own changes (`audited=True`)."""
+    token = _access_changer.set(AccessChanger(user=user, via=via, audited=audited))
+    try:
+        yield
+    finally:
+        _access_changer.reset(token)
+
+
+def access_changer() -> AccessChanger | None:
+    return _access_changer.get()
+
+
+def _audits_itself(func):
+    """For a service that audits the access it changes: its writes are not audited twice."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        with access_changes_by(kwargs.get("by"), via="sendco", audited=True):
+            return func(*args, **kwargs)
+
+    return wrapper
+
+
 def _check_may_assign(*, by_role: str, role: str) -> None:
     if role not in assignable_roles(by_role):
         raise PermissionDenied(f"You cannot give the role {Role(role).label}.")
@@ -70,6 +118,7 @@ def _account_for_invitation(*, email: str, full_name: str) -> tuple[User, bool]:
         return User.objects.get(email=email), False
 
 
+@_audits_itself
 @transaction.atomic
 def staff_invite(
     *, school: School, email: str, full_name: str, role: str, by: User | None, by_role: str
@@ -129,6 +178,7 @@ def _check_may_change(*, membership: Membership, by: User, by_role: str) -> None
         raise PermissionDenied(f"You cannot change a {membership.get_role_display()}'s access.")
 
 
+@_audits_itself
 @transaction.atomic
 def membership_change_role(
     *, membership: Membership, role: str, by: User, by_role: str
@@ -153,6 +203,7 @@ def membership_change_role(
     return membership
 
 
+@_audits_itself
 @transaction.atomic
 def membership_end(*, membership: Membership, by: User, by_role: str) -> Membership:
     """End a person's access to the school from their next request.
