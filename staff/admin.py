@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import models
 
+from .forms import CanonicalEmailField
 from .models import AcademicYear, AuditEvent, ClosureDay, Membership, School, Term, Trust, User
 from .services import access_changes_by
 
@@ -38,6 +40,8 @@ class UserAdmin(NamesWhoChangesAccess, BaseUserAdmin):
     add_fieldsets = [(None, {"fields": ["email", "full_name", "password1", "password2"]})]
     filter_horizontal = []
     list_filter = ["is_active", "is_staff"]
+    # The address is stored in the spelling sign-in and its lockout use.
+    formfield_overrides = {models.EmailField: {"form_class": CanonicalEmailField}}
 
     def user_change_password(self, request, *args, **kwargs):
         with access_changes_by(request.user, via="admin"):

@@ -83,8 +83,18 @@ class UserManager(BaseUserManager["User"]):
         return canonical_email(email or "")
 
     def get_by_natural_key(self, username: str) -> User:
-        """Sign-in (ModelBackend, the admin too) finds the account by its canonical address."""
-        return self.get(email=canonical_email(username))
+        """Sign-in (ModelBackend, the admin too) finds the account by its canonical address. An
+        account saved before addresses were canonical (capitals typed in the admin) is found
+        whatever its case, and only when that is unambiguous; every spelling that reaches it
+        still folds to one lockout key."""
+        email = canonical_email(username)
+        try:
+            return self.get(email=email)
+        except self.model.DoesNotExist:
+            older = list(self.filter(email__iexact=email)[:2])
+            if len(older) != 1:
+                raise
+            return older[0]
 
     def _create(self, email: str, password: str | None, **fields) -> User:
         if not email:

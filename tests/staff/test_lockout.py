@@ -71,3 +71,30 @@ def test_the_admin_sign_in_counts_every_spelling_against_one_lock(client, admin_
         assert _sign_in(other, attempt, url=ADMIN_LOGIN).status_code == 429
         assert not _signed_in(other)
         assert _sign_in(other, attempt).status_code == 429
+
+
+def test_an_address_typed_with_capitals_in_the_admin_is_stored_as_sign_in_finds_it(
+    client, admin_user
+):
+    client.force_login(admin_user)
+    response = client.post(
+        "/admin/staff/user/add/",
+        {
+            "email": "Nia.Newton\uff20Acorn.TEST",
+            "full_name": "Nia Newton",
+            "password1": "a long enough passphrase",
+            "password2": "a long enough passphrase",
+            "usable_password": "true",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert User.objects.filter(email="nia.newton@acorn.test").exists()
+
+
+def test_an_older_account_saved_with_capitals_still_signs_in_and_locks(client, teacher):
+    User.objects.filter(pk=teacher.pk).update(email="Teacher@Acorn.test")
+    _sign_in(client, "teacher\uff20acorn.test")
+    assert _signed_in(client)
+    for _ in range(10):
+        _sign_in(type(client)(), "TEACHER@acorn.test", "guess")
+    assert _sign_in(type(client)(), "Teacher@Acorn.test").status_code == 429
