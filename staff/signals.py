@@ -11,7 +11,7 @@ from django.dispatch import receiver
 
 from .lockout import lock_notice
 from .middleware import LOGIN_AT_KEY
-from .models import Membership, User, canonical_email
+from .models import Membership, School, User, canonical_email
 from .services import access_changer, audit
 
 
@@ -62,11 +62,13 @@ def _changer() -> tuple[User | None, str] | None:
 
 @receiver(pre_save, sender=Membership)
 def _membership_before(sender, instance: Membership, **kwargs) -> None:
-    instance._access_before = (
-        Membership.objects.filter(pk=instance.pk).values("role", "ended_at").first()
-        if instance.pk
-        else None
-    )
+    instance._access_before = None
+    if instance.pk and _changer() is not None:
+        instance._access_before = (
+            Membership.objects.filter(pk=instance.pk)
+            .values("role", "ended_at", "school_id", "user_id")
+            .first()
+        )
 
 
 @receiver(post_save, sender=Membership)
@@ -75,18 +77,30 @@ def _membership_saved(sender, instance: Membership, created: bool, **kwargs) -> 
     if who is None:
         return
     before = getattr(instance, "_access_before", None)
-    facts = {"email": instance.user.email, "via": who[1]}
     if created or before is None:
-        _audit_membership(instance, who, "staff.membership_created", role=instance.role, **facts)
+        _audit_membership(instance, who, "staff.membership_created", role=instance.role)
         return
+    if (before["school_id"], before["user_id"]) != (instance.school_id, instance.user_id):
+        # Handed to another person or school: in effect one membership ended, another made.
+        old_school = School.objects.filter(pk=before["school_id"]).first()
+        old_user = User.objects.filter(pk=before["user_id"]).first()
+        moved = {"from_email": getattr(old_user, "email", ""), "from_school": str(old_school)}
+        for school in {old_school, instance.school}:
+            audit(
+                action="staff.membership_moved",
+                actor=who[0],
+                school=school,
+                obj=instance,
+                detail={**moved, "email": instance.user.email, "via": who[1]},
+            )
     if before["role"] != instance.role:
         _audit_membership(
             instance, who, "staff.role_changed", **{"from": before["role"], "to": instance.role}
         )
     if before["ended_at"] is None and instance.ended_at is not None:
-        _audit_membership(instance, who, "staff.deactivated", **facts)
+        _audit_membership(instance, who, "staff.deactivated")
     elif before["ended_at"] is not None and instance.ended_at is None:
-        _audit_membership(instance, who, "staff.access_restored", role=instance.role, **facts)
+        _audit_membership(instance, who, "staff.access_restored", role=instance.role)
 
 
 @receiver(post_delete, sender=Membership)
@@ -105,7 +119,8 @@ def _audit_membership(membership: Membership, who, action: str, **detail) -> Non
 @receiver(pre_save, sender=User)
 def _account_before(sender, instance: User, update_fields=None, **kwargs) -> None:
     watched = {*ACCOUNT_FLAGS, "password"}
-    if instance.pk is None or (update_fields is not None and not watched & set(update_fields)):
+    unwatched = update_fields is not None and not watched & set(update_fields)
+    if instance.pk is None or unwatched or _changer() is None:
         instance._access_before = None
         return
     instance._access_before = User.objects.filter(pk=instance.pk).values(*ACCOUNT_FLAGS).first()

@@ -212,3 +212,15 @@ def test_a_hash_upgraded_at_sign_in_is_not_a_password_change(client, teacher, se
     teacher.refresh_from_db()
     assert teacher.password.startswith("pbkdf2_sha256$")  # Django upgraded the hash
     assert not log("auth.password_set_for")
+
+
+def test_a_membership_moved_to_another_school_in_the_admin_shows_in_both_logs(
+    admin_client, superuser, school, other_school, teacher, log
+):
+    membership = teacher.memberships.get(school=school)
+    url = reverse("admin:staff_membership_change", args=[membership.pk])
+    response = admin_client.post(url, _membership_form(membership, school=other_school.pk))
+    assert response.status_code == 302
+    moved = log("staff.membership_moved")
+    assert {e.school for e in moved} == {school, other_school}
+    assert {e.actor for e in moved} == {superuser}
