@@ -69,7 +69,9 @@ class QueuedPasswordResetForm(PasswordResetForm):
     only within the limits per address and per IP (`staff.lockout.password_reset_request`).
     Invited people who never chose a password may ask for a link too."""
 
-    email = CanonicalEmailField(label="Email", max_length=254)
+    email = CanonicalEmailField(
+        label="Email", max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
 
     def save(self, *args, request: HttpRequest | None = None, **kwargs) -> None:
         from .lockout import password_reset_request
