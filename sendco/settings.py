@@ -144,6 +144,12 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+# The lock cannot be used to keep the owner out: they are emailed (at most once a lock) a link
+# that lifts it, and any password reset lifts it (staff/lockout.py). Reset emails, lock notices
+# included, are limited per account and requests per IP, counted in the audit trail (the
+# database), which every gunicorn worker shares.
+PASSWORD_RESET_PER_ADDRESS_PER_HOUR = env.int("PASSWORD_RESET_PER_ADDRESS_PER_HOUR", default=3)
+PASSWORD_RESET_PER_IP_PER_HOUR = env.int("PASSWORD_RESET_PER_IP_PER_HOUR", default=20)
 
 LANGUAGE_CODE = "en-gb"
 LANGUAGES = [("en-gb", "English (UK)")]

@@ -1,11 +1,34 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import models
 
+from .forms import CanonicalEmailField
 from .models import AcademicYear, AuditEvent, ClosureDay, Membership, School, Term, Trust, User
+from .services import access_changes_by
+
+
+class NamesWhoChangesAccess:
+    """Every admin page that can save or delete (the change form, the list's bulk actions, the
+    delete page, the password page) runs with the signed-in superuser named as the one changing
+    access. The model signals in `staff/signals.py` write the audit events, the same events a
+    change from the shell gets, so the admin and every other path are audited once, in one place.
+    """
+
+    def changeform_view(self, request, *args, **kwargs):
+        with access_changes_by(request.user, via="admin"):
+            return super().changeform_view(request, *args, **kwargs)
+
+    def changelist_view(self, request, *args, **kwargs):
+        with access_changes_by(request.user, via="admin"):
+            return super().changelist_view(request, *args, **kwargs)
+
+    def delete_view(self, request, *args, **kwargs):
+        with access_changes_by(request.user, via="admin"):
+            return super().delete_view(request, *args, **kwargs)
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(NamesWhoChangesAccess, BaseUserAdmin):
     ordering = ["email"]
     list_display = ["email", "full_name", "is_active", "is_staff"]
     search_fields = ["email", "full_name"]
@@ -17,11 +40,22 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = [(None, {"fields": ["email", "full_name", "password1", "password2"]})]
     filter_horizontal = []
     list_filter = ["is_active", "is_staff"]
+    # The address is stored in the spelling sign-in and its lockout use.
+    formfield_overrides = {models.EmailField: {"form_class": CanonicalEmailField}}
+
+    def user_change_password(self, request, *args, **kwargs):
+        with access_changes_by(request.user, via="admin"):
+            return super().user_change_password(request, *args, **kwargs)
+
+
+@admin.register(Membership)
+class MembershipAdmin(NamesWhoChangesAccess, admin.ModelAdmin):
+    list_display = ["user", "school", "role", "ended_at"]
+    list_filter = ["role", "school"]
 
 
 admin.site.register(Trust)
 admin.site.register(School)
-admin.site.register(Membership)
 admin.site.register(AcademicYear)
 admin.site.register(Term)
 admin.site.register(ClosureDay)

@@ -2,14 +2,25 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.db import transaction
+from django.http import HttpRequest
 
 from .capabilities import assignable_roles
-from .models import Membership, School, User
+from .client_ip import client_ip
+from .models import Membership, School, User, canonical_email
+
+
+class CanonicalEmailField(forms.EmailField):
+    """An address in the spelling sign-in uses (`canonical_email`), folded before it is
+    checked, so `nia＠school.org` is nia@school.org and not an invalid address."""
+
+    def to_python(self, value):
+        return canonical_email(super().to_python(value))
 
 
 class InviteForm(forms.Form):
     full_name = forms.CharField(label="Full name", max_length=150)
-    email = forms.EmailField(label="Email address", help_text="The invitation goes here.")
+    email = CanonicalEmailField(label="Email address", help_text="The invitation goes here.")
     role = forms.ChoiceField(label="Role")
 
     def __init__(self, *args, by_role: str, **kwargs) -> None:
@@ -54,19 +65,22 @@ class AuditFilterForm(forms.Form):
 
 
 class QueuedPasswordResetForm(PasswordResetForm):
-    """Sends the reset email through Celery, so known and unknown addresses answer alike."""
+    """Sends the reset email through Celery, so known and unknown addresses answer alike, and
+    only within the limits per address and per IP (`staff.lockout.password_reset_request`).
+    Invited people who never chose a password may ask for a link too."""
 
-    def get_users(self, email: str):
-        # Invited people who never chose a password may ask for a link too.
-        return User.objects.filter(email__iexact=email.strip(), is_active=True)
+    email = CanonicalEmailField(
+        label="Email", max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
 
-    def save(self, *args, **kwargs) -> None:
-        from django.db import transaction
-
+    def save(self, *args, request: HttpRequest | None = None, **kwargs) -> None:
+        from .lockout import password_reset_request
         from .tasks import send_password_reset_email
 
-        for user in self.get_users(self.cleaned_data["email"]):
-            transaction.on_commit(lambda pk=user.pk: send_password_reset_email.delay(pk))
+        ip = client_ip(request) if request is not None else None
+        user = password_reset_request(email=self.cleaned_data["email"], ip=ip)
+        if user is not None:
+            transaction.on_commit(lambda: send_password_reset_email.delay(user.pk))
 
 
 class SignInForm(AuthenticationForm):

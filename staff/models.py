@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 import uuid
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -64,13 +65,41 @@ class School(models.Model):
         return self.name
 
 
+def canonical_email(value: object) -> str:
+    """The one spelling of an email address that sendco stores, signs in with, locks out and
+    sends resets and invitations to: Unicode NFKC (a full-width `＠` or `ｇ` is the plain
+    character), no surrounding spaces, lower case. Everything that looks a person up by address
+    goes through here, so a spelling that signs in as an account always counts against its lock.
+    """
+    folded = unicodedata.normalize("NFKC", str(value)).strip().lower()
+    return unicodedata.normalize("NFKC", folded)
+
+
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
+
+    @classmethod
+    def normalize_email(cls, email: str | None) -> str:
+        return canonical_email(email or "")
+
+    def get_by_natural_key(self, username: str) -> User:
+        """Sign-in (ModelBackend, the admin too) finds the account by its canonical address. An
+        account saved before addresses were canonical (capitals typed in the admin) is found
+        whatever its case, and only when that is unambiguous; every spelling that reaches it
+        still folds to one lockout key."""
+        email = canonical_email(username)
+        try:
+            return self.get(email=email)
+        except self.model.DoesNotExist:
+            older = list(self.filter(email__iexact=email)[:2])
+            if len(older) != 1:
+                raise
+            return older[0]
 
     def _create(self, email: str, password: str | None, **fields) -> User:
         if not email:
             raise ValueError("An email address is required.")
-        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user = self.model(email=canonical_email(email), **fields)
         if password:
             user.set_password(password)
         else:
@@ -110,6 +139,11 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.full_name or self.email
+
+    def clean(self) -> None:
+        """An address typed in the admin is stored as sign-in finds it: canonical."""
+        super().clean()
+        self.email = canonical_email(self.email)
 
     def get_full_name(self) -> str:
         return self.full_name

@@ -2,14 +2,30 @@
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+import functools
+from collections.abc import Iterator
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from . import calendar as school_calendar
 from .capabilities import assignable_roles
 from .middleware import current_request
-from .models import AcademicYear, AuditEvent, ClosureDay, Membership, Role, School, Term, User
+from .models import (
+    AcademicYear,
+    AuditEvent,
+    ClosureDay,
+    Membership,
+    Role,
+    School,
+    Term,
+    User,
+    canonical_email,
+)
 from .tenancy import Access
 
 
@@ -40,11 +56,69 @@ def audit(
     )
 
 
+@dataclass(frozen=True)
+class AccessChanger:
+    """Who is changing people's access on this thread: `audited` when a service (or one of
+    Django's own password pages) writes its own audit event, so the model signals in
+    `staff/signals.py` must not write a second one."""
+
+    user: User | None
+    via: str
+    audited: bool = False
+
+
+_access_changer: contextvars.ContextVar[AccessChanger | None] = contextvars.ContextVar(
+    "access_changer", default=None
+)
+
+
+@contextlib.contextmanager
+def access_changes_by(user: User | None, *, via: str, audited: bool = False) -> Iterator[None]:
+    """Name who changes memberships, accounts or passwords inside the block (the admin names the
+    signed-in superuser), or say the block audits its own changes (`audited=True`)."""
+    token = _access_changer.set(AccessChanger(user=user, via=via, audited=audited))
+    try:
+        yield
+    finally:
+        _access_changer.reset(token)
+
+
+def access_changer() -> AccessChanger | None:
+    return _access_changer.get()
+
+
+def _audits_itself(func):
+    """For a service that audits the access it changes: its writes are not audited twice."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        with access_changes_by(kwargs.get("by"), via="sendco", audited=True):
+            return func(*args, **kwargs)
+
+    return wrapper
+
+
 def _check_may_assign(*, by_role: str, role: str) -> None:
     if role not in assignable_roles(by_role):
         raise PermissionDenied(f"You cannot give the role {Role(role).label}.")
 
 
+def _account_for_invitation(*, email: str, full_name: str) -> tuple[User, bool]:
+    """The account an invitation goes to, made if new: (user, made). Two invitations of one new
+    address at once both miss it; the second's insert then waits on the unique address and
+    fails once the first commits, inside a savepoint, so it finds the first's account instead
+    of ending in a server error."""
+    user = User.objects.filter(email=email).first()
+    if user is not None:
+        return user, False
+    try:
+        with transaction.atomic():
+            return User.objects.create_user(email=email, full_name=full_name.strip()), True
+    except IntegrityError:
+        return User.objects.get(email=email), False
+
+
+@_audits_itself
 @transaction.atomic
 def staff_invite(
     *, school: School, email: str, full_name: str, role: str, by: User | None, by_role: str
@@ -53,18 +127,20 @@ def staff_invite(
 
     A new person gets a set-password link; someone who already has an account is told they have
     been added. Re-inviting a person whose membership had ended gives it back with the new role.
+    When that had ended their access altogether (the account was switched off), the password
+    they left with no longer works, and every session kept from then ends: they choose a new
+    one from the link, as a new person would. A person still working in another school keeps
+    the password they use there.
     """
     _check_may_assign(by_role=by_role, role=role)
-    email = User.objects.normalize_email(email).strip().lower()
-    user = User.objects.filter(email__iexact=email).first()
-    new_account = user is None
-    if new_account:
-        user = User.objects.create_user(email=email, full_name=full_name.strip())
-    elif not user.is_active:
+    email = canonical_email(email)
+    user, new_account = _account_for_invitation(email=email, full_name=full_name)
+    if not user.is_active:
         user.is_active = True
-        user.save(update_fields=["is_active"])
+        user.set_unusable_password()
+        user.save(update_fields=["is_active", "password"])
 
-    membership = Membership.objects.filter(user=user, school=school).first()
+    membership = Membership.objects.select_for_update().filter(user=user, school=school).first()
     if membership is not None and membership.ended_at is None:
         raise ValidationError({"email": f"{user.email} is already on the staff of {school.name}."})
     if membership is None:
@@ -73,7 +149,13 @@ def staff_invite(
     membership.ended_at = None
     membership.invited_by = by
     membership.full_clean()
-    membership.save()
+    try:
+        with transaction.atomic():
+            membership.save()
+    except IntegrityError:  # the same person invited to the same school at the same moment
+        raise ValidationError(
+            {"email": f"{user.email} is already on the staff of {school.name}."}
+        ) from None
 
     audit(
         action="staff.invited",
@@ -96,6 +178,7 @@ def _check_may_change(*, membership: Membership, by: User, by_role: str) -> None
         raise PermissionDenied(f"You cannot change a {membership.get_role_display()}'s access.")
 
 
+@_audits_itself
 @transaction.atomic
 def membership_change_role(
     *, membership: Membership, role: str, by: User, by_role: str
@@ -120,6 +203,7 @@ def membership_change_role(
     return membership
 
 
+@_audits_itself
 @transaction.atomic
 def membership_end(*, membership: Membership, by: User, by_role: str) -> Membership:
     """End a person's access to the school from their next request.

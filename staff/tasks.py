@@ -48,7 +48,9 @@ def send_invitation_email(membership_id: int) -> None:
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def send_password_reset_email(user_id: int) -> None:
+def send_password_reset_email(user_id: int, locked_from: str | None = None) -> None:
+    """A link to choose a new password; with `locked_from`, the notice that the account has just
+    been locked by wrong passwords from that address, whose link also lifts the lock."""
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None:
         return
@@ -56,10 +58,15 @@ def send_password_reset_email(user_id: int) -> None:
         "user": user,
         "reset_url": _set_password_url(user, "password_reset_confirm"),
         "valid_hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
+        "locked_from": locked_from,
+        "cooloff_minutes": round(settings.AXES_COOLOFF_TIME * 60),
     }
     send_mail(
-        subject="Reset your sendco password",
-        message=render_to_string("staff/email/password_reset.txt", context),
+        subject="Your sendco account is locked" if locked_from else "Reset your sendco password",
+        message=render_to_string(
+            "staff/email/locked_out.txt" if locked_from else "staff/email/password_reset.txt",
+            context,
+        ),
         from_email=None,
         recipient_list=[user.email],
     )

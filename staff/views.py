@@ -15,6 +15,7 @@ from . import selectors, services
 from .capabilities import Cap, may_change_member
 from .forms import AuditFilterForm, InviteForm, QueuedPasswordResetForm, RoleForm
 from .http import form_data, save_form
+from .lockout import lock_clear
 from .models import Membership
 from .tenancy import school_view
 
@@ -122,7 +123,8 @@ class InvitationAcceptView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("home")
 
     def form_valid(self, form):
-        response = super().form_valid(form)
+        with services.access_changes_by(form.user, via="sendco", audited=True):
+            response = super().form_valid(form)
         services.account_event(user=form.user, action="staff.invitation_accepted")
         messages.success(self.request, "Welcome to sendco. Your password is set.")
         return response
@@ -137,8 +139,10 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("password_reset_complete")
 
     def form_valid(self, form):
-        response = super().form_valid(form)
+        with services.access_changes_by(form.user, via="sendco", audited=True):
+            response = super().form_valid(form)
         services.account_event(user=form.user, action="auth.password_reset")
+        lock_clear(user=form.user)  # holding the mailbox is proof enough: the lock ends now
         return response
 
 
@@ -146,7 +150,8 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("home")
 
     def form_valid(self, form):
-        response = super().form_valid(form)
+        with services.access_changes_by(self.request.user, via="sendco", audited=True):
+            response = super().form_valid(form)
         services.account_event(user=self.request.user, action="auth.password_changed")
         messages.success(self.request, "Your password has been changed.")
         return response
