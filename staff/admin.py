@@ -40,3 +40,16 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+# AC-12: the admin opens only for a session verified with a code (staff.middleware.MfaMiddleware
+# sends an unverified one to the code or set-up page first; this is the lock behind that door).
+_admin_has_permission = admin.site.has_permission
+
+
+def _verified_admin_only(request) -> bool:
+    is_verified = getattr(request.user, "is_verified", None)
+    return _admin_has_permission(request) and is_verified is not None and is_verified()
+
+
+admin.site.has_permission = _verified_admin_only
