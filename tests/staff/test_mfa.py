@@ -315,3 +315,56 @@ def test_a_part_of_a_page_loads_nothing_before_the_code(client, sendco, clock):
     response = client.get(reverse("notifications_count"), headers={"HX-Request": "true"})
     assert response.status_code == 204
     assert response.content == b""
+
+
+def _queries(client, url) -> list[str]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return [query["sql"] for query in captured.captured_queries]
+
+
+def test_mfa_costs_a_page_no_query_without_it_and_one_with_it(
+    client, school, sendco, clock, settings
+):
+    """Measured: the check reads the session, not the database; a verified session costs
+    django-otp's one look-up of the device."""
+    settings.MFA_REQUIRED = False
+    home = reverse("school_home", args=[school.slug])
+    sign_in(client, sendco)
+    client.get(home)
+    without = _queries(client, home)
+    assert not [sql for sql in without if "otp" in sql]
+    enrol(client, sendco)
+    client.get(home)
+    verified = _queries(client, home)
+    assert len(verified) - len(without) == 1
+
+
+@pytest.mark.parametrize(
+    "view",
+    ["staff_invite", "staff_member", "staff_deactivate", "staff_mfa_reset"],
+)
+def test_every_change_of_access_asks_for_a_recent_code(view):
+    """One decorator: the invitation, role change, end of access and a colleague's reset."""
+    from staff import views
+
+    assert getattr(getattr(views, view), "step_up", False) is True
+
+
+def test_the_admin_itself_refuses_an_unverified_superuser(rf, db):
+    """Behind the middleware, the admin's own check: a password-only session is not enough."""
+    from django.contrib import admin
+    from django.contrib.auth.models import AnonymousUser
+
+    superuser = User.objects.create_superuser(email="root@acorn.test", full_name="Root")
+    request = rf.get("/admin/")
+    request.user = superuser
+    superuser.is_verified = lambda: False
+    assert admin.site.has_permission(request) is False
+    superuser.is_verified = lambda: True
+    assert admin.site.has_permission(request) is True
+    request.user = AnonymousUser()
+    assert admin.site.has_permission(request) is False
