@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import AcademicYear, AuditEvent, ClosureDay, Membership, School, Term, Trust, User
 
@@ -53,3 +54,8 @@ def _verified_admin_only(request) -> bool:
 
 
 admin.site.has_permission = _verified_admin_only
+
+# A person's authenticator app holds the secret their codes come from, and removing it changes
+# how they sign in: both only through the audited pages (staff/mfa/), never the admin.
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import time
+from base64 import b32encode
 
 import segno
 from django.conf import settings
@@ -102,8 +103,6 @@ def enrolment_start(*, user: User) -> TOTPDevice:
 
 def secret_in_groups(device: TOTPDevice) -> str:
     """The secret as people type it into an app: base32 in groups of four."""
-    from base64 import b32encode
-
     secret = b32encode(device.bin_key).decode().rstrip("=")
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
@@ -111,7 +110,10 @@ def secret_in_groups(device: TOTPDevice) -> str:
 def qr_code_svg(device: TOTPDevice) -> SafeString:
     """The setup QR code as inline SVG: no network, no script, no inline style (strict CSP)."""
     svg = segno.make(device.config_url, error="m").svg_inline(
-        scale=5, title="QR code to set up your authenticator app", svgclass="mfa-qr"
+        scale=5,
+        light="#fff",  # a white quiet zone, so it scans on any page colour
+        title="QR code to set up your authenticator app",
+        svgclass="mfa-qr",
     )
     return mark_safe(svg)  # noqa: S308 - segno's own markup; the URL inside is escaped by segno
 

@@ -368,3 +368,19 @@ def test_the_admin_itself_refuses_an_unverified_superuser(rf, db):
     assert admin.site.has_permission(request) is True
     request.user = AnonymousUser()
     assert admin.site.has_permission(request) is False
+
+
+def test_after_the_code_only_a_page_of_this_site_opens(client, sendco, clock):
+    enrolled(client, sendco, clock)
+    sign_in(client, sendco)
+    response = client.post(
+        reverse("mfa:verify"), {"code": code_for(sendco), "next": "https://evil.example/"}
+    )
+    assert response["Location"] == "/"
+
+
+def test_the_admin_cannot_show_or_remove_an_authenticator_app():
+    """Its secret, and removing it, only through the audited pages."""
+    from django.contrib import admin
+
+    assert not admin.site.is_registered(TOTPDevice)
