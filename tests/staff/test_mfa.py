@@ -17,7 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from staff.mfa.models import BackupCode
 from staff.models import AuditEvent, Membership, Role, User
-from tests.factories import TEST_PASSWORD
+from tests.factories import TEST_PASSWORD, member
 
 NOW = dt.datetime(2026, 11, 16, 9, 0, 10, tzinfo=dt.UTC)
 
@@ -384,3 +384,20 @@ def test_the_admin_cannot_show_or_remove_an_authenticator_app():
     from django.contrib import admin
 
     assert not admin.site.is_registered(TOTPDevice)
+
+
+def test_a_new_sendco_accepting_an_invitation_sets_up_mfa_before_anything_else(client, school):
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    newcomer = member(school, Role.SENDCO, email="new@acorn.test", password=None)
+    newcomer.set_unusable_password()
+    newcomer.save()
+    uid = urlsafe_base64_encode(force_bytes(newcomer.pk))
+    url = reverse("invitation_accept", args=[uid, default_token_generator.make_token(newcomer)])
+    form_url = client.get(url)["Location"]
+    password = "a long new passphrase"
+    response = client.post(form_url, {"new_password1": password, "new_password2": password})
+    response = client.get(response["Location"])
+    assert response["Location"].startswith(reverse("mfa:setup"))
