@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "csp",
     "bootstrap",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "staff",
     "register",
     "provision",
@@ -68,9 +70,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "staff.middleware.SessionLifetimeMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "staff.middleware.MfaMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "staff.middleware.NoStoreMiddleware",
@@ -150,6 +154,18 @@ AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 # database), which every gunicorn worker shares.
 PASSWORD_RESET_PER_ADDRESS_PER_HOUR = env.int("PASSWORD_RESET_PER_ADDRESS_PER_HOUR", default=3)
 PASSWORD_RESET_PER_IP_PER_HOUR = env.int("PASSWORD_RESET_PER_IP_PER_HOUR", default=20)
+
+# Two-step sign-in (staff/mfa/). MFA_REQUIRED makes the SENDCo, head, trust lead and anyone with
+# admin access set up an authenticator app (staff.capabilities.MFA_REQUIRED_ROLES); everyone who
+# has set one up is asked for a code at every sign-in whatever this says, and the Django admin
+# always asks. On by default in production, where turning it off is a `check --deploy` warning;
+# off for `make run`, so the demo logins sign in with their password alone.
+MFA_REQUIRED = env.bool("MFA_REQUIRED", default=PRODUCTION)
+# Granting or changing access, or changing one's own MFA, needs a code this recent (AU-07).
+MFA_STEP_UP_SECONDS = env.int("MFA_STEP_UP_SECONDS", default=5 * 60)
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="sendco")
+# A wrong code waits 1, 2, 4, 8 ... seconds (this factor times 2^(n-1)) before the next try.
+OTP_TOTP_THROTTLE_FACTOR = env.int("OTP_TOTP_THROTTLE_FACTOR", default=1)
 
 LANGUAGE_CODE = "en-gb"
 LANGUAGES = [("en-gb", "English (UK)")]

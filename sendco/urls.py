@@ -44,6 +44,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include(account_patterns)),
+    path("accounts/mfa/", include("staff.mfa.urls")),
     path("s/<slug:school_slug>/", views.school_home, name="school_home"),
     path("s/<slug:school_slug>/", include("staff.urls")),
     path("s/<slug:school_slug>/", include("staff.calendar_urls")),

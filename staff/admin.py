@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db import models
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .forms import CanonicalEmailField
 from .models import AcademicYear, AuditEvent, ClosureDay, Membership, School, Term, Trust, User
@@ -74,3 +75,21 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+# AC-12: the admin opens only for a session verified with a code (staff.middleware.MfaMiddleware
+# sends an unverified one to the code or set-up page first; this is the lock behind that door).
+_admin_has_permission = admin.site.has_permission
+
+
+def _verified_admin_only(request) -> bool:
+    is_verified = getattr(request.user, "is_verified", None)
+    return _admin_has_permission(request) and is_verified is not None and is_verified()
+
+
+admin.site.has_permission = _verified_admin_only
+
+# A person's authenticator app holds the secret their codes come from, and removing it changes
+# how they sign in: both only through the audited pages (staff/mfa/), never the admin.
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)

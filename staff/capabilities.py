@@ -23,6 +23,7 @@ class Cap(StrEnum):
     SCHOOL_HOME = "school.home"
     STAFF_VIEW = "staff.view"
     STAFF_MANAGE = "staff.manage"
+    MFA_RESET = "staff.mfa_reset"
     AUDIT_VIEW = "audit.view"
     CALENDAR_VIEW = "calendar.view"
     CALENDAR_MANAGE = "calendar.manage"
@@ -60,6 +61,8 @@ CAPABILITIES: dict[Cap, frozenset[Role]] = {
     Cap.SCHOOL_HOME: _EVERYONE,
     Cap.STAFF_VIEW: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD}),
     Cap.STAFF_MANAGE: frozenset({Role.SENDCO, Role.TRUST_LEAD}),
+    # Reset a colleague's two-step sign-in when their phone is lost (never one's own this way).
+    Cap.MFA_RESET: frozenset({Role.SENDCO, Role.TRUST_LEAD}),
     Cap.AUDIT_VIEW: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD}),
     Cap.CALENDAR_VIEW: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD, Role.TEACHER, Role.TA}),
     Cap.CALENDAR_MANAGE: frozenset({Role.SENDCO, Role.TRUST_LEAD}),
@@ -117,6 +120,16 @@ ASSIGNABLE_ROLES: dict[Role, tuple[Role, ...]] = {
     ),
     Role.SENDCO: (Role.SENDCO, Role.HEAD, Role.TEACHER, Role.TA, Role.GOVERNOR),
 }
+
+
+# Two-step sign-in (MFA): who must set it up when settings.MFA_REQUIRED is on. Anyone with
+# access to the Django admin must too, and the admin always asks for a code (staff/mfa/).
+MFA_REQUIRED_ROLES: frozenset[Role] = frozenset({Role.SENDCO, Role.HEAD, Role.TRUST_LEAD})
+
+
+def must_use_mfa(roles, *, admin: bool) -> bool:
+    """Whether a person holding these roles (or admin access) must use two-step sign-in."""
+    return admin or any(role in MFA_REQUIRED_ROLES for role in roles)
 
 
 class Reach(StrEnum):

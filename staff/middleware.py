@@ -74,3 +74,47 @@ class NoStoreMiddleware:
         if request.user.is_authenticated and not request.path.startswith(settings.STATIC_URL):
             add_never_cache_headers(response)
         return response
+
+
+class MfaMiddleware:
+    """AU-01, AC-12: a signed-in session that still owes a code (the person has set up
+    two-step sign-in) or an enrolment (their role must use it) sees only the MFA pages, sign
+    out and public pages; every other page redirects there, so no page with pupil data loads.
+    The Django admin asks everyone with admin access for a code, whatever MFA_REQUIRED says."""
+
+    OPEN_VIEWS = frozenset({"logout", "mfa:verify", "mfa:setup"})
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
+        from django.shortcuts import redirect
+        from django.utils.http import urlencode
+
+        from .mfa import services as mfa
+
+        user = request.user
+        if not user.is_authenticated or user.is_verified():
+            return None
+        match = request.resolver_match
+        admin_page = match is not None and match.namespace == "admin"
+        open_page = getattr(view_func, "login_required", True) is False or (
+            match is not None and match.view_name in self.OPEN_VIEWS
+        )
+        if open_page and not admin_page:
+            return None
+        state = mfa.session_state(request)
+        if state == mfa.NONE and admin_page and (user.is_staff or user.is_superuser):
+            state = mfa.ENROL
+        if state == mfa.NONE:
+            return None
+        if request.headers.get("HX-Request"):
+            # A part of a page (the header's notification count on the code page itself):
+            # nothing, rather than the set-up page swapped into the header.
+            return HttpResponse(status=204)
+        target = "mfa:verify" if state == mfa.VERIFY else "mfa:setup"
+        url = redirect(target).url
+        return redirect(f"{url}?{urlencode({'next': request.get_full_path()})}")

@@ -319,3 +319,7 @@ class ClosureDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.on:%d/%m/%Y} {self.reason}"
+
+
+# Backup codes for two-step sign-in live with the rest of MFA; imported so Django finds them.
+from .mfa.models import BackupCode, BackupCodeDevice  # noqa: E402, F401

@@ -10,5 +10,6 @@ urlpatterns = [
     path("staff/invite/", views.staff_invite, name="invite"),
     path("staff/<uuid:public_id>/", views.staff_member, name="member"),
     path("staff/<uuid:public_id>/deactivate/", views.staff_deactivate, name="deactivate"),
+    path("staff/<uuid:public_id>/mfa-reset/", views.staff_mfa_reset, name="mfa_reset"),
     path("audit/", views.audit_log, name="audit"),
 ]

@@ -14,8 +14,10 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from . import selectors, services
 from .capabilities import Cap, may_change_member
 from .forms import AuditFilterForm, InviteForm, QueuedPasswordResetForm, RoleForm
-from .http import form_data, save_form
+from .http import form_data, run_action, save_form
 from .lockout import lock_clear
+from .mfa import services as mfa_services
+from .mfa.step_up import step_up
 from .models import Membership
 from .tenancy import school_view
 
@@ -45,6 +47,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 
 @school_view(Cap.STAFF_MANAGE)
 @require_http_methods(["GET", "POST"])
+@step_up
 def staff_invite(request: HttpRequest) -> HttpResponse:
     form = InviteForm(form_data(request), by_role=request.access.role)
     saved = save_form(
@@ -64,6 +67,7 @@ def staff_invite(request: HttpRequest) -> HttpResponse:
 
 @school_view(Cap.STAFF_VIEW)
 @require_http_methods(["GET", "POST"])
+@step_up
 def staff_member(request: HttpRequest, public_id) -> HttpResponse:
     membership = _membership_or_404(request, public_id)
     may_change = may_change_member(request.access, membership)
@@ -88,6 +92,7 @@ def staff_member(request: HttpRequest, public_id) -> HttpResponse:
 
 @school_view(Cap.STAFF_MANAGE)
 @require_POST
+@step_up
 def staff_deactivate(request: HttpRequest, public_id) -> HttpResponse:
     membership = _membership_or_404(request, public_id)
     services.membership_end(membership=membership, by=request.user, by_role=request.access.role)
@@ -155,3 +160,17 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         services.account_event(user=self.request.user, action="auth.password_changed")
         messages.success(self.request, "Your password has been changed.")
         return response
+
+
+@school_view(Cap.MFA_RESET)
+@require_POST
+@step_up
+def staff_mfa_reset(request: HttpRequest, public_id) -> HttpResponse:
+    """A lost phone: the colleague sets up two-step sign-in again at their next sign-in."""
+    membership = _membership_or_404(request, public_id)
+    run_action(
+        request,
+        lambda: mfa_services.mfa_reset(access=request.access, membership=membership),
+        success=f"{membership.user.full_name} will set up two-step sign-in again next time.",
+    )
+    return redirect("staff:member", school_slug=request.school.slug, public_id=public_id)

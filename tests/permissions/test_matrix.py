@@ -118,6 +118,20 @@ MATRIX: dict[str, Row] = {
         post_data=(("role", "ta"),),
     ),
     "staff:deactivate": Row(post=" 302  302  302  403  403  403  403  404  404  302"),
+    "staff:mfa_reset": Row(post=" 302  302  302  403  403  403  403  404  404  302"),
+    "mfa:account": Row(get=" 302  200  200  200  200  200  200  200  200  302"),
+    "mfa:setup": Row(
+        get=" 302  200  200  200  200  200  200  200  200  302",
+        post=" 302  200  200  200  200  200  200  200  200  302",
+        post_data=(("code", "000000"),),
+    ),
+    "mfa:verify": Row(
+        get=" 302  302  302  302  302  302  302  302  302  302",
+        post=" 302  302  302  302  302  302  302  302  302  302",
+        post_data=(("code", "000000"),),
+    ),
+    "mfa:backup_codes": Row(post=" 302  302  302  302  302  302  302  302  302  302"),
+    "mfa:remove": Row(post=" 302  302  302  302  302  302  302  302  302  302"),
     "staff:audit": Row(get=" 302  200  200  200  403  403  403  404  404  302"),
     "calendar:terms": Row(get=" 302  200  200  200  200  200  403  404  404  302"),
     "calendar:year_create": Row(
@@ -554,6 +568,7 @@ def _kwargs(name: str, world) -> dict:
         "staff:member": {"school_slug": acorn.slug, "public_id": world["target"].public_id},
         "staff:deactivate": {"school_slug": acorn.slug, "public_id": world["target"].public_id},
         "staff:audit": {"school_slug": acorn.slug},
+        "staff:mfa_reset": {"school_slug": acorn.slug, "public_id": world["target"].public_id},
         "calendar:terms": {"school_slug": acorn.slug},
         "calendar:year_create": {"school_slug": acorn.slug},
         "calendar:term_edit": {"school_slug": acorn.slug, "term_id": world["term"].pk},
