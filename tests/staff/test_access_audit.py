@@ -9,6 +9,7 @@ from django.urls import reverse
 from staff import services
 from staff.models import AuditEvent, Membership, Role, User
 from tests.factories import TEST_PASSWORD, member
+from tests.staff.mfa_steps import verified
 
 
 @pytest.fixture
@@ -20,8 +21,7 @@ def superuser(db):
 
 @pytest.fixture
 def admin_client(client, superuser):
-    client.force_login(superuser)
-    return client
+    return verified(client, superuser)
 
 
 @pytest.fixture

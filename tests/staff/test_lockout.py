@@ -7,6 +7,7 @@ import pytest
 
 from staff.models import User
 from tests.factories import TEST_PASSWORD
+from tests.staff.mfa_steps import verified
 
 LOGIN = "/accounts/login/"
 ADMIN_LOGIN = "/admin/login/?next=/admin/"
@@ -76,7 +77,7 @@ def test_the_admin_sign_in_counts_every_spelling_against_one_lock(client, admin_
 def test_an_address_typed_with_capitals_in_the_admin_is_stored_as_sign_in_finds_it(
     client, admin_user
 ):
-    client.force_login(admin_user)
+    verified(client, admin_user)
     response = client.post(
         "/admin/staff/user/add/",
         {

@@ -12,12 +12,12 @@ import re
 import pytest
 import time_machine
 from django.urls import reverse
-from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from staff.mfa.models import BackupCode
 from staff.models import AuditEvent, Membership, Role, User
 from tests.factories import TEST_PASSWORD, member
+from tests.staff.mfa_steps import code_for, enrol, sign_in
 
 NOW = dt.datetime(2026, 11, 16, 9, 0, 10, tzinfo=dt.UTC)
 
@@ -31,29 +31,6 @@ def _mfa_required(settings):
 def clock():
     with time_machine.travel(NOW, tick=False) as traveller:
         yield traveller
-
-
-def code_for(user: User, steps: int = 0) -> str:
-    """The code the person's app shows now (or `steps` steps of 30 s away)."""
-    device = TOTPDevice.objects.get(user=user)
-    return f"{totp(device.bin_key, drift=steps):06d}"
-
-
-def sign_in(client, user: User):
-    response = client.post(
-        reverse("login"), {"username": user.email, "password": TEST_PASSWORD}, follow=False
-    )
-    assert response.status_code == 302
-    return client
-
-
-def enrol(client, user: User) -> list[str]:
-    """Set up the app through the pages and return the backup codes shown."""
-    page = client.get(reverse("mfa:setup"))
-    assert page.status_code == 200
-    response = client.post(reverse("mfa:setup"), {"code": code_for(user)})
-    assert response.status_code == 200
-    return re.findall(r"<li>([a-z0-9]{5}-[a-z0-9]{5})</li>", response.content.decode())
 
 
 def enrolled(client, user: User, clock) -> list[str]:
