@@ -158,7 +158,7 @@ def plan_start(request: HttpRequest, public_id) -> HttpResponse:
 def plan_lead(request: HttpRequest, public_id) -> HttpResponse:
     pupil = pupil_or_404(request, public_id)
     plan = _plan_or_404(pupil)
-    form = LeadForm(form_data(request), school=request.school, current=plan.lead)
+    form = LeadForm(form_data(request), school=request.school, current=plan.lead, edits=plan)
     saved = save_form(
         request,
         form,

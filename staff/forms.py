@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 
 from .capabilities import assignable_roles
+from .edits import EditCheck
 from .models import Membership, School, User
 
 
@@ -20,7 +21,9 @@ class InviteForm(forms.Form):
         ]
 
 
-class RoleForm(forms.Form):
+class RoleForm(EditCheck, forms.Form):
+    """A person's role in the school (their membership is `edits=`)."""
+
     role = forms.ChoiceField(label="Role")
 
     def __init__(self, *args, by_role: str, **kwargs) -> None:
