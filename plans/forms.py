@@ -187,7 +187,10 @@ class TargetForm(_NoSave, EditCheck, forms.ModelForm):
 # --------------------------------------------------------------------------------------------------
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(EditCheck, forms.Form):
+    """The review of a cycle (the cycle is `edits=`: a review someone else completed meanwhile
+    is shown beside this one)."""
+
     reviewed_on = forms.DateField(
         label="Date of the review meeting",
         widget=DATE_INPUT,

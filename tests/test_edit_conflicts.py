@@ -367,3 +367,39 @@ def test_a_change_to_another_field_of_the_record_is_not_a_conflict(
     anns["strategies"] = YOURS
     assert client.post(plan_url, anns).status_code == 302
     assert assess.read() == THEIRS
+
+
+def test_a_review_completed_meanwhile_is_shown_and_nothing_typed_is_lost(
+    client, school, sendco, trust_lead, world
+):
+    """Bea completes the review of a cycle while Ann writes hers: Ann sees Bea's summary beside
+    her own, her text stays in the form, and saving again is refused (the cycle is reviewed)."""
+    from plans import services as plan_services
+
+    cycle, target, today = world["cycle"], world["target"], world["today"]
+    access = access_for(sendco, school)
+    plan_services.cycle_update(
+        access=access, cycle=cycle, agreed_on=today - timedelta(days=20), review_due=today
+    )
+    plan_services.cycle_advance(access=access, cycle=cycle, today=today)
+    plan_services.cycle_advance(access=access, cycle=cycle, today=today)
+    url = _url("plans:review", school, cycle.public_id)
+    client.force_login(sendco)
+    bea = Client()
+    bea.force_login(trust_lead)
+    anns, beas = _open(client, url), _open(bea, url)
+    for data, summary in ((beas, THEIRS), (anns, YOURS)):
+        data |= {f"outcome_{target.pk}": "achieved", "review_summary": summary}
+    assert bea.post(url, beas).status_code == 302
+
+    response = client.post(url, anns)
+    page = response.content.decode()
+    assert MESSAGE in page
+    assert THEIRS in page
+    assert YOURS in page
+    response = client.post(url, _as_posted(response.context["form"]))
+    page = response.content.decode()
+    assert "This cycle has already been reviewed" in page
+    assert YOURS in page
+    cycle.refresh_from_db()
+    assert cycle.review_summary == THEIRS
