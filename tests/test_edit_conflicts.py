@@ -5,6 +5,8 @@ again (staff/edits.py, called by `save_form`)."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -12,6 +14,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django import forms
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -403,3 +406,50 @@ def test_a_review_completed_meanwhile_is_shown_and_nothing_typed_is_lost(
     assert YOURS in page
     cycle.refresh_from_db()
     assert cycle.review_summary == THEIRS
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_saves_at_the_same_moment_cannot_both_pass_the_check(school):
+    """Ann's and Bea's forms, opened on the same version, are sent at the same moment. Ann's
+    check takes the row lock, so Bea's waits until Ann's save is committed and then sees it:
+    without the lock both would read the old version and Bea would overwrite Ann."""
+    from django.db import connection
+
+    from provision.manage_forms import MeasureForm
+    from tests.conftest import need
+
+    need(connection.vendor == "postgresql", "row locks need PostgreSQL (DATABASE_URL)")
+    measure = Measure.objects.create(school=school, name="York reading", kind="standardised")
+    opened = MeasureForm(school=school, instance=measure)["edit_fingerprint"].value()
+
+    def sent(name):
+        data = {"name": name, "kind": "standardised", "edit_fingerprint": opened}
+        return MeasureForm(data, school=school, instance=Measure.objects.get(pk=measure.pk))
+
+    checked, results = threading.Event(), {}
+
+    def ann():
+        try:
+            with transaction.atomic():
+                form = sent("Ann scale")
+                results["ann valid"] = form.is_valid()
+                results["ann stale"] = form.stale()
+                checked.set()
+                time.sleep(1)  # Bea's save arrives now
+                Measure.objects.filter(pk=measure.pk).update(name="Ann scale")
+        finally:
+            checked.set()
+            connection.close()
+
+    thread = threading.Thread(target=ann)
+    thread.start()
+    try:
+        assert checked.wait(timeout=20)
+        with transaction.atomic():
+            bea = sent("Bea scale")
+            assert bea.is_valid()
+            results["bea stale"] = bea.stale()
+    finally:
+        thread.join(timeout=20)
+    assert results == {"ann valid": True, "ann stale": False, "bea stale": True}
+    assert [(c.theirs, c.yours) for c in bea.edit_conflicts] == [("Ann scale", "Bea scale")]
