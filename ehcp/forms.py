@@ -361,7 +361,9 @@ class _DocumentForm(forms.Form):
         return upload or None
 
 
-class AdviceReceiveForm(_DocumentForm):
+class AdviceReceiveForm(EditCheck, _DocumentForm):
+    """Advice received (the advice is `edits=`)."""
+
     received_on = forms.DateField(
         label="Date received",
         widget=DATE_INPUT,

@@ -441,7 +441,9 @@ class PlaceForm(SchoolModelForm):
 # --------------------------------------------------------------------------------------------
 
 
-class BudgetForm(forms.Form):
+class BudgetForm(EditCheck, forms.Form):
+    """This year's notional SEN budget (the year's budget, once set, is `edits=`)."""
+
     amount = forms.DecimalField(
         label="Notional SEN budget for the year (£)",
         max_digits=10,

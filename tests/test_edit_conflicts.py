@@ -19,8 +19,16 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from ehcp.models import AssessmentRequest, PlanOutcome, ProvisionItem
-from provision.models import Group, GroupPupil, Intervention, Measure, StaffContract, StaffRate
+from ehcp.models import Advice, AssessmentRequest, PlanOutcome, ProvisionItem
+from provision.models import (
+    Group,
+    GroupPupil,
+    Intervention,
+    Measure,
+    SenBudget,
+    StaffContract,
+    StaffRate,
+)
 from register.models import NeedType
 from staff import calendar as school_calendar
 from staff.edits import MESSAGE
@@ -116,7 +124,13 @@ def world(school, sendco, ta, teacher):
     contract = StaffContract.objects.create(
         school=school, user=ta, rate=rate, hours_per_week=Decimal("30")
     )
+    advice = Advice.objects.create(
+        school=school, review=review, contributor="parents", requested_on=today - timedelta(days=5)
+    )
+    budget = SenBudget.objects.create(school=school, academic_year=year, amount=Decimal("84000"))
     return {
+        "advice": advice,
+        "budget": budget,
         "teacher": teacher,
         "second_teacher": member(school, Role.TEACHER, full_name="Tess Second"),
         "year": year,
@@ -241,6 +255,12 @@ def _case(name: str, school, w) -> Case:
         return Case(
             url, "role", _reread(membership, "role"), "ta", "governor", "Teaching assistant"
         )
+    if name == "advice received":
+        url = _url("ehcp:advice_receive", school, w["advice"].public_id)
+        return Case(url, "summary", _reread(w["advice"], "summary"))
+    if name == "notional SEN budget":
+        url = _url("provision_manage:budget", school)
+        return Case(url, "amount", _reread(w["budget"], "amount"), "85000.00", "86000.00")
     raise AssertionError(name)
 
 
@@ -264,6 +284,8 @@ EDIT_FORMS = [
     "term dates",
     "support plan: lead teacher",
     "staff role",
+    "advice received",
+    "notional SEN budget",
 ]
 
 
