@@ -36,7 +36,7 @@ from staff.models import Membership, Role
 from staff.tenancy import access_for
 from tests.ehcp.factories import make_authority, make_plan, make_review
 from tests.factories import member
-from tests.register.factories import make_pupil, put_on
+from tests.register.factories import class_of, make_pupil, put_on
 
 THEIRS = "Bea saved this first: uses a visual timetable"
 YOURS = "Ann typed this second: needs movement breaks"
@@ -53,8 +53,8 @@ class Case:
     url: str
     field: str
     read: object  # () -> the stored value, as posted
-    theirs: str = THEIRS
-    yours: str = YOURS
+    theirs: str | list = THEIRS
+    yours: str | list = YOURS
     shown: str = ""  # how their value reads on the page, when not as posted
 
 
@@ -261,6 +261,15 @@ def _case(name: str, school, w) -> Case:
     if name == "notional SEN budget":
         url = _url("provision_manage:budget", school)
         return Case(url, "amount", _reread(w["budget"], "amount"), "85000.00", "86000.00")
+    if name == "class staff":
+        group = class_of(school, "3T", year=w["year"])
+        url = reverse("register:class_edit", args=[school.slug, group.pk])
+        theirs, yours = w["teacher"], w["second_teacher"]
+
+        def teachers():
+            return [str(pk) for pk in group.teachers.values_list("pk", flat=True)]
+
+        return Case(url, "teachers", teachers, [str(theirs.pk)], [str(yours.pk)], theirs.full_name)
     raise AssertionError(name)
 
 
@@ -286,6 +295,7 @@ EDIT_FORMS = [
     "staff role",
     "advice received",
     "notional SEN budget",
+    "class staff",
 ]
 
 
