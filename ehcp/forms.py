@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from provision.models import Group
 from provision.selectors import target_group_choices
 from register.models import Pupil
+from staff.edits import EditCheck
 from staff.models import School
 
 from . import documents
@@ -59,7 +60,7 @@ def _fields(form: forms.Form, names) -> dict:
 # --------------------------------------------------------------------------------------------------
 
 
-class AuthorityForm(_NoSave, forms.ModelForm):
+class AuthorityForm(_NoSave, EditCheck, forms.ModelForm):
     class Meta:
         model = LocalAuthority
         fields = list(AUTHORITY_FIELDS)
@@ -82,7 +83,7 @@ class AuthorityForm(_NoSave, forms.ModelForm):
         return _fields(self, AUTHORITY_FIELDS)
 
 
-class ContactForm(_NoSave, forms.ModelForm):
+class ContactForm(_NoSave, EditCheck, forms.ModelForm):
     class Meta:
         model = LaContact
         fields = ["name", "role", "email", "phone"]
@@ -123,7 +124,7 @@ NEW_REQUEST_FIELDS = (
 )
 
 
-class RequestForm(_NoSave, forms.ModelForm):
+class RequestForm(_NoSave, EditCheck, forms.ModelForm):
     """A new request (`answers=False`), or the LA's answers to it."""
 
     authority = _authority_field()
@@ -170,7 +171,7 @@ class RequestForm(_NoSave, forms.ModelForm):
 # --------------------------------------------------------------------------------------------------
 
 
-class VersionForm(_NoSave, forms.ModelForm):
+class VersionForm(_NoSave, EditCheck, forms.ModelForm):
     """The sections of a version as the LA issued it (and, for a new plan, its authority)."""
 
     class Meta:
@@ -235,7 +236,7 @@ class PlanEndForm(forms.Form):
     )
 
 
-class OutcomeForm(_NoSave, forms.ModelForm):
+class OutcomeForm(_NoSave, EditCheck, forms.ModelForm):
     class Meta:
         model = PlanOutcome
         fields = ["area", "outcome", "interim_targets"]
@@ -261,7 +262,7 @@ class GroupChoiceField(forms.ModelChoiceField):
         return label
 
 
-class ProvisionForm(_NoSave, forms.ModelForm):
+class ProvisionForm(_NoSave, EditCheck, forms.ModelForm):
     outcome = OutcomeChoiceField(
         label="Outcome it works towards",
         queryset=PlanOutcome.objects.none(),
@@ -306,8 +307,8 @@ class ProvisionForm(_NoSave, forms.ModelForm):
 # --------------------------------------------------------------------------------------------------
 
 
-class MeetingForm(forms.Form):
-    """Schedule a review, or move its meeting."""
+class MeetingForm(EditCheck, forms.Form):
+    """Schedule a review, or move its meeting (the review is then `edits=`)."""
 
     meeting_on = forms.DateField(
         label="Meeting date",
@@ -360,7 +361,9 @@ class _DocumentForm(forms.Form):
         return upload or None
 
 
-class AdviceReceiveForm(_DocumentForm):
+class AdviceReceiveForm(EditCheck, _DocumentForm):
+    """Advice received (the advice is `edits=`)."""
+
     received_on = forms.DateField(
         label="Date received",
         widget=DATE_INPUT,

@@ -11,6 +11,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from provision.models import Group
 from register.models import Need, NeedType, Pupil
 from staff.capabilities import PLAN_LEAD_ROLES
+from staff.edits import EditCheck
 from staff.models import Membership, School, User
 
 from .models import Cycle, ParentMeeting, Target
@@ -56,7 +57,9 @@ class TeacherChoiceField(forms.ModelChoiceField):
         return obj.full_name
 
 
-class LeadForm(forms.Form):
+class LeadForm(EditCheck, forms.Form):
+    """The plan's lead teacher (the plan is `edits=`)."""
+
     lead = TeacherChoiceField(
         label="Lead teacher",
         queryset=User.objects.none(),
@@ -76,7 +79,7 @@ class LeadForm(forms.Form):
 # --------------------------------------------------------------------------------------------------
 
 
-class AssessForm(_NoSave, forms.ModelForm):
+class AssessForm(_NoSave, EditCheck, forms.ModelForm):
     class Meta:
         model = Cycle
         fields = list(ASSESS_FIELDS)
@@ -95,7 +98,7 @@ class AssessForm(_NoSave, forms.ModelForm):
         return {name: self.cleaned_data[name] for name in ASSESS_FIELDS}
 
 
-class PlanSectionForm(_NoSave, forms.ModelForm):
+class PlanSectionForm(_NoSave, EditCheck, forms.ModelForm):
     class Meta:
         model = Cycle
         fields = list(PLAN_FIELDS)
@@ -137,7 +140,7 @@ class GroupChoiceField(forms.ModelMultipleChoiceField):
         return label
 
 
-class TargetForm(_NoSave, forms.ModelForm):
+class TargetForm(_NoSave, EditCheck, forms.ModelForm):
     need_type = NeedTypeChoiceField(
         label="Need it addresses",
         queryset=NeedType.objects.none(),
@@ -184,7 +187,10 @@ class TargetForm(_NoSave, forms.ModelForm):
 # --------------------------------------------------------------------------------------------------
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(EditCheck, forms.Form):
+    """The review of a cycle (the cycle is `edits=`: a review someone else completed meanwhile
+    is shown beside this one)."""
+
     reviewed_on = forms.DateField(
         label="Date of the review meeting",
         widget=DATE_INPUT,

@@ -84,9 +84,11 @@ def _frozen(request: HttpRequest, cycle: Cycle) -> HttpResponse:
 
 def _closed(request: HttpRequest, cycle: Cycle, *, under_way: bool = False):
     """Where to go instead when the cycle cannot take the change: it was reviewed (frozen), or a
-    review is asked of a plan not yet under way (Do). None when the change may go ahead."""
+    review is asked of a plan not yet under way (Do). None when the change may go ahead. A form
+    sent to a cycle reviewed since it was opened is refused by the service instead, so the form
+    comes back with the reason and what the person typed is not lost."""
     if cycle.frozen:
-        return _frozen(request, cycle)
+        return None if request.method == "POST" else _frozen(request, cycle)
     if under_way and cycle.stage != rules.DO:
         messages.warning(request, pages.NOT_UNDER_WAY)
         return redirect(_plan_url(request, cycle.plan.pupil))
@@ -158,7 +160,7 @@ def plan_start(request: HttpRequest, public_id) -> HttpResponse:
 def plan_lead(request: HttpRequest, public_id) -> HttpResponse:
     pupil = pupil_or_404(request, public_id)
     plan = _plan_or_404(pupil)
-    form = LeadForm(form_data(request), school=request.school, current=plan.lead)
+    form = LeadForm(form_data(request), school=request.school, current=plan.lead, edits=plan)
     saved = save_form(
         request,
         form,
@@ -350,9 +352,10 @@ def review(request: HttpRequest, public_id) -> HttpResponse:
     cycle = _cycle_or_404(request, public_id)
     if closed := _closed(request, cycle, under_way=True):
         return closed
-    today = timezone.localdate()
-    targets = selectors.review_targets(cycle=cycle)
-    form = ReviewForm(form_data(request), targets=targets, initial={"reviewed_on": today})
+    today, targets = timezone.localdate(), selectors.review_targets(cycle=cycle)
+    form = ReviewForm(
+        form_data(request), targets=targets, initial={"reviewed_on": today}, edits=cycle
+    )
     saved = save_form(
         request,
         form,

@@ -11,6 +11,7 @@ from django.db.models import F, Q, QuerySet
 
 from register.models import Pupil
 from staff.capabilities import STAFF_ROLES
+from staff.edits import EditCheck
 from staff.models import Role, School, User
 
 from .models import Group, GroupPupil, Intervention, Measure, StaffContract, StaffRate
@@ -67,7 +68,7 @@ def _unique_name(model, *, school: School, name: str, current, what: str) -> str
     return name
 
 
-class SchoolModelForm(forms.ModelForm):
+class SchoolModelForm(EditCheck, forms.ModelForm):
     """A model form that knows its school; the instance is never saved by the form itself
     (views pass `model_fields()` to a service)."""
 
@@ -440,7 +441,9 @@ class PlaceForm(SchoolModelForm):
 # --------------------------------------------------------------------------------------------
 
 
-class BudgetForm(forms.Form):
+class BudgetForm(EditCheck, forms.Form):
+    """This year's notional SEN budget (the year's budget, once set, is `edits=`)."""
+
     amount = forms.DecimalField(
         label="Notional SEN budget for the year (£)",
         max_digits=10,

@@ -456,7 +456,8 @@ def place_edit(request: HttpRequest, public_id, place_id: int) -> HttpResponse:
 def budget(request: HttpRequest) -> HttpResponse:
     year = reads.academic_year_on(school=request.school, on=timezone.localdate())
     current = reads.budget_of(school=request.school, year=year)
-    form = BudgetForm(form_data(request), initial={"amount": current.amount if current else None})
+    initial = {"amount": current.amount if current else None}
+    form = BudgetForm(form_data(request), initial=initial, edits=current)
     # Without a school year on the calendar there is nothing to set a budget for.
     if year is not None and save_form(
         request,

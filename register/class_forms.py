@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from staff.capabilities import CLASS_ASSISTANT_ROLES, CLASS_TEACHER_ROLES
+from staff.edits import EditCheck
 from staff.models import School, User
 
 from .models import TeachingGroup
@@ -21,7 +22,9 @@ def _staff(school: School, roles: tuple[str, ...]):
     )
 
 
-class ClassStaffForm(forms.Form):
+class ClassStaffForm(EditCheck, forms.Form):
+    """Who teaches and assists in a class (the class is `edits=`)."""
+
     teachers = forms.ModelMultipleChoiceField(
         label="Teachers",
         queryset=User.objects.none(),

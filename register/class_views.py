@@ -67,7 +67,7 @@ def class_create(request: HttpRequest) -> HttpResponse:
 def class_edit(request: HttpRequest, group_id: int) -> HttpResponse:
     group = class_or_404(request, group_id)
     initial = pages.class_staff_initial(group=group)
-    form = ClassStaffForm(form_data(request), school=request.school, initial=initial)
+    form = ClassStaffForm(form_data(request), school=request.school, initial=initial, edits=group)
     saved = save_form(
         request,
         form,

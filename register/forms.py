@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from django import forms
 
-from .models import BroadArea, Concern, NeedType, PassportVersion, SenStatus, YearGroup
+from staff.edits import EditCheck
+
+from .models import BroadArea, Concern, NeedType, PassportVersion, Pupil, SenStatus, YearGroup
 from .services import PASSPORT_FIELDS
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -105,11 +107,27 @@ class StatusChangeForm(forms.Form):
         return {name: self.cleaned_data[name] for name in names} | {"need_codes": self.need_codes()}
 
 
-class PassportForm(forms.ModelForm):
+class PassportForm(EditCheck, forms.ModelForm):
+    """A new version of the pupil's passport, started from `edits=` (the latest version, if
+    any). Someone else's version saved in between is a conflict, not a silent overwrite."""
+
     class Meta:
         model = PassportVersion
         fields = list(PASSPORT_FIELDS)
         widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in PASSPORT_FIELDS}
+
+    def __init__(self, *args, pupil: Pupil, **kwargs) -> None:
+        self.pupil = pupil
+        super().__init__(*args, **kwargs)
+
+    def checks_edits(self) -> bool:
+        return True  # even the first version: two people may both write it
+
+    def stored_record(self) -> PassportVersion | None:
+        """The latest version now, with the pupil locked so no other version is added
+        until this request ends."""
+        Pupil._base_manager.select_for_update().filter(pk=self.pupil.pk).first()
+        return PassportVersion.objects.filter(pupil=self.pupil).order_by("-version").first()
 
     @classmethod
     def initial_from(cls, latest: PassportVersion | None) -> dict | None:

@@ -114,9 +114,8 @@ def passport(request: HttpRequest, public_id) -> HttpResponse:
 def passport_edit(request: HttpRequest, public_id) -> HttpResponse:
     pupil = pupil_or_404(request, public_id)
     latest = selectors.latest_passport(pupil=pupil)
-    form = PassportForm(
-        form_data(request), instance=None, initial=PassportForm.initial_from(latest)
-    )
+    initial = PassportForm.initial_from(latest)
+    form = PassportForm(form_data(request), initial=initial, edits=latest, pupil=pupil)
     saved = save_form(
         request,
         form,

@@ -18,6 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from staff.capabilities import Cap
+from staff.edits import EditCheck
 from staff.http import form_data, save_form
 from staff.tenancy import school_view
 
@@ -66,7 +67,7 @@ def notifications_read(request: HttpRequest) -> HttpResponse:
     return redirect("notifications")
 
 
-class DigestForm(forms.ModelForm):
+class DigestForm(EditCheck, forms.ModelForm):
     class Meta:
         model = ReminderSettings
         fields = ["digest"]

@@ -2,12 +2,13 @@ from __future__ import annotations
 
 from django import forms
 
+from .edits import EditCheck
 from .models import ClosureDay, Term
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class TermForm(forms.ModelForm):
+class TermForm(EditCheck, forms.ModelForm):
     class Meta:
         model = Term
         fields = ["starts_on", "ends_on"]
@@ -42,7 +43,7 @@ class TermForm(forms.ModelForm):
         return data
 
 
-class ClosureDayForm(forms.ModelForm):
+class ClosureDayForm(EditCheck, forms.ModelForm):
     class Meta:
         model = ClosureDay
         fields = ["on", "reason"]

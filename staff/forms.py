@@ -7,6 +7,7 @@ from django.http import HttpRequest
 
 from .capabilities import assignable_roles
 from .client_ip import client_ip
+from .edits import EditCheck
 from .models import Membership, School, User, canonical_email
 
 
@@ -31,7 +32,9 @@ class InviteForm(forms.Form):
         ]
 
 
-class RoleForm(forms.Form):
+class RoleForm(EditCheck, forms.Form):
+    """A person's role in the school (their membership is `edits=`)."""
+
     role = forms.ChoiceField(label="Role")
 
     def __init__(self, *args, by_role: str, **kwargs) -> None:

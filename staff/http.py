@@ -19,6 +19,8 @@ from django.db import models
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse, QueryDict
 
+from .edits import refuse_stale_edit
+
 
 def form_data(request: HttpRequest) -> QueryDict | None:
     """The POST data to bind a form to, or None on a GET.
@@ -56,8 +58,12 @@ def save_form(
     """The one form loop: on a POST with a valid form, call `save(form.cleaned_data)` (a
     service); its ValidationError lands on the form and nothing is lost. Returns `Saved` when
     the service succeeded (the view then redirects), None when the form is to be shown again.
-    `success` is the message for the next page, or a function of the service's result."""
+    `success` is the message for the next page, or a function of the service's result.
+    A form editing a record someone else saved since it was opened is shown again with both
+    versions instead (`staff.edits`)."""
     if request.method != "POST" or not form.is_valid():
+        return None
+    if refuse_stale_edit(form):
         return None
     try:
         result = save(form.cleaned_data)

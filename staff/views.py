@@ -74,7 +74,10 @@ def staff_member(request: HttpRequest, public_id) -> HttpResponse:
     if request.method == "POST" and not may_change:
         raise PermissionDenied("You cannot change this person's role.")
     form = RoleForm(
-        form_data(request), by_role=request.access.role, initial={"role": membership.role}
+        form_data(request),
+        by_role=request.access.role,
+        initial={"role": membership.role},
+        edits=membership,
     )
     saved = save_form(
         request,

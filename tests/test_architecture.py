@@ -12,11 +12,17 @@ selector or the app's `pages` module. A template may not compare a role or a num
 business threshold. Imports run downward only.
 
 Each check reads the source, so a new view or template is held to the same rules at once.
+
+Every model form is an `staff.edits.EditCheck`, so a form that edits an existing record refuses a
+save someone else overtook (no silent lost edits), and a template that lays a POST form out field
+by field also renders its hidden fields, so the form's fingerprint is never dropped.
 """
 
 from __future__ import annotations
 
 import ast
+import importlib
+import inspect
 import re
 from pathlib import Path
 
@@ -232,6 +238,62 @@ def test_imports_run_downward(app):
     assert upward == []
 
 
+def _module_name(path: Path) -> str:
+    return ".".join(path.relative_to(ROOT).with_suffix("").parts)
+
+
+FORM_MODULES = [
+    p for app in APPS for p in _python_files(app) if "form" in p.name or _is_view_module(p)
+]
+
+
+def _model_forms() -> list[type]:
+    from django import forms
+
+    found = []
+    for path in FORM_MODULES:
+        module = importlib.import_module(_module_name(path))
+        found += [
+            cls
+            for cls in vars(module).values()
+            if inspect.isclass(cls)
+            and issubclass(cls, forms.BaseModelForm)
+            and cls.__module__ == module.__name__
+        ]
+    return found
+
+
+def test_every_model_form_refuses_a_stale_save():
+    """A model form bound to an existing record carries its fingerprint (`EditCheck`), so two
+    people editing the same record never lose an edit without a word. A plain form that edits a
+    record mixes in `EditCheck` too and names the record with `edits=`."""
+    from staff.edits import EditCheck
+
+    forms_found = _model_forms()
+    assert len(forms_found) > 10  # the check sees the forms
+    assert [
+        f"{f.__module__}.{f.__name__}" for f in forms_found if not issubclass(f, EditCheck)
+    ] == []
+
+
+POST_FORM = re.compile(r"<form\b[^>]*method=\"post\".*?</form>", re.S | re.I)
+
+
+def _hidden_fields_dropped(path: Path) -> list[str]:
+    text = path.read_text()
+    return [
+        f"{path.relative_to(ROOT)}:{text.count(chr(10), 0, m.start()) + 1}"
+        for m in POST_FORM.finditer(text)
+        if "as_crispy_field" in m.group(0) and "hidden_fields" not in m.group(0)
+    ]
+
+
+def test_forms_laid_out_by_hand_keep_their_hidden_fields():
+    """`{{ form|crispy }}` renders the hidden fingerprint; a POST form laid out field by field
+    must render `form.hidden_fields` itself."""
+    assert [where for path in TEMPLATES for where in _hidden_fields_dropped(path)] == []
+
+
 def test_the_checks_catch_what_they_forbid(tmp_path):
     """The checks themselves: a view that decides, a view too long and a template that decides
     are caught."""
@@ -264,6 +326,13 @@ def test_the_checks_catch_what_they_forbid(tmp_path):
             "{% if d.percent < 80 %}low{% endif %}{% if rows|length > 1 %}s{% endif %}"
         )
         template_problems = " ".join(_template_violations(template))
+        by_hand = tmp_path / "by_hand.html"
+        by_hand.write_text(
+            '<form method="post">{{ form.a|as_crispy_field }}</form>\n'
+            '<form method="post">{% for h in form.hidden_fields %}{{ h }}{% endfor %}'
+            "{{ form.a|as_crispy_field }}</form>"
+        )
+        dropped = _hidden_fields_dropped(by_hand)
     finally:
         ROOT = saved
     for expected in ("timedelta", "Role", ".role", ".save", "audit()", ".objects", ".filter"):
@@ -273,3 +342,4 @@ def test_the_checks_catch_what_they_forbid(tmp_path):
     assert "checks a role" in template_problems
     assert "compares with 80" in template_problems
     assert "compares with 1" not in template_problems
+    assert dropped == ["by_hand.html:1"]

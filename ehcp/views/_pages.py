@@ -354,7 +354,7 @@ def _actions(request: HttpRequest, page: selectors.ReviewPage) -> dict:
         "can_advise": open_for_advice and request.access.can(Cap.EHCP_ADVICE),
         "can_pack": request.access.can(Cap.EHCP_PACK),
         "next_steps": [(s, rules.STEP_TITLES[s]) for s in offered] if can_manage else [],
-        "reschedule_form": MeetingForm(initial=meeting, auto_id="reschedule_%s")
+        "reschedule_form": MeetingForm(initial=meeting, auto_id="reschedule_%s", edits=review)
         if manage_open
         else None,
         "advice_form": AdviceRequestForm(initial={"requested_on": today()}, auto_id="advice_%s")

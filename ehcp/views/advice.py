@@ -57,7 +57,7 @@ def advice_receive(request: HttpRequest, public_id) -> HttpResponse:
     if finished(advice.review):
         return to_review(request, advice.review, FINISHED)
     initial = {"received_on": advice.received_on or today(), "summary": advice.summary}
-    form = AdviceReceiveForm(form_data(request), _files(request), initial=initial)
+    form = AdviceReceiveForm(form_data(request), _files(request), initial=initial, edits=advice)
     saved = save_form(
         request,
         form,

@@ -72,7 +72,7 @@ def review_reschedule(request: HttpRequest, public_id) -> HttpResponse:
     if closed:
         return to_review(request, review, closed)
     meeting = {"meeting_on": review.meeting_on, "place": review.meeting_place}
-    form = MeetingForm(form_data(request), initial=meeting)
+    form = MeetingForm(form_data(request), initial=meeting, edits=review)
     saved = save_form(
         request,
         form,

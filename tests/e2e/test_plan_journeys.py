@@ -140,3 +140,42 @@ def test_teacher_contributes_and_the_sendco_reviews_and_starts_the_next_cycle(
     expect(page.get_by_text("Read 40 high-frequency words on sight").first).to_be_visible()
     look(page, "parent-plan-print")
     desk.close()
+
+
+def test_two_people_edit_the_plan_section_and_the_second_merges_by_hand(
+    browser: Browser, live_server, look, school, sendco, trust_lead, maya
+):
+    """The SENDCo and the trust SEND lead open Maya's Plan section at the same time. The lead
+    saves first; the SENDCo's save is refused with the lead's strategies beside hers, her text
+    still in the box; she merges the two and saves."""
+    plan_url = f"{live_server.url}/s/{school.slug}/pupils/{maya.public_id}/plan/"
+    sendco_page = browser.new_context(locale="en-GB", timezone_id="Europe/London").new_page()
+    sign_in(sendco_page, live_server, look, sendco.email)
+    sendco_page.goto(plan_url)
+    sendco_page.get_by_role("link", name="Edit Plan", exact=True).click()
+    look(sendco_page, "sendco-plan-section")
+
+    lead_page = browser.new_context(locale="en-GB", timezone_id="Europe/London").new_page()
+    sign_in(lead_page, live_server, look, trust_lead.email)
+    lead_page.goto(plan_url)
+    lead_page.get_by_role("link", name="Edit Plan", exact=True).click()
+    lead_page.get_by_label("Strategies for class teachers").fill("Pre-teach new words on Mondays.")
+    lead_page.get_by_role("button", name="Save").click()
+    expect(lead_page.get_by_text("Plan saved.")).to_be_visible()
+
+    strategies = sendco_page.get_by_label("Strategies for class teachers")
+    strategies.fill("Use a reading ruler for every text.")
+    sendco_page.get_by_role("button", name="Save").click()
+    alert = sendco_page.get_by_role("alert")
+    expect(alert).to_contain_text("Someone else saved this while you were editing.")
+    changed = sendco_page.get_by_role("table", name="Each part someone else changed")
+    expect(changed).to_contain_text("Pre-teach new words on Mondays.")
+    expect(strategies).to_have_value("Use a reading ruler for every text.")
+    look(sendco_page, "sendco-conflict")
+
+    strategies.fill("Pre-teach new words on Mondays. Use a reading ruler for every text.")
+    sendco_page.get_by_role("button", name="Save").click()
+    expect(sendco_page.get_by_text("Plan saved.")).to_be_visible()
+    look(sendco_page, "sendco-merged")
+    cycle = Cycle.objects.get(plan__pupil=maya)
+    assert cycle.strategies == "Pre-teach new words on Mondays. Use a reading ruler for every text."

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 import pytest
 import time_machine
 from django.contrib.messages import get_messages
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -463,13 +464,28 @@ def reviewed(school, sendco, pupils, mina_plan, today):
 
 
 @pytest.mark.parametrize("name", ["assess", "plan_section", "target_new", "contribute", "review"])
-def test_a_reviewed_cycle_refuses_changes_with_a_message(client, school, sendco, reviewed, name):
+def test_a_reviewed_cycle_refuses_changes_with_a_message(
+    client, school, sendco, reviewed, name, today
+):
+    """Opening a form of a reviewed cycle goes to the plan with a message; a form sent to it
+    (opened before the review) comes back with the reason, the typed text kept."""
     client.force_login(sendco)
-    for method in (client.get, client.post):
-        response = method(_url(name, school, reviewed))
-        assert response.status_code == 302
-        assert "can no longer be changed" in _messages(response)[0]
-        assert response["Location"].endswith("?cycle=1")
+    response = client.get(_url(name, school, reviewed))
+    assert response.status_code == 302
+    assert "can no longer be changed" in _messages(response)[0]
+    assert response["Location"].endswith("?cycle=1")
+    typed = "Typed before the review was completed"
+    fields = {"assessment": typed, "strategies": typed, "description": typed, "body": typed}
+    target = reviewed.targets.get()
+    review = {"review_summary": typed, f"outcome_{target.pk}": "achieved", "reviewed_on": today}
+    other_tab = Client()
+    other_tab.force_login(sendco)
+    response = other_tab.post(_url(name, school, reviewed), fields | review)
+    assert response.status_code == 200
+    page = response.content.decode()
+    refusal = "This cycle has already been reviewed" if name == "review" else "no longer be changed"
+    assert refusal in page
+    assert typed in page
 
 
 def test_a_reviewed_target_cannot_be_edited_or_removed(client, school, sendco, reviewed):
