@@ -7,3 +7,6 @@ class StaffConfig(AppConfig):
 
     def ready(self) -> None:
         from . import signals  # noqa: F401  (connects the sign-in audit receivers)
+        from .files import follow_deletions
+
+        follow_deletions()
