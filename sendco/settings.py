@@ -152,6 +152,10 @@ DOCUMENTS_ROOT = env.path("DOCUMENTS_ROOT", default=VAR_DIR / "documents")
 # The largest document a person may upload (the form refuses anything bigger with a message).
 DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
 
+# A PDF taking longer than this to render is stopped and the person told (staff/pdf.py); 0 renders
+# in the web process with no limit.
+PDF_TIME_LIMIT_SECONDS = env.float("PDF_TIME_LIMIT_SECONDS", default=20.0)
+
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
