@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "staff.middleware.SessionLifetimeMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A form sent twice (a double click) saves once: staff/once.py.
+    "staff.once.FormOnceMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "staff.middleware.NoStoreMiddleware",
@@ -88,6 +90,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "staff.context_processors.tenancy",
             ],
+            # {% csrf_token %} also writes each form's one-time token (staff/once.py).
+            "builtins": ["staff.templatetags.once"],
         },
     },
 ]
