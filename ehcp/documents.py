@@ -32,7 +32,7 @@ def _megabytes(size: int) -> str:
     value = size / MEGABYTE
     if value < 1:
         return f"{max(1, round(size / 1024))} KB"
-    return f"{value:.0f} MB" if value == int(value) else f"{value:.1f} MB"
+    return f"{value:.1f}".removesuffix(".0") + " MB"
 
 
 def _is_docx(file) -> bool:
@@ -54,7 +54,10 @@ def check_upload(file) -> str:
     limit = settings.DOCUMENT_MAX_BYTES
     if size > limit:
         raise ValidationError(
-            f"The file is {_megabytes(size)}; the limit is {_megabytes(limit)}.", code="too_big"
+            f"The file is larger than {_megabytes(limit)} (it is {_megabytes(size)}): make it "
+            "smaller, for example by scanning at a lower resolution or saving it as a PDF, and "
+            "upload it again.",
+            code="too_big",
         )
     if size == 0:
         raise ValidationError("The file is empty.", code="empty")

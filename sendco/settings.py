@@ -155,6 +155,13 @@ USE_TZ = True
 DOCUMENTS_ROOT = env.path("DOCUMENTS_ROOT", default=VAR_DIR / "documents")
 # The largest document a person may upload (the form refuses anything bigger with a message).
 DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# A larger file is refused as it arrives, before anything of it is written to disk
+# (staff/uploads.py); the others go to memory or a temporary file as Django does by default.
+FILE_UPLOAD_HANDLERS = [
+    "staff.uploads.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # A PDF taking longer than this to render is stopped and the person told (staff/pdf.py); 0 renders
 # in the web process with no limit.
