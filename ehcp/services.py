@@ -23,7 +23,7 @@ from staff.files import delete_after_commit, discard_on_failure
 from staff.services import audit
 from staff.tenancy import Access
 
-from . import rules
+from . import documents, rules
 from .models import (
     Advice,
     AnnualReview,
@@ -630,7 +630,7 @@ def advice_receive(
     replaced = None
     if document is not None:
         replaced = copy(advice.document)
-        advice.document_name = document.name[:200]
+        advice.document_name = documents.safe_name(document.name, document_type)
         advice.document_type = document_type
         advice.document.save(document.name, document, save=False)
     try:

@@ -1130,13 +1130,14 @@ def test_advice_is_received_with_its_document_under_the_documents_root(access, r
     stored = Advice.objects.get(pk=advice.pk)
     assert (stored.received_on, stored.summary) == (date(2026, 11, 20), "Needs visual supports.")
     assert (stored.document_name, stored.document_type) == (
-        "Mina Khan EP report.PDF",
+        "Mina Khan EP report.pdf",  # made safe to download (ehcp.documents.safe_name)
         "application/pdf",
     )
     path = Path(stored.document.path)
     assert path.is_relative_to(documents)
     assert path.read_bytes() == b"%PDF-1.4 advice"
     assert stored.document.name.startswith(f"advice/{review.school_id}/")
+    assert stored.document.name.endswith(".pdf")  # from the bytes' type, not the name
     assert stored.document.name.endswith(".pdf")
     assert "Mina" not in stored.document.name
     assert "Khan" not in stored.document.name

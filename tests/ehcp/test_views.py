@@ -1220,3 +1220,22 @@ def test_a_file_within_the_limit_is_kept(
     with advice.document.open("rb") as stored:
         assert stored.read() == content
     assert len(temporary_files) == 1  # over 2.5 MB: through a temporary file, as before
+
+
+def test_a_document_downloads_under_a_safe_name(client, school, sendco, advice, today, documents):
+    """The uploader's name is given back as an attachment, without folders or header tricks."""
+    client.force_login(sendco)
+    name = 'C:\\Users\\Mina\\EP "report"\t.pdf'
+    response = client.post(
+        _url("advice_receive", school, advice.public_id),
+        {
+            "received_on": today.isoformat(),
+            "document": SimpleUploadedFile(name, PDF, content_type="text/html"),
+        },
+    )
+    assert response.status_code == 302
+    advice.refresh_from_db()
+    assert advice.document.name.endswith(".pdf")
+    download = client.get(_url("document", school, advice.public_id))
+    assert download["Content-Disposition"] == 'attachment; filename="EP report.pdf"'
+    assert download["Content-Type"] == "application/pdf"
