@@ -4,18 +4,23 @@ meeting, a group, a session log) and in tests/permissions (every form carries th
 
 from __future__ import annotations
 
+import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages.storage.cookie import CookieStorage
+from django.db import connection
 from django.http import HttpResponse, HttpResponseRedirect
 from django.template import engines
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
+from django.urls import reverse
 from django.utils import timezone
 
 from staff import once
 from staff.models import SubmittedForm
+from tests.conftest import need
 from tests.forms_once import TOKEN as FORM_TOKEN
 
 TOKEN = "0123456789abcdef0123456789abcdef"
@@ -109,3 +114,38 @@ def test_every_csrf_token_tag_writes_a_fresh_form_token(rf):
     tokens = FORM_TOKEN.findall(html)
     assert len(tokens) == 2
     assert tokens[0] != tokens[1]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_clicks_arriving_together_raise_one_concern(school, sendco, monkeypatch):
+    """A real double click: the second POST arrives while the first is still saving. On
+    PostgreSQL, as in production (two gunicorn workers, one database)."""
+    need(connection.vendor == "postgresql", "a concurrent double submit needs PostgreSQL")
+    from register import services as register_services
+    from register.models import Concern
+    from tests.register.factories import make_pupil
+
+    pupil = make_pupil(school)
+    raise_concern = register_services.concern_raise
+
+    def slowly(**kwargs):
+        time.sleep(0.5)  # long enough for the second click to arrive meanwhile
+        return raise_concern(**kwargs)
+
+    monkeypatch.setattr(register_services, "concern_raise", slowly)
+    url = reverse("register:concern_raise", args=[school.slug, pupil.public_id])
+    data = {"description": "Struggles to copy from the board.", "form_token": TOKEN}
+
+    def click():
+        client = Client()
+        client.force_login(sendco)
+        try:
+            return client.post(url, data)
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        first, second = pool.map(lambda _: click(), range(2))
+    assert (first.status_code, second.status_code) == (302, 302)
+    assert first["Location"] == second["Location"]
+    assert Concern.objects.filter(pupil=pupil).count() == 1
