@@ -166,6 +166,8 @@ FILE_UPLOAD_HANDLERS = [
 # A PDF taking longer than this to render is stopped and the person told (staff/pdf.py); 0 renders
 # in the web process with no limit.
 PDF_TIME_LIMIT_SECONDS = env.float("PDF_TIME_LIMIT_SECONDS", default=20.0)
+# ... and one needing more memory than this (beyond what the web process had) too; 0: no cap.
+PDF_MEMORY_LIMIT_MB = env.int("PDF_MEMORY_LIMIT_MB", default=1024)
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

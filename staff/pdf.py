@@ -20,11 +20,12 @@ A refusal raises `FetchRefused`; WeasyPrint catches it, logs a warning and leave
 
 Every render runs under a time limit (RELIABILITY PDF-03). The HTML is built in the web process;
 only the HTML -> PDF step runs in a child process forked for it, which is killed when it takes
-longer than `PDF_TIME_LIMIT_SECONDS`. A pathological document (one 216 KB contribution took
-5.5 s) then ends with `PdfTooLong`, which `pdf_response` turns into a page saying what to do,
-instead of a web worker stuck until gunicorn kills it and the person sees a 500. Forking costs a
-few milliseconds because the child inherits the parent's loaded WeasyPrint and warm font caches
-(`_warm_up` renders one tiny page in the parent first, so the children never start cold).
+longer than `PDF_TIME_LIMIT_SECONDS` and may grow by at most `PDF_MEMORY_LIMIT_MB`. A
+pathological document (one 216 KB contribution took 5.5 s) then ends with `PdfTooLong`, which
+`pdf_response` turns into a page saying what to do, instead of a web worker stuck until
+gunicorn kills it and the person sees a 500. Forking costs a few milliseconds because the child
+inherits the parent's loaded WeasyPrint and warm font caches (`_warm_up` renders one tiny page
+in the parent first, so the children never start cold).
 """
 
 from __future__ import annotations
@@ -172,8 +173,11 @@ def _in_child(html: str, base_url: str, fetcher: StaticFileFetcher, limit: float
 def _child(sender, html: str, base_url: str, fetcher: StaticFileFetcher) -> None:
     """In the child: render and send back the PDF with what the fetcher did, or the error."""
     try:
+        _cap_memory(settings.PDF_MEMORY_LIMIT_MB)
         pdf = _write_pdf(html, base_url, fetcher)
         sender.send(("ok", (pdf, fetcher.served, fetcher.refused)))
+    except MemoryError:
+        sender.send(("error", PdfTooLong("The PDF needed more memory than it may use.")))
     except Exception as error:  # handed to the parent, which raises it
         try:
             sender.send(("error", error))
@@ -181,6 +185,22 @@ def _child(sender, html: str, base_url: str, fetcher: StaticFileFetcher) -> None
             sender.send(("error", RuntimeError(f"{type(error).__name__}: {error}")))
     finally:
         sender.close()
+
+
+def _cap_memory(megabytes: int) -> None:
+    """Let the child grow by at most `megabytes` beyond what it inherited (Linux; 0: no cap), so
+    a huge document (WeasyPrint #691) fails alone instead of starving the server."""
+    if not megabytes:
+        return
+    try:
+        import resource
+
+        with open("/proc/self/statm") as statm:
+            inherited = int(statm.read().split()[0]) * resource.getpagesize()
+    except (ImportError, OSError):
+        return
+    cap = inherited + megabytes * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (cap, resource.getrlimit(resource.RLIMIT_AS)[1]))
 
 
 WARM_UP_HTML = "<!doctype html><html lang=en-GB><title>.</title><p>Warm up</p></html>"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import faulthandler
 import shutil
 import socket
 import subprocess
@@ -286,3 +287,16 @@ def test_a_pdf_over_the_limit_is_a_page_saying_what_to_do(client, school, sendco
     assert "This document is too long to print as a PDF" in page
     assert "Save as PDF" in page
     assert not AuditEvent.objects.filter(action="provision.map.printed").exists()
+
+
+def test_a_pdf_needing_too_much_memory_is_stopped(settings):
+    settings.PDF_MEMORY_LIMIT_MB = 1
+    settings.PDF_TIME_LIMIT_SECONDS = 300  # stopped by memory, not by time
+    quiet = faulthandler.is_enabled()
+    faulthandler.disable()  # the child may die in C code: no thread dump in the test output
+    try:
+        with pytest.raises(PdfTooLong):
+            render_pdf(LONG, base_url=BASE)
+    finally:
+        if quiet:
+            faulthandler.enable()
