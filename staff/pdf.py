@@ -199,8 +199,11 @@ def _cap_memory(megabytes: int) -> None:
             inherited = int(statm.read().split()[0]) * resource.getpagesize()
     except (ImportError, OSError):
         return
+    hard = resource.getrlimit(resource.RLIMIT_AS)[1]
     cap = inherited + megabytes * 1024 * 1024
-    resource.setrlimit(resource.RLIMIT_AS, (cap, resource.getrlimit(resource.RLIMIT_AS)[1]))
+    if hard != resource.RLIM_INFINITY:
+        cap = min(cap, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
 
 
 WARM_UP_HTML = "<!doctype html><html lang=en-GB><title>.</title><p>Warm up</p></html>"
