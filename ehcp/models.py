@@ -20,6 +20,8 @@ from provision.models import Group
 from register.models import BroadArea, Pupil
 from staff.models import School
 
+from . import documents
+
 
 class LocalAuthority(models.Model):
     """A council the school works with, and its own lead times for annual reviews.
@@ -355,8 +357,9 @@ def documents_storage():
 
 
 def advice_upload_to(instance: Advice, filename: str) -> str:
-    # The stored name never carries the uploader's file name (it may hold a pupil's name).
-    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    # The stored name never carries the uploader's file name (it may hold a pupil's name), and
+    # its extension comes from what the bytes are (ehcp/documents.py), not from that name.
+    suffix = documents.stored_suffix(instance.document_type)
     return f"advice/{instance.review.school_id}/{uuid.uuid4().hex}.{suffix}"
 
 

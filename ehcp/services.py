@@ -8,6 +8,7 @@ whether the step may follow and refuses with its messages.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from copy import copy
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -18,10 +19,11 @@ from provision.models import Group
 from register.models import Pupil
 from register.services import pupil_audit
 from staff import calendar as school_calendar
+from staff.files import delete_after_commit, discard_on_failure
 from staff.services import audit
 from staff.tenancy import Access
 
-from . import rules
+from . import documents, rules
 from .models import (
     Advice,
     AnnualReview,
@@ -625,19 +627,28 @@ def advice_receive(
         raise ValidationError({"received_on": "Advice cannot arrive before it was requested."})
     advice.received_on = received_on
     advice.summary = summary.strip()
+    replaced = None
     if document is not None:
-        advice.document_name = document.name[:200]
+        replaced = copy(advice.document)
+        advice.document_name = documents.safe_name(document.name, document_type)
         advice.document_type = document_type
         advice.document.save(document.name, document, save=False)
-    advice.full_clean()
-    advice.save()
-    pupil_audit(
-        access,
-        review.plan.pupil,
-        "ehcp.advice_received",
-        contributor=advice.contributor,
-        document=bool(document),
-    )
+    try:
+        advice.full_clean()
+        advice.save()
+        pupil_audit(
+            access,
+            review.plan.pupil,
+            "ehcp.advice_received",
+            contributor=advice.contributor,
+            document=bool(document),
+        )
+    except Exception:
+        if document is not None:
+            discard_on_failure(advice.document)
+        raise
+    # The old file goes once the new one is committed, never before (a rollback keeps it).
+    delete_after_commit(replaced)
     return advice
 
 

@@ -75,6 +75,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "staff.middleware.MfaMiddleware",
+    # A form sent twice (a double click) saves once: staff/once.py.
+    "staff.once.FormOnceMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "staff.middleware.NoStoreMiddleware",
@@ -96,6 +98,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "staff.context_processors.tenancy",
             ],
+            # {% csrf_token %} also writes each form's one-time token (staff/once.py).
+            "builtins": ["staff.templatetags.once"],
         },
     },
 ]
@@ -177,6 +181,19 @@ USE_TZ = True
 DOCUMENTS_ROOT = env.path("DOCUMENTS_ROOT", default=VAR_DIR / "documents")
 # The largest document a person may upload (the form refuses anything bigger with a message).
 DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# A larger file is refused as it arrives, before anything of it is written to disk
+# (staff/uploads.py); the others go to memory or a temporary file as Django does by default.
+FILE_UPLOAD_HANDLERS = [
+    "staff.uploads.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+
+# A PDF taking longer than this to render is stopped and the person told (staff/pdf.py); 0 renders
+# in the web process with no limit.
+PDF_TIME_LIMIT_SECONDS = env.float("PDF_TIME_LIMIT_SECONDS", default=20.0)
+# ... and one needing more memory than this (beyond what the web process had) too; 0: no cap.
+PDF_MEMORY_LIMIT_MB = env.int("PDF_MEMORY_LIMIT_MB", default=1024)
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

@@ -321,5 +321,24 @@ class ClosureDay(models.Model):
         return f"{self.on:%d/%m/%Y} {self.reason}"
 
 
+class SubmittedForm(models.Model):
+    """A form sent once: its one-time token, claimed by the first POST that carries it, and where
+    that POST went. A second POST of the same form (a double click, a resend after Back) is sent
+    where the first went instead of creating again (staff/once.py). Kept a day."""
+
+    user = models.ForeignKey("User", on_delete=models.CASCADE, related_name="+")
+    token = models.CharField(max_length=64)
+    went_to = models.CharField(max_length=2000, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "token"], name="submitted_form_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"form {self.token[:8]}"
+
+
 # Backup codes for two-step sign-in live with the rest of MFA; imported so Django finds them.
 from .mfa.models import BackupCode, BackupCodeDevice  # noqa: E402, F401

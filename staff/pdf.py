@@ -17,12 +17,23 @@ render uses `StaticFileFetcher`, which:
 
 A refusal raises `FetchRefused`; WeasyPrint catches it, logs a warning and leaves the resource out
 (the page still renders), and the fetcher keeps the URL in `.refused` for tests and the log.
+
+Every render runs under a time limit (RELIABILITY PDF-03). The HTML is built in the web process;
+only the HTML -> PDF step runs in a child process forked for it, which is killed when it takes
+longer than `PDF_TIME_LIMIT_SECONDS` and may grow by at most `PDF_MEMORY_LIMIT_MB`. A
+pathological document (one 216 KB contribution took 5.5 s) then ends with `PdfTooLong`, which
+`pdf_response` turns into a page saying what to do, instead of a web worker stuck until
+gunicorn kills it and the person sees a 500. Forking costs a few milliseconds because the child
+inherits the parent's loaded WeasyPrint and warm font caches (`_warm_up` renders one tiny page
+in the parent first, so the children never start cold).
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import mimetypes
+import multiprocessing
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -41,6 +52,10 @@ MAX_BYTES = 5 * 1024 * 1024
 
 class FetchRefused(ValueError):
     """The PDF asked for a URL outside the project's static files."""
+
+
+class PdfTooLong(Exception):
+    """Rendering the PDF took longer than PDF_TIME_LIMIT_SECONDS and was stopped."""
 
 
 class StaticFileFetcher(URLFetcher):
@@ -108,24 +123,120 @@ class StaticFileFetcher(URLFetcher):
 
 def render_pdf(html: str, *, base_url: str, url_fetcher: StaticFileFetcher | None = None) -> bytes:
     """An A4 (by the template's @page), tagged PDF of `html`. `base_url` is the site's root as the
-    browser sees it (`request.build_absolute_uri("/")`), so `{% static %}` links resolve."""
+    browser sees it (`request.build_absolute_uri("/")`), so `{% static %}` links resolve.
+
+    Rendered in a child process stopped after PDF_TIME_LIMIT_SECONDS (`PdfTooLong`); what the
+    fetcher served and refused there is copied back onto `url_fetcher`."""
     fetcher = url_fetcher or StaticFileFetcher(base_url=base_url)
+    limit = settings.PDF_TIME_LIMIT_SECONDS
+    if not limit:
+        return _write_pdf(html, base_url, fetcher)
+    _warm_up()
+    pdf, served, refused = _in_child(html, base_url, fetcher, limit)
+    fetcher.served += served
+    fetcher.refused += refused
+    return pdf
+
+
+def _write_pdf(html: str, base_url: str, fetcher: StaticFileFetcher) -> bytes:
     document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
     return document.write_pdf(pdf_tags=True)
 
 
+def _in_child(html: str, base_url: str, fetcher: StaticFileFetcher, limit: float):
+    """Run `_write_pdf` in a forked child; kill it after `limit` seconds.
+
+    'fork' and not 'spawn' or 'forkserver': the child starts with everything already imported
+    and set up (Django, WeasyPrint, fonts), and takes its arguments without pickling."""
+    receiver, sender = multiprocessing.get_context("fork").Pipe(duplex=False)
+    child = multiprocessing.get_context("fork").Process(
+        target=_child, args=(sender, html, base_url, fetcher), daemon=True
+    )
+    child.start()
+    sender.close()
+    try:
+        if not receiver.poll(limit):
+            raise PdfTooLong(f"The PDF took longer than {limit} seconds and was stopped.")
+        status, value = receiver.recv()
+    except EOFError as error:  # the child died without a word (killed, out of memory)
+        raise PdfTooLong("The PDF could not be finished.") from error
+    finally:
+        receiver.close()
+        if child.is_alive():
+            child.kill()
+        child.join()
+    if status == "error":
+        raise value
+    return value
+
+
+def _child(sender, html: str, base_url: str, fetcher: StaticFileFetcher) -> None:
+    """In the child: render and send back the PDF with what the fetcher did, or the error."""
+    try:
+        _cap_memory(settings.PDF_MEMORY_LIMIT_MB)
+        pdf = _write_pdf(html, base_url, fetcher)
+        sender.send(("ok", (pdf, fetcher.served, fetcher.refused)))
+    except MemoryError:
+        sender.send(("error", PdfTooLong("The PDF needed more memory than it may use.")))
+    except Exception as error:  # handed to the parent, which raises it
+        try:
+            sender.send(("error", error))
+        except Exception:  # not picklable: its words are enough
+            sender.send(("error", RuntimeError(f"{type(error).__name__}: {error}")))
+    finally:
+        sender.close()
+
+
+def _cap_memory(megabytes: int) -> None:
+    """Let the child grow by at most `megabytes` beyond what it inherited (Linux; 0: no cap), so
+    a huge document (WeasyPrint #691) fails alone instead of starving the server."""
+    if not megabytes:
+        return
+    try:
+        import resource
+
+        with open("/proc/self/statm") as statm:
+            inherited = int(statm.read().split()[0]) * resource.getpagesize()
+    except (ImportError, OSError):
+        return
+    hard = resource.getrlimit(resource.RLIMIT_AS)[1]
+    cap = inherited + megabytes * 1024 * 1024
+    if hard != resource.RLIM_INFINITY:
+        cap = min(cap, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+
+
+WARM_UP_HTML = "<!doctype html><html lang=en-GB><title>.</title><p>Warm up</p></html>"
+
+
+@functools.cache
+def _warm_up() -> None:
+    """Render a tiny page once in this process, so the fonts and caches every child inherits are
+    already loaded (a cold child spends longer finding fonts than rendering a short PDF)."""
+    base_url = "http://localhost/"
+    _write_pdf(WARM_UP_HTML, base_url, StaticFileFetcher(base_url=base_url))
+
+
 def pdf_response(request, template: str, context: dict, *, filename: str):
     """The one way a page becomes a PDF download: `template` rendered with `pdf` set (the same
-    template serves the print view), through WeasyPrint, as an attachment never cached."""
+    template serves the print view), through WeasyPrint, as an attachment never cached. A PDF
+    over the time limit is a page saying so (422, so it is not audited as printed)."""
     from django.http import HttpResponse
+    from django.shortcuts import render
     from django.template.loader import render_to_string
     from django.utils.cache import add_never_cache_headers
 
     html = render_to_string(template, {**context, "pdf": True}, request=request)
-    response = HttpResponse(
-        render_pdf(html, base_url=request.build_absolute_uri("/")),
-        content_type="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    try:
+        pdf = render_pdf(html, base_url=request.build_absolute_uri("/"))
+    except PdfTooLong:
+        logger.warning("PDF: %s stopped after %s s", request.path, settings.PDF_TIME_LIMIT_SECONDS)
+        response = render(request, "staff/pdf_too_long.html", status=422)
+    else:
+        response = HttpResponse(
+            pdf,
+            content_type="application/pdf",
+            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        )
     add_never_cache_headers(response)
     return response

@@ -4,3 +4,34 @@ document.addEventListener("htmx:afterSwap", (event) => {
   const target = event.detail.target.querySelector("[data-focus-after-swap]");
   if (target) { target.focus(); }
 });
+
+// A form is sent once: after the first submit its buttons are disabled (a double click sends
+// nothing more). The server guards too (staff/once.py); this only saves a wasted request.
+// Disabled a moment later, so the clicked button's name and value still go with the form.
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (!(form instanceof HTMLFormElement) || form.method.toLowerCase() !== "post") { return; }
+  if (form.dataset.sending) { event.preventDefault(); return; }
+  form.dataset.sending = "1";
+  setTimeout(() => {
+    form.querySelectorAll("button[type=submit], button:not([type]), input[type=submit]")
+      .forEach((button) => { button.disabled = true; });
+  }, 0);
+});
+
+// An htmx form stays on the page: let it be sent again once its answer has come back.
+document.addEventListener("htmx:afterRequest", (event) => {
+  const form = event.detail.elt.closest ? event.detail.elt.closest("form") : null;
+  if (form) { release(form); }
+});
+
+// Back to a page from the browser's cache: its forms can be sent again.
+window.addEventListener("pageshow", () => {
+  document.querySelectorAll("form[data-sending]").forEach(release);
+});
+
+function release(form) {
+  delete form.dataset.sending;
+  form.querySelectorAll("button[type=submit], button:not([type]), input[type=submit]")
+    .forEach((button) => { button.disabled = false; });
+}

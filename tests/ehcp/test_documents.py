@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploaded
 from django.test import override_settings
 from PIL import Image
 
-from ehcp.documents import DOCX, JPEG, PDF, PNG, check_upload
+from ehcp.documents import DOCX, JPEG, PDF, PNG, check_upload, safe_name
 from ehcp.forms import AdviceReceiveForm, AdviceSubmitForm
 
 MB = 1024 * 1024
@@ -71,9 +71,8 @@ def upload(name: str, content: bytes, content_type: str = "application/pdf"):
         ("advice.docx", _docx(), DOCX),
         ("scan.png", _image("PNG"), PNG),
         ("photo.jpg", _image("JPEG"), JPEG),
-        # The name does not matter, only the bytes: a PDF called .txt is a PDF.
-        ("report.txt", _pdf(), PDF),
-        ("no-extension", _image("PNG"), PNG),
+        ("Photo.JPEG", _image("JPEG"), JPEG),
+        ("EP Report.PDF", _pdf(), PDF),
     ],
 )
 def test_accepted_documents_and_their_content_type(name, content, expected):
@@ -118,14 +117,17 @@ def test_a_file_over_the_limit_is_refused_with_its_size():
     with pytest.raises(ValidationError) as error:
         check_upload(file)
     file.close()
-    assert error.value.messages == ["The file is 12.3 MB; the limit is 10 MB."]
+    assert error.value.messages == [
+        "The file is larger than 10 MB (it is 12.3 MB): make it smaller, for example by "
+        "scanning at a lower resolution or saving it as a PDF, and upload it again."
+    ]
 
 
 @override_settings(DOCUMENT_MAX_BYTES=1024)
 def test_the_limit_comes_from_the_settings():
     with pytest.raises(ValidationError) as error:
         check_upload(upload("report.pdf", _pdf() + b"\x00" * 2048))
-    assert error.value.messages == ["The file is 2 KB; the limit is 1 KB."]
+    assert error.value.messages[0].startswith("The file is larger than 1 KB (it is 2 KB)")
     exactly = _pdf() + b"\x00" * (1024 - len(_pdf()))
     assert check_upload(upload("report.pdf", exactly)) == PDF
 
@@ -149,3 +151,64 @@ def test_the_advice_forms_check_the_document():
     assert form.is_valid()
     assert form.cleaned_data["document"] is None
     assert form.document_type == ""
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        # Both the bytes and the name must say the same allowed type (RELIABILITY FU-01).
+        ("report.txt", _pdf(), "This file is a PDF but its name does not end in .pdf"),
+        ("page.html", _pdf(), "This file is a PDF but its name does not end in .pdf"),
+        ("scan.exe", _image("PNG"), "This file is a PNG picture but its name does not end in .png"),
+        ("no-extension", _image("PNG"), "This file is a PNG picture but its name does not end in"),
+        ("photo.png", _image("JPEG"), "This file is a JPEG picture but its name does not end in"),
+        ("advice.pdf", _docx(), "This file is a Word document but its name does not end in"),
+    ],
+)
+def test_a_name_that_does_not_match_the_bytes_is_refused(name, content, message):
+    with pytest.raises(ValidationError) as error:
+        check_upload(upload(name, content))
+    [refusal] = error.value.messages
+    assert refusal.startswith(message)
+    assert "rename it" in refusal
+
+
+def _docx_with(parts: int = 2, padding: int = 0) -> bytes:
+    """A Word document with `parts` extra parts, one of them `padding` bytes once unpacked
+    (zeros compress to almost nothing: a zip bomb in miniature)."""
+    buffer = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(_docx())) as source,
+        zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive,
+    ):
+        for item in source.infolist():
+            archive.writestr(item, source.read(item))
+        for n in range(parts):
+            archive.writestr(f"word/media/part{n}.bin", b"\x00" * (padding if n == 0 else 1))
+    return buffer.getvalue()
+
+
+def test_a_word_document_that_unpacks_too_big_or_into_too_many_parts_is_refused():
+    assert check_upload(upload("ok.docx", _docx_with(parts=10, padding=MB))) == DOCX
+    bomb = _docx_with(parts=1, padding=101 * MB)
+    assert len(bomb) < MB  # small to upload, huge to open
+    for content in (bomb, _docx_with(parts=1001)):
+        with pytest.raises(ValidationError) as error:
+            check_upload(upload("advice.docx", content))
+        assert error.value.messages[0].startswith("This Word document unpacks to more than 100 MB")
+
+
+@pytest.mark.parametrize(
+    ("name", "content_type", "safe"),
+    [
+        ("EP report.pdf", PDF, "EP report.pdf"),
+        ("../../etc/passwd.pdf", PDF, "passwd.pdf"),
+        ("C:\\Users\\sendco\\Mina report.pdf", PDF, "Mina report.pdf"),
+        ('re"port\r\nX-Evil: 1.pdf', PDF, "reportX-Evil 1.pdf"),
+        ("scan.JPEG", JPEG, "scan.jpeg"),
+        ("...", PDF, "document.pdf"),
+        ("a" * 300 + ".docx", DOCX, "a" * 195 + ".docx"),
+    ],
+)
+def test_the_download_name_is_made_safe(name, content_type, safe):
+    assert safe_name(name, content_type) == safe

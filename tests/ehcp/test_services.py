@@ -1130,13 +1130,14 @@ def test_advice_is_received_with_its_document_under_the_documents_root(access, r
     stored = Advice.objects.get(pk=advice.pk)
     assert (stored.received_on, stored.summary) == (date(2026, 11, 20), "Needs visual supports.")
     assert (stored.document_name, stored.document_type) == (
-        "Mina Khan EP report.PDF",
+        "Mina Khan EP report.pdf",  # made safe to download (ehcp.documents.safe_name)
         "application/pdf",
     )
     path = Path(stored.document.path)
     assert path.is_relative_to(documents)
     assert path.read_bytes() == b"%PDF-1.4 advice"
     assert stored.document.name.startswith(f"advice/{review.school_id}/")
+    assert stored.document.name.endswith(".pdf")  # from the bytes' type, not the name
     assert stored.document.name.endswith(".pdf")
     assert "Mina" not in stored.document.name
     assert "Khan" not in stored.document.name
@@ -1284,3 +1285,75 @@ def test_advice_requested_after_the_meeting_date_is_refused(access, review):
         "requested_on": ["Advice must be requested before the meeting."]
     }
     assert not Advice.objects.exists()
+
+
+# --------------------------------------------------------------------------------------------------
+# A document's file on disk follows its advice: one file, whatever was replaced or deleted
+# --------------------------------------------------------------------------------------------------
+
+
+def _files_under(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*") if p.is_file())
+
+
+def _receive(access, advice, content: bytes):
+    return services.advice_receive(
+        access=access,
+        advice=advice,
+        received_on=date(2026, 11, 20),
+        today=TODAY,
+        document=SimpleUploadedFile("report.pdf", content),
+        document_type="application/pdf",
+    )
+
+
+def test_replacing_a_document_leaves_one_file_on_disk(
+    access, review, documents, django_capture_on_commit_callbacks
+):
+    advice = services.advice_request(
+        access=access, review=review, contributor="ep", requested_on=date(2026, 10, 28), today=TODAY
+    )
+    for version in range(8):
+        with django_capture_on_commit_callbacks(execute=True):
+            advice = _receive(access, Advice.objects.get(pk=advice.pk), b"%%PDF-1.4 v%d" % version)
+    files = _files_under(documents)
+    assert len(files) == 1
+    assert files[0].read_bytes() == b"%PDF-1.4 v7"
+    assert Path(Advice.objects.get(pk=advice.pk).document.path) == files[0]
+
+
+def test_a_replace_that_fails_keeps_the_old_file(
+    access, review, documents, django_capture_on_commit_callbacks, monkeypatch
+):
+    advice = services.advice_request(
+        access=access, review=review, contributor="ep", requested_on=date(2026, 10, 28), today=TODAY
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        _receive(access, advice, b"%PDF-1.4 first")
+
+    def refuse(*args, **kwargs):
+        raise ValidationError("The audit log is unavailable.")
+
+    monkeypatch.setattr(services, "pupil_audit", refuse)
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(ValidationError):
+        _receive(access, Advice.objects.get(pk=advice.pk), b"%PDF-1.4 second")
+    stored = Advice.objects.get(pk=advice.pk)
+    assert Path(stored.document.path).read_bytes() == b"%PDF-1.4 first"
+    assert _files_under(documents) == [Path(stored.document.path)]
+
+
+def test_deleting_advice_deletes_its_file_after_commit(
+    access, review, documents, django_capture_on_commit_callbacks
+):
+    advice = services.advice_request(
+        access=access, review=review, contributor="ep", requested_on=date(2026, 10, 28), today=TODAY
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        _receive(access, advice, b"%PDF-1.4 report")
+    assert len(_files_under(documents)) == 1
+    with django_capture_on_commit_callbacks(execute=False) as pending:
+        Advice.objects.get(pk=advice.pk).delete()
+    assert len(_files_under(documents)) == 1, "the file stays until the deletion is committed"
+    for callback in pending:
+        callback()
+    assert _files_under(documents) == []

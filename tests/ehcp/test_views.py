@@ -12,6 +12,7 @@ from datetime import date, timedelta
 import pytest
 import time_machine
 from django.contrib.messages import get_messages
+from django.core.files import uploadhandler
 from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -1139,3 +1140,102 @@ def test_step_page_gives_the_las_own_timescale(client, school, sendco, la, revie
     assert "The LA decides within 3 weeks of the meeting" in decided
     amended = _page(client.get(_url("step", school, review.public_id, "amended")))
     assert "The final amended plan is due within 6 weeks of the LA&#x27;s notice" in amended
+
+
+# --------------------------------------------------------------------------------------------------
+# A file over the limit is refused as it arrives, never written to disk (staff/uploads.py)
+# --------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def temporary_files(monkeypatch, settings, tmp_path):
+    """Every temporary file an upload opens, in a folder of its own."""
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path / "uploads")
+    (tmp_path / "uploads").mkdir()
+    opened = []
+
+    class Recorded(uploadhandler.TemporaryUploadedFile):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            opened.append(self.temporary_file_path())
+
+    monkeypatch.setattr(uploadhandler, "TemporaryUploadedFile", Recorded)
+    return opened
+
+
+def test_a_file_over_the_limit_is_refused_before_it_is_written(
+    client, school, sendco, advice, today, documents, temporary_files
+):
+    client.force_login(sendco)
+    big = PDF + b"\x00" * (11 * 1024 * 1024)
+    response = client.post(
+        _url("advice_receive", school, advice.public_id),
+        {
+            "received_on": today.isoformat(),
+            "summary": "The EP's summary stays typed.",
+            "document": SimpleUploadedFile("scan.pdf", big, content_type="application/pdf"),
+        },
+    )
+    page = _page(response)
+    assert "The file is larger than 10 MB (it is 11 MB)" in page
+    assert "The EP&#x27;s summary stays typed." in page
+    assert temporary_files == []
+    advice.refresh_from_db()
+    assert (advice.received_on, advice.document.name) == (None, "")
+
+
+def test_a_file_just_over_the_limit_is_refused_as_its_bytes_arrive(
+    client, school, sendco, advice, today, documents, temporary_files, settings
+):
+    """Within the request's allowance, the file's own bytes are counted."""
+    settings.DOCUMENT_MAX_BYTES = 3 * 1024 * 1024
+    client.force_login(sendco)
+    response = client.post(
+        _url("advice_receive", school, advice.public_id),
+        {
+            "received_on": today.isoformat(),
+            "summary": "Typed.",
+            "document": SimpleUploadedFile("scan.pdf", PDF + b"\x00" * (3 * 1024 * 1024)),
+        },
+    )
+    assert "The file is larger than 3 MB" in _page(response)
+    advice.refresh_from_db()
+    assert advice.document.name == ""
+
+
+def test_a_file_within_the_limit_is_kept(
+    client, school, sendco, advice, today, documents, temporary_files
+):
+    client.force_login(sendco)
+    content = PDF + b"\x00" * (3 * 1024 * 1024)
+    response = client.post(
+        _url("advice_receive", school, advice.public_id),
+        {
+            "received_on": today.isoformat(),
+            "document": SimpleUploadedFile("scan.pdf", content, content_type="application/pdf"),
+        },
+    )
+    assert response.status_code == 302
+    advice.refresh_from_db()
+    with advice.document.open("rb") as stored:
+        assert stored.read() == content
+    assert len(temporary_files) == 1  # over 2.5 MB: through a temporary file, as before
+
+
+def test_a_document_downloads_under_a_safe_name(client, school, sendco, advice, today, documents):
+    """The uploader's name is given back as an attachment, without folders or header tricks."""
+    client.force_login(sendco)
+    name = 'C:\\Users\\Mina\\EP "report"\t.pdf'
+    response = client.post(
+        _url("advice_receive", school, advice.public_id),
+        {
+            "received_on": today.isoformat(),
+            "document": SimpleUploadedFile(name, PDF, content_type="text/html"),
+        },
+    )
+    assert response.status_code == 302
+    advice.refresh_from_db()
+    assert advice.document.name.endswith(".pdf")
+    download = client.get(_url("document", school, advice.public_id))
+    assert download["Content-Disposition"] == 'attachment; filename="EP report.pdf"'
+    assert download["Content-Type"] == "application/pdf"

@@ -12,6 +12,8 @@ is a successful form post (a redirect after saving), or a redirect to the person
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.contrib.auth.tokens import default_token_generator
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
@@ -764,3 +766,27 @@ def test_admin_is_closed_to_every_school_role(client, world, role):
             response = client.get(reverse(name))
             assert response.status_code == 302, name
             assert response["Location"].startswith(reverse("admin:login")), name
+
+
+POST_FORM = re.compile(r"<form\b[^>]*method=\"post\"[^>]*>.*?</form>", re.IGNORECASE | re.DOTALL)
+
+
+def test_every_form_the_sendco_sees_is_sent_once(client, world):
+    """Every POST form on every page the SENDCo opens (each create form among them) carries a
+    one-time token, so a double click cannot save twice (staff/once.py)."""
+    client = _client_for(client, world, "sendco")
+    forms, missing = 0, []
+    for name in sorted(MATRIX):
+        row = MATRIX[name]
+        if row.get is None or codes(row.get)["sendco"] != 200:
+            continue
+        url = reverse(name, kwargs=_kwargs(name, world))
+        response = client.get(url)
+        if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+            continue
+        for form in POST_FORM.findall(response.content.decode()):
+            forms += 1
+            if 'name="form_token"' not in form:
+                missing.append(f"{url}: {form[:120]}")
+    assert forms > 30
+    assert missing == []

@@ -210,9 +210,11 @@ globals().update(
 
 
 @pytest.fixture
-def fetched(monkeypatch):
+def fetched(monkeypatch, settings):
     """Every URL the PDF renderer asks for (served or refused) and every attempt to open a
-    network connection (refused)."""
+    network connection (refused). Seen in this process, so the PDF is rendered here, without the
+    time limit's child process (tested in tests/staff/test_pdf.py)."""
+    settings.PDF_TIME_LIMIT_SECONDS = 0
     seen = {"urls": [], "connections": []}
     fetch = StaticFileFetcher.fetch
 

@@ -22,6 +22,7 @@ from staff import calendar as school_calendar
 from staff.models import AuditEvent
 from staff.tenancy import access_for
 from tests.factories import member
+from tests.forms_once import post_twice
 from tests.register.factories import class_of, make_pupil, put_on
 
 TARGET_TEXT = "Read 40 words a minute from a Year 2 book"
@@ -720,3 +721,30 @@ def test_the_plan_says_when_its_first_cycle_began_not_when_its_row_was_made(
     assert began == today - timedelta(days=30)
     assert f"started {began:%-d %B %Y}" in body
     assert f"started {today:%-d %B %Y}" not in body
+
+
+def test_a_target_sent_twice_is_added_once(client, school, sendco, mina_plan, today):
+    client.force_login(sendco)
+    cycle = mina_plan.cycles.get()
+    slcn = NeedType.objects.get(code="SLCN")
+    data = {
+        "description": "Say two-word phrases at snack time.",
+        "measure": "Phrases a session",
+        "by_when": (today + timedelta(days=60)).isoformat(),
+        "need_type": slcn.pk,
+    }
+    first, second = post_twice(client, _url("target_new", school, cycle), data)
+    assert (first.status_code, second.status_code) == (302, 302)
+    assert second["Location"] == first["Location"]
+    assert cycle.targets.filter(description="Say two-word phrases at snack time.").count() == 1
+
+
+def test_a_parent_meeting_sent_twice_is_recorded_once(
+    client, school, teacher, pupils, mina_plan, today
+):
+    client.force_login(teacher)
+    data = {"held_on": today.isoformat(), "kind": "other", "attended_by": "Dad", "notes": "Ok"}
+    first, second = post_twice(client, _url("meeting_new", school, pupils["mina"]), data)
+    assert (first.status_code, second.status_code) == (302, 302)
+    assert second["Location"] == first["Location"]
+    assert ParentMeeting.objects.filter(attended_by="Dad").count() == 1

@@ -30,6 +30,7 @@ from staff.models import AuditEvent
 from tests.conftest import CHROMIUM, need
 from tests.e2e.conftest import TABLET, _screenshots_dir, look, sign_in  # noqa: F401 (fixtures)
 from tests.factories import member
+from tests.forms_once import post_twice
 from tests.register.factories import make_pupil
 
 
@@ -1074,3 +1075,11 @@ def test_sendco_sets_up_a_group_in_the_browser(
     group = Group.objects.get(school=school, name="Lexia Year 4")
     assert (group.sessions_per_week, group.session_minutes, group.rate) == (3, 20, rate)
     assert group.places.get().entry_score == Decimal("82")
+
+
+def test_a_group_sent_twice_is_added_once(client, school, sendco, talk, ta, teacher):
+    client.force_login(sendco)
+    first, second = post_twice(client, url("group_new", school), group_post(talk, ta, teacher))
+    assert (first.status_code, second.status_code) == (302, 302)
+    group = Group.objects.get(school=school, name="Talk Boost Y4")
+    assert second["Location"] == first["Location"] == url("group_pupils", school, group.public_id)

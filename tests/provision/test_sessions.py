@@ -12,6 +12,7 @@ from django.utils import timezone
 from provision.models import Attendance, Group, GroupPupil, Intervention, Session
 from staff import calendar as school_calendar
 from staff.models import AuditEvent
+from tests.forms_once import post_twice
 from tests.register.factories import make_pupil
 
 
@@ -229,3 +230,16 @@ def test_group_page_queries_do_not_grow(
 
 
 GROUP_PAGE_QUERIES = 19  # one of them writes the page's audit event (the pupils it names)
+
+
+def test_a_session_sent_twice_is_logged_once(client, school, ta, group):
+    """A double tap on "Save" (with or without htmx) logs one session, not two."""
+    client.force_login(ta)
+    pupils = [str(p) for p in group.places.values_list("pupil_id", flat=True)]
+    today_url = reverse("provision:today", args=[school.slug])
+    log_url = reverse("provision:session_log", args=[school.slug, group.public_id])
+    first, second = post_twice(client, today_url, {"present": pupils}, post_url=log_url)
+    assert (first.status_code, second.status_code) == (302, 302)
+    assert Session.objects.filter(group=group).count() == 1
+    assert AuditEvent.objects.filter(action="provision.session.logged").count() == 1
+    assert not AuditEvent.objects.filter(action="provision.session.corrected").exists()

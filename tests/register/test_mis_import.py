@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files import uploadhandler
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -967,3 +968,22 @@ def test_apply_with_classes_is_in_bulk(school, year, access):
         counts.append(len(queries))
     assert counts[0] == counts[1]
     assert classes_of(school, year)["4Z"] == {upn(n) for n in range(0, 200, 5)}
+
+
+def test_a_file_over_the_upload_limit_is_refused_before_it_is_written(
+    client, school, sendco, import_dir, monkeypatch
+):
+    """Over DOCUMENT_MAX_BYTES the file is dropped as it arrives (staff/uploads.py): no
+    temporary file, and the page still says how big a file may be."""
+    opened = []
+
+    class Recorded(uploadhandler.TemporaryUploadedFile):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            opened.append(self.temporary_file_path())
+
+    monkeypatch.setattr(uploadhandler, "TemporaryUploadedFile", Recorded)
+    client.force_login(sendco)
+    response = _upload(client, school, b"UPN,Surname\r\n" + b"x" * (11 * 1024 * 1024))
+    assert "The file is 11.0 MB; the most sendco takes is 5 MB." in response.content.decode()
+    assert opened == []

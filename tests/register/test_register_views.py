@@ -13,6 +13,7 @@ from register.models import Concern, Need, PassportVersion, SenStatus
 from staff import calendar as school_calendar
 from staff.models import AuditEvent, Role
 from tests.factories import member
+from tests.forms_once import post_twice
 from tests.register.factories import class_of, make_pupil, put_on
 
 
@@ -325,3 +326,25 @@ def test_register_and_pupil_page_queries_do_not_grow(
 # The same at every size (session, user, school, membership, header, the page's reads, audit,
 # session save, savepoints of ATOMIC_REQUESTS).
 QUERIES = {"register:list": 19, "register:pupil": 20}
+
+
+def test_a_concern_sent_twice_is_raised_once(client, school, teacher, classes):
+    """A double click on "Raise concern": one concern, and both answers go to the same page."""
+    pupil = classes["mine"][0]
+    client.force_login(teacher)
+    url = reverse("register:concern_raise", args=[school.slug, pupil.public_id])
+    first, second = post_twice(client, url, {"description": "Struggles to copy from the board."})
+    assert (first.status_code, second.status_code) == (302, 302)
+    assert second["Location"] == first["Location"]
+    assert Concern.objects.filter(pupil=pupil).count() == 1
+    assert AuditEvent.objects.filter(action__startswith="register.concern").count() == 1
+
+
+def test_a_concern_form_with_errors_can_be_sent_again(client, school, teacher, classes):
+    """Only a form that saved is remembered: after an error the same form saves once."""
+    pupil = classes["mine"][0]
+    client.force_login(teacher)
+    url = reverse("register:concern_raise", args=[school.slug, pupil.public_id])
+    first, second = post_twice(client, url, {"description": ""})
+    assert (first.status_code, second.status_code) == (200, 200)
+    assert Concern.objects.filter(pupil=pupil).count() == 0

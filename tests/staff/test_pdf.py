@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import faulthandler
 import shutil
 import socket
 import subprocess
+import time
 
 import pytest
 import time_machine
 from django.urls import reverse
 
 from staff.models import AuditEvent
-from staff.pdf import FetchRefused, StaticFileFetcher, render_pdf
+from staff.pdf import FetchRefused, PdfTooLong, StaticFileFetcher, render_pdf
 from tests.conftest import need, shared_acorn_fixtures
 from tests.provision.test_map import build_map_world
 
@@ -247,3 +249,54 @@ def test_collected_static_files_are_served(settings, tmp_path, no_network):
     response = fetcher.fetch("http://testserver/static/provision/print.0123abcd.css")
     assert response.read() == b"@page { size: A4 }"
     response.close()
+
+
+# --------------------------------------------------------------------------------------------------
+# Every PDF under a time limit (RELIABILITY PDF-03)
+# --------------------------------------------------------------------------------------------------
+
+LONG = "<!doctype html><html lang=en-GB><title>Long</title><body>{}</body></html>".format(
+    "".join(f"<p>Contribution paragraph {n} " + "word " * 200 + "</p>" for n in range(2000))
+)
+
+
+def test_a_pdf_over_the_time_limit_is_stopped(settings):
+    settings.PDF_TIME_LIMIT_SECONDS = 0.5
+    started = time.monotonic()
+    with pytest.raises(PdfTooLong):
+        render_pdf(LONG, base_url=BASE)
+    assert time.monotonic() - started < 3, "stopped at the limit, not left to finish"
+
+
+def test_a_pdf_within_the_time_limit_is_made_as_before(settings):
+    settings.PDF_TIME_LIMIT_SECONDS = 20
+    fetcher = StaticFileFetcher(base_url=BASE)
+    pdf = render_pdf(HOSTILE, base_url=BASE, url_fetcher=fetcher)
+    assert pdf.startswith(b"%PDF-")
+    assert fetcher.served == ["http://testserver/static/provision/print.css"]
+    assert "file:///etc/passwd" in fetcher.refused
+
+
+def test_a_pdf_over_the_limit_is_a_page_saying_what_to_do(client, school, sendco, world, settings):
+    settings.PDF_TIME_LIMIT_SECONDS = 0.001
+    client.force_login(sendco)
+    response = client.get(reverse("provision_map:map_pdf", args=[school.slug]))
+    assert response.status_code == 422
+    assert response["Content-Type"].startswith("text/html")
+    page = response.content.decode()
+    assert "This document is too long to print as a PDF" in page
+    assert "Save as PDF" in page
+    assert not AuditEvent.objects.filter(action="provision.map.printed").exists()
+
+
+def test_a_pdf_needing_too_much_memory_is_stopped(settings):
+    settings.PDF_MEMORY_LIMIT_MB = 1
+    settings.PDF_TIME_LIMIT_SECONDS = 300  # stopped by memory, not by time
+    quiet = faulthandler.is_enabled()
+    faulthandler.disable()  # the child may die in C code: no thread dump in the test output
+    try:
+        with pytest.raises(PdfTooLong):
+            render_pdf(LONG, base_url=BASE)
+    finally:
+        if quiet:
+            faulthandler.enable()
