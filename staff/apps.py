@@ -7,7 +7,7 @@ class StaffConfig(AppConfig):
 
     def ready(self) -> None:
         from . import signals  # noqa: F401  (connects the sign-in audit receivers)
-        from .mfa import checks  # noqa: F401  (connects MFA's sign-in receiver and deploy check)
         from .files import follow_deletions
+        from .mfa import checks  # noqa: F401  (connects MFA's sign-in receiver and deploy check)
 
         follow_deletions()
