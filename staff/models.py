@@ -8,7 +8,7 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 
@@ -174,8 +174,15 @@ class AuditQuerySet(models.QuerySet):
         raise PermissionError("Audit events cannot be deleted.")
 
     def for_school(self, school: School) -> AuditQuerySet:
-        staff_ids = Membership.objects.filter(school=school).values("user_id")
-        return self.filter(Q(school=school) | Q(school__isnull=True, actor_id__in=staff_ids))
+        """The school's own events, and a person's events that belong to no school (sign-ins,
+        password changes) only from when they joined the school until their access ended: a
+        school must not read where its staff were before they came, nor after they left."""
+        while_on_staff = Membership.objects.filter(
+            school=school,
+            user_id=OuterRef("actor_id"),
+            created_at__lte=OuterRef("created_at"),
+        ).filter(Q(ended_at__isnull=True) | Q(ended_at__gte=OuterRef("created_at")))
+        return self.filter(Q(school=school) | Q(school__isnull=True) & Exists(while_on_staff))
 
 
 class AuditEvent(models.Model):
