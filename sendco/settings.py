@@ -140,6 +140,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+# The TLS proxies in front of the app (addresses or networks, e.g. "172.28.0.0/24"). Only from
+# these is X-Forwarded-For believed; the audit and the lockout both use staff.client_ip.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+AXES_CLIENT_IP_CALLABLE = "staff.client_ip.client_ip"
 
 LANGUAGE_CODE = "en-gb"
 LANGUAGES = [("en-gb", "English (UK)")]
