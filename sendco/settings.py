@@ -247,13 +247,30 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
+# Every audit event is also one JSON line on the `sendco.audit` logger, for a store the
+# application cannot rewrite (RELIABILITY AL-02): by default the web container's stdout, where
+# Docker's logging driver ships it; AUDIT_LOG_FILE=/path writes a file for a log shipper instead.
+AUDIT_LOG_FILE = env("AUDIT_LOG_FILE", default="")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"line": {"format": "%(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "audit_store": (
+            {"class": "logging.handlers.WatchedFileHandler", "filename": AUDIT_LOG_FILE}
+            if AUDIT_LOG_FILE
+            else {"class": "logging.StreamHandler", "stream": "ext://sys.stdout"}
+        )
+        | {"formatter": "line"},
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     # weasyprint.progress logs every step of every PDF at INFO.
-    "loggers": {"axes": {"level": "WARNING"}, "weasyprint.progress": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "weasyprint.progress": {"level": "WARNING"},
+        "sendco.audit": {"handlers": ["audit_store"], "level": "INFO", "propagate": False},
+    },
 }
 
 # The school calendar (staff/calendar.py). Census days follow the DfE pattern; DOMAIN.md marks the
