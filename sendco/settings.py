@@ -5,6 +5,7 @@ emails on the console). Production sets DJANGO_ENV=production, which refuses to 
 on or without a real SECRET_KEY. README.md lists every variable.
 """
 
+import ipaddress
 from pathlib import Path
 
 import environ
@@ -143,6 +144,11 @@ AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 # The TLS proxies in front of the app (addresses or networks, e.g. "172.28.0.0/24"). Only from
 # these is X-Forwarded-For believed; the audit and the lockout both use staff.client_ip.
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+for _proxy in TRUSTED_PROXIES:  # a mistyped entry stops the start, not every request
+    try:
+        ipaddress.ip_network(_proxy.strip(), strict=False)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {error}") from error
 AXES_CLIENT_IP_CALLABLE = "staff.client_ip.client_ip"
 
 LANGUAGE_CODE = "en-gb"

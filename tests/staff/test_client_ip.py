@@ -72,3 +72,20 @@ def test_a_sign_in_behind_the_proxy_records_the_person_address(client, settings,
     )
     [event] = AuditEvent.objects.filter(action__contains="login")
     assert event.ip == "203.0.113.1"
+
+
+@pytest.mark.parametrize(
+    ("proxies", "starts"),
+    [("10.0.0.5,172.28.0.0/24", True), ("", True), ("proxy.example.org", False)],
+)
+def test_a_mistyped_trusted_proxy_stops_the_start_not_every_request(proxies, starts):
+    import secrets
+
+    from tests.test_deploy import _django_setup
+
+    result = _django_setup(
+        SECRET_KEY=secrets.token_urlsafe(45), DEBUG="false", TRUSTED_PROXIES=proxies
+    )
+    assert (result.returncode == 0) is starts, result.stderr
+    if not starts:
+        assert "TRUSTED_PROXIES" in result.stderr
