@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from staff.capabilities import Cap
-from staff.http import attempt, form_data, run_action, save_form
+from staff.http import attempt, audited, form_data, note_subject, run_action, save_form
 from staff.tenancy import school_view
 
 from . import manage_selectors as reads
@@ -380,6 +380,7 @@ def group_edit(request: HttpRequest, public_id) -> HttpResponse:
 
 
 @school_view(Cap.PROVISION_MANAGE)
+@audited("provision.group_pupils_viewed")
 @GET_POST
 def group_pupils(request: HttpRequest, public_id) -> HttpResponse:
     today = timezone.localdate()
@@ -395,6 +396,7 @@ def group_pupils(request: HttpRequest, public_id) -> HttpResponse:
     if saved:
         return redirect(_url(request, "group_pupils", group.public_id))
     places = reads.group_places(group=group)
+    note_subject(request, group, pupils=[str(p.pupil.public_id) for p in places])
     context = {"group": group, "places": places, "form": form, "today": today}
     return render(request, "provision/manage/group_pupils.html", {"section": "groups", **context})
 
@@ -430,6 +432,7 @@ def place_edit(request: HttpRequest, public_id, place_id: int) -> HttpResponse:
     group = _group_or_404(request, public_id)
     place = _or_404(reads.place_for(school=request.school, group=group, pk=place_id), "place")
     place.group = group
+    note_subject(request, place, pupil_public_id=place.pupil.public_id)
     if request.method == "POST" and "remove" in request.POST:
         return _place_remove(request, place)
     form = PlaceForm(form_data(request), school=request.school, instance=place)

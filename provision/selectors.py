@@ -85,17 +85,35 @@ def my_groups_today(*, access: Access, today: date) -> list[Group]:
     return [g for g in groups if not g.weekdays or today.weekday() in g.weekdays]
 
 
-def group_page(*, group: Group, on: date) -> dict:
-    """A group's pupils, its sessions with attendance, in a constant number of queries."""
+def sees_every_pupil_of(*, access: Access, group: Group) -> bool:
+    """Whether this person sees every pupil of a group: the whole school's groups are theirs,
+    or they run it. A teacher who may open a group because it holds a pupil of their class sees
+    only the pupils they may see."""
+    return group_reach(access.role) == Reach.SCHOOL or any(
+        member.pk == access.user.pk for member in group.staff.all()
+    )
+
+
+def group_page(*, access: Access, group: Group, on: date) -> dict:
+    """A group's pupils, its sessions with attendance, in a constant number of queries. For a
+    person who does not see every pupil of the group, only the pupils they may see: their rows,
+    and sessions' attendance counted over them alone; the others are only a number."""
+    places = GroupPupil.objects.filter(group=group)
+    attendance = Attendance.objects.all()
+    if not sees_every_pupil_of(access=access, group=group):
+        theirs = pupils_visible_to(access=access, on=on)
+        hidden = places.exclude(pupil__in=theirs).values("pupil").distinct().count()
+        places = places.filter(pupil__in=theirs)
+        attendance = attendance.filter(pupil__in=theirs)
+    else:
+        hidden = 0
     places = list(
-        GroupPupil.objects.filter(group=group)
-        .select_related("pupil")
-        .order_by("pupil__legal_last_name", "pupil__legal_first_name")
+        places.select_related("pupil").order_by("pupil__legal_last_name", "pupil__legal_first_name")
     )
     sessions = list(
         Session.objects.filter(group=group)
         .select_related("logged_by")
-        .prefetch_related(Prefetch("attendance", Attendance.objects.all()))
+        .prefetch_related(Prefetch("attendance", attendance))
         .order_by("-on")
     )
     attended: dict[int, int] = {}
@@ -129,6 +147,7 @@ def group_page(*, group: Group, on: date) -> dict:
     }
     return {
         "places": places,
+        "other_pupils": hidden,
         "sessions": sessions,
         "delivery": delivery,
         "places_today": [

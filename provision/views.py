@@ -83,7 +83,7 @@ def group_detail(request: HttpRequest, public_id) -> HttpResponse:
     can_log = selectors.runs_group(access=request.access, group=group) and request.access.can(
         Cap.SESSION_LOG
     )
-    page = selectors.group_page(group=group, on=day)
+    page = selectors.group_page(access=request.access, group=group, on=day)
     note_subject(request, group, pupils=[str(p.pupil.public_id) for p in page["places"]])
     context = {"group": group, **page, "today": day, "can_log": can_log}
     return render(request, "provision/group_detail.html", context)

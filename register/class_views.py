@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from staff.capabilities import Cap
-from staff.http import form_data, save_form
+from staff.http import audited, form_data, save_form
 from staff.tenancy import school_view
 
 from . import pages, selectors, services
@@ -63,6 +63,7 @@ def class_create(request: HttpRequest) -> HttpResponse:
 
 
 @school_view(Cap.CLASSES_MANAGE)
+@audited("register.class_viewed")
 @require_http_methods(["GET", "POST"])
 def class_edit(request: HttpRequest, group_id: int) -> HttpResponse:
     group = class_or_404(request, group_id)

@@ -149,6 +149,7 @@ def concern_raise(request: HttpRequest, public_id) -> HttpResponse:
 
 
 @school_view(Cap.REGISTER_MANAGE)
+@audited("register.concerns_viewed")
 @require_safe
 def concern_list(request: HttpRequest) -> HttpResponse:
     return render(

@@ -1,8 +1,8 @@
 """The deadline engine: the one place that collects every app's deadlines for a person.
 
 Providers are listed here; each yields `staff.deadlines.Deadline`s for the pupils the person
-may see. Readers (the home timelines now; reminders and the calendar feed later) call
-`deadlines_for` and never compute a date themselves.
+may see, and a person gets only the kinds whose page they may open. Readers (the home timeline,
+the calendar feed; the reminder scan through `deadlines_for_school`) never compute a date.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from plans import deadlines as plan_deadlines
 from register import deadlines as register_deadlines
 from register.models import Pupil
 from register.selectors import pupils_visible_to
-from staff.deadlines import Deadline
+from staff.deadlines import Deadline, may_open
 from staff.models import School
 from staff.tenancy import Access
 
@@ -28,14 +28,16 @@ PROVIDERS = [
 
 
 def deadlines_for(*, access: Access, today: date, weeks: int = 8) -> list[Deadline]:
-    """Everything due in the next `weeks` weeks, and everything overdue, for what this person
-    may see; overdue first, then by date."""
-    return collect(
+    """Everything due in the next `weeks` weeks, and everything overdue, for the pupils this
+    person may see and the pages they may open (`staff.deadlines.may_open`); overdue first, then
+    by date."""
+    found = collect(
         school=access.school,
         pupils=pupils_visible_to(access=access, on=today),
         today=today,
         weeks=weeks,
     )
+    return [deadline for deadline in found if may_open(access.role, deadline.kind)]
 
 
 def deadlines_for_school(*, school: School, today: date, weeks: int = 8) -> list[Deadline]:

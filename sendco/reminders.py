@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from register.selectors import pupils_visible_to
 from staff.capabilities import Reach, deadline_escalation, deadline_fallback, pupil_reach
-from staff.deadlines import Deadline
+from staff.deadlines import Deadline, may_open
 from staff.models import Membership, Role, School, User
 from staff.tenancy import Access, members_of
 
@@ -99,29 +99,34 @@ def plan(
     *,
     deadlines: Iterable[Deadline],
     today: date,
-    owners: set[int],
+    members: dict[int, str],
     sendcos: Sequence[int],
     heads: Sequence[int],
     sees: dict[int, set[str]],
 ) -> list[Planned]:
     """Who is told what today. The owner is told (a person of the school who may see the
-    pupil; otherwise the SENDCo); still overdue after REMINDER_ESCALATE_AFTER_DAYS, the head and
-    the SENDCo too. `owners`: ids of active members; `sees`: pupil ids per owner whose view is
-    limited (teachers), absent for whole-school roles."""
+    pupil and open the deadline's page; otherwise the SENDCo); still overdue after
+    REMINDER_ESCALATE_AFTER_DAYS, the head and the SENDCo too, if they may open it. `members`:
+    the role of each active member by id; `sees`: pupil ids per owner whose view is limited
+    (teachers), absent for whole-school roles."""
     found: list[Planned] = []
     for deadline in deadlines:
         threshold = crossed(due=deadline.due, today=today, thresholds=thresholds_for(deadline.kind))
         if threshold is None:
             continue
         owner = deadline.owner_id
-        can_see = owner in owners and (owner not in sees or deadline.subject_id in sees[owner])
-        told = [owner] if can_see else list(sendcos)
+        can_act = (
+            owner in members
+            and may_open(members[owner], deadline.kind)
+            and (owner not in sees or deadline.subject_id in sees[owner])
+        )
+        told = [owner] if can_act else list(sendcos)
         found.extend(Planned(user_id, deadline, threshold) for user_id in told)
         if deadline.due < today and escalated(due=deadline.due, today=today):
             found.extend(
                 Planned(user_id, deadline, ESCALATED)
                 for user_id in dict.fromkeys([*heads, *sendcos])
-                if user_id not in told
+                if user_id not in told and may_open(members.get(user_id, ""), deadline.kind)
             )
     return found
 
@@ -160,7 +165,7 @@ def scan_school(*, school: School, today: date) -> int:
     planned = plan(
         deadlines=deadlines,
         today=today,
-        owners=set(members),
+        members=members,
         sendcos=sendcos,
         heads=heads,
         sees=sees,

@@ -5,6 +5,7 @@ emails on the console). Production sets DJANGO_ENV=production, which refuses to 
 on or without a real SECRET_KEY. README.md lists every variable.
 """
 
+import ipaddress
 from pathlib import Path
 
 import environ
@@ -170,6 +171,16 @@ MFA_STEP_UP_SECONDS = env.int("MFA_STEP_UP_SECONDS", default=5 * 60)
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="sendco")
 # A wrong code waits 1, 2, 4, 8 ... seconds (this factor times 2^(n-1)) before the next try.
 OTP_TOTP_THROTTLE_FACTOR = env.int("OTP_TOTP_THROTTLE_FACTOR", default=1)
+
+# The TLS proxies in front of the app (addresses or networks, e.g. "172.28.0.0/24"). Only from
+# these is X-Forwarded-For believed; the audit and the lockout both use staff.client_ip.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+for _proxy in TRUSTED_PROXIES:  # a mistyped entry stops the start, not every request
+    try:
+        ipaddress.ip_network(_proxy.strip(), strict=False)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {error}") from error
+AXES_CLIENT_IP_CALLABLE = "staff.client_ip.client_ip"
 
 LANGUAGE_CODE = "en-gb"
 LANGUAGES = [("en-gb", "English (UK)")]
@@ -338,13 +349,30 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
+# Every audit event is also one JSON line on the `sendco.audit` logger, for a store the
+# application cannot rewrite (RELIABILITY AL-02): by default the web container's stdout, where
+# Docker's logging driver ships it; AUDIT_LOG_FILE=/path writes a file for a log shipper instead.
+AUDIT_LOG_FILE = env("AUDIT_LOG_FILE", default="")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"line": {"format": "%(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "audit_store": (
+            {"class": "logging.handlers.WatchedFileHandler", "filename": AUDIT_LOG_FILE}
+            if AUDIT_LOG_FILE
+            else {"class": "logging.StreamHandler", "stream": "ext://sys.stdout"}
+        )
+        | {"formatter": "line"},
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     # weasyprint.progress logs every step of every PDF at INFO.
-    "loggers": {"axes": {"level": "WARNING"}, "weasyprint.progress": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "weasyprint.progress": {"level": "WARNING"},
+        "sendco.audit": {"handlers": ["audit_store"], "level": "INFO", "propagate": False},
+    },
 }
 
 # The school calendar (staff/calendar.py). Census days follow the DfE pattern; DOMAIN.md marks the

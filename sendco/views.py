@@ -15,6 +15,7 @@ from sendco.deadlines import deadlines_for
 from staff import calendar as school_calendar
 from staff import selectors as staff_selectors
 from staff.capabilities import Cap
+from staff.http import audited, note_detail
 from staff.tenancy import school_view, schools_for, trust_view, trusts_led_by
 
 
@@ -34,6 +35,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @school_view(Cap.SCHOOL_HOME)
+@audited("school.home_viewed")
 @require_safe
 def school_home(request: HttpRequest) -> HttpResponse:
     school = request.school
@@ -50,6 +52,7 @@ def school_home(request: HttpRequest) -> HttpResponse:
         context["register"] = register_selectors.home_summary(access=access, on=today)
         found = deadlines_for(access=access, today=today)
         context["deadlines"] = found
+        note_detail(request, pupils=sorted({d.subject_id for d in found}))
         # Overdue and the next two weeks open; the rest of the eight weeks folded away.
         context["pressing"] = [d for d in found if d.severity.is_urgent]
         context["later"] = [d for d in found if not d.severity.is_urgent]

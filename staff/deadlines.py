@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import IntEnum
 
+from .capabilities import Cap, role_can
+
 
 class Severity(IntEnum):
     """How pressing a deadline is; lower sorts first."""
@@ -66,3 +68,34 @@ class Deadline:
     owner_id: int | None  # who must act
     url: str
     severity: Severity
+
+
+# What opens each kind of deadline's link (a kind, or a family of kinds such as "ehcp.review"):
+# the capability of the page it links to. A person is shown, told of, or sent in their calendar a
+# deadline only if they hold it, so no one is reminded of a step that answers them 403.
+OPENED_WITH: dict[str, Cap] = {
+    "register.monitoring_review": Cap.REGISTER_MANAGE,  # the concern's decision page
+    "register.concern_decision": Cap.REGISTER_MANAGE,
+    "provision.apdr_review": Cap.PLAN_VIEW,  # the pupil's support plan
+    "provision.apdr_agree": Cap.PLAN_VIEW,
+    "provision.parent_meetings": Cap.PLAN_VIEW,
+    "ehcp.review": Cap.EHCP_VIEW,  # the EHC plan or its review under way
+    "ehcp.assessment": Cap.EHCP_TRACKER,  # the needs-assessment request
+}
+
+
+def capability_for(kind: str) -> Cap | None:
+    """The capability that opens a deadline of this kind; None for a kind nobody named here,
+    which then reaches nobody (a test lists every kind)."""
+    family = kind
+    while family:
+        if family in OPENED_WITH:
+            return OPENED_WITH[family]
+        family = family.rpartition(".")[0]
+    return None
+
+
+def may_open(role: str, kind: str) -> bool:
+    """Whether a person in this role can open this kind of deadline's link."""
+    capability = capability_for(kind)
+    return capability is not None and role_can(role, capability)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import logging
 import unicodedata
 import uuid
 
@@ -9,7 +11,7 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 
@@ -198,6 +200,11 @@ class Membership(models.Model):
         return self.ended_at is None and self.user.is_active
 
 
+# Every audit event is also written here as one JSON line, for a store outside the database
+# (settings.LOGGING routes it; README "Security: audit").
+shipped = logging.getLogger("sendco.audit")
+
+
 class AuditQuerySet(models.QuerySet):
     """Audit rows are written once and never changed or removed through the application."""
 
@@ -208,8 +215,15 @@ class AuditQuerySet(models.QuerySet):
         raise PermissionError("Audit events cannot be deleted.")
 
     def for_school(self, school: School) -> AuditQuerySet:
-        staff_ids = Membership.objects.filter(school=school).values("user_id")
-        return self.filter(Q(school=school) | Q(school__isnull=True, actor_id__in=staff_ids))
+        """The school's own events, and a person's events that belong to no school (sign-ins,
+        password changes) only from when they joined the school until their access ended: a
+        school must not read where its staff were before they came, nor after they left."""
+        while_on_staff = Membership.objects.filter(
+            school=school,
+            user_id=OuterRef("actor_id"),
+            created_at__lte=OuterRef("created_at"),
+        ).filter(Q(ended_at__isnull=True) | Q(ended_at__gte=OuterRef("created_at")))
+        return self.filter(Q(school=school) | Q(school__isnull=True) & Exists(while_on_staff))
 
 
 class AuditEvent(models.Model):
@@ -243,6 +257,29 @@ class AuditEvent(models.Model):
         if self.pk is not None:
             raise PermissionError("Audit events cannot be changed.")
         super().save(*args, **kwargs)
+        shipped.info(self.as_json_line())
+
+    def as_json_line(self) -> str:
+        """The event as the separate store receives it: the row's fields but `object_repr`, which
+        may name a person."""
+        return json.dumps(
+            {
+                "id": self.pk,
+                "created_at": self.created_at.isoformat(),
+                "school": self.school_id,
+                "actor": self.actor_id,
+                "role": self.role,
+                "action": self.action,
+                "object_type": self.object_type,
+                "object_id": self.object_id,
+                "pupil_public_id": str(self.pupil_public_id) if self.pupil_public_id else None,
+                "detail": self.detail,
+                "ip": self.ip,
+                "request_id": self.request_id,
+            },
+            default=str,
+            separators=(",", ":"),
+        )
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Audit events cannot be deleted.")

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from . import selectors, services
 from .capabilities import Cap, may_change_member
 from .forms import AuditFilterForm, InviteForm, QueuedPasswordResetForm, RoleForm
-from .http import form_data, run_action, save_form
+from .http import audited, form_data, run_action, save_form
 from .lockout import lock_clear
 from .mfa import services as mfa_services
 from .mfa.step_up import step_up
@@ -106,6 +106,7 @@ def staff_deactivate(request: HttpRequest, public_id) -> HttpResponse:
 
 
 @school_view(Cap.AUDIT_VIEW)
+@audited("audit.viewed")
 @require_safe
 def audit_log(request: HttpRequest) -> HttpResponse:
     actions = selectors.audit_actions_for_school(school=request.school)

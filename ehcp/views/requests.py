@@ -19,6 +19,7 @@ from ._access import GET_POST, request_or_404, today
 
 
 @school_view(Cap.EHCP_TRACKER)
+@audited("ehcp.requests_viewed")
 @require_safe
 def request_list(request: HttpRequest) -> HttpResponse:
     rows = selectors.requests_page(school=request.school, today=today())

@@ -86,3 +86,11 @@ def plan_under_way(pupil: Pupil, *, sendco, lead) -> Cycle:
         cycle = plan_services.cycle_advance(access=access, cycle=cycle, today=AGREED)
     assert cycle.review_due == AUTUMN_END
     return cycle
+
+
+def plan_review(pupil: Pupil, *, review_on: date, sendco, lead) -> Cycle:
+    """A support plan led by `lead` (a class teacher: a page they may open, unlike a concern's,
+    which is the SENDCo's) whose review is due on `review_on`."""
+    cycle = plan_under_way(pupil, sendco=sendco, lead=lead)
+    Cycle.objects.filter(pk=cycle.pk).update(review_due=review_on)
+    return cycle

@@ -25,7 +25,7 @@ from tests.conftest import need
 from tests.factories import member
 from tests.register.factories import make_pupil, put_on
 
-from .conftest import TODAY, monitoring
+from .conftest import TODAY, monitoring, plan_review
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -43,12 +43,13 @@ def _default_rules(settings):
 
 @pytest.fixture
 def deadlines(school, sendco, head, teacher, jozef, wren):
-    """Due today for the teacher (Jozef, their class); in 10 days and 8 days overdue for the
-    SENDCo (Wren), the overdue one escalated to the head."""
+    """Due today for the teacher (Jozef's support plan, their class); for the SENDCo, Wren's
+    concern in 10 days and her support plan (no lead) 8 days overdue, escalated to the head (a
+    concern's page is the SENDCo's alone, so only a plan can escalate to the head)."""
     return {
-        "today": monitoring(jozef, review_on=TODAY, decided_by=teacher),
+        "today": plan_review(jozef, review_on=TODAY, sendco=sendco, lead=teacher),
         "soon": monitoring(wren, review_on=TODAY + timedelta(days=10), decided_by=sendco),
-        "late": monitoring(wren, review_on=TODAY - timedelta(days=8), decided_by=sendco),
+        "late": plan_review(wren, review_on=TODAY - timedelta(days=8), sendco=sendco, lead=None),
     }
 
 
@@ -181,8 +182,10 @@ def test_the_email_names_no_pupil_and_no_need_but_gives_counts_references_and_li
     assert "Acorn Primary: 2 (1 overdue)" in email.body
     site = django_settings.SITE_URL
     assert f"ref {Notification.objects.filter(user=sendco).first().reference}" in email.body
-    for concern in (deadlines["soon"], deadlines["late"]):
-        link = reverse("register:concern_decide", args=[school.slug, concern.public_id])
+    for link in (
+        reverse("register:concern_decide", args=[school.slug, deadlines["soon"].public_id]),
+        reverse("plans:plan", args=[school.slug, wren.public_id]),
+    ):
         assert f"{site}{link}" in email.body
     assert f"{site}{reverse('notifications')}" in email.body
     assert f"{site}{reverse('reminder_settings')}" in email.body

@@ -16,8 +16,9 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from sendco.models import ReminderSettings
+from tests.register.factories import make_pupil, put_on
 
-from .conftest import TODAY, monitoring
+from .conftest import TODAY, monitoring, plan_review
 
 LONDON = ZoneInfo("Europe/London")
 FEED_LINK = re.compile(r'id="feed-url"[^>]*value="(https?://[^"]+\.ics)"')
@@ -30,11 +31,17 @@ def _on_today():
 
 
 @pytest.fixture
-def deadlines(sendco, teacher, jozef, wren):
-    """Two of Jozef's (the teacher's class) and one of Wren's (not the teacher's)."""
+def deadlines(school, sendco, teacher, jozef, wren):
+    """The support plan reviews of two pupils of the teacher's class (Jozef in 5 days, Ada 3
+    days overdue); a monitoring review of Jozef's concern (the SENDCo's page, which the teacher
+    cannot open) and one of Wren's (not the teacher's class)."""
+    ada = make_pupil(school, legal_first_name="Ada", legal_last_name="Vale")
+    put_on(ada, "K", date(2025, 9, 1), "SLCN")
+    jozef.teaching_groups.get().pupils.add(ada)
     return [
-        monitoring(jozef, review_on=TODAY + timedelta(days=5), decided_by=teacher),
-        monitoring(jozef, review_on=TODAY - timedelta(days=3), decided_by=teacher),
+        plan_review(jozef, review_on=TODAY + timedelta(days=5), sendco=sendco, lead=teacher),
+        plan_review(ada, review_on=TODAY - timedelta(days=3), sendco=sendco, lead=teacher),
+        monitoring(jozef, review_on=TODAY - timedelta(days=3), decided_by=sendco),
         monitoring(wren, review_on=TODAY + timedelta(days=3), decided_by=sendco),
     ]
 
@@ -67,10 +74,14 @@ def test_the_feed_is_valid_icalendar_of_all_day_events_without_pupil_names(
 ):
     client.force_login(teacher)
     path = make_link(client)
-    found = events(Client().get(path))  # a calendar app: no session, no login
+    every = events(Client().get(path))  # a calendar app: no session, no login
 
-    assert len(found) == 2  # Jozef's two; Wren is not in the teacher's class
-    for event in found:
+    # The two plans' reviews (and their parent meetings later in the year); not the concerns'
+    # monitoring reviews (the SENDCo's page), nor anything of Wren's.
+    assert not [e for e in every if str(e["SUMMARY"]).startswith("Monitoring review")]
+    found = [e for e in every if str(e["SUMMARY"]).startswith("Support plan review")]
+    assert len(found) == 2
+    for event in every:
         start, end = event.decoded("DTSTART"), event.decoded("DTEND")
         assert isinstance(start, date)
         assert not isinstance(start, datetime)  # all-day
@@ -78,9 +89,8 @@ def test_the_feed_is_valid_icalendar_of_all_day_events_without_pupil_names(
         assert str(event["UID"]).endswith("@sendco")
         assert isinstance(event.decoded("DTSTAMP"), datetime)
         summary = str(event["SUMMARY"])
-        for word in ("Jozef", "Quill", "JQ", "J.Q.", "Wren", "Oakes", "Speech", "SLCN"):
+        for word in ("Jozef", "Quill", "JQ", "J.Q.", "Ada", "Vale", "Wren", "Oakes", "SLCN"):
             assert word not in summary
-        assert summary.startswith("Monitoring review")
         assert "ref " in summary
     assert sorted(e.decoded("DTSTART") for e in found) == [
         TODAY - timedelta(days=3),
@@ -88,7 +98,7 @@ def test_the_feed_is_valid_icalendar_of_all_day_events_without_pupil_names(
     ]
     assert sorted("(overdue)" in str(e["SUMMARY"]) for e in found) == [False, True]
     assert sorted(str(e["URL"]) for e in found) == sorted(
-        settings.SITE_URL + reverse("register:concern_decide", args=["acorn", c.public_id])
+        settings.SITE_URL + reverse("plans:plan", args=["acorn", c.plan.pupil.public_id])
         for c in deadlines[:2]
     )
 
@@ -109,7 +119,7 @@ def test_a_new_link_stops_the_old_one(client, teacher, deadlines):
     assert old != new
     anonymous = Client()
     assert anonymous.get(old).status_code == 404
-    assert len(events(anonymous.get(new))) == 2
+    assert len(events(anonymous.get(new))) == 4  # two plans: each review and parent meeting
 
 
 def test_a_revoked_link_answers_404(client, teacher, deadlines):

@@ -18,7 +18,16 @@ from tests.conftest import need
 from tests.factories import member
 from tests.register.factories import make_pupil
 
-from .conftest import APDR, AUTUMN_END, MONITORING, TODAY, monitoring, plan_under_way, told
+from .conftest import (
+    APDR,
+    AUTUMN_END,
+    MONITORING,
+    TODAY,
+    monitoring,
+    plan_review,
+    plan_under_way,
+    told,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -28,16 +37,17 @@ def _default_rules(settings):
 
 
 def test_a_daily_scan_tells_the_owner_once_per_threshold_then_the_head(school, sendco, head, wren):
-    monitoring(wren, review_on=TODAY + timedelta(days=30), decided_by=sendco)
+    """Wren's support plan has no lead: its review is the SENDCo's, and the head's to chase."""
+    plan_review(wren, review_on=TODAY + timedelta(days=30), sendco=sendco, lead=None)
     new = [scan_school(school=school, today=TODAY + timedelta(days=d)) for d in range(41)]
     assert told() == sorted(
         [
-            ("sendco@acorn.test", MONITORING, 56),  # first seen 30 days before: one notice
-            ("sendco@acorn.test", MONITORING, 28),
-            ("sendco@acorn.test", MONITORING, 14),
-            ("sendco@acorn.test", MONITORING, 0),
-            ("sendco@acorn.test", MONITORING, -1),
-            ("head@acorn.test", MONITORING, ESCALATED),  # still overdue 7 days later
+            ("sendco@acorn.test", APDR, 56),  # first seen 30 days before: one notice
+            ("sendco@acorn.test", APDR, 28),
+            ("sendco@acorn.test", APDR, 14),
+            ("sendco@acorn.test", APDR, 0),
+            ("sendco@acorn.test", APDR, -1),
+            ("head@acorn.test", APDR, ESCALATED),  # still overdue 7 days later
         ]
     )
     assert sum(new) == 6
@@ -47,7 +57,7 @@ def test_a_daily_scan_tells_the_owner_once_per_threshold_then_the_head(school, s
 
 def test_scanning_twice_records_each_notification_once(school, sendco, head, jozef, wren):
     monitoring(wren, review_on=TODAY + timedelta(days=10), decided_by=sendco)
-    monitoring(wren, review_on=TODAY - timedelta(days=9), decided_by=sendco)
+    plan_review(wren, review_on=TODAY - timedelta(days=9), sendco=sendco, lead=None)
     monitoring(jozef, review_on=TODAY, decided_by=sendco)
     first = scan_all(today=TODAY)
     rows = told()
@@ -55,8 +65,8 @@ def test_scanning_twice_records_each_notification_once(school, sendco, head, joz
     assert rows == sorted(
         [
             ("sendco@acorn.test", MONITORING, 14),
-            ("sendco@acorn.test", MONITORING, -1),
-            ("head@acorn.test", MONITORING, ESCALATED),
+            ("sendco@acorn.test", APDR, -1),
+            ("head@acorn.test", APDR, ESCALATED),
             ("sendco@acorn.test", MONITORING, 0),
         ]
     )
@@ -131,10 +141,16 @@ def test_people_who_have_gone_get_nothing(
     they are told only when Acorn has no SENDCo."""
     member(other_school, "trust_lead", email="lead@oak.test")
     people = {"sendco": sendco, "head": head, "teacher": teacher}
-    monitoring(jozef, review_on=TODAY - timedelta(days=days_overdue), decided_by=people[owner])
+    due = TODAY - timedelta(days=days_overdue)
+    if owner == "teacher":  # Jozef's support plan, which his class teacher leads
+        plan_review(jozef, review_on=due, sendco=sendco, lead=teacher)
+        kind = APDR
+    else:
+        monitoring(jozef, review_on=due, decided_by=people[owner])
+        kind = MONITORING
     leave(people[gone])
     scan_all(today=TODAY)
-    assert [(email, threshold) for email, _, threshold in told()] == sorted(expected)
+    assert [(email, threshold) for email, _, threshold in told(kind=kind)] == sorted(expected)
     assert not Notification.objects.filter(user=people[gone]).exists()
 
 
@@ -161,15 +177,17 @@ def test_the_teacher_leading_a_support_plan_is_told_of_its_review(
     assert told(kind=APDR) == [("sendco@acorn.test", APDR, 14), ("teacher@acorn.test", APDR, 28)]
 
 
-def test_a_concern_decided_by_a_teacher_who_cannot_see_the_pupil_goes_to_the_sendco(
+def test_a_concern_decided_by_someone_now_a_teacher_goes_to_the_sendco(
     school, sendco, teacher, jozef, wren
 ):
+    """They decided it as SENDCo, say; as a teacher they cannot open a concern's page (403),
+    whether or not the pupil is in their class, so the SENDCo is told."""
     monitoring(jozef, review_on=TODAY, decided_by=teacher)
     monitoring(wren, review_on=TODAY, decided_by=teacher)  # not in the teacher's class
     scan_school(school=school, today=TODAY)
     rows = Notification.objects.values_list("user__email", "subject_id")
     assert sorted(rows) == sorted(
-        [("teacher@acorn.test", str(jozef.public_id)), ("sendco@acorn.test", str(wren.public_id))]
+        [("sendco@acorn.test", str(jozef.public_id)), ("sendco@acorn.test", str(wren.public_id))]
     )
 
 
@@ -180,15 +198,23 @@ def test_the_head_is_told_after_the_configured_days_overdue(
     settings, school, sendco, head, teacher, jozef, days_overdue, head_told
 ):
     settings.REMINDER_ESCALATE_AFTER_DAYS = 3
-    monitoring(jozef, review_on=TODAY - timedelta(days=days_overdue), decided_by=teacher)
+    due = TODAY - timedelta(days=days_overdue)
+    plan_review(jozef, review_on=due, sendco=sendco, lead=teacher)
     scan_school(school=school, today=TODAY)
-    expected = [("teacher@acorn.test", MONITORING, -1)]
+    expected = [("teacher@acorn.test", APDR, -1)]
     if head_told:
         expected += [
-            ("head@acorn.test", MONITORING, ESCALATED),
-            ("sendco@acorn.test", MONITORING, ESCALATED),
+            ("head@acorn.test", APDR, ESCALATED),
+            ("sendco@acorn.test", APDR, ESCALATED),
         ]
-    assert told() == sorted(expected)
+    assert told(kind=APDR) == sorted(expected)
+
+
+def test_the_head_is_not_told_of_a_concern_they_cannot_open(school, sendco, head, wren):
+    """A concern's page is the SENDCo's: the head is not sent a link that answers 403."""
+    monitoring(wren, review_on=TODAY - timedelta(days=20), decided_by=sendco)
+    scan_school(school=school, today=TODAY)
+    assert told() == [("sendco@acorn.test", MONITORING, -1)]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -197,7 +223,7 @@ def test_two_scans_at_once_record_each_notification_once(school, sendco, head):
     for n in range(120):
         pupil = make_pupil(school)
         monitoring(pupil, review_on=TODAY - timedelta(days=n % 20), decided_by=sendco)
-    expected = 120 + sum(1 for n in range(120) if n % 20 >= 7)  # the head, after 7 days overdue
+    expected = 120  # the SENDCo's; a concern is never escalated to the head, who cannot open it
 
     start = threading.Barrier(3)
     errors: list[BaseException] = []

@@ -1,0 +1,48 @@
+"""A school's audit log shows a person's events that belong to no school (sign-ins, sign-outs,
+password changes, calendar links) only while that person was on the staff of that school:
+inviting an address must not reveal where and when it signed in before, nor after it left."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from staff import selectors
+from staff.models import AuditEvent, Membership, User
+
+pytestmark = pytest.mark.django_db
+
+
+def at(day: int) -> datetime:
+    return datetime(2026, 3, day, 9, 0, tzinfo=UTC)
+
+
+def signed_in(person: User, day: int) -> AuditEvent:
+    return AuditEvent.objects.create(
+        action="auth.login", actor=person, created_at=at(day), ip="203.0.113.7"
+    )
+
+
+def test_a_school_sees_sign_ins_only_while_the_person_was_on_its_staff(
+    school, other_school, sendco
+):
+    """Sam joins Acorn on day 10 and leaves on day 20; Sam has been at Beech since day 1."""
+    sam = User.objects.create_user(email="sam@example.test", full_name="Sam Supply")
+    Membership.objects.create(user=sam, school=other_school, role="teacher")
+    Membership.objects.filter(user=sam, school=other_school).update(created_at=at(1))
+    acorn = Membership.objects.create(user=sam, school=school, role="teacher")
+    Membership.objects.filter(pk=acorn.pk).update(created_at=at(10), ended_at=at(20))
+
+    before, during, after = signed_in(sam, 5), signed_in(sam, 15), signed_in(sam, 25)
+
+    acorn_log = set(selectors.audit_for_school(school=school, person=sam))
+    beech_log = set(selectors.audit_for_school(school=other_school, person=sam))
+    assert acorn_log == {during}
+    assert beech_log == {before, during, after}
+
+
+def test_the_log_of_a_school_is_one_query(school, sendco, django_assert_num_queries):
+    AuditEvent.objects.create(action="auth.login", actor=sendco)
+    with django_assert_num_queries(1):
+        assert len(list(selectors.audit_for_school(school=school))) == 1
