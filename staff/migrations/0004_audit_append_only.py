@@ -39,6 +39,6 @@ class PostgreSQLOnly(migrations.RunSQL):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("staff", "0001_initial")]
+    dependencies = [("staff", "0003_submitted_forms")]
 
     operations = [PostgreSQLOnly(APPEND_ONLY, reverse_sql=UNDO)]
