@@ -45,4 +45,5 @@ def test_a_school_sees_sign_ins_only_while_the_person_was_on_its_staff(
 def test_the_log_of_a_school_is_one_query(school, sendco, django_assert_num_queries):
     AuditEvent.objects.create(action="auth.login", actor=sendco)
     with django_assert_num_queries(1):
-        assert len(list(selectors.audit_for_school(school=school))) == 1
+        log = list(selectors.audit_for_school(school=school))
+    assert [e.action for e in log].count("auth.login") == 1
