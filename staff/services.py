@@ -145,6 +145,10 @@ def staff_invite(
         raise ValidationError({"email": f"{user.email} is already on the staff of {school.name}."})
     if membership is None:
         membership = Membership(user=user, school=school)
+    elif membership.ended_at is not None:
+        # Their time on the staff starts again now: the school's log shows their own events
+        # (sign-ins and the like) from now on, not from the months they were away.
+        membership.created_at = timezone.now()
     membership.role = role
     membership.ended_at = None
     membership.invited_by = by

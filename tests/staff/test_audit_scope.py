@@ -47,3 +47,25 @@ def test_the_log_of_a_school_is_one_query(school, sendco, django_assert_num_quer
     with django_assert_num_queries(1):
         log = list(selectors.audit_for_school(school=school))
     assert [e.action for e in log].count("auth.login") == 1
+
+
+def test_a_person_invited_back_shows_from_their_return_not_from_the_months_away(school, sendco):
+    """Sam leaves Acorn on day 5 and is invited back on day 20: the sign-in of day 12 (at
+    another job) is not Acorn's to read; the one after the return is."""
+    import time_machine
+
+    from staff import services
+
+    sam = User.objects.create_user(email="sam@example.test", full_name="Sam Supply")
+    first = Membership.objects.create(user=sam, school=school, role="teacher")
+    Membership.objects.filter(pk=first.pk).update(created_at=at(1), ended_at=at(5))
+    away = signed_in(sam, 12)
+    with time_machine.travel(at(20), tick=False):
+        services.staff_invite(
+            school=school, email=sam.email, full_name="", role="ta", by=sendco, by_role="sendco"
+        )
+    back = signed_in(sam, 25)
+
+    log = set(selectors.audit_for_school(school=school, person=sam))
+    assert back in log
+    assert away not in log
