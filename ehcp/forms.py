@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from provision.models import Group
 from provision.selectors import target_group_choices
 from register.models import Pupil
+from staff.bounds import BoundedForm, BoundedModelForm
 from staff.models import School
 
 from . import documents
@@ -59,7 +60,7 @@ def _fields(form: forms.Form, names) -> dict:
 # --------------------------------------------------------------------------------------------------
 
 
-class AuthorityForm(_NoSave, forms.ModelForm):
+class AuthorityForm(_NoSave, BoundedModelForm):
     class Meta:
         model = LocalAuthority
         fields = list(AUTHORITY_FIELDS)
@@ -82,7 +83,7 @@ class AuthorityForm(_NoSave, forms.ModelForm):
         return _fields(self, AUTHORITY_FIELDS)
 
 
-class ContactForm(_NoSave, forms.ModelForm):
+class ContactForm(_NoSave, BoundedModelForm):
     class Meta:
         model = LaContact
         fields = ["name", "role", "email", "phone"]
@@ -123,7 +124,7 @@ NEW_REQUEST_FIELDS = (
 )
 
 
-class RequestForm(_NoSave, forms.ModelForm):
+class RequestForm(_NoSave, BoundedModelForm):
     """A new request (`answers=False`), or the LA's answers to it."""
 
     authority = _authority_field()
@@ -170,7 +171,7 @@ class RequestForm(_NoSave, forms.ModelForm):
 # --------------------------------------------------------------------------------------------------
 
 
-class VersionForm(_NoSave, forms.ModelForm):
+class VersionForm(_NoSave, BoundedModelForm):
     """The sections of a version as the LA issued it (and, for a new plan, its authority)."""
 
     class Meta:
@@ -201,7 +202,7 @@ class VersionForm(_NoSave, forms.ModelForm):
         return _fields(self, VERSION_FIELDS)
 
 
-class AmendForm(forms.Form):
+class AmendForm(BoundedForm):
     issued_on = forms.DateField(
         label="Date the LA issued the new version",
         widget=DATE_INPUT,
@@ -218,7 +219,7 @@ class AmendForm(forms.Form):
     )
 
 
-class PlanEndForm(forms.Form):
+class PlanEndForm(BoundedForm):
     status = forms.ChoiceField(
         label="How the plan ends",
         choices=[
@@ -235,7 +236,7 @@ class PlanEndForm(forms.Form):
     )
 
 
-class OutcomeForm(_NoSave, forms.ModelForm):
+class OutcomeForm(_NoSave, BoundedModelForm):
     class Meta:
         model = PlanOutcome
         fields = ["area", "outcome", "interim_targets"]
@@ -261,7 +262,7 @@ class GroupChoiceField(forms.ModelChoiceField):
         return label
 
 
-class ProvisionForm(_NoSave, forms.ModelForm):
+class ProvisionForm(_NoSave, BoundedModelForm):
     outcome = OutcomeChoiceField(
         label="Outcome it works towards",
         queryset=PlanOutcome.objects.none(),
@@ -306,7 +307,7 @@ class ProvisionForm(_NoSave, forms.ModelForm):
 # --------------------------------------------------------------------------------------------------
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(BoundedForm):
     """Schedule a review, or move its meeting."""
 
     meeting_on = forms.DateField(
@@ -325,7 +326,7 @@ class MeetingForm(forms.Form):
             )
 
 
-class AdviceRequestForm(forms.Form):
+class AdviceRequestForm(BoundedForm):
     contributor = forms.ChoiceField(
         label="Who is asked",
         choices=[("", "Choose a contributor")] + list(Advice.Contributor.choices),
@@ -344,7 +345,7 @@ class AdviceRequestForm(forms.Form):
     )
 
 
-class _DocumentForm(forms.Form):
+class _DocumentForm(BoundedForm):
     document = forms.FileField(
         label="Document (optional)",
         required=False,
@@ -383,7 +384,7 @@ class AdviceSubmitForm(_DocumentForm):
     field_order = ["summary", "document"]
 
 
-class StepForm(forms.Form):
+class StepForm(BoundedForm):
     """The date a step was done; the meeting's record for "held", the decision for "decided".
     Whether the step may follow is `rules.step_problems`' call (through the service)."""
 

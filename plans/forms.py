@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from provision.models import Group
 from register.models import Need, NeedType, Pupil
+from staff.bounds import BoundedForm, BoundedModelForm
 from staff.capabilities import PLAN_LEAD_ROLES
 from staff.models import Membership, School, User
 
@@ -56,7 +57,7 @@ class TeacherChoiceField(forms.ModelChoiceField):
         return obj.full_name
 
 
-class LeadForm(forms.Form):
+class LeadForm(BoundedForm):
     lead = TeacherChoiceField(
         label="Lead teacher",
         queryset=User.objects.none(),
@@ -76,7 +77,7 @@ class LeadForm(forms.Form):
 # --------------------------------------------------------------------------------------------------
 
 
-class AssessForm(_NoSave, forms.ModelForm):
+class AssessForm(_NoSave, BoundedModelForm):
     class Meta:
         model = Cycle
         fields = list(ASSESS_FIELDS)
@@ -95,7 +96,7 @@ class AssessForm(_NoSave, forms.ModelForm):
         return {name: self.cleaned_data[name] for name in ASSESS_FIELDS}
 
 
-class PlanSectionForm(_NoSave, forms.ModelForm):
+class PlanSectionForm(_NoSave, BoundedModelForm):
     class Meta:
         model = Cycle
         fields = list(PLAN_FIELDS)
@@ -137,7 +138,7 @@ class GroupChoiceField(forms.ModelMultipleChoiceField):
         return label
 
 
-class TargetForm(_NoSave, forms.ModelForm):
+class TargetForm(_NoSave, BoundedModelForm):
     need_type = NeedTypeChoiceField(
         label="Need it addresses",
         queryset=NeedType.objects.none(),
@@ -184,7 +185,7 @@ class TargetForm(_NoSave, forms.ModelForm):
 # --------------------------------------------------------------------------------------------------
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(BoundedForm):
     reviewed_on = forms.DateField(
         label="Date of the review meeting",
         widget=DATE_INPUT,
@@ -270,7 +271,7 @@ class ReviewForm(forms.Form):
 # --------------------------------------------------------------------------------------------------
 
 
-class ContributionForm(forms.Form):
+class ContributionForm(BoundedForm):
     body = forms.CharField(
         label="Your contribution",
         widget=_text(6),
@@ -278,7 +279,7 @@ class ContributionForm(forms.Form):
     )
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(BoundedForm):
     held_on = forms.DateField(
         label="Date of the meeting",
         widget=DATE_INPUT,

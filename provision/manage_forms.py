@@ -10,6 +10,7 @@ from django import forms
 from django.db.models import F, Q, QuerySet
 
 from register.models import Pupil
+from staff.bounds import BoundedForm, BoundedModelForm
 from staff.capabilities import STAFF_ROLES
 from staff.models import Role, School, User
 
@@ -67,7 +68,7 @@ def _unique_name(model, *, school: School, name: str, current, what: str) -> str
     return name
 
 
-class SchoolModelForm(forms.ModelForm):
+class SchoolModelForm(BoundedModelForm):
     """A model form that knows its school; the instance is never saved by the form itself
     (views pass `model_fields()` to a service)."""
 
@@ -241,7 +242,7 @@ class InterventionForm(SchoolModelForm):
 # --------------------------------------------------------------------------------------------
 
 
-class InterventionPickForm(forms.Form):
+class InterventionPickForm(BoundedForm):
     """Step one of adding a group: choose the intervention to fill in its usual frequency,
     length and grade of staff (a GET form, so it works without JavaScript)."""
 
@@ -440,7 +441,7 @@ class PlaceForm(SchoolModelForm):
 # --------------------------------------------------------------------------------------------
 
 
-class BudgetForm(forms.Form):
+class BudgetForm(BoundedForm):
     amount = forms.DecimalField(
         label="Notional SEN budget for the year (£)",
         max_digits=10,

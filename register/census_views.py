@@ -15,6 +15,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_safe
 
 from staff import calendar as school_calendar
+from staff.bounds import BoundedForm
 from staff.capabilities import Cap
 from staff.models import School
 from staff.tenancy import school_view
@@ -25,7 +26,7 @@ EARLIEST, LATEST = date(2014, 9, 1), date(2099, 12, 31)
 SEASON_NAMES = {"autumn": "Autumn", "spring": "Spring", "summer": "Summer"}
 
 
-class CensusDateForm(forms.Form):
+class CensusDateForm(BoundedForm):
     on = forms.DateField(
         label="Census date",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

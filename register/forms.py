@@ -2,13 +2,15 @@ from __future__ import annotations
 
 from django import forms
 
+from staff.bounds import BoundedForm, BoundedModelForm
+
 from .models import BroadArea, Concern, NeedType, PassportVersion, SenStatus, YearGroup
 from .services import PASSPORT_FIELDS
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class RegisterFilterForm(forms.Form):
+class RegisterFilterForm(BoundedForm):
     on = forms.DateField(
         label="Register as on",
         required=False,
@@ -46,7 +48,7 @@ class RegisterFilterForm(forms.Form):
         ]
 
 
-class SearchForm(forms.Form):
+class SearchForm(BoundedForm):
     q = forms.CharField(label="Find a pupil by name or UPN", required=False, max_length=100)
 
 
@@ -56,7 +58,7 @@ def _need_choices():
     ]
 
 
-class StatusChangeForm(forms.Form):
+class StatusChangeForm(BoundedForm):
     category = forms.ChoiceField(
         label="New status",
         choices=[(value, f"{label} ({value})") for value, label in SenStatus.Category.choices],
@@ -105,7 +107,7 @@ class StatusChangeForm(forms.Form):
         return {name: self.cleaned_data[name] for name in names} | {"need_codes": self.need_codes()}
 
 
-class PassportForm(forms.ModelForm):
+class PassportForm(BoundedModelForm):
     class Meta:
         model = PassportVersion
         fields = list(PASSPORT_FIELDS)
@@ -117,7 +119,7 @@ class PassportForm(forms.ModelForm):
         return {f: getattr(latest, f) for f in cls.Meta.fields} if latest else None
 
 
-class ConcernForm(forms.Form):
+class ConcernForm(BoundedForm):
     description = forms.CharField(
         label="What have you noticed?",
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -125,7 +127,7 @@ class ConcernForm(forms.Form):
     )
 
 
-class ConcernDecisionForm(forms.Form):
+class ConcernDecisionForm(BoundedForm):
     decision = forms.ChoiceField(
         label="Decision",
         widget=forms.RadioSelect,

@@ -17,6 +17,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from staff.bounds import BoundedModelForm
 from staff.capabilities import Cap
 from staff.http import form_data, save_form
 from staff.tenancy import school_view
@@ -66,7 +67,7 @@ def notifications_read(request: HttpRequest) -> HttpResponse:
     return redirect("notifications")
 
 
-class DigestForm(forms.ModelForm):
+class DigestForm(BoundedModelForm):
     class Meta:
         model = ReminderSettings
         fields = ["digest"]

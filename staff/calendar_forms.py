@@ -2,12 +2,13 @@ from __future__ import annotations
 
 from django import forms
 
+from .bounds import BoundedForm, BoundedModelForm
 from .models import ClosureDay, Term
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class TermForm(forms.ModelForm):
+class TermForm(BoundedModelForm):
     class Meta:
         model = Term
         fields = ["starts_on", "ends_on"]
@@ -42,7 +43,7 @@ class TermForm(forms.ModelForm):
         return data
 
 
-class ClosureDayForm(forms.ModelForm):
+class ClosureDayForm(BoundedModelForm):
     class Meta:
         model = ClosureDay
         fields = ["on", "reason"]
@@ -62,7 +63,7 @@ class ClosureDayForm(forms.ModelForm):
         return on
 
 
-class NewYearForm(forms.Form):
+class NewYearForm(BoundedForm):
     academic_year_start = forms.IntegerField(
         widget=forms.HiddenInput, min_value=2000, max_value=2100
     )

@@ -3,11 +3,12 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 
+from .bounds import BoundedForm
 from .capabilities import assignable_roles
 from .models import Membership, School, User
 
 
-class InviteForm(forms.Form):
+class InviteForm(BoundedForm):
     full_name = forms.CharField(label="Full name", max_length=150)
     email = forms.EmailField(label="Email address", help_text="The invitation goes here.")
     role = forms.ChoiceField(label="Role")
@@ -20,7 +21,7 @@ class InviteForm(forms.Form):
         ]
 
 
-class RoleForm(forms.Form):
+class RoleForm(BoundedForm):
     role = forms.ChoiceField(label="Role")
 
     def __init__(self, *args, by_role: str, **kwargs) -> None:
@@ -28,7 +29,7 @@ class RoleForm(forms.Form):
         self.fields["role"].choices = [(r.value, r.label) for r in assignable_roles(by_role)]
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(BoundedForm):
     person = forms.ModelChoiceField(
         label="Person", queryset=User.objects.none(), required=False, empty_label="Anyone"
     )

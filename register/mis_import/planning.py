@@ -145,8 +145,11 @@ def _class_key(name: str) -> str:
 
 
 def _natural(name: str) -> list:
-    """4C before 10A."""
-    return [int(part) if part.isdigit() else part.casefold() for part in re.split(r"(\d+)", name)]
+    """4C before 10A. `re.split` with a group alternates text and runs of decimal digits (in
+    any script, which `int()` reads), so each position of the key always holds the same type;
+    a digit such as `²` that `int()` refuses stays in the text."""
+    parts = re.split(r"(\d+)", name)
+    return [int(part) if index % 2 else part.casefold() for index, part in enumerate(parts)]
 
 
 class _Classes:

@@ -967,3 +967,13 @@ def test_apply_with_classes_is_in_bulk(school, year, access):
         counts.append(len(queries))
     assert counts[0] == counts[1]
     assert classes_of(school, year)["4Z"] == {upn(n) for n in range(0, 200, 5)}
+
+
+def test_class_names_with_any_unicode_digit_sort_without_error(school, year):
+    """`²` is a digit to `str.isdigit()` but not to `int()`; `٣` (Arabic-Indic three) is a
+    decimal digit: both are plain class names, sorted naturally, and the dry run shows them."""
+    raw = class_csv([crow(1, "²"), crow(2, "10A"), crow(3, "4A"), crow(4, "٣B"), crow(5, "x²")])
+    result = plan(school=school, parsed=parse(raw), today=TODAY)
+
+    assert result.can_apply
+    assert result.new_classes == ["٣B", "4A", "10A", "x²", "²"]

@@ -1,0 +1,194 @@
+"""Every limit on what a person may type, in one place: how long free text may be, which dates
+make sense, how large a number may be.
+
+Every form of sendco is a `BoundedForm` or `BoundedModelForm` (`tests/test_bounds.py` checks
+it), so a new field is bounded without anyone remembering to: a text box without its own
+`max_length` gets `LONG_TEXT`, a date the window of its kind (`DATE_WINDOWS`, "event" unless the
+form says otherwise in `date_kinds`), a whole number the range a database integer holds. The
+browser is told too (`maxlength`, `min` and `max`), and the help text says the limit.
+
+Why limits at all: 1 MB typed into a concern made pages and PDFs slow for everyone, and a
+meeting dated 01/01/0001 is a typing mistake that would sit in a child's record unnoticed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import (
+    DecimalValidator,
+    MaxLengthValidator,
+    MaxValueValidator,
+    MinValueValidator,
+)
+from django.utils import timezone
+from django.utils.deconstruct import deconstructible
+
+from .parsing import LARGEST_ID
+
+# Free text, in characters. A note, a concern, a passport section, a contribution: 10,000
+# characters is about four pages of A4, more than any of them needs. A section of an EHC plan
+# is copied from the local authority's plan, which can run to many pages.
+LONG_TEXT = 10_000
+PLAN_SECTION_TEXT = 30_000
+
+# The largest amount of money or hours a form accepts where the field sets no limit itself.
+LARGEST_DECIMAL_DIGITS = 12
+
+
+@dataclass(frozen=True)
+class Window:
+    """Dates from `years_back` years before today to `years_ahead` years after it (or from
+    `earliest`, a fixed first date, when given), for one kind of date."""
+
+    years_back: int
+    years_ahead: int
+    earliest: date | None = None
+
+    def bounds(self, today: date) -> tuple[date, date]:
+        start = self.earliest or years_away(today, -self.years_back)
+        return start, years_away(today, self.years_ahead)
+
+
+DATE_WINDOWS: dict[str, Window] = {
+    # A meeting, a review, a status change, a term, a plan's dates: what a school records
+    # happened in the last 20 years or is planned for the next 10.
+    "event": Window(years_back=20, years_ahead=10),
+    # A pupil's date of birth: a pupil (up to 25 with an EHC plan, and older records) born
+    # from 1990 on, and not in the future.
+    "birth": Window(years_back=0, years_ahead=0, earliest=date(1990, 1, 1)),
+}
+
+
+def years_away(day: date, years: int) -> date:
+    """The same day `years` years later (earlier when negative; 28 February for 29 February),
+    held to the first and last days the calendar has, so no date arithmetic can overflow."""
+    year = day.year + years
+    if year < date.min.year:
+        return date.min
+    if year > date.max.year:
+        return date.max
+    try:
+        return day.replace(year=year)
+    except ValueError:  # 29 February
+        return day.replace(year=year, day=28)
+
+
+def long_date(day: date) -> str:
+    """5 March 2026."""
+    return f"{day.day} {day:%B} {day.year}"
+
+
+def short_date(day: date) -> str:
+    """05/03/2026, and 01/01/0001 (strftime drops the zeros of a year before 1000)."""
+    return f"{day.day:02}/{day.month:02}/{day.year:04}"
+
+
+@deconstructible
+class DateWindow:
+    """A validator refusing a date outside the window of its kind, worked out from today."""
+
+    def __init__(self, kind: str = "event") -> None:
+        self.kind = kind
+        self.window = DATE_WINDOWS[kind]
+
+    def bounds(self) -> tuple[date, date]:
+        return self.window.bounds(timezone.localdate())
+
+    def __call__(self, value: date) -> None:
+        start, end = self.bounds()
+        if not start <= value <= end:
+            raise ValidationError(
+                "Give a date between %(start)s and %(end)s: %(day)s looks like a typing mistake.",
+                code="date_window",
+                params={
+                    "start": long_date(start),
+                    "end": long_date(end),
+                    "day": f"{value:%d/%m/%Y}",
+                },
+            )
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, DateWindow) and other.kind == self.kind
+
+
+def text_limit_message(limit: int) -> str:
+    return f"Keep this to {limit:,} characters (it has %(show_value)s)."
+
+
+def bound_field(field: forms.Field, *, date_kind: str = "event", text_limit: int = LONG_TEXT):
+    """Give one form field the limits of its kind, unless it has its own."""
+    if isinstance(field, forms.DateField):
+        _bound_date(field, date_kind)
+    elif isinstance(field, forms.CharField) and field.max_length is None:
+        field.max_length = text_limit
+        field.validators.append(
+            MaxLengthValidator(text_limit, message=text_limit_message(text_limit))
+        )
+        field.widget.attrs["maxlength"] = str(text_limit)
+        limit = f"Up to {text_limit:,} characters."
+        field.help_text = f"{field.help_text} {limit}".strip()
+    elif isinstance(field, forms.IntegerField):
+        if field.max_value is None:
+            field.max_value = LARGEST_ID
+            field.validators.append(MaxValueValidator(LARGEST_ID))
+        if field.min_value is None:
+            field.min_value = -LARGEST_ID
+            field.validators.append(MinValueValidator(-LARGEST_ID))
+    elif isinstance(field, forms.DecimalField) and field.max_digits is None:
+        field.max_digits = LARGEST_DECIMAL_DIGITS
+        field.validators.append(DecimalValidator(LARGEST_DECIMAL_DIGITS, field.decimal_places))
+
+
+def _bound_date(field: forms.DateField, kind: str) -> None:
+    window = next((v for v in field.validators if isinstance(v, DateWindow)), None)
+    if window is None:
+        window = DateWindow(kind)
+        field.validators.append(window)
+    start, end = window.bounds()
+    field.widget.attrs.setdefault("min", start.isoformat())
+    field.widget.attrs.setdefault("max", end.isoformat())
+
+
+class Bounded:
+    """Mixed into every form: bounds every field (see the module's docstring) the first time
+    the form is validated or shown, so fields a form adds in its own `__init__` are bounded
+    too. `date_kinds` names the window of a date field that is not an "event"; `text_limits`
+    gives a text field a limit other than `LONG_TEXT`."""
+
+    date_kinds: dict[str, str] = {}
+    text_limits: dict[str, int] = {}
+
+    def bound_fields(self) -> None:
+        done = self.__dict__.setdefault("_bounded", set())
+        for name, field in self.fields.items():
+            if name not in done:
+                bound_field(
+                    field,
+                    date_kind=self.date_kinds.get(name, "event"),
+                    text_limit=self.text_limits.get(name, LONG_TEXT),
+                )
+                done.add(name)
+
+    def full_clean(self) -> None:
+        self.bound_fields()
+        super().full_clean()
+
+    def __getitem__(self, name: str):
+        self.bound_fields()
+        return super().__getitem__(name)
+
+    def __iter__(self):
+        self.bound_fields()
+        return super().__iter__()
+
+
+class BoundedForm(Bounded, forms.Form):
+    """A form whose every field is bounded (see `Bounded`)."""
+
+
+class BoundedModelForm(Bounded, forms.ModelForm):
+    """A model form whose every field is bounded (see `Bounded`)."""
