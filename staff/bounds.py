@@ -41,16 +41,19 @@ LARGEST_DECIMAL_DIGITS = 12
 
 @dataclass(frozen=True)
 class Window:
-    """Dates from `years_back` years before today to `years_ahead` years after it (or from
-    `earliest`, a fixed first date, when given), for one kind of date."""
+    """Dates from `years_back` years before today to `years_ahead` years after it (or between
+    fixed dates, `earliest` and `latest`, when given), for one kind of date; `message` says
+    why, with `%(start)s` and `%(end)s`."""
 
-    years_back: int
-    years_ahead: int
+    years_back: int = 0
+    years_ahead: int = 0
     earliest: date | None = None
+    latest: date | None = None
+    message: str = "Give a date between %(start)s and %(end)s: %(day)s looks like a mistake."
 
     def bounds(self, today: date) -> tuple[date, date]:
         start = self.earliest or years_away(today, -self.years_back)
-        return start, years_away(today, self.years_ahead)
+        return start, self.latest or years_away(today, self.years_ahead)
 
 
 DATE_WINDOWS: dict[str, Window] = {
@@ -59,7 +62,13 @@ DATE_WINDOWS: dict[str, Window] = {
     "event": Window(years_back=20, years_ahead=10),
     # A pupil's date of birth: a pupil (up to 25 with an EHC plan, and older records) born
     # from 1990 on, and not in the future.
-    "birth": Window(years_back=0, years_ahead=0, earliest=date(1990, 1, 1)),
+    "birth": Window(earliest=date(1990, 1, 1)),
+    # A census day: from when SEN support (K) began to as far ahead as the census rules go.
+    "census": Window(
+        earliest=date(2014, 9, 1),
+        latest=date(2099, 12, 31),
+        message="Enter a census date between %(start)s (when SEN support, K, began) and %(end)s.",
+    ),
 }
 
 
@@ -102,12 +111,12 @@ class DateWindow:
         start, end = self.bounds()
         if not start <= value <= end:
             raise ValidationError(
-                "Give a date between %(start)s and %(end)s: %(day)s looks like a typing mistake.",
+                self.window.message,
                 code="date_window",
                 params={
                     "start": long_date(start),
                     "end": long_date(end),
-                    "day": f"{value:%d/%m/%Y}",
+                    "day": short_date(value),
                 },
             )
 
