@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import pre_save
 
 
 class StaffConfig(AppConfig):
@@ -7,3 +8,6 @@ class StaffConfig(AppConfig):
 
     def ready(self) -> None:
         from . import signals  # noqa: F401  (connects the sign-in audit receivers)
+        from .bounds import refuse_overlong_text
+
+        pre_save.connect(refuse_overlong_text, dispatch_uid="sendco.refuse_overlong_text")

@@ -24,6 +24,7 @@ from django.core.validators import (
     MaxValueValidator,
     MinValueValidator,
 )
+from django.db import models
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 
@@ -34,6 +35,10 @@ from .parsing import LARGEST_ID
 # is copied from the local authority's plan, which can run to many pages.
 LONG_TEXT = 10_000
 PLAN_SECTION_TEXT = 30_000
+
+# What the database accepts, whatever wrote it (a service, an import, the Django admin): the
+# longest text a form allows for that model, so nothing that skipped a form stores more.
+MODEL_TEXT_LIMITS = {"ehcp.planversion": PLAN_SECTION_TEXT}
 
 # The largest amount of money or hours a form accepts where the field sets no limit itself.
 LARGEST_DECIMAL_DIGITS = 12
@@ -201,3 +206,33 @@ class BoundedForm(Bounded, forms.Form):
 
 class BoundedModelForm(Bounded, forms.ModelForm):
     """A model form whose every field is bounded (see `Bounded`)."""
+
+
+def free_text(value: str, *, field: str, limit: int = LONG_TEXT) -> str:
+    """Text typed into a request that no form cleans (a note on a session card), stripped;
+    refused when longer than `limit` or holding a NUL character (which no database column
+    can store)."""
+    value = value.strip()
+    if len(value) > limit:
+        raise ValidationError({field: text_limit_message(limit) % {"show_value": len(value)}})
+    if "\x00" in value:
+        raise ValidationError({field: "Remove the invisible (NUL) character from this text."})
+    return value
+
+
+def refuse_overlong_text(sender, instance, raw=False, **kwargs) -> None:
+    """A `pre_save` receiver for every model of sendco: no text column is saved longer than
+    its form allows, even by code that did not go through the form."""
+    if raw or sender._meta.app_label not in SENDCO_APPS:
+        return
+    limit = MODEL_TEXT_LIMITS.get(sender._meta.label_lower, LONG_TEXT)
+    for field in sender._meta.concrete_fields:
+        if isinstance(field, models.TextField):
+            value = getattr(instance, field.attname)
+            if isinstance(value, str) and len(value) > limit:
+                raise ValidationError(
+                    {field.name: text_limit_message(limit) % {"show_value": len(value)}}
+                )
+
+
+SENDCO_APPS = frozenset({"staff", "register", "provision", "plans", "ehcp", "sendco"})

@@ -10,10 +10,12 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from plans.models import ParentMeeting
+from plans.models import Contribution, ParentMeeting
 from provision.models import Session
+from register.models import Concern, PassportVersion
 from register.rules import ever_6_fsm
 from tests.conftest import built_once
 from tests.permissions.test_matrix import _build_world, _kwargs
@@ -98,3 +100,57 @@ def test_a_parent_meeting_in_the_year_one_is_refused(client, world):
     assert response.status_code == 200
     assert "between" in response.content.decode()
     assert not ParentMeeting.objects.filter(held_on=date(1, 1, 1)).exists()
+
+
+# --- item 9: free text has a limit ------------------------------------------------------------
+
+MEGABYTE = "x" * 1_000_000
+
+
+@pytest.mark.parametrize(
+    ("name", "field", "model"),
+    [
+        ("register:concern_raise", "description", Concern),
+        ("register:passport_edit", "about_me", PassportVersion),
+        ("plans:contribute", "body", Contribution),
+    ],
+)
+def test_a_megabyte_of_text_is_refused_with_the_limit(sendco, world, name, field, model):
+    before = model.objects.count()
+    page = sendco.get(url(name, world)).content.decode()
+    assert 'maxlength="10000"' in page
+    assert "Up to 10,000 characters." in page
+
+    response = sendco.post(url(name, world), {field: MEGABYTE})
+
+    assert response.status_code == 200
+    assert "Keep this to 10,000 characters (it has 1000000)." in response.content.decode()
+    assert model.objects.count() == before
+
+
+def test_a_session_note_too_long_is_refused(client, world):
+    client.force_login(world["users"]["ta"])
+    pupil = world["place"].pupil
+    client.post(
+        url("provision:session_log", world), {"present": [pupil.pk], f"note_{pupil.pk}": MEGABYTE}
+    )
+    assert not Session.objects.filter(group=world["intervention_group"]).exists()
+
+
+def test_text_that_skipped_the_form_is_refused_before_it_is_saved(world):
+    with pytest.raises(ValidationError, match="10,000 characters"):
+        Concern.objects.create(
+            school=world["acorn"],
+            pupil=world["pupil"],
+            raised_by=world["users"]["teacher"],
+            raised_on=date(2026, 11, 2),
+            description=MEGABYTE,
+        )
+
+
+def test_a_request_body_over_the_limit_is_a_400_not_a_500(client, world):
+    client.force_login(world["users"]["sendco"])
+    response = client.post(
+        url("register:concern_raise", world), {"description": "x" * 1_500_000}
+    )
+    assert response.status_code == 400
