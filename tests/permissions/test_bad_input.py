@@ -150,7 +150,5 @@ def test_text_that_skipped_the_form_is_refused_before_it_is_saved(world):
 
 def test_a_request_body_over_the_limit_is_a_400_not_a_500(client, world):
     client.force_login(world["users"]["sendco"])
-    response = client.post(
-        url("register:concern_raise", world), {"description": "x" * 1_500_000}
-    )
+    response = client.post(url("register:concern_raise", world), {"description": "x" * 1_500_000})
     assert response.status_code == 400
