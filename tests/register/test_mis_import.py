@@ -357,6 +357,12 @@ def test_a_future_date_of_birth_is_a_bad_row(school):
     assert "is in the future" in result.bad_rows[0].reasons[0]
 
 
+@pytest.mark.parametrize("dob", ["01/01/0001", "0001-01-01", "31/12/1989"])
+def test_a_date_of_birth_before_1990_is_a_bad_row(school, dob):
+    result = plan(school=school, parsed=parse(csv_bytes([row(1, DOB=dob)])), today=TODAY)
+    assert "is before 1 January 1990" in result.bad_rows[0].reasons[0]
+
+
 def test_a_file_missing_most_of_the_school_is_warned_about(school):
     for n in range(12):
         _pupil(school, n)
