@@ -13,6 +13,7 @@ meeting dated 01/01/0001 is a typing mistake that would sit in a child's record 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 
@@ -28,7 +29,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 
-from .parsing import LARGEST_ID
+from .parsing import LARGEST_ID, whole_number
 
 # Free text, in characters. A note, a concern, a passport section, a contribution: 10,000
 # characters is about four pages of A4, more than any of them needs. A section of an EHC plan
@@ -152,6 +153,8 @@ def bound_field(field: forms.Field, *, date_kind: str = "event", text_limit: int
         if field.min_value is None:
             field.min_value = -LARGEST_ID
             field.validators.append(MinValueValidator(-LARGEST_ID))
+    elif isinstance(field, forms.ModelMultipleChoiceField):
+        field.__class__ = _checking_ids_first(type(field))
     elif isinstance(field, forms.DecimalField) and field.max_digits is None:
         field.max_digits = LARGEST_DECIMAL_DIGITS
         field.validators.append(DecimalValidator(LARGEST_DECIMAL_DIGITS, field.decimal_places))
@@ -165,6 +168,30 @@ def _bound_date(field: forms.DateField, kind: str) -> None:
     start, end = window.bounds()
     field.widget.attrs.setdefault("min", start.isoformat())
     field.widget.attrs.setdefault("max", end.isoformat())
+
+
+class _IdsCheckedFirst:
+    """Mixed into a form's choice of several rows: an id too long to be a database integer is
+    refused like any unknown one, before it reaches the database. (Django asks the database
+    `pk IN (...)` with it, and SQLite and PostgreSQL fail on the number, a 500.)"""
+
+    def _check_values(self, value):
+        for chosen in value or ():
+            number = chosen.strip() if isinstance(chosen, str) else ""
+            if number.isdecimal() and whole_number(number) is None:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": chosen[:20]},
+                )
+        return super()._check_values(value)
+
+
+@functools.cache
+def _checking_ids_first(field_class: type) -> type:
+    if issubclass(field_class, _IdsCheckedFirst):
+        return field_class
+    return type(field_class.__name__, (_IdsCheckedFirst, field_class), {})
 
 
 class Bounded:

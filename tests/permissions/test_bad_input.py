@@ -152,3 +152,12 @@ def test_a_request_body_over_the_limit_is_a_400_not_a_500(client, world):
     client.force_login(world["users"]["sendco"])
     response = client.post(url("register:concern_raise", world), {"description": "x" * 1_500_000})
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize("teacher", ["9" * 25, "٣"])
+def test_a_choice_of_staff_with_an_impossible_id_is_refused(sendco, world, teacher):
+    """Found by the fuzz test: Django asks the database `pk IN (...)` with the number, and the
+    database fails on an integer that large."""
+    response = sendco.post(url("register:class_edit", world), {"teachers": [teacher]})
+    assert response.status_code == 200
+    assert "is not one of the available choices" in response.content.decode()
