@@ -171,14 +171,15 @@ def _bound_date(field: forms.DateField, kind: str) -> None:
 
 
 class _IdsCheckedFirst:
-    """Mixed into a form's choice of several rows: an id too long to be a database integer is
-    refused like any unknown one, before it reaches the database. (Django asks the database
-    `pk IN (...)` with it, and SQLite and PostgreSQL fail on the number, a 500.)"""
+    """Mixed into a form's choice of several rows: a number that cannot be an id (too large
+    for a database integer, or signed) is refused like any unknown id, before the database
+    sees it. (Django asks the database `pk IN (...)` with it, and SQLite and PostgreSQL fail on
+    an integer that large: a 500.)"""
 
     def _check_values(self, value):
         for chosen in value or ():
             number = chosen.strip() if isinstance(chosen, str) else ""
-            if number.isdecimal() and whole_number(number) is None:
+            if number.lstrip("+-").isdecimal() and whole_number(number) is None:
                 raise ValidationError(
                     self.error_messages["invalid_choice"],
                     code="invalid_choice",
