@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from provision.models import Group
 from provision.selectors import target_group_choices
 from register.models import Pupil
+from staff.bounds import BoundedForm, BoundedModelForm
 from staff.edits import EditCheck
 from staff.models import School
 
@@ -60,7 +61,7 @@ def _fields(form: forms.Form, names) -> dict:
 # --------------------------------------------------------------------------------------------------
 
 
-class AuthorityForm(_NoSave, EditCheck, forms.ModelForm):
+class AuthorityForm(_NoSave, EditCheck, BoundedModelForm):
     class Meta:
         model = LocalAuthority
         fields = list(AUTHORITY_FIELDS)
@@ -83,7 +84,7 @@ class AuthorityForm(_NoSave, EditCheck, forms.ModelForm):
         return _fields(self, AUTHORITY_FIELDS)
 
 
-class ContactForm(_NoSave, EditCheck, forms.ModelForm):
+class ContactForm(_NoSave, EditCheck, BoundedModelForm):
     class Meta:
         model = LaContact
         fields = ["name", "role", "email", "phone"]
@@ -124,7 +125,7 @@ NEW_REQUEST_FIELDS = (
 )
 
 
-class RequestForm(_NoSave, EditCheck, forms.ModelForm):
+class RequestForm(_NoSave, EditCheck, BoundedModelForm):
     """A new request (`answers=False`), or the LA's answers to it."""
 
     authority = _authority_field()
@@ -171,7 +172,7 @@ class RequestForm(_NoSave, EditCheck, forms.ModelForm):
 # --------------------------------------------------------------------------------------------------
 
 
-class VersionForm(_NoSave, EditCheck, forms.ModelForm):
+class VersionForm(_NoSave, EditCheck, BoundedModelForm):
     """The sections of a version as the LA issued it (and, for a new plan, its authority)."""
 
     class Meta:
@@ -202,7 +203,7 @@ class VersionForm(_NoSave, EditCheck, forms.ModelForm):
         return _fields(self, VERSION_FIELDS)
 
 
-class AmendForm(forms.Form):
+class AmendForm(BoundedForm):
     issued_on = forms.DateField(
         label="Date the LA issued the new version",
         widget=DATE_INPUT,
@@ -219,7 +220,7 @@ class AmendForm(forms.Form):
     )
 
 
-class PlanEndForm(forms.Form):
+class PlanEndForm(BoundedForm):
     status = forms.ChoiceField(
         label="How the plan ends",
         choices=[
@@ -236,7 +237,7 @@ class PlanEndForm(forms.Form):
     )
 
 
-class OutcomeForm(_NoSave, EditCheck, forms.ModelForm):
+class OutcomeForm(_NoSave, EditCheck, BoundedModelForm):
     class Meta:
         model = PlanOutcome
         fields = ["area", "outcome", "interim_targets"]
@@ -262,7 +263,7 @@ class GroupChoiceField(forms.ModelChoiceField):
         return label
 
 
-class ProvisionForm(_NoSave, EditCheck, forms.ModelForm):
+class ProvisionForm(_NoSave, EditCheck, BoundedModelForm):
     outcome = OutcomeChoiceField(
         label="Outcome it works towards",
         queryset=PlanOutcome.objects.none(),
@@ -307,7 +308,7 @@ class ProvisionForm(_NoSave, EditCheck, forms.ModelForm):
 # --------------------------------------------------------------------------------------------------
 
 
-class MeetingForm(EditCheck, forms.Form):
+class MeetingForm(EditCheck, BoundedForm):
     """Schedule a review, or move its meeting (the review is then `edits=`)."""
 
     meeting_on = forms.DateField(
@@ -326,7 +327,7 @@ class MeetingForm(EditCheck, forms.Form):
             )
 
 
-class AdviceRequestForm(forms.Form):
+class AdviceRequestForm(BoundedForm):
     contributor = forms.ChoiceField(
         label="Who is asked",
         choices=[("", "Choose a contributor")] + list(Advice.Contributor.choices),
@@ -345,7 +346,7 @@ class AdviceRequestForm(forms.Form):
     )
 
 
-class _DocumentForm(forms.Form):
+class _DocumentForm(BoundedForm):
     document = forms.FileField(
         label="Document (optional)",
         required=False,
@@ -386,7 +387,7 @@ class AdviceSubmitForm(_DocumentForm):
     field_order = ["summary", "document"]
 
 
-class StepForm(forms.Form):
+class StepForm(BoundedForm):
     """The date a step was done; the meeting's record for "held", the decision for "decided".
     Whether the step may follow is `rules.step_problems`' call (through the service)."""
 

@@ -19,6 +19,7 @@ from register.selectors import pupils_visible_to
 from staff import calendar as school_calendar
 from staff.deadlines import is_due_soon
 from staff.models import School
+from staff.parsing import whole_number
 from staff.tenancy import Access
 
 from . import rules
@@ -593,10 +594,10 @@ class PlanPage:
 
 
 def _shown(versions: list[PlanVersion], wanted: str | None) -> PlanVersion:
-    if wanted and wanted.isdigit():
-        for version in versions:
-            if version.number == int(wanted):
-                return version
+    number = whole_number(wanted)
+    for version in versions:
+        if number is not None and version.number == number:
+            return version
     return versions[0]
 
 

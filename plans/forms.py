@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from provision.models import Group
 from register.models import Need, NeedType, Pupil
+from staff.bounds import BoundedForm, BoundedModelForm
 from staff.capabilities import PLAN_LEAD_ROLES
 from staff.edits import EditCheck
 from staff.models import Membership, School, User
@@ -57,7 +58,7 @@ class TeacherChoiceField(forms.ModelChoiceField):
         return obj.full_name
 
 
-class LeadForm(EditCheck, forms.Form):
+class LeadForm(EditCheck, BoundedForm):
     """The plan's lead teacher (the plan is `edits=`)."""
 
     lead = TeacherChoiceField(
@@ -79,7 +80,7 @@ class LeadForm(EditCheck, forms.Form):
 # --------------------------------------------------------------------------------------------------
 
 
-class AssessForm(_NoSave, EditCheck, forms.ModelForm):
+class AssessForm(_NoSave, EditCheck, BoundedModelForm):
     class Meta:
         model = Cycle
         fields = list(ASSESS_FIELDS)
@@ -98,7 +99,7 @@ class AssessForm(_NoSave, EditCheck, forms.ModelForm):
         return {name: self.cleaned_data[name] for name in ASSESS_FIELDS}
 
 
-class PlanSectionForm(_NoSave, EditCheck, forms.ModelForm):
+class PlanSectionForm(_NoSave, EditCheck, BoundedModelForm):
     class Meta:
         model = Cycle
         fields = list(PLAN_FIELDS)
@@ -140,7 +141,7 @@ class GroupChoiceField(forms.ModelMultipleChoiceField):
         return label
 
 
-class TargetForm(_NoSave, EditCheck, forms.ModelForm):
+class TargetForm(_NoSave, EditCheck, BoundedModelForm):
     need_type = NeedTypeChoiceField(
         label="Need it addresses",
         queryset=NeedType.objects.none(),
@@ -187,7 +188,7 @@ class TargetForm(_NoSave, EditCheck, forms.ModelForm):
 # --------------------------------------------------------------------------------------------------
 
 
-class ReviewForm(EditCheck, forms.Form):
+class ReviewForm(EditCheck, BoundedForm):
     """The review of a cycle (the cycle is `edits=`: a review someone else completed meanwhile
     is shown beside this one)."""
 
@@ -276,7 +277,7 @@ class ReviewForm(EditCheck, forms.Form):
 # --------------------------------------------------------------------------------------------------
 
 
-class ContributionForm(forms.Form):
+class ContributionForm(BoundedForm):
     body = forms.CharField(
         label="Your contribution",
         widget=_text(6),
@@ -284,7 +285,7 @@ class ContributionForm(forms.Form):
     )
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(BoundedForm):
     held_on = forms.DateField(
         label="Date of the meeting",
         widget=DATE_INPUT,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from staff.capabilities import Cap, sees_own_classes_only
+from staff.parsing import whole_number
 from staff.tenancy import Access
 
 from . import rules, selectors
@@ -96,10 +97,10 @@ def strategies(*, pupil, plan: SupportPlan | None, today: date) -> dict:
 
 
 def _shown(page: selectors.PlanPage, wanted: str | None) -> selectors.CycleView | None:
-    if wanted and wanted.isdigit():
-        for view in page.cycles:
-            if view.cycle.number == int(wanted):
-                return view
+    number = whole_number(wanted)
+    for view in page.cycles:
+        if number is not None and view.cycle.number == number:
+            return view
     return page.current
 
 

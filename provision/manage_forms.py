@@ -10,6 +10,7 @@ from django import forms
 from django.db.models import F, Q, QuerySet
 
 from register.models import Pupil
+from staff.bounds import BoundedForm, BoundedModelForm
 from staff.capabilities import STAFF_ROLES
 from staff.edits import EditCheck
 from staff.models import Role, School, User
@@ -68,7 +69,7 @@ def _unique_name(model, *, school: School, name: str, current, what: str) -> str
     return name
 
 
-class SchoolModelForm(EditCheck, forms.ModelForm):
+class SchoolModelForm(EditCheck, BoundedModelForm):
     """A model form that knows its school; the instance is never saved by the form itself
     (views pass `model_fields()` to a service)."""
 
@@ -242,7 +243,7 @@ class InterventionForm(SchoolModelForm):
 # --------------------------------------------------------------------------------------------
 
 
-class InterventionPickForm(forms.Form):
+class InterventionPickForm(BoundedForm):
     """Step one of adding a group: choose the intervention to fill in its usual frequency,
     length and grade of staff (a GET form, so it works without JavaScript)."""
 
@@ -441,7 +442,7 @@ class PlaceForm(SchoolModelForm):
 # --------------------------------------------------------------------------------------------
 
 
-class BudgetForm(EditCheck, forms.Form):
+class BudgetForm(EditCheck, BoundedForm):
     """This year's notional SEN budget (the year's budget, once set, is `edits=`)."""
 
     amount = forms.DecimalField(

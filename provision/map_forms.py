@@ -5,10 +5,11 @@ from __future__ import annotations
 from django import forms
 
 from register.models import TeachingGroup, YearGroup
+from staff.bounds import BoundedForm
 from staff.calendar import SeasonTerm
 
 
-class MapFilterForm(forms.Form):
+class MapFilterForm(BoundedForm):
     term = forms.ChoiceField(label="Term", required=False)
     year = forms.ChoiceField(label="Year group", required=False)
     teaching_group = forms.ChoiceField(label="Class", required=False)

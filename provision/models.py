@@ -13,6 +13,7 @@ from django.db.models import F, Q
 
 from register.models import BroadArea, Pupil
 from staff.models import School
+from staff.parsing import ids_between
 
 
 class StaffRate(models.Model):
@@ -186,7 +187,8 @@ class Group(models.Model):
 
     @property
     def weekdays(self) -> list[int]:
-        return sorted({int(d) for d in self.days.split(",") if d.strip().isdigit()})
+        """Monday 0 to Sunday 6; anything else in `days` is ignored."""
+        return sorted(ids_between(self.days.split(","), least=0, most=6))
 
 
 class GroupPupil(models.Model):

@@ -7,6 +7,7 @@ from datetime import date
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from staff.bounds import free_text
 from staff.capabilities import Cap
 from staff.services import audit
 from staff.tenancy import Access
@@ -66,7 +67,7 @@ def session_log(
         action = "provision.session.logged"
     session.ran = ran
     session.not_run_reason = "" if ran else not_run_reason
-    session.note = note.strip()
+    session.note = free_text(note, field="note")
     session.full_clean()
     session.save()
 
@@ -86,7 +87,7 @@ def session_log(
                 pupil_id=pid,
                 present=pid in present,
                 absence_reason="" if pid in present else absence_reasons.get(pid, "") or "other",
-                note=(notes.get(pid) or "").strip()[:500],
+                note=free_text(notes.get(pid) or "", field="note", limit=500),
             )
             for pid in pupil_ids
         )

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from staff.capabilities import Cap
 from staff.http import attempt, audited, note_subject
+from staff.parsing import ids, suffix_id
 from staff.tenancy import school_view
 
 from . import pages, selectors, services
@@ -35,13 +36,13 @@ def _group_or_404(request: HttpRequest, public_id, day) -> Group:
 
 def _posted(request: HttpRequest) -> dict:
     data = request.POST
-    present = {int(v) for v in data.getlist("present") if v.isdigit()}
+    present = ids(data.getlist("present"))
     reasons, notes = {}, {}
     for key, value in data.items():
-        if key.startswith("reason_") and key[7:].isdigit():
-            reasons[int(key[7:])] = value if value in Attendance.Absence.values else "other"
-        elif key.startswith("note_") and key[5:].isdigit():
-            notes[int(key[5:])] = value
+        if (pupil_id := suffix_id(key, "reason_")) is not None:
+            reasons[pupil_id] = value if value in Attendance.Absence.values else "other"
+        elif (pupil_id := suffix_id(key, "note_")) is not None:
+            notes[pupil_id] = value
     ran = data.get("ran", "yes") != "no"
     reason = data.get("not_run_reason", "")
     return {

@@ -15,17 +15,19 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_safe
 
 from staff import calendar as school_calendar
+from staff.bounds import BoundedForm
 from staff.capabilities import Cap
 from staff.models import School
 from staff.tenancy import school_view
 
 from .census import CensusRow, census_export, census_problems, census_rows, census_summary
 
-EARLIEST, LATEST = date(2014, 9, 1), date(2099, 12, 31)
 SEASON_NAMES = {"autumn": "Autumn", "spring": "Spring", "summer": "Summer"}
 
 
-class CensusDateForm(forms.Form):
+class CensusDateForm(BoundedForm):
+    date_kinds = {"on": "census"}
+
     on = forms.DateField(
         label="Census date",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -35,15 +37,6 @@ class CensusDateForm(forms.Form):
             "invalid": "Enter the census date as a real date, for example 15/01/2026.",
         },
     )
-
-    def clean_on(self) -> date:
-        on = self.cleaned_data["on"]
-        if not EARLIEST <= on <= LATEST:
-            raise forms.ValidationError(
-                f"Enter a census date between {EARLIEST:%d/%m/%Y} (when SEN support, K, began) "
-                f"and {LATEST:%d/%m/%Y}."
-            )
-        return on
 
 
 def _census_days(today: date) -> tuple[list[tuple[str, date]], date]:

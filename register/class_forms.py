@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
+from staff.bounds import BoundedForm
 from staff.capabilities import CLASS_ASSISTANT_ROLES, CLASS_TEACHER_ROLES
 from staff.edits import EditCheck
 from staff.models import School, User
@@ -22,7 +23,7 @@ def _staff(school: School, roles: tuple[str, ...]):
     )
 
 
-class ClassStaffForm(EditCheck, forms.Form):
+class ClassStaffForm(EditCheck, BoundedForm):
     """Who teaches and assists in a class (the class is `edits=`)."""
 
     teachers = forms.ModelMultipleChoiceField(
@@ -46,7 +47,7 @@ class ClassStaffForm(EditCheck, forms.Form):
         self.fields["assistants"].queryset = _staff(school, CLASS_ASSISTANT_ROLES)
 
 
-class NewClassForm(forms.Form):
+class NewClassForm(BoundedForm):
     name = forms.CharField(
         label="Class name", max_length=60, help_text="As in the MIS, for example 4B or 9R."
     )

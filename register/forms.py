@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
+from staff.bounds import BoundedForm, BoundedModelForm
 from staff.edits import EditCheck
 
 from .models import BroadArea, Concern, NeedType, PassportVersion, Pupil, SenStatus, YearGroup
@@ -10,7 +11,7 @@ from .services import PASSPORT_FIELDS
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class RegisterFilterForm(forms.Form):
+class RegisterFilterForm(BoundedForm):
     on = forms.DateField(
         label="Register as on",
         required=False,
@@ -48,7 +49,7 @@ class RegisterFilterForm(forms.Form):
         ]
 
 
-class SearchForm(forms.Form):
+class SearchForm(BoundedForm):
     q = forms.CharField(label="Find a pupil by name or UPN", required=False, max_length=100)
 
 
@@ -58,7 +59,7 @@ def _need_choices():
     ]
 
 
-class StatusChangeForm(forms.Form):
+class StatusChangeForm(BoundedForm):
     category = forms.ChoiceField(
         label="New status",
         choices=[(value, f"{label} ({value})") for value, label in SenStatus.Category.choices],
@@ -107,7 +108,7 @@ class StatusChangeForm(forms.Form):
         return {name: self.cleaned_data[name] for name in names} | {"need_codes": self.need_codes()}
 
 
-class PassportForm(EditCheck, forms.ModelForm):
+class PassportForm(EditCheck, BoundedModelForm):
     """A new version of the pupil's passport, started from `edits=` (the latest version, if
     any). Someone else's version saved in between is a conflict, not a silent overwrite."""
 
@@ -135,7 +136,7 @@ class PassportForm(EditCheck, forms.ModelForm):
         return {f: getattr(latest, f) for f in cls.Meta.fields} if latest else None
 
 
-class ConcernForm(forms.Form):
+class ConcernForm(BoundedForm):
     description = forms.CharField(
         label="What have you noticed?",
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -143,7 +144,7 @@ class ConcernForm(forms.Form):
     )
 
 
-class ConcernDecisionForm(forms.Form):
+class ConcernDecisionForm(BoundedForm):
     decision = forms.ChoiceField(
         label="Decision",
         widget=forms.RadioSelect,

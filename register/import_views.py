@@ -15,6 +15,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from staff.bounds import BoundedForm
 from staff.capabilities import Cap
 from staff.http import audited, note_detail
 from staff.tenancy import school_view
@@ -25,7 +26,7 @@ ALLOWED_EXTENSIONS = (".csv", ".txt", ".tsv")
 EXCEL_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".ods")
 
 
-class UploadForm(forms.Form):
+class UploadForm(BoundedForm):
     file = forms.FileField(
         label="MIS export (CSV file)",
         help_text="A CSV file of every pupil on roll, exported from Arbor, SIMS, Bromcom or "

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 
+from staff.bounds import years_away
+
 from .models import Period, Pupil, SenStatus
 
 K = SenStatus.Category.SEN_SUPPORT
@@ -44,10 +46,7 @@ def category_on(statuses: Iterable[SenStatus], on: date) -> str:
 
 def ever_6_fsm(fsm_periods: Iterable[Period], on: date) -> bool:
     """Free school meals at any point in the six years up to `on` (FSM Ever 6, DOMAIN.md 4.1)."""
-    try:
-        six_years_ago = on.replace(year=on.year - 6)
-    except ValueError:  # 29 February
-        six_years_ago = on.replace(year=on.year - 6, day=28)
+    six_years_ago = years_away(on, -6)
     return any(
         p.starts_on <= on and (p.ends_on is None or p.ends_on >= six_years_ago) for p in fsm_periods
     )

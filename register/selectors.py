@@ -9,6 +9,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from staff.capabilities import CLASS_REACHES, Reach, pupil_reach
 from staff.models import AcademicYear, School
+from staff.parsing import whole_number
 from staff.tenancy import Access
 
 from . import rules
@@ -176,7 +177,8 @@ def passport_versions(*, pupil: Pupil) -> list[PassportVersion]:
 def passport_version(*, pupil: Pupil, version: str | None) -> PassportVersion | None:
     """The version asked for (a number as text), or else the latest."""
     versions = PassportVersion.objects.filter(pupil=pupil).select_related("created_by")
-    chosen = versions.filter(version=version).first() if version and version.isdigit() else None
+    number = whole_number(version, least=1)
+    chosen = versions.filter(version=number).first() if number is not None else None
     return chosen or versions.order_by("-version").first()
 
 

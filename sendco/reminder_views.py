@@ -17,6 +17,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from staff.bounds import BoundedModelForm
 from staff.capabilities import Cap
 from staff.edits import EditCheck
 from staff.http import form_data, save_form
@@ -67,7 +68,7 @@ def notifications_read(request: HttpRequest) -> HttpResponse:
     return redirect("notifications")
 
 
-class DigestForm(EditCheck, forms.ModelForm):
+class DigestForm(EditCheck, BoundedModelForm):
     class Meta:
         model = ReminderSettings
         fields = ["digest"]

@@ -188,6 +188,12 @@ TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
 
+# The largest request body a form may send (files apart: see DOCUMENT_MAX_BYTES) and the most
+# fields: every text field has its limit (staff/bounds.py; the largest form, an EHC plan's
+# sections, is about 400 kB of plain text), so anything bigger is a script, refused with a 400.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=1024 * 1024)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("DATA_UPLOAD_MAX_NUMBER_FIELDS", default=1000)
+
 # Uploaded documents about pupils (see STORAGES["documents"]); a volume of its own in production.
 DOCUMENTS_ROOT = env.path("DOCUMENTS_ROOT", default=VAR_DIR / "documents")
 # The largest document a person may upload (the form refuses anything bigger with a message).

@@ -2,13 +2,14 @@ from __future__ import annotations
 
 from django import forms
 
+from .bounds import BoundedForm, BoundedModelForm
 from .edits import EditCheck
 from .models import ClosureDay, Term
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class TermForm(EditCheck, forms.ModelForm):
+class TermForm(EditCheck, BoundedModelForm):
     class Meta:
         model = Term
         fields = ["starts_on", "ends_on"]
@@ -43,7 +44,7 @@ class TermForm(EditCheck, forms.ModelForm):
         return data
 
 
-class ClosureDayForm(EditCheck, forms.ModelForm):
+class ClosureDayForm(EditCheck, BoundedModelForm):
     class Meta:
         model = ClosureDay
         fields = ["on", "reason"]
@@ -63,7 +64,7 @@ class ClosureDayForm(EditCheck, forms.ModelForm):
         return on
 
 
-class NewYearForm(forms.Form):
+class NewYearForm(BoundedForm):
     academic_year_start = forms.IntegerField(
         widget=forms.HiddenInput, min_value=2000, max_value=2100
     )

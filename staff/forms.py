@@ -5,6 +5,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.db import transaction
 from django.http import HttpRequest
 
+from .bounds import BoundedForm
 from .capabilities import assignable_roles
 from .client_ip import client_ip
 from .edits import EditCheck
@@ -19,7 +20,7 @@ class CanonicalEmailField(forms.EmailField):
         return canonical_email(super().to_python(value))
 
 
-class InviteForm(forms.Form):
+class InviteForm(BoundedForm):
     full_name = forms.CharField(label="Full name", max_length=150)
     email = CanonicalEmailField(label="Email address", help_text="The invitation goes here.")
     role = forms.ChoiceField(label="Role")
@@ -32,7 +33,7 @@ class InviteForm(forms.Form):
         ]
 
 
-class RoleForm(EditCheck, forms.Form):
+class RoleForm(EditCheck, BoundedForm):
     """A person's role in the school (their membership is `edits=`)."""
 
     role = forms.ChoiceField(label="Role")
@@ -42,7 +43,7 @@ class RoleForm(EditCheck, forms.Form):
         self.fields["role"].choices = [(r.value, r.label) for r in assignable_roles(by_role)]
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(BoundedForm):
     person = forms.ModelChoiceField(
         label="Person", queryset=User.objects.none(), required=False, empty_label="Anyone"
     )

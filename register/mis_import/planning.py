@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from staff.bounds import DATE_WINDOWS, long_date, short_date
 from staff.models import AcademicYear, School
 
 from ..models import Pupil, TeachingGroup
@@ -144,9 +145,15 @@ def _class_key(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
+BIRTH = DATE_WINDOWS["birth"]
+
+
 def _natural(name: str) -> list:
-    """4C before 10A."""
-    return [int(part) if part.isdigit() else part.casefold() for part in re.split(r"(\d+)", name)]
+    """4C before 10A. `re.split` with a group alternates text and runs of decimal digits (in
+    any script, which `int()` reads), so each position of the key always holds the same type;
+    a digit such as `²` that `int()` refuses stays in the text."""
+    parts = re.split(r"(\d+)", name)
+    return [int(part) if index % 2 else part.casefold() for index, part in enumerate(parts)]
 
 
 class _Classes:
@@ -250,9 +257,14 @@ def plan(*, school: School, parsed: ParsedFile, today: date) -> ImportPlan:
         if classes is None:
             class_name = None  # no academic year to put it in: the plan has a problem
         reasons = []
-        if values["date_of_birth"] and values["date_of_birth"] > today:
+        born = values["date_of_birth"]
+        if born and born > today:
+            reasons.append(f"The date of birth {short_date(born)} is in the future.")
+        elif born and born < BIRTH.bounds(today)[0]:
+            earliest = BIRTH.bounds(today)[0]
             reasons.append(
-                f"The date of birth {values['date_of_birth']:%d/%m/%Y} is in the future."
+                f"The date of birth {short_date(born)} is before {long_date(earliest)}: "
+                "check it in the MIS."
             )
         if class_name is not None:
             class_name, reason = classes.resolve(class_name)

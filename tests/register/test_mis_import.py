@@ -358,6 +358,12 @@ def test_a_future_date_of_birth_is_a_bad_row(school):
     assert "is in the future" in result.bad_rows[0].reasons[0]
 
 
+@pytest.mark.parametrize("dob", ["01/01/0001", "0001-01-01", "31/12/1989"])
+def test_a_date_of_birth_before_1990_is_a_bad_row(school, dob):
+    result = plan(school=school, parsed=parse(csv_bytes([row(1, DOB=dob)])), today=TODAY)
+    assert "is before 1 January 1990" in result.bad_rows[0].reasons[0]
+
+
 def test_a_file_missing_most_of_the_school_is_warned_about(school):
     for n in range(12):
         _pupil(school, n)
@@ -987,3 +993,13 @@ def test_a_file_over_the_upload_limit_is_refused_before_it_is_written(
     response = _upload(client, school, b"UPN,Surname\r\n" + b"x" * (11 * 1024 * 1024))
     assert "The file is 11.0 MB; the most sendco takes is 5 MB." in response.content.decode()
     assert opened == []
+
+
+def test_class_names_with_any_unicode_digit_sort_without_error(school, year):
+    """`²` is a digit to `str.isdigit()` but not to `int()`; `٣` (Arabic-Indic three) is a
+    decimal digit: both are plain class names, sorted naturally, and the dry run shows them."""
+    raw = class_csv([crow(1, "²"), crow(2, "10A"), crow(3, "4A"), crow(4, "٣B"), crow(5, "x²")])
+    result = plan(school=school, parsed=parse(raw), today=TODAY)
+
+    assert result.can_apply
+    assert result.new_classes == ["٣B", "4A", "10A", "x²", "²"]
