@@ -176,7 +176,9 @@ def _child(sender, html: str, base_url: str, fetcher: StaticFileFetcher) -> None
         _cap_memory(settings.PDF_MEMORY_LIMIT_MB)
         pdf = _write_pdf(html, base_url, fetcher)
         sender.send(("ok", (pdf, fetcher.served, fetcher.refused)))
-    except MemoryError:
+    except (MemoryError, SystemError):
+        # A C library that cannot allocate under the cap fails either way: CPython's own
+        # MemoryError, or a C extension returning an error without setting one (SystemError).
         sender.send(("error", PdfTooLong("The PDF needed more memory than it may use.")))
     except Exception as error:  # handed to the parent, which raises it
         try:

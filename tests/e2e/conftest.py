@@ -67,7 +67,8 @@ def _watch_csp(context: BrowserContext, seen: list[str]) -> BrowserContext:
     context.add_init_script(REPORT_VIOLATIONS)
 
     def on_console(message) -> None:
-        if "Content Security Policy" in message.text:
+        # Also a header Chromium does not understand (a Permissions-Policy feature it lacks).
+        if "Content Security Policy" in message.text or "Permissions-Policy" in message.text:
             seen.append(f"console: {message.text}")
 
     context.on("console", on_console)
@@ -75,9 +76,10 @@ def _watch_csp(context: BrowserContext, seen: list[str]) -> BrowserContext:
     return context
 
 
-@pytest.fixture(autouse=True)
-def csp_violations(browser: Browser, monkeypatch) -> Iterator[list[str]]:
-    """Every context this journey opens watches for CSP violations; any at all fails it."""
+@pytest.fixture
+def watch_csp(browser: Browser, monkeypatch) -> Iterator[list[str]]:
+    """Every context this journey opens watches for CSP violations; any at all fails it. A
+    browser test outside tests/e2e asks for it with `@pytest.mark.usefixtures("watch_csp")`."""
     seen: list[str] = []
     new_context = browser.new_context
     monkeypatch.setattr(
@@ -87,6 +89,12 @@ def csp_violations(browser: Browser, monkeypatch) -> Iterator[list[str]]:
     assert not seen, "after the last look, the Content-Security-Policy refused:\n  " + "\n  ".join(
         seen
     )
+
+
+@pytest.fixture(autouse=True)
+def csp_violations(watch_csp: list[str]) -> list[str]:
+    """Every journey here watches for CSP violations."""
+    return watch_csp
 
 
 def assert_no_csp_violations(page: Page) -> None:

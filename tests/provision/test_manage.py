@@ -28,7 +28,13 @@ from provision.models import (
 from staff import calendar as school_calendar
 from staff.models import AuditEvent
 from tests.conftest import CHROMIUM, need
-from tests.e2e.conftest import TABLET, _screenshots_dir, look, sign_in  # noqa: F401 (fixtures)
+from tests.e2e.conftest import (  # noqa: F401 (fixtures)
+    TABLET,
+    _screenshots_dir,
+    look,
+    sign_in,
+    watch_csp,
+)
 from tests.factories import member
 from tests.forms_once import post_twice
 from tests.register.factories import make_pupil
@@ -997,6 +1003,7 @@ def test_groups_list_queries_do_not_grow(
 
 
 @pytest.mark.browser
+@pytest.mark.usefixtures("watch_csp")
 @pytest.mark.django_db(transaction=True)
 def test_sendco_sets_up_a_group_in_the_browser(
     page,
