@@ -346,6 +346,91 @@ def assessment_clock(*, received_on: date, advice_requested_on: date | None) -> 
 
 
 # --------------------------------------------------------------------------------------------------
+# Periods the law gives parents and schools, and the tribunal's windows
+# --------------------------------------------------------------------------------------------------
+
+# "At least 15 days, beginning with the day on which [the draft or the notice] was served"
+# (reg. 13(1) for a draft plan, reg. 22(2) for proposed amendments; Code 9.79 for a school the LA
+# consults about naming it). Counting from the day of service itself, the 15th day is 14 days
+# later: that is the reading sendco uses (FIFTEEN_DAY_READING = "beginning_with"); "after" counts
+# 15 full days after service, one day later, for an LA that reads it so.
+FIFTEEN_DAYS = 15
+
+
+def fifteen_days_from(received_on: date, *, reading: str = "beginning_with") -> date:
+    """The last day of a 15-day period that begins on `received_on` (DOMAIN 2.1, 2.4)."""
+    if reading == "after":
+        return received_on + timedelta(days=FIFTEEN_DAYS)
+    return received_on + timedelta(days=FIFTEEN_DAYS - 1)
+
+
+@dataclass(frozen=True)
+class AppealWindow:
+    """When parents (or a young person) may appeal a decision to the First-tier Tribunal (SEND)
+    (DOMAIN 2.7): 2 months from the decision, or 1 month from a mediation certificate if that is
+    later; a last day between 25 December and 1 January moves to the first working day of January,
+    one in August to the first working day of September, one on a weekend or bank holiday to the
+    next working day (Tribunal Procedure Rules 2008, r.12 and r.20)."""
+
+    decided_on: date
+    certificate_on: date | None
+    appeal_by: date
+    moved: str  # why the last day moved ("" when it did not)
+
+
+APPEAL_MONTHS = 2  # from the LA's decision letter (Tribunal Procedure Rules r.20)
+CERTIFICATE_MONTHS = 1  # from the mediation certificate, when later
+
+
+def _first_working_day_from(day: date) -> date:
+    from staff.calendar import is_working_day  # the bank holidays of England and Wales
+
+    while not is_working_day(day):
+        day += timedelta(days=1)
+    return day
+
+
+def appeal_window(*, decided_on: date, certificate_on: date | None = None) -> AppealWindow:
+    """The last day to appeal `decided_on`'s decision (see `AppealWindow`)."""
+    last = add_months(decided_on, APPEAL_MONTHS)
+    if certificate_on is not None:
+        last = max(last, add_months(certificate_on, CERTIFICATE_MONTHS))
+    moved = ""
+    if (last.month, last.day) >= (12, 25) or (last.month, last.day) == (1, 1):
+        year = last.year + 1 if last.month == 12 else last.year
+        last, moved = _first_working_day_from(date(year, 1, 2)), "the Christmas rule"
+    elif last.month == 8:
+        last, moved = _first_working_day_from(date(last.year, 9, 1)), "the August rule"
+    elif _first_working_day_from(last) != last:  # a weekend or bank holiday (rule 12)
+        last, moved = _first_working_day_from(last), "the next working day rule"
+    return AppealWindow(
+        decided_on=decided_on, certificate_on=certificate_on, appeal_by=last, moved=moved
+    )
+
+
+def appeal_note(window: AppealWindow) -> str:
+    """What the school can tell parents of their dates, in one sentence or two."""
+    text = (
+        "Parents (or the young person) must contact a mediation adviser before appealing, "
+        "unless the appeal is only about the school named. They may appeal to the First-tier "
+        f"Tribunal (SEND) until {window.appeal_by:%-d %B %Y}"
+    )
+    if window.certificate_on:
+        text += (
+            f" (2 months from the decision on {window.decided_on:%-d %B %Y}, or 1 month from "
+            f"the mediation certificate of {window.certificate_on:%-d %B %Y}, whichever is later)"
+        )
+    else:
+        text += (
+            f" (2 months from the decision on {window.decided_on:%-d %B %Y}; 1 month from a "
+            "mediation certificate if that is later)"
+        )
+    if window.moved:
+        text += f"; the last day moved under {window.moved}"
+    return text + "."
+
+
+# --------------------------------------------------------------------------------------------------
 # Section F: delivered against planned
 # --------------------------------------------------------------------------------------------------
 

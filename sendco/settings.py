@@ -212,6 +212,20 @@ PDF_TIME_LIMIT_SECONDS = env.float("PDF_TIME_LIMIT_SECONDS", default=20.0)
 # ... and one needing more memory than this (beyond what the web process had) too; 0: no cap.
 PDF_MEMORY_LIMIT_MB = env.int("PDF_MEMORY_LIMIT_MB", default=1024)
 
+# Where the law on EHC plans can be read two ways, the reading sendco uses (README, "Statutory
+# timescales"; ehcp/rules.py):
+# - "beginning_with": the 15 days parents have for a draft plan or proposed amendments, and a school
+#   consulted about being named, begin on the day of service (the last day is 14 days later);
+#   "after": 15 full days after it.
+EHCP_FIFTEEN_DAY_READING = env.str("EHCP_FIFTEEN_DAY_READING", default="beginning_with")
+# - "devon": after an annual review the final amended plan is due 8 weeks from the LA's notice and
+#   no later than 12 weeks from the meeting (L v Devon CC, 2022); "regulation": 8 weeks from the
+#   notice only (reg. 22), however late the notice came.
+EHCP_AMENDED_PLAN_READING = env.str("EHCP_AMENDED_PLAN_READING", default="devon")
+# - "review": the child's age on the date the next review would fall decides whether the under-5
+#   period applies (Code 9.178); "anchor": the age on the plan's issue or the last review.
+EHCP_UNDER_FIVE_AGE_ON = env.str("EHCP_UNDER_FIVE_AGE_ON", default="review")
+
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
