@@ -45,7 +45,9 @@ def deadlines(
         else:
             url = reverse("ehcp:plan", args=[school.slug, pupil.public_id])
         transfer = " (phase transfer)" if line.transfer else ""
-        for step in line.outstanding:
+        # Parents' periods (15 days on proposed amendments) are reminded while they run, so the
+        # school can help parents respond; they are never the school's overdue task.
+        for step in [*line.outstanding, *line.running_periods(today)]:
             if step.due > until:
                 continue
             yield Deadline(

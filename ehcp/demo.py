@@ -47,6 +47,7 @@ from .models import (
     PlanVersion,
     ProvisionItem,
 )
+from .selectors import school_shape
 
 DAY, WEEK = timedelta(days=1), timedelta(weeks=1)
 
@@ -484,6 +485,7 @@ class _PlanMaker:
             and rules.phase_transfer(
                 year_group=year_group,
                 academic_year_start=school_calendar.academic_year_start_for(meeting),
+                shape=school_shape(self.school),
             )
             is not None
         )
@@ -1181,7 +1183,8 @@ def _cast(pupils: list[Pupil], *, maker: _PlanMaker, home_lead: rules.LeadTimes)
     order = pupils[:]
     maker.rng.shuffle(order)
     remaining = OPEN_SCENARIOS[:]
-    transfers = [p for p in order if p.year_group in rules.TRANSFER_YEARS]
+    moving = rules.transfer_years(school_shape(maker.school))
+    transfers = [p for p in order if p.year_group in moving]
     scenarios = _transfer_scenarios(transfers, remaining, maker=maker, home_lead=home_lead)
     little = _little_one(order, scenarios, maker.today)
     if little is not None:

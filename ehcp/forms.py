@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 
 from provision.models import Group
 from provision.selectors import target_group_choices
-from register.models import Pupil
+from register.models import YEAR_ORDER, Pupil
 from staff.bounds import BoundedForm, BoundedModelForm
 from staff.edits import EditCheck
 from staff.models import School
@@ -237,6 +237,62 @@ class PlanEndForm(BoundedForm):
     )
 
 
+class Post16MoveForm(_NoSave, EditCheck, BoundedModelForm):
+    """A young person's planned move from one post-16 setting to another (reg. 18(2))."""
+
+    class Meta:
+        model = EhcPlan
+        fields = ["post_16_move_on", "post_16_move_to"]
+        widgets = {"post_16_move_on": DATE_INPUT}
+        help_texts = {
+            "post_16_move_on": "Leave both empty to remove a planned move.",
+            "post_16_move_to": "The college, sixth form or other post-16 setting.",
+        }
+
+    def clean(self):
+        data = super().clean()
+        if data.get("post_16_move_to") and not data.get("post_16_move_on"):
+            self.add_error("post_16_move_on", "Give the date of the move.")
+        return data
+
+
+class TransferSettingsForm(EditCheck, BoundedModelForm):
+    """The school's age range as year groups, which decides who moves phase (reg. 18)."""
+
+    class Meta:
+        model = School
+        fields = ["lowest_year", "highest_year", "year_11_transfer"]
+        help_texts = {
+            "lowest_year": "An infant school: Reception. A junior school: Year 3.",
+            "highest_year": "An infant school: Year 2. A first school: Year 4. A middle school: "
+            "Year 8. Pupils in this year group move to their next school.",
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("lowest_year", "highest_year"):
+            self.fields[name].required = True
+
+    def clean(self):
+        data = super().clean()
+        low, high = data.get("lowest_year"), data.get("highest_year")
+        if low and high and YEAR_ORDER[low] > YEAR_ORDER[high]:
+            self.add_error("highest_year", "The oldest year group cannot come before the youngest.")
+        return data
+
+    def save(self, commit: bool = True):  # pragma: no cover - guard
+        raise NotImplementedError("Save through ehcp.services.")
+
+
+class MediationForm(_NoSave, EditCheck, BoundedModelForm):
+    """The date of a mediation certificate after a decision not to amend, or to cease."""
+
+    class Meta:
+        model = AnnualReview
+        fields = ["mediation_certificate_on"]
+        widgets = {"mediation_certificate_on": DATE_INPUT}
+
+
 class OutcomeForm(_NoSave, EditCheck, BoundedModelForm):
     class Meta:
         model = PlanOutcome
@@ -318,12 +374,14 @@ class MeetingForm(EditCheck, BoundedForm):
     )
     place = forms.CharField(label="Where", max_length=200, required=False)
 
-    def __init__(self, *args, latest: date | None = None, **kwargs) -> None:
+    def __init__(
+        self, *args, latest: date | None = None, window: str = "12-month window", **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
         if latest is not None:
             self.fields["meeting_on"].help_text = (
-                f"Hold it by {long_date(latest)} so the LA can decide within the 12-month "
-                "window (and before any phase transfer)."
+                f"Hold it by {long_date(latest)} so the LA can decide within the {window} "
+                "(and before any phase transfer)."
             )
 
 

@@ -168,6 +168,10 @@ class EhcPlan(models.Model):
     authority = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="plans")
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.ACTIVE)
     ended_on = models.DateField(null=True, blank=True)
+    # A young person moving from one post-16 institution to another (reg. 18(2)): the amended plan
+    # naming the next one is due 5 months before the move.
+    post_16_move_on = models.DateField("date of the move", null=True, blank=True)
+    post_16_move_to = models.CharField("moving to", max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -337,6 +341,12 @@ class AnnualReview(models.Model):
     )
     la_decision_on = models.DateField("date of the LA's notice", null=True, blank=True)
     amended_issued_on = models.DateField("final amended plan issued on", null=True, blank=True)
+    mediation_certificate_on = models.DateField(
+        "date of the mediation certificate",
+        null=True,
+        blank=True,
+        help_text="After a decision not to amend, or to cease: it can move the appeal window.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

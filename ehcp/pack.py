@@ -17,7 +17,6 @@ from django.utils.text import slugify
 
 from register.models import Pupil
 from register.selectors import latest_passport
-from staff import calendar as school_calendar
 from staff.tenancy import Access
 
 from . import rules, services
@@ -94,19 +93,15 @@ class Transfer:
     deadline: date | None  # the amended plan naming the next setting must be issued by
 
 
-def transfer_of(review: AnnualReview, pupil: Pupil) -> Transfer | None:
-    """The phase transfer this review prepares, when it is one (reg. 18). The deadline comes from
-    the pupil's year group in the meeting's academic year; a review of an earlier year, when the
-    pupil was in another year group, keeps its flag but has no deadline to show."""
+def transfer_of(review: AnnualReview, line) -> Transfer | None:
+    """The phase transfer this review prepares, when it is one (reg. 18): the deadline is that of
+    the pupil's move this year (`selectors.plan_transfer`); a review of an earlier year keeps its
+    flag but has no deadline to show."""
     if not review.phase_transfer:
         return None
-    found = rules.phase_transfer(
-        year_group=pupil.year_group,
-        academic_year_start=school_calendar.academic_year_start_for(review.meeting_on),
-    )
-    if found is None:
+    if line.transfer is None:
         return Transfer(label="to the next phase", deadline=None)
-    return Transfer(label=found.label, deadline=found.deadline)
+    return Transfer(label=line.transfer.label, deadline=line.transfer.deadline)
 
 
 @dataclass(frozen=True)
@@ -157,7 +152,7 @@ def pack_context(*, access: Access, public_id, today: date) -> dict | None:
         "page": page,
         "meeting": meeting,
         "age": rules.age_on(pupil.date_of_birth, meeting),
-        "transfer": transfer_of(review, pupil),
+        "transfer": transfer_of(review, page.line),
         "needs": needs_on(pupil=pupil, on=today),
         "passport": latest_passport(pupil=pupil),
         "outcomes": outcome_rows(page),

@@ -41,19 +41,69 @@ def age_on(date_of_birth: date, on: date) -> int:
     )
 
 
+UNDER_FIVE_SUGGESTED_MONTHS = 3  # "at least every 3 to 6 months" (Code 9.178): the earlier end
+
+
+@dataclass(frozen=True)
+class Window:
+    """The window the next review meeting must fall in (DOMAIN 2.3)."""
+
+    anchor: date  # the plan's issue (or a replacement's), or the last review meeting
+    due_by: date  # the last day of the window
+    months: int  # its length: 12, or the LA's under-5 period
+    suggested_by: date | None = None  # under-5s: the Code's 3 months
+
+    @property
+    def under_five(self) -> bool:
+        return self.suggested_by is not None
+
+    @property
+    def label(self) -> str:
+        """ "12-month window", "6-month window (under 5)"."""
+        return f"{self.months}-month window" + (" (under 5)" if self.under_five else "")
+
+
+def review_window(
+    *,
+    anchor: date,
+    date_of_birth: date,
+    under_five_months: int = 6,
+    months: int = 12,
+    age_at: str = "review",
+) -> Window:
+    """The next review's window: 12 months from `anchor` (the plan's issue, a replacement plan's
+    issue after a re-assessment, or the last review meeting) [S40]; for a child under five the
+    LA's period (`under_five_months`, at most 6), with a review suggested at 3 months (Code
+    9.178). Whether the child is under five is read on the date the under-5 review would fall
+    (`age_at="review"`, the reading sendco uses) or on `anchor` (`age_at="anchor"`)."""
+    short = add_months(anchor, under_five_months)
+    on = short if age_at == "review" else anchor
+    if age_on(date_of_birth, on) < 5:
+        suggested = add_months(anchor, min(UNDER_FIVE_SUGGESTED_MONTHS, under_five_months))
+        return Window(anchor, short, under_five_months, suggested)
+    return Window(anchor, add_months(anchor, months), months)
+
+
 def review_due_by(
-    *, anchor: date, date_of_birth: date, under_five_months: int = 6, months: int = 12
+    *,
+    anchor: date,
+    date_of_birth: date,
+    under_five_months: int = 6,
+    months: int = 12,
+    age_at: str = "review",
 ) -> date:
-    """The last day the next review meeting may be held: 12 months after `anchor` (the date the
-    plan was issued, or the last review meeting), or `under_five_months` for a child who is under
-    five on `anchor` (Code 9.178)."""
-    if age_on(date_of_birth, anchor) < 5:
-        return add_months(anchor, under_five_months)
-    return add_months(anchor, months)
+    """The last day the next review meeting may be held (`review_window`)."""
+    return review_window(
+        anchor=anchor,
+        date_of_birth=date_of_birth,
+        under_five_months=under_five_months,
+        months=months,
+        age_at=age_at,
+    ).due_by
 
 
 # --------------------------------------------------------------------------------------------------
-# Phase transfer (reg. 18)
+# Phase transfer (reg. 18; "transfer between phases of education", reg. 2(1))
 # --------------------------------------------------------------------------------------------------
 
 
@@ -63,30 +113,120 @@ class Transfer:
     label: str
 
 
-# The year groups whose pupils move to the next phase at the end of the academic year. Year 2
-# (infant to junior) is not here: no infant-school phase is recorded (see README).
-TRANSFER_YEARS: Mapping[str, tuple[int, int, str]] = {
-    "N2": (2, 15, "from nursery into Reception"),
-    "6": (2, 15, "from primary to secondary school"),
-    "11": (3, 31, "from secondary school to post-16"),
+@dataclass(frozen=True)
+class SchoolShape:
+    """What decides which year groups move to another phase: the school's age range as year
+    groups (from its settings, or the year groups on roll in the MIS import) and whether every
+    Year 11 review is a transfer to post-16 (staff.models.School)."""
+
+    lowest_year: str
+    highest_year: str
+    year_11_transfer: bool = True
+
+
+# The age range a school of each phase usually has, until the school or its MIS import says.
+DEFAULT_AGE_RANGE: Mapping[str, tuple[str, str]] = {
+    "nursery": ("N1", "N2"),
+    "primary": ("R", "6"),
+    "middle": ("5", "8"),
+    "secondary": ("7", "13"),
+    "all_through": ("R", "13"),
+    "special": ("R", "14"),
+    "alternative": ("7", "11"),
+    "post_16": ("12", "14"),
 }
 
 
-def phase_transfer(*, year_group: str, academic_year_start: int) -> Transfer | None:
+def shape_of(
+    *, phase: str, lowest_year: str = "", highest_year: str = "", year_11_transfer: bool = True
+) -> SchoolShape:
+    """A school's shape from its settings, each year group empty meaning the phase's usual."""
+    low, high = DEFAULT_AGE_RANGE.get(phase, ("N1", "14"))
+    return SchoolShape(lowest_year or low, highest_year or high, year_11_transfer)
+
+
+# The amended plan naming the next setting is due by 15 February of the calendar year of
+# transfer, 31 March from secondary school to a post-16 institution (reg. 18(1)) [S36][S137].
+FEBRUARY_15, MARCH_31 = (2, 15), (3, 31)
+
+# Why a pupil in a year group moves, when it is the last year group of their school (reg. 2(1)
+# "transfer between phases of education"): (a) early years to school, (b) infant to junior,
+# (c) primary to middle, (d) primary to secondary, (e) middle to secondary.
+LEAVING_YEAR_LABELS: Mapping[str, str] = {
+    "N1": "from early years into Reception",  # reg. 2(1)(a)
+    "N2": "from early years into Reception",  # reg. 2(1)(a)
+    "R": "from an infant school to the next school",  # an infant school of Reception only
+    "1": "from an infant school to the next school",
+    "2": "from infant to junior school",  # reg. 2(1)(b)
+    "3": "from first to middle school",  # reg. 2(1)(c): first schools end at Year 3, 4 or 5
+    "4": "from first to middle school",
+    "5": "from first to middle school",
+    "6": "from primary to secondary school",  # reg. 2(1)(d)
+    "7": "from middle to secondary school",  # reg. 2(1)(e): middle schools end at Year 7 or 8
+    "8": "from middle to upper or secondary school",
+    "9": "from middle to upper school",
+    "10": "to the next school",
+}
+POST_16_LABEL = "from secondary school to post-16"  # reg. 2(1)(f), 18(1)(a)
+
+
+def phase_transfer(
+    *, year_group: str, academic_year_start: int, shape: SchoolShape | None = None
+) -> Transfer | None:
     """The phase-transfer deadline of a pupil in `year_group` in the academic year starting in
-    September of `academic_year_start`, or None when the pupil does not move this year."""
-    found = TRANSFER_YEARS.get(year_group)
-    if found is None:
-        return None
-    month, day, label = found
-    return Transfer(deadline=date(academic_year_start + 1, month, day), label=label)
+    September of `academic_year_start` (the year the year group is for), or None when the pupil
+    does not move to another phase at the end of it. The school's shape decides: the final
+    pre-school year always moves into Reception; Year 11 moves to post-16 (31 March) unless the
+    school says its Year 11 reviews are not transfers; and a pupil in the school's last year group
+    below Year 11 moves to the next school (an infant school's Year 2, a first school's Year 4, a
+    primary's Year 6, a middle school's Year 8), while an all-through school has no transfer at
+    Year 6. Without a shape, a primary's (Year 6 and N2) and a secondary's (Year 11)."""
+    shape = shape or SchoolShape(lowest_year="N1", highest_year="6")
+    transfer_year = academic_year_start + 1  # the calendar year of the move in September
+    if year_group == "11":
+        if not shape.year_11_transfer:
+            return None
+        return Transfer(date(transfer_year, *MARCH_31), POST_16_LABEL)
+    leaving = year_group == shape.highest_year and year_group in LEAVING_YEAR_LABELS
+    if year_group == "N2" or leaving:
+        return Transfer(date(transfer_year, *FEBRUARY_15), LEAVING_YEAR_LABELS[year_group])
+    return None
+
+
+def transfer_years(shape: SchoolShape) -> list[str]:
+    """The year groups of a school whose pupils move to another phase at the end of the year."""
+    order = list(YEAR_ORDER)
+    low = order.index(shape.lowest_year) if shape.lowest_year in order else 0
+    high = order.index(shape.highest_year) if shape.highest_year in order else len(order) - 1
+    return [
+        year
+        for year in order[low : high + 1]
+        if phase_transfer(year_group=year, academic_year_start=2000, shape=shape) is not None
+    ]
+
+
+def post_16_move(*, move_on: date, to: str = "") -> Transfer:
+    """A young person moving from one post-16 institution to another at any time: the amended plan
+    naming the next one at least 5 months before the move (reg. 18(2)) [S36]; for the usual move
+    on 1 September, by 31 March."""
+    return Transfer(
+        deadline=add_months(move_on, -5) - timedelta(days=1),
+        label=f"to {to} on {move_on:%-d %B %Y}"
+        if to
+        else f"to another post-16 setting on {move_on:%-d %B %Y}",
+    )
+
+
+def post_16_year(year_group: str) -> bool:
+    """Years 12 to 14: a young person who may move from one post-16 setting to another."""
+    return YEAR_ORDER.get(year_group, -1) >= YEAR_ORDER["12"]
 
 
 def latest_meeting(
     *, due_by: date, transfer: Transfer | None, decision_weeks: int, amended_plan_weeks: int
 ) -> date:
-    """The last date the meeting can be held so the LA can decide within the 12-month window and,
-    before a phase transfer, issue the amended plan by the transfer deadline."""
+    """The last date the meeting can be held so the LA can decide within the window and, before a
+    phase transfer, issue the amended plan by the transfer deadline."""
     latest = due_by - timedelta(weeks=decision_weeks)
     if transfer is not None:
         latest = min(
@@ -123,8 +263,20 @@ class ReviewDates:
     circulate_by: date
     meeting: date
     report_by: date
-    decision_by: date
-    amended_plan_by: date | None  # only when the LA decides to amend
+    decision_by: date  # the LA's decision, and its notice of proposed amendments (reg. 21, 22)
+    amended_plan_by: date | None  # only when the LA decides to amend: the earliest of those below
+    amended_plan_basis: str = ""  # which of them set it, in words
+    regulation_by: date | None = None  # 8 weeks from the LA's notice (reg. 22(3))
+    twelve_week_line: date | None = None  # 12 weeks from the meeting (L v Devon CC, 2022) [S34]
+    transfer_by: date | None = None  # a phase-transfer deadline (reg. 18)
+    parents_comment_by: date | None = None  # parents' 15 days on the proposed amendments
+    notice_days_late: int = 0  # the LA's notice came this many days after `decision_by`
+
+
+# Which dates can set the final amended plan's deadline, and how the page names each.
+REGULATION_BASIS = "8 weeks from the LA's notice of proposed amendments (reg. 22)"
+DEVON_BASIS = "{weeks} from the meeting (L v Devon County Council, 2022)"
+TRANSFER_BASIS = "the phase-transfer deadline (reg. 18)"
 
 
 def review_dates(
@@ -134,13 +286,38 @@ def review_dates(
     held_on: date | None = None,
     la_decision: str = "",
     la_decision_on: date | None = None,
+    transfer: Transfer | None = None,
+    reading: str = "devon",
+    fifteen_day_reading: str = "beginning_with",
 ) -> ReviewDates:
-    """Every date of a review from its meeting (the held date once it has happened)."""
+    """Every date of a review from its meeting (the held date once it has happened).
+
+    After a decision to amend, the final amended plan is due 8 weeks from the LA's notice
+    (reg. 22(3)); on the High Court's reading (`reading="devon"`, L v Devon CC [2022]) the notice
+    is due within the 4 weeks of reg. 21, so the final plan is due no later than 12 weeks from the
+    meeting however late the notice came; and before a phase transfer, no later than the
+    transfer deadline (reg. 18). The dated step is the earliest; each date is kept for the page.
+    Parents have 15 days from the notice to comment on the proposed amendments (reg. 22(2))."""
     meeting = held_on or meeting_on
     decision_by = meeting + timedelta(weeks=lead.decision_weeks)
-    amended_by = None
+    line = meeting + timedelta(weeks=lead.decision_weeks + lead.amended_plan_weeks)
+    amended_by = regulation_by = comment_by = None
+    basis = ""
+    late = 0
+    transfer_by = transfer.deadline if transfer is not None else None
     if la_decision == AMEND:
-        amended_by = (la_decision_on or decision_by) + timedelta(weeks=lead.amended_plan_weeks)
+        notice = la_decision_on or decision_by
+        regulation_by = notice + timedelta(weeks=lead.amended_plan_weeks)
+        candidates = [(regulation_by, REGULATION_BASIS)]
+        if reading == "devon":
+            total = weeks(lead.decision_weeks + lead.amended_plan_weeks)
+            candidates.append((line, DEVON_BASIS.format(weeks=total)))
+        if transfer_by is not None:
+            candidates.append((transfer_by, TRANSFER_BASIS))
+        amended_by, basis = min(candidates, key=lambda c: c[0])
+        if la_decision_on is not None:
+            comment_by = fifteen_days_from(la_decision_on, reading=fifteen_day_reading)
+            late = max(0, (la_decision_on - decision_by).days)
     return ReviewDates(
         request_advice_by=meeting_on - timedelta(weeks=lead.advice_request_weeks),
         invite_by=meeting_on - timedelta(weeks=lead.invitation_weeks),
@@ -149,6 +326,12 @@ def review_dates(
         report_by=meeting + timedelta(days=lead.report_days),
         decision_by=decision_by,
         amended_plan_by=amended_by,
+        amended_plan_basis=basis,
+        regulation_by=regulation_by,
+        twelve_week_line=line,
+        transfer_by=transfer_by,
+        parents_comment_by=comment_by,
+        notice_days_late=late,
     )
 
 

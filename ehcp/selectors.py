@@ -11,10 +11,11 @@ from datetime import date
 from decimal import Decimal
 from itertools import groupby
 
+from django.conf import settings
 from django.db.models import BooleanField, Count, ExpressionWrapper, Min, Prefetch, Q, QuerySet
 
 from provision.delivery import DeliveryReader
-from register.models import Need, Pupil
+from register.models import Need, Pupil, YearGroup
 from register.selectors import pupils_visible_to
 from staff import calendar as school_calendar
 from staff.deadlines import is_due_soon
@@ -104,6 +105,9 @@ def request_for(*, access: Access, public_id, today: date) -> AssessmentRequest 
 
 
 BEFORE_MEETING = (rules.ADVICE_REQUESTED, rules.CIRCULATED)
+# Steps that are someone else's period, not the school's task: shown and reminded while they run,
+# never overdue (parents' 15 days to comment on proposed amendments).
+PARENTS_COMMENT = "parents_comment"
 
 
 @dataclass(frozen=True)
@@ -112,13 +116,15 @@ class Step:
     label: str
     due: date
     done_on: date | None = None
+    owed: bool = True  # False: a period that runs (parents'), never the school's overdue task
+    note: str = ""  # where the date comes from, when it is not plain
 
     @property
     def done(self) -> bool:
         return self.done_on is not None
 
     def overdue(self, today: date) -> bool:
-        return not self.done and self.due < today
+        return self.owed and not self.done and self.due < today
 
 
 @dataclass(frozen=True)
@@ -130,25 +136,40 @@ class StepRow:
 @dataclass
 class ReviewLine:
     plan: EhcPlan
-    anchor: date  # the plan's issue, or the last review meeting
+    anchor: date  # the plan's issue (or a replacement's), or the last review meeting
     due_by: date  # the last day of the 12-month (under-5s: 3-6 month) window
     latest_meeting: date  # so the LA can decide within the window (and before a transfer)
     transfer: rules.Transfer | None
     review: AnnualReview | None  # the review under way, if any
     dates: rules.ReviewDates | None
+    window: rules.Window | None = None
     steps: list[Step] = field(default_factory=list)  # of the review under way, in order
     warnings: list[str] = field(default_factory=list)
+    appeal: rules.AppealWindow | None = None  # after a decision not to amend, or to cease
 
     @property
     def pupil(self) -> Pupil:
         return self.plan.pupil
 
     @property
+    def window_label(self) -> str:
+        return self.window.label if self.window else "12-month window"
+
+    @property
     def outstanding(self) -> list[Step]:
         """Steps still to do. Advice not requested or circulated by the meeting can no longer be
-        (the services refuse it), so once the meeting is held those steps are not outstanding."""
+        (the services refuse it), so once the meeting is held those steps are not outstanding;
+        a period that is not the school's (`Step.owed`) is not a step to do."""
         held = self.review is not None and self.review.held_on is not None
-        return [s for s in self.steps if not s.done and not (held and s.key in BEFORE_MEETING)]
+        return [
+            s
+            for s in self.steps
+            if s.owed and not s.done and not (held and s.key in BEFORE_MEETING)
+        ]
+
+    def running_periods(self, today: date) -> list[Step]:
+        """Others' periods still running on `today` (reminders until they end)."""
+        return [s for s in self.steps if not s.owed and s.due >= today]
 
     @property
     def next_step(self) -> Step | None:
@@ -162,10 +183,12 @@ class ReviewLine:
 
 def with_review_data(plans: QuerySet[EhcPlan]) -> QuerySet[EhcPlan]:
     """What `review_line` reads, prefetched: three queries beyond the plans'."""
-    return plans.select_related("pupil", "authority").prefetch_related(
+    return plans.select_related("pupil", "authority", "school").prefetch_related(
         Prefetch(
             "versions",
-            PlanVersion.objects.only("pk", "plan_id", "number", "issued_on").order_by("number"),
+            PlanVersion.objects.only("pk", "plan_id", "number", "kind", "issued_on").order_by(
+                "number"
+            ),
         ),
         Prefetch(
             "reviews",
@@ -191,37 +214,85 @@ def _facts(review: AnnualReview) -> rules.ReviewFacts:
     )
 
 
+def school_shape(school: School) -> rules.SchoolShape:
+    return rules.shape_of(
+        phase=school.phase,
+        lowest_year=school.lowest_year,
+        highest_year=school.highest_year,
+        year_11_transfer=school.year_11_transfer,
+    )
+
+
+# The kinds of version that start a new review window: the first plan, and a replacement after a
+# re-assessment (a new plan). An amendment after a review keeps the review's meeting as the anchor.
+WINDOW_STARTS = (PlanVersion.Kind.ORIGINAL, PlanVersion.Kind.REPLACEMENT)
+
+
+def _anchors(plan: EhcPlan, versions: list[PlanVersion], reviews: list[AnnualReview]) -> list[date]:
+    """Every date a review window started from: review meetings held, and the issue of the plan
+    and of each replacement plan."""
+    starts = [v.issued_on for v in versions if v.kind in WINDOW_STARTS]
+    if not starts:
+        starts = [versions[0].issued_on] if versions else [plan.created_at.date()]
+    return sorted([*starts, *(r.held_on for r in reviews if r.held_on)])
+
+
+def plan_transfer(
+    plan: EhcPlan, *, today: date, first_issued: date | None = None
+) -> rules.Transfer | None:
+    """The move to another phase the plan must prepare for this academic year, if any: the pupil's
+    year group this year in the school's shape (reg. 18(1)), or a planned move between post-16
+    settings (reg. 18(2)), whichever deadline comes first. A deadline that passed before the plan
+    was first issued does not apply: that plan named the next setting itself."""
+    start = school_calendar.academic_year_start_for(today)
+    found = []
+    transfer = rules.phase_transfer(
+        year_group=plan.pupil.year_group,
+        academic_year_start=start,
+        shape=school_shape(plan.school),
+    )
+    if transfer is not None:
+        found.append(transfer)
+    if plan.post_16_move_on and plan.post_16_move_on >= today:
+        found.append(rules.post_16_move(move_on=plan.post_16_move_on, to=plan.post_16_move_to))
+    if first_issued is not None:
+        found = [t for t in found if t.deadline >= first_issued]
+    return min(found, key=lambda t: t.deadline) if found else None
+
+
 def review_line(plan: EhcPlan, *, today: date, review: AnnualReview | None = None) -> ReviewLine:
     """The review clock of one plan (from `with_review_data`); no queries. The steps are those
     of the review under way, or of `review` (one of the plan's, finished or not) when given."""
     versions = list(plan.versions.all())
     reviews = list(plan.reviews.all())
+    anchors = _anchors(plan, versions, reviews)
     held = [r.held_on for r in reviews if r.held_on]
-    anchor = max(held) if held else (versions[0].issued_on if versions else plan.created_at.date())
     authority = plan.authority
     lead = rules.LeadTimes.of(authority)
-    due_by = rules.review_due_by(
-        anchor=anchor,
-        date_of_birth=plan.pupil.date_of_birth,
-        under_five_months=authority.under_five_months,
-    )
+
+    def window_from(anchor: date) -> rules.Window:
+        return rules.review_window(
+            anchor=anchor,
+            date_of_birth=plan.pupil.date_of_birth,
+            under_five_months=authority.under_five_months,
+            age_at=settings.EHCP_UNDER_FIVE_AGE_ON,
+        )
+
+    anchor = anchors[-1]
     open_reviews = [r for r in reviews if not rules.finished(_facts(r))]
     if review is not None:
         review = next(r for r in reviews if r.pk == review.pk)
     else:
         review = open_reviews[-1] if open_reviews else None
     # A review under way keeps the clock of the window it was scheduled in.
-    if review is not None and review.held_on and held:
-        earlier = [d for d in held if d < review.held_on]
-        anchor = max(earlier) if earlier else (versions[0].issued_on if versions else anchor)
-        due_by = rules.review_due_by(
-            anchor=anchor,
-            date_of_birth=plan.pupil.date_of_birth,
-            under_five_months=authority.under_five_months,
-        )
-    when = review.meeting_on if review else min(max(today, anchor), due_by)
-    start = school_calendar.academic_year_start_for(when)
-    transfer = rules.phase_transfer(year_group=plan.pupil.year_group, academic_year_start=start)
+    if review is not None and review.held_on:
+        earlier = [d for d in anchors if d < review.held_on]
+        anchor = earlier[-1] if earlier else anchors[0]
+    window = window_from(anchor)
+    due_by = window.due_by
+    first_issued = versions[0].issued_on if versions else None
+    transfer = plan_transfer(plan, today=today, first_issued=first_issued)
+    start = school_calendar.academic_year_start_for(today)
     if transfer is not None and anchor in held and anchor >= date(start, 9, 1):
         # A review was already held this academic year: that was the transfer review, and the
         # next one is 12 months on (at the next setting), not before the deadline it has met.
@@ -239,10 +310,21 @@ def review_line(plan: EhcPlan, *, today: date, review: AnnualReview | None = Non
         transfer=transfer,
         review=review,
         dates=None,
+        window=window,
     )
     if review is None:
         if plan.status == EhcPlan.Status.ACTIVE:
-            line.steps = [Step("meeting_due", "Schedule the annual review", line.latest_meeting)]
+            note = ""
+            if window.suggested_by:
+                note = (
+                    f"Under 5: a review is suggested by {window.suggested_by:%-d %B %Y} "
+                    f"(3 months) and due by {window.due_by:%-d %B %Y} (Code 9.178)."
+                )
+            line.steps = [
+                Step("meeting_due", "Schedule the annual review", line.latest_meeting, note=note)
+            ]
+        elif plan.status == EhcPlan.Status.CEASED and plan.ended_on:
+            line.appeal = rules.appeal_window(decided_on=plan.ended_on)
         return line
     dates = rules.review_dates(
         meeting_on=review.meeting_on,
@@ -250,6 +332,9 @@ def review_line(plan: EhcPlan, *, today: date, review: AnnualReview | None = Non
         held_on=review.held_on,
         la_decision=review.la_decision,
         la_decision_on=review.la_decision_on,
+        transfer=transfer,
+        reading=settings.EHCP_AMENDED_PLAN_READING,
+        fifteen_day_reading=settings.EHCP_FIFTEEN_DAY_READING,
     )
     line.dates = dates
     line.steps = [
@@ -270,6 +355,17 @@ def review_line(plan: EhcPlan, *, today: date, review: AnnualReview | None = Non
         Step(rules.REPORTED, "Send the report to the LA", dates.report_by, review.report_sent_on),
         Step(rules.DECIDED, "LA decision due", dates.decision_by, review.la_decision_on),
     ]
+    if dates.parents_comment_by:
+        line.steps.append(
+            Step(
+                PARENTS_COMMENT,
+                "Parents' 15 days to comment on the proposed amendments end",
+                dates.parents_comment_by,
+                owed=False,
+                note="From the LA's notice (reg. 22(2)); parents may also ask for a meeting "
+                "and for a particular school to be named.",
+            )
+        )
     if dates.amended_plan_by:
         line.steps.append(
             Step(
@@ -277,6 +373,7 @@ def review_line(plan: EhcPlan, *, today: date, review: AnnualReview | None = Non
                 "Final amended plan due",
                 dates.amended_plan_by,
                 review.amended_issued_on,
+                note=dates.amended_plan_basis,
             )
         )
     line.warnings = rules.notice_problems(
@@ -284,12 +381,29 @@ def review_line(plan: EhcPlan, *, today: date, review: AnnualReview | None = Non
     )
     if not review.held_on and review.meeting_on > line.due_by:
         line.warnings.append(
-            f"The meeting is after {line.due_by:%d/%m/%Y}, the end of the 12-month window."
+            f"The meeting is after {line.due_by:%d/%m/%Y}, the end of the {window.label}."
         )
     if transfer and not review.held_on and review.meeting_on > line.latest_meeting:
         line.warnings.append(
             f"Phase transfer ({transfer.label}): the amended plan must be issued by "
             f"{transfer.deadline:%d/%m/%Y}; hold the meeting by {line.latest_meeting:%d/%m/%Y}."
+        )
+    if dates.notice_days_late and not review.amended_issued_on:
+        line.warnings.append(
+            f"The LA's notice of proposed amendments came on {review.la_decision_on:%d/%m/%Y}, "
+            f"{dates.notice_days_late} days after the {lead.decision_weeks}-week limit "
+            f"({dates.decision_by:%d/%m/%Y})."
+            + (
+                f" On the High Court's reading (L v Devon, 2022) the final plan is still due by "
+                f"{dates.twelve_week_line:%d/%m/%Y}, "
+                f"{rules.weeks(lead.decision_weeks + lead.amended_plan_weeks)} from the meeting."
+                if settings.EHCP_AMENDED_PLAN_READING == "devon"
+                else ""
+            )
+        )
+    if review.la_decision in (rules.MAINTAIN, rules.CEASE) and review.la_decision_on:
+        line.appeal = rules.appeal_window(
+            decided_on=review.la_decision_on, certificate_on=review.mediation_certificate_on
         )
     return line
 
@@ -308,6 +422,39 @@ def tracker(*, access: Access, today: date, authority_id: int | None = None) -> 
         return (not line.overdue(today), due, line.pupil.legal_last_name)
 
     return sorted(lines, key=order)
+
+
+@dataclass
+class TransfersPage:
+    shape: rules.SchoolShape
+    source: str  # "the MIS import", "the school's settings" or "" (the phase's usual range)
+    years: list[tuple[str, rules.Transfer]]  # year group label -> this year's deadline
+    lines: list[ReviewLine]  # plans of pupils who move this year, soonest deadline first
+    range_label: str = ""  # "Reception to Year 6"
+
+
+def transfers_page(*, access: Access, today: date) -> TransfersPage:
+    """This academic year's phase transfers (reg. 18): which year groups move and by when, and
+    the review clock of every plan whose pupil moves. Four queries (`tracker`)."""
+    school = access.school
+    shape = school_shape(school)
+    start = school_calendar.academic_year_start_for(today)
+    labels = dict(YearGroup.choices)
+    years = []
+    for year in rules.transfer_years(shape):
+        found = rules.phase_transfer(year_group=year, academic_year_start=start, shape=shape)
+        if found is not None:
+            years.append((labels.get(year, year), found))
+    lines = [line for line in tracker(access=access, today=today) if line.transfer is not None]
+    lines.sort(key=lambda line: (line.transfer.deadline, line.pupil.legal_last_name))
+    return TransfersPage(
+        shape=shape,
+        source=school.get_age_range_source_display() if school.age_range_source else "",
+        years=years,
+        lines=lines,
+        range_label=f"{labels.get(shape.lowest_year, shape.lowest_year)} to "
+        f"{labels.get(shape.highest_year, shape.highest_year)}",
+    )
 
 
 # --------------------------------------------------------------------------------------------------

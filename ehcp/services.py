@@ -18,8 +18,8 @@ from django.db.models import Max
 from provision.models import Group
 from register.models import Pupil
 from register.services import pupil_audit
-from staff import calendar as school_calendar
 from staff.files import delete_after_commit, discard_on_failure
+from staff.models import School
 from staff.services import audit
 from staff.tenancy import Access
 
@@ -36,6 +36,7 @@ from .models import (
     PlanVersion,
     ProvisionItem,
 )
+from .selectors import plan_transfer
 
 VERSION_FIELDS = (
     "section_a",
@@ -400,6 +401,56 @@ def plan_end(*, access: Access, plan: EhcPlan, status: str, on: date, today: dat
     return plan
 
 
+@transaction.atomic
+def post_16_move_save(
+    *, access: Access, plan: EhcPlan, today: date, post_16_move_on, post_16_move_to: str = ""
+) -> EhcPlan:
+    """Record (or remove, with no date) a young person's planned move between post-16 settings:
+    the amended plan naming the next one is due 5 months before it (reg. 18(2))."""
+    plan = EhcPlan.objects.select_for_update().select_related("pupil").get(pk=plan.pk)
+    _same_school(access, plan)
+    if plan.status != EhcPlan.Status.ACTIVE:
+        raise ValidationError("This plan has ended and can no longer be changed.")
+    if post_16_move_on is not None and post_16_move_on <= today:
+        raise ValidationError({"post_16_move_on": "Give a date still to come."})
+    plan.post_16_move_on = post_16_move_on
+    plan.post_16_move_to = (post_16_move_to or "").strip() if post_16_move_on else ""
+    plan.full_clean()
+    plan.save(update_fields=["post_16_move_on", "post_16_move_to"])
+    pupil_audit(
+        access,
+        plan.pupil,
+        "ehcp.post_16_move_saved",
+        move_on=post_16_move_on.isoformat() if post_16_move_on else "",
+    )
+    return plan
+
+
+@transaction.atomic
+def transfer_settings_save(
+    *, access: Access, lowest_year: str, highest_year: str, year_11_transfer: bool
+) -> School:
+    """The school's age range as year groups, set by a person (the MIS import no longer
+    overrides it), and whether every Year 11 review is a transfer to post-16."""
+    school = School.objects.select_for_update().get(pk=access.school.pk)
+    school.lowest_year, school.highest_year = lowest_year, highest_year
+    school.year_11_transfer = year_11_transfer
+    school.age_range_source = "settings"
+    school.full_clean()
+    school.save(
+        update_fields=["lowest_year", "highest_year", "year_11_transfer", "age_range_source"]
+    )
+    audit(
+        action="ehcp.transfer_settings_saved",
+        actor=access.user,
+        school=school,
+        role=access.role,
+        obj=school,
+        detail={"lowest": lowest_year, "highest": highest_year, "year_11": year_11_transfer},
+    )
+    return school
+
+
 # --------------------------------------------------------------------------------------------------
 # Annual reviews
 # --------------------------------------------------------------------------------------------------
@@ -440,17 +491,15 @@ def review_schedule(
     if open_review(plan) is not None:
         raise ValidationError("This plan already has a review under way: finish it first.")
     version = latest_version(plan)
-    start = school_calendar.academic_year_start_for(meeting_on)
+    first = plan.versions.order_by("number").values_list("issued_on", flat=True).first()
+    transfer = plan_transfer(plan, today=today, first_issued=first)
     review = AnnualReview.objects.create(
         school=plan.school,
         plan=plan,
         version=version,
         meeting_on=meeting_on,
         meeting_place=place.strip(),
-        phase_transfer=rules.phase_transfer(
-            year_group=plan.pupil.year_group, academic_year_start=start
-        )
-        is not None,
+        phase_transfer=transfer is not None,
         created_by=access.user,
     )
     pupil_audit(access, plan.pupil, "ehcp.review_scheduled", meeting_on=meeting_on.isoformat())
@@ -561,6 +610,35 @@ def review_step(
     review.full_clean()
     review.save()
     pupil_audit(access, review.plan.pupil, "ehcp.review_step", step=step, on=on.isoformat())
+    return review
+
+
+@transaction.atomic
+def mediation_save(
+    *, access: Access, review: AnnualReview, mediation_certificate_on, today: date
+) -> AnnualReview:
+    """The date of the mediation certificate after the LA decided not to amend, or to cease: it
+    can move the appeal window (1 month from the certificate, if later than 2 months from the
+    decision)."""
+    review = _locked(review)
+    _same_school(access, review)
+    if review.la_decision not in (rules.MAINTAIN, rules.CEASE) or not review.la_decision_on:
+        raise ValidationError(
+            "A mediation certificate follows an LA decision not to amend the plan, or to cease it."
+        )
+    if mediation_certificate_on is not None:
+        if mediation_certificate_on > today:
+            raise ValidationError({"mediation_certificate_on": "This date is still to come."})
+        if mediation_certificate_on < review.la_decision_on:
+            raise ValidationError(
+                {
+                    "mediation_certificate_on": "The certificate cannot be before the LA's "
+                    f"decision ({review.la_decision_on:%d/%m/%Y})."
+                }
+            )
+    review.mediation_certificate_on = mediation_certificate_on
+    review.save(update_fields=["mediation_certificate_on", "updated_at"])
+    pupil_audit(access, review.plan.pupil, "ehcp.mediation_recorded")
     return review
 
 

@@ -28,6 +28,12 @@ class Trust(models.Model):
         return self.name
 
 
+def year_group_choices():
+    from register.models import YearGroup  # register depends on staff, not the other way
+
+    return YearGroup.choices
+
+
 class School(models.Model):
     class Phase(models.TextChoices):
         NURSERY = "nursery", "Nursery"
@@ -57,6 +63,26 @@ class School(models.Model):
         help_text="The school's unique reference number (Get Information About Schools).",
     )
     phase = models.CharField(max_length=20, choices=Phase.choices)
+    # The age range as year groups decides which year groups move to another phase (ehcp.rules
+    # `phase_transfer`): set on the phase-transfer settings page, or from the year groups on roll
+    # by the MIS import until someone sets it; empty, the usual range of the phase.
+    lowest_year = models.CharField(
+        "youngest year group", max_length=2, choices=year_group_choices, blank=True
+    )
+    highest_year = models.CharField(
+        "oldest year group", max_length=2, choices=year_group_choices, blank=True
+    )
+    age_range_source = models.CharField(
+        max_length=10,
+        blank=True,
+        choices=[("mis", "the MIS import"), ("settings", "the school's settings")],
+    )
+    year_11_transfer = models.BooleanField(
+        "Year 11 reviews are phase transfers",
+        default=True,
+        help_text="The amended plan naming the post-16 setting by 31 March (reg. 18). Turn off "
+        "only if your LA does not treat Year 11 pupils staying in your sixth form as a transfer.",
+    )
     local_authority = models.CharField(max_length=100)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -108,6 +108,28 @@ def plan_end(request: HttpRequest, form, pupil: Pupil) -> HttpResponse:
     )
 
 
+def post_16_move(request: HttpRequest, form, pupil: Pupil) -> HttpResponse:
+    return _on_plan(
+        request,
+        form,
+        pupil,
+        title=f"Planned move to another post-16 setting: {pupil.name}",
+        intro="When a young person moves from one post-16 institution to another, the LA must "
+        "review the plan and amend it to name the next one at least 5 months before the move "
+        "(regulation 18(2)): by 31 March for a move on 1 September.",
+        submit_label="Save the planned move",
+    )
+
+
+def post_16_move_saved(plan: EhcPlan) -> str:
+    if plan.post_16_move_on is None:
+        return "The planned post-16 move was removed."
+    return (
+        f"Planned move on {long_date(plan.post_16_move_on)} saved: the amended plan is due "
+        "5 months before it."
+    )
+
+
 def outcome(request: HttpRequest, form, pupil: Pupil, position: int | None) -> HttpResponse:
     """A section E outcome: the one at `position`, or a new one (None)."""
     return _on_plan(
@@ -153,7 +175,9 @@ def _on_review(request: HttpRequest, form, review: AnnualReview, **context) -> H
 
 
 def _schedule_intro(line: selectors.ReviewLine) -> str:
-    intro = f"The 12-month window ends on {long_date(line.due_by)}."
+    intro = f"The {line.window_label} ends on {long_date(line.due_by)}."
+    if line.window and line.window.suggested_by:
+        intro += f" A review is suggested by {long_date(line.window.suggested_by)} (3 months)."
     if line.transfer:
         intro += f" Phase transfer ({line.transfer.label})."
     if line.overdue(today()):  # no review yet: its next step is to meet by latest_meeting
@@ -200,6 +224,20 @@ def review_reschedule(request: HttpRequest, form, review: AnnualReview) -> HttpR
         intro=f"The meeting is on {long_date(review.meeting_on)}. Everyone invited must have at "
         "least 2 weeks' notice of the new date.",
         submit_label="Move the meeting",
+    )
+
+
+def mediation(request: HttpRequest, form, review: AnnualReview) -> HttpResponse:
+    return _on_review(
+        request,
+        form,
+        review,
+        title=f"Mediation certificate: {review.plan.pupil.name}",
+        intro="Parents (or the young person) must contact a mediation adviser before they appeal, "
+        "unless the appeal is only about the school named. A certificate can move the last day "
+        "to appeal to 1 month from its date, when that is later than 2 months from the LA's "
+        "decision.",
+        submit_label="Save the date",
     )
 
 
@@ -316,6 +354,9 @@ def _plan_context(request: HttpRequest, page: selectors.PlanPage) -> dict:
         and review is not None
         and not review.held_on,
         "can_track": request.access.can(Cap.EHCP_TRACKER),
+        # A young person in a post-16 year may move between post-16 settings (reg. 18(2)).
+        "post_16": rules.post_16_year(page.plan.pupil.year_group),
+        "appeal_note": rules.appeal_note(page.line.appeal) if page.line.appeal else "",
     }
 
 
@@ -379,6 +420,7 @@ def review_detail(
             "page": page,
             "line": page.line,
             "steps": [selectors.StepRow(s, s.overdue(today())) for s in page.line.steps],
+            "appeal_note": rules.appeal_note(page.line.appeal) if page.line.appeal else "",
             "advice": [(a, bool(a.document) and may_download(request, a)) for a in page.advice],
             "outcomes": [(o, page.progress.get(o.pk)) for o in page.outcomes],
             "today": today(),

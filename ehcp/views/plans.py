@@ -14,7 +14,14 @@ from staff.http import audited, form_data, note_subject, save_form
 from staff.tenancy import school_view
 
 from .. import selectors, services
-from ..forms import AmendForm, OutcomeForm, PlanEndForm, ProvisionForm, VersionForm
+from ..forms import (
+    AmendForm,
+    OutcomeForm,
+    PlanEndForm,
+    Post16MoveForm,
+    ProvisionForm,
+    VersionForm,
+)
 from ..models import PlanOutcome, PlanVersion, ProvisionItem
 from . import _pages as pages
 from ._access import (
@@ -145,6 +152,27 @@ def plan_end(request: HttpRequest, public_id) -> HttpResponse:
     if saved:
         return to_plan(request, pupil)
     return pages.plan_end(request, form, pupil)
+
+
+@school_view(Cap.EHCP_MANAGE)
+@GET_POST
+def post_16_move(request: HttpRequest, public_id) -> HttpResponse:
+    pupil = pupil_or_404(request, public_id)
+    plan = plan_or_404(pupil)
+    if not plan.is_active:
+        return to_plan(request, pupil, ENDED)
+    form = Post16MoveForm(form_data(request), instance=plan)
+    saved = save_form(
+        request,
+        form,
+        lambda data: services.post_16_move_save(
+            access=request.access, plan=plan, today=today(), **data
+        ),
+        success=pages.post_16_move_saved,
+    )
+    if saved:
+        return to_plan(request, pupil)
+    return pages.post_16_move(request, form, pupil)
 
 
 # --------------------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from staff.http import audited, form_data, note_subject, save_form
 from staff.tenancy import school_view
 
 from .. import rules, selectors, services
-from ..forms import MeetingForm, StepForm, long_date
+from ..forms import MediationForm, MeetingForm, StepForm, long_date
 from . import _pages as pages
 from ._access import (
     FINISHED,
@@ -39,7 +39,12 @@ def review_new(request: HttpRequest, public_id) -> HttpResponse:
         messages.info(request, "This plan already has a review under way: finish it first.")
         return to_review(request, line.review)
     latest = line.latest_meeting
-    form = MeetingForm(form_data(request), latest=latest, initial={"meeting_on": latest})
+    form = MeetingForm(
+        form_data(request),
+        latest=latest,
+        window=line.window_label,
+        initial={"meeting_on": latest},
+    )
     saved = save_form(
         request,
         form,
@@ -82,6 +87,30 @@ def review_reschedule(request: HttpRequest, public_id) -> HttpResponse:
         pages.moved(request, saved.result, form.cleaned_data["meeting_on"])
         return to_review(request, review)
     return pages.review_reschedule(request, form, review)
+
+
+@school_view(Cap.EHCP_MANAGE)
+@GET_POST
+def review_mediation(request: HttpRequest, public_id) -> HttpResponse:
+    review = review_or_404(request, public_id)
+    if review.la_decision not in (rules.MAINTAIN, rules.CEASE) or not review.la_decision_on:
+        return to_review(
+            request,
+            review,
+            "A mediation certificate follows an LA decision not to amend the plan, or to cease it.",
+        )
+    form = MediationForm(form_data(request), instance=review)
+    saved = save_form(
+        request,
+        form,
+        lambda data: services.mediation_save(
+            access=request.access, review=review, today=today(), **data
+        ),
+        success="The mediation certificate's date is saved: the appeal window follows it.",
+    )
+    if saved:
+        return to_review(request, review)
+    return pages.mediation(request, form, review)
 
 
 @school_view(Cap.EHCP_MANAGE)

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from staff.capabilities import Cap
 from staff.deadlines import SOON_DAYS
-from staff.http import audit_note, audited
+from staff.http import audit_note, audited, form_data, save_form
 from staff.tenancy import school_view
 
-from .. import selectors
-from ._access import today
+from .. import selectors, services
+from ..forms import TransferSettingsForm
+from ._access import GET_POST, form_page, today
 
 
 @school_view(Cap.EHCP_TRACKER)
@@ -37,4 +39,51 @@ def tracker(request: HttpRequest) -> HttpResponse:
             "today": today(),
             "can_manage": request.access.can(Cap.EHCP_MANAGE),
         },
+    )
+
+
+@school_view(Cap.EHCP_TRACKER)
+@audited("ehcp.transfers_viewed")
+@require_safe
+def transfers(request: HttpRequest) -> HttpResponse:
+    """This year's phase transfers: which year groups move, by when, and the pupils with plans
+    who move (regulation 18)."""
+    page = selectors.transfers_page(access=request.access, today=today())
+    audit_note(request).detail.update(rows=len(page.lines))
+    return render(
+        request,
+        "ehcp/transfers.html",
+        {"page": page, "today": today(), "can_manage": request.access.can(Cap.EHCP_MANAGE)},
+    )
+
+
+@school_view(Cap.EHCP_MANAGE)
+@GET_POST
+def transfer_settings(request: HttpRequest) -> HttpResponse:
+    school = request.school
+    shape = selectors.school_shape(school)
+    form = TransferSettingsForm(
+        form_data(request),
+        instance=school,
+        initial={"lowest_year": shape.lowest_year, "highest_year": shape.highest_year},
+    )
+    saved = save_form(
+        request,
+        form,
+        lambda data: services.transfer_settings_save(access=request.access, **data),
+        success="The school's age range is saved: phase transfers follow it.",
+    )
+    back = reverse("ehcp:transfers", args=[school.slug])
+    if saved:
+        return redirect(back)
+    return form_page(
+        request,
+        form,
+        title="The school's age range",
+        intro="The year groups the school teaches decide who moves to another phase at the end "
+        "of the year (regulation 18): the oldest year group moves on, and the final nursery "
+        "year moves into Reception.",
+        submit_label="Save",
+        back_url=back,
+        back_label="Back to phase transfers",
     )

@@ -14,7 +14,7 @@ from staff.models import School
 from staff.services import audit
 from staff.tenancy import Access
 
-from ..models import Pupil, TeachingGroup
+from ..models import YEAR_ORDER, Pupil, TeachingGroup
 from .planning import ImportPlan
 
 AUDIT_ACTION = "register.mis_import"
@@ -113,6 +113,8 @@ def _apply(*, school: School, plan: ImportPlan, access: Access) -> ImportSummary
     if plan.academic_year_id is not None:
         _place_in_classes(school=school, plan=plan, created=created, stale=stale)
 
+    _age_range_from_roll(school)
+
     summary = ImportSummary(
         new=len(plan.new),
         changed=len(plan.changed),
@@ -135,6 +137,35 @@ def _apply(*, school: School, plan: ImportPlan, access: Access) -> ImportSummary
         },
     )
     return summary
+
+
+def _age_range_from_roll(school: School) -> None:
+    """The school's age range as the year groups on roll, unless someone set it in the school's
+    settings: it decides which year groups move phase (ehcp.rules `phase_transfer`). One query
+    for the year groups (distinct, at most 18 rows) and one update when it changed."""
+    if school.age_range_source == "settings":
+        return
+    today = timezone.localdate()
+    years = set(
+        Pupil.objects.filter(school=school)
+        .on_roll(today)
+        .order_by()
+        .values_list("year_group", flat=True)
+        .distinct()
+    )
+    known = sorted((y for y in years if y in YEAR_ORDER), key=YEAR_ORDER.__getitem__)
+    if not known:
+        return
+    lowest, highest = known[0], known[-1]
+    if (school.lowest_year, school.highest_year, school.age_range_source) != (
+        lowest,
+        highest,
+        "mis",
+    ):
+        School.objects.filter(pk=school.pk).update(
+            lowest_year=lowest, highest_year=highest, age_range_source="mis"
+        )
+        school.lowest_year, school.highest_year, school.age_range_source = lowest, highest, "mis"
 
 
 def _place_in_classes(

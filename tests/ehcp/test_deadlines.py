@@ -173,7 +173,13 @@ def test_a_decision_to_amend_adds_the_final_amended_plan(access, plan, sendco):
         la_decision_on=date(2027, 1, 4),
     )
     assert table(ehcp_deadlines(access, date(2027, 1, 10))) == [
+        # the parents' 15 days on the proposed amendments: 4 to 18 January, both counted
+        ("ehcp.review.parents_comment", date(2027, 1, 18), Severity.SOON),
         ("ehcp.review.amended", date(2027, 3, 1), Severity.LATER),  # 8 weeks after the notice
+    ]
+    # Once the parents' period has ended it is not a deadline (never the school's overdue task).
+    assert table(ehcp_deadlines(access, date(2027, 1, 19))) == [
+        ("ehcp.review.amended", date(2027, 3, 1), Severity.LATER),
     ]
 
 

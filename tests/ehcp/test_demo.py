@@ -28,7 +28,7 @@ from ehcp.models import (
     PlanVersion,
     ProvisionItem,
 )
-from ehcp.selectors import review_line, with_review_data
+from ehcp.selectors import school_shape, review_line, with_review_data
 from provision.demo import seed_provision
 from provision.models import GroupPupil
 from register.demo import seed_pupils
@@ -248,6 +248,7 @@ def check_invariants(school: School, today: date) -> dict:
             transfer = rules.phase_transfer(
                 year_group=_year_group_on(pupil, meeting, today),
                 academic_year_start=school_calendar.academic_year_start_for(meeting),
+                shape=school_shape(school),
             )
             assert review.phase_transfer == (transfer is not None), review.pk
             if review.phase_transfer:

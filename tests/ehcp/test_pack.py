@@ -20,7 +20,7 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from ehcp import pack, rules
+from ehcp import selectors, pack, rules
 from ehcp import services as ehcp
 from ehcp.models import Advice, OutcomeProgress, PlanOutcome, ProvisionItem
 from provision.models import Attendance, Group, GroupPupil, Intervention, Session
@@ -449,11 +449,14 @@ def test_before_the_meeting_progress_is_not_yet_recorded(client, own):
 
 def test_an_ended_review_of_another_year_keeps_its_flag(world):
     review, ada = world["review"], world["ada"]
-    assert pack.transfer_of(review, ada).deadline == date(2027, 2, 15)
+    line = selectors.plan_with_line(review.plan, today=date(2026, 11, 10))[1]
+    assert pack.transfer_of(review, line).deadline == date(2027, 2, 15)
     ada.year_group = "7"  # a year later, looking back at last year's review
-    assert pack.transfer_of(review, ada) == pack.Transfer("to the next phase", None)
+    ada.save()
+    line = selectors.plan_with_line(review.plan, today=date(2027, 11, 10))[1]
+    assert pack.transfer_of(review, line) == pack.Transfer("to the next phase", None)
     review.phase_transfer = False
-    assert pack.transfer_of(review, ada) is None
+    assert pack.transfer_of(review, line) is None
 
 
 @pytest.mark.parametrize(

@@ -90,16 +90,26 @@ def test_add_months(day, months, expected):
         (date(2025, 9, 10), date(2021, 6, 1), 6, date(2026, 3, 10)),
         # the same child where the LA reviews under-5s every 3 months (Code 9.178)
         (date(2025, 9, 10), date(2021, 6, 1), 3, date(2025, 12, 10)),
-        # turns 5 the day after the anchor: still under five on it, so 6 months
-        (date(2025, 9, 10), date(2020, 9, 11), 6, date(2026, 3, 10)),
-        # turns 5 the day after the anchor, 3-month LA
-        (date(2025, 9, 10), date(2020, 9, 11), 3, date(2025, 12, 10)),
+        # turns 5 the day after the anchor: 5 by the date the under-5 review would fall (10 March
+        # 2026), so the 12-month rule (the child's age on the review date decides, Code 9.178)
+        (date(2025, 9, 10), date(2020, 9, 11), 6, date(2026, 9, 10)),
+        # the same with a 3-month LA: 5 on 10 December 2025, so 12 months
+        (date(2025, 9, 10), date(2020, 9, 11), 3, date(2026, 9, 10)),
+        # turns 5 the day after the under-5 review date: still 4 on it, so 6 months
+        (date(2025, 9, 10), date(2021, 3, 11), 6, date(2026, 3, 10)),
+        # turns 5 on the under-5 review date itself: 5 on it, so 12 months
+        (date(2025, 9, 10), date(2021, 3, 10), 6, date(2026, 9, 10)),
         # exactly 5 on the anchor: the 12-month rule
         (date(2025, 9, 10), date(2020, 9, 10), 3, date(2026, 9, 10)),
         # under five, anchor 31 August + 6 months: end of February of a leap year
         (date(2023, 8, 31), date(2019, 12, 1), 6, date(2024, 2, 29)),
-        # born on leap day: on 28 February 2025 still 4 (the birthday comes on 1 March)
-        (date(2025, 2, 28), date(2020, 2, 29), 6, date(2025, 8, 28)),
+        # born on leap day, anchor 28 February 2025: 5 by 28 August 2025, so 12 months
+        (date(2025, 2, 28), date(2020, 2, 29), 6, date(2026, 2, 28)),
+        # born on leap day 2020, anchor 1 September 2024: on 1 March 2025 (the under-5 review
+        # date) 5 (a leap-day birthday comes on 1 March in a common year), so 12 months
+        (date(2024, 9, 1), date(2020, 2, 29), 6, date(2025, 9, 1)),
+        # ... and anchor 31 August 2024: on 28 February 2025 still 4, so 6 months
+        (date(2024, 8, 31), date(2020, 2, 29), 6, date(2025, 2, 28)),
         # born on leap day: 5 on 1 March 2025, so 12 months
         (date(2025, 3, 1), date(2020, 2, 29), 6, date(2026, 3, 1)),
     ],
@@ -353,8 +363,9 @@ def test_meeting_held_on_another_day_moves_report_and_decision_only():
         (None, AMEND, None, date(2026, 6, 2)),
         # notice dated 31 March: 8 weeks from the notice [S33]
         (None, AMEND, date(2026, 3, 31), date(2026, 5, 26)),
-        # a late notice (after the 4-week window) still counts from its own date [S33]
-        (None, AMEND, date(2026, 4, 21), date(2026, 6, 16)),
+        # a late notice (after the 4-week window): 8 weeks from it would be 16 June, but on the
+        # High Court's reading the final plan is due 12 weeks from the meeting (L v Devon) [S34]
+        (None, AMEND, date(2026, 4, 21), date(2026, 6, 2)),
         # meeting held 2 days late, no notice yet: held + 12 weeks
         (date(2026, 3, 12), AMEND, None, date(2026, 6, 4)),
         # maintain or cease: no amended plan to wait for

@@ -186,8 +186,10 @@ def test_after_the_transfer_review_the_next_review_is_a_year_on(plan_for, sendco
     [
         (date(2022, 6, 1), 3, date(2026, 12, 15), date(2026, 11, 17)),
         (date(2022, 6, 1), 6, date(2027, 3, 15), date(2027, 2, 15)),
-        # Five the day after the anchor: still under five on it.
-        (date(2021, 9, 16), 3, date(2026, 12, 15), date(2026, 11, 17)),
+        # Five the day after the anchor, so five by the under-5 review (15 December): 12 months.
+        (date(2021, 9, 16), 3, date(2027, 9, 15), date(2027, 8, 18)),
+        # Five the day after the under-5 review date: still four on it, so 3 months.
+        (date(2021, 12, 16), 3, date(2026, 12, 15), date(2026, 11, 17)),
         # Five on the anchor: the 12-month window.
         (date(2021, 9, 15), 3, date(2027, 9, 15), date(2027, 8, 18)),
     ],
