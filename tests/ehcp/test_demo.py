@@ -28,7 +28,7 @@ from ehcp.models import (
     PlanVersion,
     ProvisionItem,
 )
-from ehcp.selectors import school_shape, review_line, with_review_data
+from ehcp.selectors import review_line, school_shape, with_review_data
 from provision.demo import seed_provision
 from provision.models import GroupPupil
 from register.demo import seed_pupils

@@ -20,7 +20,7 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from ehcp import selectors, pack, rules
+from ehcp import pack, rules, selectors
 from ehcp import services as ehcp
 from ehcp.models import Advice, OutcomeProgress, PlanOutcome, ProvisionItem
 from provision.models import Attendance, Group, GroupPupil, Intervention, Session
