@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 
 from provision.models import Group
 from provision.selectors import target_group_choices
-from register.models import YEAR_ORDER, Pupil
+from register.models import YEAR_ORDER, Pupil, YearGroup
 from staff.bounds import BoundedForm, BoundedModelForm
 from staff.edits import EditCheck
 from staff.models import School
@@ -271,7 +271,13 @@ class TransferSettingsForm(EditCheck, BoundedModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         for name in ("lowest_year", "highest_year"):
-            self.fields[name].required = True
+            label = self.fields[name].label
+            self.fields[name] = forms.ChoiceField(
+                label=label,
+                choices=YearGroup.choices,
+                help_text=self.fields[name].help_text,
+                error_messages={"required": f"Choose the {label}."},
+            )
 
     def clean(self):
         data = super().clean()

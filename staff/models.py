@@ -28,10 +28,9 @@ class Trust(models.Model):
         return self.name
 
 
-def year_group_choices():
-    from register.models import YearGroup  # register depends on staff, not the other way
-
-    return YearGroup.choices
+# A year group as the register writes it (register.models.YearGroup: N1, N2, R, 1 to 14); the
+# register depends on staff, so the choices are the forms' (ehcp.forms.TransferSettingsForm).
+year_group_code = RegexValidator(r"^(N1|N2|R|[1-9]|1[0-4])$", "Choose a year group.")
 
 
 class School(models.Model):
@@ -67,10 +66,10 @@ class School(models.Model):
     # `phase_transfer`): set on the phase-transfer settings page, or from the year groups on roll
     # by the MIS import until someone sets it; empty, the usual range of the phase.
     lowest_year = models.CharField(
-        "youngest year group", max_length=2, choices=year_group_choices, blank=True
+        "youngest year group", max_length=2, blank=True, validators=[year_group_code]
     )
     highest_year = models.CharField(
-        "oldest year group", max_length=2, choices=year_group_choices, blank=True
+        "oldest year group", max_length=2, blank=True, validators=[year_group_code]
     )
     age_range_source = models.CharField(
         max_length=10,

@@ -108,6 +108,20 @@ def plan_end(request: HttpRequest, form, pupil: Pupil) -> HttpResponse:
     )
 
 
+def transfer_settings(request: HttpRequest, form, back: str) -> HttpResponse:
+    return form_page(
+        request,
+        form,
+        title="The school's age range",
+        intro="The year groups the school teaches decide who moves to another phase at the end "
+        "of the year (regulation 18): the oldest year group moves on, and the final nursery "
+        "year moves into Reception.",
+        submit_label="Save",
+        back_url=back,
+        back_label="Back to phase transfers",
+    )
+
+
 def post_16_move(request: HttpRequest, form, pupil: Pupil) -> HttpResponse:
     return _on_plan(
         request,

@@ -39,12 +39,8 @@ def review_new(request: HttpRequest, public_id) -> HttpResponse:
         messages.info(request, "This plan already has a review under way: finish it first.")
         return to_review(request, line.review)
     latest = line.latest_meeting
-    form = MeetingForm(
-        form_data(request),
-        latest=latest,
-        window=line.window_label,
-        initial={"meeting_on": latest},
-    )
+    initial = {"meeting_on": latest}
+    form = MeetingForm(form_data(request), latest=latest, window=line.window_label, initial=initial)
     saved = save_form(
         request,
         form,

@@ -14,7 +14,8 @@ from staff.tenancy import school_view
 
 from .. import selectors, services
 from ..forms import TransferSettingsForm
-from ._access import GET_POST, form_page, today
+from . import _pages as pages
+from ._access import GET_POST, today
 
 
 @school_view(Cap.EHCP_TRACKER)
@@ -76,14 +77,4 @@ def transfer_settings(request: HttpRequest) -> HttpResponse:
     back = reverse("ehcp:transfers", args=[school.slug])
     if saved:
         return redirect(back)
-    return form_page(
-        request,
-        form,
-        title="The school's age range",
-        intro="The year groups the school teaches decide who moves to another phase at the end "
-        "of the year (regulation 18): the oldest year group moves on, and the final nursery "
-        "year moves into Reception.",
-        submit_label="Save",
-        back_url=back,
-        back_label="Back to phase transfers",
-    )
+    return pages.transfer_settings(request, form, back)

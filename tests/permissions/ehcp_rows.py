@@ -66,6 +66,10 @@ EHCP_MATRIX: dict[str, Row] = {
     "ehcp:authority_new": _manage(("name", "Otherby Council"), *_LEAD_TIMES),
     "ehcp:authority_edit": _manage(("name", "Anyshire County Council"), *_LEAD_TIMES),
     "ehcp:contact_new": _manage(("name", "Cara Case"), ("role", "SEN caseworker")),
+    "ehcp:transfers": Row(get=_TRACKER),
+    "ehcp:transfer_settings": _manage(
+        ("lowest_year", "R"), ("highest_year", "6"), ("year_11_transfer", "on")
+    ),
     "ehcp:requests": Row(get=_TRACKER),
     "ehcp:request": Row(get=_TRACKER),
     "ehcp:request_new": _manage(*_REQUEST),
@@ -81,6 +85,9 @@ EHCP_MATRIX: dict[str, Row] = {
     ),
     "ehcp:amend": _manage(("issued_on", _day()), ("kind", "amended")),
     "ehcp:plan_end": _manage(("status", "ceased"), ("on", _day())),
+    "ehcp:post_16_move": _manage(
+        ("post_16_move_on", _day(200)), ("post_16_move_to", "Anytown College")
+    ),
     "ehcp:outcome_new": _manage(("outcome", "Ada will read 40 words a minute."), ("area", "cl")),
     "ehcp:outcome_edit": _manage(("outcome", "Ada will read 50 words a minute."), ("area", "cl")),
     "ehcp:provision_new": _manage(("description", "Reading with a TA"), ("hours_per_week", "2")),
@@ -90,6 +97,8 @@ EHCP_MATRIX: dict[str, Row] = {
     "ehcp:review": Row(get=_VIEW),
     "ehcp:reschedule": _manage(("meeting_on", _day(35)), ("place", "Library")),
     "ehcp:step": _manage(("on", _day())),
+    # Cal's last review ended with the LA's decision not to amend: a mediation certificate.
+    "ehcp:mediation": _manage(("mediation_certificate_on", _day())),
     "ehcp:advice_request": _manage(("contributor", "ep"), ("requested_on", _day())),
     "ehcp:advice_receive": _manage(("received_on", _day()), ("summary", "Report received.")),
     "ehcp:advice_submit": Row(
@@ -188,13 +197,30 @@ def ehcp_world(world) -> None:
         sex="M",
         year_group="3",
     )
-    services.plan_create(
+    cal_plan = services.plan_create(
         access=access,
         pupil=cal,
         authority=la,
         issued_on=today - timedelta(days=100),
         today=today,
     )
+    decided = services.review_schedule(
+        access=access, plan=cal_plan, meeting_on=today - timedelta(days=5), today=today
+    )
+    for step, days, extra in (
+        ("invited", 20, {}),
+        ("held", 5, {"recommendation": "maintain"}),
+        ("reported", 3, {}),
+        ("decided", 1, {"decision": "maintain"}),
+    ):
+        services.review_step(
+            access=access,
+            review=decided,
+            step=step,
+            on=today - timedelta(days=days),
+            today=today,
+            **extra,
+        )
     request = services.request_save(
         access=access,
         today=today,
@@ -213,6 +239,7 @@ def ehcp_world(world) -> None:
             "ehcp_advice": pending,
             "ehcp_document": with_document,
             "ehcp_cal": cal,
+            "ehcp_decided": decided,
             "ehcp_request": request,
         }
     )
@@ -227,7 +254,14 @@ def ehcp_kwargs(world) -> dict[str, dict]:
     return {
         **{
             f"ehcp:{name}": {"school_slug": slug}
-            for name in ("tracker", "authorities", "authority_new", "requests")
+            for name in (
+                "tracker",
+                "authorities",
+                "authority_new",
+                "requests",
+                "transfers",
+                "transfer_settings",
+            )
         },
         "ehcp:authority_edit": la,
         "ehcp:contact_new": la,
@@ -240,6 +274,7 @@ def ehcp_kwargs(world) -> dict[str, dict]:
                 "version_edit",
                 "amend",
                 "plan_end",
+                "post_16_move",
                 "outcome_new",
                 "provision_new",
                 "request_new",
@@ -255,6 +290,7 @@ def ehcp_kwargs(world) -> dict[str, dict]:
         },
         "ehcp:pack_pdf": review,
         "ehcp:step": {**review, "step": "invited"},
+        "ehcp:mediation": {"school_slug": slug, "public_id": world["ehcp_decided"].public_id},
         "ehcp:advice_receive": {"school_slug": slug, "public_id": world["ehcp_advice"].public_id},
         "ehcp:document": {"school_slug": slug, "public_id": world["ehcp_document"].public_id},
     }
