@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.urls import reverse
 
@@ -15,13 +16,21 @@ from staff.deadlines import Deadline, severity
 from staff.models import School
 
 from . import rules
-from .models import AssessmentRequest, EhcPlan
+from .models import AssessmentRequest, EhcPlan, SchoolConsultation
 from .selectors import assessment_facts, review_line, with_review_data
 
 ASSESSMENT_TITLES = {
     "decision": "Needs assessment: LA decision due",
     "advice": "Needs assessment: send the school's advice",
+    "no_plan_notice": "Needs assessment: draft plan or no-plan notice due",
+    "parents_draft": "Needs assessment: parents' 15 days on the draft plan end",
     "final_plan": "Needs assessment: final plan due",
+}
+REASSESSMENT_TITLES = {
+    "decision": "Re-assessment: the LA's answer due",
+    "advice": "Re-assessment: send the school's advice",
+    "parents_draft": "Re-assessment: parents' 15 days on the draft plan end",
+    "final_plan": "Re-assessment: final plan due",
 }
 
 
@@ -33,7 +42,8 @@ def _lower_first(label: str) -> str:
 def deadlines(
     *, school: School, pupils: QuerySet[Pupil], today: date, until: date
 ) -> Iterator[Deadline]:
-    """Due up to `until`, or overdue, for the plans and requests of `pupils`. Five queries."""
+    """Due up to `until`, or overdue, for the plans and requests of `pupils`, and the school's
+    answers to the LA's consultations. Six queries."""
     plans = with_review_data(
         EhcPlan.objects.filter(school=school, pupil__in=pupils, status=EhcPlan.Status.ACTIVE)
     )
@@ -66,12 +76,15 @@ def deadlines(
         school=school, pupil__in=pupils, outcome=AssessmentRequest.Outcome.PENDING, exemption=""
     ).select_related("pupil")
     for request in requests:
+        reassess = request.kind == AssessmentRequest.Kind.REASSESSMENT
+        titles = REASSESSMENT_TITLES if reassess else ASSESSMENT_TITLES
         for step in rules.assessment_steps(assessment_facts(request)):
-            if not step.outstanding or step.due is None or step.due > until:
+            owed = step.outstanding or step.running(today)
+            if not owed or step.due is None or step.due > until:
                 continue
             yield Deadline(
                 kind=f"ehcp.assessment.{step.key}",
-                title=ASSESSMENT_TITLES[step.key],
+                title=titles[step.key],
                 due=step.due,
                 subject=request.pupil.name,
                 subject_id=str(request.pupil.public_id),
@@ -79,3 +92,23 @@ def deadlines(
                 url=reverse("ehcp:request", args=[school.slug, request.public_id]),
                 severity=severity(due=step.due, today=today),
             )
+    # The LA's consultations about naming the school (Code 9.79): the child is often not on roll,
+    # so these are the school's, not a pupil's, and reach only those who open the tracker.
+    consultations = SchoolConsultation.objects.filter(
+        school=school, responded_on__isnull=True
+    ).order_by("received_on")
+    reading = settings.EHCP_FIFTEEN_DAY_READING
+    for consultation in consultations:
+        due = rules.consultation_due(consultation.received_on, reading=reading)
+        if due > until:
+            continue
+        yield Deadline(
+            kind="ehcp.consultation",
+            title="The LA's consultation about naming the school: the school's answer due",
+            due=due,
+            subject=consultation.child_name,
+            subject_id=str(consultation.public_id),
+            owner_id=None,
+            url=reverse("ehcp:consultation", args=[school.slug, consultation.public_id]),
+            severity=severity(due=due, today=today),
+        )

@@ -27,8 +27,15 @@ from .models import (
     PlanOutcome,
     PlanVersion,
     ProvisionItem,
+    SchoolConsultation,
 )
-from .services import AUTHORITY_FIELDS, MEETING_FIELDS, REQUEST_FIELDS, VERSION_FIELDS
+from .services import (
+    AUTHORITY_FIELDS,
+    CONSULTATION_FIELDS,
+    MEETING_FIELDS,
+    REQUEST_FIELDS,
+    VERSION_FIELDS,
+)
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 PFA_HELP = (
@@ -116,6 +123,7 @@ def _authority_field() -> AuthorityChoiceField:
 
 NEW_REQUEST_FIELDS = (
     "authority",
+    "kind",
     "requested_by",
     "received_on",
     "advice_requested_on",
@@ -139,6 +147,9 @@ class RequestForm(_NoSave, EditCheck, BoundedModelForm):
             "advice_sent_on": DATE_INPUT,
             "decision_on": DATE_INPUT,
             "outcome_on": DATE_INPUT,
+            "draft_sent_on": DATE_INPUT,
+            "mediation_certificate_on": DATE_INPUT,
+            "kind": forms.RadioSelect,
             "requested_by": forms.RadioSelect,
             "decision": forms.RadioSelect,
             "outcome": forms.RadioSelect,
@@ -148,20 +159,33 @@ class RequestForm(_NoSave, EditCheck, BoundedModelForm):
         labels = {
             "decision_on": "Date of the LA's decision letter",
             "outcome_on": "Date of the outcome",
+            "kind": "What is asked for",
             "requested_by": "Who asked for the assessment",
         }
         help_texts = {
-            "received_on": "The LA's clock starts here: decision within 6 weeks, final plan "
-            "within 20 weeks.",
+            "kind": "A re-assessment is of a pupil who already has a plan: the LA answers within "
+            "15 days and the final plan is due 14 weeks after it decides to re-assess.",
+            "requested_by": "When the LA decides on its own to re-assess, give the date of its "
+            "decision as the date it received the request.",
+            "received_on": "The LA's clock starts here: decision within 6 weeks (15 days for a "
+            "re-assessment), final plan within 20 weeks.",
+            "draft_sent_on": "Parents then have 15 days to comment and ask for a school; the "
+            "16-week notice that no plan will be issued is no longer owed.",
             "advice_requested_on": "The school's advice is due 6 weeks after the LA asks for it.",
         }
 
     def __init__(self, *args, school: School, answers: bool, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["authority"].queryset = LocalAuthority.objects.filter(school=school)
+        self.fields["kind"].required = False  # left out: what it was, or a first assessment
         if not answers:
             for name in set(REQUEST_FIELDS) - set(NEW_REQUEST_FIELDS):
                 del self.fields[name]
+
+    def clean_kind(self) -> str:
+        return (
+            self.cleaned_data.get("kind") or self.instance.kind or AssessmentRequest.Kind.ASSESSMENT
+        )
 
     def model_fields(self) -> dict:
         return _fields(self, REQUEST_FIELDS)
@@ -288,6 +312,35 @@ class TransferSettingsForm(EditCheck, BoundedModelForm):
 
     def save(self, commit: bool = True):  # pragma: no cover - guard
         raise NotImplementedError("Save through ehcp.services.")
+
+
+class ConsultationForm(_NoSave, EditCheck, BoundedModelForm):
+    """The LA's consultation about naming the school in a child's plan, and the answer."""
+
+    authority = _authority_field()
+
+    class Meta:
+        model = SchoolConsultation
+        fields = list(CONSULTATION_FIELDS)
+        widgets = {
+            "received_on": DATE_INPUT,
+            "responded_on": DATE_INPUT,
+            "date_of_birth": DATE_INPUT,
+            "response": forms.RadioSelect,
+            "notes": _text(3),
+        }
+        help_texts = {
+            "received_on": "The school has 15 days to answer, counted from this day.",
+            "child_name": "The child is usually not on roll yet; the name stays in this record.",
+        }
+        error_messages = {"child_name": {"required": "Give the child's name."}}
+
+    def __init__(self, *args, school: School, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["authority"].queryset = LocalAuthority.objects.filter(school=school)
+
+    def model_fields(self) -> dict:
+        return _fields(self, CONSULTATION_FIELDS)
 
 
 class MediationForm(_NoSave, EditCheck, BoundedModelForm):

@@ -17,7 +17,7 @@ from django.db import models
 from django.db.models import Q
 
 from provision.models import Group
-from register.models import BroadArea, Pupil
+from register.models import BroadArea, Pupil, YearGroup
 from staff.models import School
 
 from . import documents
@@ -103,12 +103,18 @@ class LaContact(models.Model):
 
 
 class AssessmentRequest(models.Model):
-    """A request for an EHC needs assessment and the LA's statutory clock (DOMAIN.md 2.1)."""
+    """A request for an EHC needs assessment, or for a re-assessment of a pupil's plan, and the
+    LA's statutory clock (DOMAIN.md 2.1; SEND Regulations 2014 reg. 4-13 and 24-27)."""
+
+    class Kind(models.TextChoices):
+        ASSESSMENT = "assessment", "EHC needs assessment"
+        REASSESSMENT = "reassessment", "Re-assessment of the pupil's EHC plan"
 
     class RequestedBy(models.TextChoices):
         SCHOOL = "school", "The school"
         PARENT = "parent", "Parents"
         YOUNG_PERSON = "young_person", "The young person"
+        LA = "la", "The LA, on its own initiative"
         OTHER = "other", "Someone else"
 
     class Decision(models.TextChoices):
@@ -126,6 +132,7 @@ class AssessmentRequest(models.Model):
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
     pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="assessment_requests")
     authority = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.ASSESSMENT)
     requested_by = models.CharField(max_length=15, choices=RequestedBy.choices)
     received_on = models.DateField("date the LA received it")
     advice_requested_on = models.DateField(
@@ -136,6 +143,15 @@ class AssessmentRequest(models.Model):
     decision_on = models.DateField(null=True, blank=True)
     outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.PENDING)
     outcome_on = models.DateField(null=True, blank=True)
+    # Parents' 15 days to comment on the draft plan and ask for a school (reg. 13).
+    draft_sent_on = models.DateField("date parents received the draft plan", null=True, blank=True)
+    mediation_certificate_on = models.DateField(
+        "date of the mediation certificate",
+        null=True,
+        blank=True,
+        help_text="After a decision not to assess or not to issue a plan: it can move the "
+        "appeal window.",
+    )
     exemption = models.TextField(
         "why time limits do not apply",
         blank=True,
@@ -152,6 +168,47 @@ class AssessmentRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Needs assessment request {self.received_on:%d/%m/%Y}"
+
+
+class SchoolConsultation(models.Model):
+    """The LA consults the school about naming it in a child's EHC plan (Code 9.79, reg. 13(2)):
+    the school has 15 days to answer. The child is usually not on the school's roll yet (a Year 6
+    pupil at another school, a child moving in), so the child is named here, and linked to a
+    pupil only when they are on roll."""
+
+    class Response(models.TextChoices):
+        PENDING = "pending", "Not answered yet"
+        CAN_MEET = "can_meet", "The school can meet the child's needs"
+        CANNOT_MEET = "cannot_meet", "The school says it cannot meet the child's needs"
+        OTHER = "other", "Another answer (see the notes)"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    authority = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="+")
+    child_name = models.CharField("child's name", max_length=200)
+    date_of_birth = models.DateField(null=True, blank=True)
+    year_group = models.CharField(
+        "year group on joining", max_length=2, choices=YearGroup.choices, blank=True
+    )
+    current_setting = models.CharField("current school or setting", max_length=200, blank=True)
+    pupil = models.ForeignKey(
+        Pupil, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    received_on = models.DateField("date the school received the consultation")
+    responded_on = models.DateField("date the school answered", null=True, blank=True)
+    response = models.CharField(max_length=12, choices=Response.choices, default=Response.PENDING)
+    notes = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["school", "-received_on"]
+        indexes = [models.Index(fields=["school", "responded_on", "received_on"])]
+
+    def __str__(self) -> str:
+        return f"Consultation about naming the school {self.received_on:%d/%m/%Y}"
 
 
 class EhcPlan(models.Model):

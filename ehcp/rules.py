@@ -511,21 +511,64 @@ def notice_problems(*, meeting_on: date, invitations_sent_on: date | None) -> li
 # --------------------------------------------------------------------------------------------------
 
 
+# ehcp.models.AssessmentRequest.Kind
+ASSESSMENT, REASSESSMENT = "assessment", "reassessment"
+LA_INITIATIVE = "la"  # ehcp.models.AssessmentRequest.RequestedBy.LA
+
+# (step, time limit, counted from, source): the needs-assessment and re-assessment clocks.
+ASSESSMENT_RULES = (
+    ("decision", "6 weeks", "the LA received the request", "reg. 5(1)"),
+    ("advice", "6 weeks", "the LA asked for the advice", "reg. 8(1)"),
+    ("no_plan_notice", "16 weeks", "the LA received the request", "reg. 10(1)"),
+    ("parents_draft", "15 days", "parents received the draft plan", "reg. 13(1)"),
+    ("final_plan", "20 weeks", "the LA received the request", "reg. 13(2)"),
+    ("reassessment_decision", "15 days", "the LA received the request", "reg. 24(1)"),
+    ("reassessment_plan", "14 weeks", "the LA told parents it will re-assess", "reg. 27(3)"),
+    ("consultation", "15 days", "the LA's consultation reached the school", "Code 9.79"),
+)
+ASSESSMENT_WEEKS = {"decision": 6, "advice": 6, "no_plan_notice": 16, "final_plan": 20}
+REASSESSMENT_PLAN_WEEKS = 14
+
+
 @dataclass(frozen=True)
 class AssessmentClock:
-    decision_by: date  # the LA decides whether to assess: 6 weeks
+    decision_by: date  # the LA decides whether to (re-)assess: 6 weeks, or 15 days to re-assess
     advice_due: date | None  # the school's advice: 6 weeks after the LA asks for it
-    no_plan_notice_by: date  # notice if the LA will not issue a plan: 16 weeks
-    final_plan_by: date  # the final plan: 20 weeks
+    no_plan_notice_by: date | None  # notice if the LA will not issue a plan: 16 weeks
+    final_plan_by: date | None  # 20 weeks; a re-assessment's: 14 weeks from the decision
 
 
-def assessment_clock(*, received_on: date, advice_requested_on: date | None) -> AssessmentClock:
+def assessment_clock(
+    *,
+    received_on: date,
+    advice_requested_on: date | None,
+    kind: str = ASSESSMENT,
+    decision_on: date | None = None,
+    reading: str = "beginning_with",
+) -> AssessmentClock:
+    """The dates of `ASSESSMENT_RULES` for a request the LA received on `received_on`. A
+    re-assessment the LA starts itself runs from `received_on` (the date it decided)."""
+    advice_due = advice_requested_on + timedelta(weeks=6) if advice_requested_on else None
+    if kind == REASSESSMENT:
+        decided = decision_on
+        return AssessmentClock(
+            decision_by=fifteen_days_from(received_on, reading=reading),
+            advice_due=advice_due,
+            no_plan_notice_by=None,
+            final_plan_by=decided + timedelta(weeks=REASSESSMENT_PLAN_WEEKS) if decided else None,
+        )
     return AssessmentClock(
-        decision_by=received_on + timedelta(weeks=6),
-        advice_due=advice_requested_on + timedelta(weeks=6) if advice_requested_on else None,
-        no_plan_notice_by=received_on + timedelta(weeks=16),
-        final_plan_by=received_on + timedelta(weeks=20),
+        decision_by=received_on + timedelta(weeks=ASSESSMENT_WEEKS["decision"]),
+        advice_due=advice_due,
+        no_plan_notice_by=received_on + timedelta(weeks=ASSESSMENT_WEEKS["no_plan_notice"]),
+        final_plan_by=received_on + timedelta(weeks=ASSESSMENT_WEEKS["final_plan"]),
     )
+
+
+def consultation_due(received_on: date, *, reading: str = "beginning_with") -> date:
+    """The school's answer when the LA consults it about naming it in a plan: 15 days (Code 9.79;
+    the same counting as parents' 15 days, `fifteen_days_from`)."""
+    return fifteen_days_from(received_on, reading=reading)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -649,66 +692,123 @@ class AssessmentFacts:
     outcome: str = PENDING
     outcome_on: date | None = None
     exemption: str = ""  # an exception to the time limits (reg. 10): the clock stops
+    kind: str = ASSESSMENT
+    requested_by: str = "school"
+    draft_sent_on: date | None = None
+    reading: str = "beginning_with"  # how the 15 days are counted (`fifteen_days_from`)
 
 
 @dataclass(frozen=True)
 class AssessmentStep:
-    key: str  # "decision", "advice", "no_plan_notice" or "final_plan"
+    key: str  # "decision", "advice", "no_plan_notice", "parents_draft" or "final_plan"
     label: str
-    due: date | None  # None: the school's advice before the LA asks for it
+    due: date | None  # None: not known yet (advice not asked for, re-assessment not decided)
     done_on: date | None
     outstanding: bool  # the clock runs for this step and it is not done: a deadline
+    period: bool = False  # a period parents have (15 days): reminded while it runs, never late
 
     def overdue(self, today: date) -> bool:
         return self.outstanding and self.due is not None and self.due < today
 
+    def running(self, today: date) -> bool:
+        return self.period and self.due is not None and self.due >= today
+
 
 def assessment_steps(facts: AssessmentFacts) -> list[AssessmentStep]:
-    """The steps of a needs assessment with their dates (`assessment_clock`), what is done, and
-    which are still owed. The clock runs while the assessment is pending, the LA has not refused
-    and no exemption is recorded; the notice of no plan is the LA's choice, never owed. Once the
-    LA refuses to assess, the notice and the final plan drop out."""
+    """The steps of a needs assessment or re-assessment with their dates (`assessment_clock`),
+    what is done, and which are still owed. The clock runs while the request is pending, the LA
+    has not refused and no exemption is recorded. Until the LA sends a draft plan, the 16-week
+    notice that it will not issue one is owed (reg. 10); once the draft is sent, parents' 15 days
+    run (reg. 13). Once the LA refuses, the later steps drop out. A re-assessment (reg. 24-27):
+    the LA answers within 15 days and the final plan is due 14 weeks after it decides to
+    re-assess; a re-assessment the LA starts itself has no request to answer."""
+    reassess = facts.kind == REASSESSMENT
+    la_initiative = reassess and facts.requested_by == LA_INITIATIVE
+    decision_on = facts.received_on if la_initiative else facts.decision_on
+    decision = ASSESS if la_initiative else facts.decision
     clock = assessment_clock(
-        received_on=facts.received_on, advice_requested_on=facts.advice_requested_on
+        received_on=facts.received_on,
+        advice_requested_on=facts.advice_requested_on,
+        kind=facts.kind,
+        decision_on=decision_on if decision == ASSESS else None,
+        reading=facts.reading,
     )
-    running = facts.outcome == PENDING and facts.decision != REFUSED and not facts.exemption
-    decided = facts.decision != PENDING
-    steps = [
-        AssessmentStep(
-            "decision",
-            "The LA decides whether to assess (6 weeks)",
-            clock.decision_by,
-            facts.decision_on if decided else None,
-            running and not decided,
-        ),
+    running = facts.outcome == PENDING and decision != REFUSED and not facts.exemption
+    decided = decision != PENDING
+    steps = []
+    if not la_initiative:
+        label = (
+            "The LA tells parents whether it will re-assess (15 days)"
+            if reassess
+            else "The LA decides whether to assess (6 weeks)"
+        )
+        steps.append(
+            AssessmentStep(
+                "decision",
+                label,
+                clock.decision_by,
+                decision_on if decided else None,
+                running and not decided,
+            )
+        )
+    steps.append(
         AssessmentStep(
             "advice",
             "The school's advice (6 weeks after the LA asks)",
             clock.advice_due,
             facts.advice_sent_on,
             running and clock.advice_due is not None and not facts.advice_sent_on,
-        ),
-    ]
-    if facts.decision == REFUSED:
+        )
+    )
+    if decision == REFUSED:
         return steps
     issued = facts.outcome == PLAN_ISSUED
-    return [
-        *steps,
-        AssessmentStep(
-            "no_plan_notice",
-            "Notice if the LA will not issue a plan (16 weeks)",
-            clock.no_plan_notice_by,
-            facts.outcome_on if facts.outcome == NO_PLAN else None,
-            False,
-        ),
+    if not reassess:
+        steps.append(
+            AssessmentStep(
+                "no_plan_notice",
+                "A draft plan, or notice that no plan will be issued (16 weeks)",
+                clock.no_plan_notice_by,
+                facts.draft_sent_on or (facts.outcome_on if facts.outcome == NO_PLAN else None),
+                running and decision == ASSESS and not facts.draft_sent_on,
+            )
+        )
+    if facts.draft_sent_on:
+        steps.append(
+            AssessmentStep(
+                "parents_draft",
+                "Parents' 15 days to comment on the draft and ask for a school",
+                fifteen_days_from(facts.draft_sent_on, reading=facts.reading),
+                None,
+                False,
+                period=facts.outcome == PENDING,
+            )
+        )
+    label = (
+        "Final amended or replacement plan (14 weeks from the decision to re-assess)"
+        if reassess
+        else "Final EHC plan (20 weeks)"
+    )
+    steps.append(
         AssessmentStep(
             "final_plan",
-            "Final EHC plan (20 weeks)",
+            label,
             clock.final_plan_by,
             facts.outcome_on if issued else None,
-            running and facts.decision == ASSESS and not issued,
-        ),
-    ]
+            running and decision == ASSESS and not issued and clock.final_plan_by is not None,
+        )
+    )
+    return steps
+
+
+def assessment_appeal(facts: AssessmentFacts, certificate_on: date | None) -> AppealWindow | None:
+    """The appeal window after the LA refuses to assess or re-assess, or decides not to issue (or
+    amend) a plan (DOMAIN 2.7); None while there is no such decision."""
+    if facts.decision == REFUSED and facts.decision_on:
+        return appeal_window(decided_on=facts.decision_on, certificate_on=certificate_on)
+    if facts.outcome == NO_PLAN and facts.outcome_on:
+        return appeal_window(decided_on=facts.outcome_on, certificate_on=certificate_on)
+    return None
 
 
 # --------------------------------------------------------------------------------------------------

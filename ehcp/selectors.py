@@ -35,6 +35,7 @@ from .models import (
     PlanOutcome,
     PlanVersion,
     ProvisionItem,
+    SchoolConsultation,
 )
 
 # --------------------------------------------------------------------------------------------------
@@ -651,6 +652,7 @@ class ClockItem:
     done_on: date | None
     overdue: bool
     note: str = ""
+    running: bool = False  # a period parents have, still running
 
 
 def assessment_facts(found: AssessmentRequest) -> rules.AssessmentFacts:
@@ -663,19 +665,47 @@ def assessment_facts(found: AssessmentRequest) -> rules.AssessmentFacts:
         outcome=found.outcome,
         outcome_on=found.outcome_on,
         exemption=found.exemption,
+        kind=found.kind,
+        requested_by=found.requested_by,
+        draft_sent_on=found.draft_sent_on,
+        reading=settings.EHCP_FIFTEEN_DAY_READING,
     )
+
+
+def _clock_notes(found: AssessmentRequest) -> dict[str, str]:
+    notes = {
+        "decision": found.get_decision_display() if found.decision != rules.PENDING else "",
+        "advice": "" if found.advice_requested_on else "The LA has not asked for it yet.",
+        "no_plan_notice": "",
+        "parents_draft": "",
+        "final_plan": "",
+    }
+    if found.draft_sent_on:
+        notes["no_plan_notice"] = "Draft plan sent"
+        notes["parents_draft"] = f"From the draft received on {found.draft_sent_on:%-d %B %Y}"
+    elif found.outcome == rules.NO_PLAN:
+        notes["no_plan_notice"] = found.get_outcome_display()
+    if found.outcome == rules.PLAN_ISSUED:
+        notes["final_plan"] = found.get_outcome_display()
+    return notes
 
 
 def request_clock(found: AssessmentRequest, today: date) -> list[ClockItem]:
     """The statutory clock of one request, with what has happened (`rules.assessment_steps`)."""
     steps = rules.assessment_steps(assessment_facts(found))
-    notes = {
-        "decision": found.get_decision_display() if found.decision != rules.PENDING else "",
-        "advice": "" if found.advice_requested_on else "The LA has not asked for it yet.",
-        "no_plan_notice": found.get_outcome_display() if found.outcome == rules.NO_PLAN else "",
-        "final_plan": found.get_outcome_display() if found.outcome == rules.PLAN_ISSUED else "",
-    }
-    return [ClockItem(s.label, s.due, s.done_on, s.overdue(today), notes[s.key]) for s in steps]
+    notes = _clock_notes(found)
+    reassess = found.kind == AssessmentRequest.Kind.REASSESSMENT
+    if reassess and not found.decision_on and found.requested_by != rules.LA_INITIATIVE:
+        notes["final_plan"] = notes["final_plan"] or "Due 14 weeks after the LA decides."
+    return [
+        ClockItem(s.label, s.due, s.done_on, s.overdue(today), notes[s.key], s.running(today))
+        for s in steps
+    ]
+
+
+def request_appeal(found: AssessmentRequest) -> rules.AppealWindow | None:
+    """The appeal window when the LA refused to (re-)assess or will not issue a plan."""
+    return rules.assessment_appeal(assessment_facts(found), found.mediation_certificate_on)
 
 
 @dataclass(frozen=True)
@@ -698,6 +728,42 @@ def requests_page(*, school: School, today: date) -> list[RequestRow]:
     )
     rows = [RequestRow(r, request_clock(r, today)) for r in found]
     return sorted(rows, key=lambda row: not row.overdue)
+
+
+@dataclass(frozen=True)
+class ConsultationRow:
+    found: SchoolConsultation
+    due: date
+    overdue: bool
+
+
+CONSULTATIONS_ANSWERED_SHOWN = 30
+CONSULTATIONS_WAITING_SHOWN = 200  # a school has a handful at once; the page says if there are more
+
+
+def consultation_row(found: SchoolConsultation, today: date) -> ConsultationRow:
+    due = rules.consultation_due(found.received_on, reading=settings.EHCP_FIFTEEN_DAY_READING)
+    return ConsultationRow(found, due, found.responded_on is None and due < today)
+
+
+def consultations_page(*, school: School, today: date) -> dict[str, list[ConsultationRow]]:
+    """The LA's consultations about naming the school: every one still to answer, oldest first,
+    and the latest answered (`CONSULTATIONS_ANSWERED_SHOWN`). Two queries."""
+    found = SchoolConsultation.objects.filter(school=school).select_related("authority")
+    waiting = found.filter(responded_on__isnull=True).order_by("received_on", "pk")
+    answered = found.filter(responded_on__isnull=False).order_by("-responded_on", "-pk")
+    return {
+        "waiting": [consultation_row(c, today) for c in waiting[:CONSULTATIONS_WAITING_SHOWN]],
+        "answered": [consultation_row(c, today) for c in answered[:CONSULTATIONS_ANSWERED_SHOWN]],
+    }
+
+
+def consultation_for(*, school: School, public_id) -> SchoolConsultation | None:
+    return (
+        SchoolConsultation.objects.filter(school=school, public_id=public_id)
+        .select_related("authority", "pupil")
+        .first()
+    )
 
 
 def requests_of(*, pupil: Pupil) -> list[AssessmentRequest]:

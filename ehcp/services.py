@@ -35,6 +35,7 @@ from .models import (
     PlanOutcome,
     PlanVersion,
     ProvisionItem,
+    SchoolConsultation,
 )
 from .selectors import plan_transfer
 
@@ -55,15 +56,29 @@ VERSION_FIELDS = (
 )
 REQUEST_FIELDS = (
     "authority",
+    "kind",
     "requested_by",
     "received_on",
     "advice_requested_on",
     "advice_sent_on",
     "decision",
     "decision_on",
+    "draft_sent_on",
     "outcome",
     "outcome_on",
+    "mediation_certificate_on",
     "exemption",
+    "notes",
+)
+CONSULTATION_FIELDS = (
+    "authority",
+    "child_name",
+    "date_of_birth",
+    "year_group",
+    "current_setting",
+    "received_on",
+    "responded_on",
+    "response",
     "notes",
 )
 MEETING_FIELDS = (
@@ -155,13 +170,15 @@ def _request_problems(request: AssessmentRequest, today: date) -> dict[str, str]
         "advice_requested_on",
         "advice_sent_on",
         "decision_on",
+        "draft_sent_on",
         "outcome_on",
+        "mediation_certificate_on",
     ):
         value = getattr(request, name)
         if value and value > today:
             problems[name] = "This date is still to come."
     if request.received_on:
-        for name in ("advice_requested_on", "decision_on", "outcome_on"):
+        for name in ("advice_requested_on", "decision_on", "draft_sent_on", "outcome_on"):
             value = getattr(request, name)
             if value and value < request.received_on:
                 problems[name] = "This cannot be before the LA received the request."
@@ -180,6 +197,34 @@ def _request_problems(request: AssessmentRequest, today: date) -> dict[str, str]
             and request.decision != AssessmentRequest.Decision.ASSESS
         ):
             problems["outcome"] = "A plan or a no-plan notice follows only a decision to assess."
+    problems.update(_request_sequence_problems(request))
+    return problems
+
+
+def _request_sequence_problems(request: AssessmentRequest) -> dict[str, str]:
+    """The draft plan, the LA's own re-assessment and the mediation certificate, in order."""
+    problems: dict[str, str] = {}
+    Decision, Outcome = AssessmentRequest.Decision, AssessmentRequest.Outcome
+    la_initiative = request.requested_by == AssessmentRequest.RequestedBy.LA
+    if la_initiative and request.kind != AssessmentRequest.Kind.REASSESSMENT:
+        problems["requested_by"] = (
+            "The LA starting on its own is recorded for a re-assessment; for a first assessment, "
+            "record who brought the child to the LA's attention."
+        )
+    if request.draft_sent_on and request.decision != Decision.ASSESS and not la_initiative:
+        problems["draft_sent_on"] = "A draft plan follows only a decision to assess."
+    elif request.draft_sent_on and request.outcome == Outcome.NO_PLAN:
+        problems["draft_sent_on"] = "A draft plan and a no-plan notice cannot both be recorded."
+    elif request.draft_sent_on and request.draft_sent_on < (request.decision_on or date.min):
+        problems["draft_sent_on"] = "The draft cannot be before the LA's decision."
+    decided_against = request.decision == Decision.REFUSED or request.outcome == Outcome.NO_PLAN
+    certificate = request.mediation_certificate_on
+    if certificate and not decided_against:
+        problems["mediation_certificate_on"] = (
+            "A mediation certificate follows a decision not to assess, or not to issue a plan."
+        )
+    elif certificate and certificate < (request.outcome_on or request.decision_on or date.min):
+        problems["mediation_certificate_on"] = "The certificate cannot be before the decision."
     return problems
 
 
@@ -212,6 +257,43 @@ def request_save(
         outcome=request.outcome,
     )
     return request
+
+
+@transaction.atomic
+def consultation_save(
+    *, access: Access, today: date, consultation: SchoolConsultation | None = None, **fields
+) -> SchoolConsultation:
+    """Record the LA's consultation about naming the school in a child's plan, or the school's
+    answer to it (15 days, `rules.consultation_due`)."""
+    if consultation is None:
+        consultation = SchoolConsultation(school=access.school, created_by=access.user)
+    else:
+        consultation = SchoolConsultation.objects.select_for_update().get(pk=consultation.pk)
+    _same_school(access, consultation, fields.get("authority"))
+    _set(consultation, fields, CONSULTATION_FIELDS)
+    problems = {}
+    for name in ("received_on", "responded_on", "date_of_birth"):
+        value = getattr(consultation, name)
+        if value and value > today:
+            problems[name] = "This date is still to come."
+    if consultation.responded_on and consultation.responded_on < consultation.received_on:
+        problems["responded_on"] = "The answer cannot be before the consultation arrived."
+    answered = consultation.response != SchoolConsultation.Response.PENDING
+    if answered != bool(consultation.responded_on):
+        problems["responded_on"] = "Give the school's answer and the date it was sent together."
+    if problems:
+        raise ValidationError(problems)
+    consultation.full_clean()
+    consultation.save()
+    audit(
+        action="ehcp.consultation_saved",
+        actor=access.user,
+        school=access.school,
+        role=access.role,
+        obj=consultation,
+        detail={"response": consultation.response},
+    )
+    return consultation
 
 
 # --------------------------------------------------------------------------------------------------

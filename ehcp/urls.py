@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import advice, authorities, pack, plans, requests, reviews, tracker
+from .views import advice, authorities, consultations, pack, plans, requests, reviews, tracker
 
 app_name = "ehcp"
 
@@ -16,6 +16,18 @@ urlpatterns = [
     path("ehcp/requests/", requests.request_list, name="requests"),
     path("ehcp/requests/<uuid:public_id>/", requests.request_detail, name="request"),
     path("ehcp/requests/<uuid:public_id>/edit/", requests.request_edit, name="request_edit"),
+    path("ehcp/consultations/", consultations.consultation_list, name="consultations"),
+    path("ehcp/consultations/new/", consultations.consultation_new, name="consultation_new"),
+    path(
+        "ehcp/consultations/<uuid:public_id>/",
+        consultations.consultation_detail,
+        name="consultation",
+    ),
+    path(
+        "ehcp/consultations/<uuid:public_id>/edit/",
+        consultations.consultation_edit,
+        name="consultation_edit",
+    ),
     path("pupils/<uuid:public_id>/ehcp/", plans.plan_detail, name="plan"),
     path("pupils/<uuid:public_id>/ehcp/new/", plans.plan_new, name="plan_new"),
     path("pupils/<uuid:public_id>/ehcp/edit/", plans.version_edit, name="version_edit"),

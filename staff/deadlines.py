@@ -81,6 +81,7 @@ OPENED_WITH: dict[str, Cap] = {
     "provision.parent_meetings": Cap.PLAN_VIEW,
     "ehcp.review": Cap.EHCP_VIEW,  # the EHC plan or its review under way
     "ehcp.assessment": Cap.EHCP_TRACKER,  # the needs-assessment request
+    "ehcp.consultation": Cap.EHCP_TRACKER,  # the LA's consultation about naming the school
 }
 
 

@@ -28,6 +28,7 @@ from ..models import (
     PlanOutcome,
     PlanVersion,
     ProvisionItem,
+    SchoolConsultation,
 )
 
 GET_POST = require_http_methods(["GET", "POST"])
@@ -74,6 +75,11 @@ def request_or_404(request: HttpRequest, public_id) -> AssessmentRequest:
     found = selectors.request_for(access=request.access, public_id=public_id, today=today())
     _about(request, _found(found, "request").pupil)
     return _found(found, "request")
+
+
+def consultation_or_404(request: HttpRequest, public_id) -> SchoolConsultation:
+    found = selectors.consultation_for(school=request.school, public_id=public_id)
+    return _found(found, "consultation")
 
 
 def authority_or_404(request: HttpRequest, pk: int) -> LocalAuthority:

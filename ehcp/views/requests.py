@@ -36,10 +36,15 @@ def request_list(request: HttpRequest) -> HttpResponse:
 
 
 def _recorded(saved: AssessmentRequest) -> str:
-    clock = rules.assessment_clock(received_on=saved.received_on, advice_requested_on=None)
+    steps = rules.assessment_steps(selectors.assessment_facts(saved))
+    reassess = saved.kind == AssessmentRequest.Kind.REASSESSMENT
+    what = "Re-assessment" if reassess else "Needs assessment"
+    if steps[0].key != "decision":  # the LA's own re-assessment: the final plan's date
+        due = long_date(steps[-1].due)
+        return f"{what} for {saved.pupil.name} recorded. The final plan is due by {due}."
     return (
-        f"Needs assessment request for {saved.pupil.name} recorded. The LA must decide "
-        f"whether to assess by {long_date(clock.decision_by)}."
+        f"{what} request for {saved.pupil.name} recorded. The LA must answer by "
+        f"{long_date(steps[0].due)}."
     )
 
 
@@ -47,7 +52,11 @@ def _recorded(saved: AssessmentRequest) -> str:
 @GET_POST
 def request_new(request: HttpRequest, public_id) -> HttpResponse:
     pupil = pupil_or_404(request, public_id)
-    form = RequestForm(form_data(request), school=request.school, answers=False)
+    kind = AssessmentRequest.Kind
+    initial = {
+        "kind": kind.REASSESSMENT if selectors.has_active_plan(pupil=pupil) else kind.ASSESSMENT
+    }
+    form = RequestForm(form_data(request), school=request.school, answers=False, initial=initial)
     saved = save_form(
         request,
         form,
@@ -69,6 +78,7 @@ def request_detail(request: HttpRequest, public_id) -> HttpResponse:
     pupil = found.pupil
     note_subject(request, pupil, pupil_public_id=pupil.public_id)
     audit_note(request).detail["request"] = str(found.public_id)  # not a keyword: `request`
+    appeal = selectors.request_appeal(found)
     return render(
         request,
         "ehcp/request_detail.html",
@@ -76,6 +86,8 @@ def request_detail(request: HttpRequest, public_id) -> HttpResponse:
             "found": found,
             "pupil": pupil,
             "clock": selectors.request_clock(found, today()),
+            "appeal": appeal,
+            "appeal_note": rules.appeal_note(appeal) if appeal else "",
             "can_manage": request.access.can(Cap.EHCP_MANAGE),
         },
     )

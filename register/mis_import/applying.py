@@ -142,7 +142,7 @@ def _apply(*, school: School, plan: ImportPlan, access: Access) -> ImportSummary
 def _age_range_from_roll(school: School) -> None:
     """The school's age range as the year groups on roll, unless someone set it in the school's
     settings: it decides which year groups move phase (ehcp.rules `phase_transfer`). One query
-    for the year groups (distinct, at most 18 rows) and one update when it changed."""
+    for the year groups (distinct, at most 18 rows) and one update."""
     if school.age_range_source == "settings":
         return
     today = timezone.localdate()
@@ -157,15 +157,11 @@ def _age_range_from_roll(school: School) -> None:
     if not known:
         return
     lowest, highest = known[0], known[-1]
-    if (school.lowest_year, school.highest_year, school.age_range_source) != (
-        lowest,
-        highest,
-        "mis",
-    ):
-        School.objects.filter(pk=school.pk).update(
-            lowest_year=lowest, highest_year=highest, age_range_source="mis"
-        )
-        school.lowest_year, school.highest_year, school.age_range_source = lowest, highest, "mis"
+    # Always one update (a constant count whatever changed); it touches no row when nothing did.
+    School.objects.filter(pk=school.pk).exclude(
+        lowest_year=lowest, highest_year=highest, age_range_source="mis"
+    ).update(lowest_year=lowest, highest_year=highest, age_range_source="mis")
+    school.lowest_year, school.highest_year, school.age_range_source = lowest, highest, "mis"
 
 
 def _place_in_classes(

@@ -135,6 +135,9 @@ def look(request, _screenshots_dir) -> Callable[[Page, str], None]:
 
     def look(page: Page, label: str) -> None:
         path = _screenshots_dir / f"{test_name}-{next(counter):02d}-{label}.png"
+        # A click that navigates returns once the new page has committed, before it has a
+        # document to measure: wait for it to load (CI once read a null documentElement).
+        page.wait_for_load_state("load")
         if EVERY_PAGE:
             page.screenshot(path=path, full_page=True)
         try:

@@ -82,6 +82,7 @@ def test_teacher_contributes_and_the_sendco_reviews_and_starts_the_next_cycle(
     expect(page.get_by_role("heading", level=1)).to_contain_text("Maya Patel")
     look(page, "teacher-plan")
     page.get_by_role("link", name="Add your contribution").click()
+    expect(page.get_by_label("Your contribution")).to_be_visible()
     look(page, "teacher-contribute")
     page.get_by_label("Your contribution").fill(
         "Maya now reads 31 of the 40 words in class and uses her word mat without prompting."

@@ -229,16 +229,26 @@ def test_the_needs_assessment_clock_as_the_la_answers(access, pupil, authority, 
     )
     assert table(ehcp_deadlines(access, date(2026, 11, 25))) == [
         ("ehcp.assessment.advice", date(2026, 12, 1), Severity.SOON),  # 6 weeks after asked
+        # No draft plan yet: the 16-week notice that no plan will be issued is owed (reg. 10).
+        ("ehcp.assessment.no_plan_notice", date(2027, 1, 4), Severity.LATER),
     ]
     assert table(ehcp_deadlines(access, date(2026, 12, 10))) == [
         ("ehcp.assessment.advice", date(2026, 12, 1), Severity.OVERDUE),
+        ("ehcp.assessment.no_plan_notice", date(2027, 1, 4), Severity.LATER),  # 16 weeks
         ("ehcp.assessment.final_plan", date(2027, 2, 1), Severity.LATER),  # 20 weeks
     ]
 
+    # The school sends its advice; the draft plan reaches parents on 10 December: the notice is
+    # no longer owed, and parents' 15 days run to 24 December.
     services.request_save(
-        access=access, today=date(2026, 12, 10), request=request, advice_sent_on=date(2026, 12, 10)
+        access=access,
+        today=date(2026, 12, 10),
+        request=request,
+        advice_sent_on=date(2026, 12, 10),
+        draft_sent_on=date(2026, 12, 10),
     )
     assert table(ehcp_deadlines(access, date(2026, 12, 10))) == [
+        ("ehcp.assessment.parents_draft", date(2026, 12, 24), Severity.SOON),
         ("ehcp.assessment.final_plan", date(2027, 2, 1), Severity.LATER),
     ]
 
@@ -411,7 +421,7 @@ def test_deadlines_in_constant_queries(
             advice_requested_on=date(2026, 11, 2),
         )
     access = access_for(sendco, school)
-    with django_assert_num_queries(9):  # 4 of them for EHC plans
+    with django_assert_num_queries(10):  # 5 of them for EHC plans, 1 for consultations
         found = ehcp_deadlines(access, TODAY)
     assert len(found) == plans * (5 + 2)
 

@@ -798,7 +798,7 @@ def _owed(facts, today):
             {
                 "decision": (date(2026, 10, 19), True, False),  # due today: not late yet
                 "advice": (None, False, False),
-                "no_plan_notice": (date(2026, 12, 28), False, False),  # the LA's choice
+                "no_plan_notice": (date(2026, 12, 28), False, False),  # once it assesses
                 "final_plan": (date(2027, 1, 25), False, False),  # only once it assesses
             },
         ),
@@ -825,7 +825,8 @@ def _owed(facts, today):
             {
                 "decision": (date(2026, 10, 19), False, False),
                 "advice": (date(2026, 11, 2), False, False),
-                "no_plan_notice": (date(2026, 12, 28), False, False),
+                # No draft yet: the notice that no plan will be issued is owed, and late.
+                "no_plan_notice": (date(2026, 12, 28), True, True),
                 "final_plan": (date(2027, 1, 25), True, True),
             },
         ),

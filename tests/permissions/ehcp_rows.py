@@ -57,6 +57,12 @@ _REQUEST = (
     ("requested_by", "school"),
     ("received_on", _day(-7)),
 )
+_CONSULTATION = (
+    ("authority", lambda w: w["ehcp_la"].pk),
+    ("child_name", "Dee Newcomer"),
+    ("received_on", _day(-3)),
+    ("response", "pending"),
+)
 
 #                         anon send lead head teach ta   gov  oSen oLead deact
 EHCP_MATRIX: dict[str, Row] = {
@@ -71,6 +77,11 @@ EHCP_MATRIX: dict[str, Row] = {
         ("lowest_year", "R"), ("highest_year", "6"), ("year_11_transfer", "on")
     ),
     "ehcp:requests": Row(get=_TRACKER),
+    # The LA's consultations about naming the school: the school's, not a pupil's.
+    "ehcp:consultations": Row(get=_TRACKER),
+    "ehcp:consultation": Row(get=_TRACKER),
+    "ehcp:consultation_new": _manage(*_CONSULTATION),
+    "ehcp:consultation_edit": _manage(*_CONSULTATION),
     "ehcp:request": Row(get=_TRACKER),
     "ehcp:request_new": _manage(*_REQUEST),
     "ehcp:request_edit": _manage(*_REQUEST, ("decision", "pending"), ("outcome", "pending")),
@@ -229,8 +240,16 @@ def ehcp_world(world) -> None:
         requested_by="school",
         received_on=today - timedelta(days=20),
     )
+    consultation = services.consultation_save(
+        access=access,
+        today=today,
+        authority=la,
+        child_name="Dee Newcomer",
+        received_on=today - timedelta(days=3),
+    )
     world.update(
         {
+            "ehcp_consultation": consultation,
             "ehcp_la": la,
             "ehcp_plan": plan,
             "ehcp_outcome": outcome,
@@ -259,6 +278,8 @@ def ehcp_kwargs(world) -> dict[str, dict]:
                 "authorities",
                 "authority_new",
                 "requests",
+                "consultations",
+                "consultation_new",
                 "transfers",
                 "transfer_settings",
             )
@@ -267,6 +288,10 @@ def ehcp_kwargs(world) -> dict[str, dict]:
         "ehcp:contact_new": la,
         "ehcp:request": request,
         "ehcp:request_edit": request,
+        **{
+            f"ehcp:{name}": {"school_slug": slug, "public_id": world["ehcp_consultation"].public_id}
+            for name in ("consultation", "consultation_edit")
+        },
         **{
             f"ehcp:{name}": ada
             for name in (
