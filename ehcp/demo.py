@@ -46,6 +46,7 @@ from .models import (
     PlanOutcome,
     PlanVersion,
     ProvisionItem,
+    SchoolConsultation,
 )
 from .selectors import school_shape
 
@@ -1103,6 +1104,36 @@ def _requests(
     ]
 
 
+def _consultation(school: School, today: date, sendco: User, authority: LocalAuthority) -> int:
+    """A secondary school is consulted about naming it for a Year 6 child with a plan (the
+    trust's primary's pupil moving up): the school's 15 days are running."""
+    if school.phase != School.Phase.SECONDARY:
+        return 0
+    SchoolConsultation.objects.create(
+        school=school,
+        authority=authority,
+        child_name="Leo Marsh",
+        year_group="7",
+        current_setting="Meadow Lane Primary School",
+        received_on=today - timedelta(days=5),
+        created_by=sendco,
+    )
+    return 1
+
+
+def _post_16_move(school: School, pupils: list[Pupil], today: date) -> None:
+    """In a post-16 setting, the first young person in Year 12 with a plan moves to another
+    post-16 setting next September: the amended plan naming it is due 5 months before (reg.
+    18(2)), 31 March."""
+    mover = next((p for p in pupils if p.year_group == "12"), None)
+    if mover is None:
+        return
+    september = date(school_calendar.academic_year_start_for(today) + 1, 9, 1)
+    EhcPlan.objects.filter(school=school, pupil=mover, status=EhcPlan.Status.ACTIVE).update(
+        post_16_move_on=september, post_16_move_to="Westborough College (supported internship)"
+    )
+
+
 def _align_statuses(school: School, issued: dict[int, date]) -> None:
     """The pupil's open status E, and the needs recorded with it, start when the plan was
     issued."""
@@ -1307,6 +1338,8 @@ def seed_ehcp(
     issued = _plans(maker, pupils, cast, authorities)
     created = len(authorities) * 2 + maker.built.save()
     _align_statuses(school, issued)
+    _post_16_move(school, pupils, today)
+    created += _consultation(school, today, sendco, authorities[0])
     requests = _requests(school, today, sendco, authorities, rng)
     AssessmentRequest.objects.bulk_create(requests)
     return created + len(requests)

@@ -251,6 +251,12 @@ PLANS = {
         Plan("Reading fluency", 0, ("7",), 6, days="0,2,4", time="08:40",
              room="Learning support base", first_half=True),
     ],
+    School.Phase.POST_16: [
+        Plan("Study skills", 0, ("12",), 6, time="13:30", room="Learning centre", today=True),
+        Plan("Literacy catch-up", 0, ("12", "13"), 6, "teacher", "1,3", "10:20", "L3"),
+        Plan("ELSA", 0, ("12", "13"), 3, days="2", time="11:00", room="Wellbeing room"),
+        Plan("Study skills", -1, ("12", "13"), 6, days="0,3", time="13:30", room="Library"),
+    ],
 }
 # fmt: on
 
@@ -487,8 +493,10 @@ def _pool(school: School, today: date) -> Pool:
 def _plan_groups(s: Seeding, terms: Terms, pool: Pool) -> None:
     """Every group of the phase's plans whose term the calendar has, with its pupils' places
     (not saved yet)."""
-    for plan in PLANS[s.school.phase]:
-        if plan.term not in terms.by_offset:
+    on_roll = {year for _, year, _ in pool.pupils}
+    for plan in PLANS.get(s.school.phase, PLANS[School.Phase.SECONDARY]):
+        # An infant school has no Year 3 group: only the years the school has.
+        if plan.term not in terms.by_offset or not on_roll.intersection(plan.years):
             continue
         group = _group(s, plan, terms)
         chosen = _choose_pupils(s.rng, plan, pool, starts_on=group.starts_on)

@@ -135,7 +135,7 @@ def test_home_timeline_shows_deadlines_in_constant_queries(
     client.force_login(sendco)
     url = reverse("school_home", args=[school.slug])
     client.get(url)
-    with django_assert_num_queries(24):  # the audit event of the read included
+    with django_assert_num_queries(25):  # the audit event of the read included
         page = client.get(url).content.decode()
     assert "Deadlines: overdue and the next eight weeks" in page
     assert "Overdue" in page

@@ -54,6 +54,23 @@ DEMO = {
         "per_year": 200,
         "class_size": 29,
     },
+    "little-oaks": {
+        "phase": School.Phase.PRIMARY,
+        "local_authority": "Northshire",
+        "year_groups": ["R", "1", "2"],
+        "per_year": 40,
+        "class_size": 20,
+        "age_range": ("R", "2"),
+        "seed": "little-oaks-1",
+    },
+    "northfield-college": {
+        "phase": School.Phase.POST_16,
+        "local_authority": "Westborough",
+        "year_groups": ["12", "13"],
+        "per_year": 60,
+        "class_size": 20,
+        "age_range": ("12", "13"),
+    },
 }
 MODELS = (
     LocalAuthority,
@@ -71,12 +88,16 @@ MODELS = (
 
 def _school(trust, slug: str, *, per_year: int | None = None) -> School:
     spec = DEMO[slug]
+    lowest, highest = spec.get("age_range", ("", ""))
     return SchoolFactory(
         trust=trust,
         slug=slug,
         name=slug.replace("-", " ").title(),
         phase=spec["phase"],
         local_authority=spec["local_authority"],
+        lowest_year=lowest,
+        highest_year=highest,
+        age_range_source="settings" if lowest else "mis",
     )
 
 
@@ -94,7 +115,7 @@ def _build(school, people, today: date, *, per_year: int | None = None) -> tuple
         year_groups=spec["year_groups"],
         per_year=per_year or spec["per_year"],
         class_size=spec["class_size"],
-        seed=zlib.crc32(school.slug.encode()),
+        seed=zlib.crc32(spec.get("seed", school.slug).encode()),
         today=today,
         **people,
     )
@@ -402,6 +423,28 @@ def test_the_secondary_demo(trust, people):
     ).exists()
     overdue = [line for line in _lines(school, WEDNESDAY) if line.overdue(WEDNESDAY)]
     assert {line.next_step.key for line in overdue} == {rules.HELD, rules.REPORTED}
+
+
+def test_the_infant_schools_year_2_moves_to_junior_school(trust, people):
+    school = _school(trust, "little-oaks")
+    _build(school, people, WEDNESDAY)
+    found = check_invariants(school, WEDNESDAY)
+    moving = [r for r in found["transfer"] if r.plan.pupil.year_group == "2"]
+    assert moving, "no Year 2 transfer review in the infant school"
+    lines = [line for line in _lines(school, WEDNESDAY) if line.transfer]
+    assert {(line.transfer.deadline, line.transfer.label) for line in lines} == {
+        (date(2027, 2, 15), "from infant to junior school")
+    }
+
+
+def test_the_colleges_post_16_move(trust, people):
+    school = _school(trust, "northfield-college")
+    _build(school, people, WEDNESDAY)
+    check_invariants(school, WEDNESDAY)
+    moving = [line for line in _lines(school, WEDNESDAY) if line.transfer]
+    assert [(line.transfer.deadline, line.plan.post_16_move_on) for line in moving] == [
+        (date(2027, 3, 31), date(2027, 9, 1))  # 5 months before the move, less a day
+    ]
 
 
 @pytest.mark.parametrize(

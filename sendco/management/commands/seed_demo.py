@@ -39,8 +39,31 @@ SCHOOLS = [
         "phase": School.Phase.SECONDARY,
         "local_authority": "Westborough",
     },
+    # An infant school (Reception to Year 2): its Year 2 move to junior school, a phase transfer.
+    {
+        "slug": "little-oaks",
+        "name": "Little Oaks Infant School",
+        "urn": "990003",
+        "phase": School.Phase.PRIMARY,
+        "local_authority": "Northshire",
+        "lowest_year": "R",
+        "highest_year": "2",
+        "age_range_source": "settings",
+    },
+    # A sixth-form college: a young person moving to another post-16 setting (reg. 18(2)).
+    {
+        "slug": "northfield-college",
+        "name": "Northfield Sixth Form College",
+        "urn": "990004",
+        "phase": School.Phase.POST_16,
+        "local_authority": "Westborough",
+        "lowest_year": "12",
+        "highest_year": "13",
+        "age_range_source": "settings",
+    },
 ]
-# Pupils per school: about 280 in the primary (R to Year 6) and 1,000 in the secondary (7 to 11).
+# Pupils per school: 280 in the primary (R to Year 6), 1,000 in the secondary (7 to 11), 120 in the
+# infant school (R to 2) and 120 in the sixth-form college (12 and 13).
 ROLLS = {
     "meadow-lane": {
         "year_groups": ["R", "1", "2", "3", "4", "5", "6"],
@@ -48,7 +71,12 @@ ROLLS = {
         "class_size": 20,
     },
     "riverside": {"year_groups": ["7", "8", "9", "10", "11"], "per_year": 200, "class_size": 29},
+    "little-oaks": {"year_groups": ["R", "1", "2"], "per_year": 40, "class_size": 20},
+    "northfield-college": {"year_groups": ["12", "13"], "per_year": 60, "class_size": 20},
 }
+# The text each school's pupils are drawn from (its slug unless said): the infant school's draw has
+# children with EHC plans in Year 2, so its phase transfer to junior school is in the demo.
+PUPIL_SEEDS = {"little-oaks": "little-oaks-1"}
 PEOPLE = {  # role -> (first name, surname)
     Role.SENDCO: ("Priya", "Shah"),
     Role.HEAD: ("Daniel", "Okafor"),
@@ -118,7 +146,8 @@ class Command(BaseCommand):
                 teacher=people[Role.TEACHER],
                 ta=people[Role.TA],
                 sendco=people[Role.SENDCO],
-                seed=zlib.crc32(school.slug.encode()),  # the same on every database
+                # the same on every database
+                seed=zlib.crc32(PUPIL_SEEDS.get(school.slug, school.slug).encode()),
                 today=today,
                 **ROLLS[school.slug],
             )
