@@ -178,6 +178,7 @@ class RequestForm(_NoSave, EditCheck, BoundedModelForm):
         super().__init__(*args, **kwargs)
         self.fields["authority"].queryset = LocalAuthority.objects.filter(school=school)
         self.fields["kind"].required = False  # left out: what it was, or a first assessment
+        self.fields["requested_by"].choices = AssessmentRequest.RequestedBy.choices  # no blank
         if not answers:
             for name in set(REQUEST_FIELDS) - set(NEW_REQUEST_FIELDS):
                 del self.fields[name]

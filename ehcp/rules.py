@@ -111,6 +111,7 @@ def review_due_by(
 class Transfer:
     deadline: date  # the amended plan naming the next setting must be issued by
     label: str
+    post_16_move: bool = False  # between post-16 settings (reg. 18(2)), not a phase transfer
 
 
 @dataclass(frozen=True)
@@ -214,6 +215,7 @@ def post_16_move(*, move_on: date, to: str = "") -> Transfer:
         label=f"to {to} on {move_on:%-d %B %Y}"
         if to
         else f"to another post-16 setting on {move_on:%-d %B %Y}",
+        post_16_move=True,
     )
 
 
