@@ -11,7 +11,7 @@ has something to log whatever the day.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from register.models import (
+    YEAR_ORDER,
     BroadArea,
     Concern,
     Pupil,
@@ -494,8 +495,12 @@ def _plan_groups(s: Seeding, terms: Terms, pool: Pool) -> None:
     """Every group of the phase's plans whose term the calendar has, with its pupils' places
     (not saved yet)."""
     on_roll = {year for _, year, _ in pool.pupils}
+    oldest = max(on_roll, key=YEAR_ORDER.__getitem__, default="")
     for plan in PLANS.get(s.school.phase, PLANS[School.Phase.SECONDARY]):
-        # An infant school has no Year 3 group: only the years the school has.
+        # An infant school has no Year 3: only the years the school has, and the demo TA's
+        # group of six today moves to its oldest year.
+        if plan.today and not on_roll.intersection(plan.years):
+            plan = replace(plan, years=(oldest,))
         if plan.term not in terms.by_offset or not on_roll.intersection(plan.years):
             continue
         group = _group(s, plan, terms)
