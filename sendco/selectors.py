@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Case, Count, F, Q, QuerySet, When
 
 from register.selectors import pupils_visible_to
 from staff.models import School, Trust, User
@@ -36,13 +36,19 @@ def subject_names(*, user: User, notes: list[Notification], on: date) -> dict[tu
 
 
 def notification_centre(*, user: User, on: date, limit: int) -> dict:
-    """The person's latest `limit` notifications, unread first, each with its pupil's name (if
+    """The person's latest `limit` notifications, unread first (overdue, then the soonest due),
+    each with its pupil's name (if
     they may still see the pupil), when it was for, and whether it is overdue on `on`."""
     notes = list(
         Notification.objects.filter(user=user)
         .select_related("school")
-        # Unread first on every database (PostgreSQL sorts NULLs last), then the latest read.
-        .order_by(F("read_at").desc(nulls_first=True), "-created_at", "due")[:limit]
+        # Unread first on every database (PostgreSQL sorts NULLs last); among them the earliest
+        # due first, so the overdue lead and "in 8 weeks" comes last; then the latest read.
+        .order_by(
+            F("read_at").desc(nulls_first=True),
+            Case(When(read_at__isnull=True, then=F("due"))).asc(nulls_last=True),
+            "-created_at",
+        )[:limit]
     )
     names = subject_names(user=user, notes=notes, on=on)
     for note in notes:

@@ -193,6 +193,19 @@ def test_unread_notifications_come_first_however_many_were_read(
     assert reverse("notification_open", args=[unread.pk]) in html
 
 
+def test_unread_overdue_notifications_lead_and_the_furthest_comes_last(client, teacher, jozef):
+    """Issue 14: at 8am the centre listed "in 8 weeks" first and overdue items last."""
+    later = note(teacher, jozef, due=TODAY + timedelta(weeks=8), threshold=56)
+    overdue = note(teacher, jozef, due=TODAY - timedelta(days=3), threshold=-1)
+    today = note(teacher, jozef, due=TODAY, threshold=0)
+    note(teacher, jozef, due=TODAY - timedelta(days=20), threshold=-1, read=True)
+    client.force_login(teacher)
+    html = page(client)
+    opened = [reverse("notification_open", args=[n.pk]) for n in (overdue, today, later)]
+    positions = [html.index(url) for url in opened]
+    assert positions == sorted(positions), "unread: overdue first, then by date due"
+
+
 @pytest.mark.parametrize("extra", [0, 30])
 def test_the_centre_in_constant_queries(
     client, school, sendco, jozef, wren, extra, django_assert_num_queries
