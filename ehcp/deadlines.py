@@ -69,12 +69,14 @@ def deadlines(
                 owner_id=None,  # the SENDCo
                 url=url,
                 severity=severity(due=step.due, today=today),
+                authority=plan.authority.name,
+                year_group=pupil.year_group,
             )
     # A request whose time limits do not apply (an exemption is recorded) has no deadlines; which
     # steps are owed is `rules.assessment_steps`, as on the request's page.
     requests = AssessmentRequest.objects.filter(
         school=school, pupil__in=pupils, outcome=AssessmentRequest.Outcome.PENDING, exemption=""
-    ).select_related("pupil")
+    ).select_related("pupil", "authority")
     for request in requests:
         reassess = request.kind == AssessmentRequest.Kind.REASSESSMENT
         titles = REASSESSMENT_TITLES if reassess else ASSESSMENT_TITLES
@@ -91,12 +93,16 @@ def deadlines(
                 owner_id=None,
                 url=reverse("ehcp:request", args=[school.slug, request.public_id]),
                 severity=severity(due=step.due, today=today),
+                authority=request.authority.name,
+                year_group=request.pupil.year_group,
             )
     # The LA's consultations about naming the school (Code 9.79): the child is often not on roll,
     # so these are the school's, not a pupil's, and reach only those who open the tracker.
-    consultations = SchoolConsultation.objects.filter(
-        school=school, responded_on__isnull=True
-    ).order_by("received_on")
+    consultations = (
+        SchoolConsultation.objects.filter(school=school, responded_on__isnull=True)
+        .select_related("authority")
+        .order_by("received_on")
+    )
     reading = settings.EHCP_FIFTEEN_DAY_READING
     for consultation in consultations:
         due = rules.consultation_due(consultation.received_on, reading=reading)
@@ -111,4 +117,5 @@ def deadlines(
             owner_id=None,
             url=reverse("ehcp:consultation", args=[school.slug, consultation.public_id]),
             severity=severity(due=due, today=today),
+            authority=consultation.authority.name,
         )

@@ -60,6 +60,7 @@ def deadlines(
             owner_id=cycle.plan.lead_id,
             url=url,
             severity=severity(due=due, today=today),
+            year_group=pupil.year_group,
         )
     yield from _parent_meetings(school=school, pupils=pupils, today=today, until=until)
 
@@ -114,4 +115,5 @@ def _parent_meetings(
             owner_id=plan.lead_id,
             url=reverse("plans:plan", args=[school.slug, plan.pupil.public_id]),
             severity=severity(due=schedule.due, today=today),
+            year_group=plan.pupil.year_group,
         )

@@ -47,4 +47,5 @@ def deadlines(
             owner_id=owner,
             url=reverse("register:concern_decide", args=[school.slug, concern.public_id]),
             severity=severity(due=due, today=today),
+            year_group=concern.pupil.year_group,
         )

@@ -68,6 +68,13 @@ class Deadline:
     owner_id: int | None  # who must act
     url: str
     severity: Severity
+    # For the home page's grouping and filters: the local authority the step answers to (its
+    # name, empty when none) and the pupil's year group code ("R", "7", ...; empty when none).
+    authority: str = ""
+    year_group: str = ""
+    # A statutory date keeps its legal date; when it falls outside the school's term time the row
+    # says so and suggests this day, the last school day before it (set by the provider).
+    last_school_day: date | None = None
 
 
 # What opens each kind of deadline's link (a kind, or a family of kinds such as "ehcp.review"):
