@@ -41,8 +41,8 @@ def format_value(value: Decimal | None, unit: str) -> str:
     return f"{value} {unit}".strip()
 
 
-def _short(label: str) -> str:
-    return label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1].rstrip() + "…"
+def _short(label: str, chars: int = LABEL_CHARS) -> str:
+    return label if len(label) <= chars else label[: chars - 1].rstrip() + "…"
 
 
 def with_note(label: str, note: str) -> str:
@@ -114,6 +114,79 @@ def bar_chart(
         parts.append("</g>")
     parts.append(
         f'<line x1="{LABEL_WIDTH}" y1="{TOP - 4}" x2="{LABEL_WIDTH}" y2="{height - BOTTOM}" '
+        f'stroke="{AXIS_STROKE}" stroke-width="1"/>'
+    )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 - every piece of text above is escaped
+
+
+STACKED_LABEL_CHARS = 27  # long need names ("Speech, language and communication needs") fit
+SERIES_FILLS = ["#0b5394", "#b45f06"]  # dark blue and dark orange: 8.6:1 and 5.1:1 against white
+
+
+def stacked_bar_chart(
+    rows: list[tuple[str, list[int]]], *, title: str, series: list[str]
+) -> SafeString:
+    """A horizontal bar per label, made of one segment per series (at most two), with the
+    values written beside each bar in words ("12 SEN support, 3 EHC plan") and a key under the
+    title, so no meaning rests on colour."""
+    top = max((sum(values) for _, values in rows), default=0)
+    height = TOP + 18 + ROW_HEIGHT * max(len(rows), 1) + BOTTOM
+    digest = hashlib.sha1(  # noqa: S324 - an id for the page, not security
+        (title + "|".join(f"{label}={values}" for label, values in rows)).encode()
+    ).hexdigest()[:10]
+    title_id, desc_id = f"chart-{digest}-title", f"chart-{digest}-desc"
+
+    def words(values: list[int]) -> str:
+        return ", ".join(f"{value} {name}" for name, value in zip(series, values, strict=True))
+
+    summary = "; ".join(f"{label}: {words(values)}" for label, values in rows)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" class="img-fluid chart" '
+        f'width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}" '
+        f'aria-labelledby="{title_id} {desc_id}">',
+        f'<title id="{title_id}">{escape(title)}</title>',
+        f'<desc id="{desc_id}">{escape(summary or "No data.")}</desc>',
+        f'<text x="0" y="20" font-size="15" font-weight="bold" fill="{TEXT_FILL}">'
+        f"{escape(title)}</text>",
+    ]
+    x = 0
+    for name, fill in zip(series, SERIES_FILLS, strict=False):
+        parts.append(f'<rect x="{x}" y="30" width="14" height="14" fill="{fill}"/>')
+        parts.append(
+            f'<text x="{x + 20}" y="42" font-size="13" fill="{TEXT_FILL}">{escape(name)}</text>'
+        )
+        x += 30 + 8 * len(name)
+    if not rows:
+        parts.append(
+            f'<text x="0" y="{TOP + 38}" font-size="13" fill="{TEXT_FILL}">No data.</text>'
+        )
+    for index, (label, values) in enumerate(rows):
+        y = TOP + 18 + index * ROW_HEIGHT
+        middle = y + BAR_HEIGHT / 2 + 5
+        parts.append('<g class="bar">')
+        parts.append(f"<title>{escape(label)}: {escape(words(values))}</title>")
+        parts.append(
+            f'<text x="{LABEL_WIDTH - 8}" y="{middle}" font-size="13" text-anchor="end" '
+            f'fill="{TEXT_FILL}">{escape(_short(label, STACKED_LABEL_CHARS))}</text>'
+        )
+        start = Decimal(LABEL_WIDTH)
+        for value, fill in zip(values, SERIES_FILLS, strict=False):
+            width = bar_width(Decimal(value), Decimal(top))
+            if width > 0:
+                parts.append(
+                    f'<rect x="{start}" y="{y}" width="{width}" height="{BAR_HEIGHT}" '
+                    f'fill="{fill}"/>'
+                )
+            start += width
+        short = " + ".join(str(value) for value in values)
+        parts.append(
+            f'<text x="{start + 6}" y="{middle}" font-size="13" fill="{TEXT_FILL}">'
+            f"{escape(short)}</text>"
+        )
+        parts.append("</g>")
+    parts.append(
+        f'<line x1="{LABEL_WIDTH}" y1="{TOP + 14}" x2="{LABEL_WIDTH}" y2="{height - BOTTOM}" '
         f'stroke="{AXIS_STROKE}" stroke-width="1"/>'
     )
     parts.append("</svg>")

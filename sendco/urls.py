@@ -46,6 +46,7 @@ urlpatterns = [
     path("accounts/", include(account_patterns)),
     path("accounts/mfa/", include("staff.mfa.urls")),
     path("s/<slug:school_slug>/", views.school_home, name="school_home"),
+    path("s/<slug:school_slug>/deadlines/", views.deadlines, name="deadlines"),
     path("s/<slug:school_slug>/", include("staff.urls")),
     path("s/<slug:school_slug>/", include("staff.calendar_urls")),
     path("s/<slug:school_slug>/", include("register.urls")),

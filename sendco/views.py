@@ -9,11 +9,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from register import selectors as register_selectors
-from sendco import health, selectors
-from sendco.deadlines import deadlines_for
-from staff import calendar as school_calendar
-from staff import selectors as staff_selectors
+from provision import pages as provision_pages
+from sendco import health, pages, selectors
 from staff.capabilities import Cap
 from staff.http import audited, note_detail
 from staff.tenancy import school_view, schools_for, trust_view, trusts_led_by
@@ -38,25 +35,19 @@ def home(request: HttpRequest) -> HttpResponse:
 @audited("school.home_viewed")
 @require_safe
 def school_home(request: HttpRequest) -> HttpResponse:
-    school = request.school
-    access = request.access
-    today = timezone.localdate()
-    context: dict = {
-        "today": today,
-        "term": school_calendar.term_containing(school=school, on=today),
-        "next_term": school_calendar.next_term(school=school, on=today),
-    }
-    if access.can(Cap.STAFF_VIEW):
-        context["staff_counts"] = staff_selectors.staff_counts(school=school)
-    if access.can(Cap.REGISTER_VIEW):
-        context["register"] = register_selectors.home_summary(access=access, on=today)
-        found = deadlines_for(access=access, today=today)
-        context["deadlines"] = found
-        note_detail(request, pupils=sorted({d.subject_id for d in found}))
-        # Overdue and the next two weeks open; the rest of the eight weeks folded away.
-        context["pressing"] = [d for d in found if d.severity.is_urgent]
-        context["later"] = [d for d in found if not d.severity.is_urgent]
-    return render(request, "sendco/home.html", context)
+    context = pages.school_home(request=request, today=timezone.localdate())
+    note_detail(request, pupils=sorted({d.subject_id for d in context.get("deadlines", [])}))
+    return render(request, "sendco/home.html", {**context, **provision_pages.REASONS})
+
+
+@school_view(Cap.REGISTER_VIEW)
+@audited("school.deadlines_viewed")
+@require_safe
+def deadlines(request: HttpRequest) -> HttpResponse:
+    context = pages.deadlines_page(request=request, today=timezone.localdate())
+    shown = [d for bundle in context["page"] for d in bundle.deadlines]
+    note_detail(request, pupils=sorted({d.subject_id for d in shown}))
+    return render(request, "sendco/deadlines.html", context)
 
 
 @trust_view(Cap.TRUST_DASHBOARD)

@@ -107,3 +107,32 @@ def may_open(role: str, kind: str) -> bool:
     """Whether a person in this role can open this kind of deadline's link."""
     capability = capability_for(kind)
     return capability is not None and role_can(role, capability)
+
+
+# What each kind of work is called where deadlines are grouped or filtered (the home page, the
+# deadlines page): a kind, or a family of kinds. A test checks every kind that opens a page has one.
+KIND_LABELS: dict[str, str] = {
+    "register.concern_decision": "Concerns to decide",
+    "register.monitoring_review": "Monitoring reviews",
+    "provision.apdr_agree": "Support plans to agree",
+    "provision.apdr_review": "Support plan reviews",
+    "provision.parent_meetings": "Parent meetings",
+    "ehcp.review": "EHC annual reviews",
+    "ehcp.assessment": "Needs assessments",
+    "ehcp.consultation": "The LA's consultations",
+}
+
+
+def family_of(kind: str) -> str:
+    """The kind, or the family of kinds, that `KIND_LABELS` names ("ehcp.review.held" ->
+    "ehcp.review")."""
+    family = kind
+    while family:
+        if family in KIND_LABELS:
+            return family
+        family = family.rpartition(".")[0]
+    return kind
+
+
+def family_label(kind: str) -> str:
+    return KIND_LABELS.get(family_of(kind), kind)

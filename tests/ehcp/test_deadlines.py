@@ -346,8 +346,11 @@ def test_a_review_walked_through_time(client, access, plan, sendco, school):
     with noon(date(2026, 12, 24)):  # 15 days after, and still no report
         assert overdue_now(access) == ["ehcp.review.reported"]
         client.force_login(sendco)
-        page = client.get(reverse("school_home", args=[school.slug])).content.decode()
-        assert "Annual review: send the report to the LA: Mina Khan" in page
+        home = client.get(reverse("school_home", args=[school.slug])).content.decode()
+        assert "Annual review: send the report to the LA" in home
+        url = reverse("deadlines", args=[school.slug])
+        page = client.get(url, {"by": "kind"}).content.decode()
+        assert "Mina Khan: Annual review: send the report to the LA" in page
 
     with noon(date(2027, 1, 4)):
         services.review_step(

@@ -543,7 +543,7 @@ def test_pupil_page_and_navigation_link_to_ehc_plans(client, school, sendco, tea
         client.get(reverse("register:pupil", args=[school.slug, pupils["mina"].public_id]))
     )
     assert _url("plan", school, pupils["mina"].public_id) in page
-    assert f'href="{_url("tracker", school)}">EHC plans' in page
+    assert f'href="{_url("tracker", school)}">Review tracker' in page
     client.force_login(teacher)
     page = _page(
         client.get(reverse("register:pupil", args=[school.slug, pupils["mina"].public_id]))

@@ -1,0 +1,149 @@
+"""The header's menu: the school's pages in five groups (register, plans, EHC, provision, school),
+each link shown only to those whose role opens it, so the header fits on one line from 992 px up.
+
+A group with one link for this person is a plain link; a group with several is a menu button
+(Bootstrap's dropdown: Enter or Space opens it, the arrow keys move, Escape closes). No query: the
+person's capabilities are already on `request.access`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from staff.capabilities import Cap
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    url_name: str
+    capability: Cap
+    # What marks the link as the current page: the start of a namespaced url name
+    # ("provision:today", "ehcp:request" for every request page), or a whole namespace ("ehcp")
+    # for the pages no other link claims.
+    current: tuple[str, ...] = ()
+
+
+@dataclass
+class Entry:
+    label: str
+    url: str
+    current: bool = False
+
+
+@dataclass
+class Group:
+    label: str
+    entries: list[Entry] = field(default_factory=list)
+
+    @property
+    def current(self) -> bool:
+        return any(entry.current for entry in self.entries)
+
+    @property
+    def single(self) -> Entry | None:
+        return self.entries[0] if len(self.entries) == 1 else None
+
+
+MENU: list[tuple[str, list[Link]]] = [
+    (
+        "Register",
+        [
+            Link(
+                "SEN register",
+                "register:list",
+                Cap.REGISTER_VIEW,
+                ("register:list", "register:pupil", "register:status", "register:passport"),
+            ),
+            Link("Concerns", "register:concerns", Cap.REGISTER_MANAGE, ("register:concern",)),
+            Link("Classes", "register:classes", Cap.CLASSES_VIEW, ("register:class",)),
+            Link("School census", "census:census", Cap.CENSUS_EXPORT, ("census",)),
+            Link("Import from the MIS", "mis_import:upload", Cap.MIS_IMPORT, ("mis_import",)),
+        ],
+    ),
+    ("Plans", [Link("Support plans", "plans:list", Cap.PLAN_VIEW, ("plans",))]),
+    (
+        "EHC",
+        [
+            # Every other EHC page (a plan, its review, the pack) is reached from the tracker.
+            Link("Review tracker", "ehcp:tracker", Cap.EHCP_TRACKER, ("ehcp",)),
+            Link("Phase transfers", "ehcp:transfers", Cap.EHCP_TRACKER, ("ehcp:transfer",)),
+            Link("Needs assessments", "ehcp:requests", Cap.EHCP_TRACKER, ("ehcp:request",)),
+            Link("Consultations", "ehcp:consultations", Cap.EHCP_TRACKER, ("ehcp:consultation",)),
+            Link(
+                "Local authorities",
+                "ehcp:authorities",
+                Cap.EHCP_TRACKER,
+                ("ehcp:authorit", "ehcp:contact"),
+            ),
+        ],
+    ),
+    (
+        "Provision",
+        [
+            Link("My groups today", "provision:today", Cap.SESSION_LOG, ("provision:today",)),
+            Link("Provision map", "provision_map:map", Cap.PROVISION_MAP, ("provision_map",)),
+            Link("Impact", "provision_impact:impact", Cap.PROVISION_MAP, ("provision_impact",)),
+            Link("Groups", "provision_manage:groups", Cap.PROVISION_MAP, ("provision_manage",)),
+        ],
+    ),
+    (
+        "School",
+        [
+            Link("Deadlines", "deadlines", Cap.REGISTER_VIEW, (":deadlines",)),
+            Link("Term dates", "calendar:terms", Cap.CALENDAR_VIEW, ("calendar",)),
+            Link("Staff", "staff:list", Cap.STAFF_VIEW, ("staff:list", "staff:member", "staff:i")),
+            Link("Audit log", "staff:audit", Cap.AUDIT_VIEW, ("staff:audit",)),
+        ],
+    ),
+]
+
+
+def _here(request: HttpRequest) -> str:
+    """ "ehcp:plan" for the page being shown: its namespace and url name."""
+    match = request.resolver_match
+    if match is None:
+        return ""
+    return f"{match.namespace}:{match.url_name}"
+
+
+def _current(here: str) -> Link | None:
+    """The link of the page being shown: one naming its url first, then one naming its namespace."""
+    links = [link for _, group in MENU for link in group]
+    for link in links:
+        if any(":" in p and here.startswith(p) for p in link.current):
+            return link
+    namespace = here.split(":")[0]
+    for link in links:
+        if namespace in link.current:
+            return link
+    return None
+
+
+def menu_for(request: HttpRequest) -> list[Group]:
+    access = getattr(request, "access", None)
+    school = getattr(request, "school", None)
+    if access is None or school is None:
+        return []
+    current = _current(_here(request))
+    groups = []
+    for label, links in MENU:
+        group = Group(label)
+        for link in links:
+            if access.can(link.capability):
+                url = reverse(link.url_name, args=[school.slug])
+                group.entries.append(Entry(link.label, url, link is current))
+        if group.entries:
+            groups.append(group)
+    return groups
+
+
+def menu(request: HttpRequest) -> dict:
+    """Context processor: the header's groups for the current school and person."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"menu": menu_for(request)}

@@ -1,0 +1,111 @@
+"""What each person's home page shows, and the deadlines page behind it.
+
+Home leads with the day's work: for the SENDCo and the head, what is overdue and due this week,
+grouped by pupil, with the count of each kind of work and the rest one click away on the deadlines
+page; then the register and this term's provision as charts beside their tables. For a teacher or
+a teaching assistant, their groups today come first. Everything in a constant number of queries.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest
+
+from provision import charts
+from provision.overview import term_delivery
+from provision.selectors import my_groups_today
+from register import overview as register_overview
+from register import selectors as register_selectors
+from staff import calendar as school_calendar
+from staff.capabilities import Cap, Reach, pupil_reach
+from staff.deadlines import Deadline
+from staff.models import User
+from staff.tenancy import Access
+
+from . import triage
+from .deadlines import deadlines_for
+
+PAGE_SIZE = 40  # pupils (or kinds) per page of the deadlines page
+
+
+def _owners(deadlines: list[Deadline]) -> dict[int, str]:
+    """The names of the people named to act on these deadlines. One query (none when nobody is
+    named)."""
+    ids = {d.owner_id for d in deadlines if d.owner_id is not None}
+    if not ids:
+        return {}
+    return dict(User.objects.filter(pk__in=ids).values_list("pk", "full_name"))
+
+
+def _charts(*, access: Access, today: date) -> dict:
+    needs = register_overview.by_primary_need(access=access, on=today)
+    context: dict = {
+        "needs": needs,
+        "needs_chart": charts.stacked_bar_chart(
+            [(row.need, [row.k, row.e]) for row in needs],
+            title="The SEN register by primary need",
+            series=["SEN support", "EHC plan"],
+        ),
+    }
+    if access.can(Cap.PROVISION_MAP):
+        school = access.school
+        terms = school_calendar.season_terms(school=school, start=today, end=today)
+        term = terms[0] if terms else None
+        delivery = term_delivery(school=school, starts_on=term.starts_on, on=today) if term else []
+        context["season_term"] = term
+        context["delivery"] = delivery
+        context["delivery_chart"] = charts.bar_chart(
+            [(row.intervention, row.rate) for row in delivery],
+            title="Sessions run against planned this term, so far",
+            unit="%",
+            max_value=max([100, *[row.rate or 0 for row in delivery]]),
+        )
+    return context
+
+
+def school_home(*, request: HttpRequest, today: date) -> dict:
+    access: Access = request.access
+    school = access.school
+    context: dict = {
+        "today": today,
+        "term": school_calendar.term_containing(school=school, on=today),
+        "next_term": school_calendar.next_term(school=school, on=today),
+    }
+    # A teacher's or a teaching assistant's day starts with the groups they run today.
+    context["groups_first"] = pupil_reach(access.role) != Reach.SCHOOL
+    if access.can(Cap.SESSION_LOG):
+        context["groups_today"] = my_groups_today(access=access, today=today)
+    if not access.can(Cap.REGISTER_VIEW):
+        return context
+    context["register"] = register_selectors.home_summary(access=access, on=today)
+    found = deadlines_for(access=access, today=today)
+    context["deadlines"] = found
+    context["triage"] = triage.triage(found, today=today)
+    if pupil_reach(access.role) == Reach.SCHOOL:
+        context.update(_charts(access=access, today=today))
+    return context
+
+
+def deadlines_page(*, request: HttpRequest, today: date) -> dict:
+    """Every deadline of the next eight weeks the person may act on, filtered by when, kind, local
+    authority, who acts and year group, grouped by pupil or by kind, a page of groups at a time."""
+    access: Access = request.access
+    found = deadlines_for(access=access, today=today)
+    form = triage.DeadlineFilterForm(request.GET, deadlines=found, owners=_owners(found))
+    shown = triage.apply_filters(found, form=form, today=today, me=request.user.pk)
+    by_kind = form.is_valid() and form.cleaned_data["by"] == "kind"
+    bundles = triage.by_kind(shown) if by_kind else triage.by_pupil(shown)
+    page = Paginator(bundles, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {
+        "today": today,
+        "form": form,
+        "total": len(found),
+        "shown": len(shown),
+        "page": page,
+        "by_kind": by_kind,
+        "query": query.urlencode(),
+    }
