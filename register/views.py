@@ -164,18 +164,14 @@ def concern_list(request: HttpRequest) -> HttpResponse:
 
 def _decided(concern: Concern) -> str:
     if concern.status == Concern.Status.ADDED:
-        return "Decision saved. Now record the SEN status and need."
+        return f"{concern.pupil.name} is on the SEN register from today."
     return "Decision saved."
 
 
 def _after_decision(request: HttpRequest, concern: Concern) -> HttpResponse:
-    """A pupil added to the register goes on to the status change; otherwise the list again."""
+    """A pupil added to the register: their page, with the new status; otherwise the list."""
     if concern.status == Concern.Status.ADDED:
-        return redirect(
-            "register:status_change",
-            school_slug=request.school.slug,
-            public_id=concern.pupil.public_id,
-        )
+        return _to_pupil(request, concern.pupil)
     return redirect("register:concerns", school_slug=request.school.slug)
 
 
@@ -191,10 +187,8 @@ def concern_decide(request: HttpRequest, public_id) -> HttpResponse:
         lambda data: services.concern_decide(
             access=request.access,
             concern=concern,
-            decision=data["decision"],
-            note=data["note"],
             on=timezone.localdate(),
-            review_on=data["review_on"],
+            **form.decision_fields(),
         ),
         success=_decided,
     )

@@ -139,9 +139,10 @@ def _change(client, school, pupil, **data):
     )
 
 
-def test_sendco_moves_a_pupil_from_monitoring_to_sen_support(client, school, sendco, teacher, year):
+@pytest.fixture
+def monitored(school, teacher, year):
     pupil = make_pupil(school, legal_first_name="Ravi")
-    concern = Concern.objects.create(
+    return Concern.objects.create(
         school=school,
         pupil=pupil,
         raised_by=teacher,
@@ -150,17 +151,38 @@ def test_sendco_moves_a_pupil_from_monitoring_to_sen_support(client, school, sen
         status="monitoring",
         review_on=date(2026, 12, 1),
     )
+
+
+def _decide(client, school, concern, **data):
+    url = reverse("register:concern_decide", args=[school.slug, concern.public_id])
+    return client.post(url, data)
+
+
+def test_sendco_moves_a_pupil_from_monitoring_to_sen_support_in_one_step(
+    client, school, sendco, monitored
+):
+    pupil = monitored.pupil
+    told = timezone.localdate() - timedelta(days=2)
     client.force_login(sendco)
-    decide = client.post(
-        reverse("register:concern_decide", args=[school.slug, concern.public_id]),
-        {"decision": "added", "note": "Evidence of need"},
+    page = client.get(reverse("register:concern_decide", args=[school.slug, monitored.public_id]))
+    form = page.context["form"]
+    assert form["category"].value() == "K"  # SEN support is the usual step
+    assert form["parents_informed_on"].value() is None  # never a date nobody entered
+    decide = _decide(
+        client,
+        school,
+        monitored,
+        decision="added",
+        category="K",
+        primary_need="SLCN",
+        secondary_need="SEMH",
+        parents_informed_on=told.isoformat(),
     )
-    assert decide["Location"] == reverse(
-        "register:status_change", args=[school.slug, pupil.public_id]
-    )
-    assert _change(client, school, pupil, secondary_need="SEMH").status_code == 302
+    assert decide["Location"] == reverse("register:pupil", args=[school.slug, pupil.public_id])
     status = SenStatus.objects.get(pupil=pupil)
     assert (status.category, status.decided_by, status.ends_on) == ("K", sendco, None)
+    assert (status.starts_on, status.parents_informed_on) == (timezone.localdate(), told)
+    assert "concern raised on 01/10/2026" in status.reason
     assert [n.need_type.code for n in Need.objects.filter(pupil=pupil).order_by("rank")] == [
         "SLCN",
         "SEMH",
@@ -171,8 +193,79 @@ def test_sendco_moves_a_pupil_from_monitoring_to_sen_support(client, school, sen
         ).count()
         == 1
     )
-    concern.refresh_from_db()
-    assert concern.status == "added"
+    monitored.refresh_from_db()
+    assert (monitored.status, monitored.review_on) == ("added", None)
+    shown = client.get(decide["Location"]).content.decode()
+    assert "Ravi" in shown
+    assert "is on the SEN register from today" in shown
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"primary_need": ""}, "Choose the pupil&#x27;s primary type of need."),
+        ({"parents_informed_on": ""}, "Give the date parents or carers were told."),
+        ({"parents_informed_on": "2026-02-30"}, "Enter a valid date"),
+        ({"category": "E", "primary_need": "NSA"}, "NSA (no specialist assessment)"),
+        ({"primary_need": "NOPE"}, "Select a valid choice"),
+        ({"secondary_need": "SLCN"}, "The same type of need is recorded twice."),
+    ],
+)
+def test_adding_to_the_register_with_a_gap_changes_nothing(
+    client, school, sendco, monitored, data, message
+):
+    """The drop-through: a decision to add that cannot record the status leaves the pupil on
+    monitoring, with no status and no need, and says what is missing."""
+    client.force_login(sendco)
+    payload = {
+        "decision": "added",
+        "category": "K",
+        "primary_need": "SLCN",
+        "parents_informed_on": timezone.localdate().isoformat(),
+        "note": "Evidence of need",
+        **data,
+    }
+    response = _decide(client, school, monitored, **payload)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    monitored.refresh_from_db()
+    assert (monitored.status, monitored.review_on) == ("monitoring", date(2026, 12, 1))
+    assert not SenStatus.objects.filter(pupil=monitored.pupil).exists()
+    assert not Need.objects.filter(pupil=monitored.pupil).exists()
+    assert response.context["form"]["note"].value() == "Evidence of need"  # nothing typed is lost
+
+
+def test_a_status_the_service_refuses_rolls_the_decision_back(client, school, sendco, monitored):
+    """The service's own refusal, after the form passed (a status already begun today), leaves
+    the concern as it was: the decision and the status are one transaction."""
+    put_on(monitored.pupil, "N", timezone.localdate())
+    client.force_login(sendco)
+    response = _decide(
+        client,
+        school,
+        monitored,
+        decision="added",
+        category="K",
+        primary_need="SLCN",
+        parents_informed_on=timezone.localdate().isoformat(),
+    )
+    assert response.status_code == 200
+    assert "The new date must be after" in response.content.decode()
+    monitored.refresh_from_db()
+    assert monitored.status == "monitoring"
+    assert list(
+        SenStatus.objects.filter(pupil=monitored.pupil).values_list("category", flat=True)
+    ) == ["N"]
+    assert not AuditEvent.objects.filter(action="register.concern_decided").exists()
+
+
+def test_the_status_form_never_fills_in_when_parents_were_told(client, school, sendco, year):
+    pupil = make_pupil(school)
+    client.force_login(sendco)
+    page = client.get(reverse("register:status_change", args=[school.slug, pupil.public_id]))
+    form = page.context["form"]
+    assert form["parents_informed_on"].value() is None
+    assert form["starts_on"].value() == timezone.localdate()
 
 
 @pytest.mark.parametrize(
