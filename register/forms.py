@@ -51,7 +51,12 @@ class RegisterFilterForm(BoundedForm):
 
 
 class SearchForm(BoundedForm):
-    q = forms.CharField(label="Find a pupil by name or UPN", required=False, max_length=100)
+    q = forms.CharField(
+        label="Find a pupil by name or UPN",
+        required=False,
+        max_length=100,
+        help_text="Finds any pupil you can see, on the register or not.",
+    )
 
 
 def _need_choices():
@@ -146,6 +151,28 @@ class ConcernForm(BoundedForm):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="What you see in class, since when, and what you have tried.",
     )
+
+
+class ConcernAboutForm(ConcernForm):
+    """A concern about any pupil the person may see (their classes' pupils for a teacher): the
+    pupil chosen from a list, then what they have noticed."""
+
+    pupil = forms.ModelChoiceField(
+        label="Pupil",
+        queryset=Pupil.objects.none(),
+        to_field_name="public_id",
+        empty_label="Choose a pupil",
+    )
+    field_order = ["pupil", "description"]
+
+    def __init__(self, *args, pupils, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["pupil"].queryset = pupils
+        self.fields["pupil"].label_from_instance = _pupil_choice
+
+
+def _pupil_choice(pupil: Pupil) -> str:
+    return f"{pupil.last_name}, {pupil.first_name} ({pupil.get_year_group_display()})"
 
 
 class ConcernDecisionForm(BoundedForm):

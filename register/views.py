@@ -19,6 +19,7 @@ from staff.tenancy import school_view
 from . import pages, selectors, services
 from .access import concern_or_404, pupil_or_404
 from .forms import (
+    ConcernAboutForm,
     ConcernDecisionForm,
     ConcernForm,
     PassportForm,
@@ -146,6 +147,31 @@ def concern_raise(request: HttpRequest, public_id) -> HttpResponse:
     if saved:
         return _to_pupil(request, pupil)
     return render(request, "register/concern_raise.html", {"pupil": pupil, "form": form})
+
+
+@school_view(Cap.CONCERN_RAISE)
+@audited("register.concern_form_viewed", methods=("GET", "HEAD", "POST"))
+@require_http_methods(["GET", "POST"])
+def concern_new(request: HttpRequest) -> HttpResponse:
+    """Raise a concern about any pupil one may see, chosen from a list: the quick way in from
+    home (a teacher's pupils need not be on the register, nor found first)."""
+    pupils = selectors.pupils_to_choose(access=request.access, on=timezone.localdate())
+    initial = {"pupil": request.GET.get("pupil")}
+    form = ConcernAboutForm(form_data(request), pupils=pupils, initial=initial)
+    saved = save_form(
+        request,
+        form,
+        lambda data: services.concern_raise(
+            access=request.access,
+            pupil=data["pupil"],
+            description=data["description"],
+            on=timezone.localdate(),
+        ),
+        success="Thank you: the SENDCo will look at your concern.",
+    )
+    if saved:
+        return _to_pupil(request, saved.result.pupil)
+    return render(request, "register/concern_new.html", {"form": form})
 
 
 @school_view(Cap.REGISTER_MANAGE)

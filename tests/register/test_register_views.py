@@ -106,6 +106,58 @@ def test_search_is_a_post_and_never_puts_a_name_in_the_url(client, school, sendc
     assert [p.legal_first_name for p in response.context["rows"]] == ["Zelda"]
 
 
+def test_search_finds_a_pupil_not_on_the_register_without_changing_the_filter(
+    client, school, teacher, year
+):
+    zelda = make_pupil(school, legal_first_name="Zelda", legal_last_name="Quill")
+    quinn = make_pupil(school, legal_first_name="Quinn", legal_last_name="Quill")
+    put_on(make_pupil(school, legal_first_name="Yuri"), "K", date(2025, 1, 6), "MLD")
+    make_pupil(school, legal_first_name="Xena", legal_last_name="Quill")  # not in the class
+    class_of(school, "3Q", teachers=[teacher], pupils=[zelda, quinn], year=year)
+    put_on(quinn, "K", date(2025, 1, 6), "MLD")
+    client.force_login(teacher)
+    url = reverse("register:list", args=[school.slug])
+    found = client.post(url, {"q": "quill"}).context["rows"]
+    assert [p.legal_first_name for p in found] == ["Quinn", "Zelda"]  # anyone the teacher sees
+    chosen = client.post(url + "?status=K", {"q": "quill"}).context["rows"]
+    assert [p.legal_first_name for p in chosen] == ["Quinn"]  # a status chosen still applies
+    assert [p.legal_first_name for p in client.get(url).context["rows"]] == ["Quinn"]
+
+
+def test_teacher_raises_a_concern_about_a_pupil_not_on_the_register_from_one_page(
+    client, school, sendco, teacher, classes
+):
+    newcomer = make_pupil(school, legal_first_name="Nia", legal_last_name="Newcomer")
+    classes["mine"][0].teaching_groups.get().pupils.add(newcomer)
+    client.force_login(teacher)
+    url = reverse("register:concern_new", args=[school.slug])
+    page = client.get(url)
+    options = page.context["form"].fields["pupil"].queryset
+    assert {p.legal_first_name for p in options} == {"Mina", "Molly", "Nia"}  # not Otto
+    html = page.content.decode()
+    assert "Newcomer, Nia (Year 3)" in html
+    assert AuditEvent.objects.filter(action="register.concern_form_viewed", actor=teacher).exists()
+
+    empty = client.post(url, {"pupil": "", "description": ""})
+    assert empty.status_code == 200
+    assert empty.context["form"].errors.keys() == {"pupil", "description"}
+    other = client.post(
+        url, {"pupil": str(classes["theirs"].public_id), "description": "Seems tired."}
+    )
+    assert "Select a valid choice" in other.content.decode()  # not in the teacher's classes
+    assert not Concern.objects.exists()
+
+    sent = client.post(
+        url, {"pupil": str(newcomer.public_id), "description": "Cannot see the board."}
+    )
+    assert sent["Location"] == reverse("register:pupil", args=[school.slug, newcomer.public_id])
+    concern = Concern.objects.get()
+    assert (concern.pupil, concern.raised_by, concern.status) == (newcomer, teacher, "open")
+    assert concern.description == "Cannot see the board."
+    preselected = client.get(url, {"pupil": str(newcomer.public_id)})
+    assert preselected.context["form"]["pupil"].value() == str(newcomer.public_id)
+
+
 def test_register_view_is_audited_with_no_names(client, school, sendco, classes):
     client.force_login(sendco)
     _register(client, school)
