@@ -280,6 +280,17 @@ TOPICS = {
     SP: "handwriting and getting around",
 }
 LIKES = ["drawing", "football", "Lego", "animals", "music", "cooking", "computers", "swimming"]
+
+
+def _two_likes(rng: random.Random) -> list[str]:
+    """Two different things a child likes (two draws, as before, so the rest of the demo stays
+    the same; a repeat becomes the next in the list: never "Lego and Lego")."""
+    first, second = rng.choice(LIKES), rng.choice(LIKES)
+    if second == first:
+        second = LIKES[(LIKES.index(first) + 1) % len(LIKES)]
+    return [first, second]
+
+
 HARD = ["loud rooms", "writing a lot", "reading aloud", "busy corridors", "changes to the day"]
 WISHES = ["have more friends", "get better at reading", "go to the same school as my friends"]
 EVIDENCE = {
@@ -619,7 +630,7 @@ class _PlanMaker:
         year_group = self.year_group_on(case.pupil, issued_on) or case.pupil.year_group
         older = year_group.isdigit() and int(year_group) >= 9
         return {
-            "section_a": f"{first} enjoys {self.rng.choice(LIKES)} and {self.rng.choice(LIKES)}. "
+            "section_a": f"{first} enjoys {' and '.join(_two_likes(self.rng))}. "
             f"{first}'s family would like {first} to be happy and confident at school and to "
             f"{self.rng.choice(WISHES)}.",
             "section_b": f"{first} has needs in {', '.join(AREA_LABELS[a] for a in areas)}. "

@@ -15,6 +15,7 @@ from django.db import transaction
 
 from staff.models import AcademicYear, School, User
 
+from .demo_passports import passport_text
 from .models import (
     Concern,
     Contact,
@@ -158,17 +159,6 @@ E_NEEDS = [
     ("SPLD", 3),
     ("DS", 3),
 ]
-
-PASSPORT = {
-    "about_me": "I like drawing, football at break and helping in the library.",
-    "important_to_me": "My family, my dog and knowing what is happening next.",
-    "strengths": "Kind to others, good at remembering facts, creative.",
-    "what_helps": "A visual timetable, instructions one at a time, a quiet place to work.",
-    "what_does_not_help": "Sudden changes, loud rooms, being asked to read aloud without warning.",
-    "communication": "I may need extra time to answer. Check I have understood.",
-    "strategies": "Pre-teach new vocabulary. Give a 5-minute warning before changes. "
-    "Seat near the front, away from the door.",
-}
 
 
 def _upn(la: int, establishment: int, year: int, serial: int) -> str:
@@ -347,8 +337,14 @@ def _add_on_register(
         records.needs.append(
             Need(school=school, pupil=pupil, need_type=types[secondary], rank=2, starts_on=starts)
         )
+    words = passport_text(
+        upn=pupil.upn,
+        first=pupil.first_name,
+        primary=primary,
+        area=types[primary].broad_area,
+    )
     records.passports.append(
-        PassportVersion(school=school, pupil=pupil, version=1, created_by=by, **PASSPORT)
+        PassportVersion(school=school, pupil=pupil, version=1, created_by=by, **words)
     )
 
 

@@ -6,6 +6,7 @@ from staff.bounds import BoundedForm, BoundedModelForm
 from staff.edits import EditCheck
 
 from .models import BroadArea, Concern, NeedType, PassportVersion, Pupil, SenStatus, YearGroup
+from .rules import need_problems
 from .services import PASSPORT_FIELDS
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -50,7 +51,12 @@ class RegisterFilterForm(BoundedForm):
 
 
 class SearchForm(BoundedForm):
-    q = forms.CharField(label="Find a pupil by name or UPN", required=False, max_length=100)
+    q = forms.CharField(
+        label="Find a pupil by name or UPN",
+        required=False,
+        max_length=100,
+        help_text="Finds any pupil you can see, on the register or not.",
+    )
 
 
 def _need_choices():
@@ -77,7 +83,10 @@ class StatusChangeForm(BoundedForm):
         label="Reason for the change", widget=forms.Textarea(attrs={"rows": 3})
     )
     parents_informed_on = forms.DateField(
-        label="Date parents or carers were told", required=False, widget=DATE_INPUT
+        label="Date parents or carers were told",
+        required=False,
+        widget=DATE_INPUT,
+        help_text="Needed for SEN support (K) or an EHC plan (E).",
     )
     parents_informed_how = forms.CharField(
         label="How they were told",
@@ -144,7 +153,33 @@ class ConcernForm(BoundedForm):
     )
 
 
+class ConcernAboutForm(ConcernForm):
+    """A concern about any pupil the person may see (their classes' pupils for a teacher): the
+    pupil chosen from a list, then what they have noticed."""
+
+    pupil = forms.ModelChoiceField(
+        label="Pupil",
+        queryset=Pupil.objects.none(),
+        to_field_name="public_id",
+        empty_label="Choose a pupil",
+    )
+    field_order = ["pupil", "description"]
+
+    def __init__(self, *args, pupils, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["pupil"].queryset = pupils
+        self.fields["pupil"].label_from_instance = _pupil_choice
+
+
+def _pupil_choice(pupil: Pupil) -> str:
+    return f"{pupil.last_name}, {pupil.first_name} ({pupil.get_year_group_display()})"
+
+
 class ConcernDecisionForm(BoundedForm):
+    """The SENDCo's decision on a concern, and, to add the pupil to the register, the new SEN
+    status in the same step: nothing is saved unless all of it is (no pupil falls between the
+    monitoring list and the register)."""
+
     decision = forms.ChoiceField(
         label="Decision",
         widget=forms.RadioSelect,
@@ -154,7 +189,80 @@ class ConcernDecisionForm(BoundedForm):
             (Concern.Status.CLOSED, "Close: no further action"),
         ],
     )
-    review_on = forms.DateField(label="Review monitoring on", required=False, widget=DATE_INPUT)
-    note = forms.CharField(
-        label="Note of the decision", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    review_on = forms.DateField(
+        label="Review monitoring on",
+        required=False,
+        widget=DATE_INPUT,
+        help_text="Needed to keep monitoring.",
     )
+    category = forms.ChoiceField(
+        label="SEN status",
+        required=False,
+        initial=SenStatus.Category.SEN_SUPPORT,
+        widget=forms.RadioSelect,
+        choices=[
+            (SenStatus.Category.SEN_SUPPORT, "SEN support (K)"),
+            (SenStatus.Category.EHC_PLAN, "Education, health and care plan (E)"),
+        ],
+    )
+    primary_need = forms.ChoiceField(
+        label="Primary need", required=False, help_text="Needed to add to the register."
+    )
+    secondary_need = forms.ChoiceField(label="Secondary need (optional)", required=False)
+    parents_informed_on = forms.DateField(
+        label="Date parents or carers were told",
+        required=False,
+        widget=DATE_INPUT,
+        help_text="Needed to add to the register: the school must tell parents when it makes "
+        "special educational provision.",
+    )
+    parents_informed_how = forms.CharField(
+        label="How they were told (optional)",
+        required=False,
+        max_length=120,
+        help_text="For example: meeting, phone call, letter.",
+    )
+    note = forms.CharField(
+        label="Note of the decision (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    ADDING = ("category", "primary_need", "secondary_need", "parents_informed_on")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["primary_need"].choices = [("", "Choose a need")] + _need_choices()[1:]
+        self.fields["secondary_need"].choices = _need_choices()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") != Concern.Status.ADDED:
+            return data
+        category = data.get("category") or SenStatus.Category.SEN_SUPPORT
+        data["category"] = category
+        if not data.get("primary_need"):
+            self.add_error("primary_need", "Choose the pupil's primary type of need.")
+        if data.get("parents_informed_on") is None and "parents_informed_on" not in self.errors:
+            self.add_error("parents_informed_on", "Give the date parents or carers were told.")
+        if data.get("primary_need"):
+            for problem in need_problems(category=category, need_codes=self.need_codes()):
+                self.add_error("primary_need", problem)
+        return data
+
+    def need_codes(self) -> list[str]:
+        data = self.cleaned_data
+        return [c for c in (data.get("primary_need"), data.get("secondary_need")) if c]
+
+    def decision_fields(self) -> dict:
+        """What `register.services.concern_decide` takes besides the person, concern and day."""
+        data = self.cleaned_data
+        fields = {name: data[name] for name in ("decision", "note", "review_on")}
+        if data["decision"] == Concern.Status.ADDED:
+            fields |= {
+                "category": data["category"],
+                "need_codes": self.need_codes(),
+                "parents_informed_on": data["parents_informed_on"],
+                "parents_informed_how": data["parents_informed_how"],
+            }
+        return fields

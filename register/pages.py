@@ -51,11 +51,11 @@ def register_list(
 
 
 def status_change_initial(*, pupil: Pupil, today: date) -> dict:
-    """A status change starts today, parents informed today, with the pupil's current needs."""
+    """A status change starts today, with the pupil's current needs. The date parents were told
+    starts empty: only the person who told them knows it."""
     codes = selectors.current_need_codes(pupil=pupil)
     return {
         "starts_on": today,
-        "parents_informed_on": today,
         "primary_need": codes[0] if codes else "",
         "secondary_need": codes[1] if len(codes) > 1 else "",
     }

@@ -86,8 +86,11 @@ def _matches(pupil: Pupil, needle: str) -> bool:
 
 def register_filter(rows: Iterable[Pupil], filters: dict, *, search: str = "") -> list[Pupil]:
     """The rows the register's filters (RegisterFilterForm's cleaned data) and a name or UPN
-    search keep. Status: "sen" (the default) K or E; "K" or "E" only; "all" everyone."""
-    status = filters.get("status") or "sen"
+    search keep. Status: "sen" (the default) K or E; "K" or "E" only; "all" everyone. A search
+    with no status chosen looks through everyone: a pupil is found whether on the register or
+    not."""
+    needle = search.strip().lower()
+    status = filters.get("status") or ("all" if needle else "sen")
     keep = list(rows)
     if status == "sen":
         keep = [p for p in keep if p.category in (K, E)]
@@ -107,7 +110,6 @@ def register_filter(rows: Iterable[Pupil], filters: dict, *, search: str = "") -
         keep = [p for p in keep if p.looked_after]
     if filters.get("eal"):
         keep = [p for p in keep if p.eal]
-    needle = search.strip().lower()
     if needle:
         keep = [p for p in keep if _matches(p, needle)]
     return keep

@@ -112,6 +112,15 @@ def register_list(
     )
 
 
+def pupils_to_choose(*, access: Access, on: date) -> QuerySet[Pupil]:
+    """The pupils on roll this person may see, for a form that chooses one, by name."""
+    return (
+        pupils_visible_to(access=access, on=on)
+        .on_roll(on)
+        .order_by("legal_last_name", "legal_first_name")
+    )
+
+
 def pupil_for(*, access: Access, public_id, on: date) -> Pupil | None:
     """One pupil this person may see, or None (the view answers 404)."""
     return pupils_visible_to(access=access, on=on).filter(public_id=public_id).first()

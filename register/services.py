@@ -156,15 +156,35 @@ def concern_decide(
     note: str,
     on: date,
     review_on: date | None = None,
+    category: str = K,
+    need_codes: list[str] | None = None,
+    parents_informed_on: date | None = None,
+    parents_informed_how: str = "",
 ) -> Concern:
-    """The SENDCo's decision: keep monitoring (with a review date), add to the register (the
-    status change is made separately, with its reason and needs), or close."""
+    """The SENDCo's decision: keep monitoring (with a review date), close, or add to the register.
+
+    Adding to the register records the new SEN status (K or E, from `on`, with its needs and the
+    date parents were told) in the same transaction as the decision: either both are saved or
+    neither is, so no pupil leaves the monitoring list without arriving on the register."""
     if decision not in (Concern.Status.MONITORING, Concern.Status.ADDED, Concern.Status.CLOSED):
         raise ValidationError({"decision": "Choose what happens next."})
     if decision == Concern.Status.MONITORING and review_on is None:
         raise ValidationError({"review_on": "Give the date to review the monitoring."})
     if review_on is not None and review_on <= on:
         raise ValidationError({"review_on": "The review date must be in the future."})
+    if decision == Concern.Status.ADDED:
+        if category not in (K, E):
+            raise ValidationError({"category": "Choose SEN support (K) or an EHC plan (E)."})
+        sen_status_change(
+            access=access,
+            pupil=concern.pupil,
+            category=category,
+            starts_on=on,
+            reason=note.strip() or _added_reason(concern),
+            parents_informed_on=parents_informed_on,
+            parents_informed_how=parents_informed_how,
+            need_codes=list(need_codes or []),
+        )
     concern.status = decision
     concern.decided_by = access.user
     concern.decided_on = on
@@ -179,6 +199,10 @@ def concern_decide(
         detail={"decision": decision},
     )
     return concern
+
+
+def _added_reason(concern: Concern) -> str:
+    return f"Added to the register on the concern raised on {concern.raised_on:%d/%m/%Y}."
 
 
 PASSPORT_FIELDS = (

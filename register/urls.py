@@ -13,6 +13,7 @@ urlpatterns = [
     path("pupils/<uuid:public_id>/passport/edit/", views.passport_edit, name="passport_edit"),
     path("pupils/<uuid:public_id>/concerns/new/", views.concern_raise, name="concern_raise"),
     path("concerns/", views.concern_list, name="concerns"),
+    path("concerns/new/", views.concern_new, name="concern_new"),
     path("concerns/<uuid:public_id>/", views.concern_decide, name="concern_decide"),
     path("classes/", class_views.class_list, name="classes"),
     path("classes/new/", class_views.class_create, name="class_create"),

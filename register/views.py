@@ -19,6 +19,7 @@ from staff.tenancy import school_view
 from . import pages, selectors, services
 from .access import concern_or_404, pupil_or_404
 from .forms import (
+    ConcernAboutForm,
     ConcernDecisionForm,
     ConcernForm,
     PassportForm,
@@ -148,6 +149,31 @@ def concern_raise(request: HttpRequest, public_id) -> HttpResponse:
     return render(request, "register/concern_raise.html", {"pupil": pupil, "form": form})
 
 
+@school_view(Cap.CONCERN_RAISE)
+@audited("register.concern_form_viewed", methods=("GET", "HEAD", "POST"))
+@require_http_methods(["GET", "POST"])
+def concern_new(request: HttpRequest) -> HttpResponse:
+    """Raise a concern about any pupil one may see, chosen from a list: the quick way in from
+    home (a teacher's pupils need not be on the register, nor found first)."""
+    pupils = selectors.pupils_to_choose(access=request.access, on=timezone.localdate())
+    initial = {"pupil": request.GET.get("pupil")}
+    form = ConcernAboutForm(form_data(request), pupils=pupils, initial=initial)
+    saved = save_form(
+        request,
+        form,
+        lambda data: services.concern_raise(
+            access=request.access,
+            pupil=data["pupil"],
+            description=data["description"],
+            on=timezone.localdate(),
+        ),
+        success="Thank you: the SENDCo will look at your concern.",
+    )
+    if saved:
+        return _to_pupil(request, saved.result.pupil)
+    return render(request, "register/concern_new.html", {"form": form})
+
+
 @school_view(Cap.REGISTER_MANAGE)
 @audited("register.concerns_viewed")
 @require_safe
@@ -164,18 +190,14 @@ def concern_list(request: HttpRequest) -> HttpResponse:
 
 def _decided(concern: Concern) -> str:
     if concern.status == Concern.Status.ADDED:
-        return "Decision saved. Now record the SEN status and need."
+        return f"{concern.pupil.name} is on the SEN register from today."
     return "Decision saved."
 
 
 def _after_decision(request: HttpRequest, concern: Concern) -> HttpResponse:
-    """A pupil added to the register goes on to the status change; otherwise the list again."""
+    """A pupil added to the register: their page, with the new status; otherwise the list."""
     if concern.status == Concern.Status.ADDED:
-        return redirect(
-            "register:status_change",
-            school_slug=request.school.slug,
-            public_id=concern.pupil.public_id,
-        )
+        return _to_pupil(request, concern.pupil)
     return redirect("register:concerns", school_slug=request.school.slug)
 
 
@@ -191,10 +213,8 @@ def concern_decide(request: HttpRequest, public_id) -> HttpResponse:
         lambda data: services.concern_decide(
             access=request.access,
             concern=concern,
-            decision=data["decision"],
-            note=data["note"],
             on=timezone.localdate(),
-            review_on=data["review_on"],
+            **form.decision_fields(),
         ),
         success=_decided,
     )

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import uuid
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.db import transaction
 from django.http import HttpRequest
 
+from .audit_words import action_words
 from .bounds import BoundedForm
 from .capabilities import assignable_roles
 from .client_ip import client_ip
@@ -54,12 +57,25 @@ class AuditFilterForm(BoundedForm):
     date_to = forms.DateField(
         label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+    # The pupil page's "who has looked at this record" link narrows the log to one pupil; the
+    # other filters keep it.
+    pupil = forms.CharField(required=False, max_length=36, widget=forms.HiddenInput)
 
     def __init__(self, *args, school: School, actions: list[str], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         staff_ids = Membership.objects.filter(school=school).values("user_id")
         self.fields["person"].queryset = User.objects.filter(pk__in=staff_ids)
-        self.fields["action"].choices = [("", "Any action")] + [(a, a) for a in actions]
+        self.fields["action"].choices = [("", "Any action")] + sorted(
+            ((a, action_words(a)) for a in actions), key=lambda choice: choice[1]
+        )
+
+    def clean_pupil(self) -> uuid.UUID | None:
+        """A pupil's public id (a UUID field would meet the bounded forms' length check)."""
+        value = self.cleaned_data["pupil"]
+        try:
+            return uuid.UUID(value) if value else None
+        except ValueError:
+            raise forms.ValidationError("This link to a pupil's events is not valid.") from None
 
     def clean(self):
         data = super().clean()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from uuid import UUID
 
 from django.db.models import Count, Q, QuerySet
 
@@ -44,9 +45,15 @@ def audit_for_school(
     action: str = "",
     date_from: date | None = None,
     date_to: date | None = None,
+    pupil: UUID | None = None,
 ) -> QuerySet[AuditEvent]:
-    """The school's audit log, newest first, narrowed by person, action and dates if given."""
+    """The school's audit log, newest first, narrowed by person, action, dates and pupil if
+    given. An event is about a pupil when it names them as its subject (`pupil_public_id`) or
+    among the pupils a page showed (`detail["pupils"]`, noted by lists such as home or a
+    group): who has looked at this child's record."""
     events = AuditEvent.objects.for_school(school).select_related("actor")
+    if pupil:
+        events = events.filter(Q(pupil_public_id=pupil) | Q(detail__pupils__icontains=str(pupil)))
     if person:
         events = events.filter(actor=person)
     if action:
@@ -56,6 +63,15 @@ def audit_for_school(
     if date_to:
         events = events.filter(created_at__date__lte=date_to)
     return events
+
+
+def audit_subject(*, events, pupil: UUID | None) -> str:
+    """The pupil's name as the events on the page recorded it (no query: the register is a
+    floor above), or empty."""
+    if not pupil:
+        return ""
+    named = (e.object_repr for e in events if e.object_id == str(pupil) and e.object_repr)
+    return next(named, "")
 
 
 def audit_actions_for_school(*, school: School) -> list[str]:

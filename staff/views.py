@@ -116,10 +116,17 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    pupil = narrowed.get("pupil")
     return render(
         request,
         "staff/audit_log.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "pupil": pupil,
+            "subject": selectors.audit_subject(events=page, pupil=pupil),
+        },
     )
 
 

@@ -190,6 +190,14 @@ MATRIX: dict[str, Row] = {
         post=" 302  302  302  403  302  403  403  404  404  302",
         post_data=(("description", "Finds reading hard."),),
     ),
+    "register:concern_new": Row(
+        get=" 302  200  200  403  200  403  403  404  404  302",
+        post=" 302  302  302  403  302  403  403  404  404  302",
+        post_data=(
+            ("pupil", lambda w: str(w["pupil"].public_id)),
+            ("description", "Finds reading hard."),
+        ),
+    ),
     "register:classes": Row(get=" 302  200  200  200  403  403  403  404  404  302"),
     "register:class_create": Row(
         post=" 302  302  302  403  403  403  403  404  404  302",
@@ -594,6 +602,7 @@ def _kwargs(name: str, world) -> dict:
         },
         "register:list": {"school_slug": acorn.slug},
         "register:concerns": {"school_slug": acorn.slug},
+        "register:concern_new": {"school_slug": acorn.slug},
         "register:classes": {"school_slug": acorn.slug},
         "provision:today": {"school_slug": acorn.slug},
         "provision:group": {

@@ -106,6 +106,58 @@ def test_search_is_a_post_and_never_puts_a_name_in_the_url(client, school, sendc
     assert [p.legal_first_name for p in response.context["rows"]] == ["Zelda"]
 
 
+def test_search_finds_a_pupil_not_on_the_register_without_changing_the_filter(
+    client, school, teacher, year
+):
+    zelda = make_pupil(school, legal_first_name="Zelda", legal_last_name="Quill")
+    quinn = make_pupil(school, legal_first_name="Quinn", legal_last_name="Quill")
+    put_on(make_pupil(school, legal_first_name="Yuri"), "K", date(2025, 1, 6), "MLD")
+    make_pupil(school, legal_first_name="Xena", legal_last_name="Quill")  # not in the class
+    class_of(school, "3Q", teachers=[teacher], pupils=[zelda, quinn], year=year)
+    put_on(quinn, "K", date(2025, 1, 6), "MLD")
+    client.force_login(teacher)
+    url = reverse("register:list", args=[school.slug])
+    found = client.post(url, {"q": "quill"}).context["rows"]
+    assert [p.legal_first_name for p in found] == ["Quinn", "Zelda"]  # anyone the teacher sees
+    chosen = client.post(url + "?status=K", {"q": "quill"}).context["rows"]
+    assert [p.legal_first_name for p in chosen] == ["Quinn"]  # a status chosen still applies
+    assert [p.legal_first_name for p in client.get(url).context["rows"]] == ["Quinn"]
+
+
+def test_teacher_raises_a_concern_about_a_pupil_not_on_the_register_from_one_page(
+    client, school, sendco, teacher, classes
+):
+    newcomer = make_pupil(school, legal_first_name="Nia", legal_last_name="Newcomer")
+    classes["mine"][0].teaching_groups.get().pupils.add(newcomer)
+    client.force_login(teacher)
+    url = reverse("register:concern_new", args=[school.slug])
+    page = client.get(url)
+    options = page.context["form"].fields["pupil"].queryset
+    assert {p.legal_first_name for p in options} == {"Mina", "Molly", "Nia"}  # not Otto
+    html = page.content.decode()
+    assert "Newcomer, Nia (Year 3)" in html
+    assert AuditEvent.objects.filter(action="register.concern_form_viewed", actor=teacher).exists()
+
+    empty = client.post(url, {"pupil": "", "description": ""})
+    assert empty.status_code == 200
+    assert empty.context["form"].errors.keys() == {"pupil", "description"}
+    other = client.post(
+        url, {"pupil": str(classes["theirs"].public_id), "description": "Seems tired."}
+    )
+    assert "Select a valid choice" in other.content.decode()  # not in the teacher's classes
+    assert not Concern.objects.exists()
+
+    sent = client.post(
+        url, {"pupil": str(newcomer.public_id), "description": "Cannot see the board."}
+    )
+    assert sent["Location"] == reverse("register:pupil", args=[school.slug, newcomer.public_id])
+    concern = Concern.objects.get()
+    assert (concern.pupil, concern.raised_by, concern.status) == (newcomer, teacher, "open")
+    assert concern.description == "Cannot see the board."
+    preselected = client.get(url, {"pupil": str(newcomer.public_id)})
+    assert preselected.context["form"]["pupil"].value() == str(newcomer.public_id)
+
+
 def test_register_view_is_audited_with_no_names(client, school, sendco, classes):
     client.force_login(sendco)
     _register(client, school)
@@ -139,9 +191,10 @@ def _change(client, school, pupil, **data):
     )
 
 
-def test_sendco_moves_a_pupil_from_monitoring_to_sen_support(client, school, sendco, teacher, year):
+@pytest.fixture
+def monitored(school, teacher, year):
     pupil = make_pupil(school, legal_first_name="Ravi")
-    concern = Concern.objects.create(
+    return Concern.objects.create(
         school=school,
         pupil=pupil,
         raised_by=teacher,
@@ -150,17 +203,38 @@ def test_sendco_moves_a_pupil_from_monitoring_to_sen_support(client, school, sen
         status="monitoring",
         review_on=date(2026, 12, 1),
     )
+
+
+def _decide(client, school, concern, **data):
+    url = reverse("register:concern_decide", args=[school.slug, concern.public_id])
+    return client.post(url, data)
+
+
+def test_sendco_moves_a_pupil_from_monitoring_to_sen_support_in_one_step(
+    client, school, sendco, monitored
+):
+    pupil = monitored.pupil
+    told = timezone.localdate() - timedelta(days=2)
     client.force_login(sendco)
-    decide = client.post(
-        reverse("register:concern_decide", args=[school.slug, concern.public_id]),
-        {"decision": "added", "note": "Evidence of need"},
+    page = client.get(reverse("register:concern_decide", args=[school.slug, monitored.public_id]))
+    form = page.context["form"]
+    assert form["category"].value() == "K"  # SEN support is the usual step
+    assert form["parents_informed_on"].value() is None  # never a date nobody entered
+    decide = _decide(
+        client,
+        school,
+        monitored,
+        decision="added",
+        category="K",
+        primary_need="SLCN",
+        secondary_need="SEMH",
+        parents_informed_on=told.isoformat(),
     )
-    assert decide["Location"] == reverse(
-        "register:status_change", args=[school.slug, pupil.public_id]
-    )
-    assert _change(client, school, pupil, secondary_need="SEMH").status_code == 302
+    assert decide["Location"] == reverse("register:pupil", args=[school.slug, pupil.public_id])
     status = SenStatus.objects.get(pupil=pupil)
     assert (status.category, status.decided_by, status.ends_on) == ("K", sendco, None)
+    assert (status.starts_on, status.parents_informed_on) == (timezone.localdate(), told)
+    assert "concern raised on 01/10/2026" in status.reason
     assert [n.need_type.code for n in Need.objects.filter(pupil=pupil).order_by("rank")] == [
         "SLCN",
         "SEMH",
@@ -171,8 +245,79 @@ def test_sendco_moves_a_pupil_from_monitoring_to_sen_support(client, school, sen
         ).count()
         == 1
     )
-    concern.refresh_from_db()
-    assert concern.status == "added"
+    monitored.refresh_from_db()
+    assert (monitored.status, monitored.review_on) == ("added", None)
+    shown = client.get(decide["Location"]).content.decode()
+    assert "Ravi" in shown
+    assert "is on the SEN register from today" in shown
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"primary_need": ""}, "Choose the pupil&#x27;s primary type of need."),
+        ({"parents_informed_on": ""}, "Give the date parents or carers were told."),
+        ({"parents_informed_on": "2026-02-30"}, "Enter a valid date"),
+        ({"category": "E", "primary_need": "NSA"}, "NSA (no specialist assessment)"),
+        ({"primary_need": "NOPE"}, "Select a valid choice"),
+        ({"secondary_need": "SLCN"}, "The same type of need is recorded twice."),
+    ],
+)
+def test_adding_to_the_register_with_a_gap_changes_nothing(
+    client, school, sendco, monitored, data, message
+):
+    """The drop-through: a decision to add that cannot record the status leaves the pupil on
+    monitoring, with no status and no need, and says what is missing."""
+    client.force_login(sendco)
+    payload = {
+        "decision": "added",
+        "category": "K",
+        "primary_need": "SLCN",
+        "parents_informed_on": timezone.localdate().isoformat(),
+        "note": "Evidence of need",
+        **data,
+    }
+    response = _decide(client, school, monitored, **payload)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    monitored.refresh_from_db()
+    assert (monitored.status, monitored.review_on) == ("monitoring", date(2026, 12, 1))
+    assert not SenStatus.objects.filter(pupil=monitored.pupil).exists()
+    assert not Need.objects.filter(pupil=monitored.pupil).exists()
+    assert response.context["form"]["note"].value() == "Evidence of need"  # nothing typed is lost
+
+
+def test_a_status_the_service_refuses_rolls_the_decision_back(client, school, sendco, monitored):
+    """The service's own refusal, after the form passed (a status already begun today), leaves
+    the concern as it was: the decision and the status are one transaction."""
+    put_on(monitored.pupil, "N", timezone.localdate())
+    client.force_login(sendco)
+    response = _decide(
+        client,
+        school,
+        monitored,
+        decision="added",
+        category="K",
+        primary_need="SLCN",
+        parents_informed_on=timezone.localdate().isoformat(),
+    )
+    assert response.status_code == 200
+    assert "The new date must be after" in response.content.decode()
+    monitored.refresh_from_db()
+    assert monitored.status == "monitoring"
+    assert list(
+        SenStatus.objects.filter(pupil=monitored.pupil).values_list("category", flat=True)
+    ) == ["N"]
+    assert not AuditEvent.objects.filter(action="register.concern_decided").exists()
+
+
+def test_the_status_form_never_fills_in_when_parents_were_told(client, school, sendco, year):
+    pupil = make_pupil(school)
+    client.force_login(sendco)
+    page = client.get(reverse("register:status_change", args=[school.slug, pupil.public_id]))
+    form = page.context["form"]
+    assert form["parents_informed_on"].value() is None
+    assert form["starts_on"].value() == timezone.localdate()
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 import pytest
 import time_machine
@@ -237,6 +238,21 @@ def test_audit_log_queries_do_not_grow_with_the_log(
     url = reverse("staff:audit", args=[school.slug])
     with django_assert_num_queries(QUERIES["staff:audit"]):
         client.get(url)
+
+
+@pytest.mark.parametrize("size", [3, 120])
+def test_audit_log_of_one_pupil_queries_do_not_grow(
+    client, school, sendco, size, django_assert_num_queries
+):
+    pupil = uuid.uuid4()
+    for i in range(size):
+        about = {"pupil_public_id": pupil} if i % 2 else {"detail": {"pupils": [str(pupil)]}}
+        AuditEvent.objects.create(action=f"test.{i % 4}", actor=sendco, school=school, **about)
+    _login(client, sendco)
+    url = reverse("staff:audit", args=[school.slug])
+    with django_assert_num_queries(QUERIES["staff:audit"]):
+        response = client.get(url, {"pupil": str(pupil)})
+    assert response.context["page"].paginator.count == size
 
 
 @pytest.mark.parametrize("size", [3, 60])
