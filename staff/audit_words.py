@@ -45,6 +45,7 @@ ACTION_WORDS: dict[str, str] = {
     "calendar.closure_removed": "Removed a closure day",
     # Home, reminders
     "school.home_viewed": "Opened the home page",
+    "school.deadlines_viewed": "Opened the deadlines page",
     "reminders.scan_run": "Checked the deadlines for reminders",
     "reminders.feed_created": "Made a calendar link",
     "reminders.feed_revoked": "Stopped a calendar link",

@@ -164,3 +164,15 @@ def sign_in(page: Page, live_server, look, email: str) -> None:
 
 def main_nav(page: Page):
     return page.get_by_role("navigation", name="Main")
+
+
+def nav_to(page: Page, group: str, link: str | None = None) -> None:
+    """Follow the header to a page: the group's menu button and its link, or the group's one
+    link when the person has only one page in it (a teacher's "Support plans")."""
+    nav = main_nav(page)
+    button = nav.get_by_role("button", name=group, exact=True)
+    if button.count():
+        button.click()
+        nav.get_by_role("link", name=link or group, exact=True).click()
+    else:
+        nav.get_by_role("link", name=link or group, exact=True).click()

@@ -19,7 +19,7 @@ from ehcp import services
 from ehcp.models import AnnualReview, EhcPlan, OutcomeProgress
 from staff import calendar as school_calendar
 from staff.tenancy import access_for
-from tests.e2e.conftest import main_nav, sign_in
+from tests.e2e.conftest import nav_to, sign_in
 from tests.register.factories import class_of, make_pupil, put_on
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -92,7 +92,7 @@ def test_sendco_runs_an_annual_review_to_the_las_decision(
     sign_in(page, live_server, look, sendco.email)
 
     # The tracker shows the plan, a phase transfer, with its review still to schedule.
-    main_nav(page).get_by_role("link", name="EHC plans").click()
+    nav_to(page, "EHC", "Review tracker")
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     expect(page.get_by_role("main")).to_contain_text("Grant")
     look(page, "tracker")
@@ -209,7 +209,7 @@ def test_sendco_runs_an_annual_review_to_the_las_decision(
     assert EhcPlan.objects.get(pupil=leo).status == "active"
 
     # The tracker now shows the amended plan as the next step.
-    main_nav(page).get_by_role("link", name="EHC plans").click()
+    nav_to(page, "EHC", "Review tracker")
     expect(page.get_by_role("main")).to_contain_text("Final amended plan due")
     look(page, "tracker-after")
     desk.close()

@@ -57,7 +57,7 @@ def maya(school, sendco, teacher):
         cycle=cycle,
         strategies="Give Maya a word mat; check instructions are understood.",
         agreed_on=today - timedelta(days=63),
-        review_due=today + timedelta(days=10),
+        review_due=today + timedelta(days=5),
     )
     plan_services.cycle_advance(access=access, cycle=cycle, today=today)
     return pupil
@@ -70,7 +70,7 @@ def test_teacher_contributes_and_the_sendco_reviews_and_starts_the_next_cycle(
     tablet = browser.new_context(viewport=TABLET, locale="en-GB", timezone_id="Europe/London")
     page = tablet.new_page()
     sign_in(page, live_server, look, teacher.email)
-    deadlines = page.get_by_role("region", name="Deadlines: overdue and the next eight weeks")
+    deadlines = page.get_by_role("region", name="Due in the next seven days")
     expect(deadlines).to_contain_text("Support plan review (cycle 1)")
     expect(deadlines).to_contain_text("Maya Patel")
     look(page, "teacher-home")
@@ -96,10 +96,10 @@ def test_teacher_contributes_and_the_sendco_reviews_and_starts_the_next_cycle(
     desk = browser.new_context(locale="en-GB", timezone_id="Europe/London")
     page = desk.new_page()
     sign_in(page, live_server, look, sendco.email)
-    deadlines = page.get_by_role("region", name="Deadlines: overdue and the next eight weeks")
+    deadlines = page.get_by_role("region", name="Due in the next seven days")
     expect(deadlines).to_contain_text("Support plan review (cycle 1)")
     look(page, "sendco-home")
-    deadlines.get_by_role("link", name="Maya Patel").first.click()
+    deadlines.get_by_role("link", name="Support plan review (cycle 1)").first.click()
     look(page, "sendco-plan")
     page.get_by_role("link", name="Complete the review").click()
     expect(page.get_by_text("Maya now reads 31 of the 40 words")).to_be_visible()
@@ -130,8 +130,8 @@ def test_teacher_contributes_and_the_sendco_reviews_and_starts_the_next_cycle(
     assert ParentMeeting.objects.filter(plan=plan, kind="review").count() == 1
 
     # The timeline has moved on: the review is done, the new plan is to be agreed.
-    page.goto(f"{live_server.url}/s/{school.slug}/")
-    deadlines = page.get_by_role("region", name="Deadlines: overdue and the next eight weeks")
+    page.goto(f"{live_server.url}/s/{school.slug}/deadlines/")
+    deadlines = page.get_by_role("main")
     expect(deadlines).not_to_contain_text("Support plan review (cycle 1)")
     expect(deadlines).to_contain_text("Agree the support plan (cycle 2)")
     look(page, "sendco-home-after")

@@ -18,7 +18,7 @@ from playwright.sync_api import Browser, Page, expect
 from provision.costing import costed_groups, with_costing_data
 from provision.models import Attendance, Group, GroupPupil, Intervention, Session, StaffRate
 from staff import calendar as school_calendar
-from tests.e2e.conftest import TABLET, main_nav, sign_in
+from tests.e2e.conftest import TABLET, nav_to, sign_in
 from tests.register.factories import make_pupil, put_on
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -116,7 +116,7 @@ def test_ta_logs_a_session_on_a_tablet_and_the_map_changes(
     page.set_viewport_size(TABLET)
     sign_in(page, live_server, look, "ta@acorn.test")
     open_menu(page)
-    main_nav(page).get_by_role("link", name="My groups today").click()
+    nav_to(page, "Provision", "My groups today")
     expect(page.get_by_role("heading", name="My groups today", level=1)).to_be_visible()
     card = page.get_by_role("region", name=re.compile("Talk Boost Year 3"))
     switches = card.get_by_role("switch")
@@ -159,7 +159,7 @@ def test_ta_logs_a_session_on_a_tablet_and_the_map_changes(
         office = context.new_page()
         sign_in(office, live_server, look, "sendco@acorn.test")
         open_menu(office)
-        main_nav(office).get_by_role("link", name="Provision", exact=True).click()
+        nav_to(office, "Provision", "Provision map")
         expect(office.get_by_role("heading", name="Provision map", level=1)).to_be_visible()
         row = office.get_by_role("row").filter(has_text="Talk Boost Year 3")
         # Four sessions run (three before today and today's), 21 of 24 marks present.
