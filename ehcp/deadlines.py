@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 
 from register.models import Pupil
+from staff.calendar import SchoolCalendar
 from staff.deadlines import Deadline, severity
 from staff.models import School
 
@@ -40,12 +41,22 @@ def _lower_first(label: str) -> str:
 
 
 def deadlines(
-    *, school: School, pupils: QuerySet[Pupil], today: date, until: date
+    *,
+    school: School,
+    pupils: QuerySet[Pupil],
+    today: date,
+    until: date,
+    calendar: SchoolCalendar | None = None,
 ) -> Iterator[Deadline]:
     """Due up to `until`, or overdue, for the plans and requests of `pupils`, and the school's
-    answers to the LA's consultations. Six queries."""
-    plans = with_review_data(
-        EhcPlan.objects.filter(school=school, pupil__in=pupils, status=EhcPlan.Status.ACTIVE)
+    answers to the LA's consultations. Statutory dates keep their legal date; one that falls
+    outside term time carries the last school day before it (`last_school_day`). Six queries,
+    and two for the calendar when the engine has not passed it in."""
+    calendar = calendar or SchoolCalendar.load(school=school)
+    plans = list(
+        with_review_data(
+            EhcPlan.objects.filter(school=school, pupil__in=pupils, status=EhcPlan.Status.ACTIVE)
+        )
     )
     for plan in plans:
         line = review_line(plan, today=today)
@@ -69,6 +80,7 @@ def deadlines(
                 owner_id=None,  # the SENDCo
                 url=url,
                 severity=severity(due=step.due, today=today),
+                last_school_day=calendar.last_school_day_if_holiday(step.due),
                 authority=plan.authority.name,
                 year_group=pupil.year_group,
             )
@@ -93,6 +105,7 @@ def deadlines(
                 owner_id=None,
                 url=reverse("ehcp:request", args=[school.slug, request.public_id]),
                 severity=severity(due=step.due, today=today),
+                last_school_day=calendar.last_school_day_if_holiday(step.due),
                 authority=request.authority.name,
                 year_group=request.pupil.year_group,
             )
@@ -118,4 +131,5 @@ def deadlines(
             url=reverse("ehcp:consultation", args=[school.slug, consultation.public_id]),
             severity=severity(due=due, today=today),
             authority=consultation.authority.name,
+            last_school_day=calendar.last_school_day_if_holiday(due),
         )

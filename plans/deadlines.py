@@ -13,6 +13,7 @@ from django.urls import reverse
 from register.models import Pupil, SenStatus
 from register.rules import E, K
 from staff import calendar as school_calendar
+from staff.calendar import SchoolCalendar
 from staff.deadlines import Deadline, severity
 from staff.models import School
 
@@ -21,12 +22,21 @@ from .models import Cycle, ParentMeeting, SupportPlan
 
 
 def deadlines(
-    *, school: School, pupils: QuerySet[Pupil], today: date, until: date
+    *,
+    school: School,
+    pupils: QuerySet[Pupil],
+    today: date,
+    until: date,
+    calendar: SchoolCalendar | None = None,
 ) -> Iterator[Deadline]:
     """For the plans of `pupils`: the review of each plan under way, each cycle still to be agreed,
     and parent meetings behind schedule for pupils on SEN support. Due up to `until`, or overdue.
     Only pupils on roll and on SEN support or with an EHC plan today: a plan left open for a pupil
-    who has left, or come off the SEN register, reminds nobody. Four queries."""
+    who has left, or come off the SEN register, reminds nobody. These are the school's own dates,
+    so each falls on a school day: one that does not moves to the last school day before it
+    (`SchoolCalendar.on_or_before`). Four queries, and two for the calendar when the engine has
+    not passed it in."""
+    calendar = calendar or SchoolCalendar.load(school=school)
     on_register = SenStatus.objects.filter(
         Q(ends_on__isnull=True) | Q(ends_on__gte=today),
         pupil=OuterRef("pk"),
@@ -49,6 +59,7 @@ def deadlines(
         else:
             due = rules.agree_by(starts_on=cycle.starts_on)
             kind, title = "provision.apdr_agree", "Agree the support plan"
+        due = calendar.on_or_before(due)
         if due > until:
             continue
         yield Deadline(
@@ -62,11 +73,13 @@ def deadlines(
             severity=severity(due=due, today=today),
             year_group=pupil.year_group,
         )
-    yield from _parent_meetings(school=school, pupils=pupils, today=today, until=until)
+    yield from _parent_meetings(
+        school=school, pupils=pupils, today=today, until=until, calendar=calendar
+    )
 
 
 def _parent_meetings(
-    *, school: School, pupils: QuerySet[Pupil], today: date, until: date
+    *, school: School, pupils: QuerySet[Pupil], today: date, until: date, calendar: SchoolCalendar
 ) -> Iterator[Deadline]:
     start = school_calendar.academic_year_start_for(today)
     year_start = date(start, 9, 1)
@@ -104,16 +117,19 @@ def _parent_meetings(
             held_on=held[plan.pk],
             today=today,
         )
-        if schedule.due is None or schedule.due > until:
+        if schedule.due is None:
+            continue
+        due = calendar.on_or_before(schedule.due)
+        if due > until:
             continue
         yield Deadline(
             kind="provision.parent_meetings",
             title=(f"Parent meeting ({schedule.held} of {schedule.required} held this year)"),
-            due=schedule.due,
+            due=due,
             subject=plan.pupil.name,
             subject_id=str(plan.pupil.public_id),
             owner_id=plan.lead_id,
             url=reverse("plans:plan", args=[school.slug, plan.pupil.public_id]),
-            severity=severity(due=schedule.due, today=today),
+            severity=severity(due=due, today=today),
             year_group=plan.pupil.year_group,
         )
