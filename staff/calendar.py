@@ -412,6 +412,19 @@ class SchoolCalendar:
             return True
         return day.weekday() < SATURDAY and not self.is_school_day(day)
 
+    def open_days(self, *, start: date, end: date) -> list[date]:
+        """The days from `start` to `end` (both inclusive) that the school is open, exactly as
+        `school_days` reads them from the database (inside a term only: no guess for a year
+        with no terms), without a query."""
+        open_days: set[date] = set()
+        for starts_on, ends_on in self.terms:
+            day, last = max(starts_on, start), min(ends_on, end)
+            while day <= last:
+                if day not in self.closed and is_working_day(day):
+                    open_days.add(day)
+                day += ONE_DAY
+        return sorted(open_days)
+
     def school_day_before(self, day: date) -> date | None:
         """The last school day strictly before `day` (None only if there is none in a year)."""
         on = day - ONE_DAY
