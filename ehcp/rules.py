@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from register.models import YEAR_ORDER
+from staff.deadlines import under_delivery_percent
 
 # --------------------------------------------------------------------------------------------------
 # Dates
@@ -663,14 +664,16 @@ def appeal_note(window: AppealWindow) -> str:
 # --------------------------------------------------------------------------------------------------
 
 # An item of section F whose hours attended are under this share of the hours planned is flagged
-# "below plan" on the plan's page, the review's page and the review pack.
+# "below plan" on the plan's page, the review's page and the review pack, and becomes an alert
+# for the SENDCo (`staff.deadlines.under_delivered`). The default of the UNDER_DELIVERY_PERCENT
+# setting, which the flag and the alert both read.
 SECTION_F_BELOW_PLAN = 80  # per cent
 
 
 def below_plan(percent: int | None) -> bool:
     """Whether delivery at `percent` of the hours planned falls short of the plan (None: the item
     is not linked to a group, so nothing was counted and nothing is flagged)."""
-    return percent is not None and percent < SECTION_F_BELOW_PLAN
+    return percent is not None and percent < under_delivery_percent()
 
 
 # --------------------------------------------------------------------------------------------------

@@ -497,8 +497,22 @@ def section_f(*, version: PlanVersion, pupil: Pupil, start: date, end: date) -> 
     groups = [i.group for i in items if i.group is not None]
     school = version.plan.school
     open_days = school_calendar.school_days(school=school, start=start, end=end)
-    weeks = school_weeks(open_days)
     reader = DeliveryReader(school=school, pupil=pupil, groups=groups, start=start, end=end)
+    return item_deliveries(items=items, reader=reader, open_days=open_days, start=start, end=end)
+
+
+def item_deliveries(
+    *,
+    items: list[ProvisionItem],
+    reader: DeliveryReader,
+    open_days: list[date],
+    start: date,
+    end: date,
+) -> list[ItemDelivery]:
+    """Section F's delivery over `start`..`end` from rows already read (no query): the plan's
+    page, the review's page and pack (`section_f`) and the delivery alerts (`deadlines.py`) all
+    count through here, so their numbers agree."""
+    weeks = school_weeks([d for d in open_days if start <= d <= end])
     rows = []
     for item in items:
         planned = (item.hours_per_week * weeks).quantize(Decimal("0.1"))
@@ -522,6 +536,15 @@ def section_f(*, version: PlanVersion, pupil: Pupil, start: date, end: date) -> 
             )
         )
     return rows
+
+
+def section_f_period(plan: EhcPlan, today: date) -> date:
+    """The start of the period the plan's page counts section F over: the last review held, or
+    the plan's first issue (`plan.versions` and `plan.reviews` prefetched)."""
+    versions = sorted(plan.versions.all(), key=lambda v: v.number)
+    held = [r.held_on for r in plan.reviews.all() if r.held_on and r.held_on <= today]
+    first = versions[0].issued_on if versions else today
+    return min(max(held) if held else first, today)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -829,8 +852,7 @@ def plan_page(
         each.plan = plan
     shown = _shown(versions, version)
     reviews = sorted(plan.reviews.all(), key=lambda r: r.meeting_on, reverse=True)
-    held = [r.held_on for r in reviews if r.held_on and r.held_on <= today]
-    start = min(max(held) if held else versions[-1].issued_on, today)
+    start = section_f_period(plan, today)
     if shown.pk == versions[0].pk:
         delivery = section_f(version=shown, pupil=pupil, start=start, end=today)
         items = [d.item for d in delivery]

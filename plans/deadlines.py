@@ -10,23 +10,36 @@ from datetime import date
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 
+from provision.delivery import Delivery, below_since, readers_for
+from provision.models import Group
 from register.models import Pupil, SenStatus
 from register.rules import E, K
 from staff import calendar as school_calendar
-from staff.deadlines import Deadline, severity
+from staff.calendar import SchoolCalendar
+from staff.deadlines import Deadline, percent_of, severity, under_delivered
 from staff.models import School
 
-from . import rules
-from .models import Cycle, ParentMeeting, SupportPlan
+from . import rules, selectors
+from .models import Cycle, ParentMeeting, SupportPlan, Target
 
 
 def deadlines(
-    *, school: School, pupils: QuerySet[Pupil], today: date, until: date
+    *,
+    school: School,
+    pupils: QuerySet[Pupil],
+    today: date,
+    until: date,
+    calendar: SchoolCalendar | None = None,
 ) -> Iterator[Deadline]:
     """For the plans of `pupils`: the review of each plan under way, each cycle still to be agreed,
     and parent meetings behind schedule for pupils on SEN support. Due up to `until`, or overdue.
     Only pupils on roll and on SEN support or with an EHC plan today: a plan left open for a pupil
-    who has left, or come off the SEN register, reminds nobody. Four queries."""
+    who has left, or come off the SEN register, reminds nobody. These are the school's own dates,
+    so each falls on a school day: one that does not moves to the last school day before it
+    (`SchoolCalendar.on_or_before`). Plans under way whose sessions are attended below plan are
+    alerts (`_delivery_alerts`). Eight queries (four with no plan under way linked to a group),
+    and two for the calendar when the engine has not passed it in."""
+    calendar = calendar or SchoolCalendar.load(school=school)
     on_register = SenStatus.objects.filter(
         Q(ends_on__isnull=True) | Q(ends_on__gte=today),
         pupil=OuterRef("pk"),
@@ -39,6 +52,7 @@ def deadlines(
         .exclude(stage=rules.REVIEWED)
         .select_related("plan__pupil")
     )
+    open_cycles = list(open_cycles)
     for cycle in open_cycles:
         pupil = cycle.plan.pupil
         url = reverse("plans:plan", args=[school.slug, pupil.public_id])
@@ -49,6 +63,7 @@ def deadlines(
         else:
             due = rules.agree_by(starts_on=cycle.starts_on)
             kind, title = "provision.apdr_agree", "Agree the support plan"
+        due = calendar.on_or_before(due)
         if due > until:
             continue
         yield Deadline(
@@ -62,11 +77,90 @@ def deadlines(
             severity=severity(due=due, today=today),
             year_group=pupil.year_group,
         )
-    yield from _parent_meetings(school=school, pupils=pupils, today=today, until=until)
+    yield from _delivery_alerts(
+        school=school,
+        cycles=[c for c in open_cycles if c.stage == rules.DO],
+        today=today,
+        calendar=calendar,
+    )
+    yield from _parent_meetings(
+        school=school, pupils=pupils, today=today, until=until, calendar=calendar
+    )
+
+
+def _delivery_alerts(
+    *, school: School, cycles: list[Cycle], today: date, calendar: SchoolCalendar
+) -> Iterator[Deadline]:
+    """For each plan under way (Do), the groups of its targets whose sessions the pupil attended
+    since the plan was agreed are below plan (`staff.deadlines.under_delivered`), counted as the
+    plan's Do section counts them (`DeliveryReader.window` over `selectors.cycle_window`): one
+    alert per pupil naming the furthest behind, due on the first school day of the week it fell
+    below plan. Four queries for every plan at once: the targets' groups, then the pupils'
+    places, the sessions and the registers."""
+    groups_of: dict[int, dict[int, Group]] = defaultdict(dict)  # cycle id -> its groups
+    for link in (
+        Target.groups.through.objects.filter(target__cycle_id__in=[c.pk for c in cycles])
+        .select_related("group", "target")
+        .order_by("target__position", "target_id", "group_id")
+    ):
+        groups_of[link.target.cycle_id][link.group_id] = link.group
+    cycles = [c for c in cycles if groups_of[c.pk]]
+    if not cycles:
+        return
+    windows = {c.pk: selectors.cycle_window(c, today) for c in cycles}
+    first = min(start for start, _ in windows.values())
+    open_days = calendar.open_days(start=first, end=today)
+    readers = readers_for(
+        wanted={c.plan.pupil_id: list(groups_of[c.pk].values()) for c in cycles},
+        open_days=open_days,
+        start=first,
+        end=today,
+    )
+    for cycle in cycles:
+        (start, end), reader = windows[cycle.pk], readers[cycle.plan.pupil_id]
+        groups = list(groups_of[cycle.pk].values())
+
+        def behind(upto: date, groups=groups, reader=reader, start=start) -> list[Delivery]:
+            found = [reader.window(group, start, upto) for group in groups]
+            return [d for d in found if _below(d)]
+
+        found = behind(end)
+        if not found:
+            continue
+        worst = min(found, key=lambda d: d.attended / d.planned)
+        period = [d for d in open_days if start <= d]
+        due = below_since(open_days=period, today=today, below=lambda upto, b=behind: bool(b(upto)))
+        pupil = cycle.plan.pupil
+        others = len(found) - 1
+        more = f"; {others} more group{'s' if others > 1 else ''} below plan" if others else ""
+        yield Deadline(
+            kind="provision.plan_delivery",
+            title=(
+                f"Support plan: {worst.attended} of {worst.planned} planned sessions attended "
+                f"({percent_of(worst.attended, worst.planned)}%) since the plan was agreed "
+                f"({worst.group.name}{more})"
+            ),
+            due=due,
+            subject=pupil.name,
+            subject_id=str(pupil.public_id),
+            owner_id=None,  # the SENDCo
+            url=reverse("plans:plan", args=[school.slug, pupil.public_id]),
+            severity=severity(due=due, today=today),
+            year_group=pupil.year_group,
+        )
+
+
+def _below(delivery: Delivery) -> bool:
+    """A group behind plan enough to alert: the pupil attended under UNDER_DELIVERY_PERCENT of
+    the sessions planned while they had a place, after enough were planned."""
+    return under_delivered(
+        percent=percent_of(delivery.attended, delivery.planned),
+        planned_sessions=delivery.planned,
+    )
 
 
 def _parent_meetings(
-    *, school: School, pupils: QuerySet[Pupil], today: date, until: date
+    *, school: School, pupils: QuerySet[Pupil], today: date, until: date, calendar: SchoolCalendar
 ) -> Iterator[Deadline]:
     start = school_calendar.academic_year_start_for(today)
     year_start = date(start, 9, 1)
@@ -104,16 +198,19 @@ def _parent_meetings(
             held_on=held[plan.pk],
             today=today,
         )
-        if schedule.due is None or schedule.due > until:
+        if schedule.due is None:
+            continue
+        due = calendar.on_or_before(schedule.due)
+        if due > until:
             continue
         yield Deadline(
             kind="provision.parent_meetings",
             title=(f"Parent meeting ({schedule.held} of {schedule.required} held this year)"),
-            due=schedule.due,
+            due=due,
             subject=plan.pupil.name,
             subject_id=str(plan.pupil.public_id),
             owner_id=plan.lead_id,
             url=reverse("plans:plan", args=[school.slug, plan.pupil.public_id]),
-            severity=severity(due=schedule.due, today=today),
+            severity=severity(due=due, today=today),
             year_group=plan.pupil.year_group,
         )

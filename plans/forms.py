@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from provision.models import Group
 from register.models import Need, NeedType, Pupil
+from staff import calendar as school_calendar
 from staff.bounds import BoundedForm, BoundedModelForm
 from staff.capabilities import PLAN_LEAD_ROLES
 from staff.edits import EditCheck
@@ -118,6 +119,16 @@ class PlanSectionForm(_NoSave, EditCheck, BoundedModelForm):
                 f"Suggested from the school's term dates: {_long(suggested_review)}. "
                 "Change it if you agree another date with the parents."
             )
+
+    def clean_review_due(self) -> date | None:
+        """A review is the school's own date: it falls on a school day. A date saved before this
+        rule stays until someone changes it."""
+        review_due = self.cleaned_data.get("review_due")
+        if review_due is not None and "review_due" in self.changed_data:
+            problem = school_calendar.school_day_problem(school=self.instance.school, on=review_due)
+            if problem:
+                raise forms.ValidationError(problem)
+        return review_due
 
     def fields_changed(self) -> dict:
         return {name: self.cleaned_data[name] for name in PLAN_FIELDS}

@@ -78,12 +78,18 @@ def needs_summary(*, pupil: Pupil, on: date) -> str:
 
 
 def review_due_for(*, school, agreed_on: date) -> date:
-    """The default review date of a plan agreed on `agreed_on`, from the school's terms."""
+    """The default review date of a plan agreed on `agreed_on`, from the school's terms, on a
+    school day (the last one before it when the rule lands on a day the school is closed)."""
     # Two years on, by days: `replace(year=…)` fails on 29 February.
-    terms = school_calendar.season_terms(
-        school=school, start=agreed_on, end=agreed_on + timedelta(days=731)
-    )
-    return rules.default_review_due(agreed_on=agreed_on, term_ends=[t.ends_on for t in terms])
+    until = agreed_on + timedelta(days=731)
+    terms = school_calendar.season_terms(school=school, start=agreed_on, end=until)
+    due = rules.default_review_due(agreed_on=agreed_on, term_ends=[t.ends_on for t in terms])
+    calendar = school_calendar.SchoolCalendar.load(school=school)
+    moved = calendar.on_or_before(due)
+    if moved > agreed_on:
+        return moved
+    # Moving back would reach the day the plan was agreed: the first school day after instead.
+    return calendar.school_day_after(due) or due
 
 
 @transaction.atomic

@@ -5,6 +5,7 @@ cycle's Do section from it, EHC plans the delivery of section F."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -58,6 +59,26 @@ class DeliveryReader:
         ).values_list("session__group_id", "session__on", "present"):
             self.marks[group_id].append((on, present))
 
+    @classmethod
+    def from_rows(
+        cls,
+        *,
+        groups: list[Group],
+        places: dict[int, GroupPupil],
+        open_days: list[date],
+        sessions: dict[int, list[date]],
+        marks: dict[int, list[tuple[date, bool]]],
+    ) -> DeliveryReader:
+        """A reader over rows already loaded (`readers_for` loads them for many pupils at once):
+        the same `window`, no query."""
+        reader = cls.__new__(cls)
+        reader.groups = {g.pk: g for g in groups}
+        reader.places = places
+        reader.open_days = open_days
+        reader.sessions = sessions
+        reader.marks = marks
+        return reader
+
     def window(self, group: Group, start: date, end: date) -> Delivery:
         place = self.places.get(group.pk)
         lo, hi = max(start, group.starts_on), min(end, group.ends_on)
@@ -77,3 +98,62 @@ class DeliveryReader:
             attended=sum(1 for _, present in marks if present),
             marked=len(marks),
         )
+
+
+def readers_for(
+    *, wanted: dict[int, list[Group]], open_days: list[date], start: date, end: date
+) -> dict[int, DeliveryReader]:
+    """A `DeliveryReader` for each pupil id of `wanted` over their groups, for windows inside
+    `start`..`end`, for every pupil at once: three queries however many pupils (their places, the
+    sessions run and the registers), so a school-wide check reads what one pupil's page reads.
+    `open_days` are the school's open days over `start`..`end` (`SchoolCalendar.open_days`)."""
+    pupil_ids = [pupil_id for pupil_id, groups in wanted.items() if groups]
+    group_ids = sorted({g.pk for pupil_id in pupil_ids for g in wanted[pupil_id]})
+    places: dict[int, dict[int, GroupPupil]] = defaultdict(dict)
+    sessions: dict[int, list[date]] = defaultdict(list)
+    marks: dict[int, dict[int, list[tuple[date, bool]]]] = defaultdict(lambda: defaultdict(list))
+    if pupil_ids:
+        for place in GroupPupil.objects.filter(pupil_id__in=pupil_ids, group_id__in=group_ids):
+            places[place.pupil_id][place.group_id] = place
+        for group_id, on in Session.objects.filter(
+            group_id__in=group_ids, ran=True, on__range=(start, end)
+        ).values_list("group_id", "on"):
+            sessions[group_id].append(on)
+        for pupil_id, group_id, on, present in Attendance.objects.filter(
+            pupil_id__in=pupil_ids,
+            session__group_id__in=group_ids,
+            session__ran=True,
+            session__on__range=(start, end),
+        ).values_list("pupil_id", "session__group_id", "session__on", "present"):
+            marks[pupil_id][group_id].append((on, present))
+    return {
+        pupil_id: DeliveryReader.from_rows(
+            groups=groups,
+            places={g.pk: places[pupil_id][g.pk] for g in groups if g.pk in places[pupil_id]},
+            open_days=open_days if groups else [],
+            sessions=defaultdict(list, {g.pk: sessions[g.pk] for g in groups}),
+            marks=defaultdict(list, marks[pupil_id]),
+        )
+        for pupil_id, groups in wanted.items()
+    }
+
+
+def below_since(*, open_days: list[date], today: date, below: Callable[[date], bool]) -> date:
+    """When delivery that is below plan today fell below it and stayed there: the first school
+    day of the earliest school week, walking back from this one, at whose end (its last open
+    day) `below` still held. Stable from day to day while delivery stays below (a reminder is
+    sent once), and found in as many checks as the weeks it has been below. `today` when there is
+    no school day up to today."""
+    weeks: dict[tuple[int, int], list[date]] = {}
+    for day in open_days:
+        if day <= today:
+            weeks.setdefault(day.isocalendar()[:2], []).append(day)
+    ordered = list(weeks.values())
+    if not ordered:
+        return today
+    since = ordered[-1][0]  # this week (or the last with school days): below, as the caller found
+    for days in reversed(ordered[:-1]):
+        if not below(days[-1]):
+            break
+        since = days[0]
+    return since

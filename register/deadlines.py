@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from django.db.models import QuerySet
 from django.urls import reverse
 
+from staff.calendar import SchoolCalendar
 from staff.deadlines import Deadline, severity
 from staff.models import School
 
@@ -20,10 +21,18 @@ DECISION_DAYS = 10
 
 
 def deadlines(
-    *, school: School, pupils: QuerySet[Pupil], today: date, until: date
+    *,
+    school: School,
+    pupils: QuerySet[Pupil],
+    today: date,
+    until: date,
+    calendar: SchoolCalendar | None = None,
 ) -> Iterator[Deadline]:
     """Monitoring reviews and undecided concerns of `pupils` due up to `until` (overdue ones
-    whatever their date). One query."""
+    whatever their date). Both are the school's own dates, so each falls on a school day: one
+    that does not moves to the last school day before it (`SchoolCalendar.on_or_before`). One
+    query, and two for the calendar when the engine has not passed it in."""
+    calendar = calendar or SchoolCalendar.load(school=school)
     concerns = Concern.objects.filter(
         pupil__in=pupils, status__in=[Concern.Status.MONITORING, Concern.Status.OPEN]
     ).select_related("pupil")
@@ -36,7 +45,10 @@ def deadlines(
             due = concern.raised_on + timedelta(days=DECISION_DAYS)
             kind, title = "register.concern_decision", "Decide on a concern"
             owner = None  # the SENDCo
-        if due is None or due > until:
+        if due is None:
+            continue
+        due = calendar.on_or_before(due)
+        if due > until:
             continue
         yield Deadline(
             kind=kind,

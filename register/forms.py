@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from django import forms
 
+from staff import calendar as school_calendar
 from staff.bounds import BoundedForm, BoundedModelForm
 from staff.edits import EditCheck
+from staff.models import School
 
 from .models import BroadArea, Concern, NeedType, PassportVersion, Pupil, SenStatus, YearGroup
 from .rules import need_problems
@@ -230,10 +232,20 @@ class ConcernDecisionForm(BoundedForm):
 
     ADDING = ("category", "primary_need", "secondary_need", "parents_informed_on")
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, school: School | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.school = school
         self.fields["primary_need"].choices = [("", "Choose a need")] + _need_choices()[1:]
         self.fields["secondary_need"].choices = _need_choices()
+
+    def clean_review_on(self):
+        """A monitoring review is a date the school sets for itself: a school day."""
+        review_on = self.cleaned_data.get("review_on")
+        if review_on is not None and self.school is not None:
+            problem = school_calendar.school_day_problem(school=self.school, on=review_on)
+            if problem:
+                raise forms.ValidationError(problem)
+        return review_on
 
     def clean(self):
         data = super().clean()

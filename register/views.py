@@ -206,7 +206,7 @@ def _after_decision(request: HttpRequest, concern: Concern) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def concern_decide(request: HttpRequest, public_id) -> HttpResponse:
     concern = concern_or_404(request, public_id)
-    form = ConcernDecisionForm(form_data(request))
+    form = ConcernDecisionForm(form_data(request), school=request.school)
     saved = save_form(
         request,
         form,

@@ -16,6 +16,7 @@ from plans import deadlines as plan_deadlines
 from register import deadlines as register_deadlines
 from register.models import Pupil
 from register.selectors import pupils_visible_to
+from staff.calendar import SchoolCalendar
 from staff.deadlines import Deadline, may_open
 from staff.models import School
 from staff.tenancy import Access
@@ -47,9 +48,14 @@ def deadlines_for_school(*, school: School, today: date, weeks: int = 8) -> list
 
 def collect(*, school: School, pupils: QuerySet[Pupil], today: date, weeks: int) -> list[Deadline]:
     until = today + timedelta(weeks=weeks)
+    # The school's terms and closure days, read once for every provider (two queries): dates the
+    # school sets for itself fall on school days, statutory ones say when they fall in a holiday.
+    calendar = SchoolCalendar.load(school=school)
     found = [
         deadline
         for provider in PROVIDERS
-        for deadline in provider(school=school, pupils=pupils, today=today, until=until)
+        for deadline in provider(
+            school=school, pupils=pupils, today=today, until=until, calendar=calendar
+        )
     ]
     return sorted(found, key=lambda d: (d.severity, d.due, d.subject))

@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from register.selectors import pupils_visible_to
 from staff.capabilities import Reach, deadline_escalation, deadline_fallback, pupil_reach
-from staff.deadlines import Deadline, may_open
+from staff.deadlines import ALERTS, Deadline, may_open
 from staff.models import Membership, Role, School, User
 from staff.tenancy import Access, members_of
 
@@ -48,12 +48,23 @@ OVERDUE = -1
 ESCALATED = Notification.ESCALATED
 
 
+# An alert (delivery below plan) is due on the school day it began: told once, when first seen.
+# Its due date stays the same while the alert lasts, so the notification is not repeated.
+ALERT_THRESHOLDS = (0,)
+
+
 def thresholds_for(kind: str) -> tuple[int, ...]:
     """Days before the due date at which people are told, per kind of deadline
-    (REMINDER_THRESHOLDS setting: {"kind": [days, ...]} or {"default": [...]})."""
+    (REMINDER_THRESHOLDS setting: {"kind": [days, ...]} or {"default": [...]}); an alert's kind
+    (`staff.deadlines.ALERTS`) is told once unless the setting names it."""
     table = getattr(settings, "REMINDER_THRESHOLDS", {}) or {}
     # An empty list for a kind means: no reminders of that kind.
-    found = table[kind] if kind in table else table.get("default", DEFAULT_THRESHOLDS)
+    if kind in table:
+        found = table[kind]
+    elif kind in ALERTS:
+        found = ALERT_THRESHOLDS
+    else:
+        found = table.get("default", DEFAULT_THRESHOLDS)
     return tuple(sorted({int(d) for d in found}, reverse=True))
 
 

@@ -314,6 +314,11 @@ CELERY_BEAT_SCHEDULE: dict = {
 # later, the head is told too.
 REMINDER_THRESHOLDS = env.json("REMINDER_THRESHOLDS", default={})
 REMINDER_ESCALATE_AFTER_DAYS = env.int("REMINDER_ESCALATE_AFTER_DAYS", default=7)
+# Delivery below plan (staff/deadlines.py): section F hours, or a support plan's sessions, attended
+# under this percentage of those planned so far is flagged "below plan" and becomes an alert for
+# the SENDCo on home and in reminders, once at least this many sessions have been planned.
+UNDER_DELIVERY_PERCENT = env.int("UNDER_DELIVERY_PERCENT", default=80)
+UNDER_DELIVERY_MIN_SESSIONS = env.int("UNDER_DELIVERY_MIN_SESSIONS", default=6)
 
 # Security headers. HTTPS settings are on in production only; `make run` serves plain HTTP.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -346,6 +346,145 @@ def add_school_days(*, school: School, start: date, days: int) -> date:
 
 
 # --------------------------------------------------------------------------------------------------
+# Dates on school days: a school's calendar loaded once, for any number of dates
+# --------------------------------------------------------------------------------------------------
+
+
+def _long(day: date) -> str:
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+@dataclass(frozen=True)
+class SchoolCalendar:
+    """A school's terms and closure days, loaded once (`load`, two queries) so that any number of
+    dates can then be checked without a query.
+
+    The school's calendar is known in the academic years it has terms for. There a school day is
+    a weekday inside a term that is neither a bank holiday nor a closure day, and "outside term
+    time" is anything else but a weekend inside a term. In a year with no terms entered nothing is
+    known of its holidays: a school day is then a working day (Monday to Friday less bank
+    holidays), and no date is said to be in a holiday.
+    """
+
+    terms: tuple[tuple[date, date], ...] = ()  # (starts_on, ends_on), sorted
+    years: tuple[tuple[date, date], ...] = ()  # the academic years with terms
+    closed: frozenset[date] = frozenset()
+
+    @classmethod
+    def load(cls, *, school: School) -> SchoolCalendar:
+        """All the school's terms and closure days. A school has six half-terms and a few closure
+        days a year, so there is no window to get wrong: an overdue date from long ago, or a date
+        that moves back from beyond a reader's horizon, is checked like any other."""
+        terms = Term.objects.filter(school=school)
+        closures = ClosureDay.objects.filter(school=school)
+        rows = list(
+            terms.values_list(
+                "starts_on", "ends_on", "academic_year__starts_on", "academic_year__ends_on"
+            )
+        )
+        return cls(
+            terms=tuple(sorted((s, e) for s, e, _, _ in rows)),
+            years=tuple(sorted({(ys, ye) for _, _, ys, ye in rows})),
+            closed=frozenset(closures.values_list("on", flat=True)),
+        )
+
+    def known(self, day: date) -> bool:
+        """Whether the school's terms are entered for the academic year of `day`."""
+        return any(starts_on <= day <= ends_on for starts_on, ends_on in self.years)
+
+    def in_term(self, day: date) -> bool:
+        return any(starts_on <= day <= ends_on for starts_on, ends_on in self.terms)
+
+    def is_school_day(self, day: date) -> bool:
+        if not is_working_day(day):
+            return False
+        if not self.known(day):
+            return True
+        return day not in self.closed and self.in_term(day)
+
+    def in_holiday(self, day: date) -> bool:
+        """Outside term time: a day of a known year not inside a term, or a weekday inside one
+        that the school is closed (a bank holiday or a closure day). A weekend inside a term is
+        not a holiday."""
+        if not self.known(day):
+            return False
+        if not self.in_term(day):
+            return True
+        return day.weekday() < SATURDAY and not self.is_school_day(day)
+
+    def open_days(self, *, start: date, end: date) -> list[date]:
+        """The days from `start` to `end` (both inclusive) that the school is open, exactly as
+        `school_days` reads them from the database (inside a term only: no guess for a year
+        with no terms), without a query."""
+        open_days: set[date] = set()
+        for starts_on, ends_on in self.terms:
+            day, last = max(starts_on, start), min(ends_on, end)
+            while day <= last:
+                if day not in self.closed and is_working_day(day):
+                    open_days.add(day)
+                day += ONE_DAY
+        return sorted(open_days)
+
+    def school_day_before(self, day: date) -> date | None:
+        """The last school day strictly before `day` (None only if there is none in a year)."""
+        on = day - ONE_DAY
+        for _ in range(366):  # a holiday is weeks long; a year with no terms counts working days
+            if self.is_school_day(on):
+                return on
+            on -= ONE_DAY
+        return None
+
+    def school_day_after(self, day: date) -> date | None:
+        """The first school day strictly after `day`; None when there is none within a year."""
+        on = day + ONE_DAY
+        for _ in range(366):
+            if self.is_school_day(on):
+                return on
+            on += ONE_DAY
+        return None
+
+    def on_or_before(self, day: date) -> date:
+        """The date a deadline the school sets for itself falls on: `day` when it is a school day,
+        otherwise the last school day before it (DOMAIN.md: dates the school sets fall on school
+        days). Unchanged when the calendar has no school day before it."""
+        if self.is_school_day(day):
+            return day
+        return self.school_day_before(day) or day
+
+    def last_school_day_if_holiday(self, day: date) -> date | None:
+        """For a statutory date, which keeps its legal date: the last school day before it when
+        it falls outside term time, else None."""
+        return self.school_day_before(day) if self.in_holiday(day) else None
+
+    def school_day_problem(self, day: date) -> str | None:
+        """Why `day` cannot be chosen for a date the school sets for itself (a review, a meeting),
+        naming the nearest school days; None when it is a school day."""
+        if self.is_school_day(day):
+            return None
+        if day.weekday() >= SATURDAY:
+            why = "a weekend"
+        elif is_bank_holiday(day):
+            why = f"a bank holiday ({england_bank_holidays(day.year)[day]})"
+        elif day in self.closed:
+            why = "a day the school is closed"
+        else:
+            why = "in the school holidays"
+        before, after = self.school_day_before(day), self.school_day_after(day)
+        nearest = " or ".join(_long(d) for d in (before, after) if d is not None)
+        text = f"{_long(day)} is not a school day: it is {why}."
+        if nearest:
+            text += f" Choose a school day, such as {nearest}."
+        return text
+
+
+def school_day_problem(*, school: School, on: date) -> str | None:
+    """Why `on` cannot be chosen for a date the school sets for itself (a monitoring review, a
+    support plan review), naming the nearest school days; None when it is a school day. For a
+    form's clean method; two queries."""
+    return SchoolCalendar.load(school=school).school_day_problem(on)
+
+
+# --------------------------------------------------------------------------------------------------
 # Census days
 # --------------------------------------------------------------------------------------------------
 

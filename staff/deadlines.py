@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import IntEnum
 
+from django.conf import settings
+
 from .capabilities import Cap, role_can
 
 
@@ -89,7 +91,44 @@ OPENED_WITH: dict[str, Cap] = {
     "ehcp.review": Cap.EHCP_VIEW,  # the EHC plan or its review under way
     "ehcp.assessment": Cap.EHCP_TRACKER,  # the needs-assessment request
     "ehcp.consultation": Cap.EHCP_TRACKER,  # the LA's consultation about naming the school
+    # Delivery below plan: alerts for those who arrange provision (the SENDCo, the trust lead),
+    # linking to the plan's page, where the same numbers are shown.
+    "ehcp.section_f_delivery": Cap.EHCP_MANAGE,
+    "provision.plan_delivery": Cap.PLAN_MANAGE,
 }
+
+# Alerts: kinds due on the school day a problem began rather than on a date coming up. Their
+# owner is told once per alert, on the day it is first seen (sendco/reminders.py).
+ALERTS = frozenset({"ehcp.section_f_delivery", "provision.plan_delivery"})
+
+
+# --------------------------------------------------------------------------------------------------
+# Delivery below plan (UNDER_DELIVERY_PERCENT, UNDER_DELIVERY_MIN_SESSIONS in sendco/settings.py)
+# --------------------------------------------------------------------------------------------------
+
+
+def under_delivery_percent() -> int:
+    """Delivery under this share of what was planned is below plan (default 80)."""
+    return int(getattr(settings, "UNDER_DELIVERY_PERCENT", 80))
+
+
+def under_delivery_min_sessions() -> int:
+    """No alert until this many sessions have been planned, so a first week does not alarm."""
+    return int(getattr(settings, "UNDER_DELIVERY_MIN_SESSIONS", 6))
+
+
+def percent_of(part: float, whole: float) -> int | None:
+    return round(100 * part / whole) if whole else None
+
+
+def under_delivered(*, percent: int | None, planned_sessions: float) -> bool:
+    """Whether delivery at `percent` of plan, after `planned_sessions` planned so far, is an
+    alert: below UNDER_DELIVERY_PERCENT once at least UNDER_DELIVERY_MIN_SESSIONS were planned."""
+    return (
+        percent is not None
+        and planned_sessions >= under_delivery_min_sessions()
+        and percent < under_delivery_percent()
+    )
 
 
 def capability_for(kind: str) -> Cap | None:
@@ -120,6 +159,8 @@ KIND_LABELS: dict[str, str] = {
     "ehcp.review": "EHC annual reviews",
     "ehcp.assessment": "Needs assessments",
     "ehcp.consultation": "The LA's consultations",
+    "ehcp.section_f_delivery": "Section F below plan",
+    "provision.plan_delivery": "Support plans below plan",
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -417,6 +418,27 @@ def test_monitoring_needs_a_future_review_date(client, school, sendco, classes):
     past = (timezone.localdate() - timedelta(days=1)).isoformat()
     response = client.post(url, {"decision": "monitoring", "review_on": past})
     assert "The review date must be in the future." in response.content.decode()
+    concern.refresh_from_db()
+    assert concern.status == "open"
+
+
+def test_a_monitoring_review_falls_on_a_school_day(client, school, sendco, classes):
+    """The school sets the review date for itself: Christmas Day is refused, naming the last
+    school day before it and the first after."""
+    school_calendar.create_default_year(school=school, academic_year_start=2026)
+    concern = Concern.objects.create(
+        school=school,
+        pupil=classes["mine"][0],
+        raised_by=sendco,
+        raised_on=date(2026, 11, 1),
+        description="x",
+    )
+    client.force_login(sendco)
+    url = reverse("register:concern_decide", args=[school.slug, concern.public_id])
+    with time_machine.travel(date(2026, 12, 1)):
+        page = client.post(url, {"decision": "monitoring", "review_on": "2026-12-25"})
+    assert "Friday 25 December 2026 is not a school day" in page.content.decode()
+    assert "Friday 18 December 2026" in page.content.decode()
     concern.refresh_from_db()
     assert concern.status == "open"
 

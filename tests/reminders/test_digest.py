@@ -44,11 +44,12 @@ def _default_rules(settings):
 @pytest.fixture
 def deadlines(school, sendco, head, teacher, jozef, wren):
     """Due today for the teacher (Jozef's support plan, their class); for the SENDCo, Wren's
-    concern in 10 days and her support plan (no lead) 8 days overdue, escalated to the head (a
-    concern's page is the SENDCo's alone, so only a plan can escalate to the head)."""
+    concern in 9 days (Friday 4 December) and her support plan (no lead) 8 days overdue,
+    escalated to the head (a concern's page is the SENDCo's alone, so only a plan can escalate
+    to the head)."""
     return {
         "today": plan_review(jozef, review_on=TODAY, sendco=sendco, lead=teacher),
-        "soon": monitoring(wren, review_on=TODAY + timedelta(days=10), decided_by=sendco),
+        "soon": monitoring(wren, review_on=TODAY + timedelta(days=9), decided_by=sendco),
         "late": plan_review(wren, review_on=TODAY - timedelta(days=8), sendco=sendco, lead=None),
     }
 
@@ -98,14 +99,14 @@ def test_each_new_notice_is_emailed_on_the_day_it_appears(deadlines, mailoutbox)
     assert recipients(mailoutbox) == ["teacher@acorn.test"]
     assert "1 deadline needs you, 1 of them overdue." in mailoutbox[0].body
     mailoutbox.clear()
-    # Ten days on, Wren's review is due, and Jozef's has been overdue for over a week: the
+    # Nine days on, Wren's review is due, and Jozef's has been overdue for over a week: the
     # SENDCo and the head are told of it, the teacher is not told again.
-    assert scan_and_send(TODAY + timedelta(days=10)) == 2
+    assert scan_and_send(TODAY + timedelta(days=9)) == 2
     assert recipients(mailoutbox) == ["head@acorn.test", "sendco@acorn.test"]
     (sendco_email,) = [m for m in mailoutbox if m.to == ["sendco@acorn.test"]]
     assert "2 deadlines need you, 1 of them overdue." in sendco_email.body
     mailoutbox.clear()
-    assert scan_and_send(TODAY + timedelta(days=10)) == 0
+    assert scan_and_send(TODAY + timedelta(days=9)) == 0
 
 
 @pytest.mark.parametrize(

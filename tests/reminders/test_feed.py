@@ -32,15 +32,15 @@ def _on_today():
 
 @pytest.fixture
 def deadlines(school, sendco, teacher, jozef, wren):
-    """The support plan reviews of two pupils of the teacher's class (Jozef in 5 days, Ada 3
-    days overdue); a monitoring review of Jozef's concern (the SENDCo's page, which the teacher
-    cannot open) and one of Wren's (not the teacher's class)."""
+    """The support plan reviews of two pupils of the teacher's class (Jozef in 5 days, Ada 5
+    days overdue, on the Friday before); a monitoring review of Jozef's concern (the SENDCo's
+    page, which the teacher cannot open) and one of Wren's (not the teacher's class)."""
     ada = make_pupil(school, legal_first_name="Ada", legal_last_name="Vale")
     put_on(ada, "K", date(2025, 9, 1), "SLCN")
     jozef.teaching_groups.get().pupils.add(ada)
     return [
         plan_review(jozef, review_on=TODAY + timedelta(days=5), sendco=sendco, lead=teacher),
-        plan_review(ada, review_on=TODAY - timedelta(days=3), sendco=sendco, lead=teacher),
+        plan_review(ada, review_on=TODAY - timedelta(days=5), sendco=sendco, lead=teacher),
         monitoring(jozef, review_on=TODAY - timedelta(days=3), decided_by=sendco),
         monitoring(wren, review_on=TODAY + timedelta(days=3), decided_by=sendco),
     ]
@@ -93,7 +93,7 @@ def test_the_feed_is_valid_icalendar_of_all_day_events_without_pupil_names(
             assert word not in summary
         assert "ref " in summary
     assert sorted(e.decoded("DTSTART") for e in found) == [
-        TODAY - timedelta(days=3),
+        TODAY - timedelta(days=5),
         TODAY + timedelta(days=5),
     ]
     assert sorted("(overdue)" in str(e["SUMMARY"]) for e in found) == [False, True]

@@ -38,11 +38,12 @@ def _default_rules(settings):
 
 def test_a_daily_scan_tells_the_owner_once_per_threshold_then_the_head(school, sendco, head, wren):
     """Wren's support plan has no lead: its review is the SENDCo's, and the head's to chase."""
-    plan_review(wren, review_on=TODAY + timedelta(days=30), sendco=sendco, lead=None)
-    new = [scan_school(school=school, today=TODAY + timedelta(days=d)) for d in range(41)]
+    # Tuesday 5 January, 41 days on (a review is a school day: 30 days on is Christmas Day).
+    plan_review(wren, review_on=TODAY + timedelta(days=41), sendco=sendco, lead=None)
+    new = [scan_school(school=school, today=TODAY + timedelta(days=d)) for d in range(52)]
     assert told() == sorted(
         [
-            ("sendco@acorn.test", APDR, 56),  # first seen 30 days before: one notice
+            ("sendco@acorn.test", APDR, 56),  # first seen 41 days before: one notice
             ("sendco@acorn.test", APDR, 28),
             ("sendco@acorn.test", APDR, 14),
             ("sendco@acorn.test", APDR, 0),
@@ -51,7 +52,7 @@ def test_a_daily_scan_tells_the_owner_once_per_threshold_then_the_head(school, s
         ]
     )
     assert sum(new) == 6
-    assert new[0] == 1  # 30 days before
+    assert new[0] == 1  # 41 days before
     assert new[1] == 0  # the next day: nothing new
 
 
