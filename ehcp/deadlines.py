@@ -196,13 +196,11 @@ def _section_f_alerts(
         worst = min(found, key=lambda row: row.percent)
         period = [d for d in open_days if start <= d]
         due = below_since(open_days=period, today=today, below=lambda end, b=behind: bool(b(end)))
-        reviewed = any(r.held_on and r.held_on <= today for r in plan.reviews.all())
-        since = "since the last review" if reviewed else "since the plan was issued"
         others = f"; {len(found) - 1} more item{'s' if len(found) > 2 else ''} below plan"
         yield Deadline(
             kind="ehcp.section_f_delivery",
             title=(
-                f"Section F: {worst.percent}% of planned hours delivered {since} "
+                f"Section F: {worst.percent}% of planned hours delivered "
                 f"({worst.item.group.name}{others if len(found) > 1 else ''})"
             ),
             due=due,

@@ -137,8 +137,7 @@ def _delivery_alerts(
             kind="provision.plan_delivery",
             title=(
                 f"Support plan: {worst.attended} of {worst.planned} planned sessions attended "
-                f"({percent_of(worst.attended, worst.planned)}%) since the plan was agreed "
-                f"({worst.group.name}{more})"
+                f"({percent_of(worst.attended, worst.planned)}%, {worst.group.name}{more})"
             ),
             due=due,
             subject=pupil.name,

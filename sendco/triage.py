@@ -12,12 +12,12 @@ from datetime import date, timedelta
 from django import forms
 
 from register.models import YearGroup
-from staff.deadlines import Deadline, family_label, family_of
+from staff.deadlines import ALERTS, Deadline, family_label, family_of
 
 WEEK = timedelta(days=7)
 # A secondary school's home must read in a minute: the first pupils of each band, the rest a click
 # away on the deadlines page.
-HOME_GROUPS = 7
+HOME_GROUPS = 6
 
 
 class When:
@@ -201,6 +201,7 @@ class Triage:
     overdue_pupils: int
     week_pupils: int
     kinds: list[KindCount]
+    alerts: list[KindCount]  # provision below plan: counted on their own, not in the lists
 
     @property
     def empty(self) -> bool:
@@ -208,9 +209,13 @@ class Triage:
 
 
 def triage(deadlines: list[Deadline], *, today: date, limit: int = HOME_GROUPS) -> Triage:
-    bands = Counter(band(d, today) for d in deadlines)
-    overdue = by_pupil([d for d in deadlines if band(d, today) == When.OVERDUE])
-    week = by_pupil([d for d in deadlines if band(d, today) == When.WEEK])
+    """Alerts (provision below plan, dated from when it fell below) would crowd the dated work
+    out of the lists: they are counted apart, each kind a link to its pupils."""
+    alerts = [d for d in deadlines if d.kind in ALERTS]
+    work = [d for d in deadlines if d.kind not in ALERTS]
+    bands = Counter(band(d, today) for d in work)
+    overdue = by_pupil([d for d in work if band(d, today) == When.OVERDUE])
+    week = by_pupil([d for d in work if band(d, today) == When.WEEK])
     return Triage(
         overdue=overdue[:limit],
         week=week[:limit],
@@ -219,5 +224,6 @@ def triage(deadlines: list[Deadline], *, today: date, limit: int = HOME_GROUPS) 
         later_total=bands[When.LATER],
         overdue_pupils=len(overdue),
         week_pupils=len(week),
-        kinds=counts_by_kind(deadlines, today),
+        kinds=counts_by_kind(work, today),
+        alerts=counts_by_kind(alerts, today),
     )

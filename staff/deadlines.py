@@ -159,8 +159,8 @@ KIND_LABELS: dict[str, str] = {
     "ehcp.review": "EHC annual reviews",
     "ehcp.assessment": "Needs assessments",
     "ehcp.consultation": "The LA's consultations",
-    "ehcp.section_f_delivery": "Section F below plan",
-    "provision.plan_delivery": "Support plans below plan",
+    "ehcp.section_f_delivery": "Section F delivery",
+    "provision.plan_delivery": "Support plan sessions",
 }
 
 
