@@ -17,14 +17,7 @@ from staff.tenancy import Access
 from . import impact as reads
 from . import manage_selectors, selectors
 from .charts import bar_chart, with_note
-from .models import Attendance, Group, Session
-
-# The choices offered when a session is logged: why a pupil was away, why a session did not run.
-REASONS = {
-    "absence_reasons": Attendance.Absence.choices,
-    "not_run_reasons": Session.NotRun.choices,
-}
-
+from .models import Group
 
 # --------------------------------------------------------------------------------------------
 # Logging a session
@@ -45,17 +38,29 @@ def session_message(group: Group, done: Done) -> str:
     return f"{group.name}: session saved, {present} of {session.attendance.count()} present."
 
 
-def session_card(*, access: Access, group: Group, done: Done, today: date) -> dict:
-    """The group's card on "My groups today", drawn again after a session was logged (htmx)."""
+def session_card(
+    *, access: Access, group: Group, done: Done, today: date, posted: dict
+) -> selectors.SessionCard:
+    """The group's card drawn again after a save: as saved, or, when the save was refused, as
+    the person left it (their ticks, reasons and notes), with the refusal."""
     groups = selectors.my_groups_today(access=access, today=today)
-    card = next((g for g in groups if g.pk == group.pk), None)
-    return {
-        "group": card or group,
-        "message": session_message(group, done),
-        "error": done.error or None,
-        **REASONS,
-        "today": today,
-    }
+    found = next((g for g in groups if g.pk == group.pk), None)
+    if found is None:  # not meeting today (a stale page): the card as far as it can be drawn
+        group.places_today, group.sessions_today = [], []
+        found = group
+    card = selectors.session_card(found, posted=None if done else posted)
+    card.message = session_message(group, done)
+    card.error = done.error
+    return card
+
+
+def today_page(*, access: Access, today: date, failed: selectors.SessionCard | None = None):
+    """ "My groups today": a card per group meeting today; `failed`, a card whose save was
+    refused (without JavaScript), in place of its group's."""
+    cards = selectors.session_cards_today(access=access, today=today)
+    if failed is not None:
+        cards = [failed if c.group.pk == failed.group.pk else c for c in cards]
+    return {"cards": cards, "today": today}
 
 
 # --------------------------------------------------------------------------------------------

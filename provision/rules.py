@@ -162,3 +162,22 @@ def may_correct_session(
     if is_sendco:
         return True
     return logged_by_id == user_id and (today - logged_on).days <= edit_window_days()
+
+
+def attendance_marks(
+    *, pupil_ids: Iterable[int], present: set[int], reasons: dict[int, str]
+) -> dict[int, tuple[bool, str]]:
+    """Each pupil's (present, absence reason) from a logged session's form: choosing a reason
+    marks a pupil absent, whether or not their "came" switch was turned off (one choice, not
+    two); a pupil turned off without a reason has the reason "" (see `absent_without_reason`),
+    never a reason nobody chose."""
+    marks = {}
+    for pid in pupil_ids:
+        reason = reasons.get(pid, "")
+        marks[pid] = (False, reason) if reason else (pid in present, "")
+    return marks
+
+
+def absent_without_reason(marks: dict[int, tuple[bool, str]]) -> list[int]:
+    """The pupils marked absent with no reason chosen: the log is refused until each has one."""
+    return [pid for pid, (came, reason) in marks.items() if not came and not reason]

@@ -8,6 +8,8 @@ from decimal import Decimal as D
 import pytest
 
 from provision.rules import (
+    absent_without_reason,
+    attendance_marks,
     group_cost,
     hours_per_week,
     impact,
@@ -197,3 +199,39 @@ def test_who_may_correct_a_session(author, logged_on, user, sendco, allowed):
         )
         is allowed
     )
+
+
+# Logging a session: a reason marks a pupil absent; absent without a reason is refused.
+MARK_CASES = [
+    # (present ids, reasons) -> marks of pupils 1, 2, 3; pupils absent without a reason
+    pytest.param({1, 2, 3}, {}, {1: (True, ""), 2: (True, ""), 3: (True, "")}, [], id="all-came"),
+    pytest.param(
+        {1, 2, 3},
+        {2: "absent", 3: "refused"},
+        {1: (True, ""), 2: (False, "absent"), 3: (False, "refused")},
+        [],
+        id="a-reason-marks-absent-even-left-switched-on",
+    ),
+    pytest.param(
+        {1, 3},
+        {2: "class"},
+        {1: (True, ""), 2: (False, "class"), 3: (True, "")},
+        [],
+        id="switched-off-and-a-reason",
+    ),
+    pytest.param(
+        {1},
+        {2: "other"},
+        {1: (True, ""), 2: (False, "other"), 3: (False, "")},
+        [3],
+        id="switched-off-without-a-reason-is-never-other",
+    ),
+    pytest.param(set(), {}, {1: (False, ""), 2: (False, ""), 3: (False, "")}, [1, 2, 3], id="none"),
+]
+
+
+@pytest.mark.parametrize(("present", "reasons", "marks", "missing"), MARK_CASES)
+def test_attendance_marks(present, reasons, marks, missing):
+    found = attendance_marks(pupil_ids=[1, 2, 3], present=present, reasons=reasons)
+    assert found == marks
+    assert absent_without_reason(found) == missing
