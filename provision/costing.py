@@ -13,8 +13,16 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from staff import calendar as school_calendar
 from staff.models import School
 
-from .models import Group, GroupPupil
-from .rules import group_cost, hours_per_week, money, planned_sessions, rate, share
+from .models import Group, GroupPupil, Session
+from .rules import (
+    group_cost,
+    hours_per_week,
+    money,
+    planned_sessions,
+    rate,
+    sessions_delivered,
+    share,
+)
 
 
 @dataclass
@@ -24,7 +32,8 @@ class CostedGroup:
     hours_per_week: Decimal
     planned_sessions: int  # over the whole period of the group
     planned_to_date: int  # up to `on`
-    sessions_run: int
+    sessions_run: int  # of those planned to date (`rules.sessions_delivered`)
+    sessions_extra: int  # run beyond the plan (a fourth in a week of three, a closed day)
     sessions_not_run: int
     attendance_rate: Decimal | None
     hourly_cost: Decimal | None
@@ -41,9 +50,9 @@ def with_costing_data(groups: QuerySet[Group]) -> QuerySet[Group]:
         .prefetch_related(
             "staff",
             Prefetch("places", GroupPupil.objects.select_related("pupil")),
+            Prefetch("sessions", Session.objects.filter(ran=True).only("group_id", "on"), "runs"),
         )
         .annotate(
-            run_count=Count("sessions", filter=Q(sessions__ran=True), distinct=True),
             not_run_count=Count("sessions", filter=Q(sessions__ran=False), distinct=True),
             present_count=Count(
                 "sessions__attendance", filter=Q(sessions__attendance__present=True)
@@ -68,8 +77,16 @@ def costed_groups(*, school: School, groups: Iterable[Group], on: date) -> list[
         planned = planned_sessions(
             open_days=days, weekdays=group.weekdays, sessions_per_week=group.sessions_per_week
         )
+        days_to_date = [d for d in days if d <= on]
         to_date = planned_sessions(
-            open_days=[d for d in days if d <= on],
+            open_days=days_to_date,
+            weekdays=group.weekdays,
+            sessions_per_week=group.sessions_per_week,
+        )
+        runs = [s.on for s in getattr(group, "runs", [])]
+        delivered = sessions_delivered(
+            run_on=runs,
+            open_days=days_to_date,
             weekdays=group.weekdays,
             sessions_per_week=group.sessions_per_week,
         )
@@ -95,7 +112,8 @@ def costed_groups(*, school: School, groups: Iterable[Group], on: date) -> list[
                 ),
                 planned_sessions=planned,
                 planned_to_date=to_date,
-                sessions_run=getattr(group, "run_count", 0),
+                sessions_run=delivered,
+                sessions_extra=len(runs) - delivered,
                 sessions_not_run=getattr(group, "not_run_count", 0),
                 attendance_rate=rate(
                     getattr(group, "present_count", 0), getattr(group, "expected_count", 0)

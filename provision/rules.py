@@ -28,23 +28,58 @@ def notional_sen_threshold() -> Decimal:
     return Decimal(str(getattr(settings, "NOTIONAL_SEN_THRESHOLD", 6000)))
 
 
+Week = tuple[int, int]  # ISO year and week
+
+
+def planned_by_week(
+    *, open_days: Iterable[date], weekdays: list[int], sessions_per_week: int
+) -> dict[Week, int]:
+    """The sessions a group should run in each school week (Monday to Sunday) of its open days.
+
+    With set weekdays (0 = Monday), one session on each open day that is one of them. Without,
+    `sessions_per_week` in each week that has an open day, capped by the open days of that week.
+    """
+    weeks: dict[Week, int] = {}
+    for d in sorted(set(open_days)):
+        key = d.isocalendar()[:2]
+        weeks[key] = weeks.get(key, 0) + (d.weekday() in weekdays if weekdays else 1)
+    if not weekdays:
+        weeks = {key: min(sessions_per_week, days) for key, days in weeks.items()}
+    return weeks
+
+
 def planned_sessions(
     *, open_days: Iterable[date], weekdays: list[int], sessions_per_week: int
 ) -> int:
-    """How many sessions a group should run over the school's open days in its period.
+    """How many sessions a group should run over the school's open days in its period
+    (`planned_by_week`, summed)."""
+    return sum(
+        planned_by_week(
+            open_days=open_days, weekdays=weekdays, sessions_per_week=sessions_per_week
+        ).values()
+    )
 
-    With set weekdays (0 = Monday), one session on each open day that is one of them. Without,
-    `sessions_per_week` in each school week (Monday to Sunday) that has an open day, capped by the
-    open days of that week.
-    """
-    days = sorted(set(open_days))
-    if weekdays:
-        return sum(1 for d in days if d.weekday() in weekdays)
-    weeks: dict[tuple[int, int], int] = {}
-    for d in days:
+
+def sessions_delivered(
+    *,
+    run_on: Iterable[date],
+    open_days: Iterable[date],
+    weekdays: list[int],
+    sessions_per_week: int,
+) -> int:
+    """How many of the sessions planned over `open_days` were run: in each week, the sessions
+    run that week (on any day of it: a session moved from Monday to Tuesday still counts), up to
+    the number planned that week. Counted over the same days as the plan, so it is never more
+    than `planned_sessions`: a fourth session in a week of three, or one on a day outside the
+    window (after `open_days` end, before the group starts), is an extra, not delivery."""
+    plan = planned_by_week(
+        open_days=open_days, weekdays=weekdays, sessions_per_week=sessions_per_week
+    )
+    run: dict[Week, int] = {}
+    for d in run_on:
         key = d.isocalendar()[:2]
-        weeks[key] = weeks.get(key, 0) + 1
-    return sum(min(sessions_per_week, open_in_week) for open_in_week in weeks.values())
+        run[key] = run.get(key, 0) + 1
+    return sum(min(count, plan.get(key, 0)) for key, count in run.items())
 
 
 def staff_cost(

@@ -16,7 +16,13 @@ from staff.models import School
 from staff.tenancy import Access
 
 from .models import Attendance, Group, GroupPupil, Session
-from .rules import absent_without_reason, attendance_marks, planned_sessions, rate
+from .rules import (
+    absent_without_reason,
+    attendance_marks,
+    planned_sessions,
+    rate,
+    sessions_delivered,
+)
 
 
 def _active_places(on: date) -> QuerySet[GroupPupil]:
@@ -220,11 +226,12 @@ def group_page(*, access: Access, group: Group, on: date) -> dict:
         if end >= group.starts_on
         else []
     )
+    plan = {"weekdays": group.weekdays, "sessions_per_week": group.sessions_per_week}
+    delivered = sessions_delivered(run_on=[s.on for s in run], open_days=open_days, **plan)
     delivery = {
-        "planned": planned_sessions(
-            open_days=open_days, weekdays=group.weekdays, sessions_per_week=group.sessions_per_week
-        ),
-        "run": len(run),
+        "planned": planned_sessions(open_days=open_days, **plan),
+        "run": delivered,
+        "extra": len(run) - delivered,
         "not_run": len(sessions) - len(run),
         "attendance_rate": rate(
             sum(s.present_count for s in run), sum(s.expected_count for s in run)
