@@ -18,6 +18,7 @@ from . import impact as reads
 from . import manage_selectors, selectors
 from .charts import bar_chart, with_note
 from .models import Group
+from .rules import impact_min_pupils
 
 # --------------------------------------------------------------------------------------------
 # Logging a session
@@ -99,21 +100,26 @@ def group_list(*, school: School, status: str, today: date) -> dict:
 
 
 def impact(*, school: School, today: date) -> dict:
-    """Impact per intervention this school year, its groups, and a chart of the share of pupils
-    meeting their target."""
+    """Impact per intervention this school year: the ranked ones (measured on enough pupils)
+    charted by the share meeting their target, the others listed below saying why not, and
+    the groups."""
     starts_on, ends_on = reads.school_year(school=school, on=today)
     items = reads.intervention_impacts(school=school, on=today, year=(starts_on, ends_on))
     groups = sorted(
         (g for i in items for g in i.groups), key=lambda g: (g.group.name.casefold(), g.group.pk)
     )
+    ranked = [i for i in items if i.rank is not None]
     chart = bar_chart(
-        [(i.intervention.name, i.impact.met_target_rate if i.measured else None) for i in items],
-        title="Share of pupils meeting their target, by intervention",
+        [(i.intervention.name, i.impact.met_target_rate) for i in ranked],
+        title="Share of pupils meeting their target, by intervention ranked",
         unit="%",
         max_value=Decimal(100),
     )
     return {
         "items": items,
+        "ranked": ranked,
+        "not_ranked": [i for i in items if i.rank is None],
+        "min_pupils": impact_min_pupils(),
         "groups": groups,
         "chart": chart,
         "starts_on": starts_on,

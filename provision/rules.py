@@ -148,10 +148,17 @@ def rate(part: int, whole: int) -> Decimal | None:
     return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
+def impact_min_pupils() -> int:
+    """How many pupils with a target and an exit measure an intervention needs before the
+    impact ranking ranks it: a share of one or two pupils says little (a setting)."""
+    return max(int(getattr(settings, "IMPACT_MIN_PUPILS", 5)), 1)
+
+
 @dataclass(frozen=True)
 class Impact:
     pupils: int
     with_measures: int
+    judged: int  # pupils with a target and an exit measure: the share meeting target is of these
     average_improvement: Decimal | None
     met_target: int
     met_target_rate: Decimal | None
@@ -177,6 +184,7 @@ def impact(
     return Impact(
         pupils=len(rows),
         with_measures=len(known),
+        judged=len(judged),
         average_improvement=money(sum(known) / len(known)) if known else None,
         met_target=met_count,
         met_target_rate=rate(met_count, len(judged)),
