@@ -224,3 +224,26 @@ def attendance_marks(
 def absent_without_reason(marks: dict[int, tuple[bool, str]]) -> list[int]:
     """The pupils marked absent with no reason chosen: the log is refused until each has one."""
     return [pid for pid, (came, reason) in marks.items() if not came and not reason]
+
+
+def item_cost_in_year(
+    *,
+    cost: Decimal,
+    annual: bool,
+    starts_on: date,
+    ends_on: date | None,
+    year_start: date,
+    year_end: date,
+) -> Decimal:
+    """What a pupil's costed item (one-to-one support, equipment, a specialist) costs in the
+    academic year `year_start`..`year_end`. A one-off cost counts in full in the year of its
+    date. A cost a year counts in full for a whole year, and pro rata to the days of the year
+    its period covers (ongoing when `ends_on` is None): support from January costs the year
+    about two thirds of its annual cost."""
+    if not annual:
+        return money(cost) if year_start <= starts_on <= year_end else Decimal("0.00")
+    first, last = max(starts_on, year_start), min(ends_on or year_end, year_end)
+    if last < first:
+        return Decimal("0.00")
+    covered, whole = (last - first).days + 1, (year_end - year_start).days + 1
+    return money(cost * covered / whole)
