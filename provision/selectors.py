@@ -124,10 +124,6 @@ class SessionCard:
     absence_reasons: ClassVar = Attendance.Absence.choices
     not_run_reasons: ClassVar = Session.NotRun.choices
 
-    @property
-    def public_id(self):
-        return self.group.public_id
-
 
 def session_card(group: Group, *, posted: dict | None = None) -> SessionCard:
     """The card of a group from `my_groups_today`: as logged today (or everyone here when not
