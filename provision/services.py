@@ -94,7 +94,7 @@ def session_log(
             raise ValidationError(
                 {
                     "absence_reason": f"Choose why {_listed(names)} did not come (or mark "
-                    "them as here if they came). Nothing was saved."
+                    "them as here if they came)."
                 }
             )
         notes = notes or {}
