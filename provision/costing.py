@@ -13,8 +13,17 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from staff import calendar as school_calendar
 from staff.models import School
 
-from .models import Group, GroupPupil
-from .rules import group_cost, hours_per_week, money, planned_sessions, rate, share
+from .models import CostedItem, Group, GroupPupil, Session
+from .rules import (
+    group_cost,
+    hours_per_week,
+    item_cost_in_year,
+    money,
+    planned_sessions,
+    rate,
+    sessions_delivered,
+    share,
+)
 
 
 @dataclass
@@ -24,7 +33,8 @@ class CostedGroup:
     hours_per_week: Decimal
     planned_sessions: int  # over the whole period of the group
     planned_to_date: int  # up to `on`
-    sessions_run: int
+    sessions_run: int  # of those planned to date (`rules.sessions_delivered`)
+    sessions_extra: int  # run beyond the plan (a fourth in a week of three, a closed day)
     sessions_not_run: int
     attendance_rate: Decimal | None
     hourly_cost: Decimal | None
@@ -41,9 +51,9 @@ def with_costing_data(groups: QuerySet[Group]) -> QuerySet[Group]:
         .prefetch_related(
             "staff",
             Prefetch("places", GroupPupil.objects.select_related("pupil")),
+            Prefetch("sessions", Session.objects.filter(ran=True).only("group_id", "on"), "runs"),
         )
         .annotate(
-            run_count=Count("sessions", filter=Q(sessions__ran=True), distinct=True),
             not_run_count=Count("sessions", filter=Q(sessions__ran=False), distinct=True),
             present_count=Count(
                 "sessions__attendance", filter=Q(sessions__attendance__present=True)
@@ -68,8 +78,16 @@ def costed_groups(*, school: School, groups: Iterable[Group], on: date) -> list[
         planned = planned_sessions(
             open_days=days, weekdays=group.weekdays, sessions_per_week=group.sessions_per_week
         )
+        days_to_date = [d for d in days if d <= on]
         to_date = planned_sessions(
-            open_days=[d for d in days if d <= on],
+            open_days=days_to_date,
+            weekdays=group.weekdays,
+            sessions_per_week=group.sessions_per_week,
+        )
+        runs = [s.on for s in getattr(group, "runs", [])]
+        delivered = sessions_delivered(
+            run_on=runs,
+            open_days=days_to_date,
             weekdays=group.weekdays,
             sessions_per_week=group.sessions_per_week,
         )
@@ -95,7 +113,8 @@ def costed_groups(*, school: School, groups: Iterable[Group], on: date) -> list[
                 ),
                 planned_sessions=planned,
                 planned_to_date=to_date,
-                sessions_run=getattr(group, "run_count", 0),
+                sessions_run=delivered,
+                sessions_extra=len(runs) - delivered,
                 sessions_not_run=getattr(group, "not_run_count", 0),
                 attendance_rate=rate(
                     getattr(group, "present_count", 0), getattr(group, "expected_count", 0)
@@ -146,14 +165,70 @@ def shown_share(*, cost_per_pupil: Decimal | None, pupils: int) -> Decimal | Non
     return money(cost_per_pupil * pupils) if cost_per_pupil is not None else None
 
 
-def annual_cost(shares: Iterable[Decimal | None]) -> Decimal:
+def annual_cost(shares: Iterable[Decimal | None], items: Iterable[Decimal] = ()) -> Decimal:
     """A pupil's annual cost: the sum of their shares of the groups they have a place in that run
     in the academic year (a group's share is over its whole period, not pro-rated by the day the
-    pupil joined: groups run within a term or a year)."""
-    return money(sum((s or Decimal(0) for s in shares), Decimal(0)))
+    pupil joined: groups run within a term or a year), plus what their other costed provision
+    (one-to-one support, equipment, specialists) costs in the year."""
+    groups = sum((s or Decimal(0) for s in shares), Decimal(0))
+    return money(groups + sum(items, Decimal(0)))
 
 
 def above_threshold(*, total: Decimal, threshold: Decimal) -> Decimal | None:
     """By how much a pupil's annual cost passes the notional SEN threshold (above it the local
     authority's top-up pays); None at or below it."""
     return total - threshold if total > threshold else None
+
+
+# --------------------------------------------------------------------------------------------------
+# A pupil's costed provision besides groups: one-to-one support, equipment, specialists
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class CostedItemRow:
+    item: CostedItem
+    cost_in_year: Decimal  # what it costs in the academic year asked about
+
+
+def items_in_year(*, school: School, year: tuple[date, date], pupil=None) -> list[CostedItemRow]:
+    """The costed items of the school's pupils (or one pupil's) that cost something in the
+    academic year `year` (first and last day), with that cost (`rules.item_cost_in_year`); one
+    query."""
+    start, end = year
+    items = (
+        CostedItem.objects.filter(school=school, starts_on__lte=end)
+        .filter(
+            Q(basis=CostedItem.Basis.ONE_OFF, starts_on__gte=start)
+            | Q(basis=CostedItem.Basis.ANNUAL, ends_on__isnull=True)
+            | Q(basis=CostedItem.Basis.ANNUAL, ends_on__gte=start)
+        )
+        .select_related("pupil")
+        .order_by("pupil__legal_last_name", "pupil__legal_first_name", "starts_on", "pk")
+    )
+    if pupil is not None:
+        items = items.filter(pupil=pupil)
+    return [
+        CostedItemRow(
+            item=item,
+            cost_in_year=item_cost_in_year(
+                cost=item.cost,
+                annual=item.basis == CostedItem.Basis.ANNUAL,
+                starts_on=item.starts_on,
+                ends_on=item.ends_on,
+                year_start=start,
+                year_end=end,
+            ),
+        )
+        for item in items
+    ]
+
+
+def notional_sen_items(rows: Iterable[CostedItemRow]) -> Decimal:
+    """The year's cost of the items funded from the notional SEN budget."""
+    return money(
+        sum(
+            (r.cost_in_year for r in rows if r.item.funding == Group.Funding.NOTIONAL_SEN),
+            Decimal(0),
+        )
+    )

@@ -31,6 +31,7 @@ from staff.models import AcademicYear, School, Term, User
 
 from .models import (
     Attendance,
+    CostedItem,
     Group,
     GroupPupil,
     Intervention,
@@ -410,7 +411,66 @@ def seed_provision(
     _plan_groups(s, terms, pool)
     created += _save_groups(s)
     created += _seed_sessions(s)
+    created += _seed_items(school, year, today, seed)
     return created + _seed_budget(s, year, on_roll=len(pool.pupils))
+
+
+# Costed provision besides groups: (kind, description, provided by, cost, a year?).
+SUPPORT = [
+    ("one_to_one", "One-to-one TA support, {h} hours a week", "Class TA", None, True),
+    ("specialist", "Speech and language therapy, 6 sessions", "NHS SaLT service", "540", False),
+    ("specialist", "Educational psychologist assessment", "County EP service", "650", False),
+    ("equipment", "Writing slope and pencil grips", "", "38", False),
+    ("equipment", "Ear defenders and a wobble cushion", "", "45", False),
+    ("equipment", "Laptop with speech-to-text", "", "420", False),
+    ("other", "Lunchtime club place, adult supervised", "Midday team", "780", True),
+]
+
+
+def _seed_items(school: School, year: AcademicYear, today: date, seed: int) -> int:
+    """One-to-one support for about half the pupils with EHC plans (some of them above the
+    £6,000 notional SEN threshold with their groups), and equipment, specialists or a club for
+    some pupils on SEN support. Its own random numbers, so the groups' rows stay as they were."""
+    rng = random.Random(seed * 31 + 7)  # noqa: S311 - demo data, not security
+    on_roll = Q(ends_on__isnull=True) | Q(ends_on__gte=today)
+    statuses = SenStatus.objects.filter(school=school, starts_on__lte=today).filter(on_roll)
+    ehcp = sorted(set(statuses.filter(category="E").values_list("pupil_id", flat=True)))
+    support = sorted(set(statuses.filter(category="K").values_list("pupil_id", flat=True)))
+    items = []
+    for pupil_id in ehcp[::2]:
+        hours = rng.choice([5, 8, 10, 15, 20, 25])
+        items.append(
+            CostedItem(
+                school=school,
+                pupil_id=pupil_id,
+                kind="one_to_one",
+                description=SUPPORT[0][1].format(h=hours),
+                provided_by=SUPPORT[0][2],
+                cost=Decimal(hours * 39 * 18),  # 39 weeks at £18 an hour
+                basis=CostedItem.Basis.ANNUAL,
+                starts_on=year.starts_on,
+                funding=Group.Funding.TOP_UP if hours >= 20 else Group.Funding.NOTIONAL_SEN,
+            )
+        )
+    for pupil_id in support[::5]:
+        kind, description, provider, cost, annual = rng.choice(SUPPORT[1:])
+        starts = year.starts_on + timedelta(
+            days=rng.randint(0, max((today - year.starts_on).days, 0))
+        )
+        items.append(
+            CostedItem(
+                school=school,
+                pupil_id=pupil_id,
+                kind=kind,
+                description=description,
+                provided_by=provider,
+                cost=Decimal(cost),
+                basis=CostedItem.Basis.ANNUAL if annual else CostedItem.Basis.ONE_OFF,
+                starts_on=starts,
+            )
+        )
+    CostedItem.objects.bulk_create(items)
+    return len(items)
 
 
 def _seed_rates_and_contracts(s: Seeding) -> int:

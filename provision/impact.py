@@ -15,13 +15,15 @@ Interventions without a measure
     scores are not judged: it shows its pupils and costs and "no measure set".
 
 The "what works here" ranking (`rank`)
-    1. Interventions with measured pupils come first: they have a measure and at least one pupil
-       with both a target and an exit measure, so the share meeting target is known.
-    2. Among them, the higher share of pupils meeting their target ranks higher.
+    1. An intervention is ranked when it has a measure and at least IMPACT_MIN_PUPILS pupils
+       (a setting, 5 by default) with both a target and an exit measure: a share of one or two
+       pupils meeting their target says little, so it is not set above one of twenty.
+    2. Among those ranked, the higher share of pupils meeting their target ranks higher.
     3. At the same share, the lower cost per pupil meeting target ranks higher; one where nobody
        met the target (no such cost) comes after those with a cost.
     4. Then by name, so the order never changes from one visit to the next.
-    Interventions without measured pupils follow, by name, labelled "not enough data yet".
+    The others follow, unranked, by name, each saying why (`why_not_ranked`): no measure set,
+    no pupil measured yet ("not enough data yet"), or measured on fewer pupils than the minimum.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from staff.models import AcademicYear, School, User
 
 from .costing import CostedGroup, costed_groups, with_costing_data
 from .models import Group, GroupPupil, Intervention, Measure, StaffContract
-from .rules import Impact, impact, improvement, met_target, rate
+from .rules import Impact, impact, impact_min_pupils, improvement, met_target, rate
 
 COUNTED = (Group.Status.RUNNING, Group.Status.ENDED)
 NOT_ENOUGH_DATA = "not enough data yet"
@@ -145,6 +147,7 @@ class InterventionImpact:
     attendance_rate: Decimal | None
     impact: Impact
     rank: int | None = field(default=None)
+    not_ranked: str = ""  # why the ranking leaves it out
 
     @property
     def measure(self) -> Measure | None:
@@ -156,17 +159,45 @@ class InterventionImpact:
 
     @property
     def measured(self) -> bool:
-        """Whether it takes part in the ranking: it has a measure and the share of its pupils
-        meeting their target is known."""
+        """Whether the share of its pupils meeting their target is known: it has a measure and
+        at least one pupil with a target and an exit measure."""
         return self.measure is not None and self.impact.met_target_rate is not None
 
+    @property
+    def pupils_measured(self) -> int:
+        """The pupils the share meeting target is worked out from (target and exit known)."""
+        return self.impact.judged if self.measure is not None else 0
 
-def rank(items: Iterable[InterventionImpact]) -> list[InterventionImpact]:
-    """Order interventions by the "what works here" rule (module docstring) and number the
-    measured ones 1, 2, 3…; the others keep rank None."""
+    def ranked_with(self, minimum: int) -> bool:
+        return self.measured and self.pupils_measured >= minimum
+
+    def why_not_ranked(self, minimum: int) -> str:
+        """Why the ranking leaves it out, in words for the page ("" when it is ranked)."""
+        if self.measure is None:
+            return "No measure set, so nobody can say which way is better."
+        if not self.measured:
+            return (
+                f"{NOT_ENOUGH_DATA.capitalize()}: no pupil has both a target and an exit measure."
+            )
+        if self.pupils_measured < minimum:
+            n = self.pupils_measured
+            return (
+                f"Measured on {n} pupil{'' if n == 1 else 's'}; an intervention is ranked from "
+                f"{minimum}, since a share of so few says little."
+            )
+        return ""
+
+
+def rank(
+    items: Iterable[InterventionImpact], *, minimum: int | None = None
+) -> list[InterventionImpact]:
+    """Order interventions by the "what works here" rule (module docstring): the ones measured
+    on at least `minimum` pupils (the setting, by default) numbered 1, 2, 3…, then the others by
+    name with rank None and the reason in `not_ranked`."""
+    minimum = impact_min_pupils() if minimum is None else minimum
     items = list(items)
-    measured = sorted(
-        (i for i in items if i.measured),
+    ranked = sorted(
+        (i for i in items if i.ranked_with(minimum)),
         key=lambda i: (
             -i.impact.met_target_rate,
             i.impact.cost_per_pupil_meeting_target is None,
@@ -174,14 +205,16 @@ def rank(items: Iterable[InterventionImpact]) -> list[InterventionImpact]:
             i.intervention.name.casefold(),
         ),
     )
-    for position, item in enumerate(measured, start=1):
+    for position, item in enumerate(ranked, start=1):
         item.rank = position
     rest = sorted(
-        (i for i in items if not i.measured), key=lambda i: i.intervention.name.casefold()
+        (i for i in items if not i.ranked_with(minimum)),
+        key=lambda i: i.intervention.name.casefold(),
     )
     for item in rest:
         item.rank = None
-    return measured + rest
+        item.not_ranked = item.why_not_ranked(minimum)
+    return ranked + rest
 
 
 def year_groups(

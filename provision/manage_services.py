@@ -19,6 +19,7 @@ from staff.tenancy import Access
 
 from .models import (
     Attendance,
+    CostedItem,
     Group,
     GroupPupil,
     Intervention,
@@ -88,8 +89,8 @@ def _save(obj: models.Model) -> None:
 
 
 def _audit(access: Access, action: str, obj: models.Model, **detail) -> None:
-    """A place in a group is about its pupil: the event names the pupil too."""
-    pupil = obj.pupil if isinstance(obj, GroupPupil) else None
+    """A place in a group or a costed item is about its pupil: the event names the pupil too."""
+    pupil = obj.pupil if isinstance(obj, GroupPupil | CostedItem) else None
     audit_by(access, action, obj, pupil_public_id=pupil.public_id if pupil else None, **detail)
 
 
@@ -395,3 +396,72 @@ def budget_set(*, access: Access, academic_year: AcademicYear, amount: Decimal) 
             was=str(was) if was is not None else None,
         )
     return budget
+
+
+# --------------------------------------------------------------------------------------------
+# A pupil's costed provision besides groups
+# --------------------------------------------------------------------------------------------
+
+ITEM_FIELDS = (
+    "kind",
+    "description",
+    "provided_by",
+    "cost",
+    "basis",
+    "starts_on",
+    "ends_on",
+    "funding",
+)
+
+
+def _check_item_dates(item: CostedItem) -> None:
+    if item.ends_on is not None and item.ends_on < item.starts_on:
+        raise ValidationError({"ends_on": "The end must be on or after the start."})
+
+
+def _item_detail(item: CostedItem) -> dict:
+    return {"kind": item.kind, "cost": f"{Decimal(item.cost):.2f}", "basis": item.basis}
+
+
+@transaction.atomic
+def costed_item_create(*, access: Access, pupil: Pupil, fields: dict[str, Any]) -> CostedItem:
+    """Add a costed item (one-to-one support, equipment, a specialist) to a pupil of the
+    school."""
+    if pupil.school_id != access.school.pk:
+        raise ValidationError("This pupil is not in your school.")
+    item = CostedItem(school=access.school, pupil=pupil)
+    _apply(item, fields, ITEM_FIELDS)
+    _check_item_dates(item)
+    _save(item)
+    _audit(access, "provision.costed_item.created", item, **_item_detail(item))
+    return item
+
+
+@transaction.atomic
+def costed_item_update(*, access: Access, item: CostedItem, fields: dict[str, Any]) -> CostedItem:
+    item = _locked(CostedItem, item, access)
+    before = f"{item.cost:.2f}"
+    changed = _apply(item, fields, ITEM_FIELDS)
+    if changed:
+        _check_item_dates(item)
+        _save(item)
+        detail = {"changed": changed, **_item_detail(item)}
+        if "cost" in changed:
+            detail["cost_was"] = before
+        _audit(access, "provision.costed_item.changed", item, **detail)
+    return item
+
+
+@transaction.atomic
+def costed_item_remove(*, access: Access, item: CostedItem) -> None:
+    """Take an item entered by mistake off the pupil's costed provision (the audit log keeps
+    what it was); support that has ended gets an end date instead."""
+    item = _locked(CostedItem, item, access)
+    _audit(
+        access,
+        "provision.costed_item.removed",
+        item,
+        description=item.description,
+        **_item_detail(item),
+    )
+    item.delete()

@@ -1,4 +1,4 @@
-"""The provision map's filter: term, year group and class."""
+"""The provision map's filter (term, year group and class) and a pupil's costed item."""
 
 from __future__ import annotations
 
@@ -7,6 +7,9 @@ from django import forms
 from register.models import TeachingGroup, YearGroup
 from staff.bounds import BoundedForm
 from staff.calendar import SeasonTerm
+
+from .manage_forms import DATE_INPUT, SchoolModelForm
+from .models import CostedItem
 
 
 class MapFilterForm(BoundedForm):
@@ -23,3 +26,43 @@ class MapFilterForm(BoundedForm):
         self.fields["teaching_group"].choices = [("", "Every class")] + [
             (str(c.pk), c.name) for c in classes
         ]
+
+
+class CostedItemForm(SchoolModelForm):
+    """A pupil's costed provision besides groups: one-to-one support, equipment, a specialist."""
+
+    class Meta:
+        model = CostedItem
+        fields = [
+            "kind",
+            "description",
+            "provided_by",
+            "cost",
+            "basis",
+            "starts_on",
+            "ends_on",
+            "funding",
+        ]
+        labels = {
+            "kind": "Kind of provision",
+            "cost": "Cost (£)",
+            "basis": "The cost is",
+            "starts_on": "From",
+            "ends_on": "To (optional)",
+        }
+        help_texts = {
+            "description": "For example: 15 hours a week of one-to-one support; a sloped desk.",
+            "cost": "A year's cost, or the one-off cost.",
+        }
+        widgets = {
+            "starts_on": DATE_INPUT,
+            "ends_on": DATE_INPUT,
+            "basis": forms.RadioSelect,
+        }
+
+    def clean(self) -> dict:
+        data = super().clean()
+        starts, ends = data.get("starts_on"), data.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", "The end must be on or after the start.")
+        return data

@@ -21,16 +21,19 @@ from staff.models import AcademicYear, School, Term
 
 from .costing import (
     CostedGroup,
+    CostedItemRow,
     above_threshold,
     annual_cost,
     budget_line,
     costed_groups,
+    items_in_year,
+    notional_sen_items,
     notional_sen_planned,
     shown_share,
     with_costing_data,
 )
 from .map_forms import MapFilterForm
-from .models import Attendance, Group, GroupPupil, SenBudget
+from .models import Attendance, CostedItem, Group, GroupPupil, SenBudget
 from .rules import notional_sen_threshold
 
 # --------------------------------------------------------------------------------------------------
@@ -115,6 +118,13 @@ class ProvisionMap:
     cost: Decimal = Decimal(0)
     share_shown: Decimal = Decimal(0)
     budget: Budget | None = None
+    items: list[CostedItemRow] = field(default_factory=list)  # pupils' other costed provision
+    items_cost: Decimal = Decimal(0)  # their cost this academic year
+
+    @property
+    def total_cost(self) -> Decimal:
+        """The groups' cost and the pupils' other costed provision together."""
+        return self.cost + self.items_cost
 
     @property
     def description(self) -> str:
@@ -130,8 +140,19 @@ def _overlaps(starts_on: date, ends_on: date | None, term: SeasonTerm) -> bool:
     return starts_on <= term.ends_on and (ends_on is None or ends_on >= term.starts_on)
 
 
-def _budget(*, school: School, year: AcademicYear, costed: list[CostedGroup]) -> Budget:
+def _item_end(item: CostedItem) -> date | None:
+    """The last day an item is provided: a one-off on its day, a cost a year to its end (None
+    while ongoing)."""
+    return item.starts_on if item.basis == CostedItem.Basis.ONE_OFF else item.ends_on
+
+
+def _budget(
+    *, school: School, year: AcademicYear, costed: list[CostedGroup], items: list[CostedItemRow]
+) -> Budget:
+    """The notional SEN budget against the planned cost of the year's groups and pupils' other
+    costed provision funded from it."""
     planned, groups = notional_sen_planned(costed)
+    planned += notional_sen_items(items)
     row = SenBudget.objects.filter(school=school, academic_year=year).first()
     line = budget_line(amount=row.amount if row else None, planned=planned)
     return Budget(
@@ -218,7 +239,16 @@ def provision_map(*, school: School, on: date, params) -> ProvisionMap:
         result.hours_per_week += item.hours_per_week
         result.cost += item.cost
     result.pupils_reached = len(reached)
-    result.budget = _budget(school=school, year=year, costed=costed)
+    items = items_in_year(school=school, year=(year.starts_on, year.ends_on))
+    result.items = [
+        row
+        for row in items
+        if _overlaps(row.item.starts_on, _item_end(row.item), term)
+        and (not year_group or row.item.pupil.year_group == year_group)
+        and (class_pupils is None or row.item.pupil_id in class_pupils)
+    ]
+    result.items_cost = sum((r.cost_in_year for r in result.items), Decimal(0))
+    result.budget = _budget(school=school, year=year, costed=costed, items=items)
     return result
 
 
@@ -238,7 +268,8 @@ def pupil_provision_data(*, school: School, pupil: Pupil, on: date) -> dict:
     The annual cost rule: a pupil's cost for a group is their equal share of the group's planned
     cost over the group's whole period (`cost_per_pupil`: groups run within a term or a year, so
     it is not pro-rated by the date the pupil joined); the annual cost is the sum of those shares
-    over the pupil's places in groups that run in the academic year."""
+    over the pupil's places in groups that run in the academic year, plus what the pupil's other
+    costed provision (one-to-one support, equipment, specialists) costs in that year."""
     year = AcademicYear.objects.filter(school=school, starts_on__lte=on, ends_on__gte=on).first()
     if year is not None:
         starts_on, ends_on = year.starts_on, year.ends_on
@@ -282,11 +313,15 @@ def pupil_provision_data(*, school: School, pupil: Pupil, on: date) -> dict:
                 and item.group.status != Group.Status.ENDED,
             )
         )
-    total = annual_cost(r.costed.cost_per_pupil for r in rows)
+    items = items_in_year(school=school, year=(starts_on, ends_on), pupil=pupil)
+    total = annual_cost((r.costed.cost_per_pupil for r in rows), (i.cost_in_year for i in items))
     threshold = notional_sen_threshold()
     above_by = above_threshold(total=total, threshold=threshold)
     return {
         "rows": rows,
+        "items": items,
+        "groups_total": annual_cost(r.costed.cost_per_pupil for r in rows),
+        "items_total": annual_cost((), (i.cost_in_year for i in items)),
         "starts_on": starts_on,
         "ends_on": ends_on,
         "academic_year_name": school_calendar.school_year_name(starts_on.year),
@@ -296,3 +331,8 @@ def pupil_provision_data(*, school: School, pupil: Pupil, on: date) -> dict:
         "above_threshold": above_by is not None,
         "above_by": above_by,
     }
+
+
+def costed_item_for(*, school: School, pupil: Pupil, public_id) -> CostedItem | None:
+    """One of the pupil's costed items; another school's or pupil's answers like a missing one."""
+    return CostedItem.objects.filter(school=school, pupil=pupil, public_id=public_id).first()

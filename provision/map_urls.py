@@ -14,4 +14,14 @@ urlpatterns = [
         map_views.pupil_provision,
         name="pupil_provision",
     ),
+    path(
+        "provision/pupils/<uuid:public_id>/items/new/",
+        map_views.item_new,
+        name="item_new",
+    ),
+    path(
+        "provision/pupils/<uuid:public_id>/items/<uuid:item_id>/",
+        map_views.item_edit,
+        name="item_edit",
+    ),
 ]

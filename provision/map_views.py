@@ -5,20 +5,24 @@ names pupils, so every page is audited (`staff.http.audited`).
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from register.access import pupil_or_404
 from staff.capabilities import Cap
-from staff.http import audit_note, audited
+from staff.http import audit_note, audited, form_data, save_form
 from staff.models import School
 from staff.pdf import pdf_response
 from staff.tenancy import school_view
 
-from .map_selectors import ProvisionMap, provision_map, pupil_provision_data
+from . import manage_services as services
+from .map_forms import CostedItemForm
+from .map_selectors import ProvisionMap, costed_item_for, provision_map, pupil_provision_data
 from .rules import notional_sen_threshold
 
 
@@ -99,8 +103,63 @@ def pupil_provision(request: HttpRequest, public_id) -> HttpResponse:
     today = timezone.localdate()
     pupil = pupil_or_404(request, public_id)
     data = pupil_provision_data(school=request.school, pupil=pupil, on=today)
-    return render(
+    can_manage = request.access.can(Cap.PROVISION_MANAGE)
+    context = {"pupil": pupil, "today": today, "can_manage": can_manage, **data}
+    return render(request, "provision/map/pupil.html", context)
+
+
+# --------------------------------------------------------------------------------------------------
+# A pupil's costed provision besides groups: the SENDCo adds, changes and removes items
+# --------------------------------------------------------------------------------------------------
+
+
+def _back(request: HttpRequest, pupil) -> str:
+    return reverse("provision_map:pupil_provision", args=[request.school.slug, pupil.public_id])
+
+
+def _item_page(request: HttpRequest, pupil, form, item=None) -> HttpResponse:
+    context = {"pupil": pupil, "form": form, "item": item, "back_url": _back(request, pupil)}
+    status = 400 if form.errors else 200
+    return render(request, "provision/map/item_form.html", context, status=status)
+
+
+@school_view(Cap.PROVISION_MANAGE)
+@audited("provision.costed_item.form_viewed")
+@require_http_methods(["GET", "POST"])
+def item_new(request: HttpRequest, public_id) -> HttpResponse:
+    pupil = pupil_or_404(request, public_id)
+    form = CostedItemForm(form_data(request), school=request.school)
+    saved = save_form(
         request,
-        "provision/map/pupil.html",
-        {"pupil": pupil, "today": today, **data},
+        form,
+        lambda data: services.costed_item_create(
+            access=request.access, pupil=pupil, fields=form.model_fields()
+        ),
+        success=lambda item: f"{item.get_kind_display()} added to {pupil.name}'s provision.",
     )
+    if saved:
+        return redirect(_back(request, pupil))
+    return _item_page(request, pupil, form)
+
+
+@school_view(Cap.PROVISION_MANAGE)
+@audited("provision.costed_item.form_viewed")
+@require_http_methods(["GET", "POST"])
+def item_edit(request: HttpRequest, public_id, item_id) -> HttpResponse:
+    pupil = pupil_or_404(request, public_id)
+    item = costed_item_for(school=request.school, pupil=pupil, public_id=item_id)
+    if item is None:
+        raise Http404("No such item.")
+    if request.method == "POST" and "remove" in request.POST:
+        services.costed_item_remove(access=request.access, item=item)
+        messages.success(request, f"{item.description} removed from {pupil.name}'s provision.")
+        return redirect(_back(request, pupil))
+    form = CostedItemForm(form_data(request), school=request.school, instance=item)
+    fields = form.model_fields
+    saved = save_form(
+        request,
+        form,
+        lambda data: services.costed_item_update(access=request.access, item=item, fields=fields()),
+        success=f"{pupil.name}'s provision saved.",
+    )
+    return redirect(_back(request, pupil)) if saved else _item_page(request, pupil, form, item)

@@ -292,3 +292,57 @@ class SenBudget(models.Model):
 
     def __str__(self) -> str:
         return f"£{self.amount}"
+
+
+class CostedItem(models.Model):
+    """A pupil's costed provision that is not a place in a group: one-to-one support, equipment,
+    an external specialist, anything else the school pays for them. Its cost is a year's (for
+    support that runs, pro rata to the part of the academic year it covers) or one-off (in the
+    academic year of its date); see `rules.item_cost_in_year`."""
+
+    class Kind(models.TextChoices):
+        ONE_TO_ONE = "one_to_one", "One-to-one support"
+        EQUIPMENT = "equipment", "Equipment"
+        SPECIALIST = "specialist", "External specialist"
+        OTHER = "other", "Other provision"
+
+    class Basis(models.TextChoices):
+        ANNUAL = "annual", "A year"
+        ONE_OFF = "one_off", "One-off"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="costed_items")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    description = models.CharField(max_length=200)
+    provided_by = models.CharField(
+        "who provides it",
+        max_length=120,
+        blank=True,
+        help_text="A member of staff, a service or a supplier.",
+    )
+    cost = models.DecimalField(
+        max_digits=9, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
+    basis = models.CharField("the cost is", max_length=8, choices=Basis.choices)
+    starts_on = models.DateField(
+        "from", help_text="For a one-off cost, the day it was bought or paid."
+    )
+    ends_on = models.DateField("to", null=True, blank=True, help_text="Leave empty if ongoing.")
+    funding = models.CharField(
+        max_length=15, choices=Group.Funding.choices, default=Group.Funding.NOTIONAL_SEN
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pupil", "starts_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
+                name="costed_item_dates_in_order",
+            ),
+            models.CheckConstraint(condition=Q(cost__gte=0), name="costed_item_cost_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.description}"

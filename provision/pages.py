@@ -17,14 +17,8 @@ from staff.tenancy import Access
 from . import impact as reads
 from . import manage_selectors, selectors
 from .charts import bar_chart, with_note
-from .models import Attendance, Group, Session
-
-# The choices offered when a session is logged: why a pupil was away, why a session did not run.
-REASONS = {
-    "absence_reasons": Attendance.Absence.choices,
-    "not_run_reasons": Session.NotRun.choices,
-}
-
+from .models import Group
+from .rules import impact_min_pupils
 
 # --------------------------------------------------------------------------------------------
 # Logging a session
@@ -45,17 +39,29 @@ def session_message(group: Group, done: Done) -> str:
     return f"{group.name}: session saved, {present} of {session.attendance.count()} present."
 
 
-def session_card(*, access: Access, group: Group, done: Done, today: date) -> dict:
-    """The group's card on "My groups today", drawn again after a session was logged (htmx)."""
+def session_card(
+    *, access: Access, group: Group, done: Done, today: date, posted: dict
+) -> selectors.SessionCard:
+    """The group's card drawn again after a save: as saved, or, when the save was refused, as
+    the person left it (their ticks, reasons and notes), with the refusal."""
     groups = selectors.my_groups_today(access=access, today=today)
-    card = next((g for g in groups if g.pk == group.pk), None)
-    return {
-        "group": card or group,
-        "message": session_message(group, done),
-        "error": done.error or None,
-        **REASONS,
-        "today": today,
-    }
+    found = next((g for g in groups if g.pk == group.pk), None)
+    if found is None:  # not meeting today (a stale page): the card as far as it can be drawn
+        group.places_today, group.sessions_today = [], []
+        found = group
+    card = selectors.session_card(found, posted=None if done else posted)
+    card.message = session_message(group, done)
+    card.error = done.error
+    return card
+
+
+def today_page(*, access: Access, today: date, failed: selectors.SessionCard | None = None):
+    """ "My groups today": a card per group meeting today; `failed`, a card whose save was
+    refused (without JavaScript), in place of its group's."""
+    cards = selectors.session_cards_today(access=access, today=today)
+    if failed is not None:
+        cards = [failed if c.group.pk == failed.group.pk else c for c in cards]
+    return {"cards": cards, "today": today}
 
 
 # --------------------------------------------------------------------------------------------
@@ -94,21 +100,26 @@ def group_list(*, school: School, status: str, today: date) -> dict:
 
 
 def impact(*, school: School, today: date) -> dict:
-    """Impact per intervention this school year, its groups, and a chart of the share of pupils
-    meeting their target."""
+    """Impact per intervention this school year: the ranked ones (measured on enough pupils)
+    charted by the share meeting their target, the others listed below saying why not, and
+    the groups."""
     starts_on, ends_on = reads.school_year(school=school, on=today)
     items = reads.intervention_impacts(school=school, on=today, year=(starts_on, ends_on))
     groups = sorted(
         (g for i in items for g in i.groups), key=lambda g: (g.group.name.casefold(), g.group.pk)
     )
+    ranked = [i for i in items if i.rank is not None]
     chart = bar_chart(
-        [(i.intervention.name, i.impact.met_target_rate if i.measured else None) for i in items],
-        title="Share of pupils meeting their target, by intervention",
+        [(i.intervention.name, i.impact.met_target_rate) for i in ranked],
+        title="Share of pupils meeting their target, by intervention ranked",
         unit="%",
         max_value=Decimal(100),
     )
     return {
         "items": items,
+        "ranked": ranked,
+        "not_ranked": [i for i in items if i.rank is None],
+        "min_pupils": impact_min_pupils(),
         "groups": groups,
         "chart": chart,
         "starts_on": starts_on,

@@ -28,23 +28,58 @@ def notional_sen_threshold() -> Decimal:
     return Decimal(str(getattr(settings, "NOTIONAL_SEN_THRESHOLD", 6000)))
 
 
+Week = tuple[int, int]  # ISO year and week
+
+
+def planned_by_week(
+    *, open_days: Iterable[date], weekdays: list[int], sessions_per_week: int
+) -> dict[Week, int]:
+    """The sessions a group should run in each school week (Monday to Sunday) of its open days.
+
+    With set weekdays (0 = Monday), one session on each open day that is one of them. Without,
+    `sessions_per_week` in each week that has an open day, capped by the open days of that week.
+    """
+    weeks: dict[Week, int] = {}
+    for d in sorted(set(open_days)):
+        key = d.isocalendar()[:2]
+        weeks[key] = weeks.get(key, 0) + (d.weekday() in weekdays if weekdays else 1)
+    if not weekdays:
+        weeks = {key: min(sessions_per_week, days) for key, days in weeks.items()}
+    return weeks
+
+
 def planned_sessions(
     *, open_days: Iterable[date], weekdays: list[int], sessions_per_week: int
 ) -> int:
-    """How many sessions a group should run over the school's open days in its period.
+    """How many sessions a group should run over the school's open days in its period
+    (`planned_by_week`, summed)."""
+    return sum(
+        planned_by_week(
+            open_days=open_days, weekdays=weekdays, sessions_per_week=sessions_per_week
+        ).values()
+    )
 
-    With set weekdays (0 = Monday), one session on each open day that is one of them. Without,
-    `sessions_per_week` in each school week (Monday to Sunday) that has an open day, capped by the
-    open days of that week.
-    """
-    days = sorted(set(open_days))
-    if weekdays:
-        return sum(1 for d in days if d.weekday() in weekdays)
-    weeks: dict[tuple[int, int], int] = {}
-    for d in days:
+
+def sessions_delivered(
+    *,
+    run_on: Iterable[date],
+    open_days: Iterable[date],
+    weekdays: list[int],
+    sessions_per_week: int,
+) -> int:
+    """How many of the sessions planned over `open_days` were run: in each week, the sessions
+    run that week (on any day of it: a session moved from Monday to Tuesday still counts), up to
+    the number planned that week. Counted over the same days as the plan, so it is never more
+    than `planned_sessions`: a fourth session in a week of three, or one on a day outside the
+    window (after `open_days` end, before the group starts), is an extra, not delivery."""
+    plan = planned_by_week(
+        open_days=open_days, weekdays=weekdays, sessions_per_week=sessions_per_week
+    )
+    run: dict[Week, int] = {}
+    for d in run_on:
         key = d.isocalendar()[:2]
-        weeks[key] = weeks.get(key, 0) + 1
-    return sum(min(sessions_per_week, open_in_week) for open_in_week in weeks.values())
+        run[key] = run.get(key, 0) + 1
+    return sum(min(count, plan.get(key, 0)) for key, count in run.items())
 
 
 def staff_cost(
@@ -113,10 +148,17 @@ def rate(part: int, whole: int) -> Decimal | None:
     return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
+def impact_min_pupils() -> int:
+    """How many pupils with a target and an exit measure an intervention needs before the
+    impact ranking ranks it: a share of one or two pupils says little (a setting)."""
+    return max(int(getattr(settings, "IMPACT_MIN_PUPILS", 5)), 1)
+
+
 @dataclass(frozen=True)
 class Impact:
     pupils: int
     with_measures: int
+    judged: int  # pupils with a target and an exit measure: the share meeting target is of these
     average_improvement: Decimal | None
     met_target: int
     met_target_rate: Decimal | None
@@ -142,6 +184,7 @@ def impact(
     return Impact(
         pupils=len(rows),
         with_measures=len(known),
+        judged=len(judged),
         average_improvement=money(sum(known) / len(known)) if known else None,
         met_target=met_count,
         met_target_rate=rate(met_count, len(judged)),
@@ -162,3 +205,45 @@ def may_correct_session(
     if is_sendco:
         return True
     return logged_by_id == user_id and (today - logged_on).days <= edit_window_days()
+
+
+def attendance_marks(
+    *, pupil_ids: Iterable[int], present: set[int], reasons: dict[int, str]
+) -> dict[int, tuple[bool, str]]:
+    """Each pupil's (present, absence reason) from a logged session's form: choosing a reason
+    marks a pupil absent, whether or not their "came" switch was turned off (one choice, not
+    two); a pupil turned off without a reason has the reason "" (see `absent_without_reason`),
+    never a reason nobody chose."""
+    marks = {}
+    for pid in pupil_ids:
+        reason = reasons.get(pid, "")
+        marks[pid] = (False, reason) if reason else (pid in present, "")
+    return marks
+
+
+def absent_without_reason(marks: dict[int, tuple[bool, str]]) -> list[int]:
+    """The pupils marked absent with no reason chosen: the log is refused until each has one."""
+    return [pid for pid, (came, reason) in marks.items() if not came and not reason]
+
+
+def item_cost_in_year(
+    *,
+    cost: Decimal,
+    annual: bool,
+    starts_on: date,
+    ends_on: date | None,
+    year_start: date,
+    year_end: date,
+) -> Decimal:
+    """What a pupil's costed item (one-to-one support, equipment, a specialist) costs in the
+    academic year `year_start`..`year_end`. A one-off cost counts in full in the year of its
+    date. A cost a year counts in full for a whole year, and pro rata to the days of the year
+    its period covers (ongoing when `ends_on` is None): support from January costs the year
+    about two thirds of its annual cost."""
+    if not annual:
+        return money(cost) if year_start <= starts_on <= year_end else Decimal("0.00")
+    first, last = max(starts_on, year_start), min(ends_on or year_end, year_end)
+    if last < first:
+        return Decimal("0.00")
+    covered, whole = (last - first).days + 1, (year_end - year_start).days + 1
+    return money(cost * covered / whole)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
+from typing import ClassVar
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
@@ -14,7 +16,13 @@ from staff.models import School
 from staff.tenancy import Access
 
 from .models import Attendance, Group, GroupPupil, Session
-from .rules import planned_sessions, rate
+from .rules import (
+    absent_without_reason,
+    attendance_marks,
+    planned_sessions,
+    rate,
+    sessions_delivered,
+)
 
 
 def _active_places(on: date) -> QuerySet[GroupPupil]:
@@ -85,6 +93,85 @@ def my_groups_today(*, access: Access, today: date) -> list[Group]:
     return [g for g in groups if not g.weekdays or today.weekday() in g.weekdays]
 
 
+@dataclass
+class CardRow:
+    """One pupil on a session card: whether they came, why not, the note, and whether the last
+    attempt to save left them absent without a reason."""
+
+    place: GroupPupil
+    came: bool = True
+    reason: str = ""
+    note: str = ""
+    needs_reason: bool = False
+
+    @property
+    def pupil(self) -> Pupil:
+        return self.place.pupil
+
+
+@dataclass
+class SessionCard:
+    """A group's card for logging today's session ("My groups today" and a TA's or teacher's
+    home): everything `provision/_session_card.html` reads, as `card`."""
+
+    group: Group
+    rows: list[CardRow]
+    logged: Session | None  # today's session, when already logged
+    ran: bool = True
+    not_run_reason: str = ""
+    message: str = ""  # after a save: what happened
+    error: str = ""  # after a refused save: why
+    absence_reasons: ClassVar = Attendance.Absence.choices
+    not_run_reasons: ClassVar = Session.NotRun.choices
+
+
+def session_card(group: Group, *, posted: dict | None = None) -> SessionCard:
+    """The card of a group from `my_groups_today`: as logged today (or everyone here when not
+    logged yet), or as `posted` (the form's values after a refused save, so nothing typed is
+    lost, with the pupils still needing a reason marked)."""
+    logged = group.sessions_today[0] if group.sessions_today else None
+    marks = {a.pupil_id: a for a in logged.attendance.all()} if logged else {}
+    rows = []
+    for place in group.places_today:
+        mark = marks.get(place.pupil_id)
+        rows.append(
+            CardRow(
+                place=place,
+                came=mark.present if mark else True,
+                reason=mark.absence_reason if mark else "",
+                note=mark.note if mark else "",
+            )
+        )
+    card = SessionCard(
+        group=group,
+        rows=rows,
+        logged=logged,
+        ran=logged.ran if logged else True,
+        not_run_reason=logged.not_run_reason if logged else "",
+    )
+    if posted is not None:
+        found = attendance_marks(
+            pupil_ids=[r.place.pupil_id for r in rows],
+            present=posted.get("present") or set(),
+            reasons=posted.get("absence_reasons") or {},
+        )
+        missing = set(absent_without_reason(found)) if posted.get("ran", True) else set()
+        for row in rows:
+            row.came, row.reason = found[row.place.pupil_id]
+            row.note = (posted.get("notes") or {}).get(row.place.pupil_id, "")
+            row.needs_reason = row.place.pupil_id in missing
+        card.ran = posted.get("ran", True)
+        card.not_run_reason = posted.get("not_run_reason", "")
+    return card
+
+
+def session_cards_today(*, access: Access, today: date) -> list[SessionCard]:
+    """The cards of the groups this person runs that meet today, by time then name: what
+    "My groups today" shows, and a TA's or teacher's home first of all (a constant number of
+    queries, whatever the number of groups and pupils)."""
+    return [session_card(g) for g in my_groups_today(access=access, today=today)]
+
+
 def sees_every_pupil_of(*, access: Access, group: Group) -> bool:
     """Whether this person sees every pupil of a group: the whole school's groups are theirs,
     or they run it. A teacher who may open a group because it holds a pupil of their class sees
@@ -135,11 +222,12 @@ def group_page(*, access: Access, group: Group, on: date) -> dict:
         if end >= group.starts_on
         else []
     )
+    plan = {"weekdays": group.weekdays, "sessions_per_week": group.sessions_per_week}
+    delivered = sessions_delivered(run_on=[s.on for s in run], open_days=open_days, **plan)
     delivery = {
-        "planned": planned_sessions(
-            open_days=open_days, weekdays=group.weekdays, sessions_per_week=group.sessions_per_week
-        ),
-        "run": len(run),
+        "planned": planned_sessions(open_days=open_days, **plan),
+        "run": delivered,
+        "extra": len(run) - delivered,
         "not_run": len(sessions) - len(run),
         "attendance_rate": rate(
             sum(s.present_count for s in run), sum(s.expected_count for s in run)

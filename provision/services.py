@@ -13,7 +13,7 @@ from staff.services import audit
 from staff.tenancy import Access
 
 from .models import Attendance, Group, Session
-from .rules import edit_window_days, may_correct_session
+from .rules import absent_without_reason, attendance_marks, edit_window_days, may_correct_session
 
 
 @transaction.atomic
@@ -33,7 +33,9 @@ def session_log(
     """Log (or correct) the session of `group` on `on`: who attended, or why it did not run.
 
     `present` holds the ids of the pupils who came; every other pupil in the group that day is
-    recorded absent, with the reason given. A log can be corrected by its author for 7 days,
+    recorded absent, with the reason given. A pupil given a reason is absent, ticked or not
+    (`rules.attendance_marks`); a pupil absent without a reason refuses the whole log, naming
+    them (never a silent "Other"). A log can be corrected by its author for 7 days,
     and by the SENDCo at any time.
     """
     if group.school_id != access.school.pk:
@@ -72,25 +74,42 @@ def session_log(
     session.save()
 
     session.attendance.all().delete()
+    came = 0
     if ran:
-        places = group.places.filter(joined_on__lte=on).exclude(left_on__lt=on)
-        pupil_ids = list(places.values_list("pupil_id", flat=True))
+        places = list(
+            group.places.filter(joined_on__lte=on)
+            .exclude(left_on__lt=on)
+            .select_related("pupil")
+            .order_by("pupil__legal_last_name", "pupil__legal_first_name")
+        )
         present = present or set()
-        unknown = present - set(pupil_ids)
-        if unknown:
+        if present - {p.pupil_id for p in places}:
             raise ValidationError("Some pupils ticked are not in this group.")
-        absence_reasons, notes = absence_reasons or {}, notes or {}
+        marks = attendance_marks(
+            pupil_ids=[p.pupil_id for p in places], present=present, reasons=absence_reasons or {}
+        )
+        missing = set(absent_without_reason(marks))
+        if missing:
+            names = [p.pupil.name for p in places if p.pupil_id in missing]
+            raise ValidationError(
+                {
+                    "absence_reason": f"Choose why {_listed(names)} did not come (or mark "
+                    "them as here if they came)."
+                }
+            )
+        notes = notes or {}
         Attendance.objects.bulk_create(
             Attendance(
                 school=group.school,
                 session=session,
                 pupil_id=pid,
-                present=pid in present,
-                absence_reason="" if pid in present else absence_reasons.get(pid, "") or "other",
+                present=came_,
+                absence_reason=reason,
                 note=free_text(notes.get(pid) or "", field="note", limit=500),
             )
-            for pid in pupil_ids
+            for pid, (came_, reason) in marks.items()
         )
+        came = sum(1 for came_, _ in marks.values() if came_)
     audit(
         action=action,
         actor=access.user,
@@ -101,7 +120,12 @@ def session_log(
             "group": str(group.public_id),
             "on": on.isoformat(),
             "ran": ran,
-            "present": len(present or ()) if ran else 0,
+            "present": came,
         },
     )
     return session
+
+
+def _listed(names: list[str]) -> str:
+    """ "Amara", "Amara and Bilal", "Amara, Bilal and Chloe"."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"

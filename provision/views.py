@@ -21,9 +21,7 @@ from .models import Attendance, Group, Session
 @school_view(Cap.SESSION_LOG)
 @require_safe
 def today(request: HttpRequest) -> HttpResponse:
-    day = timezone.localdate()
-    groups = selectors.my_groups_today(access=request.access, today=day)
-    context = {"groups": groups, "today": day, **pages.REASONS}
+    context = pages.today_page(access=request.access, today=timezone.localdate())
     return render(request, "provision/today.html", context)
 
 
@@ -40,7 +38,7 @@ def _posted(request: HttpRequest) -> dict:
     reasons, notes = {}, {}
     for key, value in data.items():
         if (pupil_id := suffix_id(key, "reason_")) is not None:
-            reasons[pupil_id] = value if value in Attendance.Absence.values else "other"
+            reasons[pupil_id] = value if value in Attendance.Absence.values else ""
         elif (pupil_id := suffix_id(key, "note_")) is not None:
             notes[pupil_id] = value
     ran = data.get("ran", "yes") != "no"
@@ -62,17 +60,23 @@ def session_log(request: HttpRequest, public_id) -> HttpResponse:
     group = _group_or_404(request, public_id, day)
     if not selectors.runs_group(access=request.access, group=group):
         raise PermissionDenied("Only the staff who run this group can log its sessions.")
+    posted = _posted(request)
     done = attempt(
         lambda: services.session_log(
-            access=request.access, group=group, on=day, today=day, **_posted(request)
+            access=request.access, group=group, on=day, today=day, **posted
         )
     )
-    if request.htmx:
-        card = pages.session_card(access=request.access, group=group, done=done, today=day)
-        status = 200 if done else 400
-        return render(request, "provision/_session_card.html", card, status=status)
-    (messages.success if done else messages.error)(request, pages.session_message(group, done))
-    return redirect("provision:today", school_slug=request.school.slug)
+    card = pages.session_card(
+        access=request.access, group=group, done=done, today=day, posted=posted
+    )
+    status = 200 if done else 400
+    if request.htmx:  # a refusal is swapped in too (sendco.js), so its reason shows
+        return render(request, "provision/_session_card.html", {"card": card}, status=status)
+    if done:
+        messages.success(request, card.message)
+        return redirect("provision:today", school_slug=request.school.slug)
+    context = pages.today_page(access=request.access, today=day, failed=card)
+    return render(request, "provision/today.html", context, status=400)
 
 
 @school_view(Cap.PROVISION_VIEW)

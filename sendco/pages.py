@@ -15,7 +15,7 @@ from django.http import HttpRequest
 
 from provision import charts
 from provision.overview import term_delivery
-from provision.selectors import my_groups_today
+from provision.selectors import session_cards_today
 from register import overview as register_overview
 from register import selectors as register_selectors
 from staff import calendar as school_calendar
@@ -76,7 +76,7 @@ def school_home(*, request: HttpRequest, today: date) -> dict:
     # A teacher's or a teaching assistant's day starts with the groups they run today.
     context["groups_first"] = pupil_reach(access.role) != Reach.SCHOOL
     if access.can(Cap.SESSION_LOG):
-        context["groups_today"] = my_groups_today(access=access, today=today)
+        context["cards"] = session_cards_today(access=access, today=today)
     if not access.can(Cap.REGISTER_VIEW):
         return context
     context["register"] = register_selectors.home_summary(access=access, on=today)

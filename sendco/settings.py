@@ -421,6 +421,10 @@ EXTRA_BANK_HOLIDAYS = env.json("EXTRA_BANK_HOLIDAYS", default={})
 # authority's top-up pays above it (DOMAIN.md 6.2). Confirmed for 2024-25; the 2025-26 value is
 # unconfirmed, so it is a setting (provision.rules.notional_sen_threshold reads it).
 NOTIONAL_SEN_THRESHOLD = env.int("NOTIONAL_SEN_THRESHOLD", default=6000)
+# The "what works here" impact ranking ranks an intervention only when at least this many of its
+# pupils have a target and an exit measure; the others are listed below it, unranked, saying why
+# (provision.rules.impact_min_pupils reads it).
+IMPACT_MIN_PUPILS = env.int("IMPACT_MIN_PUPILS", default=5)
 
 # Support plans (plans/rules.py). National guidance sets no review frequency; LA guidance
 # commonly says at least termly (DOMAIN.md 1.3, 6). By default a plan's review falls at the end of

@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from provision import pages as provision_pages
 from sendco import health, pages, selectors
 from staff.capabilities import Cap
 from staff.http import audited, note_detail
@@ -37,7 +36,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def school_home(request: HttpRequest) -> HttpResponse:
     context = pages.school_home(request=request, today=timezone.localdate())
     note_detail(request, pupils=sorted({d.subject_id for d in context.get("deadlines", [])}))
-    return render(request, "sendco/home.html", {**context, **provision_pages.REASONS})
+    return render(request, "sendco/home.html", context)
 
 
 @school_view(Cap.REGISTER_VIEW)

@@ -35,3 +35,26 @@ function release(form) {
   form.querySelectorAll("button[type=submit], button:not([type]), input[type=submit]")
     .forEach((button) => { button.disabled = false; });
 }
+
+// "My groups today": choosing why a pupil did not come turns their "came" switch off (the server
+// counts a reason as absent anyway); turning the switch back on clears the reason.
+document.addEventListener("change", (event) => {
+  const field = event.target;
+  if (field.matches("select[data-marks-absent]") && field.value) {
+    const here = document.getElementById(field.dataset.marksAbsent);
+    if (here) { here.checked = false; }
+  } else if (field.matches("input[data-clears]") && field.checked) {
+    const reason = document.getElementById(field.dataset.clears);
+    if (reason) { reason.value = ""; }
+  }
+});
+
+// A form marked data-swap-refusal shows the server's refusal (a 400 with the form and its
+// reason) in place of the form, as it shows a success: htmx leaves 4xx answers unswapped.
+document.addEventListener("htmx:beforeSwap", (event) => {
+  const form = event.detail.requestConfig && event.detail.requestConfig.elt;
+  if (event.detail.xhr.status === 400 && form && form.closest && form.closest("[data-swap-refusal]")) {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  }
+});

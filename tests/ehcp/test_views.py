@@ -128,7 +128,12 @@ def talk_group(school, year, ta, sendco, pupils, today):
     access = _access(sendco, school)
     for n, day in enumerate(days):
         provision_services.session_log(
-            access=access, group=group, on=day, today=today, present={mina.pk} if n < 4 else set()
+            access=access,
+            group=group,
+            on=day,
+            today=today,
+            present={mina.pk} if n < 4 else set(),
+            absence_reasons={} if n < 4 else {mina.pk: "absent"},
         )
     return group
 

@@ -22,7 +22,15 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from plans.models import Cycle, SupportPlan, Target
-from provision.models import Group, GroupPupil, Intervention, Measure, StaffContract, StaffRate
+from provision.models import (
+    CostedItem,
+    Group,
+    GroupPupil,
+    Intervention,
+    Measure,
+    StaffContract,
+    StaffRate,
+)
 from register.models import Concern, Need, NeedType, Pupil, SenStatus, TeachingGroup
 from staff import calendar as school_calendar
 from staff.models import ClosureDay, Role, User
@@ -54,6 +62,15 @@ _GROUP_POST = (
 # Support plans: the whole plan for the SENDCo, trust lead, head and the pupil's teacher (the TA
 # sees the strategies only, on the same page); changes for the SENDCo and trust lead; the teacher
 # contributes and records parent meetings.
+_ITEM_POST = (
+    ("kind", "one_to_one"),
+    ("description", "One-to-one support in literacy"),
+    ("provided_by", "Tara Assistant"),
+    ("cost", "4200"),
+    ("basis", "annual"),
+    ("starts_on", "2026-09-07"),
+    ("funding", "notional_sen"),
+)
 _PLAN_VIEW = " 302  200  200  200  200  200  403  404  404  302"
 _PLAN_MANAGE_GET = " 302  200  200  403  403  403  403  404  404  302"
 _PLAN_MANAGE_POST = " 302  302  302  403  403  403  403  404  404  302"
@@ -215,6 +232,7 @@ MATRIX: dict[str, Row] = {
         # runs this group is checked on the POST.
         get=" 302  405  405  403  405  405  403  404  404  302",
         post=" 302  302  302  403  403  302  403  404  404  302",
+        post_data=(("present", lambda w: [w["pupil"].pk]),),  # everyone came
     ),
     # Impact, "what works here" and TA deployment: the SENDCo, trust lead and head (staff costs).
     "provision_impact:impact": Row(get=" 302  200  200  200  403  403  403  404  404  302"),
@@ -226,6 +244,18 @@ MATRIX: dict[str, Row] = {
     "provision_map:map_print": Row(get=" 302  200  200  200  403  403  403  404  404  302"),
     "provision_map:map_pdf": Row(get=" 302  200  200  200  403  403  403  404  404  302"),
     "provision_map:pupil_provision": Row(get=" 302  200  200  200  403  403  403  404  404  302"),
+    # A pupil's costed provision besides groups (one-to-one support, equipment, specialists):
+    # added, changed and removed by the SENDCo and trust lead.
+    "provision_map:item_new": Row(
+        get=" 302  200  200  403  403  403  403  404  404  302",
+        post=" 302  302  302  403  403  403  403  404  404  302",
+        post_data=_ITEM_POST,
+    ),
+    "provision_map:item_edit": Row(
+        get=" 302  200  200  403  403  403  403  404  404  302",
+        post=" 302  302  302  403  403  403  403  404  404  302",
+        post_data=_ITEM_POST,
+    ),
     # The SENDCo's provision pages: lists with costs for the SENDCo, trust lead and head; every
     # change for the SENDCo and trust lead only.
     "provision_manage:catalogue": Row(get=" 302  200  200  200  403  403  403  404  404  302"),
@@ -478,6 +508,15 @@ def _build_world() -> dict:
         school=acorn, user=users["teacher"], rate=rate, hours_per_week="32.5"
     )
     measure = Measure.objects.create(school=acorn, name="Boxall", kind="boxall")
+    costed_item = CostedItem.objects.create(
+        school=acorn,
+        pupil=pupil,
+        kind="equipment",
+        description="Writing slope",
+        cost="35.00",
+        basis="one_off",
+        starts_on=term.academic_year.starts_on,
+    )
     plans = _support_plans(acorn, term, group, intervention_group, users)
     found = {
         **plans,
@@ -496,6 +535,7 @@ def _build_world() -> dict:
         "rate": rate,
         "contract": contract,
         "measure": measure,
+        "costed_item": costed_item,
     }
     ehcp_world(found)
     return reminder_world(found)
@@ -625,6 +665,15 @@ def _kwargs(name: str, world) -> dict:
         "provision_map:pupil_provision": {
             "school_slug": acorn.slug,
             "public_id": world["pupil"].public_id,
+        },
+        "provision_map:item_new": {
+            "school_slug": acorn.slug,
+            "public_id": world["pupil"].public_id,
+        },
+        "provision_map:item_edit": {
+            "school_slug": acorn.slug,
+            "public_id": world["pupil"].public_id,
+            "item_id": world["costed_item"].public_id,
         },
         "provision_manage:intervention_edit": {
             "school_slug": acorn.slug,

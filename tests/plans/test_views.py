@@ -748,3 +748,23 @@ def test_a_parent_meeting_sent_twice_is_recorded_once(
     assert (first.status_code, second.status_code) == (302, 302)
     assert second["Location"] == first["Location"]
     assert ParentMeeting.objects.filter(attended_by="Dad").count() == 1
+
+
+def test_a_plan_in_its_second_cycle_says_it_started_when_cycle_1_began(
+    client, school, sendco, pupils, today
+):
+    """Cycle 1 began in March and was reviewed; cycle 2 began this week: the plan's header (and
+    the graduated approach evidence) says March, not cycle 2's start nor the day the record was
+    made."""
+    plan = plan_in_do(school, sendco, pupils["mina"], today)
+    march = date(today.year, 3, 9)
+    Cycle.objects.filter(plan=plan).update(
+        starts_on=march, agreed_on=march + timedelta(days=7), stage="reviewed", reviewed_on=today
+    )
+    Cycle.objects.create(school=school, plan=plan, number=2, starts_on=today - timedelta(days=2))
+    client.force_login(sendco)
+    body = client.get(_url("plan", school, pupils["mina"])).content.decode()
+    assert f"started {march:%-d %B %Y}" in body
+    assert f"started {today - timedelta(days=2):%-d %B %Y}" not in body
+    evidence = client.get(_url("evidence", school, pupils["mina"])).content.decode()
+    assert f"2 cycles, 1 reviewed, from {march:%-d %B %Y}" in evidence

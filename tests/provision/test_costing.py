@@ -89,7 +89,8 @@ def test_costing_queries_do_not_grow(school, ta, autumn_group, groups, django_as
             session_minutes=20,
         )
         extra.staff.add(ta)
-    with django_assert_num_queries(5):
+    # The groups, staff, places, sessions run (their dates) and the calendar.
+    with django_assert_num_queries(6):
         result = costed_groups(
             school=school,
             on=date(2026, 11, 25),
@@ -188,3 +189,42 @@ def test_notional_sen_planned_counts_only_notional_sen_funded_groups(school, ta,
     )
     assert notional_sen_planned(costed) == (D("259.00"), 1)  # 21 x £9 + £40 + 6 x £5
     assert notional_sen_planned([]) == (D("0.00"), 0)
+
+
+@pytest.mark.parametrize(
+    ("on", "logged", "run", "extra"),
+    [
+        # Planned Mon, Wed, Fri. By Wednesday 4 Nov two were planned; a Tuesday session as well
+        # is one more than planned that week, not "3 of 2".
+        (date(2026, 11, 4), [date(2026, 11, 2), date(2026, 11, 3), date(2026, 11, 4)], 2, 1),
+        # Saturday's log (today, a closed day) makes a fourth in a week of three.
+        (
+            date(2026, 11, 7),
+            [date(2026, 11, 2), date(2026, 11, 3), date(2026, 11, 4), date(2026, 11, 7)],
+            3,
+            1,
+        ),
+        # Monday's session moved to Tuesday still counts: the week's three were run.
+        (date(2026, 11, 6), [date(2026, 11, 3), date(2026, 11, 4), date(2026, 11, 6)], 3, 0),
+    ],
+)
+def test_sessions_run_never_pass_those_planned(school, ta, autumn_group, on, logged, run, extra):
+    """The map once said "40 of 39 sessions run" after today's session was logged: sessions run
+    were counted on every day ever logged, those planned on the school days of the plan. Both
+    are now counted over the same weeks; what is beyond the plan is shown as extra."""
+    for day in logged:
+        Session.objects.create(school=school, group=autumn_group, on=day, logged_by=ta)
+    Session.objects.create(
+        school=school,
+        group=autumn_group,
+        on=date(2026, 11, 5),
+        logged_by=ta,
+        ran=False,
+        not_run_reason="trip",
+    )
+    [costed] = costed_groups(
+        school=school, on=on, groups=with_costing_data(Group.objects.filter(pk=autumn_group.pk))
+    )
+    assert (costed.sessions_run, costed.sessions_extra) == (run, extra)
+    assert costed.sessions_run <= costed.planned_to_date
+    assert costed.sessions_not_run == 1

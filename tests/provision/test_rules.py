@@ -8,6 +8,8 @@ from decimal import Decimal as D
 import pytest
 
 from provision.rules import (
+    absent_without_reason,
+    attendance_marks,
     group_cost,
     hours_per_week,
     impact,
@@ -16,6 +18,7 @@ from provision.rules import (
     met_target,
     planned_sessions,
     rate,
+    sessions_delivered,
     share,
 )
 
@@ -196,4 +199,70 @@ def test_who_may_correct_a_session(author, logged_on, user, sendco, allowed):
             logged_by_id=author, logged_on=logged_on, user_id=user, is_sendco=sendco, today=TODAY
         )
         is allowed
+    )
+
+
+# Logging a session: a reason marks a pupil absent; absent without a reason is refused.
+MARK_CASES = [
+    # (present ids, reasons) -> marks of pupils 1, 2, 3; pupils absent without a reason
+    pytest.param({1, 2, 3}, {}, {1: (True, ""), 2: (True, ""), 3: (True, "")}, [], id="all-came"),
+    pytest.param(
+        {1, 2, 3},
+        {2: "absent", 3: "refused"},
+        {1: (True, ""), 2: (False, "absent"), 3: (False, "refused")},
+        [],
+        id="a-reason-marks-absent-even-left-switched-on",
+    ),
+    pytest.param(
+        {1, 3},
+        {2: "class"},
+        {1: (True, ""), 2: (False, "class"), 3: (True, "")},
+        [],
+        id="switched-off-and-a-reason",
+    ),
+    pytest.param(
+        {1},
+        {2: "other"},
+        {1: (True, ""), 2: (False, "other"), 3: (False, "")},
+        [3],
+        id="switched-off-without-a-reason-is-never-other",
+    ),
+    pytest.param(set(), {}, {1: (False, ""), 2: (False, ""), 3: (False, "")}, [1, 2, 3], id="none"),
+]
+
+
+@pytest.mark.parametrize(("present", "reasons", "marks", "missing"), MARK_CASES)
+def test_attendance_marks(present, reasons, marks, missing):
+    found = attendance_marks(pupil_ids=[1, 2, 3], present=present, reasons=reasons)
+    assert found == marks
+    assert absent_without_reason(found) == missing
+
+
+# Sessions delivered: each week's sessions run, up to that week's plan, over the plan's days.
+MON = date(2026, 11, 2)
+WEEK = [MON + timedelta(days=n) for n in range(5)]  # Monday 2 to Friday 6 November 2026
+NEXT = [d + timedelta(days=7) for d in WEEK]
+DELIVERED_CASES = [
+    pytest.param(WEEK + NEXT, [], 3, WEEK[:3] + NEXT[:3], 6, id="three-a-week-all-run"),
+    pytest.param(WEEK + NEXT, [], 3, WEEK[:4], 3, id="a-fourth-in-a-week-of-three-is-extra"),
+    pytest.param(
+        WEEK, [], 3, WEEK[:3] + [MON + timedelta(days=5)], 3, id="a-saturday-is-extra-when-full"
+    ),
+    pytest.param(WEEK, [], 3, [MON + timedelta(days=5)], 1, id="a-saturday-makes-up-a-session"),
+    pytest.param(WEEK[:3], [], 3, WEEK[:3] + NEXT[:1], 3, id="after-the-window-is-not-counted"),
+    pytest.param(WEEK, [0, 2, 4], 3, [WEEK[1], WEEK[2], WEEK[4]], 3, id="a-moved-session-counts"),
+    pytest.param(
+        WEEK[1:], [0, 2, 4], 3, WEEK[:1] + WEEK[1:2] + WEEK[2:3], 2, id="up-to-the-weeks-plan"
+    ),
+]
+
+
+@pytest.mark.parametrize(("open_days", "weekdays", "per_week", "run_on", "count"), DELIVERED_CASES)
+def test_sessions_delivered(open_days, weekdays, per_week, run_on, count):
+    found = sessions_delivered(
+        run_on=run_on, open_days=open_days, weekdays=weekdays, sessions_per_week=per_week
+    )
+    assert found == count
+    assert found <= planned_sessions(
+        open_days=open_days, weekdays=weekdays, sessions_per_week=per_week
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -48,6 +49,8 @@ def _log(client, school, group, present, htmx=True, **extra):
 
 
 def test_ta_logs_today_with_two_absent(client, school, ta, group):
+    """One step a pupil: choosing why a pupil did not come marks them absent, so two absent
+    with reasons are two choices and a save (their switches left on, as without JavaScript)."""
     client.force_login(ta)
     page = client.get(reverse("provision:today", args=[school.slug]))
     assert "Talk Boost Y3" in page.content.decode()
@@ -57,8 +60,12 @@ def test_ta_logs_today_with_two_absent(client, school, ta, group):
         client,
         school,
         group,
-        pupils[2:],
-        **{f"reason_{absent[0]}": "absent", f"note_{pupils[3]}": "Great focus"},
+        pupils,
+        **{
+            f"reason_{absent[0]}": "absent",
+            f"reason_{absent[1]}": "refused",
+            f"note_{pupils[3]}": "Great focus",
+        },
     )
     assert response.status_code == 200
     body = response.content.decode()
@@ -67,17 +74,69 @@ def test_ta_logs_today_with_two_absent(client, school, ta, group):
     session = Session.objects.get(group=group)
     marks = {a.pupil_id: a for a in session.attendance.all()}
     assert [marks[p].present for p in pupils] == [False, False, True, True, True, True]
-    assert marks[absent[0]].absence_reason == "absent"
-    assert marks[absent[1]].absence_reason == "other"
+    assert [marks[p].absence_reason for p in absent] == ["absent", "refused"]
     assert marks[pupils[3]].note == "Great focus"
-    assert AuditEvent.objects.filter(action="provision.session.logged", actor=ta).count() == 1
+    event = AuditEvent.objects.get(action="provision.session.logged", actor=ta)
+    assert event.detail["present"] == 4
+
+
+def _needs_reason(body: str, pupil_id: int) -> bool:
+    return bool(re.search(rf'name="reason_{pupil_id}"[^>]*aria-invalid="true"', body))
+
+
+@pytest.mark.parametrize("htmx", [True, False])
+def test_an_absent_pupil_without_a_reason_is_refused_never_saved_as_other(
+    client, school, ta, group, htmx
+):
+    """Switched off with no reason: nothing is saved, the message names the pupil, the card
+    comes back as the TA left it (the other pupil's reason, the note) with that pupil's reason
+    marked as missing; with htmx the card is swapped in (sendco.js swaps a 400 of this form)."""
+    client.force_login(ta)
+    places = list(group.places.select_related("pupil").order_by("pupil__legal_last_name"))
+    pupils = [p.pupil_id for p in places]
+    response = _log(
+        client,
+        school,
+        group,
+        pupils[2:],
+        htmx=htmx,
+        **{f"reason_{pupils[0]}": "absent", f"note_{pupils[3]}": "Kept trying"},
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    name = places[1].pupil.name
+    assert f"Choose why {name} did not come" in body
+    assert "data-swap-refusal" in body
+    assert _needs_reason(body, pupils[1])
+    assert not _needs_reason(body, pupils[0])
+    assert '<option value="absent" selected>' in body
+    assert 'value="Kept trying"' in body
+    assert not Session.objects.exists()
+    assert not Attendance.objects.exists()
+    if not htmx:
+        assert "My groups today" in body  # the whole page, the card in its place
+
+
+def test_a_reason_not_offered_counts_as_none(client, school, ta, group):
+    client.force_login(ta)
+    pupils = list(group.places.values_list("pupil_id", flat=True))
+    response = _log(client, school, group, pupils[1:], **{f"reason_{pupils[0]}": "holiday"})
+    assert response.status_code == 400
+    assert not Attendance.objects.filter(absence_reason="other").exists()
+
+
+def test_a_session_that_did_not_run_needs_no_absence_reasons(client, school, ta, group):
+    client.force_login(ta)
+    response = _log(client, school, group, [], ran="no", not_run_reason="staff_absence")
+    assert response.status_code == 200
+    assert not Session.objects.get().ran
 
 
 def test_saving_again_corrects_the_same_session(client, school, ta, group):
     client.force_login(ta)
     pupils = list(group.places.values_list("pupil_id", flat=True))
     _log(client, school, group, pupils)
-    _log(client, school, group, pupils[1:])
+    _log(client, school, group, pupils, **{f"reason_{pupils[0]}": "class"})
     assert Session.objects.filter(group=group).count() == 1
     assert Attendance.objects.filter(session__group=group, present=False).count() == 1
     assert AuditEvent.objects.filter(action="provision.session.corrected").count() == 1
@@ -96,10 +155,13 @@ def test_not_run_needs_a_reason(client, school, ta, group):
 
 def test_without_javascript_the_form_still_works(client, school, ta, group):
     client.force_login(ta)
-    response = _log(client, school, group, [], htmx=False)
+    pupils = list(group.places.values_list("pupil_id", flat=True))
+    response = _log(
+        client, school, group, pupils[1:], htmx=False, **{f"reason_{pupils[0]}": "absent"}
+    )
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
-    assert "session saved, 0 of 6 present" in page
+    assert "session saved, 5 of 6 present" in page
 
 
 def test_a_pupil_from_elsewhere_cannot_be_ticked(client, school, other_school, ta, group):
@@ -115,7 +177,7 @@ def test_only_the_author_corrects_within_7_days_then_only_the_sendco(
 ):
     today = timezone.localdate()
     client.force_login(ta)
-    _log(client, school, group, [])
+    _log(client, school, group, group.places.values_list("pupil_id", flat=True))
     session = Session.objects.get()
     Session.objects.filter(pk=session.pk).update(on=today - timedelta(days=8))
     with time_machine.travel(timezone.now()):
@@ -128,14 +190,16 @@ def test_only_the_author_corrects_within_7_days_then_only_the_sendco(
                 group=group,
                 on=today - timedelta(days=8),
                 today=today,
-                present=set(),
+                ran=False,
+                not_run_reason="trip",
             )
         corrected = session_log(
             access=access_for(sendco, school),
             group=group,
             on=today - timedelta(days=8),
             today=today,
-            present=set(),
+            ran=False,
+            not_run_reason="trip",
         )
     assert corrected.pk == session.pk
 
@@ -159,7 +223,8 @@ def test_sessions_cannot_be_logged_in_the_future(school, ta, group):
 
 def test_group_page_shows_planned_and_delivered(client, school, sendco, ta, group):
     client.force_login(ta)
-    _log(client, school, group, list(group.places.values_list("pupil_id", flat=True))[:3])
+    pupils = list(group.places.values_list("pupil_id", flat=True))
+    _log(client, school, group, pupils[:3], **{f"reason_{p}": "absent" for p in pupils[3:]})
     client.force_login(sendco)
     page = client.get(reverse("provision:group", args=[school.slug, group.public_id]))
     delivery = page.context["delivery"]
@@ -192,7 +257,7 @@ def test_my_groups_today_queries_do_not_grow(
     client.force_login(ta)
     with django_assert_num_queries(QUERIES):
         response = client.get(reverse("provision:today", args=[school.slug]))
-    assert len(response.context["groups"]) == 1 + extra_groups
+    assert len(response.context["cards"]) == 1 + extra_groups
 
 
 QUERIES = 13
@@ -201,7 +266,7 @@ QUERIES = 13
 def test_group_page_shows_each_pupils_attendance(client, school, sendco, ta, group):
     pupils = list(group.places.order_by("pupil_id").values_list("pupil_id", flat=True))
     client.force_login(ta)
-    _log(client, school, group, pupils[1:])
+    _log(client, school, group, pupils[1:], **{f"reason_{pupils[0]}": "absent"})
     client.force_login(sendco)
     page = client.get(reverse("provision:group", args=[school.slug, group.public_id]))
     places = {p.pupil_id: p for p in page.context["places"]}

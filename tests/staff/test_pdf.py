@@ -300,3 +300,25 @@ def test_a_pdf_needing_too_much_memory_is_stopped(settings):
     finally:
         if quiet:
             faulthandler.enable()
+
+
+def test_a_long_maps_total_row_is_printed_once_at_the_end(
+    client, school, sendco, ta, world, tmp_path
+):
+    """The total row totals every group of the map, so it appears once, after the last group on
+    the last page, not at the foot of every page under that page's groups."""
+    from tests.provision.test_map import _grow
+
+    _grow(school, ta, world, 40)
+    client.force_login(sendco)
+    response = client.get(reverse("provision_map:map_pdf", args=[school.slug]))
+    found = response.context["map"]
+    pages = _poppler("pdftotext", response.content, tmp_path).split("\f")
+    pages = [" ".join(page.split()) for page in pages if page.strip()]
+    assert len(pages) > 1
+    total = f"Total: {len(found.rows)} groups {found.pupils_reached} pupils reached"
+    assert [page.count(total) for page in pages] == [0] * (len(pages) - 1) + [1]
+    assert "Total:" not in " ".join(pages[:-1])
+    last = pages[-1]
+    assert last.index(found.rows[-1].costed.group.name) < last.index(total)
+    assert f"£{found.cost:,.2f}" in last.split(total)[1]
