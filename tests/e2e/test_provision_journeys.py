@@ -18,7 +18,7 @@ from playwright.sync_api import Browser, Page, expect
 from provision.costing import costed_groups, with_costing_data
 from provision.models import Attendance, Group, GroupPupil, Intervention, Session, StaffRate
 from staff import calendar as school_calendar
-from tests.e2e.conftest import TABLET, nav_to, sign_in
+from tests.e2e.conftest import TABLET, main_nav, nav_to, sign_in
 from tests.register.factories import make_pupil, put_on
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
