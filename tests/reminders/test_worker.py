@@ -33,6 +33,7 @@ from django.db import connection
 from sendco import tasks
 from sendco.celery import app as celery_app
 from sendco.models import DigestSent, Notification
+from staff.calendar import SchoolCalendar
 from tests.conftest import need
 from tests.factories import SchoolFactory, TrustFactory, member
 from tests.register.factories import make_pupil
@@ -215,9 +216,11 @@ def schools():
 
 def expected_notifications(schools) -> set[tuple]:
     expected = set()
-    for _, sendco, _, concerns in schools:
+    for school, sendco, _, concerns in schools:
+        # A review the school set for a weekend is due on the school day before it.
+        calendar = SchoolCalendar.load(school=school)
         for concern in concerns:
-            due, subject = concern.review_on, str(concern.pupil.public_id)
+            due, subject = calendar.on_or_before(concern.review_on), str(concern.pupil.public_id)
             expected.add((sendco.pk, subject, due, 0 if due == TODAY else -1))
     return expected
 
