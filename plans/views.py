@@ -192,7 +192,7 @@ def meeting_new(request: HttpRequest, public_id) -> HttpResponse:
     pupil = pupil_or_404(request, public_id)
     plan = _plan_or_404(pupil)
     today = timezone.localdate()
-    form = MeetingForm(form_data(request), initial={"held_on": today})
+    form = MeetingForm(form_data(request))  # the date is typed: never one nobody entered
     saved = save_form(
         request,
         form,

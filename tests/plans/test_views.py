@@ -5,6 +5,7 @@ reads everything, a governor gets nothing."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -429,6 +430,9 @@ def test_lead_is_chosen_among_the_schools_teachers(
 def test_teacher_records_a_parent_meeting(client, school, teacher, pupils, mina_plan, today):
     client.force_login(teacher)
     url = _url("meeting_new", school, pupils["mina"])
+    # The date the meeting was held is typed, never filled in with a date nobody entered.
+    blank = client.get(url).content.decode()
+    assert re.search(r'<input type="date" name="held_on"(?![^>]*value=)[^>]*>', blank)
     future = (today + timedelta(days=3)).isoformat()
     response = client.post(
         url, {"held_on": future, "kind": "other", "attended_by": "Dad", "notes": "Typed notes"}
