@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from staff.capabilities import CLASS_REACHES, Reach, pupil_reach
 from staff.models import AcademicYear, School
@@ -274,3 +274,38 @@ def home_summary(*, access: Access, on: date) -> dict:
         for pupil in summary["sen_pupils"]:
             pupil.category = category_on(pupil.statuses_on, on)
     return summary
+
+
+@dataclass(frozen=True)
+class NeedRow:
+    need: str
+    k: int
+    e: int
+
+    @property
+    def total(self) -> int:
+        return self.k + self.e
+
+
+def by_primary_need(*, access: Access, on: date) -> list[NeedRow]:
+    """Pupils the person may see, on roll and on the register on `on`, by their primary need and
+    SEN category, largest first; "No primary need recorded" for those without one. One query."""
+    from .rules import E, K
+
+    pupils = pupils_visible_to(access=access, on=on).on_roll(on)
+    primary = Need.objects.filter(_covering(on), pupil=OuterRef("pupil"), rank=1).values(
+        "need_type__name"
+    )[:1]
+    counted = (
+        SenStatus.objects.filter(_covering(on), pupil__in=pupils, category__in=[K, E])
+        .annotate(need=Subquery(primary))
+        .values("need", "category")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    rows: dict[str, dict[str, int]] = {}
+    for row in counted:
+        name = row["need"] or "No primary need recorded"
+        rows.setdefault(name, {K: 0, E: 0})[row["category"]] += row["n"]
+    found = [NeedRow(need, counts[K], counts[E]) for need, counts in rows.items()]
+    return sorted(found, key=lambda r: (-r.total, r.need))

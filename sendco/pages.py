@@ -16,7 +16,6 @@ from django.http import HttpRequest
 from provision import charts
 from provision.overview import term_delivery
 from provision.selectors import session_cards_today
-from register import overview as register_overview
 from register import selectors as register_selectors
 from staff import calendar as school_calendar
 from staff.capabilities import Cap, Reach, pupil_reach
@@ -40,7 +39,7 @@ def _owners(deadlines: list[Deadline]) -> dict[int, str]:
 
 
 def _charts(*, access: Access, today: date) -> dict:
-    needs = register_overview.by_primary_need(access=access, on=today)
+    needs = register_selectors.by_primary_need(access=access, on=today)
     context: dict = {
         "needs": needs,
         "needs_chart": charts.stacked_bar_chart(

@@ -12,6 +12,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from provision.models import Group, Intervention, Session
+from provision.overview import term_delivery
 from register.models import Concern
 from sendco import triage
 from sendco.navigation import menu_for
@@ -281,3 +283,25 @@ def test_the_header_marks_the_group_of_the_page_shown(client, school, sendco):
     )
     here = reverse("ehcp:requests", args=[school.slug])
     assert f'class="dropdown-item active" aria-current="page" href="{here}">Needs' in page
+
+
+def test_the_provision_chart_never_counts_more_run_than_planned(school, sendco):
+    """This term's delivery counts as the map does: a second session in a week planned for one
+    is an extra, not delivery (the "40 of 39" of issue 14)."""
+    with time_machine.travel(TODAY):
+        school_calendar.create_default_year(school=school, academic_year_start=2026)
+    talk = Intervention.objects.create(school=school, name="Talk Boost", broad_area="ci")
+    group = Group.objects.create(
+        school=school,
+        intervention=talk,
+        name="Talk Boost Y3",
+        status=Group.Status.RUNNING,
+        starts_on=date(2026, 11, 16),  # a Monday: two school weeks, 16 and 23 November
+        ends_on=date(2027, 3, 1),
+        sessions_per_week=1,
+        session_minutes=30,
+    )
+    for day in (date(2026, 11, 16), date(2026, 11, 17), date(2026, 11, 24)):
+        Session.objects.create(school=school, group=group, on=day, logged_by=sendco)
+    (row,) = term_delivery(school=school, starts_on=date(2026, 11, 2), on=TODAY)
+    assert (row.intervention, row.planned, row.run, row.rate) == ("Talk Boost", 2, 2, 100)
