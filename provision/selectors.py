@@ -172,6 +172,11 @@ def session_cards_today(*, access: Access, today: date) -> list[SessionCard]:
     return [session_card(g) for g in my_groups_today(access=access, today=today)]
 
 
+def card_pupils(cards: list[SessionCard]) -> list[str]:
+    """The public ids of the pupils the cards show, for the audit event of the page."""
+    return sorted({str(row.place.pupil.public_id) for card in cards for row in card.rows})
+
+
 def sees_every_pupil_of(*, access: Access, group: Group) -> bool:
     """Whether this person sees every pupil of a group: the whole school's groups are theirs,
     or they run it. A teacher who may open a group because it holds a pupil of their class sees

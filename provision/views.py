@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from staff.capabilities import Cap
-from staff.http import attempt, audited, note_subject
+from staff.http import attempt, audited, note_detail, note_subject
 from staff.parsing import ids, suffix_id
 from staff.tenancy import school_view
 
@@ -19,9 +19,11 @@ from .models import Attendance, Group, Session
 
 
 @school_view(Cap.SESSION_LOG)
+@audited("provision.today_viewed")
 @require_safe
 def today(request: HttpRequest) -> HttpResponse:
     context = pages.today_page(access=request.access, today=timezone.localdate())
+    note_detail(request, pupils=selectors.card_pupils(context["cards"]))
     return render(request, "provision/today.html", context)
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from provision import selectors as provision_selectors
 from sendco import health, pages, selectors
 from staff.capabilities import Cap
 from staff.http import audited, note_detail
@@ -35,7 +36,9 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_safe
 def school_home(request: HttpRequest) -> HttpResponse:
     context = pages.school_home(request=request, today=timezone.localdate())
-    note_detail(request, pupils=sorted({d.subject_id for d in context.get("deadlines", [])}))
+    shown = {d.subject_id for d in context.get("deadlines", [])}
+    shown.update(provision_selectors.card_pupils(context.get("cards", [])))
+    note_detail(request, pupils=sorted(shown))
     return render(request, "sendco/home.html", context)
 
 

@@ -68,6 +68,7 @@ ACTION_WORDS: dict[str, str] = {
     "register.mis_import": "Imported pupils from the MIS",
     "register.census_exported": "Downloaded the census file",
     # The provision map
+    "provision.today_viewed": "Opened their groups today",
     "provision.costed_item.created": "Added a costed item to a pupil's provision",
     "provision.costed_item.changed": "Changed a costed item of a pupil's provision",
     "provision.costed_item.removed": "Removed a costed item from a pupil's provision",

@@ -54,6 +54,13 @@ def test_ta_logs_today_with_two_absent(client, school, ta, group):
     client.force_login(ta)
     page = client.get(reverse("provision:today", args=[school.slug]))
     assert "Talk Boost Y3" in page.content.decode()
+    # The pupils the page named are in its audit event, as on the home page that shows it too.
+    named = sorted(str(place.pupil.public_id) for place in group.places.all())
+    read = AuditEvent.objects.get(action="provision.today_viewed")
+    assert (read.actor, read.detail["pupils"]) == (ta, named)
+    client.get(reverse("school_home", args=[school.slug]))
+    home = AuditEvent.objects.get(action="school.home_viewed")
+    assert set(named) <= set(home.detail["pupils"])
     pupils = list(group.places.values_list("pupil_id", flat=True))
     absent = pupils[:2]
     response = _log(
@@ -260,7 +267,7 @@ def test_my_groups_today_queries_do_not_grow(
     assert len(response.context["cards"]) == 1 + extra_groups
 
 
-QUERIES = 13
+QUERIES = 14  # the audit event of the read included
 
 
 def test_group_page_shows_each_pupils_attendance(client, school, sendco, ta, group):
