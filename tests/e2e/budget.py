@@ -14,23 +14,27 @@ class Counted:
     submit, select or tick is one, and typing into a field is one."""
 
     def __init__(self) -> None:
-        self.count = 0
+        self.done: list[str] = []  # what was done, for the message when a budget is broken
+
+    @property
+    def count(self) -> int:
+        return len(self.done)
 
     def click(self, locator) -> None:
         locator.click()
-        self.count += 1
+        self.done.append(f"click {locator}")
 
     def check(self, locator) -> None:
         locator.check()
-        self.count += 1
+        self.done.append(f"tick {locator}")
 
     def select(self, locator, value: str | None = None, *, label: str | None = None) -> None:
         if label is not None:
             locator.select_option(label=label)
         else:
             locator.select_option(value)
-        self.count += 1
+        self.done.append(f"choose {label or value}")
 
     def type(self, locator, text: str) -> None:
         locator.fill(text)
-        self.count += 1
+        self.done.append(f"type into {locator}")

@@ -18,6 +18,7 @@ from playwright.sync_api import Browser, Page, expect
 from provision.costing import costed_groups, with_costing_data
 from provision.models import Attendance, Group, GroupPupil, Intervention, Session, StaffRate
 from staff import calendar as school_calendar
+from tests.e2e.budget import Counted
 from tests.e2e.conftest import TABLET, main_nav, nav_to, sign_in
 from tests.register.factories import make_pupil, put_on
 
@@ -94,30 +95,6 @@ def delivery_to_date(group: Group) -> tuple[int, int]:
     return costed.sessions_run, costed.planned_to_date
 
 
-class Interactions:
-    """Counts what a person does after signing in (clicks, submits, selects; typing into a
-    field counts one), to hold a task to its budget."""
-
-    def __init__(self) -> None:
-        self.done: list[str] = []
-
-    @property
-    def count(self) -> int:
-        return len(self.done)
-
-    def click(self, target) -> None:
-        self.done.append(f"click {target}")
-        target.click()
-
-    def select(self, target, label: str) -> None:
-        self.done.append(f"select {label}")
-        target.select_option(label=label)
-
-    def fill(self, target, text: str) -> None:
-        self.done.append(f"type into {target}")
-        target.fill(text)
-
-
 def open_menu(page: Page) -> None:
     """On a tablet the main navigation folds behind its toggle."""
     page.get_by_role("button", name="Show the menu").click()
@@ -142,7 +119,7 @@ def test_ta_logs_a_session_on_a_tablet_and_the_map_changes(
     # Budget: 5 interactions after sign-in.
     page.set_viewport_size(TABLET)
     sign_in(page, live_server, look, "ta@acorn.test")
-    steps = Interactions()
+    steps = Counted()
     expect(page.get_by_role("heading", name="Your groups today")).to_be_visible()
     card = page.get_by_role("region", name=re.compile("Talk Boost Year 3"))
     switches = card.get_by_role("switch")
@@ -151,8 +128,8 @@ def test_ta_logs_a_session_on_a_tablet_and_the_map_changes(
         expect(switch).to_be_checked()
     look(page, "my-groups-today")
 
-    steps.select(card.get_by_label("If absent, why (Amara Okafor)"), "Absent from school")
-    steps.select(card.get_by_label("If absent, why (Bilal Hussain)"), "Did not want to come")
+    steps.select(card.get_by_label("If absent, why (Amara Okafor)"), label="Absent from school")
+    steps.select(card.get_by_label("If absent, why (Bilal Hussain)"), label="Did not want to come")
     expect(card.get_by_role("switch", name="Amara Okafor", exact=True)).not_to_be_checked()
     look(page, "ticked")
     page.evaluate("window.notReloaded = true")
