@@ -62,6 +62,24 @@ def bar_width(value: Decimal | None, top: Decimal) -> Decimal:
     return min(Decimal(BAR_AREA), Decimal(BAR_AREA) * value / top).quantize(Decimal("0.1"))
 
 
+def _opening(*, title: str, summary: str, height: int) -> list[str]:
+    """The start of a chart: the <svg> element named by its <title> and described by a <desc>
+    listing every value (ids from its content, unique on a page), and the title written."""
+    digest = hashlib.sha1(  # noqa: S324 - an id for the page, not security
+        f"{title}|{summary}".encode()
+    ).hexdigest()[:10]
+    title_id, desc_id = f"chart-{digest}-title", f"chart-{digest}-desc"
+    return [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" class="img-fluid chart" '
+        f'width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}" '
+        f'aria-labelledby="{title_id} {desc_id}">',
+        f'<title id="{title_id}">{escape(title)}</title>',
+        f'<desc id="{desc_id}">{escape(summary or "No data.")}</desc>',
+        f'<text x="0" y="20" font-size="15" font-weight="bold" fill="{TEXT_FILL}">'
+        f"{escape(title)}</text>",
+    ]
+
+
 def bar_chart(
     rows: list[tuple[str, Decimal | None]],
     *,
@@ -74,20 +92,8 @@ def bar_chart(
     known = [v for _, v in rows if v is not None]
     top = Decimal(max_value) if max_value is not None else max(known, default=Decimal(0))
     height = TOP + ROW_HEIGHT * max(len(rows), 1) + BOTTOM
-    digest = hashlib.sha1(  # noqa: S324 - an id for the page, not security
-        (title + "|".join(f"{label}={value}" for label, value in rows)).encode()
-    ).hexdigest()[:10]
-    title_id, desc_id = f"chart-{digest}-title", f"chart-{digest}-desc"
     summary = "; ".join(f"{label}: {format_value(value, unit)}" for label, value in rows)
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" class="img-fluid chart" '
-        f'width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}" '
-        f'aria-labelledby="{title_id} {desc_id}">',
-        f'<title id="{title_id}">{escape(title)}</title>',
-        f'<desc id="{desc_id}">{escape(summary or "No data.")}</desc>',
-        f'<text x="0" y="20" font-size="15" font-weight="bold" fill="{TEXT_FILL}">'
-        f"{escape(title)}</text>",
-    ]
+    parts = _opening(title=title, summary=summary, height=height)
     if not rows:
         parts.append(
             f'<text x="0" y="{TOP + 20}" font-size="13" fill="{TEXT_FILL}">No data.</text>'
@@ -132,24 +138,12 @@ def stacked_bar_chart(
     title, so no meaning rests on colour."""
     top = max((sum(values) for _, values in rows), default=0)
     height = TOP + 18 + ROW_HEIGHT * max(len(rows), 1) + BOTTOM
-    digest = hashlib.sha1(  # noqa: S324 - an id for the page, not security
-        (title + "|".join(f"{label}={values}" for label, values in rows)).encode()
-    ).hexdigest()[:10]
-    title_id, desc_id = f"chart-{digest}-title", f"chart-{digest}-desc"
 
     def words(values: list[int]) -> str:
         return ", ".join(f"{value} {name}" for name, value in zip(series, values, strict=True))
 
     summary = "; ".join(f"{label}: {words(values)}" for label, values in rows)
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" class="img-fluid chart" '
-        f'width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}" '
-        f'aria-labelledby="{title_id} {desc_id}">',
-        f'<title id="{title_id}">{escape(title)}</title>',
-        f'<desc id="{desc_id}">{escape(summary or "No data.")}</desc>',
-        f'<text x="0" y="20" font-size="15" font-weight="bold" fill="{TEXT_FILL}">'
-        f"{escape(title)}</text>",
-    ]
+    parts = _opening(title=title, summary=summary, height=height)
     x = 0
     for name, fill in zip(series, SERIES_FILLS, strict=False):
         parts.append(f'<rect x="{x}" y="30" width="14" height="14" fill="{fill}"/>')
