@@ -121,6 +121,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
+    # Tests on SQLite use a file too: an in-memory database shared between the browser tests'
+    # server threads answers "database table is locked" at once instead of waiting (its locks
+    # ignore the timeout), which is not what `make run` does.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-sendco.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "staff.User"
