@@ -102,6 +102,25 @@ def test_home_shows_the_first_pupils_and_counts_the_rest():
     assert shown.overdue[0].label == "P9"  # the longest overdue first
 
 
+def test_provision_below_plan_is_counted_apart_from_the_dated_work():
+    """An alert is dated from when delivery fell below plan, often months ago: it would lead the
+    overdue list for ever. Home counts alerts on a line of their own, one link per kind."""
+    found = [
+        _d("ehcp.section_f_delivery", date(2026, 2, 2), "Ann", pupil="1"),
+        _d("ehcp.section_f_delivery", date(2026, 3, 9), "Ben", pupil="2"),
+        _d("provision.plan_delivery", date(2026, 5, 4), "Cal", pupil="3"),
+        _d("provision.apdr_review", TODAY - timedelta(1), "Dee", pupil="4"),
+    ]
+    shown = triage.triage(found, today=TODAY)
+    assert [b.label for b in shown.overdue] == ["Dee"]
+    assert shown.overdue_total == 1
+    assert [(r.label, r.overdue) for r in shown.alerts] == [
+        ("Section F delivery", 2),
+        ("Support plan sessions", 1),
+    ]
+    assert [r.label for r in shown.kinds] == ["Support plan reviews"]
+
+
 def test_filters_by_kind_authority_owner_and_year_group():
     found = [
         _d("ehcp.review.held", TODAY, "Ann", authority="Westshire", year="7"),
