@@ -9,6 +9,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -37,10 +38,11 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     return render(request, "sendco/notifications.html", {**centre, "today": today})
 
 
+@transaction.non_atomic_requests
 @require_safe
 def notification_count(request: HttpRequest) -> HttpResponse:
     """The header's unread count, fetched by htmx after the page loads (so no page pays a
-    query for it)."""
+    query for it). One read: no transaction around it."""
     count = selectors.unread_count(user=request.user)
     response = render(request, "sendco/_notification_count.html", {"count": count})
     add_never_cache_headers(response)

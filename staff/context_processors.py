@@ -1,4 +1,5 @@
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 
 from .capabilities import Cap
 from .tenancy import schools_for
@@ -14,5 +15,6 @@ def tenancy(request: HttpRequest) -> dict:
         "current_school": getattr(request, "school", None),
         "access": access,
         "Cap": Cap,
-        "my_schools": schools_for(user),
+        # Read only by a page that shows the switcher (not by the header's count, say).
+        "my_schools": SimpleLazyObject(lambda: schools_for(user)),
     }

@@ -30,13 +30,16 @@ current_request: contextvars.ContextVar[RequestInfo | None] = contextvars.Contex
 )
 
 LOGIN_AT_KEY = "sendco_login_at"
+TOUCHED_AT_KEY = "sendco_touched_at"
 
 
 class SessionLifetimeMiddleware:
     """Gives each request an id for the audit trail and ends sessions older than 12 hours.
 
-    The 30-minute idle limit is the session cookie's age, renewed on every request
-    (SESSION_SAVE_EVERY_REQUEST); this middleware adds the absolute limit.
+    The 30-minute idle limit is the session's age, renewed when the session is saved. Saving
+    on every request would write the session row on every page; instead a request renews it
+    when the last renewal is SESSION_TOUCH_SECONDS old, so the idle limit is kept to within a
+    minute and most requests write nothing. This middleware also holds the absolute limit.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -58,9 +61,17 @@ class SessionLifetimeMiddleware:
                     logout(request)
                     messages.info(request, "Your session has ended. Please sign in again.")
                     return redirect_to_login(request.get_full_path())
+                _renew_idle_limit(request.session)
             return self.get_response(request)
         finally:
             current_request.reset(token)
+
+
+def _renew_idle_limit(session) -> None:
+    """Mark the session changed (so it is saved, with a new expiry) once a minute at most."""
+    now = int(time.time())
+    if now - session.get(TOUCHED_AT_KEY, 0) >= settings.SESSION_TOUCH_SECONDS:
+        session[TOUCHED_AT_KEY] = now
 
 
 class NoStoreMiddleware:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 import pytest
 import time_machine
@@ -72,6 +73,37 @@ def test_session_ends_after_30_minutes_idle(client, school, teacher):
         response = client.get(home)
         assert response.status_code == 302
         assert response["Location"].startswith(LOGIN)
+
+
+def _session_writes(queries) -> list[str]:
+    return [
+        q["sql"]
+        for q in queries
+        if q["sql"].startswith(("UPDATE", "INSERT")) and "django_session" in q["sql"]
+    ]
+
+
+def test_a_page_that_changes_nothing_writes_no_session_but_the_idle_limit_still_renews(
+    client, school, teacher
+):
+    """The floor of every request: reading the unread count reads the session and the person and
+    writes nothing, unless the idle limit was last renewed a minute ago or more."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    count = reverse("notifications_count")
+    with time_machine.travel(dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC), tick=False) as t:
+        _sign_in(client, teacher.email)
+        client.get(count)
+        t.shift(dt.timedelta(seconds=30))
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(count).status_code == 200
+        assert _session_writes(ctx.captured_queries) == []
+        assert len(ctx.captured_queries) == 3  # the session, the person, the count
+        t.shift(dt.timedelta(seconds=31))
+        with CaptureQueriesContext(connection) as ctx:
+            client.get(count)
+        assert len(_session_writes(ctx.captured_queries)) == 1
 
 
 def test_session_ends_after_12_hours_however_active(client, school, teacher):
@@ -185,3 +217,40 @@ def test_pages_for_signed_in_people_are_not_cached(client, school, teacher):
     response = client.get(reverse("school_home", args=[school.slug]))
     assert "no-store" in response["Cache-Control"]
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.redis
+def test_sessions_in_redis_skip_the_session_row_and_sign_out_still_ends_them(
+    client, school, teacher, settings
+):
+    """Production reads sessions from Redis (cached_db): the floor does not read the session
+    table, and a session signed out is refused at once (Redis is shared by every process)."""
+    from django.core.cache import caches
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.conftest import need
+
+    redis_url = os.environ.get("REDIS_URL", "")
+    need(bool(redis_url), "REDIS_URL is not set: sessions in Redis are not tested")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url,
+            "KEY_PREFIX": "sendco-test-sessions",
+        }
+    }
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    try:
+        _sign_in(client, teacher.email)
+        client.get(reverse("notifications_count"))
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("notifications_count")).status_code == 200
+        assert not [q for q in ctx.captured_queries if "django_session" in q["sql"]]
+        cookie = client.cookies["sessionid"].value
+        client.post(reverse("logout"))
+        replay = type(client)()
+        replay.cookies["sessionid"] = cookie
+        assert replay.get(reverse("school_home", args=[school.slug])).status_code == 302
+    finally:
+        caches["default"].clear()
