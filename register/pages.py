@@ -24,7 +24,8 @@ def register_list(
     query: QueryDict,
 ) -> dict:
     """The SEN register, as on today or the date the filters ask for, searched and sorted; the
-    query string without its sort, for the column headings' links."""
+    query string without its sort, for the column headings' links, and without its page, for
+    the pages' links."""
     data = filters.cleaned_data if filters.is_valid() else {}
     sort = query.get("sort", "name")
     found = selectors.register_list(
@@ -33,10 +34,14 @@ def register_list(
         filters=data,
         search=search.cleaned_data["q"] if search.is_valid() else "",
         sort=sort,
+        page=query.get("page"),
     )
     query = query.copy()
+    query.pop("page", None)
+    page_query = query.urlencode()
     query.pop("sort", None)
     return {
+        "page": found.page,
         "rows": found.rows,
         "counts": found.counts,
         "own_classes_only": found.own_classes_only,
@@ -46,6 +51,7 @@ def register_list(
         "today": today,
         "sort": sort,
         "query": query.urlencode(),
+        "page_query": page_query,
         "can_manage": access.can(Cap.REGISTER_MANAGE),
     }
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable
 from datetime import date
 
 from staff.bounds import years_away
@@ -68,64 +68,6 @@ def register_row(pupil: Pupil, on: date) -> Pupil:
     pupil.looked_after = bool(pupil.lac_on)
     pupil.class_names = ", ".join(g.name for g in pupil.groups_on)
     return pupil
-
-
-def register_counts(rows: Sequence[Pupil]) -> dict[str, int]:
-    """Pupils on roll, on SEN support (K) and with an EHC plan (E), before any filter."""
-    return {
-        "all": len(rows),
-        "K": sum(p.category == K for p in rows),
-        "E": sum(p.category == E for p in rows),
-    }
-
-
-def _matches(pupil: Pupil, needle: str) -> bool:
-    text = f"{pupil.name} {pupil.legal_first_name} {pupil.legal_last_name} {pupil.upn}"
-    return needle in text.lower()
-
-
-def register_filter(rows: Iterable[Pupil], filters: dict, *, search: str = "") -> list[Pupil]:
-    """The rows the register's filters (RegisterFilterForm's cleaned data) and a name or UPN
-    search keep. Status: "sen" (the default) K or E; "K" or "E" only; "all" everyone. A search
-    with no status chosen looks through everyone: a pupil is found whether on the register or
-    not."""
-    needle = search.strip().lower()
-    status = filters.get("status") or ("all" if needle else "sen")
-    keep = list(rows)
-    if status == "sen":
-        keep = [p for p in keep if p.category in (K, E)]
-    elif status in (K, E):
-        keep = [p for p in keep if p.category == status]
-    if filters.get("year"):
-        keep = [p for p in keep if p.year_group == filters["year"]]
-    if filters.get("group"):
-        keep = [p for p in keep if any(str(g.pk) == filters["group"] for g in p.groups_on)]
-    if filters.get("need"):
-        keep = [p for p in keep if p.primary_need and p.primary_need.code == filters["need"]]
-    if filters.get("area"):
-        keep = [p for p in keep if p.primary_need and p.primary_need.broad_area == filters["area"]]
-    if filters.get("pp"):
-        keep = [p for p in keep if p.pupil_premium]
-    if filters.get("lac"):
-        keep = [p for p in keep if p.looked_after]
-    if filters.get("eal"):
-        keep = [p for p in keep if p.eal]
-    if needle:
-        keep = [p for p in keep if _matches(p, needle)]
-    return keep
-
-
-REGISTER_SORTS: dict[str, Callable[[Pupil], tuple]] = {
-    "name": lambda p: (p.legal_last_name.lower(), p.legal_first_name.lower()),
-    "year": lambda p: (p.year_order, p.legal_last_name.lower()),
-    "status": lambda p: ({"E": 0, "K": 1}.get(p.category, 2), p.legal_last_name.lower()),
-    "need": lambda p: (p.primary_need.code if p.primary_need else "~", p.legal_last_name.lower()),
-}
-
-
-def register_sort(rows: list[Pupil], sort: str) -> list[Pupil]:
-    """The rows in the order of a column heading (an unknown one sorts by name)."""
-    return sorted(rows, key=REGISTER_SORTS.get(sort, REGISTER_SORTS["name"]))
 
 
 def chronology(record: dict) -> list[tuple[date, str, object]]:

@@ -5,8 +5,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Coalesce, Concat, Lower, NullIf
 
+from staff.bounds import years_away
 from staff.capabilities import CLASS_REACHES, Reach, pupil_reach
 from staff.models import AcademicYear, School
 from staff.parsing import whole_number
@@ -14,6 +30,7 @@ from staff.tenancy import Access
 
 from . import rules
 from .models import (
+    YEAR_ORDER,
     Concern,
     LookedAfterPeriod,
     Need,
@@ -59,55 +76,176 @@ def _covering(on: date) -> Q:
     return Q(starts_on__lte=on) & (Q(ends_on__isnull=True) | Q(ends_on__gte=on))
 
 
+REGISTER_PAGE_SIZE = 100
+
+
+def _details_on(on: date) -> tuple[Prefetch, ...]:
+    """The status, needs, Pupil Premium and looked-after periods and classes on `on` of a page
+    of pupils (`rules.register_row` reads them)."""
+    covering = _covering(on)
+    return (
+        Prefetch("sen_statuses", SenStatus.objects.filter(covering), to_attr="statuses_on"),
+        Prefetch(
+            "needs",
+            Need.objects.filter(covering).select_related("need_type").order_by("rank"),
+            to_attr="needs_on",
+        ),
+        Prefetch("pp_periods", PupilPremiumPeriod.objects.all(), to_attr="pp_all"),
+        Prefetch("lac_periods", LookedAfterPeriod.objects.filter(covering), to_attr="lac_on"),
+        Prefetch(
+            "teaching_groups",
+            TeachingGroup.objects.filter(
+                academic_year__starts_on__lte=on, academic_year__ends_on__gte=on
+            ),
+            to_attr="groups_on",
+        ),
+    )
+
+
 def register_rows(*, access: Access, on: date) -> QuerySet[Pupil]:
     """Pupils on roll on `on` with the status, needs, Pupil Premium and looked-after periods that
     covered that date prefetched (a constant number of queries, whatever the size)."""
-    covering = _covering(on)
     return (
         pupils_visible_to(access=access, on=on)
         .on_roll(on)
-        .prefetch_related(
-            Prefetch("sen_statuses", SenStatus.objects.filter(covering), to_attr="statuses_on"),
-            Prefetch(
-                "needs",
-                Need.objects.filter(covering).select_related("need_type").order_by("rank"),
-                to_attr="needs_on",
-            ),
-            Prefetch("pp_periods", PupilPremiumPeriod.objects.all(), to_attr="pp_all"),
-            Prefetch("lac_periods", LookedAfterPeriod.objects.filter(covering), to_attr="lac_on"),
-            Prefetch(
-                "teaching_groups",
-                TeachingGroup.objects.filter(
-                    academic_year__starts_on__lte=on, academic_year__ends_on__gte=on
-                ),
-                to_attr="groups_on",
-            ),
-        )
+        .prefetch_related(*_details_on(on))
         .order_by("legal_last_name", "legal_first_name")
     )
 
 
+def _with_category_and_need(pupils: QuerySet[Pupil], on: date) -> QuerySet[Pupil]:
+    """Each pupil's SEN category on `on` (N when no status covers it; periods of one kind do not
+    overlap) and primary need's code and broad area, as columns the database filters and sorts
+    by."""
+    status = SenStatus.objects.filter(_covering(on), pupil=OuterRef("pk"))
+    primary = Need.objects.filter(_covering(on), pupil=OuterRef("pk")).order_by("rank")
+    return pupils.annotate(
+        sen_category=Coalesce(Subquery(status.values("category")[:1]), Value(rules.N)),
+        need_code=Subquery(primary.values("need_type__code")[:1]),
+        need_area=Subquery(primary.values("need_type__broad_area")[:1]),
+    )
+
+
+def _pupil_premium_on(on: date) -> Exists:
+    """FSM Ever 6 (free school meals at any point in the six years up to `on`) or another Pupil
+    Premium period covering `on`: the rule of `rules.ever_6_fsm`, in SQL."""
+    periods = PupilPremiumPeriod.objects.filter(pupil=OuterRef("pk"), starts_on__lte=on)
+    fsm = Q(kind=PupilPremiumPeriod.Kind.FSM) & (
+        Q(ends_on__isnull=True) | Q(ends_on__gte=years_away(on, -6))
+    )
+    other = ~Q(kind=PupilPremiumPeriod.Kind.FSM) & (Q(ends_on__isnull=True) | Q(ends_on__gte=on))
+    return Exists(periods.filter(fsm | other))
+
+
+def _searched(pupils: QuerySet[Pupil], search: str) -> QuerySet[Pupil]:
+    """A name (as known or legal) or UPN search, in any case, trimmed."""
+    needle = search.strip()
+    if not needle:
+        return pupils
+    known = Concat(
+        Coalesce(NullIf("preferred_first_name", Value("")), "legal_first_name"),
+        Value(" "),
+        Coalesce(NullIf("preferred_last_name", Value("")), "legal_last_name"),
+        Value(" "),
+        "legal_first_name",
+        Value(" "),
+        "legal_last_name",
+        Value(" "),
+        "upn",
+        output_field=CharField(),
+    )
+    return pupils.alias(searched_text=known).filter(searched_text__icontains=needle)
+
+
+def _filtered(pupils: QuerySet[Pupil], filters: dict, *, on: date, search: str):
+    """The rows RegisterFilterForm's cleaned data and a name or UPN search keep. Status: "sen"
+    (the default) K or E; "K" or "E" only; "all" everyone. A search with no status chosen looks
+    through everyone: a pupil is found whether on the register or not."""
+    status = filters.get("status") or ("all" if search.strip() else "sen")
+    if status == "sen":
+        pupils = pupils.filter(sen_category__in=[rules.K, rules.E])
+    elif status in (rules.K, rules.E):
+        pupils = pupils.filter(sen_category=status)
+    if filters.get("year"):
+        pupils = pupils.filter(year_group=filters["year"])
+    if filters.get("group"):
+        pupils = pupils.filter(teaching_groups__pk=whole_number(filters["group"], least=1))
+    if filters.get("need"):
+        pupils = pupils.filter(need_code=filters["need"])
+    if filters.get("area"):
+        pupils = pupils.filter(need_area=filters["area"])
+    if filters.get("pp"):
+        pupils = pupils.filter(_pupil_premium_on(on))
+    if filters.get("lac"):
+        lac = LookedAfterPeriod.objects.filter(_covering(on), pupil=OuterRef("pk"))
+        pupils = pupils.filter(Exists(lac))
+    if filters.get("eal"):
+        pupils = pupils.filter(eal=True)
+    return _searched(pupils, search)
+
+
+def _sorted(pupils: QuerySet[Pupil], sort: str) -> QuerySet[Pupil]:
+    """In the order of a column heading (an unknown one sorts by name); the pupil's id last, so
+    a page boundary never moves."""
+    name = (Lower("legal_last_name"), Lower("legal_first_name"), "pk")
+    year = Case(
+        *[When(year_group=value, then=Value(i)) for value, i in YEAR_ORDER.items()],
+        default=Value(99),
+    )
+    status = Case(
+        When(sen_category=rules.E, then=Value(0)),
+        When(sen_category=rules.K, then=Value(1)),
+        default=Value(2),
+    )
+    orders = {
+        "year": (year, *name),
+        "status": (status, *name),
+        "need": (Coalesce("need_code", Value("~")), *name),
+    }
+    return pupils.order_by(*orders.get(sort, name))
+
+
 @dataclass(frozen=True)
 class RegisterList:
-    """The register as one person sees it on a date, filtered and sorted."""
+    """The register as one person sees it on a date, filtered and sorted, a page at a time."""
 
     on: date
-    rows: list[Pupil]
+    page: Page  # of Pupil rows, each set up by rules.register_row
     counts: dict[str, int]  # before the filters: all on roll, K and E
     own_classes_only: bool  # a teacher's or TA's view: the pupils of their classes
 
+    @property
+    def rows(self) -> list[Pupil]:
+        return list(self.page.object_list)
+
 
 def register_list(
-    *, access: Access, on: date, filters: dict, search: str = "", sort: str = "name"
+    *,
+    access: Access,
+    on: date,
+    filters: dict,
+    search: str = "",
+    sort: str = "name",
+    page: str | None = None,
 ) -> RegisterList:
     """The register on `on`, with the filters of RegisterFilterForm, a name or UPN search and a
-    column to sort by (the rules in register.rules)."""
-    rows = [rules.register_row(p, on) for p in register_rows(access=access, on=on)]
-    kept = rules.register_filter(rows, filters, search=search)
+    column to sort by, filtered, counted, sorted and paged by the database: the school's pupils
+    on roll are never all read, and a page's details are fetched for its rows only."""
+    on_roll = _with_category_and_need(pupils_visible_to(access=access, on=on).on_roll(on), on)
+    counts = on_roll.aggregate(
+        all=Count("pk"),
+        K=Count("pk", filter=Q(sen_category=rules.K)),
+        E=Count("pk", filter=Q(sen_category=rules.E)),
+    )
+    kept = _sorted(_filtered(on_roll, filters, on=on, search=search), sort)
+    shown = Paginator(kept, REGISTER_PAGE_SIZE).get_page(page)
+    rows = list(shown.object_list)
+    prefetch_related_objects(rows, *_details_on(on))
+    shown.object_list = [rules.register_row(p, on) for p in rows]
     return RegisterList(
         on=on,
-        rows=rules.register_sort(kept, sort),
-        counts=rules.register_counts(rows),
+        page=shown,
+        counts=counts,
         own_classes_only=pupil_reach(access.role) in CLASS_REACHES,
     )
 

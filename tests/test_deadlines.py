@@ -138,7 +138,7 @@ def test_home_timeline_shows_deadlines_in_constant_queries(
     client.get(url)
     # The deadlines (with the school's calendar), the register and provision charts, the audit
     # event of the read.
-    with django_assert_num_queries(30):
+    with django_assert_num_queries(27):
         page = client.get(url).content.decode()
     assert "Overdue: " in page
     assert "Mina" in page

@@ -239,7 +239,7 @@ def test_the_deadlines_page_in_constant_queries(
     url = reverse("deadlines", args=[school.slug])
     with time_machine.travel(TODAY):
         client.get(url)
-        with django_assert_num_queries(25):
+        with django_assert_num_queries(22):
             assert client.get(url, {"owner": "sendco"}).status_code == 200
 
 

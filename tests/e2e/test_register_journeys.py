@@ -123,7 +123,7 @@ def test_sendco_imports_pupils_from_the_mis(
     page.get_by_role("link", name="Go to the SEN register").click()
     expect(register_counts(page)).to_contain_text("4 pupils on roll")
     show_all_pupils(page)
-    table = page.get_by_role("table", name=re.compile("4 pupils shown"))
+    table = page.get_by_role("table", name=re.compile("4 pupils match"))
     for name in ("Okafor, Amara", "Hussain, Billy", "Evans, Chloe", "Nowak, Dawid"):
         expect(table.get_by_role("link", name=name)).to_be_visible()
     expect(table.get_by_role("row").filter(has_text="Nowak, Dawid")).to_contain_text("EAL")
@@ -319,7 +319,7 @@ def test_teacher_raises_a_concern_from_the_register_page(
     nav_to(page, "Register", "SEN register")
     page.get_by_label("Find a pupil by name or UPN").fill("newcomer")
     page.get_by_role("button", name="Find").click()
-    table = page.get_by_role("table", name=re.compile("1 pupil shown"))
+    table = page.get_by_role("table", name=re.compile("1 pupil matches"))
     expect(table.get_by_role("link", name="Newcomer, Nia")).to_be_visible()
     look(page, "found-not-on-register")
     page.get_by_role("link", name="Raise a concern").click()
@@ -386,7 +386,7 @@ def test_teacher_sees_only_their_class(
 
     nav_to(page, "Register", "SEN register")
     expect(register_counts(page)).to_contain_text("3 pupils on roll in your classes")
-    table = page.get_by_role("table", name=re.compile("pupils? shown"))
+    table = page.get_by_role("table", name=re.compile("pupils? match"))
     expect(table.get_by_role("link", name="Mine, Mina")).to_be_visible()
     expect(table.get_by_role("link", name="Moss, Molly")).to_be_visible()
     expect(page.get_by_text("Other, Otto")).to_have_count(0)
@@ -457,7 +457,7 @@ def test_sendco_on_a_tablet_reads_the_register_and_a_pupil(
     look(page, "filters-open")
     page.get_by_label("Find a pupil by name or UPN").fill("fitzgerald")
     page.get_by_role("button", name="Find").click()
-    expect(page.get_by_role("table", name=re.compile("1 pupil shown"))).to_be_visible()
+    expect(page.get_by_role("table", name=re.compile("1 pupil matches"))).to_be_visible()
     look(page, "found")
 
     page.get_by_role("link", name="Fitzgerald-Oyelaran, Zee").click()

@@ -925,9 +925,9 @@ def test_advice_request_form_errors_keep_what_was_typed(client, school, sendco, 
 
 # Session, user, school, membership, savepoints, the audit event and the header's school list are
 # part of every count; the rest is the page's own reads.
-TRACKER_QUERIES = 15
-PLAN_QUERIES = 26
-REVIEW_QUERIES = 26
+TRACKER_QUERIES = 12
+PLAN_QUERIES = 23
+REVIEW_QUERIES = 23
 
 
 def _plans(school, sendco, la, today, group, n, *, with_review):

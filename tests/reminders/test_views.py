@@ -215,7 +215,7 @@ def test_the_centre_in_constant_queries(
     note(sendco, jozef, threshold=-1)
     client.force_login(sendco)
     page(client)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(9):
         page(client)
 
 

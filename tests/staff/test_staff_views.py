@@ -266,4 +266,4 @@ def test_home_queries_do_not_grow(client, school, sendco, size, django_assert_nu
 # Queries per page, the same at every size: session, user, school, membership, the header's
 # school list, the page's own reads, the session save, and the savepoints of ATOMIC_REQUESTS.
 # The audit log and the home write one audit event each (who read them): one INSERT.
-QUERIES = {"staff:list": 11, "staff:audit": 15, "school_home": 29}
+QUERIES = {"staff:list": 8, "staff:audit": 15, "school_home": 29}
