@@ -110,29 +110,30 @@ def staff_deactivate(request: HttpRequest, public_id) -> HttpResponse:
 def audit_log(request: HttpRequest) -> HttpResponse:
     """The log a page at a time, newest first; "Older" and "Newer" carry the edge row's
     (time, id), so a page costs the same at the first event or the millionth."""
-    form = AuditFilterForm(
-        request.GET or None, school=request.school, actions=selectors.audit_actions()
-    )
+    actions = selectors.audit_actions()
+    form = AuditFilterForm(request.GET or None, school=request.school, actions=actions)
     narrowed = form.cleaned_data if form.is_bound and form.is_valid() else {}
     older_than, newer_than = narrowed.pop("older", None), narrowed.pop("newer", None)
     page = selectors.audit_page(
         school=request.school, older_than=older_than, newer_than=newer_than, **narrowed
     )
-    query = request.GET.copy()
-    for name in ("older", "newer"):
-        query.pop(name, None)
     pupil = narrowed.get("pupil")
-    return render(
-        request,
-        "staff/audit_log.html",
-        {
-            "form": form,
-            "page": page,
-            "query": query.urlencode(),
-            "pupil": pupil,
-            "subject": selectors.audit_subject(events=page.events, pupil=pupil),
-        },
-    )
+    context = {
+        "form": form,
+        "page": page,
+        "query": _without(request, "older", "newer"),
+        "pupil": pupil,
+        "subject": selectors.audit_subject(events=page.events, pupil=pupil),
+    }
+    return render(request, "staff/audit_log.html", context)
+
+
+def _without(request: HttpRequest, *names: str) -> str:
+    """The page's query string but `names`, for links that set them anew."""
+    query = request.GET.copy()
+    for name in names:
+        query.pop(name, None)
+    return query.urlencode()
 
 
 class InvitationAcceptView(auth_views.PasswordResetConfirmView):
