@@ -312,6 +312,11 @@ CELERY_BEAT_SCHEDULE: dict = {
             hour=env.int("REMINDER_HOUR", default=6), minute=env.int("REMINDER_MINUTE", default=30)
         ),
     },
+    # The audit log's monthly partitions, created months ahead (PostgreSQL; staff/tasks.py).
+    "audit-partitions-ahead": {
+        "task": "staff.tasks.audit_partitions_ahead",
+        "schedule": crontab(day_of_month=1, hour=2, minute=15),
+    },
 }
 
 # Reminders (sendco/reminders.py): days before a deadline at which its owner is told, per kind of
@@ -406,6 +411,16 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 # application cannot rewrite (RELIABILITY AL-02): by default the web container's stdout, where
 # Docker's logging driver ships it; AUDIT_LOG_FILE=/path writes a file for a log shipper instead.
 AUDIT_LOG_FILE = env("AUDIT_LOG_FILE", default="")
+# The audit table on PostgreSQL is partitioned by month (staff/audit_partitions.py): beat and
+# `migrate` keep AUDIT_PARTITIONS_AHEAD months created ahead. `manage.py audit_retention` writes
+# each month older than AUDIT_RETENTION_MONTHS to AUDIT_EXPORT_DIR as JSON lines, then drops it.
+# No statute fixes how long a school keeps a log of who read a record, so it is a setting: the
+# default, 6 years, is the Limitation Act 1980's period for most claims in England and Wales, so
+# the log outlives a complaint or claim about how a record was handled; a trust's own retention
+# schedule may ask for longer (0 keeps everything).
+AUDIT_PARTITIONS_AHEAD = env.int("AUDIT_PARTITIONS_AHEAD", default=3)
+AUDIT_RETENTION_MONTHS = env.int("AUDIT_RETENTION_MONTHS", default=72)
+AUDIT_EXPORT_DIR = env.path("AUDIT_EXPORT_DIR", default=VAR_DIR / "audit-export")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import pre_save
+from django.db.models.signals import post_migrate, pre_save
 
 
 class StaffConfig(AppConfig):
@@ -14,3 +14,20 @@ class StaffConfig(AppConfig):
 
         follow_deletions()
         pre_save.connect(refuse_overlong_text, dispatch_uid="sendco.refuse_overlong_text")
+        post_migrate.connect(
+            _audit_partitions_ahead, sender=self, dispatch_uid="sendco.audit_ahead"
+        )
+
+
+def _audit_partitions_ahead(using: str = "default", **kwargs) -> None:
+    """After `migrate`: the audit log's partitions for the coming months (PostgreSQL), so a
+    deployment that has not run beat yet still writes each month to its own partition."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    from . import audit_partitions
+
+    if using == "default":
+        audit_partitions.partitions_ahead(
+            today=timezone.now().date(), ahead=settings.AUDIT_PARTITIONS_AHEAD
+        )

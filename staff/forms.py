@@ -13,6 +13,7 @@ from .capabilities import assignable_roles
 from .client_ip import client_ip
 from .edits import EditCheck
 from .models import Membership, School, User, canonical_email
+from .selectors import Cursor
 
 
 class CanonicalEmailField(forms.EmailField):
@@ -60,6 +61,9 @@ class AuditFilterForm(BoundedForm):
     # The pupil page's "who has looked at this record" link narrows the log to one pupil; the
     # other filters keep it.
     pupil = forms.CharField(required=False, max_length=36, widget=forms.HiddenInput)
+    # The "Older" and "Newer" links: the (time, id) of the row the page ends at.
+    older = forms.CharField(required=False, max_length=80, widget=forms.HiddenInput)
+    newer = forms.CharField(required=False, max_length=80, widget=forms.HiddenInput)
 
     def __init__(self, *args, school: School, actions: list[str], **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -76,6 +80,19 @@ class AuditFilterForm(BoundedForm):
             return uuid.UUID(value) if value else None
         except ValueError:
             raise forms.ValidationError("This link to a pupil's events is not valid.") from None
+
+    def clean_older(self) -> Cursor | None:
+        return self._cursor("older")
+
+    def clean_newer(self) -> Cursor | None:
+        return self._cursor("newer")
+
+    def _cursor(self, name: str) -> Cursor | None:
+        value = self.cleaned_data[name]
+        try:
+            return Cursor.parse(value) if value else None
+        except ValueError:
+            raise forms.ValidationError("This link to a page of the log is not valid.") from None
 
     def clean(self):
         data = super().clean()

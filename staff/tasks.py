@@ -70,3 +70,15 @@ def send_password_reset_email(user_id: int, locked_from: str | None = None) -> N
         from_email=None,
         recipient_list=[user.email],
     )
+
+
+@shared_task
+def audit_partitions_ahead() -> list[str]:
+    """Beat, monthly: the audit log's partitions for the coming months (PostgreSQL)."""
+    from django.utils import timezone
+
+    from . import audit_partitions
+
+    return audit_partitions.partitions_ahead(
+        today=timezone.now().date(), ahead=settings.AUDIT_PARTITIONS_AHEAD
+    )
