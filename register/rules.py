@@ -7,7 +7,7 @@ from datetime import date
 
 from staff.bounds import years_away
 
-from .models import Period, Pupil, SenStatus
+from .models import Period, SenStatus
 
 K = SenStatus.Category.SEN_SUPPORT
 E = SenStatus.Category.EHC_PLAN
@@ -53,21 +53,8 @@ def ever_6_fsm(fsm_periods: Iterable[Period], on: date) -> bool:
 
 
 # --------------------------------------------------------------------------------------------------
-# The register list: one row's date-dependent facts, which rows a filter keeps, and their order
+# The pupil page
 # --------------------------------------------------------------------------------------------------
-
-
-def register_row(pupil: Pupil, on: date) -> Pupil:
-    """Set the derived, date-dependent facts of one row of the register on the pupil (no
-    queries: the periods were prefetched by `selectors.register_rows`)."""
-    pupil.category = category_on(pupil.statuses_on, on)
-    pupil.primary_need = pupil.needs_on[0].need_type if pupil.needs_on else None
-    fsm = [p for p in pupil.pp_all if p.kind == "fsm"]
-    other_pp = [p for p in pupil.pp_all if p.kind != "fsm" and p.covers(on)]
-    pupil.pupil_premium = ever_6_fsm(fsm, on) or bool(other_pp)
-    pupil.looked_after = bool(pupil.lac_on)
-    pupil.class_names = ", ".join(g.name for g in pupil.groups_on)
-    return pupil
 
 
 def chronology(record: dict) -> list[tuple[date, str, object]]:

@@ -11,6 +11,8 @@ from django.db.models import (
     CharField,
     Count,
     Exists,
+    F,
+    FilteredRelation,
     OuterRef,
     Prefetch,
     Q,
@@ -18,7 +20,6 @@ from django.db.models import (
     Subquery,
     Value,
     When,
-    prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce, Concat, Lower, NullIf
 
@@ -76,53 +77,49 @@ def _covering(on: date) -> Q:
     return Q(starts_on__lte=on) & (Q(ends_on__isnull=True) | Q(ends_on__gte=on))
 
 
-REGISTER_PAGE_SIZE = 100
-
-
-def _details_on(on: date) -> tuple[Prefetch, ...]:
-    """The status, needs, Pupil Premium and looked-after periods and classes on `on` of a page
-    of pupils (`rules.register_row` reads them)."""
-    covering = _covering(on)
-    return (
-        Prefetch("sen_statuses", SenStatus.objects.filter(covering), to_attr="statuses_on"),
-        Prefetch(
-            "needs",
-            Need.objects.filter(covering).select_related("need_type").order_by("rank"),
-            to_attr="needs_on",
-        ),
-        Prefetch("pp_periods", PupilPremiumPeriod.objects.all(), to_attr="pp_all"),
-        Prefetch("lac_periods", LookedAfterPeriod.objects.filter(covering), to_attr="lac_on"),
-        Prefetch(
-            "teaching_groups",
-            TeachingGroup.objects.filter(
-                academic_year__starts_on__lte=on, academic_year__ends_on__gte=on
-            ),
-            to_attr="groups_on",
-        ),
-    )
+REGISTER_PAGE_SIZE = 50
 
 
 def register_rows(*, access: Access, on: date) -> QuerySet[Pupil]:
-    """Pupils on roll on `on` with the status, needs, Pupil Premium and looked-after periods that
-    covered that date prefetched (a constant number of queries, whatever the size)."""
+    """Pupils on roll on `on` with the status and needs that covered that date prefetched (a
+    constant number of queries; for a teacher's or TA's classes on the home page)."""
+    covering = _covering(on)
     return (
         pupils_visible_to(access=access, on=on)
         .on_roll(on)
-        .prefetch_related(*_details_on(on))
+        .prefetch_related(
+            Prefetch("sen_statuses", SenStatus.objects.filter(covering), to_attr="statuses_on"),
+            Prefetch(
+                "needs",
+                Need.objects.filter(covering).select_related("need_type").order_by("rank"),
+                to_attr="needs_on",
+            ),
+        )
         .order_by("legal_last_name", "legal_first_name")
     )
 
 
-def _with_category_and_need(pupils: QuerySet[Pupil], on: date) -> QuerySet[Pupil]:
+def _with_category_and_need(pupils: QuerySet[Pupil], school: School, on: date) -> QuerySet[Pupil]:
     """Each pupil's SEN category on `on` (N when no status covers it; periods of one kind do not
     overlap) and primary need's code and broad area, as columns the database filters and sorts
-    by."""
-    status = SenStatus.objects.filter(_covering(on), pupil=OuterRef("pk"))
-    primary = Need.objects.filter(_covering(on), pupil=OuterRef("pk")).order_by("rank")
-    return pupils.annotate(
-        sen_category=Coalesce(Subquery(status.values("category")[:1]), Value(rules.N)),
-        need_code=Subquery(primary.values("need_type__code")[:1]),
-        need_area=Subquery(primary.values("need_type__broad_area")[:1]),
+    by: joins on the one status and the one primary need covering the date, so the database
+    reads the school's statuses and needs (by its index on the school, never the trust's) once
+    instead of once per pupil."""
+    status = FilteredRelation(
+        "sen_statuses",
+        condition=Q(sen_statuses__school=school, sen_statuses__starts_on__lte=on)
+        & (Q(sen_statuses__ends_on__isnull=True) | Q(sen_statuses__ends_on__gte=on)),
+    )
+    primary = FilteredRelation(
+        "needs",
+        condition=Q(needs__school=school, needs__rank=1, needs__starts_on__lte=on)
+        & (Q(needs__ends_on__isnull=True) | Q(needs__ends_on__gte=on)),
+    )
+    return pupils.alias(status_on=status, primary_on=primary).annotate(
+        sen_category=Coalesce("status_on__category", Value(rules.N)),
+        need_code=F("primary_on__need_type__code"),
+        need_name=F("primary_on__need_type__name"),
+        need_area=F("primary_on__need_type__broad_area"),
     )
 
 
@@ -135,6 +132,21 @@ def _pupil_premium_on(on: date) -> Exists:
     )
     other = ~Q(kind=PupilPremiumPeriod.Kind.FSM) & (Q(ends_on__isnull=True) | Q(ends_on__gte=on))
     return Exists(periods.filter(fsm | other))
+
+
+def _looked_after_on(on: date) -> Exists:
+    return Exists(LookedAfterPeriod.objects.filter(_covering(on), pupil=OuterRef("pk")))
+
+
+def _classes_on(on: date) -> Prefetch:
+    """A pupil's classes in the academic year containing `on` (`groups_on`)."""
+    return Prefetch(
+        "teaching_groups",
+        TeachingGroup.objects.filter(
+            academic_year__starts_on__lte=on, academic_year__ends_on__gte=on
+        ).order_by("name"),
+        to_attr="groups_on",
+    )
 
 
 def _searched(pupils: QuerySet[Pupil], search: str) -> QuerySet[Pupil]:
@@ -177,8 +189,7 @@ def _filtered(pupils: QuerySet[Pupil], filters: dict, *, on: date, search: str):
     if filters.get("pp"):
         pupils = pupils.filter(_pupil_premium_on(on))
     if filters.get("lac"):
-        lac = LookedAfterPeriod.objects.filter(_covering(on), pupil=OuterRef("pk"))
-        pupils = pupils.filter(Exists(lac))
+        pupils = pupils.filter(_looked_after_on(on))
     if filters.get("eal"):
         pupils = pupils.filter(eal=True)
     return _searched(pupils, search)
@@ -210,7 +221,8 @@ class RegisterList:
     """The register as one person sees it on a date, filtered and sorted, a page at a time."""
 
     on: date
-    page: Page  # of Pupil rows, each set up by rules.register_row
+    page: Page  # of Pupil rows with sen_category, need_code, need_name, pupil_premium,
+    # looked_after and groups_on
     counts: dict[str, int]  # before the filters: all on roll, K and E
     own_classes_only: bool  # a teacher's or TA's view: the pupils of their classes
 
@@ -230,8 +242,10 @@ def register_list(
 ) -> RegisterList:
     """The register on `on`, with the filters of RegisterFilterForm, a name or UPN search and a
     column to sort by, filtered, counted, sorted and paged by the database: the school's pupils
-    on roll are never all read, and a page's details are fetched for its rows only."""
-    on_roll = _with_category_and_need(pupils_visible_to(access=access, on=on).on_roll(on), on)
+    on roll are never all read, and a page's details (Pupil Premium, looked after, classes) are
+    worked out for its rows only."""
+    visible = pupils_visible_to(access=access, on=on).on_roll(on)
+    on_roll = _with_category_and_need(visible, access.school, on)
     counts = on_roll.aggregate(
         all=Count("pk"),
         K=Count("pk", filter=Q(sen_category=rules.K)),
@@ -239,9 +253,11 @@ def register_list(
     )
     kept = _sorted(_filtered(on_roll, filters, on=on, search=search), sort)
     shown = Paginator(kept, REGISTER_PAGE_SIZE).get_page(page)
-    rows = list(shown.object_list)
-    prefetch_related_objects(rows, *_details_on(on))
-    shown.object_list = [rules.register_row(p, on) for p in rows]
+    shown.object_list = list(
+        shown.object_list.annotate(
+            pupil_premium=_pupil_premium_on(on), looked_after=_looked_after_on(on)
+        ).prefetch_related(_classes_on(on))
+    )
     return RegisterList(
         on=on,
         page=shown,

@@ -15,6 +15,7 @@ from staff import calendar as school_calendar
 from staff.tenancy import Access
 from tests.conftest import shared_acorn_fixtures
 from tests.register.factories import class_of, make_pupil, put_on
+from tests.register.test_rules import FSM_EVER_6_CASES
 
 ON = date(2026, 11, 25)
 
@@ -121,6 +122,24 @@ def test_register_counts_are_of_every_pupil_on_roll_before_the_filters(sendco, s
         filters={"status": "E"},
     )
     assert found.counts == {"all": 4, "K": 2, "E": 1}
+
+
+@pytest.mark.parametrize(("periods", "on", "ever6"), FSM_EVER_6_CASES)
+def test_the_pupil_premium_filter_follows_the_fsm_ever_6_rule(
+    sendco, school, world, periods, on, ever6
+):
+    pupil = make_pupil(school, legal_last_name="Fenwick", admission_date=date(2018, 9, 1))
+    for starts_on, ends_on in periods:
+        PupilPremiumPeriod.objects.create(
+            school=school, pupil=pupil, kind="fsm", starts_on=starts_on, ends_on=ends_on
+        )
+    found = register_list(
+        access=Access(user=sendco, school=school, role="sendco", membership=None),
+        on=on,
+        filters={"status": "all", "pp": True},
+        search="fenwick",
+    )
+    assert bool(found.rows) is ever6
 
 
 def test_a_past_date_shows_the_register_as_it_was(sendco, school, world):

@@ -95,17 +95,19 @@ def test_category_on_a_date(on, code):
     assert category_on(HISTORY, on) == code
 
 
-@pytest.mark.parametrize(
-    ("periods", "on", "ever6"),
-    [
-        ([], date(2026, 1, 15), False),
-        ([(date(2019, 9, 1), date(2020, 1, 14))], date(2026, 1, 15), False),  # ended 6y+1d ago
-        ([(date(2019, 9, 1), date(2020, 1, 15))], date(2026, 1, 15), True),  # exactly 6 years
-        ([(date(2025, 9, 1), None)], date(2026, 1, 15), True),  # eligible now
-        ([(date(2026, 2, 1), None)], date(2026, 1, 15), False),  # starts after the date
-        ([(date(2021, 1, 1), date(2022, 2, 28))], date(2028, 2, 29), True),  # leap-day census
-    ],
-)
+# Free school meals periods (start, end), a date, and whether the pupil is FSM Ever 6 then. The
+# register's SQL filter is held to the same table (tests/register/test_register_list_rules.py).
+FSM_EVER_6_CASES = [
+    ([], date(2026, 1, 15), False),
+    ([(date(2019, 9, 1), date(2020, 1, 14))], date(2026, 1, 15), False),  # ended 6y+1d ago
+    ([(date(2019, 9, 1), date(2020, 1, 15))], date(2026, 1, 15), True),  # exactly 6 years
+    ([(date(2025, 9, 1), None)], date(2026, 1, 15), True),  # eligible now
+    ([(date(2026, 2, 1), None)], date(2026, 1, 15), False),  # starts after the date
+    ([(date(2021, 1, 1), date(2022, 2, 28))], date(2028, 2, 29), True),  # leap-day census
+]
+
+
+@pytest.mark.parametrize(("periods", "on", "ever6"), FSM_EVER_6_CASES)
 def test_fsm_ever_6(periods, on, ever6):
     fsm = [PupilPremiumPeriod(kind="fsm", starts_on=s, ends_on=e) for s, e in periods]
     assert ever_6_fsm(fsm, on) is ever6
