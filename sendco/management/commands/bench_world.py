@@ -24,10 +24,18 @@ class Command(BaseCommand):
         parser.add_argument(
             "--keep", action="store_true", help="Build into the current database, not a new one."
         )
+        parser.add_argument(
+            "--if-needed",
+            action="store_true",
+            help="Do nothing when the database already holds a trust of this many schools.",
+        )
 
     def handle(self, *args, schools: int, measured_pupils: int, keep: bool, **options) -> None:
         if schools < 1:
             raise CommandError("--schools must be at least 1.")
+        if options["if_needed"] and bench_world.built_already(schools):
+            self.stdout.write(f"The {schools}-school benchmark trust is there already.")
+            return
         started = time.monotonic()
         if not keep:
             try:
