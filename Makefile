@@ -6,13 +6,14 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast system lint install worker clean help
+.PHONY: run test test-fast system lint install worker clean help bench
 
 help:
 	@echo "make run    set everything up and serve the demo trust on http://127.0.0.1:$(PORT)"
 	@echo "make test   set everything up and run the whole test suite (JOBS=1 for one process)"
 	@echo "make test-fast   the suite without the browser journeys, for before a commit"
 	@echo "make lint   ruff, migrations check and Django's deployment checks"
+	@echo "make bench  build the 110-school trust (SCHOOLS=2 for a quick one) and time every page"
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -61,3 +62,11 @@ lint: $(STAMP)
 
 clean:
 	rm -rf $(VENV) staticfiles var/celery
+
+# The benchmark of issue 15 (BENCHMARKS.md): builds the trust on PostgreSQL if missing, serves it
+# with the production settings under gunicorn on 127.0.0.1:8150 and loads every page with locust.
+SCHOOLS ?= 110
+USERS ?= 8
+DURATION ?= full
+bench: $(STAMP)
+	SCHOOLS=$(SCHOOLS) USERS=$(USERS) DURATION=$(DURATION) bash scripts/bench

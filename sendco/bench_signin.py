@@ -1,0 +1,195 @@
+"""Signed-in sessions and the pages to measure, for the load tool of `make bench`.
+
+The load tool must not go through the sign-in form: its rate limits (django-axes) and two-step
+sign-in would stop it, and signing in is not what is measured. So each role's session is made
+with Django's session engine as a real sign-in leaves it (staff/signals.py, staff/mfa/services):
+the user, the sign-in time for the 12-hour limit, and a confirmed authenticator verified in the
+session (django-otp), so the production settings, MFA_REQUIRED on, apply unchanged.
+"""
+
+from __future__ import annotations
+
+import time
+from importlib import import_module
+
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.db.models import Count
+from django.urls import reverse
+from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from ehcp.models import AnnualReview, AssessmentRequest, EhcPlan
+from plans.models import Cycle
+from provision.models import Group
+from register.models import Concern
+from staff.mfa.services import STATE_KEY, VERIFIED_AT_KEY
+from staff.middleware import LOGIN_AT_KEY
+from staff.models import Membership, Role, School
+
+from .bench_world import MEASURED_SLUG
+
+BACKEND = "django.contrib.auth.backends.ModelBackend"
+ALL = ("sendco", "trust_lead", "head", "teacher", "ta", "governor")
+LEADERS = ("sendco", "trust_lead", "head")  # the SENDCo's pages, the trust lead and the head
+MANAGERS = ("sendco", "trust_lead")
+STAFF = ("sendco", "trust_lead", "head", "teacher", "ta")
+PLAN_READERS = STAFF
+
+
+def signed_in_session(user) -> str:
+    """A session as sign-in and a verified code leave it; returns its key (the cookie value)."""
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, name="Bench authenticator", defaults={"confirmed": True}
+    )
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    now = time.time()
+    store.update(
+        {
+            SESSION_KEY: str(user.pk),
+            BACKEND_SESSION_KEY: BACKEND,
+            HASH_SESSION_KEY: user.get_session_auth_hash(),
+            LOGIN_AT_KEY: now,
+            DEVICE_ID_SESSION_KEY: device.persistent_id,
+            VERIFIED_AT_KEY: now,
+            STATE_KEY: "none",
+        }
+    )
+    store.create()
+    return store.session_key
+
+
+def sessions(school: School) -> dict[str, str]:
+    """role -> session key, for the measured school's one account per role."""
+    found = {}
+    for membership in Membership.objects.filter(school=school).select_related("user"):
+        found[membership.role] = signed_in_session(membership.user)
+    missing = set(ALL) - set(found)
+    if missing:
+        raise ValueError(f"The measured school has no {', '.join(sorted(missing))}.")
+    return found
+
+
+def _examples(school: School) -> dict:
+    """The richest records of each kind, so a record page shows a full record."""
+    today = timezone.localdate()
+    review = (
+        AnnualReview.objects.filter(school=school, plan__status="active")
+        .annotate(n=Count("advice"))
+        .order_by("-n", "meeting_on")
+        .select_related("plan__pupil")
+        .first()
+    )
+    cycle = (
+        Cycle.objects.filter(school=school, stage="do")
+        .order_by("-number", "pk")
+        .select_related("plan__pupil")
+        .first()
+    )
+    group = (
+        Group.objects.filter(school=school, starts_on__lte=today, ends_on__gte=today)
+        .annotate(n=Count("places"))
+        .order_by("-n", "pk")
+        .first()
+    )
+    return {
+        "review": review,
+        "ehcp_pupil": review.plan.pupil if review else EhcPlan.objects.filter(school=school)[0],
+        "plan_pupil": cycle.plan.pupil,
+        "group": group,
+        "concern": Concern.objects.filter(school=school).order_by("pk").first(),
+        "request": AssessmentRequest.objects.filter(school=school).order_by("pk").first(),
+    }
+
+
+def _class_staff_for(school: School, ex: dict) -> None:
+    """The teacher and the TA teach the example pupils' classes and run the example group, as
+    the pupil's own teacher would (they see only their pupils). Idempotent."""
+    people = {
+        m.role: m.user for m in Membership.objects.filter(school=school, role__in=("teacher", "ta"))
+    }
+    for pupil in (ex["ehcp_pupil"], ex["plan_pupil"]):
+        for group in pupil.teaching_groups.all():
+            group.teachers.add(people["teacher"])
+            group.assistants.add(people["ta"])
+    ex["group"].staff.add(people["teacher"], people["ta"])
+
+
+def pages(school: School) -> list[dict]:
+    """Every main page of every role: (name, path, roles that may open it, is it a PDF)."""
+    s = {"school_slug": school.slug}
+    ex = _examples(school)
+    _class_staff_for(school, ex)
+    pupil = ex["ehcp_pupil"]
+
+    def at(name, **kwargs):
+        return reverse(name, kwargs={**s, **kwargs})
+
+    rows = [
+        ("floor (unread count)", reverse("notifications_count"), ALL),
+        ("home", at("school_home"), ALL),
+        ("deadlines", at("deadlines"), STAFF),
+        ("trust dashboard", reverse("trust_dashboard", args=[school.trust.slug]), ("trust_lead",)),
+        ("register", at("register:list"), STAFF),
+        ("pupil record", at("register:pupil", public_id=pupil.public_id), STAFF),
+        ("passport", at("register:passport", public_id=pupil.public_id), STAFF),
+        ("concerns", at("register:concerns"), MANAGERS),
+        ("classes", at("register:classes"), LEADERS),
+        ("census", at("census:census"), MANAGERS),
+        ("MIS import form", at("mis_import:upload"), MANAGERS),
+        ("plans list", at("plans:list"), PLAN_READERS),
+        ("support plan", at("plans:plan", public_id=ex["plan_pupil"].public_id), PLAN_READERS),
+        ("plan evidence", at("plans:evidence", public_id=ex["plan_pupil"].public_id), LEADERS),
+        ("EHCP tracker", at("ehcp:tracker"), LEADERS),
+        ("EHC plan", at("ehcp:plan", public_id=pupil.public_id), STAFF[:4]),
+        ("annual review", at("ehcp:review", public_id=ex["review"].public_id), STAFF[:4]),
+        ("phase transfers", at("ehcp:transfers"), LEADERS),
+        ("assessment requests", at("ehcp:requests"), LEADERS),
+        ("consultations", at("ehcp:consultations"), LEADERS),
+        ("local authorities", at("ehcp:authorities"), LEADERS),
+        ("provision map", at("provision_map:map"), LEADERS),
+        (
+            "pupil's provision",
+            at("provision_map:pupil_provision", public_id=pupil.public_id),
+            LEADERS,
+        ),
+        ("group", at("provision:group", public_id=ex["group"].public_id), STAFF),
+        ("my groups today", at("provision:today"), ("sendco", "trust_lead", "teacher", "ta")),
+        ("impact", at("provision_impact:impact"), LEADERS),
+        (
+            "group impact",
+            at("provision_impact:group_impact", public_id=ex["group"].public_id),
+            LEADERS,
+        ),
+        ("TA deployment", at("provision_impact:deployment"), LEADERS),
+        ("catalogue", at("provision_manage:catalogue"), LEADERS),
+        ("groups (manage)", at("provision_manage:groups"), LEADERS),
+        ("costs", at("provision_manage:costs"), LEADERS),
+        ("measures", at("provision_manage:measures"), LEADERS),
+        ("budget", at("provision_manage:budget"), MANAGERS),
+        ("staff", at("staff:list"), LEADERS),
+        ("audit log", at("staff:audit"), LEADERS),
+        ("terms", at("calendar:terms"), STAFF),
+        ("notifications", reverse("notifications"), ALL),
+        ("reminder settings", reverse("reminder_settings"), ALL),
+        ("two-step sign-in", reverse("mfa:account"), ALL),
+    ]
+    pdfs = [
+        ("PDF: review pack", at("ehcp:pack_pdf", public_id=ex["review"].public_id)),
+        ("PDF: support plan", at("plans:pdf", public_id=ex["plan_pupil"].public_id)),
+        ("PDF: provision map", at("provision_map:map_pdf")),
+    ]
+    found = [{"name": n, "path": p, "roles": list(r), "pdf": False} for n, p, r in rows]
+    return found + [{"name": n, "path": p, "roles": ["sendco"], "pdf": True} for n, p in pdfs]
+
+
+def load_plan() -> dict:
+    """What the load tool needs: the cookie name, a session per role, the pages."""
+    school = School.objects.select_related("trust").get(slug=MEASURED_SLUG)
+    return {
+        "cookie": settings.SESSION_COOKIE_NAME,
+        "sessions": sessions(school),
+        "pages": pages(school),
+        "roles": [Role(r).label for r in ALL],
+    }

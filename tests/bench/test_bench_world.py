@@ -1,0 +1,67 @@
+"""The benchmark trust of `make bench` (sendco/bench_world.py) at its smallest: one school of
+200 pupils. Its proportions are the ones the 110-school numbers in BENCHMARKS.md rest on, and
+the ready sessions of bench_signin open the pages the load tool measures. PostgreSQL only (the
+generator writes with COPY)."""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+from django.utils import timezone
+
+from provision.models import Session
+from register.models import Pupil, SenStatus
+from sendco import bench_signin, bench_world
+from staff.models import AuditEvent
+from tests.conftest import built_once
+
+PUPILS = 200
+
+
+def _build():
+    return bench_world.build(
+        schools=1, today=timezone.localdate(), measured_pupils=PUPILS, say=lambda _: None
+    )
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        vendor = connection.vendor
+    if vendor != "postgresql":
+        pytest.skip("the benchmark generator writes with COPY: PostgreSQL only (DATABASE_URL)")
+    with built_once(django_db_blocker) as build:
+        yield build(_build)
+
+
+@pytest.mark.django_db
+def test_the_register_holds_the_national_proportions(world):
+    assert world["schools"] == 1
+    assert Pupil.objects.count() == PUPILS
+    open_statuses = SenStatus.objects.filter(ends_on__isnull=True)
+    assert open_statuses.filter(category="E").count() == PUPILS * 5 // 100
+    assert open_statuses.filter(category="K").count() == PUPILS * 14 // 100
+    assert world["ehc_plans"] >= PUPILS * 4 // 100
+
+
+@pytest.mark.django_db
+def test_three_years_of_sessions_and_audit_per_pupil(world):
+    sessions = Session.objects.count()
+    assert PUPILS * bench_world.SESSIONS_PER_PUPIL <= sessions < PUPILS * 9
+    assert world["attendance"] > sessions * 3  # four to six pupils a group
+    assert AuditEvent.objects.count() >= PUPILS * bench_world.AUDIT_PER_PUPIL
+    oldest = AuditEvent.objects.order_by("created_at").first().created_at
+    assert (timezone.now() - oldest).days > 2 * 365
+    assert world["notifications"] > 0  # the nightly scan found live deadlines
+
+
+@pytest.mark.django_db
+def test_the_ready_sessions_open_the_measured_pages(world):
+    plan = bench_signin.load_plan()
+    pages = {page["name"]: page for page in plan["pages"]}
+    for name, role in [("register", "teacher"), ("audit log", "sendco"), ("EHC plan", "teacher")]:
+        client = Client()
+        client.cookies[settings.SESSION_COOKIE_NAME] = plan["sessions"][role]
+        assert client.get(pages[name]["path"]).status_code == 200, (name, role)
