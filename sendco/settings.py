@@ -242,6 +242,36 @@ EHCP_AMENDED_PLAN_READING = env.str("EHCP_AMENDED_PLAN_READING", default="devon"
 #   period applies (Code 9.178); "anchor": the age on the plan's issue or the last review.
 EHCP_UNDER_FIVE_AGE_ON = env.str("EHCP_UNDER_FIVE_AGE_ON", default="review")
 
+# Where those documents live: "local" (DOCUMENTS_ROOT, a volume of one machine) or "s3", an
+# S3-compatible bucket that web and worker processes on many machines share (staff/storage.py).
+# The keys come from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (read by boto3, or a role of the
+# machine); the objects are private and have no URL, however the bucket is set up.
+DOCUMENTS_STORAGE = env("DOCUMENTS_STORAGE", default="local")
+if DOCUMENTS_STORAGE == "local":
+    _DOCUMENTS = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(DOCUMENTS_ROOT), "base_url": None},
+    }
+elif DOCUMENTS_STORAGE == "s3":
+    _DOCUMENTS = {
+        "BACKEND": "staff.storage.DocumentsS3Storage",
+        "OPTIONS": {
+            "bucket_name": env("AWS_STORAGE_BUCKET_NAME"),
+            "location": env("AWS_LOCATION", default="documents"),
+            "endpoint_url": env("AWS_S3_ENDPOINT_URL", default=None),
+            "region_name": env("AWS_S3_REGION_NAME", default=None),
+            "addressing_style": env("AWS_S3_ADDRESSING_STYLE", default=None),
+            # Encrypted at rest by the store ("" for a store that refuses the header).
+            "object_parameters": (
+                {"ServerSideEncryption": _sse}
+                if (_sse := env("AWS_S3_SERVER_SIDE_ENCRYPTION", default="AES256"))
+                else {}
+            ),
+        },
+    }
+else:
+    raise ImproperlyConfigured('DOCUMENTS_STORAGE must be "local" or "s3".')
+
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -249,10 +279,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Advice and other documents about pupils: outside the web root, no URL of their own; only a
     # permission-checked view reads them (ehcp/views.py, document download).
-    "documents": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(DOCUMENTS_ROOT), "base_url": None},
-    },
+    "documents": _DOCUMENTS,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if PRODUCTION
