@@ -328,8 +328,9 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
         "polling_interval": 0.5,
     }
-# One beat only (docker-compose.yml runs exactly one). Reminders live in the database; beat only
-# starts the daily scan, which finds what is due, so nothing is scheduled weeks ahead.
+# One beat only (docker-compose.yml runs exactly one; the lease below makes sure). Reminders live
+# in the database; beat only starts the daily scan, which finds what is due, so nothing is
+# scheduled weeks ahead.
 CELERY_BEAT_SCHEDULE: dict = {
     "daily-reminders": {
         "task": "sendco.tasks.daily_reminders",
@@ -338,6 +339,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         ),
     },
 }
+
+# Exactly one beat sends, however many run (sendco/beat.py): a lease in the broker's Redis, taken
+# over by another beat this many seconds after its holder dies (at once when it stops cleanly).
+CELERY_BEAT_SCHEDULER = "sendco.beat:LeaderScheduler"
+BEAT_LEASE_SECONDS = env.int("BEAT_LEASE_SECONDS", default=60)
+BEAT_LEASE_KEY = env("BEAT_LEASE_KEY", default="sendco:beat:lease")
 
 # Reminders (sendco/reminders.py): days before a deadline at which its owner is told, per kind of
 # deadline or "default" (8, 4 and 2 weeks before, on the day, and -1 once overdue), e.g.
