@@ -18,4 +18,5 @@ RUN pip install --no-cache-dir . \
 
 USER sendco
 EXPOSE 8000
-CMD ["gunicorn", "sendco.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# Workers, threads and timeouts: gunicorn.conf.py (WEB_WORKERS, WEB_THREADS ...).
+CMD ["gunicorn", "sendco.wsgi:application", "--config", "gunicorn.conf.py"]

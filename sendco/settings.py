@@ -125,6 +125,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # server threads answers "database table is locked" at once instead of waiting (its locks
     # ignore the timeout), which is not what `make run` does.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-sendco.sqlite3")}
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Connections: a pool per process (psycopg's, Django 5.2) with DB_POOL_MAX, each thread of
+    # gunicorn.conf.py borrowing one for a request; otherwise each thread keeps its own for
+    # CONN_MAX_AGE seconds (checked before reuse), so a request does not pay for a new one.
+    DB_POOL_MAX = env.int("DB_POOL_MAX", default=0)
+    if DB_POOL_MAX:
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": env.int("DB_POOL_MIN", default=1),
+            "max_size": DB_POOL_MAX,
+            "timeout": env.float("DB_POOL_TIMEOUT", default=10.0),  # then an error, not a hang
+        }
+        DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps them; Django refuses both
+    else:
+        DATABASES["default"]["CONN_MAX_AGE"] = env.int(
+            "CONN_MAX_AGE", default=60 if PRODUCTION else 0
+        )
+        DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "staff.User"
