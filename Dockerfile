@@ -14,7 +14,7 @@ COPY . .
 RUN pip install --no-cache-dir . \
  && DJANGO_ENV=production SECRET_KEY=build-only-not-secret-build-only-not-secret-build-only \
     python manage.py collectstatic --noinput -v0 \
- && mkdir -p /data/documents && chown sendco /data/documents
+ && mkdir -p /data/documents /app/var && chown sendco /data/documents /app/var
 
 USER sendco
 EXPOSE 8000

@@ -229,6 +229,9 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("DATA_UPLOAD_MAX_NUMBER_FIELDS", default
 
 # Uploaded documents about pupils (see STORAGES["documents"]); a volume of its own in production.
 DOCUMENTS_ROOT = env.path("DOCUMENTS_ROOT", default=VAR_DIR / "documents")
+# An MIS file waits here between the dry run and Apply (register/mis_import/staging.py), unless
+# documents are in S3, where it waits in the bucket: give every web process the same folder.
+MIS_IMPORT_DIR = env.path("MIS_IMPORT_DIR", default=VAR_DIR / "imports")
 # The largest document a person may upload (the form refuses anything bigger with a message).
 DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
 # A larger file is refused as it arrives, before anything of it is written to disk

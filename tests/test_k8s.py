@@ -192,6 +192,7 @@ def test_documents_are_on_s3_unless_the_local_storage_overlay_is_chosen():
         assert volumes["documents"]["persistentVolumeClaim"]["claimName"] == "sendco-documents"
         mounts = {m["name"]: m["mountPath"] for m in spec["containers"][0]["volumeMounts"]}
         assert mounts["documents"] == config["DOCUMENTS_ROOT"]
+        assert config["MIS_IMPORT_DIR"].startswith(mounts["documents"])  # shared by every pod
         assert "tmp" in mounts  # the base's mounts are kept
 
 

@@ -5,6 +5,8 @@ their advice is deleted."""
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
 import os
 import subprocess
@@ -21,6 +23,7 @@ from django.utils import timezone
 
 from ehcp import services
 from ehcp.models import Advice
+from register.mis_import import staging
 from staff import calendar as school_calendar
 from staff.models import AuditEvent
 from staff.tenancy import access_for
@@ -53,9 +56,12 @@ def s3_server():
         for key, value in CREDENTIALS.items():
             patch.setenv(key, value)
         client = boto3.client("s3", endpoint_url=ENDPOINT, region_name="eu-west-2")
-        client.create_bucket(
-            Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-west-2"}
-        )
+        # moto keeps its buckets in this process: when the tests of this module are run apart
+        # (the suite's order) and the server starts again, the bucket is still there.
+        with contextlib.suppress(client.exceptions.BucketAlreadyOwnedByYou):
+            client.create_bucket(
+                Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-west-2"}
+            )
         yield client
     server.stop()
 
@@ -239,3 +245,25 @@ def test_the_environment_switches_documents_to_s3():
     assert local["OPTIONS"]["base_url"] is None
     assert remote_class == "DocumentsS3Storage"
     assert remote == s3_settings()
+
+
+def test_an_mis_import_waits_in_the_bucket_for_any_web_process(bucket, settings):
+    """Between the dry run and Apply the file waits in the bucket, not on one machine's disk,
+    so Apply works whichever web process it reaches; and it is gone once taken or swept."""
+    settings.DOCUMENTS_STORAGE = "s3"
+    now = timezone.now()
+    raw = b"UPN,Forename\nA123456789012,Mina\n"
+    token = staging.store(raw)
+    assert keys(bucket) == [f"documents/imports/{token}.csv"]
+    pending = staging.pending(
+        token=token, sha256=hashlib.sha256(raw).hexdigest(), fingerprint="f", school_id=7, now=now
+    )
+    assert staging.take(token=token, pending=pending, school_id=7, now=now) == raw
+    staging.discard(token)
+    assert keys(bucket) == []
+
+    forgotten = staging.store(b"old")
+    staging.sweep(now + staging.LIFETIME - timedelta(minutes=1))
+    assert keys(bucket) == [f"documents/imports/{forgotten}.csv"]  # within the hour: kept
+    staging.sweep(now + staging.LIFETIME + timedelta(minutes=1))
+    assert keys(bucket) == []
