@@ -12,17 +12,22 @@ import signal
 import subprocess
 import time
 import uuid
+from datetime import datetime
+from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import pytest
 import redis
+import time_machine
 from django.test import override_settings
 
 from sendco import beat
 from tests.conftest import need
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+LONDON = ZoneInfo("Europe/London")
 LEASE = 3  # seconds, for the beats started here (BEAT_LEASE_SECONDS)
 REDIS_DB = 9  # a database of these tests' own; queue and lease names are unique per run too
 
@@ -152,3 +157,70 @@ def test_beat_uses_the_lease_scheduler():
     from sendco.celery import app
 
     assert app.conf.beat_scheduler == "sendco.beat:LeaderScheduler"
+
+
+@pytest.mark.redis
+@pytest.mark.parametrize(
+    ("first_stops_at", "expected"),
+    [
+        pytest.param(
+            31,
+            {"first": ["10 06:31"], "second": ["11 06:31"]},
+            id="after its run: not repeated",
+        ),
+        pytest.param(
+            20,
+            {"first": [], "second": ["10 06:40", "11 06:31"]},
+            id="before its run: not missed",
+        ),
+    ],
+)
+def test_a_beat_taking_over_neither_repeats_nor_misses_the_daily_scan(
+    tmp_path, settings, first_stops_at, expected
+):
+    """The holder records each run in Redis; the next holder starts from there. Without that,
+    a standby beat started at 06:00 that took over at 06:40 would see its 06:30 as not yet run
+    and start the scan a second time; and one whose holder stopped before 06:30 runs it late
+    rather than never."""
+    redis_url = os.environ.get("REDIS_URL", "")
+    need(bool(redis_url), "REDIS_URL is not set: the beat lease is not tested")
+    from sendco.celery import app
+
+    settings.BEAT_LEASE_KEY = f"sendco:test:beat:{uuid.uuid4().hex[:10]}"
+    settings.BEAT_LEASE_SECONDS = 60
+    sent: dict[str, list[str]] = {"first": [], "second": []}
+    start = datetime(2027, 3, 10, 6, 0, tzinfo=LONDON)
+
+    def record(into: list[str], entry, *args, **kwargs) -> None:
+        """Instead of sending: what was sent when (Celery's own daily clean-up left out)."""
+        if entry.name == "daily-reminders":
+            into.append(f"{app.now().astimezone(LONDON):%d %H:%M}")
+
+    settings.CELERY_BROKER_URL = urlsplit(redis_url)._replace(path=f"/{REDIS_DB}").geturl()
+    assert app.conf.broker_url == settings.CELERY_BROKER_URL
+    with time_machine.travel(start, tick=False) as clock:
+        beats = {
+            name: beat.LeaderScheduler(app, schedule_filename=str(tmp_path / name)) for name in sent
+        }
+        for name, scheduler in beats.items():
+            scheduler.apply_async = partial(record, sent[name])
+
+        def tick_both(at: datetime) -> None:
+            clock.move_to(at)
+            for scheduler in running:
+                for _ in range(3):  # as beat's loop does, again at once after a send
+                    scheduler.tick()
+
+        running = list(beats.values())
+        tick_both(start)
+        tick_both(start.replace(minute=first_stops_at))
+        beats["first"].close()  # stopped: the lease is given back
+        running.remove(beats["first"])
+        tick_both(start.replace(minute=40))
+        tick_both(start.replace(minute=45))
+        tick_both(start.replace(day=11, minute=31))
+        beats["second"].close()
+    lease = beat.lease_for(app.conf.broker_url)
+    lease.client.delete(settings.BEAT_LEASE_KEY, f"{settings.BEAT_LEASE_KEY}:last-run")
+    lease.client.close()
+    assert sent == expected
