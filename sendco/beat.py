@@ -81,10 +81,20 @@ class Lease:
             logger.warning("Beat lease not given back (%s): it expires by itself.", error)
 
     def record_run(self, name: str, when: datetime) -> None:
-        self.client.hset(self.runs_key, name, when.isoformat())
+        """Note a run for the next holder; a Redis error is logged, not raised, so the beat
+        goes on (the next holder would at worst send that entry again: the tasks are
+        idempotent)."""
+        try:
+            self.client.hset(self.runs_key, name, when.isoformat())
+        except redis.RedisError as error:
+            logger.warning("Beat lease: run of %s not recorded (%s).", name, error)
 
     def last_runs(self) -> dict[str, datetime]:
-        stored = self.client.hgetall(self.runs_key)
+        try:
+            stored = self.client.hgetall(self.runs_key)
+        except redis.RedisError as error:
+            logger.warning("Beat lease: earlier runs not read (%s).", error)
+            return {}
         return {
             name.decode(): datetime.fromisoformat(when.decode()) for name, when in stored.items()
         }
