@@ -1,12 +1,12 @@
 """gunicorn for sendco's web process (Dockerfile, docker-compose.yml, deploy/k8s/).
 
-gthread workers: a request spends much of its time waiting for PostgreSQL, so a few threads per
-process keep the cores busy where sync workers would queue (two sync workers on two cores served
-four clients in turn). Processes, not only threads, because the GIL lets one thread run Python at
-a time: one process per core. Defaults suit a 2-core machine: 2 processes x 4 threads answer 8
-requests at once. On Kubernetes set WEB_WORKERS to the pod's CPU limit (a container sees the
-node's cores, not its limit).
-
+gthread workers, one process per core (the GIL lets one thread of a process run Python at a
+time), 4 threads each: 2 x 4 answer 8 requests at once on a 2-core machine. Measured on this
+machine (December 2026, the demo trust, 8 signed-in clients for 20-30 s, other jobs running):
+sync 2 and gthread 2 x 4 served the same 22-32 pages a second, p95 560-730 ms; the pages are
+CPU-bound here, so threads add no throughput. They are chosen because a slow request (a PDF
+takes 1-20 s) then holds one thread, not a whole process and everyone queued behind it. On
+Kubernetes set WEB_WORKERS to the pod's CPU limit (a container sees the node's cores).
 Each thread holds its own database connection: with DB_POOL_MAX, give each process a pool of at
 least WEB_THREADS, and keep replicas x WEB_WORKERS x DB_POOL_MAX (plus the Celery workers) under
 PostgreSQL's max_connections.
