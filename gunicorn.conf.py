@@ -7,6 +7,7 @@ sync 2 and gthread 2 x 4 served the same 22-32 pages a second, p95 560-730 ms; t
 CPU-bound here, so threads add no throughput. They are chosen because a slow request (a PDF
 takes 1-20 s) then holds one thread, not a whole process and everyone queued behind it. On
 Kubernetes set WEB_WORKERS to the pod's CPU limit (a container sees the node's cores).
+
 Each thread holds its own database connection: with DB_POOL_MAX, give each process a pool of at
 least WEB_THREADS, and keep replicas x WEB_WORKERS x DB_POOL_MAX (plus the Celery workers) under
 PostgreSQL's max_connections.
