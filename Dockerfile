@@ -14,8 +14,9 @@ COPY . .
 RUN pip install --no-cache-dir . \
  && DJANGO_ENV=production SECRET_KEY=build-only-not-secret-build-only-not-secret-build-only \
     python manage.py collectstatic --noinput -v0 \
- && mkdir -p /data/documents && chown sendco /data/documents
+ && mkdir -p /data/documents /app/var && chown sendco /data/documents /app/var
 
 USER sendco
 EXPOSE 8000
-CMD ["gunicorn", "sendco.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# Workers, threads and timeouts: gunicorn.conf.py (WEB_WORKERS, WEB_THREADS ...).
+CMD ["gunicorn", "sendco.wsgi:application", "--config", "gunicorn.conf.py"]

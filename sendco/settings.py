@@ -125,6 +125,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # server threads answers "database table is locked" at once instead of waiting (its locks
     # ignore the timeout), which is not what `make run` does.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-sendco.sqlite3")}
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Connections: a pool per process (psycopg's, Django 5.2) with DB_POOL_MAX, each thread of
+    # gunicorn.conf.py borrowing one for a request; otherwise each thread keeps its own for
+    # CONN_MAX_AGE seconds (checked before reuse), so a request does not pay for a new one.
+    DB_POOL_MAX = env.int("DB_POOL_MAX", default=0)
+    if DB_POOL_MAX:
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": env.int("DB_POOL_MIN", default=1),
+            "max_size": DB_POOL_MAX,
+            "timeout": env.float("DB_POOL_TIMEOUT", default=10.0),  # then an error, not a hang
+        }
+        DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps them; Django refuses both
+    else:
+        DATABASES["default"]["CONN_MAX_AGE"] = env.int(
+            "CONN_MAX_AGE", default=60 if PRODUCTION else 0
+        )
+        DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "staff.User"
@@ -214,6 +231,9 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("DATA_UPLOAD_MAX_NUMBER_FIELDS", default
 
 # Uploaded documents about pupils (see STORAGES["documents"]); a volume of its own in production.
 DOCUMENTS_ROOT = env.path("DOCUMENTS_ROOT", default=VAR_DIR / "documents")
+# An MIS file waits here between the dry run and Apply (register/mis_import/staging.py), unless
+# documents are in S3, where it waits in the bucket: give every web process the same folder.
+MIS_IMPORT_DIR = env.path("MIS_IMPORT_DIR", default=VAR_DIR / "imports")
 # The largest document a person may upload (the form refuses anything bigger with a message).
 DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
 # A larger file is refused as it arrives, before anything of it is written to disk
@@ -244,6 +264,36 @@ EHCP_AMENDED_PLAN_READING = env.str("EHCP_AMENDED_PLAN_READING", default="devon"
 #   period applies (Code 9.178); "anchor": the age on the plan's issue or the last review.
 EHCP_UNDER_FIVE_AGE_ON = env.str("EHCP_UNDER_FIVE_AGE_ON", default="review")
 
+# Where those documents live: "local" (DOCUMENTS_ROOT, a volume of one machine) or "s3", an
+# S3-compatible bucket that web and worker processes on many machines share (staff/storage.py).
+# The keys come from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (read by boto3, or a role of the
+# machine); the objects are private and have no URL, however the bucket is set up.
+DOCUMENTS_STORAGE = env("DOCUMENTS_STORAGE", default="local")
+if DOCUMENTS_STORAGE == "local":
+    _DOCUMENTS = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(DOCUMENTS_ROOT), "base_url": None},
+    }
+elif DOCUMENTS_STORAGE == "s3":
+    _DOCUMENTS = {
+        "BACKEND": "staff.storage.DocumentsS3Storage",
+        "OPTIONS": {
+            "bucket_name": env("AWS_STORAGE_BUCKET_NAME"),
+            "location": env("AWS_LOCATION", default="documents"),
+            "endpoint_url": env("AWS_S3_ENDPOINT_URL", default=None),
+            "region_name": env("AWS_S3_REGION_NAME", default=None),
+            "addressing_style": env("AWS_S3_ADDRESSING_STYLE", default=None),
+            # Encrypted at rest by the store ("" for a store that refuses the header).
+            "object_parameters": (
+                {"ServerSideEncryption": _sse}
+                if (_sse := env("AWS_S3_SERVER_SIDE_ENCRYPTION", default="AES256"))
+                else {}
+            ),
+        },
+    }
+else:
+    raise ImproperlyConfigured('DOCUMENTS_STORAGE must be "local" or "s3".')
+
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -251,10 +301,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Advice and other documents about pupils: outside the web root, no URL of their own; only a
     # permission-checked view reads them (ehcp/views.py, document download).
-    "documents": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(DOCUMENTS_ROOT), "base_url": None},
-    },
+    "documents": _DOCUMENTS,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if PRODUCTION
@@ -303,8 +350,9 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
         "polling_interval": 0.5,
     }
-# One beat only (docker-compose.yml runs exactly one). Reminders live in the database; beat only
-# starts the daily scan, which finds what is due, so nothing is scheduled weeks ahead.
+# One beat only (docker-compose.yml runs exactly one; the lease below makes sure). Reminders live
+# in the database; beat only starts the daily scan, which finds what is due, so nothing is
+# scheduled weeks ahead.
 CELERY_BEAT_SCHEDULE: dict = {
     "daily-reminders": {
         "task": "sendco.tasks.daily_reminders",
@@ -318,6 +366,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(day_of_month=1, hour=2, minute=15),
     },
 }
+
+# Exactly one beat sends, however many run (sendco/beat.py): a lease in the broker's Redis, taken
+# over by another beat this many seconds after its holder dies (at once when it stops cleanly).
+CELERY_BEAT_SCHEDULER = "sendco.beat:LeaderScheduler"
+BEAT_LEASE_SECONDS = env.int("BEAT_LEASE_SECONDS", default=60)
+BEAT_LEASE_KEY = env("BEAT_LEASE_KEY", default="sendco:beat:lease")
 
 # Reminders (sendco/reminders.py): days before a deadline at which its owner is told, per kind of
 # deadline or "default" (8, 4 and 2 weeks before, on the day, and -1 once overdue), e.g.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import secrets
@@ -13,6 +14,8 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
+
+from tests.conftest import need
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 APP_SERVICES = ("web", "worker", "beat")
@@ -155,3 +158,123 @@ def test_production_starts_with_a_real_secret_key_and_debug_off():
     assert len(secret_key) == 60
     result = _django_setup(SECRET_KEY=secret_key, DEBUG="false")
     assert result.returncode == 0, result.stderr
+
+
+# --------------------------------------------------------------------------------------------------
+# The web server, PostgreSQL's settings and the connection pool
+# --------------------------------------------------------------------------------------------------
+
+
+def _gunicorn_config(**env: str) -> dict[str, str]:
+    """gunicorn's own reading of gunicorn.conf.py with `env`: setting -> value, as printed."""
+    gunicorn = str(Path(sys.executable).parent / "gunicorn")
+    result = subprocess.run(  # noqa: S603 - our own gunicorn, fixed arguments
+        [gunicorn, "sendco.wsgi:application", "-c", "gunicorn.conf.py", "--print-config"],
+        cwd=REPO_ROOT,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    pairs = (line.split("=", 1) for line in result.stdout.splitlines() if "=" in line)
+    return {key.strip(): value.strip() for key, value in pairs}
+
+
+def test_web_and_the_image_run_gunicorn_with_its_config_file(services):
+    assert re.search(r"--config gunicorn\.conf\.py\b", _command_line(services["web"]))
+    dockerfile = (REPO_ROOT / "Dockerfile").read_text()
+    cmd = re.search(r"^CMD (\[.*\])$", dockerfile, re.MULTILINE)
+    assert yaml.safe_load(cmd[1]) == [
+        "gunicorn",
+        "sendco.wsgi:application",
+        "--config",
+        "gunicorn.conf.py",
+    ]
+    environment = _environment(services["web"])
+    assert (environment["WEB_WORKERS"], environment["WEB_THREADS"]) == ("2", "4")
+    assert environment["DB_POOL_MAX"] == "0"  # off unless asked for
+    assert environment["DJANGO_ENV"] == "production"  # the anchor's variables are kept
+
+
+def test_gunicorn_runs_threaded_workers_sized_from_the_environment():
+    default = _gunicorn_config(WEB_WORKERS="", WEB_THREADS="")
+    assert default["worker_class"] == "gthread"
+    assert int(default["workers"]) == len(os.sched_getaffinity(0))  # one process per core
+    assert default["threads"] == "4"
+    assert int(default["timeout"]) > 20  # longer than a PDF may take (PDF_TIME_LIMIT_SECONDS)
+    assert "%(q)s" not in default["access_log_format"]  # no query strings: they may name a pupil
+    chosen = _gunicorn_config(WEB_WORKERS="3", WEB_THREADS="6")
+    assert (chosen["workers"], chosen["threads"]) == ("3", "6")
+
+
+def _postgres_settings(service: dict) -> dict[str, str]:
+    argv = [_interpolate(arg) for arg in _argv(service)]
+    assert argv[0] == "postgres"
+    return dict(argv[i + 1].split("=", 1) for i, arg in enumerate(argv) if arg == "-c")
+
+
+def test_postgres_is_tuned_for_the_machine_not_left_at_its_defaults(services):
+    config = _postgres_settings(services["postgres"])
+    assert config["shared_buffers"] == "1GB"  # the default, 128MB, is for a tiny machine
+    assert config["effective_cache_size"] == "3GB"
+    assert config["work_mem"] == "16MB"
+    assert int(config["max_connections"]) >= 2 * 4 + 2 + 1  # web threads, worker, beat, a psql
+    assert float(config["random_page_cost"]) < 4  # SSD
+    assert "log_min_duration_statement" not in config  # the SQL text carries pupils' names
+    assert services["postgres"]["shm_size"]
+
+
+def _settings_of(expression: str, **env: str) -> object:
+    """The value of `expression` (over django.conf.settings and django.db.connection) in a fresh
+    production interpreter with `env`."""
+    probe = f"import django, json; django.setup(); {expression}"
+    result = subprocess.run(  # noqa: S603 - our own interpreter, fixed arguments
+        [sys.executable, "-c", probe],
+        cwd=REPO_ROOT,
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "sendco.settings",
+            "DJANGO_ENV": "production",
+            "DEBUG": "false",
+            "SECRET_KEY": secrets.token_urlsafe(45),
+            **env,
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+SHOW_DATABASE = (
+    "from django.conf import settings; d = settings.DATABASES['default'];"
+    "print(json.dumps([d.get('OPTIONS', {}).get('pool'), d['CONN_MAX_AGE']]))"
+)
+PG_URL = "postgres://sendco:sendco@127.0.0.1:5432/sendco"
+
+
+def test_connections_are_kept_without_a_pool_and_pooled_with_db_pool_max():
+    assert _settings_of(SHOW_DATABASE, DATABASE_URL=PG_URL, DB_POOL_MAX="0") == [None, 60]
+    pool, max_age = _settings_of(
+        SHOW_DATABASE, DATABASE_URL=PG_URL, DB_POOL_MAX="8", DB_POOL_MIN="2"
+    )
+    assert pool == {"min_size": 2, "max_size": 8, "timeout": 10.0}
+    assert max_age == 0  # Django refuses persistent connections beside a pool
+
+
+def test_the_pool_serves_real_connections():
+    url = os.environ.get("DATABASE_URL", "")
+    need(url.startswith("postgres"), "DATABASE_URL is not PostgreSQL: the pool is not tried")
+    url = urlsplit(url)._replace(path="/postgres").geturl()  # a database that exists already
+    used = _settings_of(
+        "from django.db import connection; connection.ensure_connection();"
+        "cursor = connection.cursor(); cursor.execute('SELECT 1');"
+        "print(json.dumps([type(connection.pool).__name__, connection.pool.max_size,"
+        " cursor.fetchone()[0]]))",
+        DATABASE_URL=url,
+        DB_POOL_MAX="3",
+    )
+    assert used == ["ConnectionPool", 3, 1]

@@ -1,5 +1,7 @@
 """MIS import, between the dry run and "Apply": the file waits on the server, under a random
-name in var/imports/ (outside every URL), for at most an hour.
+name in var/imports/ (outside every URL), for at most an hour. With documents in S3
+(DOCUMENTS_STORAGE=s3) it waits in the documents bucket instead, under imports/, so that Apply
+works whichever web process or machine it reaches (SCALING.md).
 
 The session holds only its token, the sha256 of its bytes and the fingerprint of the dry run
 shown (`pending`); no pupil data travels through the form. `take` gives the bytes back only for
@@ -10,13 +12,14 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
 import re
 import secrets
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage, Storage, storages
 
 LIFETIME = timedelta(hours=1)
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{40,64}$")
@@ -33,34 +36,54 @@ def import_dir() -> Path:
     return folder
 
 
-def _path(token: str) -> Path:
+def _storage() -> tuple[Storage, str]:
+    """The storage the files wait in, and the folder in it: the bucket shared by every web
+    process when documents are in S3, otherwise this machine's import_dir()."""
+    if settings.DOCUMENTS_STORAGE == "s3":
+        return storages["documents"], "imports/"
+    return FileSystemStorage(location=import_dir(), file_permissions_mode=0o600), ""
+
+
+def _name(token: str) -> tuple[Storage, str]:
     if not _TOKEN.match(token):
         raise ValueError("not a token")
-    return import_dir() / f"{token}.csv"
+    storage, folder = _storage()
+    return storage, f"{folder}{token}.csv"
 
 
 def store(raw: bytes) -> str:
     """Keep the file's bytes (readable by this process only); returns its token."""
     token = secrets.token_urlsafe(32)
-    descriptor = os.open(_path(token), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "wb") as file:
-        file.write(raw)
+    storage, name = _name(token)
+    storage.save(name, ContentFile(raw))  # a new name: 256 random bits are never taken
     return token
 
 
 def discard(token: str | None) -> None:
     if token:
         with contextlib.suppress(ValueError):
-            _path(token).unlink(missing_ok=True)
+            storage, name = _name(token)
+            storage.delete(name)
 
 
 def sweep(now: datetime) -> None:
     """Delete files older than an hour, so no pupil list waits on disk for a dry run forgotten."""
-    cutoff = (now - LIFETIME).timestamp()
-    for path in import_dir().glob("*.csv"):
+    storage, folder = _storage()
+    for file in storage.listdir(folder)[1]:
+        if not file.endswith(".csv"):
+            continue
         with contextlib.suppress(FileNotFoundError):
-            if path.stat().st_mtime < cutoff:
-                path.unlink(missing_ok=True)
+            if storage.get_modified_time(f"{folder}{file}") < now - LIFETIME:
+                storage.delete(f"{folder}{file}")
+
+
+def _read(token: str) -> bytes | None:
+    try:
+        storage, name = _name(token)
+        with storage.open(name, "rb") as file:
+            return file.read()
+    except (ValueError, FileNotFoundError):
+        return None
 
 
 def pending(*, token: str, sha256: str, fingerprint: str, school_id: int, now: datetime) -> dict:
@@ -86,10 +109,7 @@ def take(*, token: str, pending: dict, school_id: int, now: datetime) -> bytes:
     if pending.get("school") != school_id:
         discard(token)
         raise Refused("That dry run was for another school. Upload the file again.")
-    try:
-        raw = _path(token).read_bytes()
-    except (ValueError, FileNotFoundError):
-        raw = None
+    raw = _read(token)
     if raw is None or now.timestamp() - pending.get("stored_at", 0) > LIFETIME.total_seconds():
         discard(token)
         raise Refused(
