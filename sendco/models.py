@@ -84,3 +84,34 @@ class DigestSent(models.Model):
 
     def __str__(self) -> str:
         return f"Digest of {self.user_id} on {self.on:%d/%m/%Y}"
+
+
+class ScanRun(models.Model):
+    """One nightly scan: the schools it sent a scan task for, and when the digests were
+    enqueued. The day is unique, so a second `daily_reminders` that day finds this row; the
+    digests are claimed by one conditional UPDATE of `digests_at`, so only one task enqueues
+    them however many finish last at once."""
+
+    day = models.DateField(unique=True)
+    schools = models.PositiveIntegerField()  # scan tasks expected
+    started_at = models.DateTimeField(auto_now_add=True)
+    digests_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Reminder scan of {self.day:%d/%m/%Y}"
+
+
+class SchoolScanned(models.Model):
+    """A school's scan finished on a day: inserted with ON CONFLICT DO NOTHING in the scan's own
+    transaction, so a retried or duplicated task counts once and a rolled-back scan not at all."""
+
+    day = models.DateField()
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["day", "school"], name="school_scanned_once_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"School {self.school_id} scanned on {self.day:%d/%m/%Y}"

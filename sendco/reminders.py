@@ -19,13 +19,14 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -37,7 +38,7 @@ from staff.models import Membership, Role, School, User
 from staff.tenancy import Access, members_of
 
 from .deadlines import deadlines_for_school
-from .models import DigestSent, Notification, ReminderSettings
+from .models import DigestSent, Notification, ReminderSettings, ScanRun, SchoolScanned
 
 # --------------------------------------------------------------------------------------------------
 # Rules
@@ -201,12 +202,75 @@ def scan_school(*, school: School, today: date) -> int:
 
 
 def scan_all(*, today: date) -> dict[str, int]:
-    """Scan every school; each school in its own transaction."""
+    """Scan every school in this process, one transaction each: `seed_demo` and tests. The
+    nightly run sends one task per school instead (below, and sendco/tasks.py)."""
     created = {}
     for school in School.objects.order_by("pk"):
         with transaction.atomic():
             created[school.slug] = scan_school(school=school, today=today)
     return created
+
+
+# --------------------------------------------------------------------------------------------------
+# The nightly run: one scan task per school, the digests once the last school is done
+# --------------------------------------------------------------------------------------------------
+
+SCAN_PAGE = 1000  # school ids read at a time while enqueueing, so 24,000 never load at once
+SCAN_RUNS_KEPT_DAYS = 14
+
+
+def scan_run_start(*, today: date) -> tuple[ScanRun, int]:
+    """Record tonight's run and the schools it will scan: every school up to the highest key
+    now (a school added meanwhile waits for tomorrow). A second run the same day (a retry, a
+    second beat) counts again and scans again; both are harmless, the digests are claimed once.
+    Returns the run and the highest school key."""
+    last = School.objects.aggregate(last=Max("pk"))["last"] or 0
+    expected = School.objects.filter(pk__lte=last).count()
+    run, _ = ScanRun.objects.update_or_create(day=today, defaults={"schools": expected})
+    return run, last
+
+
+def school_id_pages(*, last: int, size: int = SCAN_PAGE) -> Iterator[list[int]]:
+    """The keys of every school up to `last`, a page at a time (keyset, not OFFSET)."""
+    after = 0
+    while page := list(
+        School.objects.filter(pk__gt=after, pk__lte=last)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:size]
+    ):
+        yield page
+        after = page[-1]
+
+
+def scan_school_counted(*, school: School, today: date) -> int:
+    """Scan one school and record it done for the day, in one transaction: a retried or
+    duplicated task counts once (ON CONFLICT DO NOTHING), a scan rolled back not at all."""
+    with transaction.atomic():
+        created = scan_school(school=school, today=today)
+        SchoolScanned.objects.bulk_create(
+            [SchoolScanned(day=today, school=school)], ignore_conflicts=True
+        )
+    return created
+
+
+def digests_claim(*, today: date) -> bool:
+    """True for exactly one caller, once every school of the day's run is done. Call it after
+    the scan's commit: of two tasks finishing last at once, the later commit sees both rows,
+    and the conditional UPDATE lets only one of them through."""
+    run = ScanRun.objects.filter(day=today, digests_at__isnull=True).first()
+    if run is None or SchoolScanned.objects.filter(day=today).count() < run.schools:
+        return False
+    claimed = ScanRun.objects.filter(pk=run.pk, digests_at__isnull=True).update(
+        digests_at=timezone.now()
+    )
+    return claimed == 1
+
+
+def scan_runs_prune(*, today: date) -> None:
+    """Forget the bookkeeping of runs older than SCAN_RUNS_KEPT_DAYS (24,000 rows a night)."""
+    before = today - timedelta(days=SCAN_RUNS_KEPT_DAYS)
+    SchoolScanned.objects.filter(day__lt=before).delete()
+    ScanRun.objects.filter(day__lt=before).delete()
 
 
 # --------------------------------------------------------------------------------------------------

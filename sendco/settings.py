@@ -352,13 +352,21 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     }
 # One beat only (docker-compose.yml runs exactly one; the lease below makes sure). Reminders live
 # in the database; beat only starts the daily scan, which finds what is due, so nothing is
-# scheduled weeks ahead.
+# scheduled weeks ahead. The scan fans out to one task per school and the last of them sends the
+# digests; beat sends them again REMINDER_DIGESTS_AFTER_MINUTES later, a safety net for a scan
+# task that was lost.
+_REMINDER_AT = env.int("REMINDER_HOUR", default=6) * 60 + env.int("REMINDER_MINUTE", default=30)
+_DIGESTS_AT = _REMINDER_AT + env.int("REMINDER_DIGESTS_AFTER_MINUTES", default=90)
+if not _REMINDER_AT < _DIGESTS_AT < 24 * 60:  # the safety net sends the digests of its own day
+    raise ImproperlyConfigured("The reminder digests must follow the scan on the same day.")
 CELERY_BEAT_SCHEDULE: dict = {
     "daily-reminders": {
         "task": "sendco.tasks.daily_reminders",
-        "schedule": crontab(
-            hour=env.int("REMINDER_HOUR", default=6), minute=env.int("REMINDER_MINUTE", default=30)
-        ),
+        "schedule": crontab(hour=_REMINDER_AT // 60, minute=_REMINDER_AT % 60),
+    },
+    "reminder-digests": {
+        "task": "sendco.tasks.send_digests",
+        "schedule": crontab(hour=_DIGESTS_AT // 60, minute=_DIGESTS_AT % 60),
     },
     # The audit log's monthly partitions, created months ahead (PostgreSQL; staff/tasks.py).
     "audit-partitions-ahead": {

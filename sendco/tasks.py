@@ -1,5 +1,8 @@
-"""The reminder tasks. Beat enqueues `daily_reminders` once a day (Europe/London); the work is
-idempotent, so a retry, a second worker or an on-demand run never tells anyone twice."""
+"""The reminder tasks. Beat enqueues `daily_reminders` once a day (Europe/London), which sends
+one `scan_school` per school, so more workers finish the night sooner; the task that finishes
+the last school enqueues `send_digests`. Beat enqueues `send_digests` again later, a safety net
+for a scan task that was lost. Everything is idempotent, so a retry, a second worker, a second
+run or the safety net never tells anyone twice (sendco/reminders.py says how)."""
 
 from __future__ import annotations
 
@@ -11,9 +14,13 @@ from django.utils import timezone
 from . import reminders
 
 
-# acks_late with reject_on_worker_lost: if the process running the scan dies (a killed worker,
-# or a pool process killed under prefork), the message goes back to the queue and the scan runs
-# again; it is idempotent, so nobody is told twice.
+def _day(today: str | None) -> date:
+    return date.fromisoformat(today) if today else timezone.localdate()
+
+
+# acks_late with reject_on_worker_lost: if the process running a task dies (a killed worker, or
+# a pool process killed under prefork), the message goes back to the queue and the task runs
+# again; each is idempotent, so nobody is told twice.
 @shared_task(
     acks_late=True,
     reject_on_worker_lost=True,
@@ -22,20 +29,52 @@ from . import reminders
     max_retries=5,
 )
 def daily_reminders(today: str | None = None) -> dict:
-    """Scan every school, then send the digests that are due."""
-    day = date.fromisoformat(today) if today else timezone.localdate()
-    created = reminders.scan_all(today=day)
-    sent = reminders.send_digests(today=day)
-    return {"created": created, "digests": sent}
+    """Record tonight's run and enqueue one scan per school, a page of school ids at a time."""
+    day = _day(today)
+    reminders.scan_runs_prune(today=day)
+    run, last = reminders.scan_run_start(today=day)
+    for page in reminders.school_id_pages(last=last):
+        for school_id in page:
+            scan_school.delay(school_id, day.isoformat())
+    _digests_if_done(day)  # a trust of no schools, or every scan already done
+    return {"schools": run.schools}
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True)
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+)
 def scan_school(school_id: int, today: str | None = None) -> int:
-    """Scan one school on demand (the SENDCo's "check now")."""
+    """Scan one school and count it done for the day; the task that finishes the day's last
+    school enqueues the digests. Returns how many notifications were new."""
     from staff.models import School
 
     school = School.objects.filter(pk=school_id).first()
     if school is None:
-        return 0
-    day = date.fromisoformat(today) if today else timezone.localdate()
-    return reminders.scan_school(school=school, today=day)
+        return 0  # gone since it was enqueued: the safety net sends the day's digests
+    day = _day(today)
+    created = reminders.scan_school_counted(school=school, today=day)
+    _digests_if_done(day)
+    return created
+
+
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def send_digests(today: str | None = None) -> int:
+    """Send the day's due digests (once per person and day); returns how many went out."""
+    return reminders.send_digests(today=_day(today))
+
+
+def _digests_if_done(day: date) -> None:
+    # Called outside any transaction of ours: the claim is committed before the digests are
+    # enqueued, and lost only with the process, when the safety net sends them.
+    if reminders.digests_claim(today=day):
+        send_digests.delay(day.isoformat())

@@ -1,5 +1,6 @@
-"""One beat, one daily entry that only starts the scan, firing once a day at 06:30 in London
-across both clock changes; `make run` embeds the beat in its worker."""
+"""One beat; one daily entry that only starts the scan, firing once a day at 06:30 in London
+across both clock changes, and one that sends the day's digests at 08:00, a safety net for a lost
+scan task; `make run` embeds the beat in its worker."""
 
 from __future__ import annotations
 
@@ -20,24 +21,34 @@ from sendco.celery import app as celery_app
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 LONDON = ZoneInfo("Europe/London")
+REMINDER_ENTRIES = {
+    "daily-reminders": ("sendco.tasks.daily_reminders", (6, 30)),
+    "reminder-digests": ("sendco.tasks.send_digests", (8, 0)),
+}
 
 
-def test_the_beat_schedule_has_one_daily_entry_starting_the_scan_at_0630_london():
+def test_the_beat_starts_the_scan_at_0630_and_sends_the_digests_at_0800_london():
     schedule = django_settings.CELERY_BEAT_SCHEDULE
-    assert list(schedule) == ["daily-reminders"]
-    entry = schedule["daily-reminders"]
-    assert entry["task"] == "sendco.tasks.daily_reminders"
-    assert not entry.get("args")  # the task works out today itself
-    assert not entry.get("kwargs")
-    cron = entry["schedule"]
-    assert isinstance(cron, crontab)
-    assert (cron.hour, cron.minute) == ({6}, {30})
-    assert cron.day_of_week == set(range(7))
-    assert cron.day_of_month == set(range(1, 32))
+    reminder_tasks = {
+        name: entry["task"]
+        for name, entry in schedule.items()
+        if entry["task"].startswith("sendco.tasks.")
+    }
+    assert reminder_tasks == {name: task for name, (task, _) in REMINDER_ENTRIES.items()}
+    celery_app.loader.import_default_modules()
+    for name, (task, (hour, minute)) in REMINDER_ENTRIES.items():
+        entry = schedule[name]
+        assert entry["task"] == task
+        assert not entry.get("args")  # the task works out today itself
+        assert not entry.get("kwargs")
+        cron = entry["schedule"]
+        assert isinstance(cron, crontab)
+        assert (cron.hour, cron.minute) == ({hour}, {minute})
+        assert cron.day_of_week == set(range(7))
+        assert cron.day_of_month == set(range(1, 32))
+        assert task in celery_app.tasks
     assert celery_app.conf.timezone == "Europe/London"
     assert celery_app.conf.beat_schedule == schedule
-    celery_app.loader.import_default_modules()
-    assert "sendco.tasks.daily_reminders" in celery_app.tasks
 
 
 APPS = ("staff", "register", "provision", "ehcp", "sendco")
@@ -57,17 +68,19 @@ def test_nothing_is_scheduled_ahead_in_the_broker():
     assert offenders == []
 
 
-def runs_between(first: date, last: date, schedule: crontab | None = None) -> list[datetime]:
+def runs_between(
+    first: date, last: date, schedule: crontab | None = None, name: str = "daily-reminders"
+) -> list[datetime]:
     """Walk the clock in 10-minute steps from midnight (London) on `first` to the end of
     `last`, ticking the daily entry as beat does: ask `is_due()`, and when due, run it and keep
     the entry beat's `reserve` returns (its last run time now). Returns each run, London time."""
-    conf = django_settings.CELERY_BEAT_SCHEDULE["daily-reminders"]
+    conf = django_settings.CELERY_BEAT_SCHEDULE[name]
     start = datetime(first.year, first.month, first.day, tzinfo=LONDON)
     end = datetime(last.year, last.month, last.day, tzinfo=LONDON) + timedelta(days=1)
     runs = []
     with time_machine.travel(start, tick=False) as clock:
         entry = ScheduleEntry(
-            name="daily-reminders",
+            name=name,
             task=conf["task"],
             schedule=schedule or conf["schedule"],
             app=celery_app,
@@ -82,6 +95,7 @@ def runs_between(first: date, last: date, schedule: crontab | None = None) -> li
     return runs
 
 
+@pytest.mark.parametrize("name", list(REMINDER_ENTRIES))
 @pytest.mark.parametrize(
     ("first", "last"),
     [
@@ -89,11 +103,11 @@ def runs_between(first: date, last: date, schedule: crontab | None = None) -> li
         pytest.param(date(2027, 10, 29), date(2027, 11, 2), id="clocks go back 31 October 2027"),
     ],
 )
-def test_the_daily_scan_fires_once_a_day_across_the_clock_change(first, last):
-    runs = runs_between(first, last)
+def test_the_scan_and_the_digests_fire_once_a_day_across_the_clock_change(first, last, name):
+    runs = runs_between(first, last, name=name)
     days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
     assert [run.date() for run in runs] == days  # one per local day, none twice, none missed
-    assert all((run.hour, run.minute) == (6, 30) for run in runs)
+    assert all((run.hour, run.minute) == REMINDER_ENTRIES[name][1] for run in runs)
     offsets = [run.utcoffset() for run in runs]
     assert offsets[0] != offsets[-1]  # the walk did cross the change
 

@@ -247,3 +247,12 @@ def test_two_scans_at_once_record_each_notification_once(school, sendco, head):
     assert Notification.objects.count() == expected
     keys = Notification.objects.values_list("user", "kind", "subject_id", "due", "threshold")
     assert len(set(keys)) == expected
+
+
+def test_a_run_with_no_schools_still_enqueues_the_digests_once(db, monkeypatch):
+    """No school to finish last: the run itself finds every school done and claims them."""
+    digests = []
+    monkeypatch.setattr(tasks.send_digests, "delay", lambda day: digests.append(day))
+    assert tasks.daily_reminders.delay(TODAY.isoformat()).get() == {"schools": 0}
+    tasks.daily_reminders.delay(TODAY.isoformat())
+    assert digests == [TODAY.isoformat()]

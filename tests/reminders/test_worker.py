@@ -1,17 +1,20 @@
-"""Real delivery: a worker killed in the middle of the daily scan, then restarted, tells everyone
-exactly once (real worker process, real Redis, PostgreSQL); and `make run`'s Redis-free broker
-runs the same task.
+"""Real delivery through real worker processes, Redis and PostgreSQL: the nightly run fans out
+to one scan task per school and sends each digest once, however many workers share it, however
+often it is started, when a worker or a pool process is killed in the middle, and when a scan
+task is lost (beat's later `send_digests` sends the digests); and `make run`'s Redis-free
+broker runs the same tasks.
 
-How the kill test holds the worker in the middle of the scan: `scan_all` commits one school at a
-time. The test inserts, in a transaction of its own that it leaves open, one of the rows the
-worker will insert for the fourth school. The worker's INSERT ... ON CONFLICT DO NOTHING must
-wait for that transaction, so the first three schools are committed and the fourth is not:
-the test sees that, kills the worker with SIGKILL, and rolls its own transaction back.
+How the kill tests hold a worker in the middle of the night: each school is scanned and
+committed by its own task, in the order the run enqueued them. The test inserts, in a
+transaction of its own that it leaves open, one of the rows the worker will insert for the
+fourth school. The worker's INSERT ... ON CONFLICT DO NOTHING must wait for that transaction,
+so the first three schools are committed and the fourth is not: the test sees that, kills the
+worker with SIGKILL, and rolls its own transaction back.
 """
 
 from __future__ import annotations
 
-import ast
+import json
 import os
 import re
 import signal
@@ -32,7 +35,7 @@ from django.db import connection
 
 from sendco import tasks
 from sendco.celery import app as celery_app
-from sendco.models import DigestSent, Notification
+from sendco.models import DigestSent, Notification, ScanRun, SchoolScanned
 from staff.calendar import SchoolCalendar
 from tests.conftest import need
 from tests.factories import SchoolFactory, TrustFactory, member
@@ -88,10 +91,20 @@ class Worker:
     """`celery -A sendco worker` in a process of its own, on the test database."""
 
     def __init__(
-        self, *, name: str, broker_url: str, mail_dir: Path, log: Path, pool="solo", **env: str
+        self,
+        *,
+        name: str,
+        broker_url: str,
+        mail_dir: Path,
+        log: Path,
+        pool="solo",
+        beat: Path | None = None,
+        **env: str,
     ):
         self.log = log
         output = log.open("ab")
+        # With `beat`, the worker embeds beat (as `make run` does), its schedule kept there.
+        embedded = ["-B", f"--schedule={beat}"] if beat else []
         self.process = subprocess.Popen(  # noqa: S603 - our own interpreter, fixed arguments
             [
                 sys.executable,
@@ -109,6 +122,7 @@ class Worker:
                 "--loglevel=INFO",
                 "-n",
                 f"{name}@%h",
+                *embedded,
             ],
             cwd=REPO_ROOT,
             env={
@@ -193,25 +207,35 @@ def emails_sent(mail_dir: Path) -> Counter:
     )
 
 
-@pytest.fixture
-def schools():
-    """Six schools of one trust, each with a SENDCo, a head and 50 pupils whose monitoring
-    reviews fell due over the last 20 days: the SENDCo is told of each; the head, who cannot open
-    a concern's page (deadlines follow capabilities), of none."""
+def build_schools(count: int, concerns: int) -> list[tuple]:
+    """Schools of one trust, each with a SENDCo, a head and pupils whose monitoring reviews fell
+    due over the last 20 days: the SENDCo is told of each; the head, who cannot open a concern's
+    page (deadlines follow capabilities), of none."""
     trust = TrustFactory(name="Big Trust", slug="big")
     found = []
-    for n in range(SCHOOLS):
+    for n in range(count):
         school = SchoolFactory(trust=trust, name=f"School {n}", slug=f"school-{n}")
         sendco = member(school, "sendco", email=f"sendco@{n}.test")
         head = member(school, "head", email=f"head@{n}.test")
-        concerns = [
+        reviews = [
             monitoring(
                 make_pupil(school), review_on=TODAY - timedelta(days=i % 20), decided_by=sendco
             )
-            for i in range(CONCERNS)
+            for i in range(concerns)
         ]
-        found.append((school, sendco, head, concerns))
+        found.append((school, sendco, head, reviews))
     return found
+
+
+@pytest.fixture
+def schools():
+    """Six schools of 50 concerns each, for the kill tests."""
+    return build_schools(SCHOOLS, CONCERNS)
+
+
+@pytest.fixture
+def two_schools():
+    return build_schools(2, 5)
 
 
 def expected_notifications(schools) -> set[tuple]:
@@ -227,6 +251,22 @@ def expected_notifications(schools) -> set[tuple]:
 
 def notifications() -> list[tuple]:
     return list(Notification.objects.values_list("user_id", "subject_id", "due", "threshold"))
+
+
+def succeeded(log: Path, task: str) -> list[str]:
+    """The results the worker logged for each run of `task` that succeeded, in order."""
+    return re.findall(
+        rf"sendco\.tasks\.{task}\[[\w-]+\] succeeded in [\d.]+s: (.*)$", _text(log), re.MULTILINE
+    )
+
+
+def _text(log: Path) -> str:
+    return log.read_text(errors="replace") if log.exists() else ""
+
+
+def all_done(broker) -> bool:
+    """Nothing queued and nothing being run (acks_late: a task is acknowledged when done)."""
+    return broker.llen("celery") == 0 and broker.hlen("unacked") == 0
 
 
 def _hold_the_scan_of(school, sendco, concern) -> psycopg.Connection:
@@ -247,11 +287,11 @@ def _hold_the_scan_of(school, sendco, concern) -> psycopg.Connection:
     return holder  # in an open transaction
 
 
-def assert_told_exactly_once(schools, mail_dir: Path, log: Path, *, killed: str, again: str):
-    """Every notification once, every digest once; the killed task's own message ran again and
-    finished what the kill left undone, and the task enqueued again found nothing to do."""
+def assert_told_exactly_once(schools, mail_dir: Path, log: Path, *, runs: int):
+    """Every notification once, every digest once, the digests enqueued once; each of `runs`
+    runs sent a scan task per school, and those tasks between them created each notification
+    once (a task run again after a kill found the rows its first attempt had committed)."""
     expected = expected_notifications(schools)
-    per_school = len(expected) // SCHOOLS
     people = {sendco.email for _, sendco, _, _ in schools}
     found = notifications()
     assert len(found) == len(expected)
@@ -259,16 +299,104 @@ def assert_told_exactly_once(schools, mail_dir: Path, log: Path, *, killed: str,
     assert not Notification.objects.filter(emailed_at__isnull=True).exists()
     assert sorted(DigestSent.objects.values_list("user__email", flat=True)) == sorted(people)
     assert emails_sent(mail_dir) == Counter(dict.fromkeys(people, 1))
-    runs = dict(
-        re.findall(r"daily_reminders\[([\w-]+)\] succeeded in [\d.]+s: (\{.*\})", log.read_text())
-    )
-    assert set(runs) == {killed, again}
-    slugs = [school.slug for school, *_ in schools]
-    assert ast.literal_eval(runs[killed]) == {
-        "created": {slug: 0 if n < HELD else per_school for n, slug in enumerate(slugs)},
-        "digests": len(people),
-    }
-    assert ast.literal_eval(runs[again]) == {"created": dict.fromkeys(slugs, 0), "digests": 0}
+    assert succeeded(log, "daily_reminders") == [repr({"schools": len(schools)})] * runs
+    scans = [int(created) for created in succeeded(log, "scan_school")]
+    assert len(scans) == runs * len(schools)
+    assert sum(scans) == len(expected)
+    assert succeeded(log, "send_digests") == [str(len(people))]
+    assert SchoolScanned.objects.filter(day=TODAY).count() == len(schools)
+    assert ScanRun.objects.get(day=TODAY).digests_at is not None
+
+
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_share_the_run_and_a_second_run_sends_nothing_twice(
+    broker, two_schools, tmp_path
+):
+    url = celery_app.conf.broker_url
+    mail_dir, log = tmp_path / "mail", tmp_path / "worker.log"
+    mail_dir.mkdir()
+    workers = []
+    try:
+        workers = [
+            Worker(name=f"reminders-{n}", broker_url=url, mail_dir=mail_dir, log=log)
+            for n in range(2)
+        ]
+        tasks.daily_reminders.delay(TODAY.isoformat())
+        wait_for(
+            lambda: len(succeeded(log, "send_digests")) == 1 and all_done(broker),
+            what="the run's scans and its digests",
+            log=log,
+        )
+        assert len(succeeded(log, "scan_school")) == 2  # one task per school
+        assert emails_sent(mail_dir) == Counter({"sendco@0.test": 1, "sendco@1.test": 1})
+
+        tasks.daily_reminders.delay(TODAY.isoformat())  # a second beat, or a retry
+        wait_for(
+            lambda: len(succeeded(log, "scan_school")) == 4 and all_done(broker),
+            what="the second run's scans",
+            log=log,
+        )
+        for worker in workers:
+            worker.stop()
+    finally:
+        for worker in workers:
+            worker.kill()
+    assert_told_exactly_once(two_schools, mail_dir, log, runs=2)
+
+
+def _lose_the_scan_of(broker, school_id: int) -> None:
+    """Take one school's scan task off the queue, as a lost message would be."""
+    for raw in broker.lrange("celery", 0, -1):
+        headers = json.loads(raw)["headers"]
+        if headers["task"] == "sendco.tasks.scan_school" and headers["argsrepr"].startswith(
+            f"({school_id},"
+        ):
+            assert broker.lrem("celery", 1, raw) == 1
+            return
+    pytest.fail(f"no scan task queued for school {school_id}")
+
+
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_a_lost_scan_task_still_gets_the_digests_out_by_the_safety_net(
+    broker, two_schools, tmp_path
+):
+    """The run enqueues its scans (here from the test process, before any worker runs), one is
+    lost; the other school's people are told by beat's `reminder-digests` entry, which the
+    worker runs every second here instead of at 08:00."""
+    (kept, kept_sendco, *_), (lost, lost_sendco, *_) = two_schools
+    url = celery_app.conf.broker_url
+    mail_dir, log = tmp_path / "mail", tmp_path / "worker.log"
+    mail_dir.mkdir()
+    assert tasks.daily_reminders.run(TODAY.isoformat()) == {"schools": 2}
+    _lose_the_scan_of(broker, lost.pk)
+    worker = None
+    try:
+        worker = Worker(
+            name="reminders-beat",
+            broker_url=url,
+            mail_dir=mail_dir,
+            log=log,
+            beat=tmp_path / "beat-schedule",
+            SENDCO_TEST_DIGESTS_EVERY="1",
+        )
+        wait_for(
+            lambda: DigestSent.objects.filter(user=kept_sendco).exists(),
+            what="the safety net's digest",
+            log=log,
+        )
+        wait_for(lambda: len(succeeded(log, "send_digests")) >= 2, what="the next tick", log=log)
+        worker.stop()
+    finally:
+        if worker is not None:
+            worker.kill()
+    assert "Sending due task reminder-digests (sendco.tasks.send_digests)" in _text(log)
+    assert succeeded(log, "scan_school") == ["5"]  # the lost school was never scanned
+    assert ScanRun.objects.get(day=TODAY).digests_at is None  # no task finished the run
+    assert not Notification.objects.filter(school=lost).exists()
+    assert emails_sent(mail_dir) == Counter({kept_sendco.email: 1})  # once, ticks after too
+    assert not DigestSent.objects.filter(user=lost_sendco).exists()
 
 
 @pytest.mark.redis
@@ -291,7 +419,7 @@ def test_a_worker_killed_mid_scan_and_restarted_tells_everyone_exactly_once(
     first = second = None
     try:
         first = Worker(name="reminders-first", broker_url=url, mail_dir=mail_dir, log=log)
-        killed = tasks.daily_reminders.delay(TODAY.isoformat()).id
+        tasks.daily_reminders.delay(TODAY.isoformat())
         wait_for(
             lambda: len(notifications()) == HELD * per_school and _waiting_on_a_lock(),
             what="the worker to commit three schools and wait on the fourth",
@@ -307,16 +435,19 @@ def test_a_worker_killed_mid_scan_and_restarted_tells_everyone_exactly_once(
             log=log,
         )
 
-        # Killed in the middle: some schools done, the rest not, no digest sent yet; the task's
-        # message was never acknowledged (acks_late), so the broker still holds it.
+        # Killed in the middle: three schools done and counted, the rest not, no digest sent
+        # yet; the fourth school's message was never acknowledged (acks_late), so the broker
+        # still holds it, and the last two wait in the queue.
         assert len(notifications()) == HELD * per_school
+        assert SchoolScanned.objects.count() == HELD
         assert not DigestSent.objects.exists()
         assert emails_sent(mail_dir) == Counter()
         assert broker.hlen("unacked") == 1
+        assert broker.llen("celery") == SCHOOLS - HELD - 1
 
         # A new worker takes the killed task's message back once it has been unacknowledged for
         # longer than the visibility timeout (an hour in production, a second here), and the
-        # scan is enqueued once more, as a retry or a second beat would.
+        # run is started once more, as a retry or a second beat would.
         time.sleep(max(0.0, held_at + 1.5 - time.monotonic()))
         second = Worker(
             name="reminders-second",
@@ -325,14 +456,10 @@ def test_a_worker_killed_mid_scan_and_restarted_tells_everyone_exactly_once(
             log=log,
             SENDCO_TEST_VISIBILITY_TIMEOUT="1",
         )
-        again = tasks.daily_reminders.delay(TODAY.isoformat()).id
+        tasks.daily_reminders.delay(TODAY.isoformat())
         wait_for(
-            lambda: (
-                broker.llen("celery") == 0
-                and broker.hlen("unacked") == 0
-                and DigestSent.objects.count() == len(people)
-            ),
-            what="both messages to be run and acknowledged",
+            lambda: all_done(broker) and DigestSent.objects.count() == len(people),
+            what="every message to be run and acknowledged",
             log=log,
         )
         second.stop()
@@ -344,7 +471,8 @@ def test_a_worker_killed_mid_scan_and_restarted_tells_everyone_exactly_once(
             holder.rollback()
             holder.close()
 
-    assert_told_exactly_once(schools, mail_dir, log, killed=killed, again=again)
+    # The killed attempt logged nothing: two runs of six scans each succeeded.
+    assert_told_exactly_once(schools, mail_dir, log, runs=2)
 
 
 @pytest.mark.redis
@@ -352,7 +480,7 @@ def test_a_worker_killed_mid_scan_and_restarted_tells_everyone_exactly_once(
 def test_a_pool_process_killed_mid_scan_is_replaced_and_the_task_run_again(
     broker, schools, tmp_path
 ):
-    """Production's worker runs a prefork pool: when the process running the scan dies (the
+    """Production's worker runs a prefork pool: when the process running a scan dies (the
     out-of-memory killer, say), the worker starts another and the task's message goes back to
     the queue (reject_on_worker_lost), instead of being acknowledged as failed and lost."""
     expected = expected_notifications(schools)
@@ -369,7 +497,7 @@ def test_a_pool_process_killed_mid_scan_is_replaced_and_the_task_run_again(
         worker = Worker(
             name="reminders-prefork", broker_url=url, mail_dir=mail_dir, log=log, pool="prefork"
         )
-        killed = tasks.daily_reminders.delay(TODAY.isoformat()).id
+        tasks.daily_reminders.delay(TODAY.isoformat())
         wait_for(
             lambda: len(notifications()) == HELD * per_school and _waiting_on_a_lock(),
             what="the pool process to commit three schools and wait on the fourth",
@@ -384,10 +512,10 @@ def test_a_pool_process_killed_mid_scan_is_replaced_and_the_task_run_again(
             what="the task to be run again",
             log=log,
         )
-        again = tasks.daily_reminders.delay(TODAY.isoformat()).id
+        tasks.daily_reminders.delay(TODAY.isoformat())
         wait_for(
-            lambda: f"daily_reminders[{again}] succeeded" in log.read_text(),
-            what="the task enqueued again",
+            lambda: len(succeeded(log, "daily_reminders")) == 2 and all_done(broker),
+            what="the run started again",
             log=log,
         )
         assert worker.process.poll() is None  # the worker itself lived on
@@ -398,8 +526,8 @@ def test_a_pool_process_killed_mid_scan_is_replaced_and_the_task_run_again(
         if not holder.closed:
             holder.rollback()
             holder.close()
-    assert "WorkerLostError" in log.read_text()
-    assert_told_exactly_once(schools, mail_dir, log, killed=killed, again=again)
+    assert "WorkerLostError" in _text(log)
+    assert_told_exactly_once(schools, mail_dir, log, runs=2)
 
 
 def test_without_redis_the_broker_is_the_atomic_filesystem_transport(tmp_path):
