@@ -26,7 +26,7 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -247,9 +247,9 @@ def scan_school_counted(*, school: School, today: date) -> int:
     duplicated task counts once (ON CONFLICT DO NOTHING), a scan rolled back not at all."""
     with transaction.atomic():
         created = scan_school(school=school, today=today)
-        SchoolScanned.objects.bulk_create(
-            [SchoolScanned(day=today, school=school)], ignore_conflicts=True
-        )
+        _, first = SchoolScanned.objects.get_or_create(day=today, school=school)
+        if first:  # the run's count moves once per school, at the commit of its scan
+            ScanRun.objects.filter(day=today).update(done=F("done") + 1)
     return created
 
 
@@ -257,12 +257,9 @@ def digests_claim(*, today: date) -> bool:
     """True for exactly one caller, once every school of the day's run is done. Call it after
     the scan's commit: of two tasks finishing last at once, the later commit sees both rows,
     and the conditional UPDATE lets only one of them through."""
-    run = ScanRun.objects.filter(day=today, digests_at__isnull=True).first()
-    if run is None or SchoolScanned.objects.filter(day=today).count() < run.schools:
-        return False
-    claimed = ScanRun.objects.filter(pk=run.pk, digests_at__isnull=True).update(
-        digests_at=timezone.now()
-    )
+    claimed = ScanRun.objects.filter(
+        day=today, digests_at__isnull=True, done__gte=F("schools")
+    ).update(digests_at=timezone.now())
     return claimed == 1
 
 
@@ -366,17 +363,34 @@ def _send(*, user: User, pending: list[Notification], today: date) -> None:
     )
 
 
+DIGEST_PAGE = 200  # people per digest task: 300,000 staff make 1,500 tasks, not one long one
+
+
+def digest_user_pages(*, size: int | None = None) -> Iterator[list[int]]:
+    """The keys of the people with unsent, unread notifications, a page at a time (keyset)."""
+    size = size or DIGEST_PAGE
+    after = 0
+    pending = Notification.objects.filter(emailed_at__isnull=True, read_at__isnull=True)
+    while page := list(
+        pending.filter(user_id__gt=after)
+        .order_by("user_id")
+        .values_list("user_id", flat=True)
+        .distinct()[:size]
+    ):
+        yield page
+        after = page[-1]
+
+
+def send_digests_to(*, user_ids: Sequence[int], today: date) -> int:
+    """Send the due digests of these people; returns how many went out."""
+    users = User.objects.filter(pk__in=user_ids, is_active=True).order_by("pk")
+    return sum(send_digest(user=user, today=today) for user in users)
+
+
 def send_digests(*, today: date) -> int:
-    """Send every due digest; returns how many went out."""
-    sent = 0
-    users = User.objects.filter(
-        is_active=True,
-        notifications__emailed_at__isnull=True,
-        notifications__read_at__isnull=True,
-    ).distinct()
-    for user in users:
-        sent += send_digest(user=user, today=today)
-    return sent
+    """Send every due digest in this process (seed_demo, tests); returns how many went out.
+    The nightly run sends one task per page of people instead (sendco/tasks.py)."""
+    return sum(send_digests_to(user_ids=page, today=today) for page in digest_user_pages())
 
 
 # --------------------------------------------------------------------------------------------------

@@ -1,8 +1,9 @@
 """The reminder tasks. Beat enqueues `daily_reminders` once a day (Europe/London), which sends
 one `scan_school` per school, so more workers finish the night sooner; the task that finishes
-the last school enqueues `send_digests`. Beat enqueues `send_digests` again later, a safety net
-for a scan task that was lost. Everything is idempotent, so a retry, a second worker, a second
-run or the safety net never tells anyone twice (sendco/reminders.py says how)."""
+the last school enqueues `send_digests`, which sends one `send_digest_page` per 200 people.
+Beat enqueues `send_digests` again later, a safety net for a scan task that was lost.
+Everything is idempotent, so a retry, a second worker, a second run or the safety net never
+tells anyone twice (sendco/reminders.py says how)."""
 
 from __future__ import annotations
 
@@ -69,8 +70,26 @@ def scan_school(school_id: int, today: str | None = None) -> int:
     max_retries=5,
 )
 def send_digests(today: str | None = None) -> int:
-    """Send the day's due digests (once per person and day); returns how many went out."""
-    return reminders.send_digests(today=_day(today))
+    """Enqueue the day's digests, one task per page of people with something unsent; returns
+    how many people were queued. Each is emailed at most once a day (the DigestSent claim)."""
+    day = _day(today).isoformat()
+    queued = 0
+    for page in reminders.digest_user_pages():
+        send_digest_page.delay(page, day)
+        queued += len(page)
+    return queued
+
+
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def send_digest_page(user_ids: list[int], today: str | None = None) -> int:
+    """Send the due digests of a page of people; returns how many went out."""
+    return reminders.send_digests_to(user_ids=user_ids, today=_day(today))
 
 
 def _digests_if_done(day: date) -> None:

@@ -100,6 +100,7 @@ def test_only_the_last_school_claims_the_digests(world):
     assert not reminders.digests_claim(today=TODAY)
     reminders.scan_school_counted(school=first, today=TODAY)  # the same task retried
     assert SchoolScanned.objects.count() == 1
+    assert ScanRun.objects.get().done == 1  # counted once, not twice
     assert not reminders.digests_claim(today=TODAY)
     reminders.scan_school_counted(school=second, today=TODAY)
     assert reminders.digests_claim(today=TODAY)
@@ -112,10 +113,12 @@ def test_a_scan_that_fails_does_not_count_its_school(world, monkeypatch):
     def broken(**_):
         raise RuntimeError("the database went away")
 
+    reminders.scan_run_start(today=TODAY)
     monkeypatch.setattr(reminders, "scan_school", broken)
     with pytest.raises(RuntimeError):
         reminders.scan_school_counted(school=school, today=TODAY)
     assert not SchoolScanned.objects.exists()
+    assert ScanRun.objects.get().done == 0
 
 
 def test_a_lost_scan_holds_the_digests_back_until_the_safety_net(world, monkeypatch, mailoutbox):
@@ -174,3 +177,23 @@ def test_the_safety_net_after_a_complete_run_sends_nothing_again(world, mailoutb
     assert tasks.send_digests.delay(DAY).get() == 0  # the safety net after a complete run
     assert len(mailoutbox) == 2
     assert DigestSent.objects.count() == 2
+
+
+def test_digests_go_out_in_tasks_of_a_page_of_people_each(world, monkeypatch, mailoutbox):
+    """`send_digests` sends one task per page of people with something unsent, so a national
+    night's 300,000 digests spread over the workers; each person is emailed once."""
+    monkeypatch.setattr(tasks.send_digests, "delay", lambda day: None)  # hold the run's own
+    tasks.daily_reminders.delay(DAY)
+    assert mailoutbox == []
+    monkeypatch.setattr(reminders, "DIGEST_PAGE", 1)
+    pages = []
+    send = tasks.send_digest_page.delay
+    monkeypatch.setattr(
+        tasks.send_digest_page, "delay", lambda ids, day: pages.append(ids) or send(ids, day)
+    )
+    assert tasks.send_digests.apply((DAY,)).get() == 2
+    assert sorted(pages) == sorted([w["sendco"].pk] for w in world)
+    assert emails(mailoutbox) == ["sendco@fan-0.test", "sendco@fan-1.test"]
+    pages.clear()
+    assert tasks.send_digests.apply((DAY,)).get() == 0  # nothing unsent: no task at all
+    assert pages == [] and len(mailoutbox) == 2
