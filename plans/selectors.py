@@ -26,6 +26,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 
 from provision.delivery import Delivery, DeliveryReader
 from provision.models import Group
@@ -240,6 +241,11 @@ def _blank(field: str) -> Q:
     return Q(**{f"{field}__regex": r"^\s*$"})
 
 
+def _linked() -> Exists:
+    """Whether the target is linked to a group (by the links' index on the target)."""
+    return Exists(Target.groups.through.objects.filter(target_id=OuterRef("pk")))
+
+
 def _has_warnings(today: date) -> Exists:
     """Whether `rules.quality_warnings` finds anything in the row's open cycle (`open_pk`), in
     SQL: no target; a target without a measure, baseline, date or provision; a current need
@@ -249,10 +255,7 @@ def _has_warnings(today: date) -> Exists:
         _blank("measure")
         | _blank("baseline")
         | Q(by_when__isnull=True)
-        | (
-            _blank("other_provision")
-            & ~Exists(Target.groups.through.objects.filter(target_id=OuterRef("pk")))
-        )
+        | (_blank("other_provision") & ~_linked())
     )
     unmet = Need.objects.filter(_covering(today), pupil_id=OuterRef("pk")).exclude(
         Exists(
@@ -281,27 +284,30 @@ def _plan_list_rows(access: Access, today: date):
         & Q(sen_statuses__category__in=[K, E]),
     )
     plan = FilteredRelation("support_plan", condition=Q(support_plan__school=school))
-    open_cycle = Cycle.objects.filter(school=school, plan_id=OuterRef("plan_pk")).exclude(
-        stage=rules.REVIEWED
+    # The plan's open cycle (one at most, by constraint), joined; else its latest reviewed one.
+    open_cycle = FilteredRelation(
+        "support_plan__cycles",
+        condition=Q(support_plan__cycles__school=school)
+        & ~Q(support_plan__cycles__stage=rules.REVIEWED),
     )
-    current = Cycle.objects.filter(school=school, plan_id=OuterRef("plan_pk")).order_by(
-        Case(When(stage=rules.REVIEWED, then=Value(1)), default=Value(0)), "-number"
-    )
+    reviewed = Cycle.objects.filter(
+        school=school, plan_id=OuterRef("plan_on__pk"), stage=rules.REVIEWED
+    ).order_by("-number")
     late = Q(open_stage=rules.DO, open_due__lt=today)
     due = Q(open_stage=rules.DO, open_due=today)
     return (
         pupils_visible_to(access=access, on=today)
         .on_roll(today)
-        .alias(status_on=status, plan_on=plan)
+        .alias(status_on=status, plan_on=plan, open_on=open_cycle)
         .filter(status_on__isnull=False)
         .annotate(
             category=F("status_on__category"),
             on_support_since=F("status_on__starts_on"),
             plan_pk=F("plan_on__pk"),
-            open_pk=Subquery(open_cycle.values("pk")[:1]),
-            open_stage=Subquery(open_cycle.values("stage")[:1]),
-            open_due=Subquery(open_cycle.values("review_due")[:1]),
-            cycle_pk=Subquery(current.values("pk")[:1]),
+            open_pk=F("open_on__pk"),
+            open_stage=F("open_on__stage"),
+            open_due=F("open_on__review_due"),
+            cycle_pk=Coalesce("open_on__pk", Subquery(reviewed.values("pk")[:1])),
             urgency=Case(When(late, then=Value(0)), When(due, then=Value(1)), default=Value(2)),
         )
         .order_by(
@@ -349,7 +355,7 @@ def plan_rows(
     plans = {p.pk: p for p in plans}
     cycles = Cycle.objects.filter(
         school=access.school, pk__in=[p.cycle_pk for p in pupils if p.cycle_pk]
-    ).prefetch_related(Prefetch("targets", Target.objects.annotate(n_groups=Count("groups"))))
+    ).prefetch_related(Prefetch("targets", Target.objects.annotate(linked=_linked())))
     cycles = {c.pk: c for c in cycles}
     year_start, term_ends = _year_terms(access.school, today)
     held: dict[int, list[date]] = defaultdict(list)
@@ -366,7 +372,7 @@ def plan_rows(
         if cycle is not None and not cycle.frozen:
             warnings = len(
                 rules.quality_warnings(
-                    targets=[target_facts(t, t.n_groups) for t in cycle.targets.all()],
+                    targets=[target_facts(t, int(t.linked)) for t in cycle.targets.all()],
                     needs=[(n.need_type_id, n.need_type.name) for n in pupil.needs_now],
                     stage=cycle.stage,
                     review_due=cycle.review_due,
