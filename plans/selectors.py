@@ -355,7 +355,18 @@ def plan_rows(
     plans = {p.pk: p for p in plans}
     cycles = Cycle.objects.filter(
         school=access.school, pk__in=[p.cycle_pk for p in pupils if p.cycle_pk]
-    ).prefetch_related(Prefetch("targets", Target.objects.annotate(linked=_linked())))
+    ).prefetch_related(
+        Prefetch(
+            "targets",
+            # A link's id or None, read by the links' index on the target (LIMIT 1: an EXISTS
+            # here is planned as a hash of every link of the trust).
+            Target.objects.annotate(
+                linked=Subquery(
+                    Target.groups.through.objects.filter(target_id=OuterRef("pk")).values("pk")[:1]
+                )
+            ).order_by("position", "pk"),
+        )
+    )
     cycles = {c.pk: c for c in cycles}
     year_start, term_ends = _year_terms(access.school, today)
     held: dict[int, list[date]] = defaultdict(list)
@@ -372,7 +383,9 @@ def plan_rows(
         if cycle is not None and not cycle.frozen:
             warnings = len(
                 rules.quality_warnings(
-                    targets=[target_facts(t, int(t.linked)) for t in cycle.targets.all()],
+                    targets=[
+                        target_facts(t, int(t.linked is not None)) for t in cycle.targets.all()
+                    ],
                     needs=[(n.need_type_id, n.need_type.name) for n in pupil.needs_now],
                     stage=cycle.stage,
                     review_due=cycle.review_due,
