@@ -435,7 +435,11 @@ def tracker(*, access: Access, today: date, authority_id: int | None = None) -> 
     plans = plans_visible_to(access=access, today=today).filter(status=EhcPlan.Status.ACTIVE)
     if authority_id:
         plans = plans.filter(authority_id=authority_id)
-    lines = [review_line(p, today=today) for p in with_review_data(plans)]
+    # Every plan is of the person's school: one School object, not one joined per plan.
+    plans = list(with_review_data(plans).select_related(None).select_related("pupil", "authority"))
+    for plan in plans:
+        plan.school = access.school
+    lines = [review_line(p, today=today) for p in plans]
 
     def order(line: ReviewLine):
         step = line.next_step
