@@ -56,14 +56,15 @@ def long_date(day: date) -> str:
 def plan_list(*, access: Access, today: date, page: str | None = None) -> dict:
     """Pupils on SEN support or with an EHC plan, overdue and due reviews first, then by name,
     50 a page."""
-    listed = selectors.plan_rows(access=access, today=today, page=page)
+    # A teaching assistant sees the strategies of a plan, not how well it is written.
+    show_quality = access.can(Cap.PLAN_FULL)
+    listed = selectors.plan_rows(access=access, today=today, page=page, quality=show_quality)
     return {
         "rows": listed.rows,
         "page": listed.page,
         "today": today,
         "counts": listed.counts,
-        # A teaching assistant sees the strategies of a plan, not how well it is written.
-        "show_quality": access.can(Cap.PLAN_FULL),
+        "show_quality": show_quality,
         "own_classes": sees_own_classes_only(access.role),
     }
 

@@ -321,16 +321,21 @@ def _plan_list_rows(access: Access, today: date):
 
 
 def plan_rows(
-    *, access: Access, today: date, page: str | int | None = None, per_page: int = PLANS_PAGE_SIZE
+    *,
+    access: Access,
+    today: date,
+    page: str | int | None = None,
+    per_page: int = PLANS_PAGE_SIZE,
+    quality: bool = True,
 ) -> PlanList:
     """One row per pupil on SEN support or with an EHC plan whom the person sees, overdue and due
     reviews first, then by name, a page at a time: sorted, counted and paged by the database; the
     page's rows get their plan's current cycle, parent meetings against the schedule and the
-    number of quality warnings (worked out for those rows only)."""
+    number of quality warnings (worked out for those rows only). `quality=False` (a person who
+    is not shown how well plans are written) leaves the plans with warnings uncounted."""
     listed = _plan_list_rows(access, today)
-    counts = listed.annotate(
-        weak=ExpressionWrapper(_has_warnings(today), output_field=BooleanField())
-    ).aggregate(
+    weak = _has_warnings(today) if quality else Value(False)
+    counts = listed.annotate(weak=ExpressionWrapper(weak, output_field=BooleanField())).aggregate(
         all=Count("pk"),
         no_plan=Count("pk", filter=Q(plan_pk__isnull=True)),
         overdue=Count("pk", filter=Q(urgency=0)),
