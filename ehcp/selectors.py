@@ -6,13 +6,26 @@ Every date shown comes from `ehcp.rules` through `review_line`; nothing here sto
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from itertools import groupby
 
 from django.conf import settings
-from django.db.models import BooleanField, Count, ExpressionWrapper, Min, Prefetch, Q, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
 
 from provision.delivery import DeliveryReader
 from register.models import Need, Pupil, YearGroup
@@ -182,6 +195,13 @@ class ReviewLine:
         return step is not None and step.due < today
 
 
+def _requested(aggregate) -> Subquery:
+    """An aggregate of the review's advice requested, read by the advice's index on the review
+    (a join and GROUP BY would read the whole trust's advice)."""
+    asked = Advice.objects.filter(review=OuterRef("pk"), requested_on__isnull=False).order_by()
+    return Subquery(asked.values("review").annotate(found=aggregate).values("found")[:1])
+
+
 def with_review_data(plans: QuerySet[EhcPlan]) -> QuerySet[EhcPlan]:
     """What `review_line` reads, prefetched: three queries beyond the plans'."""
     return plans.select_related("pupil", "authority", "school").prefetch_related(
@@ -194,8 +214,8 @@ def with_review_data(plans: QuerySet[EhcPlan]) -> QuerySet[EhcPlan]:
         Prefetch(
             "reviews",
             AnnualReview.objects.annotate(
-                n_requested=Count("advice", filter=Q(advice__requested_on__isnull=False)),
-                first_requested=Min("advice__requested_on"),
+                n_requested=Coalesce(_requested(Count("pk")), 0),
+                first_requested=_requested(Min("requested_on")),
             ).order_by("meeting_on"),
         ),
     )
@@ -415,7 +435,11 @@ def tracker(*, access: Access, today: date, authority_id: int | None = None) -> 
     plans = plans_visible_to(access=access, today=today).filter(status=EhcPlan.Status.ACTIVE)
     if authority_id:
         plans = plans.filter(authority_id=authority_id)
-    lines = [review_line(p, today=today) for p in with_review_data(plans)]
+    # Every plan is of the person's school: one School object, not one joined per plan.
+    plans = list(with_review_data(plans).select_related(None).select_related("pupil", "authority"))
+    for plan in plans:
+        plan.school = access.school
+    lines = [review_line(p, today=today) for p in plans]
 
     def order(line: ReviewLine):
         step = line.next_step
@@ -599,37 +623,54 @@ class TrackerRow:
     due_soon: bool
 
 
+TRACKER_PAGE_SIZE = 50
+
+
 @dataclass
 class TrackerPage:
-    sections: list[tuple[str, list[TrackerRow]]]  # "Overdue", then "Due in <month>"
-    rows: list[TrackerRow]
+    # The page's rows in sections: "Overdue", then "Due in <month>", each with its size over
+    # every page.
+    sections: list[tuple[str, list[TrackerRow], int]]
+    counts: dict[str, int]  # over every row: overdue, due_soon, under_way, plans
+    page: Page  # of TrackerRow
 
     @property
-    def counts(self) -> dict[str, int]:
-        return {
-            "overdue": sum(1 for r in self.rows if r.overdue),
-            "due_soon": sum(1 for r in self.rows if r.due_soon),
-            "under_way": sum(1 for r in self.rows if r.line.review is not None),
-            "plans": len(self.rows),
-        }
+    def rows(self) -> list[TrackerRow]:
+        return list(self.page.object_list)
 
 
-def tracker_page(*, access: Access, today: date, authority_id: int | None = None) -> TrackerPage:
-    """The tracker's rows ("due soon" is the engine's, `staff.deadlines.is_due_soon`) in sections:
-    the overdue first, then one a month by the next step's date."""
+def _section(row: TrackerRow) -> str:
+    if row.overdue:
+        return "Overdue"
+    return f"Due in {row.step.due:%B %Y}" if row.step else "Nothing due"
+
+
+def tracker_page(
+    *, access: Access, today: date, authority_id: int | None = None, page: str | None = None
+) -> TrackerPage:
+    """The tracker's rows ("due soon" is the engine's, `staff.deadlines.is_due_soon`), 50 a page,
+    in sections: the overdue first, then one a month by the next step's date. The plans are
+    chosen in SQL (the school's active plans the person sees, of the authority asked for); their
+    clocks are `rules`' (statutory windows, transfers, each authority's lead times) worked out
+    without a query, so only the page's rows are rendered."""
     rows = []
     for line in tracker(access=access, today=today, authority_id=authority_id):
         step, overdue = line.next_step, line.overdue(today)
         soon = not overdue and step is not None and is_due_soon(due=step.due, today=today)
         rows.append(TrackerRow(line=line, step=step, overdue=overdue, due_soon=soon))
-    late = [r for r in rows if r.overdue]
-    sections = [("Overdue", late)] if late else []
-    for month, found in groupby(
-        (r for r in rows if not r.overdue),
-        key=lambda r: date(r.step.due.year, r.step.due.month, 1) if r.step else None,
-    ):
-        sections.append((f"Due in {month:%B %Y}" if month else "Nothing due", list(found)))
-    return TrackerPage(sections=sections, rows=rows)
+    sizes = Counter(_section(r) for r in rows)
+    shown = Paginator(rows, TRACKER_PAGE_SIZE).get_page(page)
+    sections = [
+        (title, list(found), sizes[title])
+        for title, found in groupby(shown.object_list, key=_section)
+    ]
+    counts = {
+        "overdue": sum(1 for r in rows if r.overdue),
+        "due_soon": sum(1 for r in rows if r.due_soon),
+        "under_way": sum(1 for r in rows if r.line.review is not None),
+        "plans": len(rows),
+    }
+    return TrackerPage(sections=sections, counts=counts, page=shown)
 
 
 # --------------------------------------------------------------------------------------------------

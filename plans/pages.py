@@ -15,9 +15,6 @@ from staff.tenancy import Access
 from . import rules, selectors
 from .models import Contribution, Cycle, SupportPlan, Target
 
-# Stages read on the list first: the reviews that have come, the most overdue at the top.
-URGENT = {"Review overdue": 0, "Review due": 1}
-
 MEETING_INTRO = (
     "Pupils on SEN support should meet their parents at least three times a year; planning and "
     "review meetings count."
@@ -56,25 +53,18 @@ def long_date(day: date) -> str:
 # --------------------------------------------------------------------------------------------------
 
 
-def _urgency(row: selectors.PlanRow) -> tuple[int, date]:
-    rank = URGENT.get(row.stage_label, len(URGENT))
-    due = row.cycle.review_due if rank < len(URGENT) and row.cycle else None
-    return rank, due or date.max
-
-
-def plan_list(*, access: Access, today: date) -> dict:
-    """Pupils on SEN support or with an EHC plan, overdue and due reviews first, then by name."""
-    rows = sorted(selectors.plan_rows(access=access, today=today), key=_urgency)
+def plan_list(*, access: Access, today: date, page: str | None = None) -> dict:
+    """Pupils on SEN support or with an EHC plan, overdue and due reviews first, then by name,
+    50 a page."""
+    # A teaching assistant sees the strategies of a plan, not how well it is written.
+    show_quality = access.can(Cap.PLAN_FULL)
+    listed = selectors.plan_rows(access=access, today=today, page=page, quality=show_quality)
     return {
-        "rows": rows,
+        "rows": listed.rows,
+        "page": listed.page,
         "today": today,
-        "counts": {
-            "no_plan": sum(1 for r in rows if r.plan is None),
-            "overdue": sum(1 for r in rows if r.stage_label == "Review overdue"),
-            "warnings": sum(1 for r in rows if r.warnings),
-        },
-        # A teaching assistant sees the strategies of a plan, not how well it is written.
-        "show_quality": access.can(Cap.PLAN_FULL),
+        "counts": listed.counts,
+        "show_quality": show_quality,
         "own_classes": sees_own_classes_only(access.role),
     }
 

@@ -10,7 +10,23 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Prefetch, Q
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 
 from provision.delivery import Delivery, DeliveryReader
 from provision.models import Group
@@ -198,6 +214,9 @@ def plan_page(*, plan: SupportPlan, today: date) -> PlanPage:
 # --------------------------------------------------------------------------------------------------
 
 
+PLANS_PAGE_SIZE = 50
+
+
 @dataclass
 class PlanRow:
     pupil: Pupil
@@ -209,86 +228,186 @@ class PlanRow:
     warnings: int
 
 
-def plan_rows(*, access: Access, today: date) -> list[PlanRow]:
-    """One row per pupil on SEN support or with an EHC plan whom the person sees, with their
-    plan's open cycle, parent meetings against the schedule and the number of quality warnings."""
-    pupils = list(
+@dataclass
+class PlanList:
+    """The plans list a page at a time: the page's rows, and counts over every row."""
+
+    page: Page  # of Pupil rows (the page's PlanRow objects are `rows`)
+    rows: list[PlanRow]
+    counts: dict[str, int]  # all, no_plan, overdue, warnings
+
+
+def _blank(field: str) -> Q:
+    return Q(**{f"{field}__regex": r"^\s*$"})
+
+
+def _linked() -> Exists:
+    """Whether the target is linked to a group (by the links' index on the target)."""
+    return Exists(Target.groups.through.objects.filter(target_id=OuterRef("pk")))
+
+
+def _has_warnings(today: date) -> Exists:
+    """Whether `rules.quality_warnings` finds anything in the row's open cycle (`open_pk`), in
+    SQL: no target; a target without a measure, baseline, date or provision; a current need
+    that no target addresses; a plan (or Do) without a review date."""
+    targets = Target.objects.filter(cycle_id=OuterRef("open_pk"))
+    weak = targets.filter(
+        _blank("measure")
+        | _blank("baseline")
+        | Q(by_when__isnull=True)
+        | (_blank("other_provision") & ~_linked())
+    )
+    unmet = Need.objects.filter(_covering(today), pupil_id=OuterRef("pk")).exclude(
+        Exists(
+            Target.objects.filter(
+                cycle_id=OuterRef(OuterRef("open_pk")), need_type_id=OuterRef("need_type_id")
+            )
+        )
+    )
+    return (
+        ~Exists(targets)
+        | Exists(weak)
+        | Exists(unmet)
+        | Q(open_stage__in=[rules.PLAN, rules.DO], open_due__isnull=True)
+    )
+
+
+def _plan_list_rows(access: Access, today: date):
+    """Pupils on roll with a K or E status covering `today` whom the person sees, with their
+    plan and its open cycle as columns, urgency first (overdue reviews, the most overdue first,
+    then reviews due today), then by name."""
+    school = access.school
+    status = FilteredRelation(
+        "sen_statuses",
+        condition=Q(sen_statuses__school=school, sen_statuses__starts_on__lte=today)
+        & (Q(sen_statuses__ends_on__isnull=True) | Q(sen_statuses__ends_on__gte=today))
+        & Q(sen_statuses__category__in=[K, E]),
+    )
+    plan = FilteredRelation("support_plan", condition=Q(support_plan__school=school))
+    # The plan's open cycle (one at most, by constraint), joined; else its latest reviewed one.
+    open_cycle = FilteredRelation(
+        "support_plan__cycles",
+        condition=Q(support_plan__cycles__school=school)
+        & ~Q(support_plan__cycles__stage=rules.REVIEWED),
+    )
+    reviewed = Cycle.objects.filter(
+        school=school, plan_id=OuterRef("plan_on__pk"), stage=rules.REVIEWED
+    ).order_by("-number")
+    late = Q(open_stage=rules.DO, open_due__lt=today)
+    due = Q(open_stage=rules.DO, open_due=today)
+    return (
         pupils_visible_to(access=access, on=today)
         .on_roll(today)
-        .filter(
-            Q(sen_statuses__category__in=[K, E])
-            & Q(sen_statuses__starts_on__lte=today)
-            & (Q(sen_statuses__ends_on__isnull=True) | Q(sen_statuses__ends_on__gte=today))
+        .alias(status_on=status, plan_on=plan, open_on=open_cycle)
+        .filter(status_on__isnull=False)
+        .annotate(
+            category=F("status_on__category"),
+            on_support_since=F("status_on__starts_on"),
+            plan_pk=F("plan_on__pk"),
+            open_pk=F("open_on__pk"),
+            open_stage=F("open_on__stage"),
+            open_due=F("open_on__review_due"),
+            cycle_pk=Coalesce("open_on__pk", Subquery(reviewed.values("pk")[:1])),
+            urgency=Case(When(late, then=Value(0)), When(due, then=Value(1)), default=Value(2)),
         )
-        .distinct()
-        .prefetch_related(
-            Prefetch("sen_statuses", SenStatus.objects.filter(_covering(today)), to_attr="now"),
+        .order_by(
+            "urgency",
+            Case(When(late | due, then=F("open_due"))).asc(nulls_last=True),
+            "legal_last_name",
+            "legal_first_name",
+            "pk",
+        )
+    )
+
+
+def plan_rows(
+    *,
+    access: Access,
+    today: date,
+    page: str | int | None = None,
+    per_page: int = PLANS_PAGE_SIZE,
+    quality: bool = True,
+) -> PlanList:
+    """One row per pupil on SEN support or with an EHC plan whom the person sees, overdue and due
+    reviews first, then by name, a page at a time: sorted, counted and paged by the database; the
+    page's rows get their plan's current cycle, parent meetings against the schedule and the
+    number of quality warnings (worked out for those rows only). `quality=False` (a person who
+    is not shown how well plans are written) leaves the plans with warnings uncounted."""
+    listed = _plan_list_rows(access, today)
+    weak = _has_warnings(today) if quality else Value(False)
+    counts = listed.annotate(weak=ExpressionWrapper(weak, output_field=BooleanField())).aggregate(
+        all=Count("pk"),
+        no_plan=Count("pk", filter=Q(plan_pk__isnull=True)),
+        overdue=Count("pk", filter=Q(urgency=0)),
+        warnings=Count("pk", filter=Q(open_pk__isnull=False, weak=True)),
+    )
+    paginator = Paginator(listed, per_page)
+    paginator.count = counts["all"]  # counted above: no second count
+    shown = paginator.get_page(page)
+    pupils = list(
+        shown.object_list.prefetch_related(
             Prefetch(
                 "needs",
                 Need.objects.filter(_covering(today)).select_related("need_type"),
                 to_attr="needs_now",
             ),
         )
-        .order_by("legal_last_name", "legal_first_name")
     )
-    plans = {
-        p.pupil_id: p
-        for p in SupportPlan.objects.filter(pupil__in=[p.pk for p in pupils])
-        .select_related("lead")
-        .prefetch_related(
-            Prefetch(
-                "cycles",
-                Cycle.objects.exclude(stage=rules.REVIEWED).prefetch_related(
-                    Prefetch("targets", Target.objects.annotate(n_groups=Count("groups")))
-                ),
-                to_attr="open_cycles",
-            ),
-            Prefetch(
-                "cycles",
-                Cycle.objects.filter(stage=rules.REVIEWED).order_by("-number"),
-                to_attr="reviewed_cycles",
-            ),
+    shown.object_list = pupils
+    plans = SupportPlan.objects.filter(
+        school=access.school, pk__in=[p.plan_pk for p in pupils if p.plan_pk]
+    ).select_related("lead")
+    plans = {p.pk: p for p in plans}
+    cycles = Cycle.objects.filter(
+        school=access.school, pk__in=[p.cycle_pk for p in pupils if p.cycle_pk]
+    ).prefetch_related(
+        Prefetch(
+            "targets",
+            # A link's id or None, read by the links' index on the target (LIMIT 1: an EXISTS
+            # here is planned as a hash of every link of the trust).
+            Target.objects.annotate(
+                linked=Subquery(
+                    Target.groups.through.objects.filter(target_id=OuterRef("pk")).values("pk")[:1]
+                )
+            ).order_by("position", "pk"),
         )
-    }
+    )
+    cycles = {c.pk: c for c in cycles}
     year_start, term_ends = _year_terms(access.school, today)
     held: dict[int, list[date]] = defaultdict(list)
     for plan_id, on in ParentMeeting.objects.filter(
-        plan__in=list(plans.values()), held_on__gte=year_start
+        school=access.school, plan_id__in=list(plans), held_on__gte=year_start
     ).values_list("plan_id", "held_on"):
         held[plan_id].append(on)
     rows = []
     for pupil in pupils:
-        status = pupil.now[0]
-        plan = plans.get(pupil.pk)
-        cycle = None
+        plan = plans.get(pupil.plan_pk)
+        cycle = cycles.get(pupil.cycle_pk) if plan is not None else None
         warnings = 0
         schedule = None
-        if plan is not None:
-            cycle = plan.open_cycles[0] if plan.open_cycles else None
-            if cycle is not None:
-                targets = list(cycle.targets.all())
-                warnings = len(
-                    rules.quality_warnings(
-                        targets=[target_facts(t, t.n_groups) for t in targets],
-                        needs=[(n.need_type_id, n.need_type.name) for n in pupil.needs_now],
-                        stage=cycle.stage,
-                        review_due=cycle.review_due,
-                    )
+        if cycle is not None and not cycle.frozen:
+            warnings = len(
+                rules.quality_warnings(
+                    targets=[
+                        target_facts(t, int(t.linked is not None)) for t in cycle.targets.all()
+                    ],
+                    needs=[(n.need_type_id, n.need_type.name) for n in pupil.needs_now],
+                    stage=cycle.stage,
+                    review_due=cycle.review_due,
                 )
-            else:
-                cycle = plan.reviewed_cycles[0] if plan.reviewed_cycles else None
-            if status.category == K:
-                schedule = rules.meeting_schedule(
-                    term_ends=term_ends,
-                    year_start=year_start,
-                    on_support_since=status.starts_on,
-                    held_on=held[plan.pk],
-                    today=today,
-                )
+            )
+        if plan is not None and pupil.category == K:
+            schedule = rules.meeting_schedule(
+                term_ends=term_ends,
+                year_start=year_start,
+                on_support_since=pupil.on_support_since,
+                held_on=held[plan.pk],
+                today=today,
+            )
         rows.append(
             PlanRow(
                 pupil=pupil,
-                category=status.category,
+                category=pupil.category,
                 plan=plan,
                 cycle=cycle,
                 stage_label=rules.stage_label(
@@ -300,7 +419,7 @@ def plan_rows(*, access: Access, today: date) -> list[PlanRow]:
                 warnings=warnings,
             )
         )
-    return rows
+    return PlanList(page=shown, rows=rows, counts=counts)
 
 
 # --------------------------------------------------------------------------------------------------

@@ -111,7 +111,9 @@ def _form(request: HttpRequest, pupil: Pupil, form, title: str, submit_label: st
 @require_safe
 def plan_list(request: HttpRequest) -> HttpResponse:
     """Pupils on SEN support or with an EHC plan, overdue and due reviews first, then by name."""
-    page = pages.plan_list(access=request.access, today=timezone.localdate())
+    page = pages.plan_list(
+        access=request.access, today=timezone.localdate(), page=request.GET.get("page")
+    )
     audit_note(request).detail["rows"] = len(page["rows"])
     return render(request, "plans/list.html", page)
 

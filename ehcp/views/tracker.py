@@ -26,21 +26,22 @@ def tracker(request: HttpRequest) -> HttpResponse:
     wanted = request.GET.get("la", "")
     chosen = next((a for a in authorities if str(a.pk) == wanted), None)
     page = selectors.tracker_page(
-        access=request.access, today=today(), authority_id=chosen.pk if chosen else None
+        access=request.access,
+        today=today(),
+        authority_id=chosen.pk if chosen else None,
+        page=request.GET.get("page"),
     )
     audit_note(request).detail.update(rows=len(page.rows), authority=chosen.pk if chosen else None)
-    context = {"sections": page.sections, "counts": page.counts, "soon_days": SOON_DAYS}
-    return render(
-        request,
-        "ehcp/tracker.html",
-        {
-            **context,
-            "authorities": authorities,
-            "chosen": chosen,
-            "today": today(),
-            "can_manage": request.access.can(Cap.EHCP_MANAGE),
-        },
-    )
+    context = {
+        "tracker": page,
+        "query": f"la={chosen.pk}" if chosen else "",  # kept by the page links
+        "soon_days": SOON_DAYS,
+        "authorities": authorities,
+        "chosen": chosen,
+        "today": today(),
+        "can_manage": request.access.can(Cap.EHCP_MANAGE),
+    }
+    return render(request, "ehcp/tracker.html", context)
 
 
 @school_view(Cap.EHCP_TRACKER)

@@ -18,7 +18,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from ehcp import services
+from ehcp import selectors, services
 from ehcp.models import (
     Advice,
     AnnualReview,
@@ -1029,6 +1029,27 @@ def test_tracker_lists_overdue_first_by_month_with_a_filter_by_authority(
     junk = _page(client.get(_url("tracker", school) + "?la=nonsense"))
     assert "Mine, Mina" in junk
     assert "Other, Otto" in junk
+
+
+def test_tracker_pages_keep_the_order_the_sections_and_the_filter(
+    client, school, sendco, pupils, la, today, year, monkeypatch
+):
+    monkeypatch.setattr(selectors, "TRACKER_PAGE_SIZE", 2)
+    late = make_plan(school, sendco, pupils["mina"], la, today, outcomes=0, items=0)
+    late.versions.update(issued_on=today - timedelta(days=400))
+    for pupil, days in ((pupils["otto"], 30), (make_pupil(school, legal_first_name="Sia"), 60)):
+        plan = make_plan(school, sendco, pupil, la, today, outcomes=0, items=0)
+        plan.versions.update(issued_on=today - timedelta(days=days))
+    client.force_login(sendco)
+    first = _page(client.get(_url("tracker", school)))
+    assert first.index(">Overdue <span") < first.index("Mine, Mina")
+    assert '<strong class="fs-4">3</strong> active plans' in first  # counted over every page
+    assert "Page 1 of 2" in first
+    assert f"?la={la.pk}&amp;page=2" in _page(client.get(_url("tracker", school), {"la": la.pk}))
+    second = _page(client.get(_url("tracker", school), {"page": 2}))
+    assert "Mine, Mina" not in second
+    assert ">Overdue <span" not in second
+    assert "Due in " in second
 
 
 def test_tracker_empty_state(client, school, sendco):

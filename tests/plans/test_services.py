@@ -855,19 +855,24 @@ def test_plan_rows_list_the_pupils_on_the_sen_register_the_person_sees(
     no_plan = make_pupil(school, legal_first_name="Otto", legal_last_name="Berg")
     put_on(no_plan, "K", date(2025, 9, 1))
     put_on(make_pupil(school, legal_last_name="Zed"), "N", date(2025, 9, 1))
-    rows = plan_selectors.plan_rows(access=access, today=date(2026, 12, 21))
+    listed = plan_selectors.plan_rows(access=access, today=date(2026, 12, 21))
+    rows = listed.rows
+    # Overdue reviews first, then by name.
     assert [(r.pupil.name, r.cycle, r.stage_label) for r in rows] == [
-        ("Otto Berg", None, "No plan yet"),
         ("Mina Khan", cycle, "Review overdue"),
+        ("Otto Berg", None, "No plan yet"),
     ]
+    assert listed.counts == {"all": 2, "no_plan": 1, "overdue": 1, "warnings": 1}
     # Her target has no measure, baseline, date or provision, and no target addresses her needs;
     # her one meeting (the planning meeting) leaves the autumn share met, the spring one owed.
-    mina = rows[1]
+    mina = rows[0]
     assert mina.warnings == 6
     assert (mina.schedule.held, mina.schedule.due) == (1, date(2027, 3, 19))
     this_year = AcademicYear.objects.get(school=school, starts_on=date(2026, 9, 1))
     class_of(school, "3K", teachers=[teacher], pupils=[pupil], year=this_year)
-    rows = plan_selectors.plan_rows(access=access_for(teacher, school), today=date(2026, 12, 21))
+    rows = plan_selectors.plan_rows(
+        access=access_for(teacher, school), today=date(2026, 12, 21)
+    ).rows
     assert [r.pupil.name for r in rows] == ["Mina Khan"]
 
 
