@@ -174,6 +174,7 @@ def _section_f_alerts(
     first = min(starts.values())
     open_days = calendar.open_days(start=first, end=today)
     readers = readers_for(
+        school=school,
         wanted={p.pupil_id: [i.group for i in items_of[p.pk]] for p in plans if p.pk in items_of},
         open_days=open_days,
         start=first,

@@ -42,13 +42,14 @@ def deadlines(
     calendar = calendar or SchoolCalendar.load(school=school)
     on_register = SenStatus.objects.filter(
         Q(ends_on__isnull=True) | Q(ends_on__gte=today),
+        school=school,
         pupil=OuterRef("pk"),
         category__in=[K, E],
         starts_on__lte=today,
     )
     pupils = pupils.on_roll(today).filter(Exists(on_register))
     open_cycles = (
-        Cycle.objects.filter(plan__pupil__in=pupils)
+        Cycle.objects.filter(school=school, plan__pupil__in=pupils)
         .exclude(stage=rules.REVIEWED)
         .select_related("plan__pupil")
     )
@@ -99,7 +100,9 @@ def _delivery_alerts(
     places, the sessions and the registers."""
     groups_of: dict[int, dict[int, Group]] = defaultdict(dict)  # cycle id -> its groups
     for link in (
-        Target.groups.through.objects.filter(target__cycle_id__in=[c.pk for c in cycles])
+        Target.groups.through.objects.filter(
+            target__school=school, target__cycle_id__in=[c.pk for c in cycles]
+        )
         .select_related("group", "target")
         .order_by("target__position", "target_id", "group_id")
     ):
@@ -111,6 +114,7 @@ def _delivery_alerts(
     first = min(start for start, _ in windows.values())
     open_days = calendar.open_days(start=first, end=today)
     readers = readers_for(
+        school=school,
         wanted={c.plan.pupil_id: list(groups_of[c.pk].values()) for c in cycles},
         open_days=open_days,
         start=first,
@@ -172,19 +176,20 @@ def _parent_meetings(
     # Subqueries, not lists of ids, so the number of queries never depends on the data.
     on_k_since = SenStatus.objects.filter(
         Q(ends_on__isnull=True) | Q(ends_on__gte=today),
+        school=school,
         pupil=OuterRef("pupil"),
         category=K,
         starts_on__lte=today,
     ).values("starts_on")[:1]
     plans = list(
-        SupportPlan.objects.filter(pupil__in=pupils)
+        SupportPlan.objects.filter(school=school, pupil__in=pupils)
         .annotate(on_k_since=Subquery(on_k_since))
         .filter(on_k_since__isnull=False)
         .select_related("pupil")
     )
     held: dict[int, list[date]] = defaultdict(list)
     for plan_id, on in ParentMeeting.objects.filter(
-        plan__pupil__in=pupils, held_on__gte=year_start
+        school=school, plan__pupil__in=pupils, held_on__gte=year_start
     ).values_list("plan_id", "held_on"):
         held[plan_id].append(on)
     for plan in plans:

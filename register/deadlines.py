@@ -34,7 +34,9 @@ def deadlines(
     query, and two for the calendar when the engine has not passed it in."""
     calendar = calendar or SchoolCalendar.load(school=school)
     concerns = Concern.objects.filter(
-        pupil__in=pupils, status__in=[Concern.Status.MONITORING, Concern.Status.OPEN]
+        school=school,
+        pupil__in=pupils,
+        status__in=[Concern.Status.MONITORING, Concern.Status.OPEN],
     ).select_related("pupil")
     for concern in concerns:
         if concern.status == Concern.Status.MONITORING:
