@@ -14,7 +14,7 @@ from staff import calendar as school_calendar
 from staff.models import School
 
 from .models import Attendance, Group, GroupPupil, Session
-from .rules import planned_sessions
+from .rules import planned_sessions, week_of
 
 
 @dataclass
@@ -156,7 +156,7 @@ def below_since(*, open_days: list[date], today: date, below: Callable[[date], b
     weeks: dict[tuple[int, int], list[date]] = {}
     for day in open_days:
         if day <= today:
-            weeks.setdefault(day.isocalendar()[:2], []).append(day)
+            weeks.setdefault(week_of(day), []).append(day)
     ordered = list(weeks.values())
     if not ordered:
         return today
