@@ -123,9 +123,13 @@ def readers_for(
             school=school, pupil_id__in=pupil_ids, group_id__in=group_ids
         ):
             places[place.pupil_id][place.group_id] = place
-        for group_id, on in Session.objects.filter(
-            school=school, group_id__in=group_ids, ran=True, on__range=(start, end)
-        ).values_list("group_id", "on"):
+        for group_id, on in (
+            Session.objects.filter(
+                school=school, group_id__in=group_ids, ran=True, on__range=(start, end)
+            )
+            .order_by()
+            .values_list("group_id", "on")
+        ):
             sessions[group_id].append(on)
         for pupil_id, group_id, on, present in Attendance.objects.filter(
             school=school,
