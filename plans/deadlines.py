@@ -62,7 +62,7 @@ def deadlines(
     )
     pupils = pupils.on_roll(today).filter(Exists(on_register))
     open_cycles = (
-        Cycle.objects.filter(school=school, plan__pupil__in=pupils)
+        Cycle.objects.filter(school=school, plan__school=school, plan__pupil__in=pupils)
         .exclude(stage=rules.REVIEWED)
         .select_related("plan__pupil")
         .defer(*CYCLE_TEXTS)
