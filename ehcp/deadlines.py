@@ -10,12 +10,11 @@ from datetime import date
 
 from django.conf import settings
 from django.db.models import QuerySet
-from django.urls import reverse
 
 from provision.delivery import below_since, readers_for
 from register.models import Pupil
 from staff.calendar import SchoolCalendar
-from staff.deadlines import Deadline, severity, under_delivered
+from staff.deadlines import Deadline, link_to, severity, under_delivered
 from staff.models import School
 
 from . import rules
@@ -67,13 +66,15 @@ def deadlines(
             EhcPlan.objects.filter(school=school, pupil__in=pupils, status=EhcPlan.Status.ACTIVE)
         )
     )
+    review_url = link_to("ehcp:review", school.slug)
+    plan_url = link_to("ehcp:plan", school.slug)
     for plan in plans:
         line = review_line(plan, today=today)
         pupil = plan.pupil
         if line.review is not None:
-            url = reverse("ehcp:review", args=[school.slug, line.review.public_id])
+            url = review_url(line.review.public_id)
         else:
-            url = reverse("ehcp:plan", args=[school.slug, pupil.public_id])
+            url = plan_url(pupil.public_id)
         transfer = " (phase transfer)" if line.transfer else ""
         # Parents' periods (15 days on proposed amendments) are reminded while they run, so the
         # school can help parents respond; they are never the school's overdue task.
@@ -99,6 +100,7 @@ def deadlines(
     requests = AssessmentRequest.objects.filter(
         school=school, pupil__in=pupils, outcome=AssessmentRequest.Outcome.PENDING, exemption=""
     ).select_related("pupil", "authority")
+    request_url = link_to("ehcp:request", school.slug)
     for request in requests:
         reassess = request.kind == AssessmentRequest.Kind.REASSESSMENT
         titles = REASSESSMENT_TITLES if reassess else ASSESSMENT_TITLES
@@ -113,7 +115,7 @@ def deadlines(
                 subject=request.pupil.name,
                 subject_id=str(request.pupil.public_id),
                 owner_id=None,
-                url=reverse("ehcp:request", args=[school.slug, request.public_id]),
+                url=request_url(request.public_id),
                 severity=severity(due=step.due, today=today),
                 last_school_day=calendar.last_school_day_if_holiday(step.due),
                 authority=request.authority.name,
@@ -127,6 +129,7 @@ def deadlines(
         .order_by("received_on")
     )
     reading = settings.EHCP_FIFTEEN_DAY_READING
+    consultation_url = link_to("ehcp:consultation", school.slug)
     for consultation in consultations:
         due = rules.consultation_due(consultation.received_on, reading=reading)
         if due > until:
@@ -138,7 +141,7 @@ def deadlines(
             subject=consultation.child_name,
             subject_id=str(consultation.public_id),
             owner_id=None,
-            url=reverse("ehcp:consultation", args=[school.slug, consultation.public_id]),
+            url=consultation_url(consultation.public_id),
             severity=severity(due=due, today=today),
             authority=consultation.authority.name,
             last_school_day=calendar.last_school_day_if_holiday(due),
@@ -174,11 +177,13 @@ def _section_f_alerts(
     first = min(starts.values())
     open_days = calendar.open_days(start=first, end=today)
     readers = readers_for(
+        school=school,
         wanted={p.pupil_id: [i.group for i in items_of[p.pk]] for p in plans if p.pk in items_of},
         open_days=open_days,
         start=first,
         end=today,
     )
+    plan_url = link_to("ehcp:plan", school.slug)
     for plan in plans:
         if plan.pk not in items_of:
             continue
@@ -207,7 +212,7 @@ def _section_f_alerts(
             subject=plan.pupil.name,
             subject_id=str(plan.pupil.public_id),
             owner_id=None,  # the SENDCo
-            url=reverse("ehcp:plan", args=[school.slug, plan.pupil.public_id]),
+            url=plan_url(plan.pupil.public_id),
             severity=severity(due=due, today=today),
             authority=plan.authority.name,
             year_group=plan.pupil.year_group,

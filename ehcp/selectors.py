@@ -27,6 +27,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from provision import rules as provision_rules
 from provision.delivery import DeliveryReader
 from register.models import Need, Pupil, YearGroup
 from register.selectors import pupils_visible_to
@@ -511,7 +512,7 @@ class ItemDelivery:
 
 
 def school_weeks(open_days: list[date]) -> int:
-    return len({d.isocalendar()[:2] for d in open_days})
+    return len({provision_rules.week_of(d) for d in open_days})
 
 
 def section_f(*, version: PlanVersion, pupil: Pupil, start: date, end: date) -> list[ItemDelivery]:

@@ -14,7 +14,7 @@ from staff import calendar as school_calendar
 from staff.models import School
 
 from .models import Attendance, Group, GroupPupil, Session
-from .rules import planned_sessions
+from .rules import planned_sessions, week_of
 
 
 @dataclass
@@ -101,25 +101,38 @@ class DeliveryReader:
 
 
 def readers_for(
-    *, wanted: dict[int, list[Group]], open_days: list[date], start: date, end: date
+    *,
+    school: School,
+    wanted: dict[int, list[Group]],
+    open_days: list[date],
+    start: date,
+    end: date,
 ) -> dict[int, DeliveryReader]:
     """A `DeliveryReader` for each pupil id of `wanted` over their groups, for windows inside
     `start`..`end`, for every pupil at once: three queries however many pupils (their places, the
     sessions run and the registers), so a school-wide check reads what one pupil's page reads.
-    `open_days` are the school's open days over `start`..`end` (`SchoolCalendar.open_days`)."""
+    `open_days` are the school's open days over `start`..`end` (`SchoolCalendar.open_days`).
+    Each query carries the school's condition first, so a trust's other schools are not read."""
     pupil_ids = [pupil_id for pupil_id, groups in wanted.items() if groups]
     group_ids = sorted({g.pk for pupil_id in pupil_ids for g in wanted[pupil_id]})
     places: dict[int, dict[int, GroupPupil]] = defaultdict(dict)
     sessions: dict[int, list[date]] = defaultdict(list)
     marks: dict[int, dict[int, list[tuple[date, bool]]]] = defaultdict(lambda: defaultdict(list))
     if pupil_ids:
-        for place in GroupPupil.objects.filter(pupil_id__in=pupil_ids, group_id__in=group_ids):
+        for place in GroupPupil.objects.filter(
+            school=school, pupil_id__in=pupil_ids, group_id__in=group_ids
+        ):
             places[place.pupil_id][place.group_id] = place
-        for group_id, on in Session.objects.filter(
-            group_id__in=group_ids, ran=True, on__range=(start, end)
-        ).values_list("group_id", "on"):
+        for group_id, on in (
+            Session.objects.filter(
+                school=school, group_id__in=group_ids, ran=True, on__range=(start, end)
+            )
+            .order_by()
+            .values_list("group_id", "on")
+        ):
             sessions[group_id].append(on)
         for pupil_id, group_id, on, present in Attendance.objects.filter(
+            school=school,
             pupil_id__in=pupil_ids,
             session__group_id__in=group_ids,
             session__ran=True,
@@ -147,7 +160,7 @@ def below_since(*, open_days: list[date], today: date, below: Callable[[date], b
     weeks: dict[tuple[int, int], list[date]] = {}
     for day in open_days:
         if day <= today:
-            weeks.setdefault(day.isocalendar()[:2], []).append(day)
+            weeks.setdefault(week_of(day), []).append(day)
     ordered = list(weeks.values())
     if not ordered:
         return today

@@ -37,9 +37,11 @@ def term_delivery(*, school: School, starts_on: date, on: date) -> list[Delivery
     if not groups:
         return []
     run_on: dict[int, list[date]] = defaultdict(list)
-    for group_id, day in Session.objects.filter(
-        school=school, group__in=groups, ran=True, on__range=(starts_on, on)
-    ).values_list("group_id", "on"):
+    for group_id, day in (
+        Session.objects.filter(school=school, group__in=groups, ran=True, on__range=(starts_on, on))
+        .order_by()
+        .values_list("group_id", "on")
+    ):
         run_on[group_id].append(day)
     open_days = school_calendar.school_days(school=school, start=starts_on, end=on)
     totals: dict[str, list[int]] = {}

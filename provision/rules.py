@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from django.conf import settings
 
@@ -31,6 +32,13 @@ def notional_sen_threshold() -> Decimal:
 Week = tuple[int, int]  # ISO year and week
 
 
+@lru_cache(maxsize=4096)
+def week_of(day: date) -> Week:
+    """The ISO year and week of `day` (asked for the same school days thousands of times when a
+    school's delivery alerts are worked out)."""
+    return day.isocalendar()[:2]
+
+
 def planned_by_week(
     *, open_days: Iterable[date], weekdays: list[int], sessions_per_week: int
 ) -> dict[Week, int]:
@@ -41,7 +49,7 @@ def planned_by_week(
     """
     weeks: dict[Week, int] = {}
     for d in sorted(set(open_days)):
-        key = d.isocalendar()[:2]
+        key = week_of(d)
         weeks[key] = weeks.get(key, 0) + (d.weekday() in weekdays if weekdays else 1)
     if not weekdays:
         weeks = {key: min(sessions_per_week, days) for key, days in weeks.items()}
@@ -77,7 +85,7 @@ def sessions_delivered(
     )
     run: dict[Week, int] = {}
     for d in run_on:
-        key = d.isocalendar()[:2]
+        key = week_of(d)
         run[key] = run.get(key, 0) + 1
     return sum(min(count, plan.get(key, 0)) for key, count in run.items())
 

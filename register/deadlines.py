@@ -7,10 +7,9 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 
 from django.db.models import QuerySet
-from django.urls import reverse
 
 from staff.calendar import SchoolCalendar
-from staff.deadlines import Deadline, severity
+from staff.deadlines import Deadline, link_to, severity
 from staff.models import School
 
 from .models import Concern, Pupil
@@ -33,9 +32,16 @@ def deadlines(
     that does not moves to the last school day before it (`SchoolCalendar.on_or_before`). One
     query, and two for the calendar when the engine has not passed it in."""
     calendar = calendar or SchoolCalendar.load(school=school)
-    concerns = Concern.objects.filter(
-        pupil__in=pupils, status__in=[Concern.Status.MONITORING, Concern.Status.OPEN]
-    ).select_related("pupil")
+    concerns = (
+        Concern.objects.filter(
+            school=school,
+            pupil__in=pupils,
+            status__in=[Concern.Status.MONITORING, Concern.Status.OPEN],
+        )
+        .select_related("pupil")
+        .defer("description", "decision_note")
+    )
+    decide_url = link_to("register:concern_decide", school.slug)
     for concern in concerns:
         if concern.status == Concern.Status.MONITORING:
             due = concern.review_on
@@ -57,7 +63,7 @@ def deadlines(
             subject=concern.pupil.name,
             subject_id=str(concern.pupil.public_id),
             owner_id=owner,
-            url=reverse("register:concern_decide", args=[school.slug, concern.public_id]),
+            url=decide_url(concern.public_id),
             severity=severity(due=due, today=today),
             year_group=concern.pupil.year_group,
         )

@@ -408,7 +408,7 @@ def home_summary(*, access: Access, on: date) -> dict:
 
     visible = pupils_visible_to(access=access, on=on).on_roll(on)
     counts = dict(
-        SenStatus.objects.filter(_covering(on), pupil__in=visible)
+        SenStatus.objects.filter(_covering(on), school=access.school, pupil__in=visible)
         .values_list("category")
         .annotate(n=Count("pk"))
     )
@@ -447,11 +447,13 @@ def by_primary_need(*, access: Access, on: date) -> list[NeedRow]:
     from .rules import E, K
 
     pupils = pupils_visible_to(access=access, on=on).on_roll(on)
-    primary = Need.objects.filter(_covering(on), pupil=OuterRef("pupil"), rank=1).values(
-        "need_type__name"
-    )[:1]
+    primary = Need.objects.filter(
+        _covering(on), school=access.school, pupil=OuterRef("pupil"), rank=1
+    ).values("need_type__name")[:1]
     counted = (
-        SenStatus.objects.filter(_covering(on), pupil__in=pupils, category__in=[K, E])
+        SenStatus.objects.filter(
+            _covering(on), school=access.school, pupil__in=pupils, category__in=[K, E]
+        )
         .annotate(need=Subquery(primary))
         .values("need", "category")
         .annotate(n=Count("pk"))

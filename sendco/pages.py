@@ -79,9 +79,7 @@ def school_home(*, request: HttpRequest, today: date) -> dict:
     if not access.can(Cap.REGISTER_VIEW):
         return context
     context["register"] = register_selectors.home_summary(access=access, on=today)
-    found = deadlines_for(access=access, today=today)
-    context["deadlines"] = found
-    context["triage"] = triage.triage(found, today=today)
+    context["triage"] = triage.triage(deadlines_for(access=access, today=today), today=today)
     if pupil_reach(access.role) == Reach.SCHOOL:
         context.update(_charts(access=access, today=today))
     return context

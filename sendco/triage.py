@@ -202,10 +202,16 @@ class Triage:
     week_pupils: int
     kinds: list[KindCount]
     alerts: list[KindCount]  # provision below plan: counted on their own, not in the lists
+    total: int = 0  # every deadline of the eight weeks, alerts too (the deadlines page's total)
 
     @property
     def empty(self) -> bool:
         return not (self.overdue_total or self.week_total or self.later_total)
+
+    @property
+    def pupils_shown(self) -> list[str]:
+        """The subjects of the bundles shown (for the audit of who was read about)."""
+        return sorted({bundle.key for bundle in [*self.overdue, *self.week]})
 
 
 def triage(deadlines: list[Deadline], *, today: date, limit: int = HOME_GROUPS) -> Triage:
@@ -226,4 +232,5 @@ def triage(deadlines: list[Deadline], *, today: date, limit: int = HOME_GROUPS) 
         week_pupils=len(week),
         kinds=counts_by_kind(work, today),
         alerts=counts_by_kind(alerts, today),
+        total=len(deadlines),
     )

@@ -36,7 +36,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_safe
 def school_home(request: HttpRequest) -> HttpResponse:
     context = pages.school_home(request=request, today=timezone.localdate())
-    shown = {d.subject_id for d in context.get("deadlines", [])}
+    shown = set(context["triage"].pupils_shown if "triage" in context else [])
     shown.update(provision_selectors.card_pupils(context.get("cards", [])))
     note_detail(request, pupils=sorted(shown))
     return render(request, "sendco/home.html", context)

@@ -9,7 +9,7 @@ No function here reads the clock: `today` and every other date are passed in.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 
@@ -233,9 +233,16 @@ def england_bank_holidays(year: int) -> dict[date, str]:
     return dict(sorted(holidays.items()))
 
 
+@lru_cache(maxsize=256)
+def _bank_holiday_dates(year: int, extra: tuple[tuple[str, str], ...]) -> frozenset[date]:
+    return frozenset(england_bank_holidays(year))
+
+
 def is_bank_holiday(on: date) -> bool:
-    """Whether `on` is a bank holiday in England and Wales."""
-    return on in england_bank_holidays(on.year)
+    """Whether `on` is a bank holiday in England and Wales (asked for thousands of dates when a
+    school's deadlines are worked out: the year's holidays are kept, keyed by the setting)."""
+    extra = getattr(settings, "EXTRA_BANK_HOLIDAYS", {}) or {}
+    return on in _bank_holiday_dates(on.year, tuple(sorted(extra.items())))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -369,6 +376,11 @@ class SchoolCalendar:
     terms: tuple[tuple[date, date], ...] = ()  # (starts_on, ends_on), sorted
     years: tuple[tuple[date, date], ...] = ()  # the academic years with terms
     closed: frozenset[date] = frozenset()
+    # Whether each date asked about is a school day: a school's deadlines ask about the same
+    # few hundred dates thousands of times.
+    _school_day: dict[date, bool] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
 
     @classmethod
     def load(cls, *, school: School) -> SchoolCalendar:
@@ -396,6 +408,12 @@ class SchoolCalendar:
         return any(starts_on <= day <= ends_on for starts_on, ends_on in self.terms)
 
     def is_school_day(self, day: date) -> bool:
+        found = self._school_day.get(day)
+        if found is None:
+            found = self._school_day[day] = self._is_school_day(day)
+        return found
+
+    def _is_school_day(self, day: date) -> bool:
         if not is_working_day(day):
             return False
         if not self.known(day):

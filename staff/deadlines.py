@@ -7,11 +7,15 @@ collects them. No reader computes a date on its own (DESIGN.md, "Deadlines").
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import IntEnum
+from functools import cache
 
 from django.conf import settings
+from django.urls import get_script_prefix, reverse
 
 from .capabilities import Cap, role_can
 
@@ -77,6 +81,21 @@ class Deadline:
     # A statutory date keeps its legal date; when it falls outside the school's term time the row
     # says so and suggests this day, the last school day before it (set by the provider).
     last_school_day: date | None = None
+
+
+@cache
+def _url_halves(name: str, school_slug: str, prefix: str) -> tuple[str, str]:
+    sentinel = str(uuid.UUID(int=0))
+    head, _, tail = reverse(name, args=[school_slug, sentinel]).rpartition(sentinel)
+    return head, tail
+
+
+def link_to(name: str, school_slug: str) -> Callable[[object], str]:
+    """`reverse(name, args=[school_slug, public_id])` for the many records of one school's
+    deadlines, the URL reversed once: a school's 400 deadlines spent a fifth of their time in
+    `reverse`."""
+    head, tail = _url_halves(name, school_slug, get_script_prefix())
+    return lambda public_id: f"{head}{public_id}{tail}"
 
 
 # What opens each kind of deadline's link (a kind, or a family of kinds such as "ehcp.review"):
