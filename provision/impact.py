@@ -129,7 +129,9 @@ def impact_of(costed: CostedGroup) -> GroupImpact:
 def group_impact(*, school: School, public_id, on: date) -> GroupImpact | None:
     """A group of `school` with each pupil's change and target, or None (another school's group
     answers exactly like a missing one)."""
-    groups = with_costing_data(Group.objects.filter(school=school, public_id=public_id))
+    groups = with_costing_data(
+        Group.objects.filter(school=school, public_id=public_id), school=school
+    )
     found = costed_groups(school=school, groups=groups, on=on)
     return impact_of(found[0]) if found else None
 
@@ -226,7 +228,8 @@ def year_groups(
     groups = with_costing_data(
         Group.objects.filter(
             school=school, status__in=COUNTED, starts_on__lte=end, ends_on__gte=start
-        ).order_by("name")
+        ).order_by("name"),
+        school=school,
     )
     return costed_groups(school=school, groups=groups, on=on)
 
@@ -304,7 +307,8 @@ def deployment(*, school: School, on: date) -> list[Deployment]:
     """Each member of staff who runs a running group of `school` or has a contract there, by
     name. Every person staffing a group is counted for its whole session time."""
     running = with_costing_data(
-        Group.objects.filter(school=school, status=Group.Status.RUNNING).order_by("name")
+        Group.objects.filter(school=school, status=Group.Status.RUNNING).order_by("name"),
+        school=school,
     )
     people: dict[int, Deployment] = {}
     for contract in StaffContract.objects.filter(school=school).select_related("user", "rate"):

@@ -318,7 +318,9 @@ def test_costs_and_attendance_come_from_costing(school, year, ta):
     log_session(a, date(2026, 9, 7), present=4, absent=1, by=ta)
     log_session(b, date(2026, 9, 7), present=1, absent=2, by=ta)
     costed = costed_groups(
-        school=school, on=TODAY, groups=with_costing_data(Group.objects.filter(school=school))
+        school=school,
+        on=TODAY,
+        groups=with_costing_data(Group.objects.filter(school=school), school=school),
     )
     [item] = reads.intervention_impacts(school=school, on=TODAY)
     assert item.cost == sum(c.cost for c in costed) > 0
