@@ -76,17 +76,19 @@ def archived(intervention) -> str:
     )
 
 
-def group_list(*, school: School, status: str, today: date) -> dict:
-    """The groups of one status (any unknown status means all), with a filter per status."""
+def group_list(*, school: School, status: str, today: date, page=None) -> dict:
+    """A page of the groups of one status (any unknown status means all), with a filter per
+    status."""
     if status not in Group.Status.values:
         status = ""
-    rows, counts = manage_selectors.group_list(school=school, status=status, on=today)
+    rows, counts = manage_selectors.group_list(school=school, status=status, on=today, page=page)
     filters = [("", "All", sum(counts.values()))] + [
         (value, label, counts.get(value, 0)) for value, label in Group.Status.choices
     ]
     return {
         "section": "groups",
         "groups": rows,
+        "query": f"status={status}" if status else "",
         "status": status,
         "status_label": Group.Status(status).label if status else "",
         "filters": filters,
