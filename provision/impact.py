@@ -33,6 +33,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.db.models import Prefetch
+
 from staff import calendar as school_calendar
 from staff.models import AcademicYear, School, User
 
@@ -41,6 +43,8 @@ from .models import Group, GroupPupil, Intervention, Measure, StaffContract
 from .rules import Impact, impact, impact_min_pupils, improvement, met_target, rate
 
 COUNTED = (Group.Status.RUNNING, Group.Status.ENDED)
+# What the impact figures read of a place (and its pupil's name, to order them).
+PLACE_FIELDS = ("group_id", "pupil_id", "entry_score", "target_score", "exit_score")
 NOT_ENOUGH_DATA = "not enough data yet"
 
 Place = tuple[Decimal | None, Decimal | None, Decimal | None]
@@ -225,11 +229,18 @@ def year_groups(
     """The groups that count this academic year (module docstring), costed, by name. `year` is
     the (first, last) day from `school_year`, when the caller has already read it."""
     start, end = year or school_year(school=school, on=on)
+    places = GroupPupil.objects.filter(school=school).select_related("pupil").order_by()
     groups = with_costing_data(
         Group.objects.filter(
             school=school, status__in=COUNTED, starts_on__lte=end, ends_on__gte=start
         ).order_by("name"),
         school=school,
+        people=False,
+    ).prefetch_related(
+        Prefetch(
+            "places",
+            places.only(*PLACE_FIELDS, "pupil__legal_first_name", "pupil__legal_last_name"),
+        )
     )
     return costed_groups(school=school, groups=groups, on=on)
 
