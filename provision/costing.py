@@ -138,10 +138,11 @@ def costed_groups(
             ]
             to_date = days[: bisect_right(days, on)]
             shape = {"weekdays": group.weekdays, "sessions_per_week": group.sessions_per_week}
+            by_week = planned_by_week(open_days=to_date, **shape)
             plans[key] = (
                 planned_sessions(open_days=days, **shape),
-                planned_sessions(open_days=to_date, **shape),
-                planned_by_week(open_days=to_date, **shape),
+                sum(by_week.values()),  # `planned_sessions` over the days to date
+                by_week,
             )
         planned, to_date, plan_to_date = plans[key]
         run = runs.get(group.pk, {})

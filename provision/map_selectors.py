@@ -125,6 +125,7 @@ class ProvisionMap:
     budget: Budget | None = None
     items: list[CostedItemRow] = field(default_factory=list)  # pupils' other costed provision
     items_cost: Decimal = Decimal(0)  # their cost this academic year
+    items_count: int = 0  # how many (`items` holds only the first ones on screen)
 
     @property
     def total_cost(self) -> Decimal:
@@ -172,6 +173,7 @@ def _budget(
 
 
 MAP_PAGE_SIZE = 25
+MAP_ITEMS_SHOWN = 25  # pupils' other costed provision listed on screen
 
 
 def _places_shown(*, school: School, term: SeasonTerm, year_group: str, teaching_group) -> Q:
@@ -323,6 +325,9 @@ def provision_map(*, school: School, on: date, params, paginate: bool = True) ->
         and (class_pupils is None or row.item.pupil_id in class_pupils)
     ]
     result.items_cost = sum((r.cost_in_year for r in result.items), Decimal(0))
+    result.items_count = len(result.items)
+    if paginate:  # on screen, a window of them: the print view and the PDF list them all
+        result.items = result.items[:MAP_ITEMS_SHOWN]
     result.budget = _budget(school=school, year=year, costed=costed, items=items)
     return result
 
