@@ -292,7 +292,10 @@ def provision_map(*, school: School, on: date, params, paginate: bool = True) ->
     result.groups = len(in_term)
     result.pupils_reached = (
         GroupPupil.objects.filter(
-            shown, group__starts_on__lte=term.ends_on, group__ends_on__gte=term.starts_on
+            shown,
+            group__school=school,  # the join's school condition: no scan of every group
+            group__starts_on__lte=term.ends_on,
+            group__ends_on__gte=term.starts_on,
         )
         .order_by()
         .aggregate(n=Count("pupil_id", distinct=True))["n"]
