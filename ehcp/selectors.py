@@ -430,12 +430,16 @@ def review_line(plan: EhcPlan, *, today: date, review: AnnualReview | None = Non
     return line
 
 
-def tracker(*, access: Access, today: date, authority_id: int | None = None) -> list[ReviewLine]:
-    """Every active plan the person sees, with its review clock; overdue first, then by the next
-    step's date. Four queries."""
+def tracker(
+    *, access: Access, today: date, authority_id: int | None = None, moving: Q | None = None
+) -> list[ReviewLine]:
+    """Every active plan the person sees (of the pupils `moving` keeps, when given), with its
+    review clock; overdue first, then by the next step's date. Four queries."""
     plans = plans_visible_to(access=access, today=today).filter(status=EhcPlan.Status.ACTIVE)
     if authority_id:
         plans = plans.filter(authority_id=authority_id)
+    if moving is not None:
+        plans = plans.filter(moving)
     # Every plan is of the person's school: one School object, not one joined per plan.
     plans = list(with_review_data(plans).select_related(None).select_related("pupil", "authority"))
     for plan in plans:
@@ -471,7 +475,14 @@ def transfers_page(*, access: Access, today: date) -> TransfersPage:
         found = rules.phase_transfer(year_group=year, academic_year_start=start, shape=shape)
         if found is not None:
             years.append((labels.get(year, year), found))
-    lines = [line for line in tracker(access=access, today=today) if line.transfer is not None]
+    # Only the plans that can move this year are read: pupils in a year group that moves, or
+    # with a post-16 move ahead (`plan_transfer` decides among them).
+    moving = Q(pupil__year_group__in=rules.transfer_years(shape)) | Q(post_16_move_on__gte=today)
+    lines = [
+        line
+        for line in tracker(access=access, today=today, moving=moving)
+        if line.transfer is not None
+    ]
     lines.sort(key=lambda line: (line.transfer.deadline, line.pupil.legal_last_name))
     return TransfersPage(
         shape=shape,

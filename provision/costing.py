@@ -3,25 +3,29 @@ provision: every reader goes through `costed_groups`, so no page computes a cost
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Func, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, TruncWeek
 
 from staff import calendar as school_calendar
-from staff.models import School
+from staff.models import School, User
 
-from .models import CostedItem, Group, GroupPupil, Session
+from .models import Attendance, CostedItem, Group, GroupPupil, Session
 from .rules import (
+    Week,
     group_cost,
     hours_per_week,
     item_cost_in_year,
     money,
+    planned_by_week,
     planned_sessions,
     rate,
-    sessions_delivered,
     share,
 )
 
@@ -42,56 +46,108 @@ class CostedGroup:
     cost_per_pupil: Decimal | None
 
 
-def with_costing_data(groups: QuerySet[Group]) -> QuerySet[Group]:
-    """Prefetch and annotate what `costed_groups` reads, in a constant number of queries."""
-    return (
-        groups.select_related(
-            "intervention", "intervention__default_rate", "intervention__measure", "rate"
-        )
-        .prefetch_related(
-            "staff",
-            Prefetch("places", GroupPupil.objects.select_related("pupil")),
-            Prefetch("sessions", Session.objects.filter(ran=True).only("group_id", "on"), "runs"),
-        )
-        .annotate(
-            not_run_count=Count("sessions", filter=Q(sessions__ran=False), distinct=True),
-            present_count=Count(
-                "sessions__attendance", filter=Q(sessions__attendance__present=True)
-            ),
-            expected_count=Count("sessions__attendance"),
-        )
+def count_of(rows: QuerySet) -> Coalesce:
+    """A correlated subquery counting `rows` (filtered on an `OuterRef`), 0 when none: a count
+    per group without joining every session and mark of every group into one grouped result."""
+    counted = rows.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def with_costing_data(
+    groups: QuerySet[Group], *, school: School, delivery: bool = True, people: bool = True
+) -> QuerySet[Group]:
+    """Annotate (and prefetch) what `costed_groups` reads, in a constant number of queries, every
+    subquery carrying the school condition. `delivery`: the counts of sessions not run and of
+    attendance marks (the costs alone need neither); `people`: the staff and the places with
+    their pupils (the pages that name them)."""
+    group = OuterRef("pk")
+    groups = groups.select_related(
+        "intervention", "intervention__default_rate", "intervention__measure", "rate"
+    ).annotate(
+        pupil_count=count_of(GroupPupil.objects.filter(school=school, group=group)),
+        staff_count=count_of(Group.staff.through.objects.filter(group=group)),
     )
+    if people:
+        groups = groups.prefetch_related(
+            Prefetch("staff", User.objects.order_by("full_name", "pk")),
+            Prefetch(
+                "places",
+                GroupPupil.objects.filter(school=school).select_related("pupil").order_by(),
+            ),
+        )
+    if delivery:
+        # The session carries the school condition: its group's index leads to the marks.
+        marks = Attendance.objects.filter(session__school=school, session__group=group)
+        groups = groups.annotate(
+            not_run_count=count_of(Session.objects.filter(school=school, group=group, ran=False)),
+            present_count=count_of(marks.filter(present=True)),
+            expected_count=count_of(marks),
+        )
+    return groups
 
 
-def costed_groups(*, school: School, groups: Iterable[Group], on: date) -> list[CostedGroup]:
-    """Cost and delivery of each group (from `with_costing_data`), with the school's calendar
-    read once for all of them."""
-    groups = list(groups)
+def _runs_by_week(*, school: School, groups: list[Group]) -> dict[int, dict[Week, int]]:
+    """The sessions run of each group, counted by school week in SQL (one row a group a week)."""
+    found: dict[int, dict[Week, int]] = defaultdict(dict)
+    rows = (
+        Session.objects.filter(school=school, group__in=[g.pk for g in groups], ran=True)
+        .annotate(week=TruncWeek("on"))
+        .order_by()
+        .values_list("group_id", "week")
+        .annotate(n=Count("pk"))
+    )
+    for group_id, monday, n in rows:
+        found[group_id][monday.isocalendar()[:2]] = n
+    return found
+
+
+def open_days_of(*, school: School, groups: list[Group]) -> list[date]:
+    """The school's open days over the groups' dates (two queries), for `costed_groups`."""
     if not groups:
         return []
     start = min(g.starts_on for g in groups)
     end = max(g.ends_on for g in groups)
-    open_days = school_calendar.school_days(school=school, start=start, end=end)
+    return school_calendar.school_days(school=school, start=start, end=end)
+
+
+def costed_groups(
+    *,
+    school: School,
+    groups: Iterable[Group],
+    on: date,
+    delivery: bool = True,
+    open_days: list[date] | None = None,
+) -> list[CostedGroup]:
+    """Cost and delivery of each group (from `with_costing_data` with the same `delivery`), with
+    the school's calendar read once for all of them (or `open_days`, already read by
+    `open_days_of` over at least these groups' dates). Without `delivery`, the costs only: the
+    sessions run and attendance read 0 and None."""
+    groups = list(groups)
+    if not groups:
+        return []
+    if open_days is None:
+        open_days = open_days_of(school=school, groups=groups)
+    runs = _runs_by_week(school=school, groups=groups) if delivery else {}
+    plans: dict[tuple, tuple[int, int, dict[Week, int]]] = {}
     result = []
     for group in groups:
-        days = [d for d in open_days if group.starts_on <= d <= group.ends_on]
-        planned = planned_sessions(
-            open_days=days, weekdays=group.weekdays, sessions_per_week=group.sessions_per_week
-        )
-        days_to_date = [d for d in days if d <= on]
-        to_date = planned_sessions(
-            open_days=days_to_date,
-            weekdays=group.weekdays,
-            sessions_per_week=group.sessions_per_week,
-        )
-        runs = [s.on for s in getattr(group, "runs", [])]
-        delivered = sessions_delivered(
-            run_on=runs,
-            open_days=days_to_date,
-            weekdays=group.weekdays,
-            sessions_per_week=group.sessions_per_week,
-        )
-        pupils = len(group.places.all())
+        key = (group.starts_on, group.ends_on, tuple(group.weekdays), group.sessions_per_week)
+        if key not in plans:  # groups of a term share their dates: plan each shape once
+            days = open_days[
+                bisect_left(open_days, group.starts_on) : bisect_right(open_days, group.ends_on)
+            ]
+            to_date = days[: bisect_right(days, on)]
+            shape = {"weekdays": group.weekdays, "sessions_per_week": group.sessions_per_week}
+            by_week = planned_by_week(open_days=to_date, **shape)
+            plans[key] = (
+                planned_sessions(open_days=days, **shape),
+                sum(by_week.values()),  # `planned_sessions` over the days to date
+                by_week,
+            )
+        planned, to_date, plan_to_date = plans[key]
+        run = runs.get(group.pk, {})
+        delivered = sum(min(n, plan_to_date.get(week, 0)) for week, n in run.items())
+        pupils = group.pupil_count
         rate_row = group.rate or group.intervention.default_rate
         hourly = rate_row.hourly_cost if rate_row else None
         intervention = group.intervention
@@ -99,7 +155,7 @@ def costed_groups(*, school: School, groups: Iterable[Group], on: date) -> list[
             sessions=planned,
             session_minutes=group.session_minutes,
             hourly_cost=hourly,
-            staff_count=max(len(group.staff.all()), 1),
+            staff_count=max(group.staff_count, 1),
             pupils=pupils,
             resource_one_off=intervention.resource_cost_one_off,
             resource_per_pupil=intervention.resource_cost_per_pupil,
@@ -114,7 +170,7 @@ def costed_groups(*, school: School, groups: Iterable[Group], on: date) -> list[
                 planned_sessions=planned,
                 planned_to_date=to_date,
                 sessions_run=delivered,
-                sessions_extra=len(runs) - delivered,
+                sessions_extra=sum(run.values()) - delivered,
                 sessions_not_run=getattr(group, "not_run_count", 0),
                 attendance_rate=rate(
                     getattr(group, "present_count", 0), getattr(group, "expected_count", 0)

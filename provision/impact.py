@@ -33,6 +33,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.db.models import Prefetch
+
 from staff import calendar as school_calendar
 from staff.models import AcademicYear, School, User
 
@@ -41,6 +43,8 @@ from .models import Group, GroupPupil, Intervention, Measure, StaffContract
 from .rules import Impact, impact, impact_min_pupils, improvement, met_target, rate
 
 COUNTED = (Group.Status.RUNNING, Group.Status.ENDED)
+# What the impact figures read of a place (and its pupil's name, to order them).
+PLACE_FIELDS = ("group_id", "pupil_id", "entry_score", "target_score", "exit_score")
 NOT_ENOUGH_DATA = "not enough data yet"
 
 Place = tuple[Decimal | None, Decimal | None, Decimal | None]
@@ -129,7 +133,9 @@ def impact_of(costed: CostedGroup) -> GroupImpact:
 def group_impact(*, school: School, public_id, on: date) -> GroupImpact | None:
     """A group of `school` with each pupil's change and target, or None (another school's group
     answers exactly like a missing one)."""
-    groups = with_costing_data(Group.objects.filter(school=school, public_id=public_id))
+    groups = with_costing_data(
+        Group.objects.filter(school=school, public_id=public_id), school=school
+    )
     found = costed_groups(school=school, groups=groups, on=on)
     return impact_of(found[0]) if found else None
 
@@ -223,10 +229,18 @@ def year_groups(
     """The groups that count this academic year (module docstring), costed, by name. `year` is
     the (first, last) day from `school_year`, when the caller has already read it."""
     start, end = year or school_year(school=school, on=on)
+    places = GroupPupil.objects.filter(school=school).select_related("pupil").order_by()
     groups = with_costing_data(
         Group.objects.filter(
             school=school, status__in=COUNTED, starts_on__lte=end, ends_on__gte=start
-        ).order_by("name")
+        ).order_by("name"),
+        school=school,
+        people=False,
+    ).prefetch_related(
+        Prefetch(
+            "places",
+            places.only(*PLACE_FIELDS, "pupil__legal_first_name", "pupil__legal_last_name"),
+        )
     )
     return costed_groups(school=school, groups=groups, on=on)
 
@@ -304,7 +318,8 @@ def deployment(*, school: School, on: date) -> list[Deployment]:
     """Each member of staff who runs a running group of `school` or has a contract there, by
     name. Every person staffing a group is counted for its whole session time."""
     running = with_costing_data(
-        Group.objects.filter(school=school, status=Group.Status.RUNNING).order_by("name")
+        Group.objects.filter(school=school, status=Group.Status.RUNNING).order_by("name"),
+        school=school,
     )
     people: dict[int, Deployment] = {}
     for contract in StaffContract.objects.filter(school=school).select_related("user", "rate"):

@@ -23,7 +23,8 @@ from . import pages
 @school_view(Cap.PROVISION_MAP)
 @require_safe
 def impact(request: HttpRequest) -> HttpResponse:
-    page = pages.impact(school=request.school, today=timezone.localdate())
+    day, page = timezone.localdate(), request.GET.get("page")
+    page = pages.impact(school=request.school, today=day, page=page)
     return render(request, "provision/impact/impact.html", page)
 
 

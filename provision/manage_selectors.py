@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet
 
 from staff import calendar as school_calendar
 from staff.models import AcademicYear, School, Term, User
 
+from .costing import count_of
 from .models import (
     Attendance,
     Group,
@@ -91,26 +93,32 @@ def measures(*, school: School) -> QuerySet[Measure]:
     return Measure.objects.filter(school=school).order_by("name", "pk")
 
 
-def _in_group_on(on: date) -> Q:
-    return Q(places__joined_on__lte=on) & (
-        Q(places__left_on__isnull=True) | Q(places__left_on__gte=on)
-    )
+GROUPS_PAGE_SIZE = 50
 
 
-def group_list(*, school: School, status: str, on: date) -> tuple[QuerySet[Group], dict[str, int]]:
-    """The school's groups (of one status, when given) with their staff and the number of pupils
-    in each on `on`, newest first; and how many groups have each status."""
+def group_list(*, school: School, status: str, on: date, page) -> tuple[Page, dict[str, int]]:
+    """One page of the school's groups (of one status, when given) with their staff and the
+    number of pupils in each on `on`, newest first; and how many groups have each status (which
+    also gives the pages' count, so the page costs no second count)."""
     every = Group.objects.filter(school=school)
     counts = dict(every.values_list("status").annotate(n=Count("pk")).order_by())
+    in_group = GroupPupil.objects.filter(
+        Q(left_on__isnull=True) | Q(left_on__gte=on),
+        school=school,
+        group=OuterRef("pk"),
+        joined_on__lte=on,
+    )
     rows = (
         every.select_related("intervention")
         .prefetch_related(Prefetch("staff", User.objects.order_by("full_name", "pk")))
-        .annotate(pupil_count=Count("places", filter=_in_group_on(on)))
+        .annotate(pupil_count=count_of(in_group))
         .order_by("-starts_on", "name", "pk")
     )
     if status:
         rows = rows.filter(status=status)
-    return rows, counts
+    paginator = Paginator(rows, GROUPS_PAGE_SIZE)
+    paginator.count = counts.get(status, 0) if status else sum(counts.values())
+    return paginator.get_page(page), counts
 
 
 def term_dates(*, school: School, today: date) -> dict:

@@ -320,7 +320,9 @@ def measure_edit(request: HttpRequest, measure_id: int) -> HttpResponse:
 @require_safe
 def groups(request: HttpRequest) -> HttpResponse:
     status, today = request.GET.get("status", ""), timezone.localdate()
-    page = pages.group_list(school=request.school, status=status, today=today)
+    page = pages.group_list(
+        school=request.school, status=status, today=today, page=request.GET.get("page")
+    )
     page["can_manage"] = request.access.can(Cap.PROVISION_MANAGE)
     return render(request, "provision/manage/groups.html", page)
 

@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, OuterRef, Prefetch, Q
 
 from register.models import Pupil, TeachingGroup, YearGroup
 from staff import calendar as school_calendar
 from staff.calendar import SeasonTerm
-from staff.models import AcademicYear, School, Term
+from staff.models import AcademicYear, School, Term, User
 
 from .costing import (
     CostedGroup,
@@ -26,9 +27,11 @@ from .costing import (
     annual_cost,
     budget_line,
     costed_groups,
+    count_of,
     items_in_year,
     notional_sen_items,
     notional_sen_planned,
+    open_days_of,
     shown_share,
     with_costing_data,
 )
@@ -112,7 +115,9 @@ class ProvisionMap:
     year_group: str = ""
     year_label: str = ""
     class_name: str = ""
-    rows: list[MapRow] = field(default_factory=list)
+    rows: list[MapRow] = field(default_factory=list)  # of the page shown (all, printed)
+    page: Page | None = None  # the page of groups shown on screen
+    groups: int = 0  # groups in the map (every page)
     pupils_reached: int = 0
     hours_per_week: Decimal = Decimal(0)
     cost: Decimal = Decimal(0)
@@ -120,6 +125,7 @@ class ProvisionMap:
     budget: Budget | None = None
     items: list[CostedItemRow] = field(default_factory=list)  # pupils' other costed provision
     items_cost: Decimal = Decimal(0)  # their cost this academic year
+    items_count: int = 0  # how many (`items` holds only the first ones on screen)
 
     @property
     def total_cost(self) -> Decimal:
@@ -166,9 +172,66 @@ def _budget(
     )
 
 
-def provision_map(*, school: School, on: date, params) -> ProvisionMap:
+MAP_PAGE_SIZE = 25
+MAP_ITEMS_SHOWN = 25  # pupils' other costed provision listed on screen
+
+
+def _places_shown(*, school: School, term: SeasonTerm, year_group: str, teaching_group) -> Q:
+    """The places a map shows, as a condition on `GroupPupil`: in the term, of the pupils of
+    the year group and class asked for."""
+    shown = Q(school=school, joined_on__lte=term.ends_on) & (
+        Q(left_on__isnull=True) | Q(left_on__gte=term.starts_on)
+    )
+    if year_group:
+        shown &= Q(pupil__year_group=year_group)
+    if teaching_group is not None:
+        shown &= Q(pupil__teaching_groups=teaching_group)
+    return shown
+
+
+def _map_rows(
+    *, school: School, on: date, shown: Q, page: list[CostedGroup], filtered, open_days
+) -> list[MapRow]:
+    """The rows of the groups of one page (or of the whole map, printed): their delivery and
+    staff, and the pupils shown, in four queries however many groups."""
+    ids = [c.group.pk for c in page]
+    groups = with_costing_data(
+        Group.objects.filter(school=school, pk__in=ids).order_by(), school=school, people=False
+    ).prefetch_related(
+        Prefetch("staff", User.objects.order_by("full_name", "pk")),
+        Prefetch(
+            "places",
+            GroupPupil.objects.filter(shown).select_related("pupil").order_by(),
+            "shown_places",
+        ),
+    )
+    full = {
+        c.group.pk: c
+        for c in costed_groups(school=school, groups=groups, on=on, open_days=open_days)
+    }
+    rows = []
+    for light in page:
+        item = full[light.group.pk]
+        pupils = sorted(
+            (p.pupil for p in item.group.shown_places),
+            key=lambda p: (p.last_name.casefold(), p.first_name.casefold()),
+        )
+        share = None
+        if filtered:
+            share = shown_share(cost_per_pupil=item.cost_per_pupil, pupils=len(pupils))
+        staff = sorted(item.group.staff.all(), key=lambda u: u.full_name.casefold())
+        rows.append(MapRow(costed=item, pupils=pupils, staff=staff, share_shown=share))
+    return rows
+
+
+def provision_map(*, school: School, on: date, params, paginate: bool = True) -> ProvisionMap:
     """The map for the term, year group and class chosen in `params` (a GET QueryDict), in a
-    constant number of queries whatever the number of groups and pupils."""
+    constant number of queries whatever the number of groups and pupils.
+
+    The costs of the year's groups (for the budget line and the totals) are computed from
+    counts read in SQL; the delivery, staff and pupils only for the groups of the page asked
+    for (`params["page"]`), or of the whole map when `paginate` is off (the print view and the
+    PDF, documents bounded by the school's groups of the term)."""
     year, terms = terms_of_year(school=school, on=on)
     classes = (
         list(TeachingGroup.objects.filter(school=school, academic_year=year).order_by("name"))
@@ -191,55 +254,72 @@ def provision_map(*, school: School, on: date, params) -> ProvisionMap:
     teaching_group = next(
         (c for c in classes if str(c.pk) == (chosen.get("teaching_group") or "")), None
     )
-    class_pupils: set[int] | None = None
-    if teaching_group is not None:
-        class_pupils = set(
-            Pupil.objects.filter(teaching_groups=teaching_group).values_list("pk", flat=True)
-        )
     result.filtered = bool(year_group or teaching_group)
     result.year_group = year_group
     result.year_label = YearGroup(year_group).label if year_group else ""
     result.class_name = f"class {teaching_group.name}" if teaching_group else ""
+    shown = _places_shown(
+        school=school, term=term, year_group=year_group, teaching_group=teaching_group
+    )
 
     groups = with_costing_data(
         Group.objects.filter(
             school=school, starts_on__lte=year.ends_on, ends_on__gte=year.starts_on
-        ).order_by("intervention__name", "name", "pk")
+        ).order_by("intervention__name", "name", "pk"),
+        school=school,
+        delivery=False,
+        people=False,
     )
-    costed = costed_groups(school=school, groups=groups, on=on)
-
-    reached: set[int] = set()
-    for item in costed:
-        group = item.group
-        if not _overlaps(group.starts_on, group.ends_on, term):
-            continue
-        places = [p for p in group.places.all() if _overlaps(p.joined_on, p.left_on, term)]
-        pupils = [
-            p.pupil
-            for p in places
-            if (not year_group or p.pupil.year_group == year_group)
-            and (class_pupils is None or p.pupil_id in class_pupils)
-        ]
-        if result.filtered and not pupils:
-            continue
-        pupils.sort(key=lambda p: (p.last_name.casefold(), p.first_name.casefold()))
-        share = None
-        if result.filtered:
-            share = shown_share(cost_per_pupil=item.cost_per_pupil, pupils=len(pupils))
-            result.share_shown += share or Decimal(0)
-        result.rows.append(
-            MapRow(
-                costed=item,
-                pupils=pupils,
-                staff=sorted(group.staff.all(), key=lambda u: u.full_name.casefold()),
-                share_shown=share,
-            )
+    if result.filtered:
+        groups = groups.annotate(
+            shown_count=count_of(GroupPupil.objects.filter(shown, group=OuterRef("pk")))
         )
-        reached.update(p.pk for p in pupils)
+    groups = list(groups)
+    open_days = open_days_of(school=school, groups=groups)
+    costed = costed_groups(school=school, groups=groups, on=on, delivery=False, open_days=open_days)
+    in_term = [
+        c
+        for c in costed
+        if _overlaps(c.group.starts_on, c.group.ends_on, term)
+        and (not result.filtered or c.group.shown_count)
+    ]
+    for item in in_term:
         result.hours_per_week += item.hours_per_week
         result.cost += item.cost
-    result.pupils_reached = len(reached)
+        if result.filtered:
+            share = shown_share(cost_per_pupil=item.cost_per_pupil, pupils=item.group.shown_count)
+            result.share_shown += share or Decimal(0)
+    result.groups = len(in_term)
+    result.pupils_reached = (
+        GroupPupil.objects.filter(
+            shown,
+            group__school=school,  # the join's school condition: no scan of every group
+            group__starts_on__lte=term.ends_on,
+            group__ends_on__gte=term.starts_on,
+        )
+        .order_by()
+        .aggregate(n=Count("pupil_id", distinct=True))["n"]
+    )
+    if paginate:
+        result.page = Paginator(in_term, MAP_PAGE_SIZE).get_page(data.get("page"))
+        in_term = list(result.page)
+    result.rows = _map_rows(
+        school=school,
+        on=on,
+        shown=shown,
+        page=in_term,
+        filtered=result.filtered,
+        open_days=open_days,
+    )
+
     items = items_in_year(school=school, year=(year.starts_on, year.ends_on))
+    class_pupils: set[int] | None = None
+    if teaching_group is not None:
+        class_pupils = set(
+            Pupil.objects.filter(school=school, teaching_groups=teaching_group).values_list(
+                "pk", flat=True
+            )
+        )
     result.items = [
         row
         for row in items
@@ -248,6 +328,9 @@ def provision_map(*, school: School, on: date, params) -> ProvisionMap:
         and (class_pupils is None or row.item.pupil_id in class_pupils)
     ]
     result.items_cost = sum((r.cost_in_year for r in result.items), Decimal(0))
+    result.items_count = len(result.items)
+    if paginate:  # on screen, a window of them: the print view and the PDF list them all
+        result.items = result.items[:MAP_ITEMS_SHOWN]
     result.budget = _budget(school=school, year=year, costed=costed, items=items)
     return result
 
@@ -286,7 +369,8 @@ def pupil_provision_data(*, school: School, pupil: Pupil, on: date) -> dict:
         )
     }
     groups = with_costing_data(
-        Group.objects.filter(school=school, pk__in=list(places)).order_by("starts_on", "name")
+        Group.objects.filter(school=school, pk__in=list(places)).order_by("starts_on", "name"),
+        school=school,
     )
     costed = costed_groups(school=school, groups=groups, on=on) if places else []
     marks = {

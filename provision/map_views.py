@@ -34,20 +34,23 @@ def _note_map(request: HttpRequest, found: ProvisionMap, **extra) -> None:
             "academic_year": found.academic_year.name if found.academic_year else "",
             "year_group": found.year_group,
             "class": found.class_name,
-            "groups": len(found.rows),
+            "groups": found.groups,
             "pupils": found.pupils_reached,
             **extra,
         }
     )
 
 
-def _map_context(request: HttpRequest) -> dict:
+def _map_context(request: HttpRequest, *, paginate: bool = False) -> dict:
+    """The map asked for: one page of its groups on screen, every group printed."""
     today = timezone.localdate()
-    found = provision_map(school=request.school, on=today, params=request.GET)
+    found = provision_map(school=request.school, on=today, params=request.GET, paginate=paginate)
+    query = request.GET.copy()
+    query.pop("page", None)
     return {
         "map": found,
         "today": today,
-        "query": request.GET.urlencode(),
+        "query": query.urlencode(),
         "threshold": notional_sen_threshold(),
     }
 
@@ -56,7 +59,7 @@ def _map_context(request: HttpRequest) -> dict:
 @audited("provision.map.viewed")
 @require_safe
 def map_page(request: HttpRequest) -> HttpResponse:
-    context = _map_context(request)
+    context = _map_context(request, paginate=True)
     _note_map(request, context["map"])
     return render(request, "provision/map/map.html", context)
 

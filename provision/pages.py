@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from django.core.paginator import Paginator
+
 from staff.http import Done
 from staff.models import School
 from staff.tenancy import Access
@@ -76,17 +78,19 @@ def archived(intervention) -> str:
     )
 
 
-def group_list(*, school: School, status: str, today: date) -> dict:
-    """The groups of one status (any unknown status means all), with a filter per status."""
+def group_list(*, school: School, status: str, today: date, page=None) -> dict:
+    """A page of the groups of one status (any unknown status means all), with a filter per
+    status."""
     if status not in Group.Status.values:
         status = ""
-    rows, counts = manage_selectors.group_list(school=school, status=status, on=today)
+    rows, counts = manage_selectors.group_list(school=school, status=status, on=today, page=page)
     filters = [("", "All", sum(counts.values()))] + [
         (value, label, counts.get(value, 0)) for value, label in Group.Status.choices
     ]
     return {
         "section": "groups",
         "groups": rows,
+        "query": f"status={status}" if status else "",
         "status": status,
         "status_label": Group.Status(status).label if status else "",
         "filters": filters,
@@ -99,10 +103,13 @@ def group_list(*, school: School, status: str, today: date) -> dict:
 # --------------------------------------------------------------------------------------------
 
 
-def impact(*, school: School, today: date) -> dict:
+IMPACT_GROUPS_PAGE_SIZE = 50
+
+
+def impact(*, school: School, today: date, page=None) -> dict:
     """Impact per intervention this school year: the ranked ones (measured on enough pupils)
     charted by the share meeting their target, the others listed below saying why not, and
-    the groups."""
+    a page of the groups (every group counts in the interventions' figures)."""
     starts_on, ends_on = reads.school_year(school=school, on=today)
     items = reads.intervention_impacts(school=school, on=today, year=(starts_on, ends_on))
     groups = sorted(
@@ -120,7 +127,7 @@ def impact(*, school: School, today: date) -> dict:
         "ranked": ranked,
         "not_ranked": [i for i in items if i.rank is None],
         "min_pupils": impact_min_pupils(),
-        "groups": groups,
+        "groups": Paginator(groups, IMPACT_GROUPS_PAGE_SIZE).get_page(page),
         "chart": chart,
         "starts_on": starts_on,
         "ends_on": ends_on,

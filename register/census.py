@@ -36,7 +36,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 
 from staff.models import School
 from staff.services import audit
@@ -118,32 +118,35 @@ def _first_code(needs: Iterable[NeedOn], rank: int) -> str:
     return next((n.code for n in needs if n.rank == rank), "")
 
 
-def census_rows(*, school: School, on: date) -> list[CensusRow]:
+def census_rows(*, school: School, on: date, recorded_only: bool = False) -> list[CensusRow]:
     """One row per pupil on roll on `on`, with the SEN category and needs that covered that date.
+    With `recorded_only`, only the pupils with an SEN status or a need covering the date (the
+    others are N with no need: no problem to fix, and counted by `roll_count`).
 
     Three queries whatever the size of the roll: pupils, their SEN statuses covering the date, and
     their needs covering the date with the need types.
     """
     covering = _covering(on)
-    pupils = (
-        Pupil.objects.for_school(school)
-        .on_roll(on)
-        .prefetch_related(
-            Prefetch(
-                "sen_statuses",
-                SenStatus.objects.filter(covering).order_by("starts_on"),
-                to_attr="census_statuses",
-            ),
-            Prefetch(
-                "needs",
-                Need.objects.filter(covering)
-                .select_related("need_type")
-                .order_by("rank", "starts_on"),
-                to_attr="census_needs",
-            ),
+    statuses = SenStatus.objects.filter(covering, school=school)
+    needs = Need.objects.filter(covering, school=school)
+    pupils = Pupil.objects.for_school(school).on_roll(on)
+    if recorded_only:
+        pupils = pupils.filter(
+            Exists(statuses.filter(pupil=OuterRef("pk")))
+            | Exists(needs.filter(pupil=OuterRef("pk")))
         )
-        .order_by("legal_last_name", "legal_first_name", "upn")
-    )
+    pupils = pupils.prefetch_related(
+        Prefetch(
+            "sen_statuses",
+            statuses.order_by("starts_on"),
+            to_attr="census_statuses",
+        ),
+        Prefetch(
+            "needs",
+            needs.select_related("need_type").order_by("rank", "starts_on"),
+            to_attr="census_needs",
+        ),
+    ).order_by("legal_last_name", "legal_first_name", "upn")
     rows = []
     for pupil in pupils:
         category = category_on(pupil.census_statuses, on)
@@ -291,14 +294,22 @@ def csv_bytes(rows: Iterable[CensusRow]) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def census_summary(rows: list[CensusRow]) -> dict:
+def roll_count(*, school: School, on: date) -> int:
+    """How many pupils are on roll on `on` (counted in SQL)."""
+    return Pupil.objects.for_school(school).on_roll(on).count()
+
+
+def census_summary(rows: list[CensusRow], *, total: int | None = None) -> dict:
     """The counts the census page shows: all pupils, by SEN category (E, K, N) and by primary need
-    (most first)."""
+    (most first). `total`: the pupils on roll, when `rows` hold only those with a status or a
+    need recorded (`census_rows(recorded_only=True)`); the others are N."""
     categories = Counter(row.category for row in rows)
+    total = len(rows) if total is None else total
+    categories[N] += total - len(rows)
     needs = Counter(row.need_1 for row in rows if row.need_1)
     names = dict(NeedType.objects.filter(code__in=needs).values_list("code", "name"))
     return {
-        "total": len(rows),
+        "total": total,
         "by_category": [
             (code, SenStatus.Category(code).label, categories.get(code, 0)) for code in (E, K, N)
         ],

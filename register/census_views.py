@@ -20,7 +20,14 @@ from staff.capabilities import Cap
 from staff.models import School
 from staff.tenancy import school_view
 
-from .census import CensusRow, census_export, census_problems, census_rows, census_summary
+from .census import (
+    CensusRow,
+    census_export,
+    census_problems,
+    census_rows,
+    census_summary,
+    roll_count,
+)
 
 SEASON_NAMES = {"autumn": "Autumn", "spring": "Spring", "summer": "Summer"}
 
@@ -74,8 +81,10 @@ def _page(
     context = {"form": form, "offered": offered, "export_attempted": export_attempted, "on": None}
     if form.is_bound and form.is_valid():
         on = form.cleaned_data["on"]
-        if rows is None:
-            rows = census_rows(school=request.school, on=on)
+        total = None
+        if rows is None:  # the page: only the pupils with something recorded can have a problem
+            rows = census_rows(school=request.school, on=on, recorded_only=True)
+            total = roll_count(school=request.school, on=on)
         url_for = _pupil_url(request.school)
         problems = [(problem, url_for(problem.public_id)) for problem in census_problems(rows)]
         census_days = school_calendar.census_dates(
@@ -84,7 +93,7 @@ def _page(
         context.update(
             on=on,
             problems=problems,
-            summary=census_summary(rows),
+            summary=census_summary(rows, total=total),
             is_census_day=on in census_days.values(),
         )
     return render(request, "register/census.html", context)

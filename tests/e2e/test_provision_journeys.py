@@ -89,7 +89,7 @@ def talk_boost(school, ta, sendco):
 def delivery_to_date(group: Group) -> tuple[int, int]:
     """Sessions run of those planned up to today, as the map computes them (the calendar
     decides: on a weekend or a fourth day of a week of three, today's session is an extra)."""
-    groups = with_costing_data(Group.objects.filter(pk=group.pk))
+    groups = with_costing_data(Group.objects.filter(pk=group.pk), school=group.school)
     (costed,) = costed_groups(school=group.school, groups=groups, on=timezone.localdate())
     assert costed.sessions_run + costed.sessions_extra == 4  # never "4 of 3"
     return costed.sessions_run, costed.planned_to_date

@@ -12,7 +12,9 @@ from datetime import date
 
 import pytest
 import time_machine
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from ehcp import rules
@@ -630,3 +632,22 @@ def test_the_mis_import_sets_the_age_range_until_someone_does(school):
     school.refresh_from_db()
     assert (school.lowest_year, school.highest_year) == ("R", "6")
     assert Pupil.objects.filter(school=school).count() == 4
+
+
+@pytest.mark.parametrize("size", [1, 6])
+@time_machine.travel(date(2026, 12, 4), tick=False)
+def test_the_transfers_page_queries_do_not_grow(client, school, sendco, size):
+    authority = make_authority(school)
+    for _ in range(size):
+        for year_group in ("6", "4"):  # one moves, one stays
+            pupil = make_pupil(school, year_group=year_group, date_of_birth=date(2015, 1, 5))
+            make_plan(pupil, authority, issued_on=date(2026, 1, 20), by=sendco)
+    client.force_login(sendco)
+    client.get(reverse("notifications_count"))  # the first request renews the session
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("ehcp:transfers", args=[school.slug]))
+    assert len(response.context["page"].lines) == size
+    assert len(queries) == TRANSFERS_QUERIES
+
+
+TRANSFERS_QUERIES = 11  # sign-in, tenancy, the plans and their reviews (four), audit

@@ -260,3 +260,15 @@ def test_pupil_page_queries_do_not_grow_with_items(client, school, sendco, ta, w
         _item(school, ada, description=f"Item {n}")
     _grow(school, ta, world, 3)
     assert _count(client, url) == small
+
+
+def test_the_map_lists_the_first_items_and_the_print_view_all(client, school, sendco, world):
+    for _ in range(27):
+        _item(school, world["pupils"]["ada"], cost=D("100"))
+    client.force_login(sendco)
+    screen = _text(client.get(reverse("provision_map:map", args=[school.slug])))
+    assert "27 items, costed for 2026/27; the first 25 are listed here" in screen
+    assert "£2,700.00" in screen  # the total is of every item
+    printed = client.get(reverse("provision_map:map_print", args=[school.slug]))
+    assert "27 items, costed for 2026/27 " in _text(printed)
+    assert _text(printed).count("One-to-one support, 15 hours a week") == 27

@@ -64,7 +64,7 @@ def test_cost_follows_the_calendar_and_the_rate(school, ta, autumn_group):
     [costed] = costed_groups(
         school=school,
         on=date(2026, 11, 4),
-        groups=with_costing_data(Group.objects.filter(pk=autumn_group.pk)),
+        groups=with_costing_data(Group.objects.filter(pk=autumn_group.pk), school=school),
     )
     assert costed.planned_sessions == 20  # 7 weeks x Mon, Wed, Fri, less the INSET Friday
     assert costed.planned_to_date == 2  # Mon 2 and Wed 4 November
@@ -94,7 +94,7 @@ def test_costing_queries_do_not_grow(school, ta, autumn_group, groups, django_as
         result = costed_groups(
             school=school,
             on=date(2026, 11, 25),
-            groups=with_costing_data(Group.objects.filter(school=school)),
+            groups=with_costing_data(Group.objects.filter(school=school), school=school),
         )
     assert len(result) == groups
 
@@ -185,7 +185,9 @@ def test_notional_sen_planned_counts_only_notional_sen_funded_groups(school, ta,
     )
     pp.staff.add(ta)
     costed = costed_groups(
-        school=school, on=date(2026, 11, 4), groups=with_costing_data(Group.objects.all())
+        school=school,
+        on=date(2026, 11, 4),
+        groups=with_costing_data(Group.objects.all(), school=school),
     )
     assert notional_sen_planned(costed) == (D("259.00"), 1)  # 21 x £9 + £40 + 6 x £5
     assert notional_sen_planned([]) == (D("0.00"), 0)
@@ -223,7 +225,9 @@ def test_sessions_run_never_pass_those_planned(school, ta, autumn_group, on, log
         not_run_reason="trip",
     )
     [costed] = costed_groups(
-        school=school, on=on, groups=with_costing_data(Group.objects.filter(pk=autumn_group.pk))
+        school=school,
+        on=on,
+        groups=with_costing_data(Group.objects.filter(pk=autumn_group.pk), school=school),
     )
     assert (costed.sessions_run, costed.sessions_extra) == (run, extra)
     assert costed.sessions_run <= costed.planned_to_date

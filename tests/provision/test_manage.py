@@ -1090,3 +1090,27 @@ def test_a_group_sent_twice_is_added_once(client, school, sendco, talk, ta, teac
     assert (first.status_code, second.status_code) == (302, 302)
     group = Group.objects.get(school=school, name="Talk Boost Y4")
     assert second["Location"] == first["Location"] == url("group_pupils", school, group.public_id)
+
+
+def test_groups_list_pages_by_fifty(client, school, sendco, talk, year):
+    Group.objects.bulk_create(
+        Group(
+            school=school,
+            intervention=talk,
+            name=f"Group {i:02d}",
+            status="running",
+            starts_on=year.starts_on,
+            ends_on=year.ends_on,
+            sessions_per_week=2,
+            session_minutes=30,
+        )
+        for i in range(55)
+    )
+    client.force_login(sendco)
+    first = client.get(url("groups", school), {"status": "running"})
+    body = first.content.decode()
+    assert len(first.context["groups"]) == 50
+    assert "55 running groups; page 1 of 2" in body
+    assert "?status=running&amp;page=2" in body
+    second = client.get(url("groups", school), {"status": "running", "page": 2})
+    assert [g.name for g in second.context["groups"]] == [f"Group {i}" for i in range(50, 55)]

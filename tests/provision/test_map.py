@@ -541,3 +541,21 @@ def test_pupil_page_links_to_costed_provision_only_for_the_map_roles(
         response = client.get(url)
         assert response.status_code == 200
         assert (link in response.content.decode()) is shown
+
+
+def test_the_map_shows_a_page_of_groups_with_totals_of_every_page(
+    client, school, sendco, ta, world
+):
+    _grow(school, ta, world, 25)  # 27 groups in the autumn term with the world's two
+    client.force_login(sendco)
+    first = _get(client, school).content.decode()
+    assert len(_rows(first)) == 25
+    assert "Page 1 of 2" in first
+    assert "Total: 27 groups" in first
+    second = _get(client, school, page=2).content.decode()
+    assert len(_rows(second)) == 2
+    assert "Total: 27 groups" in second
+    printed = _get(client, school, "map_print").content.decode()
+    tbody = printed.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    assert tbody.count('<th scope="row">') == 27  # the print view and the PDF: the whole map
+    assert "Page 1" not in printed

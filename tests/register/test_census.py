@@ -19,6 +19,7 @@ from register.census import (
     NeedOn,
     census_problems,
     census_rows,
+    census_summary,
     csv_bytes,
     safe_cell,
 )
@@ -454,3 +455,13 @@ def test_another_schools_sendco_gets_404(client, school, other_school):
     make_pupil(school, category="K", needs=[("ASD", 1)])
     client.force_login(member(other_school, "sendco", email="sendco@beech.test"))
     assert client.get(export_url(school)).status_code == 404
+
+
+def test_recorded_only_leaves_out_pupils_with_nothing_recorded(school):
+    make_pupil(school, "A", category="K", needs=[("ASD", 1)])
+    make_pupil(school, "B", category="N")
+    make_pupil(school, "C")
+    make_pupil(school, "D", needs=[("MLD", 1)])  # a need without a status: still checked
+    rows = census_rows(school=school, on=date(2026, 1, 15), recorded_only=True)
+    assert sorted(r.surname for r in rows) == ["A", "B", "D"]
+    assert census_summary(rows, total=4)["by_category"][2][2] == 3  # B, C and D are N
