@@ -196,4 +196,5 @@ def test_digests_go_out_in_tasks_of_a_page_of_people_each(world, monkeypatch, ma
     assert emails(mailoutbox) == ["sendco@fan-0.test", "sendco@fan-1.test"]
     pages.clear()
     assert tasks.send_digests.apply((DAY,)).get() == 0  # nothing unsent: no task at all
-    assert pages == [] and len(mailoutbox) == 2
+    assert pages == []
+    assert len(mailoutbox) == 2
