@@ -22,13 +22,16 @@ def _day(today: str | None) -> date:
 # acks_late with reject_on_worker_lost: if the process running a task dies (a killed worker, or
 # a pool process killed under prefork), the message goes back to the queue and the task runs
 # again; each is idempotent, so nobody is told twice.
-@shared_task(
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=(OSError,),
-    retry_backoff=True,
-    max_retries=5,
-)
+RELIABLE = {
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "autoretry_for": (OSError,),
+    "retry_backoff": True,
+    "max_retries": 5,
+}
+
+
+@shared_task(**RELIABLE)
 def daily_reminders(today: str | None = None) -> dict:
     """Record tonight's run and enqueue one scan per school, a page of school ids at a time."""
     day = _day(today)
@@ -41,13 +44,7 @@ def daily_reminders(today: str | None = None) -> dict:
     return {"schools": run.schools}
 
 
-@shared_task(
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=(OSError,),
-    retry_backoff=True,
-    max_retries=5,
-)
+@shared_task(**RELIABLE)
 def scan_school(school_id: int, today: str | None = None) -> int:
     """Scan one school and count it done for the day; the task that finishes the day's last
     school enqueues the digests. Returns how many notifications were new."""
@@ -62,13 +59,7 @@ def scan_school(school_id: int, today: str | None = None) -> int:
     return created
 
 
-@shared_task(
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=(OSError,),
-    retry_backoff=True,
-    max_retries=5,
-)
+@shared_task(**RELIABLE)
 def send_digests(today: str | None = None) -> int:
     """Enqueue the day's digests, one task per page of people with something unsent; returns
     how many people were queued. Each is emailed at most once a day (the DigestSent claim)."""
@@ -80,13 +71,7 @@ def send_digests(today: str | None = None) -> int:
     return queued
 
 
-@shared_task(
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=(OSError,),
-    retry_backoff=True,
-    max_retries=5,
-)
+@shared_task(**RELIABLE)
 def send_digest_page(user_ids: list[int], today: str | None = None) -> int:
     """Send the due digests of a page of people; returns how many went out."""
     return reminders.send_digests_to(user_ids=user_ids, today=_day(today))
