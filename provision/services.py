@@ -7,6 +7,7 @@ from datetime import date
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from staff import deadline_cache
 from staff.bounds import free_text
 from staff.capabilities import Cap
 from staff.services import audit
@@ -109,6 +110,7 @@ def session_log(
             )
             for pid, (came_, reason) in marks.items()
         )
+        deadline_cache.changed(group.school_id)  # bulk_create sends no signal
         came = sum(1 for came_, _ in marks.values() if came_)
     audit(
         action=action,

@@ -1,8 +1,10 @@
 """The deadline engine: the one place that collects every app's deadlines for a person.
 
-Providers are listed here; each yields `staff.deadlines.Deadline`s for the pupils the person
-may see, and a person gets only the kinds whose page they may open. Readers (the home timeline,
-the calendar feed; the reminder scan through `deadlines_for_school`) never compute a date.
+Providers are listed here; each yields `staff.deadlines.Deadline`s for the pupils it is given,
+and a person gets those of the pupils they may see and the kinds whose page they may open.
+Readers (the home timeline, the calendar feed; the reminder scan through `deadlines_for_school`)
+never compute a date. A person's pages read the school's answer kept since its last change
+(`staff.deadline_cache`); the reminder scan works it out afresh.
 """
 
 from __future__ import annotations
@@ -16,8 +18,10 @@ from plans import deadlines as plan_deadlines
 from register import deadlines as register_deadlines
 from register.models import Pupil
 from register.selectors import pupils_visible_to
+from staff import deadline_cache
 from staff.calendar import SchoolCalendar
-from staff.deadlines import Deadline, may_open
+from staff.capabilities import Reach, pupil_reach
+from staff.deadlines import NOT_ABOUT_A_PUPIL, Deadline, may_open
 from staff.models import School
 from staff.tenancy import Access
 
@@ -31,13 +35,19 @@ PROVIDERS = [
 def deadlines_for(*, access: Access, today: date, weeks: int = 8) -> list[Deadline]:
     """Everything due in the next `weeks` weeks, and everything overdue, for the pupils this
     person may see and the pages they may open (`staff.deadlines.may_open`); overdue first, then
-    by date."""
-    found = collect(
-        school=access.school,
-        pupils=pupils_visible_to(access=access, on=today),
+    by date. The school's deadlines as kept since its last change (one query more for a teacher
+    or a TA: the ids of their pupils)."""
+    school = access.school
+    found = deadline_cache.kept(
+        school_id=school.pk,
         today=today,
         weeks=weeks,
+        work_out=lambda: deadlines_for_school(school=school, today=today, weeks=weeks),
     )
+    if pupil_reach(access.role) != Reach.SCHOOL:
+        pupils = pupils_visible_to(access=access, on=today).values_list("public_id", flat=True)
+        mine = {str(public_id) for public_id in pupils}
+        found = [d for d in found if d.kind in NOT_ABOUT_A_PUPIL or d.subject_id in mine]
     return [deadline for deadline in found if may_open(access.role, deadline.kind)]
 
 

@@ -459,6 +459,11 @@ if REDIS_URL and env.bool("SESSION_CACHE", default=PRODUCTION):
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Each school's deadlines are kept between the writes that move them (staff/deadline_cache.py),
+# for at most this many seconds; only in a cache every process shares (above), since with one
+# cache per process a write in one would leave another showing stale deadlines. 0 is off.
+_SHARED_CACHE = "CACHES" in globals()
+DEADLINE_CACHE_SECONDS = env.int("DEADLINE_CACHE_SECONDS", default=600 if _SHARED_CACHE else 0)
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

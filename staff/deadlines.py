@@ -116,6 +116,10 @@ OPENED_WITH: dict[str, Cap] = {
     "provision.plan_delivery": Cap.PLAN_MANAGE,
 }
 
+# Kinds whose subject is not a pupil of the school (the LA's consultations name a child who is
+# often not on roll): they reach whoever may open their page, whichever pupils that person sees.
+NOT_ABOUT_A_PUPIL = frozenset({"ehcp.consultation"})
+
 # Alerts: kinds due on the school day a problem began rather than on a date coming up. Their
 # owner is told once per alert, on the day it is first seen (sendco/reminders.py).
 ALERTS = frozenset({"ehcp.section_f_delivery", "provision.plan_delivery"})

@@ -44,6 +44,23 @@ def _fast_password_hasher():
         yield
 
 
+# Each school's deadlines are kept between writes in production (staff/deadline_cache.py); the
+# suite runs with it on, so every test that writes and then reads a page checks the invalidation.
+# The cache is this process's memory: emptied before each test, since a test's rolled-back
+# writes leave behind what was kept under their stamps.
+@pytest.fixture(scope="session", autouse=True)
+def _deadline_cache_on():
+    with override_settings(DEADLINE_CACHE_SECONDS=600):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """pytest-django's test database, and before it is dropped, an end to the sessions that

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.urls import reverse
 
 from provision.models import Group, Intervention, Session
@@ -239,7 +240,10 @@ def test_the_deadlines_page_in_constant_queries(
     url = reverse("deadlines", args=[school.slug])
     with time_machine.travel(TODAY):
         client.get(url)
-        with django_assert_num_queries(22):
+        with django_assert_num_queries(9):  # the deadlines kept since the last write
+            assert client.get(url, {"owner": "sendco"}).status_code == 200
+        cache.clear()
+        with django_assert_num_queries(22):  # worked out again
             assert client.get(url, {"owner": "sendco"}).status_code == 200
 
 

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from staff import deadline_cache
 from staff.models import School
 from staff.services import audit
 from staff.tenancy import Access
@@ -72,6 +73,8 @@ def apply(*, school: School, plan: ImportPlan, access: Access) -> ImportSummary:
 
 def _apply(*, school: School, plan: ImportPlan, access: Access) -> ImportSummary:
     School.objects.select_for_update().filter(pk=school.pk).first()  # one import at a time
+    # Bulk writes send no signals: the school's kept deadlines go here, and again at the commit.
+    deadline_cache.changed(school.pk)
     stale = ValidationError(
         "The register changed after the dry run, so nothing was imported. Upload the file again "
         "to see a fresh dry run."

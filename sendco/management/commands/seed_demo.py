@@ -18,6 +18,7 @@ from plans.demo import seed_plans
 from provision.demo import seed_provision
 from register.demo import seed_pupils
 from staff import calendar as school_calendar
+from staff import deadline_cache
 from staff.models import AcademicYear, Membership, Role, School, Trust, User
 
 from ... import reminders
@@ -179,6 +180,7 @@ class Command(BaseCommand):
         # then sends the day's digests (printed in the terminal by `make run`).
         notified = sum(reminders.scan_all(today=today).values())
         transaction.on_commit(daily_reminders.delay)
+        deadline_cache.changed(None)  # bulk inserts send no signals: no school's answer stands
         verb = "Created" if created else "Already there, nothing changed:"
         self.stdout.write(f"{verb} the demo trust {trust.name} ({created} new rows).")
         if notified:

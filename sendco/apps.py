@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from django.apps import AppConfig, apps
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+# What the deadline engine works its dates out from: every model of these apps, and these of the
+# ground floor (the school's calendar, who is a member). A save or deletion of any of them gives
+# the school's kept deadlines a new stamp (staff/deadline_cache.py).
+FEEDING_APPS = ("register", "provision", "plans", "ehcp")
+FEEDING_STAFF_MODELS = ("School", "Membership", "AcademicYear", "Term", "ClosureDay")
+NOT_FEEDING = {"register.needtype", "ehcp.lacontact"}  # reference data and LA contacts
+# The records without a school of their own, and the way to the one that has it.
+SCHOOL_VIA = {
+    "ehcp.planversion": ("plan",),
+    "ehcp.planoutcome": ("version", "plan"),
+    "ehcp.provisionitem": ("version", "plan"),
+    "ehcp.outcomeprogress": ("review",),
+}
+
+
+def _school_of(instance) -> int | None:
+    """The school the record belongs to; None when it cannot be told (every school's kept
+    deadlines then go, which is safe)."""
+    label = instance._meta.label_lower
+    if label == "staff.school":
+        return instance.pk
+    try:
+        for step in SCHOOL_VIA.get(label, ()):
+            instance = getattr(instance, step)
+    except ObjectDoesNotExist:  # deleted with its parent
+        return None
+    return getattr(instance, "school_id", None)
+
+
+def _record_changed(sender, instance, **kwargs) -> None:
+    from staff.deadline_cache import changed
+
+    changed(_school_of(instance))
+
+
+def _links_changed(sender, instance, action: str, **kwargs) -> None:
+    if action.startswith("post_"):
+        _record_changed(sender, instance)
+
+
+class SendcoConfig(AppConfig):
+    name = "sendco"
+    verbose_name = "sendco"
+
+    def ready(self) -> None:
+        feeding = [m for label in FEEDING_APPS for m in apps.get_app_config(label).get_models()]
+        feeding = [m for m in feeding if m._meta.label_lower not in NOT_FEEDING]
+        feeding += [apps.get_model("staff", name) for name in FEEDING_STAFF_MODELS]
+        for model in feeding:
+            uid = f"deadline-cache-{model._meta.label_lower}"
+            post_save.connect(_record_changed, sender=model, dispatch_uid=f"{uid}-save")
+            post_delete.connect(_record_changed, sender=model, dispatch_uid=f"{uid}-delete")
+            for field in model._meta.local_many_to_many:
+                through = field.remote_field.through
+                m2m_changed.connect(_links_changed, sender=through, dispatch_uid=f"{uid}-{through}")

@@ -1,0 +1,78 @@
+"""The deadline engine's answer for a school, kept in the shared cache between writes.
+
+Working out a school's deadlines reads every plan, review, request and delivery record of its
+pupils: at a 2,000-pupil school about 450 deadlines and 150 ms of Python, on every home page and
+deadlines page of every member. The answer changes only when a record it is worked out from
+changes, or when the day does. So `sendco.deadlines` keeps the answer for a school and a day in
+the cache under the school's *stamp*, and every write that can move a deadline gives the school a
+new stamp (`changed`): the next reader works it out again. Saves and deletions are caught by the
+signals `sendco.apps` connects for every model of the apps that feed the engine; the few bulk
+writes (`bulk_create`, `update`) call `changed` themselves.
+
+Only with a cache every process shares (Redis in production): with a per-process cache one web
+process would keep serving what another process's write made stale. DEADLINE_CACHE_SECONDS
+(sendco/settings.py) is 0 (off) without one, and bounds how long an answer is kept at all. The
+answer holds pupils' names, as the sessions there hold who is signed in: that Redis is as private
+as the database (deploy/: on the internal network only).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import date
+from typing import TypeVar
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+
+T = TypeVar("T")
+
+ANY_SCHOOL = "any"  # the stamp of writes that belong to no one school we can name cheaply
+
+
+def seconds() -> int:
+    return int(getattr(settings, "DEADLINE_CACHE_SECONDS", 0))
+
+
+def _stamp_key(school: int | str) -> str:
+    return f"deadlines:stamp:{school}"
+
+
+def _new_stamp(school: int | str) -> None:
+    cache.set(_stamp_key(school), uuid.uuid4().hex, timeout=None)
+
+
+def changed(school_id: int | None) -> None:
+    """Something deadlines are worked out from changed at this school (None: at a school not
+    known here, so every school's answer goes). The answer goes now, so this transaction's next
+    read sees the change, and again when it commits: a reader in another process that worked
+    it out meanwhile read the rows before the commit."""
+    if not seconds():
+        return
+    school = ANY_SCHOOL if school_id is None else school_id
+    _new_stamp(school)
+    transaction.on_commit(lambda: _new_stamp(school))
+
+
+def _stamps(school_id: int) -> str:
+    keys = [_stamp_key(school_id), _stamp_key(ANY_SCHOOL)]
+    found = cache.get_many(keys)
+    for key in keys:
+        if key not in found:
+            cache.add(key, uuid.uuid4().hex, timeout=None)
+            found[key] = cache.get(key)
+    return ":".join(str(found[key]) for key in keys)
+
+
+def kept(*, school_id: int, today: date, weeks: int, work_out: Callable[[], T]) -> T:
+    """`work_out()`, or the answer kept for this school, day and horizon since its last change."""
+    if not seconds():
+        return work_out()
+    key = f"deadlines:{school_id}:{today.isoformat()}:{weeks}:{_stamps(school_id)}"
+    found = cache.get(key)
+    if found is None:
+        found = work_out()
+        cache.set(key, found, timeout=seconds())
+    return found

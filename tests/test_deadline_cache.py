@@ -1,0 +1,133 @@
+"""Each school's deadlines, kept between the writes that move them (staff/deadline_cache.py).
+
+The whole suite runs with the cache on (tests/conftest.py), so every test that writes and then
+reads a page checks that the write was seen. These tests name the rules: a write to any record the
+engine reads drops its school's answer, and only its school's; a write the signals cannot see
+(a bulk insert) says so itself; the answer is dropped again when the write commits; without a
+shared cache nothing is kept.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+import time_machine
+from django.apps import apps
+from django.test.utils import override_settings
+from django.urls import reverse
+
+from ehcp.models import PlanVersion
+from register.models import Concern
+from sendco.apps import FEEDING_APPS, NOT_FEEDING, SCHOOL_VIA, _school_of
+from staff import deadline_cache
+from tests.ehcp.factories import make_authority, make_plan
+from tests.factories import SchoolFactory
+from tests.register.factories import make_pupil
+
+TODAY = date(2026, 11, 25)
+
+
+def _count_calls():
+    calls = []
+
+    def work_out():
+        calls.append(1)
+        return [len(calls)]
+
+    return calls, work_out
+
+
+def test_an_answer_is_kept_until_its_school_changes(db, school, other_school):
+    calls, work_out = _count_calls()
+
+    def read(school_id=school.pk):
+        return deadline_cache.kept(school_id=school_id, today=TODAY, weeks=8, work_out=work_out)
+
+    assert read() == [1]
+    assert read() == [1]  # kept
+    deadline_cache.changed(other_school.pk)
+    assert read() == [1]  # another school's write leaves it
+    deadline_cache.changed(school.pk)
+    assert read() == [2]  # worked out again
+    deadline_cache.changed(None)  # a write whose school is not known drops every answer
+    assert read() == [3]
+    # Another day or another horizon is another answer.
+    tomorrow = date(2026, 11, 26)
+    assert (
+        deadline_cache.kept(school_id=school.pk, today=tomorrow, weeks=8, work_out=work_out)[0] == 4
+    )
+    assert deadline_cache.kept(school_id=school.pk, today=TODAY, weeks=2, work_out=work_out)[0] == 5
+
+
+def test_the_answer_is_dropped_again_when_the_write_commits(
+    db, school, django_capture_on_commit_callbacks
+):
+    """A reader in another process may work the answer out between the write and its commit,
+    from the rows as they were: the commit drops that too."""
+    calls, work_out = _count_calls()
+    with django_capture_on_commit_callbacks() as callbacks:
+        deadline_cache.changed(school.pk)
+        # Meanwhile another process keeps what it read before the commit.
+        deadline_cache.kept(school_id=school.pk, today=TODAY, weeks=8, work_out=work_out)
+    assert len(callbacks) == 1
+    callbacks[0]()  # the commit
+    deadline_cache.kept(school_id=school.pk, today=TODAY, weeks=8, work_out=work_out)
+    assert len(calls) == 2
+
+
+@override_settings(DEADLINE_CACHE_SECONDS=0)
+def test_without_a_shared_cache_nothing_is_kept(db, school):
+    calls, work_out = _count_calls()
+    for _ in range(3):
+        deadline_cache.kept(school_id=school.pk, today=TODAY, weeks=8, work_out=work_out)
+    assert len(calls) == 3
+
+
+def test_saving_a_record_drops_its_schools_answer_and_only_its(client, school, sendco, trust):
+    """A concern closed is gone from the SENDCo's deadlines at once; another school's kept
+    answer stays."""
+    beech = SchoolFactory(trust=trust, name="Beech", slug="beech-2", urn="999001")
+    with time_machine.travel(TODAY):
+        pupil = make_pupil(school, legal_first_name="Mina")
+        concern = Concern.objects.create(
+            school=school,
+            pupil=pupil,
+            raised_by=sendco,
+            raised_on=date(2026, 10, 1),
+            status="monitoring",
+            review_on=date(2026, 11, 20),
+            decided_by=sendco,
+            description="x",
+        )
+        beech_calls, beech_work_out = _count_calls()
+        deadline_cache.kept(school_id=beech.pk, today=TODAY, weeks=8, work_out=beech_work_out)
+        url = reverse("school_home", args=[school.slug])
+        client.force_login(sendco)
+        assert "Mina" in client.get(url).content.decode()
+        concern.status = "closed"
+        concern.save()
+        assert "Mina" not in client.get(url).content.decode()
+        deadline_cache.kept(school_id=beech.pk, today=TODAY, weeks=8, work_out=beech_work_out)
+        assert len(beech_calls) == 1
+
+
+def test_a_record_without_a_school_of_its_own_is_traced_to_it(db, school, sendco):
+    """A new version of an EHC plan drops its school's answer, not every school's."""
+    plan = make_plan(make_pupil(school), make_authority(school), issued_on=TODAY, by=sendco)
+    version = PlanVersion.objects.get(plan=plan)
+    assert _school_of(PlanVersion.objects.get(pk=version.pk)) == school.pk
+
+
+@pytest.mark.parametrize(
+    "model",
+    [m for label in FEEDING_APPS for m in apps.get_app_config(label).get_models()],
+    ids=lambda m: m._meta.label_lower,
+)
+def test_every_record_the_engine_reads_names_its_school(model):
+    """A new model in an app that feeds the engine has a school, or a way to one in
+    SCHOOL_VIA, or is named as not feeding it: otherwise its writes would drop every school's
+    answer."""
+    label = model._meta.label_lower
+    fields = {f.name for f in model._meta.get_fields()}
+    assert "school" in fields or label in SCHOOL_VIA or label in NOT_FEEDING
