@@ -32,6 +32,8 @@ from provision.delivery import DeliveryReader
 from register.models import Need, Pupil, YearGroup
 from register.selectors import pupils_visible_to
 from staff import calendar as school_calendar
+from staff import deadline_cache
+from staff.capabilities import Reach, pupil_reach
 from staff.deadlines import is_due_soon
 from staff.models import School
 from staff.parsing import whole_number
@@ -431,19 +433,32 @@ def review_line(plan: EhcPlan, *, today: date, review: AnnualReview | None = Non
 
 
 def tracker(
-    *, access: Access, today: date, authority_id: int | None = None, moving: Q | None = None
+    *,
+    access: Access,
+    today: date,
+    authority_id: int | None = None,
+    moving: Q | None = None,
+    plan_ids: list[int] | None = None,
 ) -> list[ReviewLine]:
-    """Every active plan the person sees (of the pupils `moving` keeps, when given), with its
-    review clock; overdue first, then by the next step's date. Four queries."""
+    """Every active plan the person sees (of the pupils `moving` keeps, or those of `plan_ids`,
+    when given), with its review clock; overdue first, then by the next step's date. Four
+    queries."""
     plans = plans_visible_to(access=access, today=today).filter(status=EhcPlan.Status.ACTIVE)
     if authority_id:
         plans = plans.filter(authority_id=authority_id)
     if moving is not None:
         plans = plans.filter(moving)
-    # Every plan is of the person's school: one School object, not one joined per plan.
+    if plan_ids is not None:
+        plans = plans.filter(pk__in=plan_ids)
+    return _lines(plans, school=access.school, today=today)
+
+
+def _lines(plans: QuerySet[EhcPlan], *, school: School, today: date) -> list[ReviewLine]:
+    """The plans' review clocks in the tracker's order. Three queries."""
+    # Every plan is of the one school: one School object, not one joined per plan.
     plans = list(with_review_data(plans).select_related(None).select_related("pupil", "authority"))
     for plan in plans:
-        plan.school = access.school
+        plan.school = school
     lines = [review_line(p, today=today) for p in plans]
 
     def order(line: ReviewLine):
@@ -635,6 +650,20 @@ class TrackerRow:
     due_soon: bool
 
 
+@dataclass(frozen=True)
+class Clock:
+    """One active plan's place on the tracker: what orders, sections and counts it. The school's
+    list is kept between writes (`staff.deadline_cache`), so a page works out only its own rows'
+    clocks."""
+
+    plan_id: int
+    authority_id: int
+    overdue: bool
+    due: date | None  # the next step's
+    due_soon: bool
+    under_way: bool  # a review is under way
+
+
 TRACKER_PAGE_SIZE = 50
 
 
@@ -644,43 +673,89 @@ class TrackerPage:
     # every page.
     sections: list[tuple[str, list[TrackerRow], int]]
     counts: dict[str, int]  # over every row: overdue, due_soon, under_way, plans
-    page: Page  # of TrackerRow
+    page: Page  # of Clock; `rows` are the page's
 
     @property
     def rows(self) -> list[TrackerRow]:
-        return list(self.page.object_list)
+        return [row for _, rows, _ in self.sections for row in rows]
 
 
-def _section(row: TrackerRow) -> str:
-    if row.overdue:
+def _section(clock: Clock) -> str:
+    if clock.overdue:
         return "Overdue"
-    return f"Due in {row.step.due:%B %Y}" if row.step else "Nothing due"
+    return f"Due in {clock.due:%B %Y}" if clock.due else "Nothing due"
+
+
+def _clocks(*, school: School, today: date) -> list[Clock]:
+    """Every active plan of the school, in the tracker's order (`tracker`)."""
+    clocks = []
+    active = EhcPlan.objects.filter(school=school, status=EhcPlan.Status.ACTIVE)
+    for line in _lines(active, school=school, today=today):
+        step, overdue = line.next_step, line.overdue(today)
+        clocks.append(
+            Clock(
+                plan_id=line.plan.pk,
+                authority_id=line.plan.authority_id,
+                overdue=overdue,
+                due=step.due if step else None,
+                due_soon=not overdue
+                and step is not None
+                and is_due_soon(due=step.due, today=today),
+                under_way=line.review is not None,
+            )
+        )
+    return clocks
 
 
 def tracker_page(
     *, access: Access, today: date, authority_id: int | None = None, page: str | None = None
 ) -> TrackerPage:
     """The tracker's rows ("due soon" is the engine's, `staff.deadlines.is_due_soon`), 50 a page,
-    in sections: the overdue first, then one a month by the next step's date. The plans are
-    chosen in SQL (the school's active plans the person sees, of the authority asked for); their
-    clocks are `rules`' (statutory windows, transfers, each authority's lead times) worked out
-    without a query, so only the page's rows are rendered."""
-    rows = []
-    for line in tracker(access=access, today=today, authority_id=authority_id):
-        step, overdue = line.next_step, line.overdue(today)
-        soon = not overdue and step is not None and is_due_soon(due=step.due, today=today)
-        rows.append(TrackerRow(line=line, step=step, overdue=overdue, due_soon=soon))
-    sizes = Counter(_section(r) for r in rows)
-    shown = Paginator(rows, TRACKER_PAGE_SIZE).get_page(page)
+    in sections: the overdue first, then one a month by the next step's date. Every plan's
+    clock is `rules`' (statutory windows, transfers, each authority's lead times); the school's
+    order is kept between writes (`staff.deadline_cache`), so a page works out the clocks of its
+    own 50 plans. Three queries (the page's plans, versions and reviews), three more when the
+    school's order is worked out again after a write, and one for the plans a person sees
+    when that is not the whole school."""
+    school = access.school
+    clocks = deadline_cache.kept(
+        school_id=school.pk,
+        today=today,
+        weeks=0,
+        name="ehcp-tracker",
+        work_out=lambda: _clocks(school=school, today=today),
+    )
+    if pupil_reach(access.role) != Reach.SCHOOL:
+        seen = plans_visible_to(access=access, today=today).values_list("pk", flat=True)
+        clocks = [c for c in clocks if c.plan_id in set(seen)]
+    if authority_id:
+        clocks = [c for c in clocks if c.authority_id == authority_id]
+    sizes = Counter(_section(c) for c in clocks)
+    shown = Paginator(clocks, TRACKER_PAGE_SIZE).get_page(page)
+    ids = [c.plan_id for c in shown.object_list]
+    lines = {line.plan.pk: line for line in tracker(access=access, today=today, plan_ids=ids)}
+    rows = [
+        (
+            c,
+            TrackerRow(
+                line=lines[c.plan_id],
+                step=lines[c.plan_id].next_step,
+                overdue=c.overdue,
+                due_soon=c.due_soon,
+            ),
+        )
+        for c in shown.object_list
+        if c.plan_id in lines
+    ]
     sections = [
-        (title, list(found), sizes[title])
-        for title, found in groupby(shown.object_list, key=_section)
+        (title, [row for _, row in found], sizes[title])
+        for title, found in groupby(rows, key=lambda pair: _section(pair[0]))
     ]
     counts = {
-        "overdue": sum(1 for r in rows if r.overdue),
-        "due_soon": sum(1 for r in rows if r.due_soon),
-        "under_way": sum(1 for r in rows if r.line.review is not None),
-        "plans": len(rows),
+        "overdue": sum(1 for c in clocks if c.overdue),
+        "due_soon": sum(1 for c in clocks if c.due_soon),
+        "under_way": sum(1 for c in clocks if c.under_way),
+        "plans": len(clocks),
     }
     return TrackerPage(sections=sections, counts=counts, page=shown)
 

@@ -5,10 +5,11 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 # What the deadline engine works its dates out from: every model of these apps, and these of the
-# ground floor (the school's calendar, who is a member). A save or deletion of any of them gives
-# the school's kept deadlines a new stamp (staff/deadline_cache.py).
+# ground floor (the school's age range and calendar). A save or deletion of any of them gives the
+# school's kept deadlines a new stamp (staff/deadline_cache.py). Who is a member is not among
+# them: what a person may open is decided at each read.
 FEEDING_APPS = ("register", "provision", "plans", "ehcp")
-FEEDING_STAFF_MODELS = ("School", "Membership", "AcademicYear", "Term", "ClosureDay")
+FEEDING_STAFF_MODELS = ("School", "AcademicYear", "Term", "ClosureDay")
 NOT_FEEDING = {"register.needtype", "ehcp.lacontact"}  # reference data and LA contacts
 # The records without a school of their own, and the way to the one that has it.
 SCHOOL_VIA = {

@@ -66,11 +66,15 @@ def _stamps(school_id: int) -> str:
     return ":".join(str(found[key]) for key in keys)
 
 
-def kept(*, school_id: int, today: date, weeks: int, work_out: Callable[[], T]) -> T:
-    """`work_out()`, or the answer kept for this school, day and horizon since its last change."""
+def kept(
+    *, school_id: int, today: date, weeks: int, work_out: Callable[[], T], name: str = "deadlines"
+) -> T:
+    """`work_out()`, or the answer kept for this school, day and horizon since its last change.
+    `name` tells apart the answers kept under the same stamps (the EHC review tracker keeps the
+    order of every plan's clock)."""
     if not seconds():
         return work_out()
-    key = f"deadlines:{school_id}:{today.isoformat()}:{weeks}:{_stamps(school_id)}"
+    key = f"{name}:{school_id}:{today.isoformat()}:{weeks}:{_stamps(school_id)}"
     found = cache.get(key)
     if found is None:
         found = work_out()
