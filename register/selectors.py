@@ -423,7 +423,12 @@ def home_summary(*, access: Access, on: date) -> dict:
         summary["classes"] = list(
             groups_of(access=access, on=on).annotate(size=Count("pupils")).order_by("name")
         )
-        rows = register_rows(access=access, on=on)
+        # Only the pupils on the register, chosen in SQL: a secondary teacher's classes hold
+        # hundreds of pupils, a few dozen of them with SEN.
+        on_register = SenStatus.objects.filter(
+            _covering(on), school=access.school, pupil=OuterRef("pk"), category__in=[K, E]
+        )
+        rows = register_rows(access=access, on=on).filter(Exists(on_register))
         summary["sen_pupils"] = [p for p in rows if category_on(p.statuses_on, on) in (K, E)]
         for pupil in summary["sen_pupils"]:
             pupil.category = category_on(pupil.statuses_on, on)
