@@ -18,6 +18,7 @@ as the database (deploy/: on the internal network only).
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Callable
 from datetime import date
@@ -28,6 +29,7 @@ from django.core.cache import cache
 from django.db import transaction
 
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
 
 ANY_SCHOOL = "any"  # the stamp of writes that belong to no one school we can name cheaply
 
@@ -41,7 +43,12 @@ def _stamp_key(school: int | str) -> str:
 
 
 def _new_stamp(school: int | str) -> None:
-    cache.set(_stamp_key(school), uuid.uuid4().hex, timeout=None)
+    """A write never fails because the cache is out of reach: what was kept for the school then
+    lasts until it expires (DEADLINE_CACHE_SECONDS), so the failure is logged as an error."""
+    try:
+        cache.set(_stamp_key(school), uuid.uuid4().hex, timeout=None)
+    except Exception:  # noqa: BLE001 - any failure of the cache's server
+        logger.exception("The cache is out of reach: school %s's deadlines may be stale", school)
 
 
 def changed(school_id: int | None) -> None:
@@ -71,12 +78,20 @@ def kept(
 ) -> T:
     """`work_out()`, or the answer kept for this school, day and horizon since its last change.
     `name` tells apart the answers kept under the same stamps (the EHC review tracker keeps the
-    order of every plan's clock)."""
+    order of every plan's clock). With the cache out of reach the answer is worked out, and the
+    page is slower, not broken."""
     if not seconds():
         return work_out()
-    key = f"{name}:{school_id}:{today.isoformat()}:{weeks}:{_stamps(school_id)}"
-    found = cache.get(key)
+    try:
+        key = f"{name}:{school_id}:{today.isoformat()}:{weeks}:{_stamps(school_id)}"
+        found = cache.get(key)
+    except Exception:  # noqa: BLE001 - any failure of the cache's server
+        logger.warning("The cache is out of reach: %s worked out for school %s", name, school_id)
+        return work_out()
     if found is None:
         found = work_out()
-        cache.set(key, found, timeout=seconds())
+        try:
+            cache.set(key, found, timeout=seconds())
+        except Exception:  # noqa: BLE001
+            logger.warning("The cache is out of reach: %s not kept for school %s", name, school_id)
     return found

@@ -131,3 +131,39 @@ def test_every_record_the_engine_reads_names_its_school(model):
     label = model._meta.label_lower
     fields = {f.name for f in model._meta.get_fields()}
     assert "school" in fields or label in SCHOOL_VIA or label in NOT_FEEDING
+
+
+class _Unreachable:
+    """A cache whose server does not answer."""
+
+    def __getattr__(self, name):
+        def fail(*args, **kwargs):
+            raise ConnectionError("Connection refused")
+
+        return fail
+
+
+def test_with_the_cache_out_of_reach_pages_work_and_writes_save(
+    client, school, sendco, monkeypatch, caplog
+):
+    """Redis down: the SENDCo's home is worked out (slower, not broken), and a record saved
+    still saves; the failure is logged."""
+    monkeypatch.setattr(deadline_cache, "cache", _Unreachable())
+    with time_machine.travel(TODAY):
+        pupil = make_pupil(school, legal_first_name="Mina")
+        Concern.objects.create(
+            school=school,
+            pupil=pupil,
+            raised_by=sendco,
+            raised_on=date(2026, 10, 1),
+            status="monitoring",
+            review_on=date(2026, 11, 20),
+            decided_by=sendco,
+            description="x",
+        )
+        client.force_login(sendco)
+        page = client.get(reverse("school_home", args=[school.slug]))
+    assert page.status_code == 200
+    assert "Mina" in page.content.decode()
+    assert Concern.objects.filter(pupil=pupil).exists()
+    assert "The cache is out of reach" in caplog.text
