@@ -707,6 +707,18 @@ def _clocks(*, school: School, today: date) -> list[Clock]:
     return clocks
 
 
+def tracker_order(*, school: School, today: date) -> list[Clock]:
+    """Every active plan's clock at the school in the tracker's order, as kept since the last
+    write (`staff.deadline_cache`; three queries when it is worked out again)."""
+    return deadline_cache.kept(
+        school_id=school.pk,
+        today=today,
+        weeks=0,
+        name="ehcp-tracker",
+        work_out=lambda: _clocks(school=school, today=today),
+    )
+
+
 def tracker_page(
     *, access: Access, today: date, authority_id: int | None = None, page: str | None = None
 ) -> TrackerPage:
@@ -717,14 +729,7 @@ def tracker_page(
     own 50 plans. Three queries (the page's plans, versions and reviews), three more when the
     school's order is worked out again after a write, and one for the plans a person sees
     when that is not the whole school."""
-    school = access.school
-    clocks = deadline_cache.kept(
-        school_id=school.pk,
-        today=today,
-        weeks=0,
-        name="ehcp-tracker",
-        work_out=lambda: _clocks(school=school, today=today),
-    )
+    clocks = tracker_order(school=access.school, today=today)
     if pupil_reach(access.role) != Reach.SCHOOL:
         seen = plans_visible_to(access=access, today=today).values_list("pk", flat=True)
         clocks = [c for c in clocks if c.plan_id in set(seen)]

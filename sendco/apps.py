@@ -50,6 +50,11 @@ class SendcoConfig(AppConfig):
     verbose_name = "sendco"
 
     def ready(self) -> None:
+        from staff.deadline_cache import committed
+
+        from .deadlines import warm_soon
+
+        committed.connect(warm_soon, dispatch_uid="deadline-cache-warm-soon")
         feeding = [m for label in FEEDING_APPS for m in apps.get_app_config(label).get_models()]
         feeding = [m for m in feeding if m._meta.label_lower not in NOT_FEEDING]
         feeding += [apps.get_model("staff", name) for name in FEEDING_STAFF_MODELS]

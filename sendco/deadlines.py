@@ -11,9 +11,12 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import QuerySet
 
 from ehcp import deadlines as ehcp_deadlines
+from ehcp.selectors import tracker_order
 from plans import deadlines as plan_deadlines
 from register import deadlines as register_deadlines
 from register.models import Pupil
@@ -25,6 +28,8 @@ from staff.deadlines import NOT_ABOUT_A_PUPIL, Deadline, may_open
 from staff.models import School
 from staff.tenancy import Access
 
+PAGES_WEEKS = 8  # the horizon of the home and deadlines pages
+
 PROVIDERS = [
     register_deadlines.deadlines,
     plan_deadlines.deadlines,
@@ -32,7 +37,7 @@ PROVIDERS = [
 ]
 
 
-def deadlines_for(*, access: Access, today: date, weeks: int = 8) -> list[Deadline]:
+def deadlines_for(*, access: Access, today: date, weeks: int = PAGES_WEEKS) -> list[Deadline]:
     """Everything due in the next `weeks` weeks, and everything overdue, for the pupils this
     person may see and the pages they may open (`staff.deadlines.may_open`); overdue first, then
     by date. The school's deadlines as kept since its last change (one query more for a teacher
@@ -69,3 +74,38 @@ def collect(*, school: School, pupils: QuerySet[Pupil], today: date, weeks: int)
         )
     ]
     return sorted(found, key=lambda d: (d.severity, d.due, d.subject))
+
+
+# --------------------------------------------------------------------------------------------------
+# Working a school's answer out again after a write, in a worker
+# --------------------------------------------------------------------------------------------------
+
+WARM_BURST_SECONDS = 2  # the writes of a burst (a session and its register) send one task
+
+
+def warm_soon(sender, school_id: int, **kwargs) -> None:
+    """When a change to a school's deadlines has committed (`deadline_cache.committed`): a
+    worker works the school's answer out again (`tasks.warm_deadlines`), so the next person's
+    home page finds it kept instead of paying for it. One task for the writes of
+    WARM_BURST_SECONDS; a write later in the burst leaves the next reader to work it out (never
+    a stale answer: its new stamp is not the one the task keeps under). No countdown (CE-03).
+    DEADLINE_WARM turns it on (production)."""
+    if not getattr(settings, "DEADLINE_WARM", False):
+        return
+    if cache.add(f"deadlines:warming:{school_id}", 1, timeout=WARM_BURST_SECONDS):
+        from .tasks import warm_deadlines
+
+        warm_deadlines.delay(school_id)
+
+
+def warm(*, school: School, today: date) -> int:
+    """Work out and keep what the school's pages read: its deadlines for the pages' horizon and
+    the EHC review tracker's order. Returns how many deadlines."""
+    found = deadline_cache.kept(
+        school_id=school.pk,
+        today=today,
+        weeks=PAGES_WEEKS,
+        work_out=lambda: deadlines_for_school(school=school, today=today, weeks=PAGES_WEEKS),
+    )
+    tracker_order(school=school, today=today)
+    return len(found)

@@ -464,6 +464,9 @@ if REDIS_URL and env.bool("SESSION_CACHE", default=PRODUCTION):
 # cache per process a write in one would leave another showing stale deadlines. 0 is off.
 _SHARED_CACHE = "CACHES" in globals()
 DEADLINE_CACHE_SECONDS = env.int("DEADLINE_CACHE_SECONDS", default=600 if _SHARED_CACHE else 0)
+# After a write commits, a worker works the school's deadlines out again (sendco/deadlines.py,
+# warm_soon), so the next page finds them kept: where a worker runs beside a shared cache.
+DEADLINE_WARM = env.bool("DEADLINE_WARM", default=PRODUCTION and DEADLINE_CACHE_SECONDS > 0)
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

@@ -82,3 +82,17 @@ def _digests_if_done(day: date) -> None:
     # enqueued, and lost only with the process, when the safety net sends them.
     if reminders.digests_claim(today=day):
         send_digests.delay(day.isoformat())
+
+
+@shared_task(**RELIABLE)
+def warm_deadlines(school_id: int) -> int:
+    """Work a school's deadlines out again after a write (`deadlines.warm_soon`), so the next
+    page finds them kept. Idempotent: a second run keeps the same answer."""
+    from staff.models import School
+
+    from . import deadlines
+
+    school = School.objects.filter(pk=school_id).first()
+    if school is None:
+        return 0
+    return deadlines.warm(school=school, today=timezone.localdate())

@@ -7,7 +7,8 @@ changes, or when the day does. So `sendco.deadlines` keeps the answer for a scho
 the cache under the school's *stamp*, and every write that can move a deadline gives the school a
 new stamp (`changed`): the next reader works it out again. Saves and deletions are caught by the
 signals `sendco.apps` connects for every model of the apps that feed the engine; the few bulk
-writes (`bulk_create`, `update`) call `changed` themselves.
+writes (`bulk_create`, `update`) call `changed` themselves. When a change commits, `committed`
+is sent, and the top floor has a worker work the answer out again (sendco.deadlines.warm_soon).
 
 Only with a cache every process shares (Redis in production): with a per-process cache one web
 process would keep serving what another process's write made stale. DEADLINE_CACHE_SECONDS
@@ -27,6 +28,7 @@ from typing import TypeVar
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.dispatch import Signal
 
 T = TypeVar("T")
 logger = logging.getLogger(__name__)
@@ -51,6 +53,11 @@ def _new_stamp(school: int | str) -> None:
         logger.exception("The cache is out of reach: school %s's deadlines may be stale", school)
 
 
+# Sent when a change to a school's deadlines has committed, with `school_id`: the top floor
+# (sendco.deadlines.warm_soon) has a worker work the answer out again, so the next page finds it.
+committed = Signal()
+
+
 def changed(school_id: int | None) -> None:
     """Something deadlines are worked out from changed at this school (None: at a school not
     known here, so every school's answer goes). The answer goes now, so this transaction's next
@@ -60,7 +67,18 @@ def changed(school_id: int | None) -> None:
         return
     school = ANY_SCHOOL if school_id is None else school_id
     _new_stamp(school)
-    transaction.on_commit(lambda: _new_stamp(school))
+    transaction.on_commit(lambda: _committed(school))
+
+
+def _committed(school: int | str) -> None:
+    _new_stamp(school)
+    if school == ANY_SCHOOL:
+        return
+    for receiver, error in committed.send_robust(sender=None, school_id=school):
+        if error is not None:
+            logger.error(
+                "After a change to school %s's deadlines, %s failed: %r", school, receiver, error
+            )
 
 
 def _stamps(school_id: int) -> str:

@@ -20,6 +20,7 @@ from django.urls import reverse
 from ehcp.models import PlanVersion
 from register.models import Concern
 from sendco.apps import FEEDING_APPS, NOT_FEEDING, SCHOOL_VIA, _school_of
+from sendco.tasks import warm_deadlines
 from staff import deadline_cache
 from tests.ehcp.factories import make_authority, make_plan
 from tests.factories import SchoolFactory
@@ -167,3 +168,64 @@ def test_with_the_cache_out_of_reach_pages_work_and_writes_save(
     assert "Mina" in page.content.decode()
     assert Concern.objects.filter(pupil=pupil).exists()
     assert "The cache is out of reach" in caplog.text
+
+
+def _concern(school, sendco, name="Mina"):
+    return Concern.objects.create(
+        school=school,
+        pupil=make_pupil(school, legal_first_name=name),
+        raised_by=sendco,
+        raised_on=date(2026, 10, 1),
+        status="monitoring",
+        review_on=date(2026, 11, 20),
+        decided_by=sendco,
+        description="x",
+    )
+
+
+def _must_not_work_out():
+    raise AssertionError("worked out again: the answer was not kept")
+
+
+def test_warming_keeps_what_the_pages_read(db, school, sendco):
+    """The worker's task leaves the school's deadlines (the pages' eight weeks) and the
+    tracker's order kept, so the next page does not work them out."""
+    with time_machine.travel(TODAY):
+        _concern(school, sendco)
+        assert warm_deadlines(school.pk) == 1  # Mina's overdue monitoring review
+        kept = deadline_cache.kept(
+            school_id=school.pk, today=TODAY, weeks=8, work_out=_must_not_work_out
+        )
+        assert [d.subject.split()[0] for d in kept] == ["Mina"]
+        deadline_cache.kept(
+            school_id=school.pk,
+            today=TODAY,
+            weeks=0,
+            name="ehcp-tracker",
+            work_out=_must_not_work_out,
+        )
+    assert warm_deadlines(10**9) == 0  # a school gone since
+
+
+@override_settings(DEADLINE_WARM=True)
+def test_a_burst_of_committed_writes_is_warmed_once(
+    db, school, sendco, monkeypatch, django_capture_on_commit_callbacks
+):
+    sent = []
+    monkeypatch.setattr(warm_deadlines, "delay", lambda *args: sent.append(args))
+    with django_capture_on_commit_callbacks(execute=True):
+        _concern(school, sendco, "Mina")
+        _concern(school, sendco, "Otto")
+    assert sent == [(school.pk,)]
+
+
+def test_without_a_worker_to_warm_nothing_is_sent(
+    db, school, sendco, monkeypatch, django_capture_on_commit_callbacks
+):
+    """DEADLINE_WARM is off outside production (tests, `make run`): the next reader works the
+    answer out."""
+    sent = []
+    monkeypatch.setattr(warm_deadlines, "delay", lambda *args: sent.append(args))
+    with django_capture_on_commit_callbacks(execute=True):
+        _concern(school, sendco)
+    assert sent == []
