@@ -16,7 +16,6 @@ from django.core.cache import cache
 from django.db.models import QuerySet
 
 from ehcp import deadlines as ehcp_deadlines
-from ehcp.selectors import tracker_order
 from plans import deadlines as plan_deadlines
 from register import deadlines as register_deadlines
 from register.models import Pupil
@@ -96,16 +95,3 @@ def warm_soon(sender, school_id: int, **kwargs) -> None:
         from .tasks import warm_deadlines
 
         warm_deadlines.delay(school_id)
-
-
-def warm(*, school: School, today: date) -> int:
-    """Work out and keep what the school's pages read: its deadlines for the pages' horizon and
-    the EHC review tracker's order. Returns how many deadlines."""
-    found = deadline_cache.kept(
-        school_id=school.pk,
-        today=today,
-        weeks=PAGES_WEEKS,
-        work_out=lambda: deadlines_for_school(school=school, today=today, weeks=PAGES_WEEKS),
-    )
-    tracker_order(school=school, today=today)
-    return len(found)

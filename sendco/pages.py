@@ -13,18 +13,20 @@ from datetime import date
 from django.core.paginator import Paginator
 from django.http import HttpRequest
 
+from ehcp.selectors import tracker_order
 from provision import charts
-from provision.overview import term_delivery
+from provision.overview import DeliveryRow, term_delivery
 from provision.selectors import session_cards_today
 from register import selectors as register_selectors
 from staff import calendar as school_calendar
+from staff import deadline_cache
 from staff.capabilities import Cap, Reach, pupil_reach
 from staff.deadlines import Deadline
-from staff.models import User
+from staff.models import School, User
 from staff.tenancy import Access
 
 from . import triage
-from .deadlines import deadlines_for
+from .deadlines import PAGES_WEEKS, deadlines_for, deadlines_for_school
 
 PAGE_SIZE = 40  # pupils (or kinds) per page of the deadlines page
 
@@ -52,7 +54,9 @@ def _charts(*, access: Access, today: date) -> dict:
         school = access.school
         terms = school_calendar.season_terms(school=school, start=today, end=today)
         term = terms[0] if terms else None
-        delivery = term_delivery(school=school, starts_on=term.starts_on, on=today) if term else []
+        delivery = (
+            kept_term_delivery(school=school, starts_on=term.starts_on, today=today) if term else []
+        )
         context["season_term"] = term
         context["delivery"] = delivery
         context["delivery_chart"] = charts.bar_chart(
@@ -62,6 +66,19 @@ def _charts(*, access: Access, today: date) -> dict:
             max_value=max([100, *[row.rate or 0 for row in delivery]]),
         )
     return context
+
+
+def kept_term_delivery(*, school: School, starts_on: date, today: date) -> list[DeliveryRow]:
+    """This term's sessions run against planned (`term_delivery`), kept between the writes that
+    move it like the school's deadlines (sessions, groups and the calendar feed the same
+    stamp: `staff.deadline_cache`)."""
+    return deadline_cache.kept(
+        school_id=school.pk,
+        today=today,
+        weeks=0,
+        name=f"term-delivery-{starts_on.isoformat()}",
+        work_out=lambda: term_delivery(school=school, starts_on=starts_on, on=today),
+    )
 
 
 def school_home(*, request: HttpRequest, today: date) -> dict:
@@ -106,3 +123,20 @@ def deadlines_page(*, request: HttpRequest, today: date) -> dict:
         "by_kind": by_kind,
         "query": query.urlencode(),
     }
+
+
+def warm(*, school: School, today: date) -> int:
+    """Work out and keep what a school's home, deadlines and tracker pages read (after a write,
+    in a worker: `deadlines.warm_soon`): its deadlines for the pages' horizon, the EHC review
+    tracker's order and this term's delivery. Returns how many deadlines."""
+    found = deadline_cache.kept(
+        school_id=school.pk,
+        today=today,
+        weeks=PAGES_WEEKS,
+        work_out=lambda: deadlines_for_school(school=school, today=today, weeks=PAGES_WEEKS),
+    )
+    tracker_order(school=school, today=today)
+    terms = school_calendar.season_terms(school=school, start=today, end=today)
+    if terms:
+        kept_term_delivery(school=school, starts_on=terms[0].starts_on, today=today)
+    return len(found)

@@ -90,9 +90,9 @@ def warm_deadlines(school_id: int) -> int:
     page finds them kept. Idempotent: a second run keeps the same answer."""
     from staff.models import School
 
-    from . import deadlines
+    from . import pages
 
     school = School.objects.filter(pk=school_id).first()
     if school is None:
         return 0
-    return deadlines.warm(school=school, today=timezone.localdate())
+    return pages.warm(school=school, today=timezone.localdate())

@@ -21,6 +21,7 @@ from ehcp.models import PlanVersion
 from register.models import Concern
 from sendco.apps import FEEDING_APPS, NOT_FEEDING, SCHOOL_VIA, _school_of
 from sendco.tasks import warm_deadlines
+from staff import calendar as school_calendar
 from staff import deadline_cache
 from tests.ehcp.factories import make_authority, make_plan
 from tests.factories import SchoolFactory
@@ -188,9 +189,10 @@ def _must_not_work_out():
 
 
 def test_warming_keeps_what_the_pages_read(db, school, sendco):
-    """The worker's task leaves the school's deadlines (the pages' eight weeks) and the
-    tracker's order kept, so the next page does not work them out."""
+    """The worker's task leaves the school's deadlines (the pages' eight weeks), the tracker's
+    order and this term's delivery kept, so the next page does not work them out."""
     with time_machine.travel(TODAY):
+        school_calendar.create_default_year(school=school, academic_year_start=2026)
         _concern(school, sendco)
         assert warm_deadlines(school.pk) == 1  # Mina's overdue monitoring review
         kept = deadline_cache.kept(
@@ -202,6 +204,14 @@ def test_warming_keeps_what_the_pages_read(db, school, sendco):
             today=TODAY,
             weeks=0,
             name="ehcp-tracker",
+            work_out=_must_not_work_out,
+        )
+        (term,) = school_calendar.season_terms(school=school, start=TODAY, end=TODAY)
+        deadline_cache.kept(
+            school_id=school.pk,
+            today=TODAY,
+            weeks=0,
+            name=f"term-delivery-{term.starts_on.isoformat()}",
             work_out=_must_not_work_out,
         )
     assert warm_deadlines(10**9) == 0  # a school gone since

@@ -137,13 +137,14 @@ def test_home_timeline_shows_deadlines_in_constant_queries(
     client.force_login(sendco)
     url = reverse("school_home", args=[school.slug])
     client.get(url)
-    # The register and provision charts, the audit event of the read; the deadlines as kept
-    # since the last write (staff/deadline_cache.py).
-    with django_assert_num_queries(17):
+    # The register chart, the audit event of the read; the deadlines and this term's delivery
+    # as kept since the last write (staff/deadline_cache.py).
+    with django_assert_num_queries(16):
         page = client.get(url).content.decode()
     assert "Overdue: " in page
     assert "Mina" in page
-    # Worked out again (the school's calendar and every provider): ten more, whatever the size.
+    # Worked out again (the school's calendar, every provider, the term's groups): eleven more,
+    # whatever the size.
     cache.clear()
     with django_assert_num_queries(27):
         assert "Mina" in client.get(url).content.decode()
