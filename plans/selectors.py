@@ -34,6 +34,8 @@ from register.models import Need, Pupil, SenStatus, TeachingGroup
 from register.rules import E, K
 from register.selectors import pupils_visible_to
 from staff import calendar as school_calendar
+from staff import deadline_cache
+from staff.capabilities import Reach, pupil_reach
 from staff.models import School
 from staff.tenancy import Access
 
@@ -335,12 +337,27 @@ def plan_rows(
     is not shown how well plans are written) leaves the plans with warnings uncounted."""
     listed = _plan_list_rows(access, today)
     weak = _has_warnings(today) if quality else Value(False)
-    counts = listed.annotate(weak=ExpressionWrapper(weak, output_field=BooleanField())).aggregate(
-        all=Count("pk"),
-        no_plan=Count("pk", filter=Q(plan_pk__isnull=True)),
-        overdue=Count("pk", filter=Q(urgency=0)),
-        warnings=Count("pk", filter=Q(open_pk__isnull=False, weak=True)),
-    )
+
+    def count() -> dict[str, int]:
+        return listed.annotate(weak=ExpressionWrapper(weak, output_field=BooleanField())).aggregate(
+            all=Count("pk"),
+            no_plan=Count("pk", filter=Q(plan_pk__isnull=True)),
+            overdue=Count("pk", filter=Q(urgency=0)),
+            warnings=Count("pk", filter=Q(open_pk__isnull=False, weak=True)),
+        )
+
+    # The whole school's counts are the same for every leader: kept between the writes that move
+    # them (pupils, plans, cycles, targets and needs feed the school's stamp).
+    if pupil_reach(access.role) == Reach.SCHOOL:
+        counts = deadline_cache.kept(
+            school_id=access.school.pk,
+            today=today,
+            weeks=0,
+            name=f"plan-counts-{int(quality)}",
+            work_out=count,
+        )
+    else:
+        counts = count()
     paginator = Paginator(listed, per_page)
     paginator.count = counts["all"]  # counted above: no second count
     shown = paginator.get_page(page)
