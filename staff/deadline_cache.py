@@ -7,9 +7,9 @@ changes, or when the day does. So `sendco.deadlines` keeps the answer for a scho
 the cache under the school's *stamp*, and every write that can move a deadline gives the school a
 new stamp (`changed`): the next reader works it out again. Saves and deletions are caught by the
 signals `sendco.apps` connects for every model of the apps that feed the engine; the few bulk
-writes (`bulk_create`, `update`) call `changed` themselves. Two other answers worked out from
-the same records are kept under the same stamp (`kept(name=...)`): the EHC review tracker's
-order and the home page's chart of this term's delivery. When a change commits, `committed`
+writes (`bulk_create`, `update`) call `changed` themselves. Other answers worked out from the
+same records are kept under the same stamp (`kept(name=...)`): the EHC review tracker's order,
+the home page's chart of this term's delivery and the plans list's counts for leaders. When a change commits, `committed`
 is sent, and the top floor has a worker work the answer out again (sendco.deadlines.warm_soon).
 
 Only with a cache every process shares (Redis in production): with a per-process cache one web
