@@ -731,8 +731,8 @@ def tracker_page(
     when that is not the whole school."""
     clocks = tracker_order(school=access.school, today=today)
     if pupil_reach(access.role) != Reach.SCHOOL:
-        seen = plans_visible_to(access=access, today=today).values_list("pk", flat=True)
-        clocks = [c for c in clocks if c.plan_id in set(seen)]
+        seen = set(plans_visible_to(access=access, today=today).values_list("pk", flat=True))
+        clocks = [c for c in clocks if c.plan_id in seen]
     if authority_id:
         clocks = [c for c in clocks if c.authority_id == authority_id]
     sizes = Counter(_section(c) for c in clocks)

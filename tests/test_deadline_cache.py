@@ -40,6 +40,19 @@ def _count_calls():
     return calls, work_out
 
 
+def _concern(school, sendco, name="Mina"):
+    return Concern.objects.create(
+        school=school,
+        pupil=make_pupil(school, legal_first_name=name),
+        raised_by=sendco,
+        raised_on=date(2026, 10, 1),
+        status="monitoring",
+        review_on=date(2026, 11, 20),
+        decided_by=sendco,
+        description="x",
+    )
+
+
 def test_an_answer_is_kept_until_its_school_changes(db, school, other_school):
     calls, work_out = _count_calls()
 
@@ -91,17 +104,7 @@ def test_saving_a_record_drops_its_schools_answer_and_only_its(client, school, s
     answer stays."""
     beech = SchoolFactory(trust=trust, name="Beech", slug="beech-2", urn="999001")
     with time_machine.travel(TODAY):
-        pupil = make_pupil(school, legal_first_name="Mina")
-        concern = Concern.objects.create(
-            school=school,
-            pupil=pupil,
-            raised_by=sendco,
-            raised_on=date(2026, 10, 1),
-            status="monitoring",
-            review_on=date(2026, 11, 20),
-            decided_by=sendco,
-            description="x",
-        )
+        concern = _concern(school, sendco)
         beech_calls, beech_work_out = _count_calls()
         deadline_cache.kept(school_id=beech.pk, today=TODAY, weeks=8, work_out=beech_work_out)
         url = reverse("school_home", args=[school.slug])
@@ -152,36 +155,13 @@ def test_with_the_cache_out_of_reach_pages_work_and_writes_save(
     still saves; the failure is logged."""
     monkeypatch.setattr(deadline_cache, "cache", _Unreachable())
     with time_machine.travel(TODAY):
-        pupil = make_pupil(school, legal_first_name="Mina")
-        Concern.objects.create(
-            school=school,
-            pupil=pupil,
-            raised_by=sendco,
-            raised_on=date(2026, 10, 1),
-            status="monitoring",
-            review_on=date(2026, 11, 20),
-            decided_by=sendco,
-            description="x",
-        )
+        pupil = _concern(school, sendco).pupil
         client.force_login(sendco)
         page = client.get(reverse("school_home", args=[school.slug]))
     assert page.status_code == 200
     assert "Mina" in page.content.decode()
     assert Concern.objects.filter(pupil=pupil).exists()
     assert "The cache is out of reach" in caplog.text
-
-
-def _concern(school, sendco, name="Mina"):
-    return Concern.objects.create(
-        school=school,
-        pupil=make_pupil(school, legal_first_name=name),
-        raised_by=sendco,
-        raised_on=date(2026, 10, 1),
-        status="monitoring",
-        review_on=date(2026, 11, 20),
-        decided_by=sendco,
-        description="x",
-    )
 
 
 def _must_not_work_out():
