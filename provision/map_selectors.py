@@ -1,9 +1,11 @@
 """Reads of the provision map (by term, year group and class) and of one pupil's costed
 provision, in a constant number of queries whatever the number of groups and pupils.
 
-Costs and delivery come from `costing.costed_groups`, computed once per page for every group of
-the academic year; the map then keeps the term's groups, and the budget line sums the year's
-notional-SEN-funded ones (`costing.budget_line`).
+Costs and delivery come from `costing.costed_groups`. What the map shows of every group of the
+academic year (the totals, the budget line summing the year's notional-SEN-funded ones with
+`costing.budget_line`, which groups are in the term) is worked out once and kept for the school
+until a write changes it (`MapSummary`, `staff.deadline_cache`); each page reads the delivery,
+staff and pupils of its own 25 groups only.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from django.db.models import Count, OuterRef, Prefetch, Q
 
 from register.models import Pupil, TeachingGroup, YearGroup
 from staff import calendar as school_calendar
+from staff import deadline_cache
 from staff.calendar import SeasonTerm
 from staff.models import AcademicYear, School, Term, User
 
@@ -31,7 +34,6 @@ from .costing import (
     items_in_year,
     notional_sen_items,
     notional_sen_planned,
-    open_days_of,
     shown_share,
     with_costing_data,
 )
@@ -190,28 +192,30 @@ def _places_shown(*, school: School, term: SeasonTerm, year_group: str, teaching
 
 
 def _map_rows(
-    *, school: School, on: date, shown: Q, page: list[CostedGroup], filtered, open_days
+    *, school: School, on: date, shown: Q, group_ids: list[int], filtered: bool
 ) -> list[MapRow]:
-    """The rows of the groups of one page (or of the whole map, printed): their delivery and
-    staff, and the pupils shown, in four queries however many groups."""
-    ids = [c.group.pk for c in page]
+    """The rows of the groups of one page (or of the whole map, printed), in `group_ids`'
+    order: their delivery and staff, and the pupils shown, in a constant number of queries
+    however many groups (only what the rows show of the pupils and staff is read)."""
     groups = with_costing_data(
-        Group.objects.filter(school=school, pk__in=ids).order_by(), school=school, people=False
+        Group.objects.filter(school=school, pk__in=group_ids).order_by(),
+        school=school,
+        people=False,
     ).prefetch_related(
-        Prefetch("staff", User.objects.order_by("full_name", "pk")),
+        Prefetch("staff", User.objects.only("full_name").order_by("full_name", "pk")),
         Prefetch(
             "places",
-            GroupPupil.objects.filter(shown).select_related("pupil").order_by(),
+            GroupPupil.objects.filter(shown)
+            .select_related("pupil")
+            .only("group_id", "pupil_id", *(f"pupil__{name}" for name in MAP_PUPIL_FIELDS))
+            .order_by(),
             "shown_places",
         ),
     )
-    full = {
-        c.group.pk: c
-        for c in costed_groups(school=school, groups=groups, on=on, open_days=open_days)
-    }
+    full = {c.group.pk: c for c in costed_groups(school=school, groups=groups, on=on)}
     rows = []
-    for light in page:
-        item = full[light.group.pk]
+    for group_id in group_ids:
+        item = full[group_id]
         pupils = sorted(
             (p.pupil for p in item.group.shown_places),
             key=lambda p: (p.last_name.casefold(), p.first_name.casefold()),
@@ -224,14 +228,114 @@ def _map_rows(
     return rows
 
 
+MAP_PUPIL_FIELDS = (
+    "public_id",
+    "legal_first_name",
+    "legal_last_name",
+    "preferred_first_name",
+    "preferred_last_name",
+)
+
+
+@dataclass
+class MapSummary:
+    """What a map shows of every group and item in it, whichever page is asked for: kept for
+    the school between writes (`staff.deadline_cache`), as it is worked out from every group of
+    the academic year."""
+
+    group_ids: list[int]  # the term's groups in the map's order
+    hours_per_week: Decimal
+    cost: Decimal
+    share_shown: Decimal
+    pupils_reached: int
+    items: list[CostedItemRow]  # every one in the map (the screen lists the first ones)
+    budget: Budget
+
+
+def _summary(
+    *,
+    school: School,
+    year: AcademicYear,
+    term: SeasonTerm,
+    on: date,
+    shown: Q,
+    filtered: bool,
+    year_group: str,
+    teaching_group: TeachingGroup | None,
+) -> MapSummary:
+    """The costs of the year's groups (for the budget line and the totals) from counts read in
+    SQL, the term's groups shown in the map, and the pupils' other costed provision."""
+    groups = with_costing_data(
+        Group.objects.filter(
+            school=school, starts_on__lte=year.ends_on, ends_on__gte=year.starts_on
+        ).order_by("intervention__name", "name", "pk"),
+        school=school,
+        delivery=False,
+        people=False,
+    )
+    if filtered:
+        groups = groups.annotate(
+            shown_count=count_of(GroupPupil.objects.filter(shown, group=OuterRef("pk")))
+        )
+    costed = costed_groups(school=school, groups=list(groups), on=on, delivery=False)
+    in_term = [
+        c
+        for c in costed
+        if _overlaps(c.group.starts_on, c.group.ends_on, term)
+        and (not filtered or c.group.shown_count)
+    ]
+    hours, cost, share_shown = Decimal(0), Decimal(0), Decimal(0)
+    for item in in_term:
+        hours += item.hours_per_week
+        cost += item.cost
+        if filtered:
+            share = shown_share(cost_per_pupil=item.cost_per_pupil, pupils=item.group.shown_count)
+            share_shown += share or Decimal(0)
+    pupils_reached = (
+        GroupPupil.objects.filter(
+            shown,
+            group__school=school,  # the join's school condition: no scan of every group
+            group__starts_on__lte=term.ends_on,
+            group__ends_on__gte=term.starts_on,
+        )
+        .order_by()
+        .aggregate(n=Count("pupil_id", distinct=True))["n"]
+    )
+    items = items_in_year(school=school, year=(year.starts_on, year.ends_on))
+    class_pupils: set[int] | None = None
+    if teaching_group is not None:
+        class_pupils = set(
+            Pupil.objects.filter(school=school, teaching_groups=teaching_group).values_list(
+                "pk", flat=True
+            )
+        )
+    shown_items = [
+        row
+        for row in items
+        if _overlaps(row.item.starts_on, _item_end(row.item), term)
+        and (not year_group or row.item.pupil.year_group == year_group)
+        and (class_pupils is None or row.item.pupil_id in class_pupils)
+    ]
+    return MapSummary(
+        group_ids=[c.group.pk for c in in_term],
+        hours_per_week=hours,
+        cost=cost,
+        share_shown=share_shown,
+        pupils_reached=pupils_reached,
+        items=shown_items,
+        budget=_budget(school=school, year=year, costed=costed, items=items),
+    )
+
+
 def provision_map(*, school: School, on: date, params, paginate: bool = True) -> ProvisionMap:
     """The map for the term, year group and class chosen in `params` (a GET QueryDict), in a
     constant number of queries whatever the number of groups and pupils.
 
-    The costs of the year's groups (for the budget line and the totals) are computed from
-    counts read in SQL; the delivery, staff and pupils only for the groups of the page asked
-    for (`params["page"]`), or of the whole map when `paginate` is off (the print view and the
-    PDF, documents bounded by the school's groups of the term)."""
+    What the map shows of every group (`MapSummary`: the totals, the budget line, which groups
+    are in it) is kept for the school between writes; the delivery, staff and pupils are read
+    only for the groups of the page asked for (`params["page"]`), or of the whole map when
+    `paginate` is off (the print view and the PDF, documents bounded by the school's groups of
+    the term)."""
     year, terms = terms_of_year(school=school, on=on)
     classes = (
         list(TeachingGroup.objects.filter(school=school, academic_year=year).order_by("name"))
@@ -261,77 +365,41 @@ def provision_map(*, school: School, on: date, params, paginate: bool = True) ->
     shown = _places_shown(
         school=school, term=term, year_group=year_group, teaching_group=teaching_group
     )
-
-    groups = with_costing_data(
-        Group.objects.filter(
-            school=school, starts_on__lte=year.ends_on, ends_on__gte=year.starts_on
-        ).order_by("intervention__name", "name", "pk"),
-        school=school,
-        delivery=False,
-        people=False,
+    summary = deadline_cache.kept(
+        school_id=school.pk,
+        today=on,
+        weeks=0,
+        name=f"provision-map:{year.pk}:{term.season}:{year_group}:"
+        f"{teaching_group.pk if teaching_group else ''}",
+        work_out=lambda: _summary(
+            school=school,
+            year=year,
+            term=term,
+            on=on,
+            shown=shown,
+            filtered=result.filtered,
+            year_group=year_group,
+            teaching_group=teaching_group,
+        ),
     )
-    if result.filtered:
-        groups = groups.annotate(
-            shown_count=count_of(GroupPupil.objects.filter(shown, group=OuterRef("pk")))
-        )
-    groups = list(groups)
-    open_days = open_days_of(school=school, groups=groups)
-    costed = costed_groups(school=school, groups=groups, on=on, delivery=False, open_days=open_days)
-    in_term = [
-        c
-        for c in costed
-        if _overlaps(c.group.starts_on, c.group.ends_on, term)
-        and (not result.filtered or c.group.shown_count)
-    ]
-    for item in in_term:
-        result.hours_per_week += item.hours_per_week
-        result.cost += item.cost
-        if result.filtered:
-            share = shown_share(cost_per_pupil=item.cost_per_pupil, pupils=item.group.shown_count)
-            result.share_shown += share or Decimal(0)
-    result.groups = len(in_term)
-    result.pupils_reached = (
-        GroupPupil.objects.filter(
-            shown,
-            group__school=school,  # the join's school condition: no scan of every group
-            group__starts_on__lte=term.ends_on,
-            group__ends_on__gte=term.starts_on,
-        )
-        .order_by()
-        .aggregate(n=Count("pupil_id", distinct=True))["n"]
-    )
+    result.groups = len(summary.group_ids)
+    result.hours_per_week = summary.hours_per_week
+    result.cost = summary.cost
+    result.share_shown = summary.share_shown
+    result.pupils_reached = summary.pupils_reached
+    result.budget = summary.budget
+    group_ids = summary.group_ids
     if paginate:
-        result.page = Paginator(in_term, MAP_PAGE_SIZE).get_page(data.get("page"))
-        in_term = list(result.page)
+        result.page = Paginator(group_ids, MAP_PAGE_SIZE).get_page(data.get("page"))
+        group_ids = list(result.page)
     result.rows = _map_rows(
-        school=school,
-        on=on,
-        shown=shown,
-        page=in_term,
-        filtered=result.filtered,
-        open_days=open_days,
+        school=school, on=on, shown=shown, group_ids=group_ids, filtered=result.filtered
     )
-
-    items = items_in_year(school=school, year=(year.starts_on, year.ends_on))
-    class_pupils: set[int] | None = None
-    if teaching_group is not None:
-        class_pupils = set(
-            Pupil.objects.filter(school=school, teaching_groups=teaching_group).values_list(
-                "pk", flat=True
-            )
-        )
-    result.items = [
-        row
-        for row in items
-        if _overlaps(row.item.starts_on, _item_end(row.item), term)
-        and (not year_group or row.item.pupil.year_group == year_group)
-        and (class_pupils is None or row.item.pupil_id in class_pupils)
-    ]
+    result.items = summary.items
     result.items_cost = sum((r.cost_in_year for r in result.items), Decimal(0))
     result.items_count = len(result.items)
     if paginate:  # on screen, a window of them: the print view and the PDF list them all
         result.items = result.items[:MAP_ITEMS_SHOWN]
-    result.budget = _budget(school=school, year=year, costed=costed, items=items)
     return result
 
 

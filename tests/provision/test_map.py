@@ -412,7 +412,10 @@ def test_map_queries_do_not_grow(client, school, sendco, ta, world, name, params
     _grow(school, ta, world, 12)
     large = _count(client, url, params)
     assert large == small
-    assert small <= 22  # about 20: sign-in, tenancy, the page's reads, audit, session
+    assert small <= 23  # about 20: sign-in, tenancy, the page's reads, audit, session
+    # Until the next write the map's totals and budget are kept: only the page's groups are read.
+    kept = _count(client, url, params)
+    assert kept <= small - 5
 
 
 def test_pupil_page_queries_do_not_grow(client, school, sendco, ta, world):
@@ -559,3 +562,17 @@ def test_the_map_shows_a_page_of_groups_with_totals_of_every_page(
     tbody = printed.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
     assert tbody.count('<th scope="row">') == 27  # the print view and the PDF: the whole map
     assert "Page 1" not in printed
+
+
+def test_the_kept_map_follows_every_write(client, school, sendco, ta, world):
+    """The map's totals and budget line are kept between writes (staff.deadline_cache): a
+    group added or a budget entered shows on the next view."""
+    client.force_login(sendco)
+    before = _text(_get(client, school).content.decode())
+    assert "Total: 2 groups" in before
+    assert "No notional SEN budget has been entered" in before
+    _grow(school, ta, world, 1)
+    SenBudget.objects.create(school=school, academic_year=world["year"], amount=D("9000"))
+    after = _text(_get(client, school).content.decode())
+    assert "Total: 3 groups" in after
+    assert "Budget £9,000.00" in after
