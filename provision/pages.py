@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.core.paginator import Paginator
 
+from staff import deadline_cache
 from staff.http import Done
 from staff.models import School
 from staff.tenancy import Access
@@ -111,7 +112,17 @@ def impact(*, school: School, today: date, page=None) -> dict:
     charted by the share meeting their target, the others listed below saying why not, and
     a page of the groups (every group counts in the interventions' figures)."""
     starts_on, ends_on = reads.school_year(school=school, on=today)
-    items = reads.intervention_impacts(school=school, on=today, year=(starts_on, ends_on))
+    # Worked out from every group and place of the year: kept for the school until a write
+    # changes what it is worked out from (staff.deadline_cache).
+    items = deadline_cache.kept(
+        school_id=school.pk,
+        today=today,
+        weeks=0,
+        name="impact",
+        work_out=lambda: reads.intervention_impacts(
+            school=school, on=today, year=(starts_on, ends_on)
+        ),
+    )
     groups = sorted(
         (g for i in items for g in i.groups), key=lambda g: (g.group.name.casefold(), g.group.pk)
     )

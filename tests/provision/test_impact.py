@@ -478,6 +478,20 @@ def test_impact_page_ranks_and_charts(client, school, year, head, frozen, settin
     assert "50.0% <span" in body
 
 
+def test_the_kept_impact_page_follows_every_write(client, school, year, sendco, frozen, settings):
+    """The interventions' figures are kept between writes: a pupil's exit score recorded
+    shows on the next view."""
+    settings.IMPACT_MIN_PUPILS = 1
+    make_intervention(school, "Talk", groups=[[(80, 90, None)]])
+    client.force_login(sendco)
+    url = reverse("provision_impact:impact", args=[school.slug])
+    assert "Not enough data yet" in client.get(url).content.decode()
+    place = GroupPupil.objects.get(school=school)
+    place.exit_score = 95
+    place.save()
+    assert "100.0% <span" in client.get(url).content.decode()
+
+
 def test_impact_page_with_nothing_yet(client, school, year, sendco, frozen):
     client.force_login(sendco)
     body = client.get(reverse("provision_impact:impact", args=[school.slug])).content.decode()
@@ -596,6 +610,10 @@ def test_impact_page_queries_do_not_grow(
         response = client.get(url)
     assert response.status_code == 200
     assert response.content.decode().count('<g class="bar">') == size
+    # Until the next write the interventions' figures are kept (staff.deadline_cache).
+    with django_assert_num_queries(IMPACT_QUERIES_KEPT):
+        again = client.get(url).content.decode()
+    assert again.count('<g class="bar">') == size
 
 
 @pytest.mark.parametrize("pupils", [2, 20])
@@ -632,6 +650,7 @@ def test_deployment_queries_do_not_grow(
 
 # Each one more than before the dates of the sessions run were read (delivery within the plan).
 IMPACT_QUERIES = 16  # the staff of the groups are not read: the page names none
+IMPACT_QUERIES_KEPT = 8  # the figures kept: sign-in, tenancy and the school year only
 GROUP_IMPACT_QUERIES = 17
 DEPLOYMENT_QUERIES = 17
 
