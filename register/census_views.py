@@ -15,6 +15,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_safe
 
 from staff import calendar as school_calendar
+from staff import deadline_cache
 from staff.bounds import BoundedForm
 from staff.capabilities import Cap
 from staff.models import School
@@ -22,6 +23,7 @@ from staff.tenancy import school_view
 
 from .census import (
     CensusRow,
+    Problem,
     census_export,
     census_problems,
     census_rows,
@@ -69,6 +71,25 @@ def _pupil_url(school: School) -> Callable[[uuid.UUID], str | None]:
     return lambda public_id: reverse("register:pupil", args=[school.slug, public_id])
 
 
+def _checked(school: School, on: date) -> tuple[list[Problem], dict]:
+    """The problems and counts of the census on `on`, from the pupils with something recorded
+    (only they can have a problem; the others are counted on the roll). Worked out from every
+    SEN pupil's record, so kept for the school until a write changes it (staff.deadline_cache)."""
+
+    def work_out() -> tuple[list[Problem], dict]:
+        rows = census_rows(school=school, on=on, recorded_only=True)
+        total = roll_count(school=school, on=on)
+        return census_problems(rows), census_summary(rows, total=total)
+
+    return deadline_cache.kept(
+        school_id=school.pk,
+        today=timezone.localdate(),
+        weeks=0,
+        name=f"census:{on.isoformat()}",
+        work_out=work_out,
+    )
+
+
 def _page(
     request: HttpRequest,
     form: CensusDateForm,
@@ -81,19 +102,19 @@ def _page(
     context = {"form": form, "offered": offered, "export_attempted": export_attempted, "on": None}
     if form.is_bound and form.is_valid():
         on = form.cleaned_data["on"]
-        total = None
-        if rows is None:  # the page: only the pupils with something recorded can have a problem
-            rows = census_rows(school=request.school, on=on, recorded_only=True)
-            total = roll_count(school=request.school, on=on)
+        if rows is None:
+            found, summary = _checked(request.school, on)
+        else:
+            found, summary = census_problems(rows), census_summary(rows)
         url_for = _pupil_url(request.school)
-        problems = [(problem, url_for(problem.public_id)) for problem in census_problems(rows)]
+        problems = [(problem, url_for(problem.public_id)) for problem in found]
         census_days = school_calendar.census_dates(
             academic_year_start=school_calendar.academic_year_start_for(on)
         )
         context.update(
             on=on,
             problems=problems,
-            summary=census_summary(rows, total=total),
+            summary=summary,
             is_census_day=on in census_days.values(),
         )
     return render(request, "register/census.html", context)

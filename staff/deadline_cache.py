@@ -10,9 +10,9 @@ signals `sendco.apps` connects for every model of the apps that feed the engine;
 writes (`bulk_create`, `update`) call `changed` themselves. Other answers worked out from the
 same records are kept under the same stamp (`kept(name=...)`): the EHC review tracker's order,
 the home page's chart of this term's delivery, the plans list's counts for leaders, the
-provision map's totals and budget line and the impact page's figures. When a change commits,
-`committed` is sent, and the top floor has a worker work the answer out again
-(sendco.deadlines.warm_soon).
+provision map's totals and budget line, the impact page's figures and the census check's
+problems and counts. When a change commits, `committed` is sent, and the top floor has a worker
+work the answer out again (sendco.deadlines.warm_soon).
 
 Only with a cache every process shares (Redis in production): with a per-process cache one web
 process would keep serving what another process's write made stale. DEADLINE_CACHE_SECONDS

@@ -465,3 +465,16 @@ def test_recorded_only_leaves_out_pupils_with_nothing_recorded(school):
     rows = census_rows(school=school, on=date(2026, 1, 15), recorded_only=True)
     assert sorted(r.surname for r in rows) == ["A", "B", "D"]
     assert census_summary(rows, total=4)["by_category"][2][2] == 3  # B, C and D are N
+
+
+def test_the_kept_census_check_follows_every_write(client, school, sendco):
+    """The page's problems and counts are kept between writes (staff.deadline_cache): a type of
+    need recorded for a pupil on SEN support without one clears the problem on the next view."""
+    pupil = make_pupil(school, "Khan", "Kit", category="K")
+    client.force_login(sendco)
+    url = reverse("census:census", args=[school.slug]) + "?on=2026-01-15"
+    assert "Census rule 2170" in client.get(url).content.decode()
+    need(pupil, "ASD", 1, date(2025, 9, 1))
+    page = client.get(url).content.decode()
+    assert "Census rule 2170" not in page
+    assert client.get(url).context["summary"]["by_need"][0][0] == "ASD"
