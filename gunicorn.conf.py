@@ -13,6 +13,8 @@ least WEB_THREADS, and keep replicas x WEB_WORKERS x DB_POOL_MAX (plus the Celer
 PostgreSQL's max_connections.
 """
 
+import gc
+import itertools
 import os
 
 
@@ -38,3 +40,20 @@ worker_tmp_dir = _SHM if os.path.isdir(_SHM) else None
 accesslog = "-"
 # No query strings in the access log: a search may carry a pupil's name.
 access_log_format = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
+
+
+# Once a worker has served its first requests (the application loaded, its templates compiled
+# and its caches filled), the objects it holds then are set aside from the garbage collector
+# (`gc.freeze`): they live as long as the process, and a full collection walked every one of
+# them (about 180,000) in the middle of whichever request tipped it. Measured at the 110-school
+# trust (make bench, BENCHMARKS.md): full collections of 105-145 ms made one request in five of
+# the impact page a 150-200 ms one; frozen, they take 12-17 ms. Frozen at the worker's start
+# instead, before its first request, it was worse: the objects created by the first requests
+# stayed in view, and a full collection fell on the same page of every round.
+FREEZE_AFTER_REQUESTS = 100
+_served = itertools.count(1)  # next() is atomic: the worker's threads share it
+
+
+def post_request(worker, req, environ, resp) -> None:
+    if next(_served) == FREEZE_AFTER_REQUESTS:
+        gc.freeze()  # no collection first: it would stall the next request by 150 ms

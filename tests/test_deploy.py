@@ -278,3 +278,21 @@ def test_the_pool_serves_real_connections():
         DB_POOL_MAX="3",
     )
     assert used == ["ConnectionPool", 3, 1]
+
+
+def test_each_gunicorn_worker_sets_its_long_lived_objects_aside_from_the_collector():
+    """A full garbage collection walking every object Django loaded stalled a request by
+    100-150 ms (BENCHMARKS.md): once a worker has served its first requests, it freezes them."""
+    import gc
+    import runpy
+
+    hooks = runpy.run_path(str(REPO_ROOT / "gunicorn.conf.py"))
+    assert gc.get_freeze_count() == 0
+    try:
+        for _ in range(hooks["FREEZE_AFTER_REQUESTS"] - 1):
+            hooks["post_request"](None, None, {}, None)
+        assert gc.get_freeze_count() == 0
+        hooks["post_request"](None, None, {}, None)
+        assert gc.get_freeze_count() > 1000
+    finally:
+        gc.unfreeze()
