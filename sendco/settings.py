@@ -368,6 +368,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "sendco.tasks.send_digests",
         "schedule": crontab(hour=_DIGESTS_AT // 60, minute=_DIGESTS_AT % 60),
     },
+    # New stamps for the schools written to while the cache was out of reach (staff/tasks.py):
+    # what was kept for them before the outage goes a minute after the cache is back at most.
+    "restamp-unstamped": {
+        "task": "staff.tasks.restamp_unstamped",
+        "schedule": crontab(minute="*"),
+    },
     # The audit log's monthly partitions, created months ahead (PostgreSQL; staff/tasks.py).
     "audit-partitions-ahead": {
         "task": "staff.tasks.audit_partitions_ahead",
@@ -460,10 +466,14 @@ if REDIS_URL and env.bool("SESSION_CACHE", default=PRODUCTION):
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # Each school's deadlines are kept between the writes that move them (staff/deadline_cache.py),
-# for at most this many seconds; only in a cache every process shares (above), since with one
-# cache per process a write in one would leave another showing stale deadlines. 0 is off.
+# for at most this many seconds (3 hours: a morning or an afternoon; a write made while the cache
+# was out of reach is caught up by beat's restamp-unstamped, so this is not the bound on a stale
+# answer); only in a cache every process shares (above), since with one cache per process a
+# write in one would leave another showing stale deadlines. 0 is off.
 _SHARED_CACHE = "CACHES" in globals()
-DEADLINE_CACHE_SECONDS = env.int("DEADLINE_CACHE_SECONDS", default=600 if _SHARED_CACHE else 0)
+DEADLINE_CACHE_SECONDS = env.int(
+    "DEADLINE_CACHE_SECONDS", default=3 * 60 * 60 if _SHARED_CACHE else 0
+)
 # After a write commits, a worker works the school's deadlines out again (sendco/deadlines.py,
 # warm_soon), so the next page finds them kept: where a worker runs beside a shared cache.
 DEADLINE_WARM = env.bool("DEADLINE_WARM", default=PRODUCTION and DEADLINE_CACHE_SECONDS > 0)

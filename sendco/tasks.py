@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from celery import shared_task
+from django.conf import settings
 from django.utils import timezone
 
 from . import reminders
@@ -56,7 +57,18 @@ def scan_school(school_id: int, today: str | None = None) -> int:
     day = _day(today)
     created = reminders.scan_school_counted(school=school, today=day)
     _digests_if_done(day)
+    _warm_for_the_day(school, day)
     return created
+
+
+def _warm_for_the_day(school, day: date) -> None:
+    """The morning's scan leaves what the school's pages read kept (where a worker warms after
+    writes: DEADLINE_WARM), so the first home page of the day finds it (DEADLINE_CACHE_SECONDS:
+    kept 3 hours unless a write moves it)."""
+    if getattr(settings, "DEADLINE_WARM", False) and day == timezone.localdate():
+        from . import pages
+
+        pages.warm(school=school, today=day)
 
 
 @shared_task(**RELIABLE)

@@ -16,9 +16,12 @@ work the answer out again (sendco.deadlines.warm_soon).
 
 Only with a cache every process shares (Redis in production): with a per-process cache one web
 process would keep serving what another process's write made stale. DEADLINE_CACHE_SECONDS
-(sendco/settings.py) is 0 (off) without one, and bounds how long an answer is kept at all. The
-answer holds pupils' names, as the sessions there hold who is signed in: that Redis is as private
-as the database (deploy/: on the internal network only).
+(sendco/settings.py) is 0 (off) without one, and bounds how long an answer is kept at all (3
+hours). A write made while the cache is out of reach cannot give its school a new stamp: it is
+recorded in the database instead (`UnstampedWrite`, in the writer's transaction), and beat's
+`restamp_unstamped`, every minute, gives those schools new stamps once the cache answers again.
+The answer holds pupils' names, as the sessions there hold who is signed in: that Redis is as
+private as the database (deploy/: on the internal network only).
 """
 
 from __future__ import annotations
@@ -49,12 +52,34 @@ def _stamp_key(school: int | str) -> str:
 
 
 def _new_stamp(school: int | str) -> None:
-    """A write never fails because the cache is out of reach: what was kept for the school then
-    lasts until it expires (DEADLINE_CACHE_SECONDS), so the failure is logged as an error."""
+    """A write never fails because the cache is out of reach: the write is recorded instead
+    (`UnstampedWrite`, in the writer's transaction), and `restamp_unstamped` gives the school its
+    new stamp once the cache answers again; the failure is logged as an error."""
     try:
         cache.set(_stamp_key(school), uuid.uuid4().hex, timeout=None)
     except Exception:  # noqa: BLE001 - any failure of the cache's server
         logger.exception("The cache is out of reach: school %s's deadlines may be stale", school)
+        from .models import UnstampedWrite
+
+        UnstampedWrite.objects.create(school_id=None if school == ANY_SCHOOL else school)
+
+
+RESTAMP_PAGE = 1000
+
+
+def restamp_unstamped() -> int:
+    """Give a new stamp to every school with a write recorded while the cache was out of reach,
+    then delete those records; returns how many. Run by beat every minute
+    (`staff.tasks.restamp_unstamped`): with the cache still out of reach it raises and the
+    records stay for the next run."""
+    from .models import UnstampedWrite
+
+    rows = list(UnstampedWrite.objects.order_by("pk").values_list("pk", "school_id")[:RESTAMP_PAGE])
+    for school_id in dict.fromkeys(school_id for _, school_id in rows):
+        school = ANY_SCHOOL if school_id is None else school_id
+        cache.set(_stamp_key(school), uuid.uuid4().hex, timeout=None)
+    UnstampedWrite.objects.filter(pk__in=[pk for pk, _ in rows]).delete()
+    return len(rows)
 
 
 # Sent when a change to a school's deadlines has committed, with `school_id`: the top floor

@@ -425,6 +425,20 @@ class ClosureDay(models.Model):
         return f"{self.on:%d/%m/%Y} {self.reason}"
 
 
+class UnstampedWrite(models.Model):
+    """A write whose school did not get a new stamp in the cache (`staff.deadline_cache`: the
+    cache was out of reach), recorded in the writer's own transaction. What the cache kept for
+    the school may be stale once the cache answers again, until `deadline_cache.restamp_unstamped`
+    (beat, every minute) gives the school a new stamp and deletes the row. Not a foreign key: a
+    school deleted in the same transaction would fail its own deletion."""
+
+    school_id = models.IntegerField(null=True, blank=True)  # None: every school
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"unstamped write at school {self.school_id or 'any'}"
+
+
 class SubmittedForm(models.Model):
     """A form sent once: its one-time token, claimed by the first POST that carries it, and where
     that POST went. A second POST of the same form (a double click, a resend after Back) is sent

@@ -82,3 +82,12 @@ def audit_partitions_ahead() -> list[str]:
     return audit_partitions.partitions_ahead(
         today=timezone.now().date(), ahead=settings.AUDIT_PARTITIONS_AHEAD
     )
+
+
+@shared_task
+def restamp_unstamped() -> int:
+    """Beat, every minute: new stamps for the schools written to while the cache was out of
+    reach (staff.deadline_cache), so nothing kept before the outage outlives it by more."""
+    from . import deadline_cache
+
+    return deadline_cache.restamp_unstamped()

@@ -20,9 +20,12 @@ from django.urls import reverse
 from ehcp.models import PlanVersion
 from register.models import Concern
 from sendco.apps import FEEDING_APPS, NOT_FEEDING, SCHOOL_VIA, _school_of
+from sendco.tasks import scan_school as scan_school_task
 from sendco.tasks import warm_deadlines
 from staff import calendar as school_calendar
 from staff import deadline_cache
+from staff.models import UnstampedWrite
+from staff.tasks import restamp_unstamped
 from tests.ehcp.factories import make_authority, make_plan
 from tests.factories import SchoolFactory
 from tests.register.factories import make_pupil
@@ -162,6 +165,38 @@ def test_with_the_cache_out_of_reach_pages_work_and_writes_save(
     assert "Mina" in page.content.decode()
     assert Concern.objects.filter(pupil=pupil).exists()
     assert "The cache is out of reach" in caplog.text
+    # The write is recorded for beat's sweep, in the writer's own transaction.
+    assert UnstampedWrite.objects.filter(school_id=school.pk).exists()
+
+
+def test_what_was_kept_before_an_outage_goes_at_the_sweep_after_it(db, school, monkeypatch):
+    """A write while the cache is out of reach cannot give its school a new stamp: what was
+    kept before would outlive the outage. Beat's sweep gives the stamp once the cache answers;
+    while it still does not, the sweep fails and the record stays for the next minute."""
+    calls, work_out = _count_calls()
+
+    def read():
+        return deadline_cache.kept(school_id=school.pk, today=TODAY, weeks=8, work_out=work_out)
+
+    assert read() == [1]
+    shared = deadline_cache.cache
+    monkeypatch.setattr(deadline_cache, "cache", _Unreachable())
+    deadline_cache.changed(school.pk)  # the write, during the outage
+    with pytest.raises(ConnectionError):
+        restamp_unstamped()  # the cache still out of reach: nothing is lost
+    assert UnstampedWrite.objects.filter(school_id=school.pk).exists()
+    monkeypatch.setattr(deadline_cache, "cache", shared)  # the cache is back
+    assert read() == [1]  # stale until the sweep
+    assert restamp_unstamped() >= 1
+    assert read() == [2]
+    assert not UnstampedWrite.objects.exists()
+    assert restamp_unstamped() == 0
+
+
+def test_beat_sweeps_every_minute(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["restamp-unstamped"]
+    assert entry["task"] == "staff.tasks.restamp_unstamped"
+    assert entry["schedule"].minute == set(range(60))
 
 
 def _must_not_work_out():
@@ -219,3 +254,19 @@ def test_without_a_worker_to_warm_nothing_is_sent(
     with django_capture_on_commit_callbacks(execute=True):
         _concern(school, sendco)
     assert sent == []
+
+
+@pytest.mark.parametrize("warm", [True, False])
+def test_the_morning_scan_leaves_the_days_deadlines_kept(db, school, sendco, settings, warm):
+    """With a worker warming after writes (DEADLINE_WARM, production), each school's scan task
+    also leaves its pages' answers kept, so the first home page of the day does not work them
+    out; without it (tests, `make run`) nothing more is done."""
+    settings.DEADLINE_WARM = warm
+    with time_machine.travel(TODAY):
+        school_calendar.create_default_year(school=school, academic_year_start=2026)
+        _concern(school, sendco)
+        deadline_cache.changed(school.pk)  # nothing kept from the writes above
+        scan_school_task(school.pk, TODAY.isoformat())
+        calls, work_out = _count_calls()
+        deadline_cache.kept(school_id=school.pk, today=TODAY, weeks=8, work_out=work_out)
+    assert len(calls) == (0 if warm else 1)

@@ -87,3 +87,26 @@ def test_every_query_of_the_measured_pages_goes_through_explain(world, tmp_path)
     assert explained > 300  # every page of every role: a dozen or more queries each
     assert whole > 0
     assert out.getvalue().count("Seq Scan on") == whole
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("warm", [True, False])
+def test_bench_prepare_leaves_what_production_keeps(world, tmp_path, settings, warm):
+    """With DEADLINE_WARM (production), the morning's scan and the worker leave the measured
+    school's deadlines kept; the bench runs no worker, so `bench_prepare` does it, and the
+    home page's first view is timed as production serves it."""
+    from staff import deadline_cache
+    from staff.models import School
+
+    settings.DEADLINE_WARM = warm
+    school = School.objects.get(slug=bench_world.MEASURED_SLUG)
+    deadline_cache.changed(school.pk)
+    call_command("bench_prepare", out=str(tmp_path / "plan.json"), stdout=StringIO())
+    calls = []
+    deadline_cache.kept(
+        school_id=school.pk,
+        today=timezone.localdate(),
+        weeks=8,
+        work_out=lambda: calls.append(1) or [],
+    )
+    assert calls == ([] if warm else [1])

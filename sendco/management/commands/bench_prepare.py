@@ -5,9 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
-from ... import bench_signin
+from staff.models import School
+
+from ... import bench_signin, pages
+from ...bench_world import MEASURED_SLUG
 
 
 class Command(BaseCommand):
@@ -22,3 +27,11 @@ class Command(BaseCommand):
         path.write_text(json.dumps(bench_signin.load_plan(), indent=1))
         path.chmod(0o600)  # signed-in sessions
         self.stdout.write(f"Sessions and pages written to {path}.")
+        # In production the morning's scan, and a worker after each write, leave what the
+        # measured school's pages read kept (sendco.tasks, DEADLINE_WARM); the bench runs no
+        # worker, so it does that here: the last run ended with a write (the MIS import).
+        if getattr(settings, "DEADLINE_WARM", False):
+            found = pages.warm(
+                school=School.objects.get(slug=MEASURED_SLUG), today=timezone.localdate()
+            )
+            self.stdout.write(f"The measured school's {found} deadlines worked out and kept.")
