@@ -373,7 +373,8 @@ def _add_pupil_premium_and_care(
 ) -> None:
     """A quarter on free school meals (so Pupil Premium); a few looked after."""
     school = pupil.school
-    if rng.random() < 0.25:
+    means_tested = rng.random() < 0.25
+    if means_tested:
         records.pp.append(
             PupilPremiumPeriod(
                 school=school,
@@ -382,6 +383,7 @@ def _add_pupil_premium_and_care(
                 starts_on=today - timedelta(days=rng.randrange(100, 1500)),
             )
         )
+    _add_other_grounds(records, pupil, today=today, means_tested=means_tested)
     if rng.random() < 0.006:
         records.lac.append(
             LookedAfterPeriod(
@@ -390,6 +392,35 @@ def _add_pupil_premium_and_care(
                 responsible_la=school.local_authority,
                 starts_on=today - timedelta(days=rng.randrange(100, 1000)),
             )
+        )
+
+
+UC_EXTENSION_STARTS = date(2026, 9, 1)  # premium.rules, which the register cannot import
+
+
+def _add_other_grounds(records: _Records, pupil: Pupil, *, today: date, means_tested: bool) -> None:
+    """Free school meals through the Universal Credit extension only (from September 2026), a
+    few service children and previously looked-after children, one of them with the evidence
+    not yet seen. A generator of its own, so the rest of the demo stays as it was."""
+    rng = random.Random(f"grounds-{pupil.upn}")  # noqa: S311 - fictional data, not secrets
+    school = pupil.school
+
+    def ground(kind: str, starts_on: date, **fields) -> None:
+        records.pp.append(
+            PupilPremiumPeriod(school=school, pupil=pupil, kind=kind, starts_on=starts_on, **fields)
+        )
+
+    draw = rng.random()
+    if not means_tested and today >= UC_EXTENSION_STARTS and draw < 0.08:
+        ground("fsm_uc", UC_EXTENSION_STARTS + timedelta(days=rng.randrange(0, 60)))
+    elif 0.08 <= draw < 0.10:
+        ground("service", today - timedelta(days=rng.randrange(200, 2000)))
+    elif 0.10 <= draw < 0.11:
+        adopted = today - timedelta(days=rng.randrange(400, 2500))
+        seen = adopted + timedelta(days=60) if draw < 0.108 else None
+        route = rng.choice(["adoption", "sgo", "cao"])
+        ground(
+            "plac", adopted, route=route, evidence="Order seen by the office", evidence_seen_on=seen
         )
 
 

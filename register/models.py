@@ -271,18 +271,48 @@ class Need(Period):
 
 
 class PupilPremiumPeriod(Period):
+    """A dated ground of eligibility for free school meals or the Pupil Premium (DOMAIN.md 4.1).
+
+    Which criterion made the pupil eligible is recorded, because they differ: from September
+    2026 every Universal Credit household gets free school meals, but a pupil eligible only
+    through that extension (`FSM_UC`) attracts no Pupil Premium. The rules that turn periods
+    into eligibility on a census day are in `register.rules` and `premium.rules`."""
+
     class Kind(models.TextChoices):
-        FSM = "fsm", "Free school meals"
-        PLAC = "plac", "Previously looked after"
+        FSM = "fsm", "Free school meals (means-tested)"
+        FSM_UC = "fsm_uc", "Free school meals (Universal Credit extension only)"
         SERVICE = "service", "Service child"
+        SERVICE_PENSION = "service_pension", "Parent died in service (AFCS or WPS pension)"
+        PLAC = "plac", "Previously looked after"
+
+    class Route(models.TextChoices):
+        ADOPTION = "adoption", "Adopted from care"
+        SGO = "sgo", "Special guardianship order"
+        CAO = "cao", "Child arrangements order"
+        ABROAD = "abroad", "Adopted from state care outside England and Wales"
 
     pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="pp_periods")
-    kind = models.CharField(max_length=10, choices=Kind.choices)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
     evidence = models.CharField(max_length=200, blank=True)
+    # Previously looked-after children: how they left care, and the day the school saw the
+    # evidence (the parent declares it; the school must see it before the census counts it).
+    route = models.CharField(max_length=10, choices=Route.choices, blank=True)
+    evidence_seen_on = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True, null=True)
 
     class Meta:
         ordering = ["pupil", "starts_on"]
+        # A previously looked-after period needs its route: checked by the service, not the
+        # database, because periods recorded before the route was asked for have none.
         constraints = [_dates_in_order("pp_period_dates_in_order")]
+        indexes = [models.Index(fields=["school", "kind", "starts_on"], name="pp_school_kind")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} from {self.starts_on:%d/%m/%Y}"

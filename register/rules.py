@@ -7,7 +7,7 @@ from datetime import date
 
 from staff.bounds import years_away
 
-from .models import Period, SenStatus
+from .models import Period, PupilPremiumPeriod, SenStatus
 
 K = SenStatus.Category.SEN_SUPPORT
 E = SenStatus.Category.EHC_PLAN
@@ -42,6 +42,14 @@ def category_on(statuses: Iterable[SenStatus], on: date) -> str:
     """The SEN category (N, K or E) on a date: N when no status period covers it."""
     status = period_on(statuses, on)
     return status.category if status is not None else N
+
+
+# The grounds of a "disadvantaged" pupil that the register's Pupil Premium flag shows on a day
+# (DOMAIN.md 4.1): means-tested free school meals in the last six years, or previously looked
+# after. Free school meals through the Universal Credit extension alone (from September 2026)
+# attract no Pupil Premium; service children are counted apart (`premium.rules`).
+FSM = PupilPremiumPeriod.Kind.FSM
+PLAC = PupilPremiumPeriod.Kind.PLAC
 
 
 def ever_6_fsm(fsm_periods: Iterable[Period], on: date) -> bool:

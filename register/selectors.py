@@ -123,18 +123,17 @@ def _with_category_and_need(pupils: QuerySet[Pupil], school: School, on: date) -
     )
 
 
-def _pupil_premium_on(on: date) -> Exists:
-    """FSM Ever 6 (free school meals at any point in the six years up to `on`) or another Pupil
-    Premium period covering `on`: the rule of `rules.ever_6_fsm`, in SQL."""
+def pupil_premium_on(on: date) -> Exists:
+    """Disadvantaged on `on`: means-tested free school meals at any point in the six years up to
+    it (`rules.ever_6_fsm`, in SQL) or previously looked after then. Free school meals through
+    the Universal Credit extension alone, and service children, are not (`rules.FSM`)."""
     periods = PupilPremiumPeriod.objects.filter(pupil=OuterRef("pk"), starts_on__lte=on)
-    fsm = Q(kind=PupilPremiumPeriod.Kind.FSM) & (
-        Q(ends_on__isnull=True) | Q(ends_on__gte=years_away(on, -6))
-    )
-    other = ~Q(kind=PupilPremiumPeriod.Kind.FSM) & (Q(ends_on__isnull=True) | Q(ends_on__gte=on))
-    return Exists(periods.filter(fsm | other))
+    fsm = Q(kind=rules.FSM) & (Q(ends_on__isnull=True) | Q(ends_on__gte=years_away(on, -6)))
+    plac = Q(kind=rules.PLAC) & (Q(ends_on__isnull=True) | Q(ends_on__gte=on))
+    return Exists(periods.filter(fsm | plac))
 
 
-def _looked_after_on(on: date) -> Exists:
+def looked_after_on(on: date) -> Exists:
     return Exists(LookedAfterPeriod.objects.filter(_covering(on), pupil=OuterRef("pk")))
 
 
@@ -187,9 +186,9 @@ def _filtered(pupils: QuerySet[Pupil], filters: dict, *, on: date, search: str):
     if filters.get("area"):
         pupils = pupils.filter(need_area=filters["area"])
     if filters.get("pp"):
-        pupils = pupils.filter(_pupil_premium_on(on))
+        pupils = pupils.filter(pupil_premium_on(on))
     if filters.get("lac"):
-        pupils = pupils.filter(_looked_after_on(on))
+        pupils = pupils.filter(looked_after_on(on))
     if filters.get("eal"):
         pupils = pupils.filter(eal=True)
     return _searched(pupils, search)
@@ -255,7 +254,7 @@ def register_list(
     shown = Paginator(kept, REGISTER_PAGE_SIZE).get_page(page)
     shown.object_list = list(
         shown.object_list.annotate(
-            pupil_premium=_pupil_premium_on(on), looked_after=_looked_after_on(on)
+            pupil_premium=pupil_premium_on(on), looked_after=looked_after_on(on)
         ).prefetch_related(_classes_on(on))
     )
     return RegisterList(

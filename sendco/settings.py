@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "provision",
     "plans",
     "ehcp",
+    "premium",
     "sendco",
 ]
 

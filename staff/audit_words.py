@@ -67,6 +67,12 @@ ACTION_WORDS: dict[str, str] = {
     "register.mis_import_dry_run": "Checked an MIS import",
     "register.mis_import": "Imported pupils from the MIS",
     "register.census_exported": "Downloaded the census file",
+    # Pupil Premium
+    "premium.overview_viewed": "Looked at the Pupil Premium figures",
+    "premium.pupils_viewed": "Looked at a Pupil Premium list of pupils",
+    "premium.pupil_viewed": "Looked at a pupil's Pupil Premium grounds",
+    "premium.period_added": "Recorded a pupil's Pupil Premium ground",
+    "premium.period_ended": "Ended a pupil's Pupil Premium ground",
     # The provision map
     "provision.today_viewed": "Opened their groups today",
     "provision.costed_item.created": "Added a costed item to a pupil's provision",

@@ -263,4 +263,6 @@ def refuse_overlong_text(sender, instance, raw=False, **kwargs) -> None:
                 )
 
 
-SENDCO_APPS = frozenset({"staff", "register", "provision", "plans", "ehcp", "sendco"})
+SENDCO_APPS = frozenset(
+    {"staff", "register", "provision", "plans", "ehcp", "premium", "lac", "sendco"}
+)

@@ -53,6 +53,8 @@ class Cap(StrEnum):
     EHCP_TRACKER = "ehcp.tracker"
     EHCP_PACK = "ehcp.pack"
     REMINDERS_RUN = "reminders.run"
+    PREMIUM_VIEW = "premium.view"
+    PREMIUM_MANAGE = "premium.manage"
 
 
 _EVERYONE = frozenset(Role)
@@ -106,6 +108,10 @@ CAPABILITIES: dict[Cap, frozenset[Role]] = {
     Cap.EHCP_PACK: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD}),
     # Run the school's reminder scan now, rather than waiting for the morning.
     Cap.REMINDERS_RUN: frozenset({Role.SENDCO, Role.TRUST_LEAD}),
+    # Pupil Premium: the allocation, the lists of eligible pupils and each pupil's grounds.
+    # Who is disadvantaged is not a class teacher's or TA's to browse, nor a governor's.
+    Cap.PREMIUM_VIEW: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD}),
+    Cap.PREMIUM_MANAGE: frozenset({Role.SENDCO, Role.TRUST_LEAD}),
 }
 
 # Which roles a person holding a role may give to others (invite or change role).

@@ -1,0 +1,228 @@
+"""Reads for the Pupil Premium pages, school first, counted and paged by the database.
+
+The counts apply `premium.rules` in SQL (one aggregate per census, whatever the school's size);
+tests/premium/test_selectors.py holds them to the rules pupil by pupil.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+
+from register.models import LookedAfterPeriod, Pupil, PupilPremiumPeriod
+from register.selectors import looked_after_on, pupil_premium_on
+from staff.models import School
+
+from . import rules
+from .models import Category, FundingRate
+
+Kind = PupilPremiumPeriod.Kind
+PUPILS_PAGE_SIZE = 25
+
+
+def _covering(day: date) -> Q:
+    return Q(starts_on__lte=day) & (Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+
+
+def _grounds(school: School, day: date) -> QuerySet[PupilPremiumPeriod]:
+    return PupilPremiumPeriod.objects.filter(
+        school=school, pupil=OuterRef("pk"), starts_on__lte=day
+    )
+
+
+def _flags_at(school: School, census: date) -> dict[str, Exists]:
+    """`rules.categories_at` as one Exists per ground, for pupils of `school`."""
+    since = rules.ever_6_from(census)
+    reaches = Q(ends_on__isnull=True) | Q(ends_on__gte=since)
+    holds = Q(ends_on__isnull=True) | Q(ends_on__gte=census)
+    grounds = _grounds(school, census)
+    return {
+        "is_lac": Exists(
+            LookedAfterPeriod.objects.filter(_covering(census), school=school, pupil=OuterRef("pk"))
+        ),
+        "is_plac": Exists(
+            grounds.filter(holds, kind=Kind.PLAC, evidence_seen_on__lte=census).exclude(route="")
+        ),
+        "is_fsm": Exists(grounds.filter(reaches, kind=Kind.FSM)),
+        "is_service": Exists(
+            grounds.filter(
+                (Q(kind=Kind.SERVICE) & reaches) | (Q(kind=Kind.SERVICE_PENSION) & holds)
+            )
+        ),
+    }
+
+
+def _category_filters(one_rate: bool) -> dict[Category, Q]:
+    """Who is paid for in each category: each pupil once, by `rules.PRECEDENCE`, or in all."""
+    primary = Q(year_group__in=rules.PRIMARY_YEARS)
+    if not one_rate:
+        return {
+            Category.LAC: Q(is_lac=True),
+            Category.PLAC: Q(is_plac=True),
+            Category.FSM_PRIMARY: Q(is_fsm=True) & primary,
+            Category.FSM_SECONDARY: Q(is_fsm=True) & ~primary,
+            Category.SERVICE: Q(is_service=True),
+        }
+    no_lac = Q(is_lac=False)
+    no_plac = no_lac & Q(is_plac=False)
+    return {
+        Category.LAC: Q(is_lac=True),
+        Category.PLAC: Q(is_plac=True) & no_lac,
+        Category.FSM_PRIMARY: Q(is_fsm=True) & no_plac & primary,
+        Category.FSM_SECONDARY: Q(is_fsm=True) & no_plac & ~primary,
+        Category.SERVICE: Q(is_service=True, is_fsm=False) & no_plac,
+    }
+
+
+def counts_at(*, school: School, census: date) -> dict[Category, int]:
+    """Pupils of the school on roll at the census, Reception to Year 11, counted per category
+    they are paid for (one query)."""
+    pupils = (
+        Pupil.objects.for_school(school)
+        .on_roll(census)
+        .filter(year_group__in=rules.FUNDED_YEARS)
+        .annotate(**_flags_at(school, census))
+    )
+    filters = _category_filters(rules.one_rate_per_pupil())
+    found = pupils.aggregate(
+        **{category.value: Count("pk", filter=q) for category, q in filters.items()}
+    )
+    return {Category(key): value for key, value in found.items()}
+
+
+def rates_for(financial_years: list[int]) -> dict[int, dict[Category, Decimal]]:
+    """The rates entered for these financial years (one query over a small national table)."""
+    found: dict[int, dict[Category, Decimal]] = {year: {} for year in financial_years}
+    rows = FundingRate.objects.filter(financial_year__in=financial_years)
+    for year, category, amount in rows.values_list("financial_year", "category", "amount"):
+        found[year][Category(category)] = amount
+    return found
+
+
+def allocations(*, school: School, today: date) -> list[rules.Allocation]:
+    """This financial year's estimated allocation and last year's, newest first."""
+    this_year = rules.financial_year_of(today)
+    years = [this_year, this_year - 1]
+    rates = rates_for(years)
+    return [
+        rules.allocation(
+            financial_year=year,
+            counts=counts_at(school=school, census=rules.allocation_census(year)),
+            rates=rates[year],
+        )
+        for year in years
+    ]
+
+
+@dataclass(frozen=True)
+class Today:
+    on_roll: int
+    disadvantaged: int  # the register's Pupil Premium flag
+    free_meals: int  # the school's FSM list: either ground
+    uc_only: int  # free meals only through the Universal Credit extension: no Pupil Premium
+    service: int
+    looked_after: int
+    plac_unevidenced: int  # previously looked after, not counted until the evidence is seen
+
+
+def _free_meals(school: School, day: date) -> Exists:
+    return Exists(_grounds(school, day).filter(_covering(day), kind__in=[Kind.FSM, Kind.FSM_UC]))
+
+
+def _uc_only(school: School, day: date) -> Q:
+    grounds = _grounds(school, day).filter(_covering(day))
+    return Q(Exists(grounds.filter(kind=Kind.FSM_UC))) & ~Q(Exists(grounds.filter(kind=Kind.FSM)))
+
+
+def _service(school: School, day: date) -> Exists:
+    kinds = [Kind.SERVICE, Kind.SERVICE_PENSION]
+    return Exists(_grounds(school, day).filter(_covering(day), kind__in=kinds))
+
+
+def _plac_unevidenced(school: School, day: date) -> Exists:
+    missing = Q(route="") | Q(evidence_seen_on__isnull=True)
+    return Exists(_grounds(school, day).filter(_covering(day), missing, kind=Kind.PLAC))
+
+
+def today_counts(*, school: School, today: date) -> Today:
+    """The pupils on roll today on each list (one query)."""
+    pupils = Pupil.objects.for_school(school).on_roll(today)
+    found = pupils.aggregate(
+        on_roll=Count("pk"),
+        disadvantaged=Count("pk", filter=Q(pupil_premium_on(today))),
+        free_meals=Count("pk", filter=Q(_free_meals(school, today))),
+        uc_only=Count("pk", filter=_uc_only(school, today)),
+        service=Count("pk", filter=Q(_service(school, today))),
+        looked_after=Count("pk", filter=Q(looked_after_on(today))),
+        plac_unevidenced=Count("pk", filter=Q(_plac_unevidenced(school, today))),
+    )
+    return Today(**found)
+
+
+# The lists of pupils, by what made them eligible today.
+LISTS = {
+    "pp": "Pupil Premium (disadvantaged)",
+    "fsm": "Free school meals, either ground",
+    "uc_only": "Free school meals through the Universal Credit extension only",
+    "service": "Service children",
+    "plac": "Previously looked after",
+    "lac": "Looked after",
+    "unevidenced": "Previously looked after, evidence not yet seen",
+}
+
+
+def _list_filter(school: School, name: str, today: date) -> Q:
+    return {
+        "pp": lambda: Q(pupil_premium_on(today)),
+        "fsm": lambda: Q(_free_meals(school, today)),
+        "uc_only": lambda: _uc_only(school, today),
+        "service": lambda: Q(_service(school, today)),
+        "plac": lambda: Q(Exists(_grounds(school, today).filter(_covering(today), kind=Kind.PLAC))),
+        "lac": lambda: Q(looked_after_on(today)),
+        "unevidenced": lambda: Q(_plac_unevidenced(school, today)),
+    }[name]()
+
+
+def pupils_listed(*, school: School, name: str, today: date, page: str | None) -> Page:
+    """One page of the pupils on roll on list `name` of LISTS, by surname, with their recorded
+    grounds (for the page's rows only)."""
+    pupils = (
+        Pupil.objects.for_school(school)
+        .on_roll(today)
+        .filter(_list_filter(school, name, today))
+        .order_by("legal_last_name", "legal_first_name", "pk")
+    )
+    shown = Paginator(pupils, PUPILS_PAGE_SIZE).get_page(page)
+    shown.object_list = list(
+        shown.object_list.prefetch_related(
+            Prefetch(
+                "pp_periods",
+                PupilPremiumPeriod.objects.filter(school=school).order_by("-starts_on"),
+            )
+        )
+    )
+    return shown
+
+
+def pupil_grounds(*, pupil: Pupil) -> dict:
+    """A pupil's recorded periods of eligibility and of being looked after, newest first."""
+    return {
+        "periods": list(
+            PupilPremiumPeriod.objects.filter(school=pupil.school, pupil=pupil)
+            .select_related("recorded_by")
+            .order_by("-starts_on", "-pk")
+        ),
+        "looked_after": list(
+            LookedAfterPeriod.objects.filter(school=pupil.school, pupil=pupil).order_by(
+                "-starts_on"
+            )
+        ),
+    }
+
+
+def period_for(*, school: School, pk: int) -> PupilPremiumPeriod | None:
+    return PupilPremiumPeriod.objects.filter(school=school, pk=pk).select_related("pupil").first()
