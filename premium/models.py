@@ -8,8 +8,11 @@ guessed).
 
 from __future__ import annotations
 
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+
+NOT_NEGATIVE = MinValueValidator(0, "Enter an amount of £0 or more.")
 
 
 class Category(models.TextChoices):
@@ -43,3 +46,135 @@ class FundingRate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.financial_year}: {self.get_category_display()} £{self.amount}"
+
+
+class Statement(models.Model):
+    """The school's Pupil Premium strategy statement for one academic year, in the DfE
+    template's structure (DOMAIN.md 4.3): the overview and funding, Part A (intent, challenges,
+    intended outcomes, activities in three tiers) and Part B (last year's outcomes, externally
+    provided programmes, the service pupil premium). Published on the website by 31 December."""
+
+    school = models.ForeignKey("staff.School", on_delete=models.PROTECT, related_name="+")
+    academic_year = models.PositiveSmallIntegerField(
+        help_text="The year the academic year starts in: 2026 for 2026 to 2027."
+    )
+    years_covered = models.CharField(
+        "academic years the strategy covers", max_length=60, blank=True
+    )
+    published_on = models.DateField("date published", null=True, blank=True)
+    review_on = models.DateField("date it will be reviewed", null=True, blank=True)
+    authorised_by = models.CharField("statement authorised by", max_length=120, blank=True)
+    lead = models.CharField("Pupil Premium lead", max_length=120, blank=True)
+    governor_lead = models.CharField("governor or trustee lead", max_length=120, blank=True)
+    allocation = models.DecimalField(
+        "Pupil Premium allocation this academic year",
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[NOT_NEGATIVE],
+        help_text="As the DfE published it. Empty: sendco's estimate is shown.",
+    )
+    recovery = models.DecimalField(
+        "recovery premium or other income",
+        max_digits=10,
+        decimal_places=2,
+        default=0,
+        validators=[NOT_NEGATIVE],
+    )
+    carried_forward = models.DecimalField(
+        "carried forward from previous years",
+        max_digits=10,
+        decimal_places=2,
+        default=0,
+        validators=[NOT_NEGATIVE],
+    )
+    intent = models.TextField("statement of intent", blank=True)
+    last_year_outcomes = models.TextField("outcomes for disadvantaged pupils last year", blank=True)
+    service_spend = models.TextField("how the service pupil premium was spent", blank=True)
+    service_impact = models.TextField("the effect of that spending", blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        "staff.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "academic_year"], name="statement_one_per_year"
+            ),
+            models.CheckConstraint(
+                condition=Q(recovery__gte=0) & Q(carried_forward__gte=0),
+                name="statement_money_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Pupil Premium strategy {self.academic_year}"
+
+
+class StatementPart(models.Model):
+    """A numbered line of a statement (a challenge, an outcome, an activity, a programme)."""
+
+    school = models.ForeignKey("staff.School", on_delete=models.PROTECT, related_name="+")
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name.capitalize()} {self.position}"
+
+
+class Challenge(StatementPart):
+    detail = models.TextField("the challenge", help_text="What holds disadvantaged pupils back.")
+
+
+class Outcome(StatementPart):
+    outcome = models.TextField("intended outcome")
+    success_criteria = models.TextField("success criteria")
+
+
+class Activity(StatementPart):
+    """Something the funding pays for, in one of the DfE's three tiers; an intervention links
+    to its provision-map groups, whose logs show what was delivered (never typed twice)."""
+
+    class Tier(models.TextChoices):
+        TEACHING = "teaching", "Teaching (for example, professional development)"
+        TARGETED = "targeted", "Targeted academic support (for example, tutoring)"
+        WIDER = "wider", "Wider strategies (for example, attendance, behaviour, wellbeing)"
+
+    tier = models.CharField(max_length=10, choices=Tier.choices)
+    activity = models.TextField()
+    evidence = models.TextField("evidence that supports this approach")
+    challenges = models.CharField(
+        "challenge numbers addressed", max_length=60, blank=True, help_text="For example: 1, 3"
+    )
+    budgeted_cost = models.DecimalField(
+        max_digits=10, decimal_places=2, default=0, validators=[NOT_NEGATIVE]
+    )
+    actual_cost = models.DecimalField(
+        max_digits=10, decimal_places=2, null=True, blank=True, validators=[NOT_NEGATIVE]
+    )
+    groups = models.ManyToManyField(
+        "provision.Group", blank=True, related_name="+", verbose_name="intervention groups"
+    )
+
+    class Meta(StatementPart.Meta):
+        verbose_name_plural = "activities"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(budgeted_cost__gte=0)
+                & (Q(actual_cost__isnull=True) | Q(actual_cost__gte=0)),
+                name="activity_cost_not_negative",
+            )
+        ]
+
+
+class Programme(StatementPart):
+    """An externally provided (non-DfE) programme bought last year (Part B)."""
+
+    name = models.CharField("programme", max_length=200)
+    provider = models.CharField(max_length=200)

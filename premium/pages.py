@@ -6,9 +6,12 @@ from __future__ import annotations
 from datetime import date
 
 from register.models import Pupil
+from staff.calendar import school_year_name
+from staff.capabilities import Cap
 from staff.models import School
 
 from . import rules, selectors
+from .models import Activity
 
 
 def overview(*, school: School, today: date) -> dict:
@@ -52,4 +55,44 @@ def pupil(*, pupil: Pupil, today: date) -> dict:
         "census": census,
         "year_name": rules.financial_year_name(year),
         "funded_year": pupil.year_group in rules.FUNDED_YEARS,
+    }
+
+
+def statement(*, access, academic_year: int) -> dict:
+    """The statement of `academic_year` as the document lays it out."""
+    school = access.school
+    found = selectors.statement_page(school=school, academic_year=academic_year)
+    statement = found.statement
+    allocation = statement.allocation if statement and statement.allocation is not None else None
+    estimated = found.estimate.school_total
+    this_year = allocation if allocation is not None else estimated
+    extra = (statement.recovery + statement.carried_forward) if statement else 0
+    for activity in found.activities:  # what its groups delivered, from the session logs
+        activity.delivered = [(g, found.sessions.get(g.pk, 0)) for g in activity.groups.all()]
+    totals = rules.tier_totals(found.activities)
+    tiers = [
+        (label, [a for a in found.activities if a.tier == tier], totals.get(tier))
+        for tier, label in Activity.Tier.choices
+    ]
+    return {
+        "page": found,
+        "statement": statement,
+        "year": academic_year,
+        "year_name": school_year_name(academic_year),
+        "allocation": this_year,
+        "allocation_estimated": allocation is None,
+        "total": None if this_year is None else this_year + extra,
+        "proportion": round(100 * found.disadvantaged / found.on_roll) if found.on_roll else 0,
+        "tiers": tiers,
+        "budgeted": sum((a.budgeted_cost for a in found.activities), 0),
+        "due": rules.statement_due(academic_year),
+        "years": selectors.statement_years(school=school),
+        "can_manage": access.can(Cap.PREMIUM_MANAGE),
+    }
+
+
+def activity_form_choices(*, school: School, academic_year: int) -> dict:
+    return {
+        "groups": selectors.group_choices(school=school, academic_year=academic_year),
+        "challenge_count": selectors.challenge_count(school=school, academic_year=academic_year),
     }

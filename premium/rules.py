@@ -249,3 +249,41 @@ def must_publish_statement(allocation: Allocation) -> bool:
     """A school whose allocation counts more than 5 eligible pupils, not counting service-only
     pupils, publishes a strategy statement (DOMAIN.md 4.3)."""
     return allocation.disadvantaged > 5
+
+
+# --------------------------------------------------------------------------------------------------
+# The strategy statement
+# --------------------------------------------------------------------------------------------------
+
+
+def statement_due(academic_year: int) -> date:
+    """An updated statement is on the school's website by 31 December of the academic year it
+    is for (DOMAIN.md 4.3)."""
+    return date(academic_year, 12, 31)
+
+
+def statement_census(academic_year: int) -> date:
+    """The census whose pupils decide whether a statement is owed this academic year: the
+    October census in it (it sets the allocation of the financial year that starts in April)."""
+    return census_dates(academic_year_start=academic_year)["autumn"]
+
+
+def statement_owed(*, disadvantaged: int, published_on: date | None, academic_year: int) -> bool:
+    """Whether the statement is still to publish: owed (`must_publish_statement`'s test) and
+    not published since the academic year began (1 September)."""
+    if disadvantaged <= 5:
+        return False
+    return published_on is None or published_on < date(academic_year, 9, 1)
+
+
+def tier_totals(activities: Iterable) -> dict[str, dict[str, Decimal | None]]:
+    """Budgeted and actual cost per tier ("actual" None while any activity of it has none)."""
+    totals: dict[str, dict[str, Decimal | None]] = {}
+    for activity in activities:
+        line = totals.setdefault(activity.tier, {"budgeted": Decimal(0), "actual": Decimal(0)})
+        line["budgeted"] += activity.budgeted_cost
+        if activity.actual_cost is None or line["actual"] is None:
+            line["actual"] = None
+        else:
+            line["actual"] += activity.actual_cost
+    return totals

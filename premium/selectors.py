@@ -13,12 +13,14 @@ from decimal import Decimal
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
+from provision.models import Group as ProvisionGroup
+from provision.models import Session
 from register.models import LookedAfterPeriod, Pupil, PupilPremiumPeriod
 from register.selectors import looked_after_on, pupil_premium_on
 from staff.models import School
 
 from . import rules
-from .models import Category, FundingRate
+from .models import Activity, Category, Challenge, FundingRate, Outcome, Programme, Statement
 
 Kind = PupilPremiumPeriod.Kind
 PUPILS_PAGE_SIZE = 25
@@ -226,3 +228,113 @@ def pupil_grounds(*, pupil: Pupil) -> dict:
 
 def period_for(*, school: School, pk: int) -> PupilPremiumPeriod | None:
     return PupilPremiumPeriod.objects.filter(school=school, pk=pk).select_related("pupil").first()
+
+
+# --------------------------------------------------------------------------------------------------
+# The strategy statement
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StatementPage:
+    academic_year: int
+    statement: Statement | None
+    challenges: list[Challenge]
+    outcomes: list[Outcome]
+    activities: list[Activity]
+    programmes: list[Programme]
+    estimate: rules.Allocation  # sendco's estimate of the financial year starting in it
+    census: date
+    on_roll: int
+    disadvantaged: int
+    sessions: dict[int, int]  # group id -> sessions run in the academic year
+
+
+def statement_for(*, school: School, academic_year: int) -> Statement | None:
+    return Statement.objects.filter(school=school, academic_year=academic_year).first()
+
+
+def _parts(model, statement: Statement | None) -> list:
+    if statement is None:
+        return []
+    return list(model.objects.filter(school=statement.school_id, statement=statement))
+
+
+def _sessions_run(school: School, activities: list[Activity], year: int) -> dict[int, int]:
+    """Sessions run by each linked group in the academic year, from the session logs."""
+    ids = {group.pk for activity in activities for group in activity.groups.all()}
+    if not ids:
+        return {}
+    rows = (
+        Session.objects.filter(
+            school=school,
+            group_id__in=ids,
+            ran=True,
+            on__gte=date(year, 9, 1),
+            on__lte=date(year + 1, 8, 31),
+        )
+        .values("group_id")
+        .annotate(n=Count("pk"))
+    )
+    return {row["group_id"]: row["n"] for row in rows}
+
+
+def statement_page(*, school: School, academic_year: int) -> StatementPage:
+    """The statement of one academic year and what it is worked out from, in a fixed number
+    of queries (ten)."""
+    statement = statement_for(school=school, academic_year=academic_year)
+    activities = []
+    if statement is not None:
+        activities = list(
+            Activity.objects.filter(school=school, statement=statement).prefetch_related(
+                Prefetch("groups", ProvisionGroup.objects.select_related("intervention"))
+            )
+        )
+    census = rules.statement_census(academic_year)
+    counts = counts_at(school=school, census=census)
+    rates = rates_for([academic_year])[academic_year]
+    return StatementPage(
+        academic_year=academic_year,
+        statement=statement,
+        challenges=_parts(Challenge, statement),
+        outcomes=_parts(Outcome, statement),
+        activities=activities,
+        programmes=_parts(Programme, statement),
+        estimate=rules.allocation(
+            financial_year=academic_year,
+            counts=counts_at(school=school, census=rules.allocation_census(academic_year)),
+            rates=rates,
+        ),
+        census=census,
+        on_roll=Pupil.objects.for_school(school).on_roll(census).count(),
+        disadvantaged=sum(n for c, n in counts.items() if c != Category.SERVICE),
+        sessions=_sessions_run(school, activities, academic_year),
+    )
+
+
+def group_choices(*, school: School, academic_year: int) -> QuerySet[ProvisionGroup]:
+    """The intervention groups an activity may name: the school's groups that run in the
+    academic year, by name."""
+    return (
+        ProvisionGroup.objects.filter(school=school, starts_on__lte=date(academic_year + 1, 8, 31))
+        .filter(ends_on__gte=date(academic_year, 9, 1))
+        .select_related("intervention")
+        .order_by("name")
+    )
+
+
+def statement_years(*, school: School) -> list[int]:
+    """The academic years the school has a statement for, newest first."""
+    return list(
+        Statement.objects.filter(school=school)
+        .order_by("-academic_year")
+        .values_list("academic_year", flat=True)
+    )
+
+
+def part_for(*, school: School, model, pk: int):
+    return model.objects.filter(school=school, pk=pk).select_related("statement").first()
+
+
+def challenge_count(*, school: School, academic_year: int) -> int:
+    return Challenge.objects.filter(school=school, statement__academic_year=academic_year).count()

@@ -7,12 +7,15 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 
 from register.models import Pupil, PupilPremiumPeriod
 from register.services import pupil_audit
+from staff.services import audit_by
 from staff.tenancy import Access
 
 from . import rules
+from .models import Statement, StatementPart
 
 
 def _check(period: PupilPremiumPeriod, *, today: date) -> None:
@@ -97,3 +100,92 @@ def period_end(
     period.save(update_fields=["ends_on"])
     pupil_audit(access, period.pupil, "premium.period_ended", kind=period.kind)
     return period
+
+
+# --------------------------------------------------------------------------------------------------
+# The strategy statement
+# --------------------------------------------------------------------------------------------------
+
+STATEMENT_FIELDS = (
+    "years_covered",
+    "published_on",
+    "review_on",
+    "authorised_by",
+    "lead",
+    "governor_lead",
+    "allocation",
+    "recovery",
+    "carried_forward",
+    "intent",
+    "last_year_outcomes",
+    "service_spend",
+    "service_impact",
+)
+
+
+def _statement(access: Access, academic_year: int) -> Statement:
+    """The school's statement of the year, started (empty) when there is none, locked until
+    the request's transaction ends so two saves cannot both start it."""
+    statement, _ = Statement.objects.select_for_update().get_or_create(
+        school=access.school, academic_year=academic_year
+    )
+    return statement
+
+
+@transaction.atomic
+def statement_save(*, access: Access, academic_year: int, **fields) -> Statement:
+    """Save the statement's overview, funding, intent and Part B (the fields given)."""
+    statement = _statement(access, academic_year)
+    for name, value in fields.items():
+        if name not in STATEMENT_FIELDS:
+            raise ValueError(f"Not a field of the statement: {name}")
+        setattr(statement, name, value)
+    statement.updated_by = access.user
+    statement.full_clean()
+    statement.save()
+    audit_by(access, "premium.statement_saved", statement, academic_year=academic_year)
+    return statement
+
+
+@transaction.atomic
+def part_save(
+    *,
+    access: Access,
+    academic_year: int,
+    model: type[StatementPart],
+    part: StatementPart | None,
+    fields: dict,
+    groups: list | None = None,
+) -> StatementPart:
+    """Add a line to the statement (numbered after the last), or change one."""
+    statement = _statement(access, academic_year)
+    if part is None:
+        last = model.objects.filter(statement=statement).aggregate(n=Max("position"))["n"]
+        part = model(school=access.school, statement=statement, position=(last or 0) + 1)
+    elif part.school_id != access.school.pk or part.statement_id != statement.pk:
+        raise ValidationError("This line is not in your school's statement.")
+    for name, value in fields.items():
+        setattr(part, name, value)
+    part.full_clean()
+    part.save()
+    if groups is not None:
+        if any(group.school_id != access.school.pk for group in groups):
+            raise ValidationError({"groups": "Choose groups of your own school."})
+        part.groups.set(groups)
+    audit_by(access, "premium.statement_part_saved", part, part=model._meta.model_name)
+    return part
+
+
+@transaction.atomic
+def part_remove(*, access: Access, part: StatementPart) -> None:
+    """Remove a line; the lines after it move up a number."""
+    if part.school_id != access.school.pk:
+        raise ValidationError("This line is not in your school's statement.")
+    model = type(part)
+    statement = Statement.objects.select_for_update().get(pk=part.statement_id)
+    part.delete()
+    for position, later in enumerate(model.objects.filter(statement=statement), start=1):
+        if later.position != position:
+            later.position = position
+            later.save(update_fields=["position"])
+    audit_by(access, "premium.statement_part_removed", statement, part=model._meta.model_name)

@@ -540,7 +540,11 @@ def _pool(school: School, today: date) -> Pool:
     """The pupils a group can draw from, read once for all the groups."""
     on_roll = Q(ends_on__isnull=True) | Q(ends_on__gte=today)
     sen = SenStatus.objects.filter(school=school, category__in=["K", "E"], starts_on__lte=today)
-    pp = PupilPremiumPeriod.objects.filter(school=school, starts_on__lte=today)
+    # Disadvantaged pupils (free school meals, means-tested, or previously looked after), whom
+    # the Pupil Premium's groups take first.
+    pp = PupilPremiumPeriod.objects.filter(
+        school=school, starts_on__lte=today, kind__in=["fsm", "plac"]
+    )
     watched = Concern.objects.filter(school=school, status=Concern.Status.MONITORING)
     pupils = Pupil.objects.filter(school=school).order_by("pk")
     return Pool(

@@ -402,7 +402,10 @@ def _add_other_grounds(records: _Records, pupil: Pupil, *, today: date, means_te
     """Free school meals through the Universal Credit extension only (from September 2026), a
     few service children and previously looked-after children, one of them with the evidence
     not yet seen. A generator of its own, so the rest of the demo stays as it was."""
-    rng = random.Random(f"grounds-{pupil.upn}")  # noqa: S311 - fictional data, not secrets
+    # Seeded by who the pupil is, not their UPN (which carries the school's number), so two
+    # schools built from the same seed get the same grounds.
+    who = f"{pupil.legal_first_name} {pupil.legal_last_name} {pupil.date_of_birth}"
+    rng = random.Random(f"grounds-{who}")  # noqa: S311 - fictional data, not secrets
     school = pupil.school
 
     def ground(kind: str, starts_on: date, **fields) -> None:

@@ -8,9 +8,10 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 # ground floor (the school's age range and calendar). A save or deletion of any of them gives the
 # school's kept deadlines a new stamp (staff/deadline_cache.py). Who is a member is not among
 # them: what a person may open is decided at each read.
-FEEDING_APPS = ("register", "provision", "plans", "ehcp")
+FEEDING_APPS = ("register", "provision", "plans", "ehcp", "premium")
 FEEDING_STAFF_MODELS = ("School", "AcademicYear", "Term", "ClosureDay")
-NOT_FEEDING = {"register.needtype", "ehcp.lacontact"}  # reference data and LA contacts
+# Reference data and LA contacts.
+NOT_FEEDING = {"register.needtype", "ehcp.lacontact", "premium.fundingrate"}
 # The records without a school of their own, and the way to the one that has it.
 SCHOOL_VIA = {
     "ehcp.planversion": ("plan",),

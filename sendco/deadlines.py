@@ -17,6 +17,7 @@ from django.db.models import QuerySet
 
 from ehcp import deadlines as ehcp_deadlines
 from plans import deadlines as plan_deadlines
+from premium import deadlines as premium_deadlines
 from register import deadlines as register_deadlines
 from register.models import Pupil
 from register.selectors import pupils_visible_to
@@ -33,6 +34,7 @@ PROVIDERS = [
     register_deadlines.deadlines,
     plan_deadlines.deadlines,
     ehcp_deadlines.deadlines,
+    premium_deadlines.deadlines,
 ]
 
 

@@ -73,6 +73,11 @@ ACTION_WORDS: dict[str, str] = {
     "premium.pupil_viewed": "Looked at a pupil's Pupil Premium grounds",
     "premium.period_added": "Recorded a pupil's Pupil Premium ground",
     "premium.period_ended": "Ended a pupil's Pupil Premium ground",
+    "premium.statement_viewed": "Read the Pupil Premium strategy statement",
+    "premium.statement_printed": "Printed the Pupil Premium strategy statement",
+    "premium.statement_saved": "Saved the Pupil Premium strategy statement",
+    "premium.statement_part_saved": "Saved a line of the Pupil Premium strategy statement",
+    "premium.statement_part_removed": "Removed a line of the Pupil Premium strategy statement",
     # The provision map
     "provision.today_viewed": "Opened their groups today",
     "provision.costed_item.created": "Added a costed item to a pupil's provision",

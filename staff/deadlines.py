@@ -114,11 +114,12 @@ OPENED_WITH: dict[str, Cap] = {
     # linking to the plan's page, where the same numbers are shown.
     "ehcp.section_f_delivery": Cap.EHCP_MANAGE,
     "provision.plan_delivery": Cap.PLAN_MANAGE,
+    "premium.statement": Cap.PREMIUM_VIEW,  # the strategy statement
 }
 
 # Kinds whose subject is not a pupil of the school (the LA's consultations name a child who is
 # often not on roll): they reach whoever may open their page, whichever pupils that person sees.
-NOT_ABOUT_A_PUPIL = frozenset({"ehcp.consultation"})
+NOT_ABOUT_A_PUPIL = frozenset({"ehcp.consultation", "premium.statement"})
 
 # Alerts: kinds due on the school day a problem began rather than on a date coming up. Their
 # owner is told once per alert, on the day it is first seen (sendco/reminders.py).
@@ -184,6 +185,7 @@ KIND_LABELS: dict[str, str] = {
     "ehcp.consultation": "The LA's consultations",
     "ehcp.section_f_delivery": "Section F delivery",
     "provision.plan_delivery": "Support plan sessions",
+    "premium.statement": "Pupil Premium statement",
 }
 
 

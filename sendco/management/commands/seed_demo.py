@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from ehcp.demo import seed_ehcp
 from plans.demo import seed_plans
+from premium.demo import seed_statement
 from provision.demo import seed_provision
 from register.demo import seed_pupils
 from staff import calendar as school_calendar
@@ -173,6 +174,7 @@ class Command(BaseCommand):
                 sendco=people[Role.SENDCO],
                 teacher=people[Role.TEACHER],
             )
+            created += seed_statement(school=school, today=today, sendco=people[Role.SENDCO])
         created += self._person(
             f"lead@{trust.slug}.example.org", " ".join(TRUST_LEAD), schools[0], Role.TRUST_LEAD
         )
