@@ -398,6 +398,9 @@ REMINDER_ESCALATE_AFTER_DAYS = env.int("REMINDER_ESCALATE_AFTER_DAYS", default=7
 # under this percentage of those planned so far is flagged "below plan" and becomes an alert for
 # the SENDCo on home and in reminders, once at least this many sessions have been planned.
 UNDER_DELIVERY_PERCENT = env.int("UNDER_DELIVERY_PERCENT", default=80)
+# Pupil Premium: a pupil in two categories is counted once, at the first (premium.rules). The
+# national rule for such a pupil is unconfirmed (DOMAIN.md 4): off counts every category.
+PUPIL_PREMIUM_ONE_RATE_PER_PUPIL = env.bool("PUPIL_PREMIUM_ONE_RATE_PER_PUPIL", default=True)
 UNDER_DELIVERY_MIN_SESSIONS = env.int("UNDER_DELIVERY_MIN_SESSIONS", default=6)
 
 # Security headers. HTTPS settings are on in production only; `make run` serves plain HTTP.
