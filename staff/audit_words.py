@@ -29,6 +29,7 @@ ACTION_WORDS: dict[str, str] = {
     # Staff and access
     "staff.invited": "Invited a member of staff",
     "staff.invitation_accepted": "Accepted an invitation",
+    "staff.duties_changed": "Changed someone's duties",
     "staff.role_changed": "Changed a role",
     "staff.deactivated": "Ended someone's access",
     "staff.access_restored": "Gave someone access again",

@@ -114,6 +114,52 @@ CAPABILITIES: dict[Cap, frozenset[Role]] = {
     Cap.PREMIUM_MANAGE: frozenset({Role.SENDCO, Role.TRUST_LEAD}),
 }
 
+
+class Duty(StrEnum):
+    """A job a school gives one named person beyond their role, with the capabilities it needs
+    (a deputy head who leads the Pupil Premium holds the head's role and this duty)."""
+
+    PP_LEAD = "pp_lead"
+    DESIGNATED_TEACHER = "designated_teacher"
+
+    @property
+    def label(self) -> str:
+        return DUTY_LABELS[self]
+
+
+DUTY_LABELS = {
+    Duty.PP_LEAD: "Pupil Premium lead",
+    Duty.DESIGNATED_TEACHER: "Designated teacher for looked-after children",
+}
+
+# What each duty grants, whatever the role.
+DUTY_CAPABILITIES: dict[Duty, frozenset[Cap]] = {
+    Duty.PP_LEAD: frozenset({Cap.PREMIUM_VIEW, Cap.PREMIUM_MANAGE}),
+    Duty.DESIGNATED_TEACHER: frozenset(),
+}
+
+# Who may hold each duty: never a governor (no pupil's record); the designated teacher is a
+# qualified teacher at the school or the head (DOMAIN.md 5.1).
+DUTY_ROLES: dict[Duty, frozenset[Role]] = {
+    Duty.PP_LEAD: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD, Role.TEACHER, Role.TA}),
+    Duty.DESIGNATED_TEACHER: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD, Role.TEACHER}),
+}
+
+
+def duties_can(duties, capability: Cap) -> bool:
+    """Whether any of these duties (names, as stored on a membership) grants `capability`."""
+    return any(
+        capability in DUTY_CAPABILITIES.get(Duty(name), frozenset())
+        for name in duties or ()
+        if name in Duty._value2member_map_
+    )
+
+
+def duties_for_role(role: str) -> list[Duty]:
+    """The duties a person in this role may be given."""
+    return [duty for duty, roles in DUTY_ROLES.items() if role in roles]
+
+
 # Which roles a person holding a role may give to others (invite or change role).
 ASSIGNABLE_ROLES: dict[Role, tuple[Role, ...]] = {
     Role.TRUST_LEAD: (

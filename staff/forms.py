@@ -9,7 +9,7 @@ from django.http import HttpRequest
 
 from .audit_words import action_words
 from .bounds import BoundedForm
-from .capabilities import assignable_roles
+from .capabilities import assignable_roles, duties_for_role
 from .client_ip import client_ip
 from .edits import EditCheck
 from .models import Membership, School, User, canonical_email
@@ -45,6 +45,27 @@ class RoleForm(EditCheck, BoundedForm):
     def __init__(self, *args, by_role: str, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = [(r.value, r.label) for r in assignable_roles(by_role)]
+
+
+class DutiesForm(EditCheck, BoundedForm):
+    """The named duties a person holds beyond their role (their membership is `edits=`)."""
+
+    duties = forms.MultipleChoiceField(
+        label="Duties",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Each gives the pages it needs, whatever the role. Untick to take it away.",
+    )
+
+    def __init__(self, *args, role: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["duties"].choices = [(d.value, d.label) for d in duties_for_role(role)]
+
+    @classmethod
+    def for_member(cls, membership, data=None) -> DutiesForm:
+        """The form for this person: the duties their role may hold, theirs ticked."""
+        initial = {"duties": membership.duties}
+        return cls(data, role=membership.role, initial=initial, edits=membership)
 
 
 class AuditFilterForm(BoundedForm):

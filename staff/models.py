@@ -208,6 +208,9 @@ class Membership(models.Model):
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     ended_at = models.DateTimeField(null=True, blank=True)
+    # Named duties beyond the role (`capabilities.Duty`): the Pupil Premium lead, the designated
+    # teacher for looked-after children. Each grants the capabilities the map gives it.
+    duties = models.JSONField(default=list, blank=True)
 
     objects = MembershipQuerySet.as_manager()
 

@@ -13,7 +13,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from . import calendar as school_calendar
-from .capabilities import assignable_roles
+from .capabilities import DUTY_LABELS, Duty, assignable_roles, duties_for_role
 from .middleware import current_request
 from .models import (
     AcademicYear,
@@ -195,7 +195,10 @@ def membership_change_role(
     if old_role == role:
         return membership
     membership.role = role
-    membership.save(update_fields=["role"])
+    # A duty the new role cannot hold (a designated teacher who becomes a TA) goes with it.
+    allowed = {duty.value for duty in duties_for_role(role)}
+    membership.duties = [name for name in membership.duties or [] if name in allowed]
+    membership.save(update_fields=["role", "duties"])
     audit(
         action="staff.role_changed",
         actor=by,
@@ -203,6 +206,41 @@ def membership_change_role(
         role=by_role,
         obj=membership,
         detail={"from": old_role, "to": role, "email": membership.user.email},
+    )
+    return membership
+
+
+@_audits_itself
+@transaction.atomic
+def membership_set_duties(
+    *, membership: Membership, duties: list[str], by: User, by_role: str
+) -> Membership:
+    """Give a person the named duties (the Pupil Premium lead, the designated teacher) their
+    role allows, and take away the rest; effective from their next request."""
+    _check_may_change(membership=membership, by=by, by_role=by_role)
+    if membership.ended_at is not None:
+        raise ValidationError("This person's access has ended; invite them again instead.")
+    allowed = {duty.value for duty in duties_for_role(membership.role)}
+    refused = [name for name in duties if name not in allowed]
+    if refused:
+        raise ValidationError(
+            f"A {membership.get_role_display()} cannot hold that duty: "
+            + ", ".join(DUTY_LABELS.get(name, name) for name in refused)
+            + "."
+        )
+    chosen = [duty.value for duty in Duty if duty.value in duties]
+    before = list(membership.duties or [])
+    if before == chosen:
+        return membership
+    membership.duties = chosen
+    membership.save(update_fields=["duties"])
+    audit(
+        action="staff.duties_changed",
+        actor=by,
+        school=membership.school,
+        role=by_role,
+        obj=membership,
+        detail={"from": before, "to": chosen, "email": membership.user.email},
     )
     return membership
 

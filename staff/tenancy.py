@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 
-from .capabilities import Cap, role_can
+from .capabilities import Cap, duties_can, role_can
 from .http import audit_pupil_read
 from .models import Membership, Role, School, Trust, User
 
@@ -29,7 +29,10 @@ class Access:
     membership: Membership
 
     def can(self, capability: Cap) -> bool:
-        return role_can(self.role, capability)
+        """The role's capability, or one a duty of this membership grants (no query: the
+        membership is already loaded)."""
+        duties = self.membership.duties if self.membership is not None else ()
+        return role_can(self.role, capability) or duties_can(duties, capability)
 
     @property
     def role_label(self) -> str:

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from . import selectors, services
 from .capabilities import Cap, may_change_member
-from .forms import AuditFilterForm, InviteForm, QueuedPasswordResetForm, RoleForm
+from .forms import AuditFilterForm, DutiesForm, InviteForm, QueuedPasswordResetForm, RoleForm
 from .http import audited, form_data, run_action, save_form
 from .lockout import lock_clear
 from .mfa import services as mfa_services
@@ -88,8 +88,31 @@ def staff_member(request: HttpRequest, public_id) -> HttpResponse:
     )
     if saved:
         return redirect("staff:list", school_slug=request.school.slug)
+    duties = DutiesForm.for_member(membership)
     context = {"membership": membership, "form": form, "may_change": may_change}
-    return render(request, "staff/staff_member.html", context)
+    return render(request, "staff/staff_member.html", {**context, "duties_form": duties})
+
+
+@school_view(Cap.STAFF_MANAGE)
+@require_POST
+def staff_duties(request: HttpRequest, public_id) -> HttpResponse:
+    """Give or take away a person's named duties; a refusal is said on their page."""
+    membership = _membership_or_404(request, public_id)
+    form = DutiesForm.for_member(membership, data=request.POST)
+    save_form(
+        request,
+        form,
+        lambda data: services.membership_set_duties(
+            membership=membership,
+            duties=data["duties"],
+            by=request.user,
+            by_role=request.access.role,
+        ),
+        success=f"{membership.user.full_name}'s duties are saved.",
+    )
+    for message in [m for errors in form.errors.values() for m in errors]:
+        messages.error(request, message)
+    return redirect("staff:member", school_slug=request.school.slug, public_id=membership.public_id)
 
 
 @school_view(Cap.STAFF_MANAGE)

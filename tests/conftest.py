@@ -146,8 +146,9 @@ def _flushes_the_database(item: pytest.Item) -> bool:
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     """A transactional test (a browser journey, a real worker) ends with every table emptied,
-    reference data too. Load the census need types again, as their data migration does, so
-    whatever test comes next on this worker (xdist does not promise they come last) finds them."""
+    reference data too. Load the census need types and the Pupil Premium rates again, as their
+    data migrations do, so whatever test comes next on this worker (xdist does not promise they
+    come last) finds them."""
     result = yield
     if nextitem is not None and _flushes_the_database(item):  # None: the database is gone
         from django.apps import apps
@@ -155,6 +156,7 @@ def pytest_runtest_teardown(item, nextitem):
 
         with item.config.stash[blocking_manager_key].unblock():
             importlib.import_module("register.migrations.0002_need_types").load(apps, None)
+            importlib.import_module("premium.migrations.0002_rates_2024_2025").add_rates(apps, None)
     return result
 
 

@@ -138,6 +138,10 @@ MATRIX: dict[str, Row] = {
         post=" 302  302  302  403  403  403  403  404  404  302",
         post_data=(("role", "ta"),),
     ),
+    "staff:duties": Row(
+        post=" 302  302  302  403  403  403  403  404  404  302",
+        post_data=(("duties", "pp_lead"),),
+    ),
     "staff:deactivate": Row(post=" 302  302  302  403  403  403  403  404  404  302"),
     "staff:mfa_reset": Row(post=" 302  302  302  403  403  403  403  404  404  302"),
     "mfa:account": Row(get=" 302  200  200  200  200  200  200  200  200  302"),
@@ -621,6 +625,7 @@ def _kwargs(name: str, world) -> dict:
         "staff:invite": {"school_slug": acorn.slug},
         "staff:member": {"school_slug": acorn.slug, "public_id": world["target"].public_id},
         "staff:deactivate": {"school_slug": acorn.slug, "public_id": world["target"].public_id},
+        "staff:duties": {"school_slug": acorn.slug, "public_id": world["target"].public_id},
         "staff:audit": {"school_slug": acorn.slug},
         "staff:mfa_reset": {"school_slug": acorn.slug, "public_id": world["target"].public_id},
         "calendar:terms": {"school_slug": acorn.slug},
