@@ -198,8 +198,9 @@ def next_pep(
     (`MOVE`, a change of school while looked after); only PEPs held on or after that day count.
     Until one is held it is the PEP owed. After it, one PEP per term (`TERMLY`): the PEP owed is
     the one for the term after the term of the latest PEP held (`term_of`), due by the LA's
-    timing (`termly_due`); so the first PEP counts for its own term, and a PEP held late counts
-    for the term it was owed in. `terms` are the school's whole terms in order.
+    timing (`termly_due`). So the first PEP counts for its own term; a PEP held in the holidays
+    counts for the term just ended; a term missed altogether is not owed again once a later
+    term's PEP is held. `terms` are the school's whole terms in order.
 
     None when the child is not looked after on `today`, or when the PEP owed is termly and the
     school's terms are not entered far enough ahead to say when.
