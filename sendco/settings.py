@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "plans",
     "ehcp",
     "premium",
+    "lac",
     "sendco",
 ]
 
