@@ -5,14 +5,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from register.models import LookedAfterPeriod, Pupil
 from staff.calendar import SchoolCalendar
-from staff.deadlines import Deadline, severity
-from staff.models import School, Term
+from staff.capabilities import Duty
+from staff.deadlines import Deadline, link_to, severity
+from staff.models import Membership, School, Term
 
 from . import rules
 from .models import FixedPepDate, Pep, VirtualSchool
@@ -56,20 +58,22 @@ def school_terms(*, school: School) -> list[rules.PepTerm]:
     )
 
 
-def deadlines(
-    *,
-    school: School,
-    pupils: QuerySet[Pupil],
-    today: date,
-    until: date,
-    calendar: SchoolCalendar | None = None,
-) -> Iterator[Deadline]:
-    """The next PEP of each pupil of `pupils` on roll and looked after today, due up to `until`
-    or overdue, by the rules of the LA responsible today (its virtual school's settings, or the
-    statutory minimum when the school has none for it). A PEP's date is statutory, so it keeps
-    it; one outside term time carries the last school day before it. One query when no pupil is
-    looked after; otherwise five, and two for the calendar when the engine has not passed it in.
-    No owner yet: the designated teacher is wired in later."""
+@dataclass(frozen=True)
+class Owed:
+    """A looked-after child on roll, the LA responsible today, and the next PEP they are owed
+    (None when the school's terms do not reach it)."""
+
+    pupil: Pupil
+    authority: str
+    due: rules.PepDue | None
+    periods: list[LookedAfterPeriod]
+    held: list[date]
+
+
+def owed(*, school: School, pupils: QuerySet[Pupil], today: date) -> list[Owed]:
+    """Each pupil of `pupils` on roll and looked after today, with the next PEP owed by the
+    rules of the LA responsible today (its virtual school's settings, or the statutory minimum
+    when the school has none for it). One query when no pupil is looked after; otherwise five."""
     looked_after_today = LookedAfterPeriod.objects.filter(
         Q(ends_on__isnull=True) | Q(ends_on__gte=today),
         school=school,
@@ -85,7 +89,7 @@ def deadlines(
     ):
         periods_of[period.pupil_id].append(period)
     if not periods_of:
-        return
+        return []
     held: dict[int, list[date]] = defaultdict(list)
     for pupil_id, held_on in Pep.objects.filter(school=school, pupil__in=children).values_list(
         "pupil_id", "held_on"
@@ -93,31 +97,65 @@ def deadlines(
         held[pupil_id].append(held_on)
     settings_of = la_settings(school=school)
     terms = school_terms(school=school)
-    calendar = calendar or SchoolCalendar.load(school=school)
+    found = []
     for pupil_id, periods in periods_of.items():
-        pupil = periods[0].pupil
         current = max((p for p in periods if p.starts_on <= today), key=lambda p: p.starts_on)
         authority = current.responsible_la.strip()
-        found = rules.next_pep(
+        due = rules.next_pep(
             periods=[rules.CarePeriod(p.starts_on, p.ends_on) for p in periods],
-            admitted_on=pupil.admission_date,
+            admitted_on=periods[0].pupil.admission_date,
             held=held[pupil_id],
             terms=terms,
             settings=settings_of.get(authority.lower(), rules.DEFAULT_SETTINGS),
             today=today,
         )
+        found.append(Owed(periods[0].pupil, authority, due, periods, sorted(held[pupil_id])))
+    return sorted(found, key=lambda o: (o.pupil.legal_last_name, o.pupil.legal_first_name))
+
+
+def designated_teachers(*, school: School) -> list[int]:
+    """The user ids of the school's designated teachers (one query)."""
+    members = Membership.objects.filter(school=school, ended_at__isnull=True, user__is_active=True)
+    return [
+        user_id
+        for user_id, duties in members.values_list("user_id", "duties").order_by("pk")
+        if Duty.DESIGNATED_TEACHER in (duties or [])
+    ]
+
+
+def deadlines(
+    *,
+    school: School,
+    pupils: QuerySet[Pupil],
+    today: date,
+    until: date,
+    calendar: SchoolCalendar | None = None,
+) -> Iterator[Deadline]:
+    """The next PEP of each looked-after pupil of `pupils` (`owed`), due up to `until` or
+    overdue, for the school's designated teacher (the SENDCo when it names none). A PEP's date is
+    statutory, so it keeps it; one outside term time carries the last school day before it.
+    One query when no pupil is looked after; otherwise six, and two for the calendar when the
+    engine has not passed it in."""
+    children = owed(school=school, pupils=pupils, today=today)
+    if not children:
+        return
+    owners = designated_teachers(school=school)
+    calendar = calendar or SchoolCalendar.load(school=school)
+    child_url = link_to("lac:child", school.slug)
+    for child in children:
+        found = child.due
         if found is None or found.due > until:
             continue
         yield Deadline(
             kind=KIND,
             title=_title(found),
             due=found.due,
-            subject=pupil.name,
-            subject_id=str(pupil.public_id),
-            owner_id=None,  # the designated teacher, once the school names one
-            url="",  # the PEP pages come later
+            subject=child.pupil.name,
+            subject_id=str(child.pupil.public_id),
+            owner_id=owners[0] if owners else None,
+            url=child_url(child.pupil.public_id),
             severity=severity(due=found.due, today=today),
-            authority=authority,
-            year_group=pupil.year_group,
+            authority=child.authority,
+            year_group=child.pupil.year_group,
             last_school_day=calendar.last_school_day_if_holiday(found.due),
         )

@@ -7,10 +7,10 @@ from datetime import date
 
 from django.http import QueryDict
 
-from staff.capabilities import Cap
+from staff.capabilities import Cap, sees_looked_after
 from staff.tenancy import Access
 
-from . import selectors
+from . import rules, selectors
 from .forms import RegisterFilterForm, SearchForm
 from .models import Pupil, TeachingGroup
 
@@ -26,12 +26,16 @@ def register_list(
     """The SEN register, as on today or the date the filters ask for, searched and sorted; the
     query string without its sort, for the column headings' links, and without its page, for
     the pages' links."""
+    shows_looked_after = sees_looked_after(access)
+    if not shows_looked_after:
+        filters.fields.pop("lac", None)
     data = filters.cleaned_data if filters.is_valid() else {}
     sort = query.get("sort", "name")
     found = selectors.register_list(
         access=access,
         on=data.get("on") or today,
         filters=data,
+        shows_looked_after=shows_looked_after,
         search=search.cleaned_data["q"] if search.is_valid() else "",
         sort=sort,
         page=query.get("page"),
@@ -53,7 +57,19 @@ def register_list(
         "query": query.urlencode(),
         "page_query": page_query,
         "can_manage": access.can(Cap.REGISTER_MANAGE),
+        "shows_looked_after": shows_looked_after,
     }
+
+
+def pupil_page(*, access: Access, pupil: Pupil, on: date) -> dict:
+    """The pupil page's record (`selectors.pupil_page`); for someone not shown who is looked
+    after (`sees_looked_after`), without the looked-after periods and the previously
+    looked-after ground."""
+    page = selectors.pupil_page(pupil=pupil, on=on)
+    if not sees_looked_after(access):
+        page["lac_periods"] = None
+        page["pp_periods"] = [p for p in page["pp_periods"] if p.kind != rules.PLAC]
+    return page
 
 
 def status_change_initial(*, pupil: Pupil, today: date) -> dict:

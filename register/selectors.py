@@ -187,7 +187,7 @@ def _filtered(pupils: QuerySet[Pupil], filters: dict, *, on: date, search: str):
         pupils = pupils.filter(need_area=filters["area"])
     if filters.get("pp"):
         pupils = pupils.filter(pupil_premium_on(on))
-    if filters.get("lac"):
+    if filters.get("lac"):  # offered only to those shown who is looked after
         pupils = pupils.filter(looked_after_on(on))
     if filters.get("eal"):
         pupils = pupils.filter(eal=True)
@@ -238,6 +238,7 @@ def register_list(
     search: str = "",
     sort: str = "name",
     page: str | None = None,
+    shows_looked_after: bool = True,
 ) -> RegisterList:
     """The register on `on`, with the filters of RegisterFilterForm, a name or UPN search and a
     column to sort by, filtered, counted, sorted and paged by the database: the school's pupils
@@ -254,7 +255,8 @@ def register_list(
     shown = Paginator(kept, REGISTER_PAGE_SIZE).get_page(page)
     shown.object_list = list(
         shown.object_list.annotate(
-            pupil_premium=pupil_premium_on(on), looked_after=looked_after_on(on)
+            pupil_premium=pupil_premium_on(on),
+            looked_after=looked_after_on(on) if shows_looked_after else Value(False),
         ).prefetch_related(_classes_on(on))
     )
     return RegisterList(

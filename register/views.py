@@ -58,7 +58,7 @@ def register_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 def pupil_detail(request: HttpRequest, public_id) -> HttpResponse:
     pupil = pupil_or_404(request, public_id)
-    page = selectors.pupil_page(pupil=pupil, on=timezone.localdate())
+    page = pages.pupil_page(access=request.access, pupil=pupil, on=timezone.localdate())
     return render(
         request,
         "register/pupil_detail.html",

@@ -16,6 +16,7 @@ from django.core.cache import cache
 from django.db.models import QuerySet
 
 from ehcp import deadlines as ehcp_deadlines
+from lac import deadlines as lac_deadlines
 from plans import deadlines as plan_deadlines
 from premium import deadlines as premium_deadlines
 from register import deadlines as register_deadlines
@@ -24,7 +25,7 @@ from register.selectors import pupils_visible_to
 from staff import deadline_cache
 from staff.calendar import SchoolCalendar
 from staff.capabilities import Reach, pupil_reach
-from staff.deadlines import NOT_ABOUT_A_PUPIL, Deadline, may_open
+from staff.deadlines import NOT_ABOUT_A_PUPIL, Deadline, may_open, opened_by_duty
 from staff.models import School
 from staff.tenancy import Access
 
@@ -35,6 +36,7 @@ PROVIDERS = [
     plan_deadlines.deadlines,
     ehcp_deadlines.deadlines,
     premium_deadlines.deadlines,
+    lac_deadlines.deadlines,
 ]
 
 
@@ -50,11 +52,16 @@ def deadlines_for(*, access: Access, today: date, weeks: int = PAGES_WEEKS) -> l
         weeks=weeks,
         work_out=lambda: deadlines_for_school(school=school, today=today, weeks=weeks),
     )
+    duties = access.membership.duties if access.membership is not None else ()
     if pupil_reach(access.role) != Reach.SCHOOL:
         pupils = pupils_visible_to(access=access, on=today).values_list("public_id", flat=True)
         mine = {str(public_id) for public_id in pupils}
-        found = [d for d in found if d.kind in NOT_ABOUT_A_PUPIL or d.subject_id in mine]
-    return [deadline for deadline in found if may_open(access.role, deadline.kind)]
+        found = [
+            d
+            for d in found
+            if d.kind in NOT_ABOUT_A_PUPIL or d.subject_id in mine or opened_by_duty(d.kind, duties)
+        ]
+    return [deadline for deadline in found if may_open(access.role, deadline.kind, duties)]
 
 
 def deadlines_for_school(*, school: School, today: date, weeks: int = 8) -> list[Deadline]:

@@ -61,6 +61,7 @@ MENU: list[tuple[str, list[Link]]] = [
             Link("Concerns", "register:concerns", Cap.REGISTER_MANAGE, ("register:concern",)),
             Link("Classes", "register:classes", Cap.CLASSES_VIEW, ("register:class",)),
             Link("Pupil Premium", "premium:overview", Cap.PREMIUM_VIEW, ("premium",)),
+            Link("Looked-after children", "lac:children", Cap.LAC_VIEW, ("lac",)),
             Link("School census", "census:census", Cap.CENSUS_EXPORT, ("census",)),
             Link("Import from the MIS", "mis_import:upload", Cap.MIS_IMPORT, ("mis_import",)),
         ],

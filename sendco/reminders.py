@@ -33,7 +33,7 @@ from django.utils import timezone
 
 from register.selectors import pupils_visible_to
 from staff.capabilities import Reach, deadline_escalation, deadline_fallback, pupil_reach
-from staff.deadlines import ALERTS, Deadline, may_open
+from staff.deadlines import ALERTS, Deadline, may_open, opened_by_duty
 from staff.models import Membership, Role, School, User
 from staff.tenancy import Access, members_of
 
@@ -115,22 +115,30 @@ def plan(
     sendcos: Sequence[int],
     heads: Sequence[int],
     sees: dict[int, set[str]],
+    duties: dict[int, list[str]] | None = None,
 ) -> list[Planned]:
     """Who is told what today. The owner is told (a person of the school who may see the
     pupil and open the deadline's page; otherwise the SENDCo); still overdue after
     REMINDER_ESCALATE_AFTER_DAYS, the head and the SENDCo too, if they may open it. `members`:
     the role of each active member by id; `sees`: pupil ids per owner whose view is limited
-    (teachers), absent for whole-school roles."""
+    (teachers), absent for whole-school roles; `duties`: the named duties per owner (a
+    designated teacher opens every looked-after child's PEP, whatever their classes)."""
+    duties = duties or {}
     found: list[Planned] = []
     for deadline in deadlines:
         threshold = crossed(due=deadline.due, today=today, thresholds=thresholds_for(deadline.kind))
         if threshold is None:
             continue
         owner = deadline.owner_id
+        held = duties.get(owner, ())
         can_act = (
             owner in members
-            and may_open(members[owner], deadline.kind)
-            and (owner not in sees or deadline.subject_id in sees[owner])
+            and may_open(members[owner], deadline.kind, held)
+            and (
+                owner not in sees
+                or deadline.subject_id in sees[owner]
+                or opened_by_duty(deadline.kind, held)
+            )
         )
         told = [owner] if can_act else list(sendcos)
         found.extend(Planned(user_id, deadline, threshold) for user_id in told)
@@ -181,6 +189,13 @@ def scan_school(*, school: School, today: date) -> int:
         sendcos=sendcos,
         heads=heads,
         sees=sees,
+        duties=dict(
+            Membership.objects.filter(
+                school=school, user_id__in=owner_ids, ended_at__isnull=True
+            ).values_list("user_id", "duties")
+        )
+        if owner_ids
+        else {},
     )
     rows = [
         Notification(

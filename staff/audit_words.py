@@ -79,6 +79,13 @@ ACTION_WORDS: dict[str, str] = {
     "premium.statement_saved": "Saved the Pupil Premium strategy statement",
     "premium.statement_part_saved": "Saved a line of the Pupil Premium strategy statement",
     "premium.statement_part_removed": "Removed a line of the Pupil Premium strategy statement",
+    # Looked-after children
+    "lac.children_viewed": "Looked at the looked-after children",
+    "lac.child_viewed": "Looked at a looked-after child's PEPs",
+    "lac.pep_recorded": "Recorded a PEP",
+    "lac.contact_saved": "Saved a looked-after child's social worker",
+    "lac.virtual_school_saved": "Saved a virtual school",
+    "lac.visibility_changed": "Changed who sees that a pupil is looked after",
     # The provision map
     "provision.today_viewed": "Opened their groups today",
     "provision.costed_item.created": "Added a costed item to a pupil's provision",

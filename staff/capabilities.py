@@ -55,6 +55,8 @@ class Cap(StrEnum):
     REMINDERS_RUN = "reminders.run"
     PREMIUM_VIEW = "premium.view"
     PREMIUM_MANAGE = "premium.manage"
+    LAC_VIEW = "lac.view"
+    LAC_MANAGE = "lac.manage"
 
 
 _EVERYONE = frozenset(Role)
@@ -112,6 +114,10 @@ CAPABILITIES: dict[Cap, frozenset[Role]] = {
     # Who is disadvantaged is not a class teacher's or TA's to browse, nor a governor's.
     Cap.PREMIUM_VIEW: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD}),
     Cap.PREMIUM_MANAGE: frozenset({Role.SENDCO, Role.TRUST_LEAD}),
+    # Looked-after children: their PEPs, social workers and virtual schools. More sensitive
+    # than SEN records: the designated teacher (a duty, below) holds both whatever their role.
+    Cap.LAC_VIEW: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD}),
+    Cap.LAC_MANAGE: frozenset({Role.SENDCO, Role.TRUST_LEAD}),
 }
 
 
@@ -135,7 +141,7 @@ DUTY_LABELS = {
 # What each duty grants, whatever the role.
 DUTY_CAPABILITIES: dict[Duty, frozenset[Cap]] = {
     Duty.PP_LEAD: frozenset({Cap.PREMIUM_VIEW, Cap.PREMIUM_MANAGE}),
-    Duty.DESIGNATED_TEACHER: frozenset(),
+    Duty.DESIGNATED_TEACHER: frozenset({Cap.LAC_VIEW, Cap.LAC_MANAGE}),
 }
 
 # Who may hold each duty: never a governor (no pupil's record); the designated teacher is a
@@ -278,6 +284,15 @@ def may_change_member(access: Access, membership: Membership) -> bool:
         and membership.user_id != access.user.pk
         and membership.role in assignable_roles(access.role)
     )
+
+
+def sees_looked_after(access: Access) -> bool:
+    """Whether this person is shown that a pupil is looked after (on the register and the
+    pupil's page): those who hold the looked-after pages, and class staff where the school
+    chose so. Nobody else, and never the PEP."""
+    if access.can(Cap.LAC_VIEW):
+        return True
+    return pupil_reach(access.role) in CLASS_REACHES and access.school.class_staff_see_looked_after
 
 
 def sees_own_classes_only(role: str) -> bool:

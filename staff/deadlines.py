@@ -17,7 +17,7 @@ from functools import cache
 from django.conf import settings
 from django.urls import get_script_prefix, reverse
 
-from .capabilities import Cap, role_can
+from .capabilities import Cap, duties_can, role_can
 
 
 class Severity(IntEnum):
@@ -115,6 +115,7 @@ OPENED_WITH: dict[str, Cap] = {
     "ehcp.section_f_delivery": Cap.EHCP_MANAGE,
     "provision.plan_delivery": Cap.PLAN_MANAGE,
     "premium.statement": Cap.PREMIUM_VIEW,  # the strategy statement
+    "lac.pep": Cap.LAC_VIEW,  # the looked-after child's page
 }
 
 # Kinds whose subject is not a pupil of the school (the LA's consultations name a child who is
@@ -166,10 +167,18 @@ def capability_for(kind: str) -> Cap | None:
     return None
 
 
-def may_open(role: str, kind: str) -> bool:
-    """Whether a person in this role can open this kind of deadline's link."""
+def opened_by_duty(kind: str, duties) -> bool:
+    """Whether one of these duties opens this kind's page: a designated teacher opens every
+    looked-after child's PEP, whichever classes they teach."""
     capability = capability_for(kind)
-    return capability is not None and role_can(role, capability)
+    return capability is not None and duties_can(duties, capability)
+
+
+def may_open(role: str, kind: str, duties=()) -> bool:
+    """Whether a person in this role (holding these duties) can open this kind of deadline's
+    link."""
+    capability = capability_for(kind)
+    return capability is not None and (role_can(role, capability) or duties_can(duties, capability))
 
 
 # What each kind of work is called where deadlines are grouped or filtered (the home page, the
@@ -186,6 +195,7 @@ KIND_LABELS: dict[str, str] = {
     "ehcp.section_f_delivery": "Section F delivery",
     "provision.plan_delivery": "Support plan sessions",
     "premium.statement": "Pupil Premium statement",
+    "lac.pep": "PEPs (looked-after children)",
 }
 
 

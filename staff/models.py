@@ -83,6 +83,12 @@ class School(models.Model):
         "only if your LA does not treat Year 11 pupils staying in your sixth form as a transfer.",
     )
     local_authority = models.CharField(max_length=100)
+    # Looked-after status is more sensitive than SEN: class teachers and teaching assistants see
+    # that a pupil is looked after only when the school chooses so (never the PEP).
+    class_staff_see_looked_after = models.BooleanField(
+        "class teachers and teaching assistants see that a pupil is looked after",
+        default=False,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -425,8 +425,9 @@ def test_deadlines_in_constant_queries(
         )
     access = access_for(sendco, school)
     # 5 for EHC plans, 1 for consultations, 2 for the calendar, 1 for section F items linked to a
-    # group (none here, so no delivery is read), 2 for the Pupil Premium statement
-    with django_assert_num_queries(15):
+    # group (none here, so no delivery is read), 2 for the Pupil Premium statement, 1 for the
+    # looked-after children (none here)
+    with django_assert_num_queries(16):
         found = ehcp_deadlines(access, TODAY)
     assert len(found) == plans * (5 + 2)
 

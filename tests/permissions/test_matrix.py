@@ -37,6 +37,7 @@ from staff.models import ClosureDay, Role, User
 from tests.conftest import built_once
 from tests.factories import SchoolFactory, TrustFactory, UserFactory, member
 from tests.permissions.ehcp_rows import EHCP_MATRIX, ehcp_kwargs, ehcp_world
+from tests.permissions.lac_rows import LAC_MATRIX, lac_kwargs, lac_world
 from tests.permissions.premium_rows import PREMIUM_MATRIX, premium_kwargs, premium_world
 from tests.permissions.reminder_rows import REMINDER_MATRIX, reminder_kwargs, reminder_world
 from tests.permissions.rows import ROLES, Row, codes
@@ -401,6 +402,7 @@ MATRIX: dict[str, Row] = {
 MATRIX.update(EHCP_MATRIX)
 MATRIX.update(REMINDER_MATRIX)
 MATRIX.update(PREMIUM_MATRIX)
+MATRIX.update(LAC_MATRIX)
 
 
 def _walk(patterns, prefix="", namespace=""):
@@ -544,7 +546,7 @@ def _build_world() -> dict:
         "costed_item": costed_item,
     }
     ehcp_world(found)
-    return premium_world(reminder_world(found))
+    return lac_world(premium_world(reminder_world(found)))
 
 
 def _support_plans(acorn, term, group, intervention_group, users) -> dict:
@@ -758,6 +760,7 @@ def _kwargs(name: str, world) -> dict:
         **ehcp_kwargs(world),
         **reminder_kwargs(world),
         **premium_kwargs(world),
+        **lac_kwargs(world),
     }.get(name, {})
 
 

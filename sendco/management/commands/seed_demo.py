@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ehcp.demo import seed_ehcp
+from lac.demo import seed_lac
 from plans.demo import seed_plans
 from premium.demo import seed_statement
 from provision.demo import seed_provision
@@ -175,6 +176,7 @@ class Command(BaseCommand):
                 teacher=people[Role.TEACHER],
             )
             created += seed_statement(school=school, today=today, sendco=people[Role.SENDCO])
+            created += seed_lac(school=school, today=today, sendco=people[Role.SENDCO])
         created += self._person(
             f"lead@{trust.slug}.example.org", " ".join(TRUST_LEAD), schools[0], Role.TRUST_LEAD
         )

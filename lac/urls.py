@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+app_name = "lac"
+
+# Mounted under /s/<school_slug>/ by sendco/urls.py.
+urlpatterns = [
+    path("looked-after/", views.children, name="children"),
+    path("looked-after/visibility/", views.visibility, name="visibility"),
+    path("looked-after/virtual-schools/", views.virtual_schools, name="virtual_schools"),
+    path(
+        "looked-after/virtual-schools/<int:pk>/",
+        views.virtual_school_edit,
+        name="virtual_school_edit",
+    ),
+    path("looked-after/<uuid:public_id>/", views.child, name="child"),
+    path("looked-after/<uuid:public_id>/social-worker/", views.contact, name="contact"),
+]
