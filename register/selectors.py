@@ -99,7 +99,7 @@ def register_rows(*, access: Access, on: date) -> QuerySet[Pupil]:
     )
 
 
-def _with_category_and_need(pupils: QuerySet[Pupil], school: School, on: date) -> QuerySet[Pupil]:
+def with_category_and_need(pupils: QuerySet[Pupil], school: School, on: date) -> QuerySet[Pupil]:
     """Each pupil's SEN category on `on` (N when no status covers it; periods of one kind do not
     overlap) and primary need's code and broad area, as columns the database filters and sorts
     by: joins on the one status and the one primary need covering the date, so the database
@@ -245,7 +245,7 @@ def register_list(
     on roll are never all read, and a page's details (Pupil Premium, looked after, classes) are
     worked out for its rows only."""
     visible = pupils_visible_to(access=access, on=on).on_roll(on)
-    on_roll = _with_category_and_need(visible, access.school, on)
+    on_roll = with_category_and_need(visible, access.school, on)
     counts = on_roll.aggregate(
         all=Count("pk"),
         K=Count("pk", filter=Q(sen_category=rules.K)),

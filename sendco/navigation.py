@@ -62,6 +62,7 @@ MENU: list[tuple[str, list[Link]]] = [
             Link("Classes", "register:classes", Cap.CLASSES_VIEW, ("register:class",)),
             Link("Pupil Premium", "premium:overview", Cap.PREMIUM_VIEW, ("premium",)),
             Link("Looked-after children", "lac:children", Cap.LAC_VIEW, ("lac",)),
+            Link("Vulnerable pupils", "vulnerable", Cap.VULNERABLE_VIEW, (":vulnerable",)),
             Link("School census", "census:census", Cap.CENSUS_EXPORT, ("census",)),
             Link("Import from the MIS", "mis_import:upload", Cap.MIS_IMPORT, ("mis_import",)),
         ],

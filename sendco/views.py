@@ -10,7 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from provision import selectors as provision_selectors
-from sendco import health, pages, selectors
+from sendco import health, pages, selectors, vulnerable
 from staff.capabilities import Cap
 from staff.http import audited, note_detail
 from staff.tenancy import school_view, schools_for, trust_view, trusts_led_by
@@ -50,6 +50,19 @@ def deadlines(request: HttpRequest) -> HttpResponse:
     shown = [d for bundle in context["page"] for d in bundle.deadlines]
     note_detail(request, pupils=sorted({d.subject_id for d in shown}))
     return render(request, "sendco/deadlines.html", context)
+
+
+@school_view(Cap.VULNERABLE_VIEW)
+@audited("school.vulnerable_viewed")
+@require_safe
+def vulnerable_pupils(request: HttpRequest) -> HttpResponse:
+    """Every vulnerable pupil: the overlaps of SEN, disadvantage and care, and today's gaps."""
+    today = timezone.localdate()
+    found = vulnerable.gaps(access=request.access, today=today)
+    note_detail(request, pupils=sorted({row[3] for gap in found for row in gap.rows}))
+    context = {"gaps": found, "today": today}
+    context.update(vulnerable.overlaps(school=request.school, today=today))
+    return render(request, "sendco/vulnerable.html", context)
 
 
 @trust_view(Cap.TRUST_DASHBOARD)

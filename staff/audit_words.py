@@ -47,6 +47,7 @@ ACTION_WORDS: dict[str, str] = {
     # Home, reminders
     "school.home_viewed": "Opened the home page",
     "school.deadlines_viewed": "Opened the deadlines page",
+    "school.vulnerable_viewed": "Looked at the vulnerable pupils",
     "reminders.scan_run": "Checked the deadlines for reminders",
     "reminders.feed_created": "Made a calendar link",
     "reminders.feed_revoked": "Stopped a calendar link",

@@ -57,6 +57,7 @@ class Cap(StrEnum):
     PREMIUM_MANAGE = "premium.manage"
     LAC_VIEW = "lac.view"
     LAC_MANAGE = "lac.manage"
+    VULNERABLE_VIEW = "school.vulnerable"
 
 
 _EVERYONE = frozenset(Role)
@@ -118,6 +119,9 @@ CAPABILITIES: dict[Cap, frozenset[Role]] = {
     # than SEN records: the designated teacher (a duty, below) holds both whatever their role.
     Cap.LAC_VIEW: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD}),
     Cap.LAC_MANAGE: frozenset({Role.SENDCO, Role.TRUST_LEAD}),
+    # Every vulnerable pupil in one view (SEN, disadvantaged, looked after) and the gaps to act
+    # on today; the designated teacher too (a duty).
+    Cap.VULNERABLE_VIEW: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD}),
 }
 
 
@@ -141,7 +145,7 @@ DUTY_LABELS = {
 # What each duty grants, whatever the role.
 DUTY_CAPABILITIES: dict[Duty, frozenset[Cap]] = {
     Duty.PP_LEAD: frozenset({Cap.PREMIUM_VIEW, Cap.PREMIUM_MANAGE}),
-    Duty.DESIGNATED_TEACHER: frozenset({Cap.LAC_VIEW, Cap.LAC_MANAGE}),
+    Duty.DESIGNATED_TEACHER: frozenset({Cap.LAC_VIEW, Cap.LAC_MANAGE, Cap.VULNERABLE_VIEW}),
 }
 
 # Who may hold each duty: never a governor (no pupil's record); the designated teacher is a

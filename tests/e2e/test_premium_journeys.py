@@ -9,7 +9,7 @@ violation.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
@@ -17,7 +17,7 @@ from playwright.sync_api import Page, expect
 
 from premium.models import Statement
 from provision.models import Group, Intervention
-from register.models import PupilPremiumPeriod
+from register.models import LookedAfterPeriod, PupilPremiumPeriod
 from staff import calendar as school_calendar
 from tests.e2e.conftest import TABLET, main_nav, nav_to, sign_in
 from tests.register.factories import make_pupil
@@ -131,3 +131,39 @@ def test_head_reads_the_statement_on_a_tablet_and_a_teacher_has_no_such_page(
     response = page.goto(f"{live_server.url}/s/acorn/premium/")
     assert response.status == 403
     look(page, "teacher-403")
+
+
+def test_sendco_records_an_overdue_pep_and_reads_the_vulnerable_pupils(
+    page: Page, live_server, look, school, sendco
+):
+    start = school_calendar.academic_year_start_for(timezone.localdate())
+    for year in (start - 1, start):
+        school_calendar.create_default_year(school=school, academic_year_start=year)
+    lily = make_pupil(school, legal_first_name="Lily", legal_last_name="Robinson")
+    LookedAfterPeriod.objects.create(
+        school=school, pupil=lily, starts_on=date(2024, 1, 8), responsible_la="Anyshire"
+    )
+    sign_in(page, live_server, look, "sendco@acorn.test")
+    nav_to(page, "Register", "Looked-after children")
+    expect(page.get_by_text("1 PEP overdue.")).to_be_visible()
+    look(page, "looked-after")
+    page.get_by_role("link", name="Robinson, Lily").click()
+    expect(page.get_by_role("heading", name="Lily Robinson: looked after")).to_be_visible()
+    look(page, "child")
+    page.get_by_label("Date of the PEP meeting").fill(
+        (timezone.localdate() - timedelta(days=1)).isoformat()
+    )
+    page.get_by_label("The child's views").fill("Enjoys football club.")
+    page.get_by_role("button", name="Record the PEP").click()
+    expect(page.get_by_text("The PEP is recorded.")).to_be_visible()
+    expect(page.get_by_role("table", name=re.compile("PEP meetings"))).to_contain_text(
+        "Enjoys football club."
+    )
+    look(page, "pep-recorded")
+
+    nav_to(page, "Register", "Vulnerable pupils")
+    expect(page.get_by_role("img", name="How SEN, disadvantage and care overlap")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Looked-after children whose PEP is overdue: 0")
+    ).to_be_visible()
+    look(page, "vulnerable")
