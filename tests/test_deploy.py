@@ -296,3 +296,18 @@ def test_each_gunicorn_worker_sets_its_long_lived_objects_aside_from_the_collect
         assert gc.get_freeze_count() > 1000
     finally:
         gc.unfreeze()
+
+
+def test_the_installed_package_holds_every_app_of_sendco():
+    """`pip install .` (the Dockerfile) packages only the apps pyproject.toml names: a new app
+    left out would be missing from the image."""
+    import tomllib
+
+    from django.conf import settings
+
+    pyproject = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())
+    included = {
+        p.rstrip("*") for p in pyproject["tool"]["setuptools"]["packages"]["find"]["include"]
+    }
+    ours = {app for app in settings.INSTALLED_APPS if (REPO_ROOT / app / "apps.py").exists()}
+    assert ours <= included, sorted(ours - included)
