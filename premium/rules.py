@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.conf import settings
 
+from register import rules as register_rules
 from register.models import PupilPremiumPeriod, YearGroup
 from staff.calendar import census_dates
 
@@ -30,9 +31,7 @@ PRIMARY_YEARS = (YearGroup.R, YearGroup.Y1, YearGroup.Y2, YearGroup.Y3) + (
 SECONDARY_YEARS = (YearGroup.Y7, YearGroup.Y8, YearGroup.Y9, YearGroup.Y10, YearGroup.Y11)
 FUNDED_YEARS = PRIMARY_YEARS + SECONDARY_YEARS
 
-# From the 2026/27 school year every child in a household on Universal Credit gets free school
-# meals; a pupil eligible only through that extension attracts no Pupil Premium.
-UC_EXTENSION_STARTS = date(2026, 9, 1)
+UC_EXTENSION_STARTS = register_rules.UC_EXTENSION_STARTS
 
 # A pupil attracts one rate, the first of these they qualify for. UNCONFIRMED: DOMAIN.md 4
 # gives no rule for a pupil in two categories; counting each pupil once, at the higher rate,

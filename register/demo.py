@@ -28,6 +28,7 @@ from .models import (
     SenStatus,
     TeachingGroup,
 )
+from .rules import UC_EXTENSION_STARTS
 from .upn import check_letter
 
 FIRST = [
@@ -393,9 +394,6 @@ def _add_pupil_premium_and_care(
                 starts_on=today - timedelta(days=rng.randrange(100, 1000)),
             )
         )
-
-
-UC_EXTENSION_STARTS = date(2026, 9, 1)  # premium.rules, which the register cannot import
 
 
 def _add_other_grounds(records: _Records, pupil: Pupil, *, today: date, means_tested: bool) -> None:

@@ -49,7 +49,13 @@ def category_on(statuses: Iterable[SenStatus], on: date) -> str:
 # after. Free school meals through the Universal Credit extension alone (from September 2026)
 # attract no Pupil Premium; service children are counted apart (`premium.rules`).
 FSM = PupilPremiumPeriod.Kind.FSM
+FSM_UC = PupilPremiumPeriod.Kind.FSM_UC
+SERVICE = PupilPremiumPeriod.Kind.SERVICE
 PLAC = PupilPremiumPeriod.Kind.PLAC
+
+# From the 2026/27 school year every child in a household on Universal Credit gets free school
+# meals; a pupil eligible only through that extension attracts no Pupil Premium.
+UC_EXTENSION_STARTS = date(2026, 9, 1)
 
 
 def ever_6_fsm(fsm_periods: Iterable[Period], on: date) -> bool:

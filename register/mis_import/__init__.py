@@ -48,6 +48,13 @@ Column (* required): headers accepted, best first -> values read
   -> Y, N, Yes, No, True, False, 1, 0
 * eal, from the language: First Language, Main Language -> English, ENG, ENB, "Believed to be
   English" = not EAL; any other language = EAL; blank, "Not obtained", "Refused" = unknown
+* fsm: FSM, FSM Eligible, Free School Meals, Eligible for FSM, FSM Eligibility, Is FSM,
+  FSM Indicator, FSM Status -> Y/N as for EAL; blank = leave the pupil's free school meals alone
+* fsm_basis: FSM Basis, FSM Eligibility Basis, FSM Criterion, FSM Route, FSM Type
+  -> Means-tested (Means, Benefits, Legacy) or Universal Credit (UC, UC extension); blank =
+  means-tested (the dry run warns when the file has no such column after September 2026)
+* service_child: Service Child, Service Children, Service Child Indicator, Service Child in
+  Education, Service Children in Education, Forces Child -> Y/N; blank = leave it alone
 * class_name (see Classes): Class, Registration Group, Reg Group, Registration Form, Form,
   Form Group, Tutor Group, Reg -> up to 60 characters; blank = leave the pupil's class alone
 

@@ -5,6 +5,7 @@ no names."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -15,7 +16,7 @@ from staff.models import School
 from staff.services import audit
 from staff.tenancy import Access
 
-from ..models import YEAR_ORDER, Pupil, TeachingGroup
+from ..models import YEAR_ORDER, Pupil, PupilPremiumPeriod, TeachingGroup
 from .planning import ImportPlan
 
 AUDIT_ACTION = "register.mis_import"
@@ -28,6 +29,7 @@ class ImportSummary:
     unchanged: int
     leaving: int
     new_classes: int = 0
+    grounds: int = 0  # free school meals and service child periods opened or closed
 
     def __str__(self) -> str:
         text = (
@@ -40,6 +42,9 @@ class ImportSummary:
                 f", {self.new_classes} new class{plural} (choose their teachers on the Classes "
                 "page)"
             )
+        if self.grounds:
+            plural = "s" if self.grounds != 1 else ""
+            text += f", {self.grounds} free school meals or service child record{plural}"
         return text
 
 
@@ -115,6 +120,7 @@ def _apply(*, school: School, plan: ImportPlan, access: Access) -> ImportSummary
     Pupil.objects.bulk_create(created, batch_size=500)
     if plan.academic_year_id is not None:
         _place_in_classes(school=school, plan=plan, created=created, stale=stale)
+    grounds = _record_grounds(school=school, plan=plan, created=created, stale=stale)
 
     _age_range_from_roll(school)
 
@@ -124,6 +130,7 @@ def _apply(*, school: School, plan: ImportPlan, access: Access) -> ImportSummary
         unchanged=len(plan.unchanged),
         leaving=len(plan.leaving),
         new_classes=len(plan.new_classes),
+        grounds=grounds,
     )
     audit(
         action=AUDIT_ACTION,
@@ -136,6 +143,7 @@ def _apply(*, school: School, plan: ImportPlan, access: Access) -> ImportSummary
             "unchanged": summary.unchanged,
             "leaving": summary.leaving,
             "new_classes": summary.new_classes,
+            "grounds": summary.grounds,
             "sha256": plan.sha256,
         },
     )
@@ -165,6 +173,49 @@ def _age_range_from_roll(school: School) -> None:
         lowest_year=lowest, highest_year=highest, age_range_source="mis"
     ).update(lowest_year=lowest, highest_year=highest, age_range_source="mis")
     school.lowest_year, school.highest_year, school.age_range_source = lowest, highest, "mis"
+
+
+def _record_grounds(
+    *, school: School, plan: ImportPlan, created: list[Pupil], stale: ValidationError
+) -> int:
+    """Close the free school meals and service child periods the file ends (on the day before
+    the import; on their first day when they began today) and open those it starts (from the
+    import's day). A read and two bulk writes, whatever the size; a period closed since the dry
+    run means the register changed."""
+    items = [i for i in plan.new + plan.changed + plan.leaving if i.grounds]
+    if not items:
+        return 0
+    closing = [g.period_id for i in items for g in i.grounds if not g.opens]
+    found = list(
+        PupilPremiumPeriod.objects.select_for_update().filter(
+            school=school, pk__in=closing, ends_on__isnull=True
+        )
+    )
+    if len(found) != len(closing):
+        raise stale
+    day_before = plan.today - timedelta(days=1)
+    for period in found:
+        period.ends_on = max(period.starts_on, day_before)
+    PupilPremiumPeriod.objects.bulk_update(found, ["ends_on"], batch_size=500)
+    ids_by_upn = {pupil.upn: pupil.pk for pupil in created}
+    if any(pk is None for pk in ids_by_upn.values()):  # a database that returns no ids
+        ids_by_upn = dict(
+            Pupil.objects.filter(school=school, upn__in=list(ids_by_upn)).values_list("upn", "pk")
+        )
+    opening = [
+        PupilPremiumPeriod(
+            school=school,
+            pupil_id=item.pupil_id or ids_by_upn[item.upn],
+            kind=ground.kind,
+            starts_on=plan.today,
+            evidence="MIS import",
+        )
+        for item in items
+        for ground in item.grounds
+        if ground.opens
+    ]
+    PupilPremiumPeriod.objects.bulk_create(opening, batch_size=500)
+    return len(found) + len(opening)
 
 
 def _place_in_classes(

@@ -55,6 +55,27 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "leaving_date": ("Leaving Date", "Date of Leaving", "Leave Date"),
     "eal": ("EAL", "English as an Additional Language", "EAL Status", "Is EAL"),
     "first_language": ("First Language", "Main Language"),
+    # Free school meals today, and on which ground; a service child. Never "Pupil Premium" or
+    # "FSM Ever 6": those are worked out from the periods, not read.
+    "fsm": (
+        "FSM",
+        "FSM Eligible",
+        "Free School Meals",
+        "Eligible for FSM",
+        "FSM Eligibility",
+        "Is FSM",
+        "FSM Indicator",
+        "FSM Status",
+    ),
+    "fsm_basis": ("FSM Basis", "FSM Eligibility Basis", "FSM Criterion", "FSM Route", "FSM Type"),
+    "service_child": (
+        "Service Child",
+        "Service Children",
+        "Service Child Indicator",
+        "Service Child in Education",
+        "Service Children in Education",
+        "Forces Child",
+    ),
     "class_name": (
         "Class",
         "Registration Group",
@@ -82,6 +103,9 @@ LABELS = {
     "eal": "EAL",
     "first_language": "first language",
     "class_name": "class",
+    "fsm": "free school meals",
+    "fsm_basis": "free school meals' ground",
+    "service_child": "service child",
 }
 
 # The fields of Pupil an import may set, in the order the dry run lists changes.
@@ -132,7 +156,7 @@ def display(name: str, value: object) -> str:
         return "(none)"
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
-    if name == "eal":
+    if name in ("eal", "service_child"):
         return "yes" if value else "no"
     if name == "year_group":
         return dict(YearGroup.choices).get(value, str(value))

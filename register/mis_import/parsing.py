@@ -216,6 +216,35 @@ def _eal_flag(value: str) -> bool:
     raise ValueError(f'EAL "{value}" is not Y or N.')
 
 
+def _yes_no(value: str, label: str) -> bool:
+    key = value.strip().lower()
+    if key in _YES or key == label.lower():
+        return True
+    if key in _NO:
+        return False
+    raise ValueError(f'{label} "{value.strip()}" is not Y or N.')
+
+
+# The ground of free school meals, as the MIS may write it: means-tested (the benefits that
+# attract the Pupil Premium) or the Universal Credit extension of September 2026 (which does not).
+_FSM_MEANS = {"meanstested", "means", "benefits", "legacy", "standard", "mt"}
+_FSM_UC = {"universalcredit", "uc", "ucextension", "universalcreditextension", "uce", "extension"}
+
+
+def _fsm_kind(value: str) -> str | None:
+    key = header_key(value)
+    if not key:
+        return None
+    if key in _FSM_MEANS:
+        return "fsm"
+    if key in _FSM_UC:
+        return "fsm_uc"
+    raise ValueError(
+        f'The free school meals\' ground "{value.strip()}" is not "Means-tested" or '
+        '"Universal Credit".'
+    )
+
+
 def _eal_from_language(value: str) -> bool | None:
     key = header_key(value)
     if key in _LANGUAGE_UNKNOWN:
@@ -283,6 +312,18 @@ def _clean(cells: dict[str, str]) -> tuple[dict, list[str]]:
         eal = _eal_from_language(cells["first_language"])
         if eal is not None:
             values["eal"] = eal
+    if cells.get("fsm", "").strip():
+        try:
+            values["fsm"] = _yes_no(cells["fsm"], "FSM")
+            kind = _fsm_kind(cells.get("fsm_basis", "")) if values["fsm"] else None
+            values["fsm_kind"] = kind or "fsm"
+        except ValueError as error:
+            reasons.append(str(error))
+    if cells.get("service_child", "").strip():
+        try:
+            values["service_child"] = _yes_no(cells["service_child"], "Service child")
+        except ValueError as error:
+            reasons.append(str(error))
     if "class_name" in cells:
         name = " ".join(cells["class_name"].split())  # line breaks and repeated spaces too
         if len(name) > CLASS_MAX:

@@ -1,6 +1,7 @@
 """MIS import, the dry run: compare the file's rows with the school's pupils, matched by UPN:
 new, changed (field by field, old -> new), unchanged, leaving, bad rows, problems with the file
-as a whole, and new classes. One query; four when the file gives classes."""
+as a whole, and new classes. One query; four when the file gives classes, one more when it says
+who has free school meals or is a service child (the open periods of those grounds)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from datetime import date, datetime
 from staff.bounds import DATE_WINDOWS, long_date, short_date
 from staff.models import AcademicYear, School
 
-from ..models import Pupil, TeachingGroup
+from ..models import Pupil, PupilPremiumPeriod, TeachingGroup
+from ..rules import UC_EXTENSION_STARTS
 from ..upn import normalise_upn
 from .columns import FIELDS, LABELS, display
 from .parsing import BadRow, ParsedFile
@@ -48,6 +50,19 @@ class Problem:
 
 
 @dataclass(frozen=True)
+class GroundChange:
+    """A ground of eligibility the import opens from its day, or closes the day before."""
+
+    kind: str  # PupilPremiumPeriod.Kind: fsm, fsm_uc or service
+    opens: bool
+    period_id: int | None = None  # the open period to close
+
+
+FSM_WORDS = {"fsm": "yes, means-tested", "fsm_uc": "yes, Universal Credit extension only"}
+READ_GROUNDS = ("fsm", "fsm_uc", "service")
+
+
+@dataclass(frozen=True)
 class Planned:
     """One pupil the import creates, changes, leaves alone or marks as left."""
 
@@ -60,6 +75,7 @@ class Planned:
     pupil_id: int | None = None
     seen_updated_at: datetime | None = None
     class_name: str | None = None  # the class to put the pupil in, when that changes
+    grounds: tuple[GroundChange, ...] = ()  # free school meals and service child
 
     @property
     def year_label(self) -> str:
@@ -115,6 +131,8 @@ class ImportPlan:
                 digest.update(f"{kind}|{item.upn}|{sorted(item.values.items())!r}\n".encode())
                 if item.class_name is not None:
                     digest.update(f"class|{item.upn}|{item.class_name}\n".encode())
+                if item.grounds:
+                    digest.update(f"grounds|{item.upn}|{item.grounds!r}\n".encode())
         for bad in self.bad_rows:
             digest.update(f"bad|{bad.line}\n".encode())
         for problem in self.problems:
@@ -217,6 +235,54 @@ def _academic_year(school: School, today: date) -> AcademicYear | None:
     )
 
 
+def _open_grounds(school: School, parsed: ParsedFile) -> dict[int, dict[str, tuple[int, str]]]:
+    """{pupil id: {"fsm" or "service": (period id, kind)}} of the school's open periods, when
+    the file reads free school meals or service children (one query)."""
+    if not {"fsm", "service_child"} & set(parsed.columns):
+        return {}
+    found: dict[int, dict[str, tuple[int, str]]] = {}
+    rows = PupilPremiumPeriod.objects.filter(
+        school=school, ends_on__isnull=True, kind__in=READ_GROUNDS
+    ).values_list("pupil_id", "pk", "kind")
+    for pupil_id, pk, kind in rows:
+        found.setdefault(pupil_id, {})["service" if kind == "service" else "fsm"] = (pk, kind)
+    return found
+
+
+def _ground_changes(
+    flags: dict, now: dict[str, tuple[int, str]], today: date
+) -> tuple[tuple[GroundChange, ...], tuple[Change, ...], list[str]]:
+    """What the file's free school meals and service child cells change for one pupil: the
+    periods to open and close, the changes to show, and reasons the row is bad."""
+    grounds: list[GroundChange] = []
+    shown: list[Change] = []
+    reasons: list[str] = []
+    if "fsm" in flags:
+        wanted = flags["fsm_kind"] if flags["fsm"] else None
+        if wanted == "fsm_uc" and today < UC_EXTENSION_STARTS:
+            reasons.append(
+                "Free school meals through the Universal Credit extension start on 1 September "
+                "2026; before then they are means-tested."
+            )
+        held = now.get("fsm")
+        if (held[1] if held else None) != wanted:
+            if held:
+                grounds.append(GroundChange(held[1], opens=False, period_id=held[0]))
+            if wanted:
+                grounds.append(GroundChange(wanted, opens=True))
+            old = FSM_WORDS[held[1]] if held else "no"
+            shown.append(Change("fsm", old, FSM_WORDS[wanted] if wanted else "no"))
+    if "service_child" in flags:
+        held = now.get("service")
+        if bool(held) != flags["service_child"]:
+            if held:
+                grounds.append(GroundChange("service", opens=False, period_id=held[0]))
+            else:
+                grounds.append(GroundChange("service", opens=True))
+            shown.append(Change("service_child", bool(held), flags["service_child"]))
+    return tuple(grounds), tuple(shown), reasons
+
+
 def plan(*, school: School, parsed: ParsedFile, today: date) -> ImportPlan:
     """What importing `parsed` into `school` would do. One query whatever the size, and three
     more when the file gives classes (the academic year, its classes, their pupils)."""
@@ -232,6 +298,18 @@ def plan(*, school: School, parsed: ParsedFile, today: date) -> ImportPlan:
         for p in Pupil.objects.for_school(school).only("upn", "updated_at", *FIELDS)
     }
     in_file = {row.upn for row in parsed.rows} | {bad.upn for bad in parsed.bad_rows}
+    open_grounds = _open_grounds(school, parsed)
+    if (
+        "fsm" in parsed.columns
+        and "fsm_basis" not in parsed.columns
+        and today >= UC_EXTENSION_STARTS
+    ):
+        result.warnings.append(
+            "The file says who has free school meals but not on which ground: they are "
+            "recorded as means-tested. Since September 2026 pupils eligible only through the "
+            "Universal Credit extension attract no Pupil Premium: add the MIS's FSM basis "
+            'column ("FSM Basis") to the export, or correct them on the Pupil Premium page.'
+        )
 
     classes = None
     if any(row.values.get("class_name") for row in parsed.rows):
@@ -253,6 +331,7 @@ def plan(*, school: School, parsed: ParsedFile, today: date) -> ImportPlan:
     for row in parsed.rows:
         pupil = existing.get(row.upn)
         values = dict(row.values)
+        flags = {k: values.pop(k) for k in ("fsm", "fsm_kind", "service_child") if k in values}
         class_name = values.pop("class_name", None)
         if classes is None:
             class_name = None  # no academic year to put it in: the plan has a problem
@@ -270,6 +349,10 @@ def plan(*, school: School, parsed: ParsedFile, today: date) -> ImportPlan:
             class_name, reason = classes.resolve(class_name)
             if reason:
                 reasons.append(reason)
+        grounds, ground_changes, ground_reasons = _ground_changes(
+            flags, open_grounds.get(pupil.pk, {}) if pupil else {}, today
+        )
+        reasons.extend(ground_reasons)
         if pupil is None:
             values = {**_NEW_DEFAULTS, **values}
             if "sex" not in values:
@@ -287,6 +370,7 @@ def plan(*, school: School, parsed: ParsedFile, today: date) -> ImportPlan:
                     values=values,
                     line=row.line,
                     class_name=class_name,
+                    grounds=grounds,
                 )
             )
             continue
@@ -317,11 +401,12 @@ def plan(*, school: School, parsed: ParsedFile, today: date) -> ImportPlan:
             name=_name(merged),
             year_group=merged["year_group"],
             values={c.field: c.new for c in changes},
-            changes=changes + ((move,) if move else ()),
+            changes=changes + ((move,) if move else ()) + ground_changes,
             line=row.line,
             pupil_id=pupil.pk,
             seen_updated_at=pupil.updated_at,
             class_name=class_name if move else None,
+            grounds=grounds,
         )
         if not item.changes:
             result.unchanged.append(item)

@@ -466,6 +466,7 @@ def test_the_import_is_audited_once_with_counts_and_no_names(school, access, sen
         "unchanged": 1,
         "leaving": 0,
         "new_classes": 0,
+        "grounds": 0,
         "sha256": result.sha256,
     }
     assert "First" not in str(event.detail)
