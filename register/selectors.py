@@ -123,11 +123,12 @@ def with_category_and_need(pupils: QuerySet[Pupil], school: School, on: date) ->
     )
 
 
-def pupil_premium_on(on: date) -> Exists:
+def pupil_premium_on(on: date, *, pupil: str = "pk") -> Exists:
     """Disadvantaged on `on`: means-tested free school meals at any point in the six years up to
     it (`rules.ever_6_fsm`, in SQL) or previously looked after then. Free school meals through
-    the Universal Credit extension alone, and service children, are not (`rules.FSM`)."""
-    periods = PupilPremiumPeriod.objects.filter(pupil=OuterRef("pk"), starts_on__lte=on)
+    the Universal Credit extension alone, and service children, are not (`rules.FSM`). `pupil`
+    names the pupil's id in the outer query (a place's "pupil_id", say)."""
+    periods = PupilPremiumPeriod.objects.filter(pupil=OuterRef(pupil), starts_on__lte=on)
     fsm = Q(kind=rules.FSM) & (Q(ends_on__isnull=True) | Q(ends_on__gte=years_away(on, -6)))
     plac = Q(kind=rules.PLAC) & (Q(ends_on__isnull=True) | Q(ends_on__gte=on))
     return Exists(periods.filter(fsm | plac))

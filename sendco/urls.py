@@ -48,6 +48,7 @@ urlpatterns = [
     path("s/<slug:school_slug>/", views.school_home, name="school_home"),
     path("s/<slug:school_slug>/deadlines/", views.deadlines, name="deadlines"),
     path("s/<slug:school_slug>/vulnerable/", views.vulnerable_pupils, name="vulnerable"),
+    path("s/<slug:school_slug>/premium/gaps/", views.premium_gaps, name="premium_gaps"),
     path("s/<slug:school_slug>/", include("staff.urls")),
     path("s/<slug:school_slug>/", include("staff.calendar_urls")),
     path("s/<slug:school_slug>/", include("register.urls")),

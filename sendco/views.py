@@ -10,7 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from provision import selectors as provision_selectors
-from sendco import health, pages, selectors, vulnerable
+from sendco import gaps, health, pages, selectors, vulnerable
 from staff.capabilities import Cap
 from staff.http import audited, note_detail
 from staff.tenancy import school_view, schools_for, trust_view, trusts_led_by
@@ -63,6 +63,16 @@ def vulnerable_pupils(request: HttpRequest) -> HttpResponse:
     context = {"gaps": found, "today": today}
     context.update(vulnerable.overlaps(school=request.school, today=today))
     return render(request, "sendco/vulnerable.html", context)
+
+
+@school_view(Cap.PREMIUM_VIEW)
+@audited("premium.gaps_viewed")
+@require_safe
+def premium_gaps(request: HttpRequest) -> HttpResponse:
+    """Disadvantaged pupils against the others, in figures (no pupil is named)."""
+    today = timezone.localdate()
+    context = {"today": today, **gaps.analysis(school=request.school, today=today)}
+    return render(request, "sendco/premium_gaps.html", context)
 
 
 @trust_view(Cap.TRUST_DASHBOARD)

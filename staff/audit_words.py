@@ -71,6 +71,7 @@ ACTION_WORDS: dict[str, str] = {
     "register.census_exported": "Downloaded the census file",
     # Pupil Premium
     "premium.overview_viewed": "Looked at the Pupil Premium figures",
+    "premium.gaps_viewed": "Looked at the Pupil Premium gap analysis",
     "premium.pupils_viewed": "Looked at a Pupil Premium list of pupils",
     "premium.pupil_viewed": "Looked at a pupil's Pupil Premium grounds",
     "premium.period_added": "Recorded a pupil's Pupil Premium ground",

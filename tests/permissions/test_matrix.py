@@ -128,6 +128,7 @@ MATRIX: dict[str, Row] = {
     "school_home": Row(get=" 302  200  200  200  200  200  200  404  404  302"),
     "deadlines": Row(get=" 302  200  200  200  200  200  403  404  404  302"),
     "vulnerable": Row(get=" 302  200  200  200  403  403  403  404  404  302"),
+    "premium_gaps": Row(get=" 302  200  200  200  403  403  403  404  404  302"),
     "trust_dashboard": Row(get=" 302  403  200  403  403  403  403  403  404  302"),
     "staff:list": Row(get=" 302  200  200  200  403  403  403  404  404  302"),
     "staff:invite": Row(
@@ -624,6 +625,7 @@ def _kwargs(name: str, world) -> dict:
         "school_home": {"school_slug": acorn.slug},
         "deadlines": {"school_slug": acorn.slug},
         "vulnerable": {"school_slug": acorn.slug},
+        "premium_gaps": {"school_slug": acorn.slug},
         "trust_dashboard": {"trust_slug": "oak"},
         "staff:list": {"school_slug": acorn.slug},
         "staff:invite": {"school_slug": acorn.slug},

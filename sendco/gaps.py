@@ -1,0 +1,163 @@
+"""The Pupil Premium gap analysis: disadvantaged pupils against the others, on what sendco
+knows (SEN status and need, provision this term, measured impact, support-plan targets). On the
+top floor because it reads the register, the provision map and the support plans.
+
+Every figure is an aggregate the database counts, school first; no pupil is listed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Exists, F, OuterRef, Q
+
+from plans.models import Target
+from provision.models import GroupPupil
+from register.models import BroadArea, Pupil
+from register.rules import E, K
+from register.selectors import pupil_premium_on, with_category_and_need
+from staff.calendar import academic_year_start_for
+from staff.models import School
+
+GROUPS = (("disadvantaged", "Disadvantaged"), ("others", "Other pupils"))
+
+
+def percent(part: int, whole: int) -> int | None:
+    return round(100 * part / whole) if whole else None
+
+
+@dataclass(frozen=True)
+class Line:
+    """One measure for both groups: counts out of a base each."""
+
+    label: str
+    disadvantaged: tuple[int, int]  # (count, out of)
+    others: tuple[int, int]
+
+    @property
+    def cells(self) -> list[tuple[int, int, int | None]]:
+        return [(n, base, percent(n, base)) for n, base in (self.disadvantaged, self.others)]
+
+    @property
+    def gap(self) -> int | None:
+        """Percentage points, disadvantaged minus others (None when either base is empty)."""
+        a, b = (percent(*self.disadvantaged), percent(*self.others))
+        return None if a is None or b is None else a - b
+
+
+def _pupils(school: School, today: date):
+    pupils = with_category_and_need(Pupil.objects.for_school(school).on_roll(today), school, today)
+    return pupils.annotate(pp=pupil_premium_on(today))
+
+
+def analysis(*, school: School, today: date) -> dict:
+    """Every line of the gap analysis (four queries)."""
+    year_start = date(academic_year_start_for(today), 9, 1)
+    pupils = _pupils(school, today)
+    sen = Q(sen_category__in=[K, E])
+    placed = GroupPupil.objects.filter(
+        school=school,
+        pupil=OuterRef("pk"),
+        joined_on__lte=today,
+        group__starts_on__lte=today,
+        group__ends_on__gte=year_start,
+    ).filter(Q(left_on__isnull=True) | Q(left_on__gte=year_start))
+    roll = pupils.annotate(placed=Exists(placed)).aggregate(
+        **{
+            f"{key}_{side}": Count("pk", filter=cond & Q(pp=(side == "pp")))
+            for key, cond in (
+                ("all", Q()),
+                ("k", Q(sen_category=K)),
+                ("e", Q(sen_category=E)),
+                ("sen", sen),
+                ("placed", sen & Q(placed=True)),
+            )
+            for side in ("pp", "other")
+        }
+    )
+    lines = []
+    for label, key, base in (
+        ("On SEN support (K)", "k", "all"),
+        ("With an EHC plan (E)", "e", "all"),
+        ("SEN pupils with provision this year", "placed", "sen"),
+    ):
+        lines.append(
+            Line(
+                label,
+                (roll[f"{key}_pp"], roll[f"{base}_pp"]),
+                (roll[f"{key}_other"], roll[f"{base}_other"]),
+            )
+        )
+    return {
+        "on_roll": (roll["all_pp"], roll["all_other"]),
+        "lines": lines,
+        "areas": _need_areas(pupils.filter(sen), roll),
+        "impact": _impact(school, year_start, today),
+        "targets": _targets(school, year_start, today),
+    }
+
+
+def _need_areas(sen_pupils, roll: dict) -> list[Line]:
+    """SEN pupils by the broad area of their primary need, as a share of each group's SEN."""
+    counts = {
+        (row["need_area"] or "", row["pp"]): row["n"]
+        for row in sen_pupils.values("need_area", "pp").annotate(n=Count("pk")).order_by()
+    }
+    return [
+        Line(
+            label,
+            (counts.get((code, True), 0), roll["sen_pp"]),
+            (counts.get((code, False), 0), roll["sen_other"]),
+        )
+        for code, label in BroadArea.choices
+        if code
+    ]
+
+
+def _impact(school: School, year_start: date, today: date) -> Line:
+    """Places that ended this year with exit and target measures: how many reached the target."""
+    found = (
+        GroupPupil.objects.filter(
+            school=school,
+            left_on__gte=year_start,
+            left_on__lte=today,
+            exit_score__isnull=False,
+            target_score__isnull=False,
+        )
+        .annotate(pp=pupil_premium_on(today, pupil="pupil_id"))
+        .aggregate(**_met_and_all(Q(exit_score__gte=F("target_score"))))
+    )
+    return Line(
+        "Intervention places ended this year that reached their target",
+        (found["met_pp"], found["all_pp"]),
+        (found["met_other"], found["all_other"]),
+    )
+
+
+def _met_and_all(met: Q) -> dict:
+    return {
+        "met_pp": Count("pk", filter=met & Q(pp=True)),
+        "all_pp": Count("pk", filter=Q(pp=True)),
+        "met_other": Count("pk", filter=met & Q(pp=False)),
+        "all_other": Count("pk", filter=Q(pp=False)),
+    }
+
+
+def _targets(school: School, year_start: date, today: date) -> Line:
+    """Support-plan targets reviewed this year with an outcome: how many were achieved."""
+    found = (
+        Target.objects.filter(
+            school=school,
+            cycle__reviewed_on__gte=year_start,
+            cycle__reviewed_on__lte=today,
+            outcome__in=Target.Outcome.values,
+        )
+        .annotate(pp=pupil_premium_on(today, pupil="cycle__plan__pupil_id"))
+        .aggregate(**_met_and_all(Q(outcome=Target.Outcome.ACHIEVED)))
+    )
+    return Line(
+        "Support-plan targets reviewed this year that were achieved",
+        (found["met_pp"], found["all_pp"]),
+        (found["met_other"], found["all_other"]),
+    )
