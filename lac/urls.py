@@ -8,6 +8,8 @@ app_name = "lac"
 urlpatterns = [
     path("looked-after/", views.children, name="children"),
     path("looked-after/visibility/", views.visibility, name="visibility"),
+    path("looked-after/report/", views.report, name="report"),
+    path("looked-after/report/pdf/", views.report_pdf, name="report_pdf"),
     path("looked-after/virtual-schools/", views.virtual_schools, name="virtual_schools"),
     path(
         "looked-after/virtual-schools/<int:pk>/",

@@ -13,9 +13,11 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from staff.capabilities import Cap
 from staff.http import audited, form_data, save_form
+from staff.pdf import pdf_response
 from staff.tenancy import school_view
 
 from . import pages, selectors, services
+from . import report as lac_report
 from .access import child_or_404, virtual_school_or_404
 from .forms import ContactForm, PepForm, VirtualSchoolForm, VisibilityForm
 
@@ -122,3 +124,21 @@ def virtual_schools(request: HttpRequest) -> HttpResponse:
 @GET_POST
 def virtual_school_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _virtual_school_page(request, virtual_school_or_404(request, pk))
+
+
+@school_view(Cap.LAC_REPORT)
+@audited("lac.report_viewed")
+@require_safe
+def report(request: HttpRequest) -> HttpResponse:
+    """The designated teacher's annual report to governors, as a print view."""
+    context = lac_report.figures(school=request.school, today=timezone.localdate())
+    return render(request, "lac/report.html", context)
+
+
+@school_view(Cap.LAC_REPORT)
+@audited("lac.report_printed")
+@require_safe
+def report_pdf(request: HttpRequest) -> HttpResponse:
+    context = lac_report.figures(school=request.school, today=timezone.localdate())
+    filename = f"looked-after-children-report-{request.school.slug}.pdf"
+    return pdf_response(request, "lac/report.html", context, filename=filename)

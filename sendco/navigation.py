@@ -100,6 +100,7 @@ MENU: list[tuple[str, list[Link]]] = [
             Link("Term dates", "calendar:terms", Cap.CALENDAR_VIEW, ("calendar",)),
             Link("Staff", "staff:list", Cap.STAFF_VIEW, ("staff:list", "staff:member", "staff:i")),
             Link("Audit log", "staff:audit", Cap.AUDIT_VIEW, ("staff:audit",)),
+            Link("Looked-after children report", "lac:report", Cap.LAC_REPORT, ("lac:report",)),
         ],
     ),
 ]

@@ -19,7 +19,7 @@ from provision.overview import DeliveryRow, term_delivery
 from provision.selectors import session_cards_today
 from register import selectors as register_selectors
 from staff import calendar as school_calendar
-from staff import deadline_cache
+from staff import deadline_cache, suppression
 from staff.capabilities import Cap, Reach, pupil_reach
 from staff.deadlines import Deadline
 from staff.models import School, User
@@ -93,7 +93,8 @@ def school_home(*, request: HttpRequest, today: date) -> dict:
     context["groups_first"] = pupil_reach(access.role) != Reach.SCHOOL
     if access.can(Cap.SESSION_LOG):
         context["cards"] = session_cards_today(access=access, today=today)
-    if not access.can(Cap.REGISTER_VIEW):
+    if not access.can(Cap.REGISTER_VIEW):  # a governor: the reports
+        context["small_number"] = suppression.threshold()
         return context
     context["register"] = register_selectors.home_summary(access=access, on=today)
     context["triage"] = triage.triage(deadlines_for(access=access, today=today), today=today)

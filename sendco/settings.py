@@ -402,6 +402,9 @@ UNDER_DELIVERY_PERCENT = env.int("UNDER_DELIVERY_PERCENT", default=80)
 # Pupil Premium: a pupil in two categories is counted once, at the first (premium.rules). The
 # national rule for such a pupil is unconfirmed (DOMAIN.md 4): off counts every category.
 PUPIL_PREMIUM_ONE_RATE_PER_PUPIL = env.bool("PUPIL_PREMIUM_ONE_RATE_PER_PUPIL", default=True)
+# Governors' outputs show a count below this as "fewer than N" (RELIABILITY.md AC-08; the
+# threshold is our proposal, so a setting).
+SMALL_NUMBER_THRESHOLD = env.int("SMALL_NUMBER_THRESHOLD", default=5)
 UNDER_DELIVERY_MIN_SESSIONS = env.int("UNDER_DELIVERY_MIN_SESSIONS", default=6)
 
 # Security headers. HTTPS settings are on in production only; `make run` serves plain HTTP.

@@ -88,6 +88,8 @@ ACTION_WORDS: dict[str, str] = {
     "lac.contact_saved": "Saved a looked-after child's social worker",
     "lac.virtual_school_saved": "Saved a virtual school",
     "lac.visibility_changed": "Changed who sees that a pupil is looked after",
+    "lac.report_viewed": "Read the designated teacher's report",
+    "lac.report_printed": "Printed the designated teacher's report",
     # The provision map
     "provision.today_viewed": "Opened their groups today",
     "provision.costed_item.created": "Added a costed item to a pupil's provision",

@@ -58,6 +58,7 @@ class Cap(StrEnum):
     LAC_VIEW = "lac.view"
     LAC_MANAGE = "lac.manage"
     VULNERABLE_VIEW = "school.vulnerable"
+    LAC_REPORT = "lac.report"
 
 
 _EVERYONE = frozenset(Role)
@@ -122,6 +123,9 @@ CAPABILITIES: dict[Cap, frozenset[Role]] = {
     # Every vulnerable pupil in one view (SEN, disadvantaged, looked after) and the gaps to act
     # on today; the designated teacher too (a duty).
     Cap.VULNERABLE_VIEW: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD}),
+    # The designated teacher's annual report to governors: figures only, small numbers
+    # suppressed, so governors read it too.
+    Cap.LAC_REPORT: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD, Role.GOVERNOR}),
 }
 
 
@@ -145,7 +149,9 @@ DUTY_LABELS = {
 # What each duty grants, whatever the role.
 DUTY_CAPABILITIES: dict[Duty, frozenset[Cap]] = {
     Duty.PP_LEAD: frozenset({Cap.PREMIUM_VIEW, Cap.PREMIUM_MANAGE}),
-    Duty.DESIGNATED_TEACHER: frozenset({Cap.LAC_VIEW, Cap.LAC_MANAGE, Cap.VULNERABLE_VIEW}),
+    Duty.DESIGNATED_TEACHER: frozenset(
+        {Cap.LAC_VIEW, Cap.LAC_MANAGE, Cap.VULNERABLE_VIEW, Cap.LAC_REPORT}
+    ),
 }
 
 # Who may hold each duty: never a governor (no pupil's record); the designated teacher is a

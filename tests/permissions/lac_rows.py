@@ -3,7 +3,8 @@ tests/permissions/test_matrix.py like the Pupil Premium rows.
 
 Who may do what (staff/capabilities.py): the SENDCo and trust lead record PEPs, social workers,
 virtual schools and who else sees looked-after status; the head reads; teachers, TAs and
-governors get 403 (a designated teacher's duty is tried in tests/lac); outsiders 404.
+governors get 403 (a designated teacher's duty is tried in tests/lac), but governors read the
+designated teacher's report (figures only, small numbers suppressed); outsiders 404.
 """
 
 from __future__ import annotations
@@ -33,7 +34,11 @@ _SCHOOL_FIELDS = (
     ("move_pep_working_days", "10"),
 )
 
+_REPORT = " 302  200  200  200  403  403  200  404  404  302"
+
 LAC_MATRIX: dict[str, Row] = {
+    "lac:report": Row(get=_REPORT),
+    "lac:report_pdf": Row(get=_REPORT),
     "lac:children": Row(get=_VIEW),
     "lac:visibility": Row(post=_MANAGE, post_data=(("shown", "on"),)),
     "lac:virtual_schools": Row(
@@ -74,6 +79,8 @@ def lac_kwargs(world: dict) -> dict:
     child = {"school_slug": slug, "public_id": world["lac_child"].public_id}
     return {
         "lac:children": {"school_slug": slug},
+        "lac:report": {"school_slug": slug},
+        "lac:report_pdf": {"school_slug": slug},
         "lac:visibility": {"school_slug": slug},
         "lac:virtual_schools": {"school_slug": slug},
         "lac:virtual_school_edit": {"school_slug": slug, "pk": world["virtual_school"].pk},
