@@ -7,8 +7,8 @@ from django.http import Http404, HttpRequest
 from register.models import Pupil
 from staff.http import note_subject
 
-from .models import VirtualSchool
-from .selectors import child_for, virtual_school_of
+from .models import PlusRelease, VirtualSchool
+from .selectors import child_for, release_for, virtual_school_of
 
 
 def child_or_404(request: HttpRequest, public_id) -> Pupil:
@@ -26,4 +26,12 @@ def virtual_school_or_404(request: HttpRequest, pk: int) -> VirtualSchool:
     if found is None:
         raise Http404("No such virtual school.")
     note_subject(request, found)
+    return found
+
+
+def release_or_404(request: HttpRequest, pk: int) -> PlusRelease:
+    found = release_for(school=request.school, pk=pk)
+    if found is None:
+        raise Http404("No such record.")
+    note_subject(request, found.pupil, pupil_public_id=found.pupil.public_id)
     return found

@@ -14,7 +14,7 @@ from staff.capabilities import Duty
 from staff.models import Membership, School, Term, User
 
 from . import rules
-from .models import LacContact, Pep, VirtualSchool
+from .models import LacContact, Pep, PlusRelease, VirtualSchool
 
 SOCIAL_WORKERS = ["Sam Okoro", "Jo Whitfield", "Priya Nair", "Tom Hallam"]
 
@@ -80,7 +80,14 @@ def seed_lac(*, school: School, today: date, sendco: User) -> int:
             child_views="Likes art club; finds reading aloud hard.",
             targets="Read daily with a trusted adult; join a lunchtime club.",
             pp_plus_requested=Decimal("600"),
-            pp_plus_received=Decimal("600"),
         )
-        made += 1
+        # The virtual school released it after the PEP; the first child's is not planned yet.
+        PlusRelease.objects.create(
+            school=school,
+            pupil=pupil,
+            received_on=_weekday(when + timedelta(days=14)),
+            amount=Decimal("600"),
+            spent_on="" if n == 0 else "Reading tuition and a place at the lunchtime club",
+        )
+        made += 2
     return made

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 
 from staff.bounds import BoundedForm, BoundedModelForm
 from staff.edits import EditCheck
 
-from .models import LacContact, VirtualSchool
+from .models import LacContact, PlusRelease, VirtualSchool
 from .rules import PepKind
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -33,8 +35,67 @@ class PepForm(BoundedForm):
         label="Targets agreed", widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
     pp_plus_requested = forms.DecimalField(label="PP+ requested (£)", **MONEY)
-    pp_plus_received = forms.DecimalField(label="PP+ received (£)", **MONEY)
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class ReleaseForm(BoundedForm):
+    received_on = forms.DateField(
+        label="Received on",
+        widget=DATE_WIDGET,
+        input_formats=DATE_FORMATS,
+        error_messages={
+            "required": "Enter the date the school received it.",
+            "invalid": "Enter the date as a real date, for example 20/11/2026.",
+        },
+    )
+    amount = forms.DecimalField(
+        label="Amount (£)", max_digits=8, decimal_places=2, min_value=Decimal("0.01")
+    )
+    spent_on = forms.CharField(
+        label="What it pays for",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text="Leave empty until it is planned: the vulnerable pupils page lists it till then.",
+    )
+    groups = forms.ModelMultipleChoiceField(
+        label="Intervention groups it funds",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Choose groups of your own school."},
+    )
+
+    def __init__(self, *args, groups, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["groups"].queryset = groups
+
+
+class ReleasePlanForm(EditCheck, BoundedModelForm):
+    """What a release pays for, said after it was received (the release is the instance)."""
+
+    groups = forms.ModelMultipleChoiceField(
+        label="Intervention groups it funds",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Choose groups of your own school."},
+    )
+
+    class Meta:
+        model = PlusRelease
+        fields = ["spent_on"]
+        widgets = {"spent_on": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, groups, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["groups"].queryset = groups
+        self.fields["spent_on"].required = True
+        self.fields["spent_on"].error_messages["required"] = "Say what it pays for."
+        if self.instance.pk:
+            self.initial["groups"] = [g.pk for g in self.instance.groups.all()]
+
+    def save(self, commit: bool = True):  # pragma: no cover - guard
+        raise NotImplementedError("Save through lac.services.")
 
 
 class ContactForm(EditCheck, BoundedModelForm):

@@ -120,9 +120,6 @@ class Pep(models.Model):
     pp_plus_requested = models.DecimalField(
         "PP+ requested", max_digits=8, decimal_places=2, null=True, blank=True
     )
-    pp_plus_received = models.DecimalField(
-        "PP+ received", max_digits=8, decimal_places=2, null=True, blank=True
-    )
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -131,11 +128,40 @@ class Pep(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["pupil", "held_on"], name="pep_one_per_pupil_per_day"),
             models.CheckConstraint(
-                condition=(Q(pp_plus_requested__isnull=True) | Q(pp_plus_requested__gte=0))
-                & (Q(pp_plus_received__isnull=True) | Q(pp_plus_received__gte=0)),
+                condition=Q(pp_plus_requested__isnull=True) | Q(pp_plus_requested__gte=0),
                 name="pep_pp_plus_not_negative",
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} held {self.held_on:%d/%m/%Y}"
+
+
+class PlusRelease(models.Model):
+    """Pupil Premium Plus the virtual school released to the school for a child (DOMAIN.md 5.4:
+    typically termly, against the PEP), and what it pays for: words, and the provision-map
+    groups it funds, so what was delivered comes from their logs."""
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="plus_releases")
+    received_on = models.DateField("received on")
+    amount = models.DecimalField(max_digits=8, decimal_places=2)
+    spent_on = models.TextField("what it pays for", blank=True)
+    groups = models.ManyToManyField(
+        "provision.Group", blank=True, related_name="+", verbose_name="intervention groups"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pupil", "-received_on"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="plus_release_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"PP+ £{self.amount} received {self.received_on:%d/%m/%Y}"
+
+    @property
+    def planned(self) -> bool:
+        """Whether the school has said what it pays for."""
+        return bool(self.spent_on.strip())

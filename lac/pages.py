@@ -9,7 +9,7 @@ from staff.capabilities import Cap
 from staff.tenancy import Access
 
 from . import selectors
-from .forms import ContactForm, VisibilityForm
+from .forms import ContactForm, ReleaseForm, VisibilityForm
 
 
 def children(*, access: Access, today: date) -> dict:
@@ -40,5 +40,8 @@ def child(*, access: Access, pupil: Pupil, today: date, form) -> dict:
         "today": today,
         "can_manage": access.can(Cap.LAC_MANAGE),
         "contact_form": ContactForm(instance=record["contact"]),
-        "pp_plus_received": sum(p.pp_plus_received or 0 for p in record["peps"]),
+        "pp_plus_received": sum(r.amount for r in record["releases"]),
+        "release_form": ReleaseForm(
+            groups=selectors.release_groups(school=access.school, today=today)
+        ),
     }

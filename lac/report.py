@@ -18,7 +18,7 @@ from staff.models import School
 from staff.suppression import Shown, share, shown, shown_within
 
 from .deadlines import owed
-from .models import Pep
+from .models import Pep, PlusRelease
 
 
 @dataclass(frozen=True)
@@ -73,8 +73,11 @@ def figures(*, school: School, today: date) -> dict:
         )
     )
     peps = Pep.objects.filter(school=school, held_on__gte=start, held_on__lte=today).aggregate(
-        held=Count("pk"), pp_plus=Sum("pp_plus_received")
+        held=Count("pk")
     )
+    peps["pp_plus"] = PlusRelease.objects.filter(
+        school=school, received_on__gte=start, received_on__lte=today
+    ).aggregate(total=Sum("amount"))["total"]
     children = owed(school=school, pupils=Pupil.objects.for_school(school), today=today)
     up_to_date = sum(1 for c in children if c.due is not None and not c.due.overdue)
     lac = counted["lac"]

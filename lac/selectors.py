@@ -7,12 +7,13 @@ from datetime import date
 
 from django.db.models import Exists, OuterRef, QuerySet
 
+from provision.models import Group as ProvisionGroup
 from register.models import LookedAfterPeriod, Pupil
 from staff.capabilities import Duty
 from staff.models import Membership, School
 
 from .deadlines import Owed, owed
-from .models import FixedPepDate, LacContact, Pep, VirtualSchool
+from .models import FixedPepDate, LacContact, Pep, PlusRelease, VirtualSchool
 
 
 def children(*, school: School, today: date) -> list[Owed]:
@@ -42,7 +43,30 @@ def child_record(*, school: School, pupil: Pupil, today: date) -> dict:
             .order_by("-held_on")
         ),
         "contact": LacContact.objects.filter(school=school, pupil=pupil).first(),
+        "releases": list(
+            PlusRelease.objects.filter(school=school, pupil=pupil)
+            .prefetch_related("groups")
+            .order_by("-received_on")
+        ),
     }
+
+
+def release_groups(*, school: School, today: date):
+    """The groups a release may fund: the school's groups running this academic year."""
+    return (
+        ProvisionGroup.objects.filter(school=school, ends_on__gte=today)
+        .select_related("intervention")
+        .order_by("name")
+    )
+
+
+def releases_unplanned(*, school: School) -> QuerySet[PlusRelease]:
+    """Releases received that nobody has said what they pay for, oldest first."""
+    return (
+        PlusRelease.objects.filter(school=school, spent_on="")
+        .select_related("pupil")
+        .order_by("received_on", "pk")
+    )
 
 
 def virtual_school_for(*, school: School, la_name: str) -> VirtualSchool | None:
@@ -73,3 +97,7 @@ def designated_teacher_names(*, school: School) -> list[tuple[str, object]]:
         for m in members.order_by("user__full_name")
         if Duty.DESIGNATED_TEACHER in (m.duties or [])
     ]
+
+
+def release_for(*, school: School, pk: int) -> PlusRelease | None:
+    return PlusRelease.objects.filter(school=school, pk=pk).select_related("pupil").first()

@@ -15,7 +15,7 @@ from staff.services import audit_by
 from staff.tenancy import Access
 
 from . import rules
-from .models import FixedPepDate, LacContact, Pep, VirtualSchool
+from .models import FixedPepDate, LacContact, Pep, PlusRelease, VirtualSchool
 
 
 def _in_school(access: Access, pupil: Pupil) -> None:
@@ -34,7 +34,6 @@ def pep_record(
     child_views: str = "",
     targets: str = "",
     pp_plus_requested: Decimal | None = None,
-    pp_plus_received: Decimal | None = None,
     notes: str = "",
 ) -> Pep:
     """Record a PEP meeting held while the child was looked after."""
@@ -62,13 +61,58 @@ def pep_record(
         child_views=child_views.strip(),
         targets=targets.strip(),
         pp_plus_requested=pp_plus_requested,
-        pp_plus_received=pp_plus_received,
         notes=notes.strip(),
     )
     pep.full_clean()
     pep.save()
     pupil_audit(access, pupil, "lac.pep_recorded", kind=kind)
     return pep
+
+
+@transaction.atomic
+def release_record(
+    *,
+    access: Access,
+    pupil: Pupil,
+    received_on: date,
+    amount: Decimal,
+    today: date,
+    spent_on: str = "",
+    groups=(),
+) -> PlusRelease:
+    """Record Pupil Premium Plus received for a looked-after child, and what it pays for."""
+    _in_school(access, pupil)
+    if received_on > today:
+        raise ValidationError({"received_on": "Record it once it has been received."})
+    if any(group.school_id != access.school.pk for group in groups):
+        raise ValidationError({"groups": "Choose groups of your own school."})
+    release = PlusRelease(
+        school=access.school,
+        pupil=pupil,
+        received_on=received_on,
+        amount=amount,
+        spent_on=spent_on.strip(),
+    )
+    release.full_clean()
+    release.save()
+    release.groups.set(groups)
+    pupil_audit(access, pupil, "lac.release_recorded")
+    return release
+
+
+@transaction.atomic
+def release_plan(*, access: Access, release: PlusRelease, spent_on: str, groups=()) -> PlusRelease:
+    """Say what Pupil Premium Plus received pays for, and the groups it funds."""
+    if release.school_id != access.school.pk:
+        raise ValidationError("This is not your school's record.")
+    if any(group.school_id != access.school.pk for group in groups):
+        raise ValidationError({"groups": "Choose groups of your own school."})
+    release.spent_on = spent_on.strip()
+    release.full_clean()
+    release.save(update_fields=["spent_on"])
+    release.groups.set(groups)
+    pupil_audit(access, release.pupil, "lac.release_planned")
+    return release
 
 
 @transaction.atomic

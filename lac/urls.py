@@ -16,6 +16,8 @@ urlpatterns = [
         views.virtual_school_edit,
         name="virtual_school_edit",
     ),
+    path("looked-after/pupil-premium-plus/<int:pk>/", views.release_plan, name="release_plan"),
     path("looked-after/<uuid:public_id>/", views.child, name="child"),
     path("looked-after/<uuid:public_id>/social-worker/", views.contact, name="contact"),
+    path("looked-after/<uuid:public_id>/pupil-premium-plus/", views.release, name="release"),
 ]

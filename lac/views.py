@@ -18,8 +18,15 @@ from staff.tenancy import school_view
 
 from . import pages, selectors, services
 from . import report as lac_report
-from .access import child_or_404, virtual_school_or_404
-from .forms import ContactForm, PepForm, VirtualSchoolForm, VisibilityForm
+from .access import child_or_404, release_or_404, virtual_school_or_404
+from .forms import (
+    ContactForm,
+    PepForm,
+    ReleaseForm,
+    ReleasePlanForm,
+    VirtualSchoolForm,
+    VisibilityForm,
+)
 
 GET_POST = require_http_methods(["GET", "HEAD", "POST"])
 
@@ -74,6 +81,45 @@ def contact(request: HttpRequest, public_id) -> HttpResponse:
     if not saved:
         _errors_said(request, form)
     return redirect("lac:child", request.school.slug, pupil.public_id)
+
+
+@school_view(Cap.LAC_MANAGE)
+@require_POST
+def release(request: HttpRequest, public_id) -> HttpResponse:
+    """Record Pupil Premium Plus received; a mistake is said on the child's page."""
+    pupil = child_or_404(request, public_id)
+    today = timezone.localdate()
+    groups = selectors.release_groups(school=request.school, today=today)
+    form = ReleaseForm(request.POST, groups=groups)
+    saved = save_form(
+        request,
+        form,
+        lambda data: services.release_record(
+            access=request.access, pupil=pupil, today=today, **data
+        ),
+        success="The Pupil Premium Plus is recorded.",
+    )
+    if not saved:
+        _errors_said(request, form)
+    return redirect("lac:child", request.school.slug, pupil.public_id)
+
+
+@school_view(Cap.LAC_MANAGE)
+@GET_POST
+def release_plan(request: HttpRequest, pk: int) -> HttpResponse:
+    """Say what Pupil Premium Plus received pays for."""
+    found = release_or_404(request, pk)
+    groups = selectors.release_groups(school=request.school, today=timezone.localdate())
+    form = ReleasePlanForm(form_data(request), instance=found, groups=groups)
+    saved = save_form(
+        request,
+        form,
+        lambda data: services.release_plan(access=request.access, release=found, **data),
+        success="Saved: what the Pupil Premium Plus pays for.",
+    )
+    if saved:
+        return redirect("lac:child", request.school.slug, found.pupil.public_id)
+    return render(request, "lac/release_plan.html", {"form": form, "release": found})
 
 
 @school_view(Cap.LAC_MANAGE)

@@ -11,7 +11,7 @@ from datetime import date
 from ehcp.models import EhcPlan
 from ehcp.selectors import review_line, with_review_data
 from lac import rules as lac_rules
-from lac.deadlines import owed, school_terms
+from lac.deadlines import Owed, owed, school_terms
 from register.models import Pupil
 from staff.capabilities import sees_looked_after
 from staff.tenancy import Access
@@ -24,19 +24,24 @@ class Alignment:
     together: bool
 
 
-def alignment(*, access: Access, pupil: Pupil, today: date) -> Alignment | None:
+def alignment(
+    *, access: Access, pupil: Pupil, today: date, known: Owed | None = None
+) -> Alignment | None:
     """The next PEP and annual review of a looked-after child with an EHC plan, and whether they
-    can be held together; None for anyone else, or for a person not shown who is looked after."""
+    can be held together; None for anyone else, or for a person not shown who is looked after.
+    `known`: the child's next PEP when the page has it already (the looked-after page)."""
     if not sees_looked_after(access):
         return None
-    children = owed(school=access.school, pupils=Pupil.objects.filter(pk=pupil.pk), today=today)
-    if not children or children[0].due is None:  # one query when not looked after
+    if known is None:
+        found = owed(school=access.school, pupils=Pupil.objects.filter(pk=pupil.pk), today=today)
+        known = found[0] if found else None  # one query when not looked after
+    if known is None or known.due is None:
         return None
     plan = with_review_data(EhcPlan.objects.filter(school=access.school, pupil=pupil)).first()
     if plan is None:
         return None
     review_due = review_line(plan, today=today).due_by
-    pep = children[0].due
+    pep = known.due
     terms = school_terms(school=access.school)
     together = lac_rules.can_hold_together(review_due=review_due, pep_due=pep.due, terms=terms)
     return Alignment(pep=pep, review_due=review_due, together=together)

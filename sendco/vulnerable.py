@@ -15,6 +15,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 
 from lac.deadlines import owed
+from lac.selectors import releases_unplanned
 from plans.models import SupportPlan
 from provision.models import GroupPupil
 from register.models import Pupil
@@ -177,6 +178,26 @@ def _peps_overdue(school: School, today: date) -> Gap:
     )
 
 
+def _releases_unplanned(school: School) -> Gap:
+    """Pupil Premium Plus received that nobody has said what it pays for."""
+    found = releases_unplanned(school=school)
+    listed = list(found[:GAP_ROWS])
+    return Gap(
+        "Pupil Premium Plus received and not yet planned",
+        "Say what it pays for on the child's page, linked to the groups it funds.",
+        found.count() if len(listed) == GAP_ROWS else len(listed),
+        [
+            (
+                r.pupil.name,
+                f"£{r.amount:,.0f} received {r.received_on:%d/%m/%Y}",
+                reverse("lac:child", args=[school.slug, r.pupil.public_id]),
+                str(r.pupil.public_id),
+            )
+            for r in listed
+        ],
+    )
+
+
 def _section_f(access: Access, today: date) -> Gap:
     """EHC plans whose section F hours are delivered below plan: the engine's alerts."""
     alerts = [
@@ -196,6 +217,7 @@ def gaps(*, access: Access, today: date) -> list[Gap]:
     return [
         _without_provision(school, today),
         _peps_overdue(school, today),
+        _releases_unplanned(school),
         _section_f(access, today),
         _no_plan_since_joining(school, today),
     ]

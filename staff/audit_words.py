@@ -86,6 +86,8 @@ ACTION_WORDS: dict[str, str] = {
     "lac.child_viewed": "Looked at a looked-after child's PEPs",
     "lac.pep_recorded": "Recorded a PEP",
     "lac.contact_saved": "Saved a looked-after child's social worker",
+    "lac.release_recorded": "Recorded Pupil Premium Plus received",
+    "lac.release_planned": "Said what Pupil Premium Plus pays for",
     "lac.virtual_school_saved": "Saved a virtual school",
     "lac.visibility_changed": "Changed who sees that a pupil is looked after",
     "lac.report_viewed": "Read the designated teacher's report",

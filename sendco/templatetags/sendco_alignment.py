@@ -12,7 +12,9 @@ register = template.Library()
 
 
 @register.inclusion_tag("sendco/_pep_and_review.html", takes_context=True)
-def pep_and_review(context, pupil) -> dict:
+def pep_and_review(context, pupil, known=None) -> dict:
+    """`known`: the child's next PEP (`lac.deadlines.Owed`) when the page has worked it out."""
     request = context["request"]
-    found = alignment(access=request.access, pupil=pupil, today=timezone.localdate())
+    today = timezone.localdate()
+    found = alignment(access=request.access, pupil=pupil, today=today, known=known)
     return {"found": found, "pupil": pupil}

@@ -182,7 +182,7 @@ def test_pep_and_contact_constraints(school):
     with pytest.raises(IntegrityError), transaction.atomic():
         Pep.objects.create(
             school=school, pupil=pupil, kind="termly", held_on=date(2026, 11, 3),
-            pp_plus_received=-1,
+            pp_plus_requested=-1,
         )  # fmt: skip
     LacContact.objects.create(school=school, pupil=pupil, social_worker_name="S. Worker")
     with pytest.raises(IntegrityError), transaction.atomic():

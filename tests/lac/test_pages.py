@@ -233,7 +233,7 @@ def test_a_virtual_school_with_fixed_dates_moves_the_pep(client, school, sendco,
 
 # Session, user, school, membership, the page's reads, the audit event and the savepoints of
 # ATOMIC_REQUESTS: the same at every size.
-QUERIES = {"lac:children": 16, "lac:child": 17}
+QUERIES = {"lac:children": 16, "lac:child": 20}
 
 
 @pytest.mark.parametrize("extra", [0, 10])
@@ -253,3 +253,39 @@ def test_pages_read_the_same_number_of_queries_at_any_size(
     assert len(response.context["children"]) == 2 + extra
     with django_assert_num_queries(QUERIES["lac:child"]):
         client.get(_child(school, world["ada"]))
+
+
+def test_pupil_premium_plus_received_and_what_it_pays_for(client, school, sendco, world):
+    from lac.models import PlusRelease
+
+    ada = world["ada"]
+    url = reverse("lac:release", args=[school.slug, ada.public_id])
+    client.force_login(sendco)
+    response = client.post(url, {"received_on": "2026-12-07", "amount": "600"}, follow=True)
+    assert "once it has been received" in response.content.decode()
+    response = client.post(url, {"received_on": "2026-11-30", "amount": "0"}, follow=True)
+    assert not PlusRelease.objects.exists()
+    client.post(url, {"received_on": "2026-11-30", "amount": "600"})
+    release = PlusRelease.objects.get(pupil=ada)
+    assert not release.planned
+    page = client.get(_child(school, ada)).content.decode()
+    assert "Not planned yet" in page
+    assert AuditEvent.objects.filter(action="lac.release_recorded", pupil_public_id=ada.public_id)
+    # It is a gap on the vulnerable pupils page until someone says what it pays for.
+    gaps = client.get(reverse("vulnerable", args=[school.slug])).context["gaps"]
+    unplanned = next(g for g in gaps if g.title.startswith("Pupil Premium Plus"))
+    assert [row[0] for row in unplanned.rows] == [ada.name]
+    plan_url = reverse("lac:release_plan", args=[school.slug, release.pk])
+    response = client.post(plan_url, {"spent_on": ""})
+    assert "Say what it pays for." in " ".join(response.context["form"].errors["spent_on"])
+    client.post(plan_url, {"spent_on": "Reading tuition"})
+    release.refresh_from_db()
+    assert release.planned
+    gaps = client.get(reverse("vulnerable", args=[school.slug])).context["gaps"]
+    assert next(g for g in gaps if g.title.startswith("Pupil Premium Plus")).count == 0
+
+
+def test_the_head_cannot_record_pupil_premium_plus(client, school, head, world):
+    client.force_login(head)
+    url = reverse("lac:release", args=[school.slug, world["ada"].public_id])
+    assert client.post(url, {"received_on": "2026-11-30", "amount": "600"}).status_code == 403

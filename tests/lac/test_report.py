@@ -14,7 +14,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from lac.models import Pep
+from lac.models import Pep, PlusRelease
 from register.models import LookedAfterPeriod, PupilPremiumPeriod
 from staff import calendar as school_calendar
 from staff.models import Membership
@@ -84,8 +84,14 @@ def _looked_after(school, n: int, *, sen: bool = False) -> list:
             pupil=pupil,
             kind="termly",
             held_on=D(2026, 10, 6),
-            pp_plus_received=Decimal("500"),
             child_views=f"{SENTINEL} views",
+        )
+        PlusRelease.objects.create(
+            school=school,
+            pupil=pupil,
+            received_on=D(2026, 10, 20),
+            amount=Decimal("500"),
+            spent_on=f"{SENTINEL} tuition",
         )
         if sen:
             put_on(pupil, "K", D(2025, 1, 6), "SEMH")

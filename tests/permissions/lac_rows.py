@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
-from lac.models import VirtualSchool
+from lac.models import PlusRelease, VirtualSchool
 from register.models import LookedAfterPeriod, Pupil
 from tests.permissions.rows import Row
 from tests.register.factories import valid_upn
@@ -51,6 +51,10 @@ LAC_MATRIX: dict[str, Row] = {
         get=_VIEW, post=_MANAGE, post_data=(("held_on", _yesterday), ("kind", "termly"))
     ),
     "lac:contact": Row(post=_MANAGE, post_data=(("social_worker_name", "Sam Okoro"),)),
+    "lac:release": Row(post=_MANAGE, post_data=(("received_on", _yesterday), ("amount", "550"))),
+    "lac:release_plan": Row(
+        get=_MANAGE_GET, post=_MANAGE, post_data=(("spent_on", "Reading tuition"),)
+    ),
 }
 
 
@@ -71,6 +75,9 @@ def lac_world(world: dict) -> dict:
     )
     world["lac_child"] = child
     world["virtual_school"] = VirtualSchool.objects.create(school=acorn, la_name="Anyshire")
+    world["plus_release"] = PlusRelease.objects.create(
+        school=acorn, pupil=child, received_on=date(2026, 10, 20), amount=550
+    )
     return world
 
 
@@ -86,4 +93,6 @@ def lac_kwargs(world: dict) -> dict:
         "lac:virtual_school_edit": {"school_slug": slug, "pk": world["virtual_school"].pk},
         "lac:child": child,
         "lac:contact": child,
+        "lac:release": child,
+        "lac:release_plan": {"school_slug": slug, "pk": world["plus_release"].pk},
     }
