@@ -168,6 +168,13 @@ def pages(school: School) -> list[dict]:
         ("costs", at("provision_manage:costs"), LEADERS),
         ("measures", at("provision_manage:measures"), LEADERS),
         ("budget", at("provision_manage:budget"), MANAGERS),
+        ("Pupil Premium", at("premium:overview"), LEADERS),
+        ("Pupil Premium pupils", at("premium:pupils"), LEADERS),
+        ("PP strategy statement", at("premium:statement"), LEADERS),
+        ("PP gap analysis", at("premium_gaps"), LEADERS),
+        ("looked-after children", at("lac:children"), LEADERS),
+        ("vulnerable pupils", at("vulnerable"), LEADERS),
+        ("designated teacher's report", at("lac:report"), (*LEADERS, "governor")),
         ("staff", at("staff:list"), LEADERS),
         ("audit log", at("staff:audit"), LEADERS),
         ("terms", at("calendar:terms"), STAFF),
@@ -179,6 +186,7 @@ def pages(school: School) -> list[dict]:
         ("PDF: review pack", at("ehcp:pack_pdf", public_id=ex["review"].public_id)),
         ("PDF: support plan", at("plans:pdf", public_id=ex["plan_pupil"].public_id)),
         ("PDF: provision map", at("provision_map:map_pdf")),
+        ("PDF: PP strategy statement", at("premium:statement_pdf")),
     ]
     found = [{"name": n, "path": p, "roles": list(r), "pdf": False} for n, p, r in rows]
     return found + [{"name": n, "path": p, "roles": ["sendco"], "pdf": True} for n, p in pdfs]

@@ -1,6 +1,7 @@
 """The benchmark trust for `make bench` (issue 15): many schools at realistic size, built fast.
 
-Each school is filled by the demo's own seeders (register, provision, support plans, EHC plans),
+Each school is filled by the demo's own seeders (register, provision, support plans, EHC plans,
+the Pupil Premium statement, looked-after children),
 so the values are the demo's realistic ones; the three years of history the demo does not have
 (past intervention groups with their sessions and attendance, and the audit trail) are written
 in bulk, sessions and audit events with PostgreSQL's COPY. Everything is drawn from seeded
@@ -19,7 +20,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from django.db import connection, transaction
 
 from ehcp.demo import seed_ehcp
+from lac.demo import seed_lac
 from plans.demo import seed_plans
+from premium.demo import seed_statement
 from provision.demo import seed_provision
 from provision.models import Group, GroupPupil, Intervention, Session
 from register.demo import seed_pupils
@@ -182,6 +185,8 @@ def fill_school(school: School, shape: SchoolShape, people: dict[str, User], tod
         seed=zlib.crc32(f"plans-{school.slug}".encode()),
     )
     seed_ehcp(school=school, today=today, sendco=people["sendco"], teacher=people["teacher"])
+    seed_statement(school=school, today=today, sendco=people["sendco"])
+    seed_lac(school=school, today=today, sendco=people["sendco"])
 
 
 # --------------------------------------------------------------------------------------------------
