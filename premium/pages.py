@@ -58,17 +58,19 @@ def pupil(*, pupil: Pupil, today: date) -> dict:
     }
 
 
-def statement(*, access, academic_year: int) -> dict:
+def statement(*, access, academic_year: int, today: date) -> dict:
     """The statement of `academic_year` as the document lays it out."""
     school = access.school
-    found = selectors.statement_page(school=school, academic_year=academic_year)
+    found = selectors.statement_page(school=school, academic_year=academic_year, today=today)
     statement = found.statement
     allocation = statement.allocation if statement and statement.allocation is not None else None
     estimated = found.estimate.school_total
     this_year = allocation if allocation is not None else estimated
     extra = (statement.recovery + statement.carried_forward) if statement else 0
     for activity in found.activities:  # what its groups delivered, from the session logs
-        activity.delivered = [(g, found.sessions.get(g.pk, 0)) for g in activity.groups.all()]
+        activity.delivered = [
+            (g, found.delivered.get(g.pk, selectors.Delivered())) for g in activity.groups.all()
+        ]
     totals = rules.tier_totals(found.activities)
     tiers = [
         (label, [a for a in found.activities if a.tier == tier], totals.get(tier))

@@ -46,7 +46,7 @@ def _to_statement(request: HttpRequest, year: int) -> HttpResponse:
 def statement(request: HttpRequest) -> HttpResponse:
     year = _year(request)
     note_detail(request, academic_year=year)
-    context = pages.statement(access=request.access, academic_year=year)
+    context = pages.statement(access=request.access, academic_year=year, today=timezone.localdate())
     return render(request, TEMPLATE, context)
 
 
@@ -56,7 +56,7 @@ def statement(request: HttpRequest) -> HttpResponse:
 def statement_print(request: HttpRequest) -> HttpResponse:
     year = _year(request)
     note_detail(request, academic_year=year, format="html")
-    context = pages.statement(access=request.access, academic_year=year)
+    context = pages.statement(access=request.access, academic_year=year, today=timezone.localdate())
     return render(request, PRINT_TEMPLATE, context)
 
 
@@ -66,7 +66,7 @@ def statement_print(request: HttpRequest) -> HttpResponse:
 def statement_pdf(request: HttpRequest) -> HttpResponse:
     year = _year(request)
     note_detail(request, academic_year=year, format="pdf")
-    context = pages.statement(access=request.access, academic_year=year)
+    context = pages.statement(access=request.access, academic_year=year, today=timezone.localdate())
     filename = f"pupil-premium-strategy-{request.school.slug}-{year}-{(year + 1) % 100:02d}.pdf"
     return pdf_response(request, PRINT_TEMPLATE, context, filename=filename)
 

@@ -15,7 +15,7 @@ from django.urls import reverse
 from premium import rules
 from premium.deadlines import deadlines as statement_deadlines
 from premium.models import Activity, Challenge, Statement
-from provision.models import Group, Intervention, Session
+from provision.models import Attendance, Group, GroupPupil, Intervention, Session
 from register.models import Pupil, PupilPremiumPeriod
 from sendco.deadlines import deadlines_for
 from staff import calendar as school_calendar
@@ -90,8 +90,26 @@ def build_statement_world(acorn: dict) -> dict:
         )
         for name in ("Talk Boost Y3", "Talk Boost Y4")
     ]
-    for day in (D(2026, 9, 8), D(2026, 9, 9), D(2026, 9, 10)):
-        Session.objects.create(school=school, group=groups[0], on=day, logged_by=acorn["sendco"])
+    fsm_pupils = list(Pupil.objects.filter(school=school).order_by("legal_last_name")[:2])
+    for pupil, exit_score in zip(fsm_pupils, (12, 8), strict=True):
+        GroupPupil.objects.create(
+            school=school,
+            group=groups[0],
+            pupil=pupil,
+            joined_on=D(2026, 9, 7),
+            left_on=D(2026, 11, 27),
+            target_score=10,
+            exit_score=exit_score,
+        )
+    for n, day in enumerate((D(2026, 9, 8), D(2026, 9, 9), D(2026, 9, 10))):
+        session = Session.objects.create(
+            school=school, group=groups[0], on=day, logged_by=acorn["sendco"]
+        )
+        # The first pupil came every time, the second once: 4 of 6.
+        for i, pupil in enumerate(fsm_pupils):
+            Attendance.objects.create(
+                school=school, session=session, pupil=pupil, present=i == 0 or n == 0
+            )
     return {"groups": groups}
 
 
@@ -178,7 +196,10 @@ def test_the_sendco_drafts_a_statement_with_activities_linked_to_groups(
     page = client.get(reverse("premium:statement", args=[school.slug]))
     text = page.content.decode()
     assert "Talk Boost Y3" in text
-    assert "3 sessions run this year" in text  # from the session logs, never typed
+    # From the session logs, never typed: sessions, disadvantaged pupils' attendance, targets.
+    assert "3 sessions run this year" in text
+    assert "disadvantaged pupils attended 67% of theirs" in text
+    assert "1 of 2 who finished reached their target" in text
     assert "Narrow vocabulary" in text
     assert AuditEvent.objects.filter(action="premium.statement_part_saved").count() == 3
 
@@ -299,4 +320,4 @@ def test_the_statement_page_reads_the_same_number_of_queries_at_any_size(
     assert sizes[0] == sizes[1]
 
 
-QUERIES = 20
+QUERIES = 22
