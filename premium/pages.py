@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from register.models import Pupil
-from staff.calendar import school_year_name
+from staff.calendar import academic_year_start_for, school_year_name
 from staff.capabilities import Cap
 from staff.models import School
 
@@ -16,7 +16,10 @@ from .models import Activity
 
 def overview(*, school: School, today: date) -> dict:
     found = selectors.allocations(school=school, today=today)
+    year = academic_year_start_for(today)
     return {
+        "statement": selectors.statement_for(school=school, academic_year=year),
+        "year_name": school_year_name(year),
         "allocations": found,
         "today": today,
         "counts": selectors.today_counts(school=school, today=today),
