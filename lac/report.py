@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 
 from register.models import LookedAfterPeriod, Pupil, PupilPremiumPeriod, SenStatus
-from staff import suppression
+from staff import deadline_cache, suppression
 from staff.calendar import academic_year_start_for, school_year_name
 from staff.models import School
 from staff.suppression import Shown, share, shown, shown_within
@@ -33,7 +33,18 @@ def _covering(day: date) -> Q:
 
 
 def figures(*, school: School, today: date) -> dict:
-    """The report's figures for the academic year to `today` (a handful of queries)."""
+    """The report's figures for the academic year to `today`, kept for the school until a
+    write changes them (staff.deadline_cache); a handful of queries when worked out."""
+    return deadline_cache.kept(
+        school_id=school.pk,
+        today=today,
+        weeks=0,
+        name="lac-report",
+        work_out=lambda: _figures(school, today),
+    )
+
+
+def _figures(school: School, today: date) -> dict:
     start = date(academic_year_start_for(today), 9, 1)
     care_now = LookedAfterPeriod.objects.filter(
         _covering(today), school=school, pupil=OuterRef("pk")

@@ -22,6 +22,7 @@ from register.models import Pupil
 from register.rules import E, K
 from register.selectors import looked_after_on, pupil_premium_on, with_category_and_need
 from sendco.deadlines import deadlines_for
+from staff import deadline_cache
 from staff.calendar import academic_year_start_for
 from staff.models import School, Term
 from staff.tenancy import Access
@@ -75,7 +76,18 @@ def _flagged(school: School, today: date) -> QuerySet[Pupil]:
 
 
 def overlaps(*, school: School, today: date) -> dict:
-    """The pupils on roll in each set and each of the seven overlaps (one query)."""
+    """The pupils on roll in each set and each of the seven overlaps (one query), kept for the
+    school until a write changes them (staff.deadline_cache)."""
+    return deadline_cache.kept(
+        school_id=school.pk,
+        today=today,
+        weeks=0,
+        name="vulnerable-overlaps",
+        work_out=lambda: _overlaps(school, today),
+    )
+
+
+def _overlaps(school: School, today: date) -> dict:
     sen = Q(sen_category__in=[K, E])
 
     def region(key: tuple[bool, bool, bool]) -> Q:
@@ -212,12 +224,20 @@ def _section_f(access: Access, today: date) -> Gap:
 
 
 def gaps(*, access: Access, today: date) -> list[Gap]:
-    """The gaps that need a decision today, for whoever may open this page."""
+    """The gaps that need a decision today, for whoever may open this page: the school's kept
+    until a write changes them (staff.deadline_cache), section F's from the engine's kept
+    deadlines."""
     school = access.school
-    return [
-        _without_provision(school, today),
-        _peps_overdue(school, today),
-        _releases_unplanned(school),
-        _section_f(access, today),
-        _no_plan_since_joining(school, today),
-    ]
+    found = deadline_cache.kept(
+        school_id=school.pk,
+        today=today,
+        weeks=0,
+        name="vulnerable-gaps",
+        work_out=lambda: [
+            _without_provision(school, today),
+            _peps_overdue(school, today),
+            _releases_unplanned(school),
+            _no_plan_since_joining(school, today),
+        ],
+    )
+    return [*found[:3], _section_f(access, today), found[3]]

@@ -13,6 +13,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from . import calendar as school_calendar
+from . import deadline_cache
 from .capabilities import DUTY_LABELS, Duty, assignable_roles, duties_for_role
 from .middleware import current_request
 from .models import (
@@ -234,6 +235,8 @@ def membership_set_duties(
         return membership
     membership.duties = chosen
     membership.save(update_fields=["duties"])
+    # Who owns the school's PEP deadlines may change: its kept deadlines go.
+    deadline_cache.changed(membership.school_id)
     audit(
         action="staff.duties_changed",
         actor=by,

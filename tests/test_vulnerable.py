@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.urls import reverse
 
 from lac.models import Pep
@@ -161,11 +162,15 @@ def test_the_page_reads_the_same_number_of_queries_at_any_size(
         )
     client.force_login(sendco)
     _page(client, school)
-    with django_assert_num_queries(QUERIES):
+    with django_assert_num_queries(QUERIES):  # the school's figures kept since the last write
+        response = _page(client, school)
+    cache.clear()
+    with django_assert_num_queries(WORKED_OUT):
         response = _page(client, school)
     gap = response.context["gaps"][0]
     assert gap.count == 1 + extra
     assert len(gap.rows) == min(1 + extra, 10)  # a page of a gap, never the whole school
 
 
-QUERIES = 21
+QUERIES = 8
+WORKED_OUT = 39  # the deadline engine too (section F), worked out afresh
