@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 
 from register.models import LookedAfterPeriod, Pupil, PupilPremiumPeriod, SenStatus
+from register.selectors import covering
 from staff import deadline_cache, suppression
 from staff.calendar import academic_year_start_for, school_year_name
 from staff.models import School
@@ -26,10 +27,6 @@ class Figure:
     label: str
     count: Shown
     share: str = ""  # of the looked-after children, when it is one
-
-
-def _covering(day: date) -> Q:
-    return Q(starts_on__lte=day) & (Q(ends_on__isnull=True) | Q(ends_on__gte=day))
 
 
 def figures(*, school: School, today: date) -> dict:
@@ -47,7 +44,7 @@ def figures(*, school: School, today: date) -> dict:
 def _figures(school: School, today: date) -> dict:
     start = date(academic_year_start_for(today), 9, 1)
     care_now = LookedAfterPeriod.objects.filter(
-        _covering(today), school=school, pupil=OuterRef("pk")
+        covering(today), school=school, pupil=OuterRef("pk")
     )
     care_this_year = LookedAfterPeriod.objects.filter(
         Q(ends_on__isnull=True) | Q(ends_on__gte=start),
@@ -56,10 +53,10 @@ def _figures(school: School, today: date) -> dict:
         starts_on__lte=today,
     )
     plac_now = PupilPremiumPeriod.objects.filter(
-        _covering(today), school=school, pupil=OuterRef("pk"), kind="plac"
+        covering(today), school=school, pupil=OuterRef("pk"), kind="plac"
     )
     sen_now = SenStatus.objects.filter(
-        _covering(today), school=school, pupil=OuterRef("pk"), category__in=["K", "E"]
+        covering(today), school=school, pupil=OuterRef("pk"), category__in=["K", "E"]
     )
     ehc_now = sen_now.filter(category="E")
     here = (Q(admission_date__isnull=True) | Q(admission_date__lte=today)) & (

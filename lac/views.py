@@ -4,7 +4,6 @@ after. Only the SENDCo, the designated teacher, the head and the trust lead open
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from staff.capabilities import Cap
-from staff.http import audited, form_data, save_form
+from staff.http import audited, form_data, save_form, say_form_errors
 from staff.pdf import pdf_response
 from staff.tenancy import school_view
 
@@ -29,11 +28,6 @@ from .forms import (
 )
 
 GET_POST = require_http_methods(["GET", "HEAD", "POST"])
-
-
-def _errors_said(request: HttpRequest, form) -> None:
-    """A form posted from another page: its mistakes are said there, as messages."""
-    messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
 
 
 @school_view(Cap.LAC_VIEW)
@@ -79,7 +73,7 @@ def contact(request: HttpRequest, public_id) -> HttpResponse:
         success="The social worker is saved.",
     )
     if not saved:
-        _errors_said(request, form)
+        say_form_errors(request, form)
     return redirect("lac:child", request.school.slug, pupil.public_id)
 
 
@@ -100,7 +94,7 @@ def release(request: HttpRequest, public_id) -> HttpResponse:
         success="The Pupil Premium Plus is recorded.",
     )
     if not saved:
-        _errors_said(request, form)
+        say_form_errors(request, form)
     return redirect("lac:child", request.school.slug, pupil.public_id)
 
 

@@ -8,6 +8,7 @@ from datetime import date
 from register.models import Pupil
 from staff.calendar import academic_year_start_for, school_year_name
 from staff.capabilities import Cap
+from staff.deadlines import percent_of
 from staff.models import School
 
 from . import rules, selectors
@@ -87,7 +88,7 @@ def statement(*, access, academic_year: int, today: date) -> dict:
         "allocation": this_year,
         "allocation_estimated": allocation is None,
         "total": None if this_year is None else this_year + extra,
-        "proportion": round(100 * found.disadvantaged / found.on_roll) if found.on_roll else 0,
+        "proportion": percent_of(found.disadvantaged, found.on_roll) or 0,
         "tiers": tiers,
         "budgeted": sum((a.budgeted_cost for a in found.activities), 0),
         "due": rules.statement_due(academic_year),

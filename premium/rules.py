@@ -23,11 +23,7 @@ from .models import Category
 Kind = PupilPremiumPeriod.Kind
 
 # Who is counted at all: Reception to Year 11 (DOMAIN.md 4.1, "Pupils Reception-Y11").
-PRIMARY_YEARS = (YearGroup.R, YearGroup.Y1, YearGroup.Y2, YearGroup.Y3) + (
-    YearGroup.Y4,
-    YearGroup.Y5,
-    YearGroup.Y6,
-)
+PRIMARY_YEARS = tuple(YearGroup(y) for y in ("R", "1", "2", "3", "4", "5", "6"))
 SECONDARY_YEARS = (YearGroup.Y7, YearGroup.Y8, YearGroup.Y9, YearGroup.Y10, YearGroup.Y11)
 FUNDED_YEARS = PRIMARY_YEARS + SECONDARY_YEARS
 

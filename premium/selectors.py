@@ -16,7 +16,7 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from provision.models import Attendance, GroupPupil, Session
 from provision.models import Group as ProvisionGroup
 from register.models import LookedAfterPeriod, Pupil, PupilPremiumPeriod
-from register.selectors import looked_after_on, pupil_premium_on
+from register.selectors import covering, looked_after_on, pupil_premium_on
 from staff import deadline_cache
 from staff.models import School
 
@@ -25,10 +25,6 @@ from .models import Activity, Category, Challenge, FundingRate, Outcome, Program
 
 Kind = PupilPremiumPeriod.Kind
 PUPILS_PAGE_SIZE = 25
-
-
-def _covering(day: date) -> Q:
-    return Q(starts_on__lte=day) & (Q(ends_on__isnull=True) | Q(ends_on__gte=day))
 
 
 def _grounds(school: School, day: date) -> QuerySet[PupilPremiumPeriod]:
@@ -45,7 +41,7 @@ def _flags_at(school: School, census: date) -> dict[str, Exists]:
     grounds = _grounds(school, census)
     return {
         "is_lac": Exists(
-            LookedAfterPeriod.objects.filter(_covering(census), school=school, pupil=OuterRef("pk"))
+            LookedAfterPeriod.objects.filter(covering(census), school=school, pupil=OuterRef("pk"))
         ),
         "is_plac": Exists(
             grounds.filter(holds, kind=Kind.PLAC, evidence_seen_on__lte=census).exclude(route="")
@@ -157,22 +153,22 @@ class Today:
 
 
 def _free_meals(school: School, day: date) -> Exists:
-    return Exists(_grounds(school, day).filter(_covering(day), kind__in=[Kind.FSM, Kind.FSM_UC]))
+    return Exists(_grounds(school, day).filter(covering(day), kind__in=[Kind.FSM, Kind.FSM_UC]))
 
 
 def _uc_only(school: School, day: date) -> Q:
-    grounds = _grounds(school, day).filter(_covering(day))
+    grounds = _grounds(school, day).filter(covering(day))
     return Q(Exists(grounds.filter(kind=Kind.FSM_UC))) & ~Q(Exists(grounds.filter(kind=Kind.FSM)))
 
 
 def _service(school: School, day: date) -> Exists:
     kinds = [Kind.SERVICE, Kind.SERVICE_PENSION]
-    return Exists(_grounds(school, day).filter(_covering(day), kind__in=kinds))
+    return Exists(_grounds(school, day).filter(covering(day), kind__in=kinds))
 
 
 def _plac_unevidenced(school: School, day: date) -> Exists:
     missing = Q(route="") | Q(evidence_seen_on__isnull=True)
-    return Exists(_grounds(school, day).filter(_covering(day), missing, kind=Kind.PLAC))
+    return Exists(_grounds(school, day).filter(covering(day), missing, kind=Kind.PLAC))
 
 
 def today_counts(*, school: School, today: date) -> Today:
@@ -218,7 +214,7 @@ def _list_filter(school: School, name: str, today: date) -> Q:
         "fsm": lambda: Q(_free_meals(school, today)),
         "uc_only": lambda: _uc_only(school, today),
         "service": lambda: Q(_service(school, today)),
-        "plac": lambda: Q(Exists(_grounds(school, today).filter(_covering(today), kind=Kind.PLAC))),
+        "plac": lambda: Q(Exists(_grounds(school, today).filter(covering(today), kind=Kind.PLAC))),
         "lac": lambda: Q(looked_after_on(today)),
         "unevidenced": lambda: Q(_plac_unevidenced(school, today)),
     }[name]()

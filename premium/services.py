@@ -11,6 +11,7 @@ from django.db.models import Max
 
 from register.models import Pupil, PupilPremiumPeriod
 from register.services import pupil_audit
+from staff import deadline_cache
 from staff.services import audit_by
 from staff.tenancy import Access
 
@@ -184,8 +185,11 @@ def part_remove(*, access: Access, part: StatementPart) -> None:
     model = type(part)
     statement = Statement.objects.select_for_update().get(pk=part.statement_id)
     part.delete()
+    moved = []
     for position, later in enumerate(model.objects.filter(statement=statement), start=1):
         if later.position != position:
             later.position = position
-            later.save(update_fields=["position"])
+            moved.append(later)
+    model.objects.bulk_update(moved, ["position"])
+    deadline_cache.changed(access.school.pk)  # a bulk write sends no signal
     audit_by(access, "premium.statement_part_removed", statement, part=model._meta.model_name)

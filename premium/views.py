@@ -3,7 +3,6 @@ pupil's grounds of eligibility. Views: access -> form -> service -> redirect or 
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from register.access import pupil_or_404
 from staff.capabilities import Cap
-from staff.http import audited, form_data, note_detail, save_form
+from staff.http import audited, form_data, note_detail, save_form, say_form_errors
 from staff.tenancy import school_view
 
 from . import pages, selectors, services
@@ -81,5 +80,5 @@ def period_end(request: HttpRequest, period_id: int) -> HttpResponse:
         success="The period is ended.",
     )
     if not saved:
-        messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
+        say_form_errors(request, form)
     return redirect("premium:pupil", request.school.slug, period.pupil.public_id)

@@ -73,7 +73,8 @@ def pupils_visible_to(*, access: Access, on: date) -> QuerySet[Pupil]:
     return pupils.none()
 
 
-def _covering(on: date) -> Q:
+def covering(on: date) -> Q:
+    """A period (starts_on, ends_on) holding on `on`, as a condition."""
     return Q(starts_on__lte=on) & (Q(ends_on__isnull=True) | Q(ends_on__gte=on))
 
 
@@ -83,15 +84,15 @@ REGISTER_PAGE_SIZE = 50
 def register_rows(*, access: Access, on: date) -> QuerySet[Pupil]:
     """Pupils on roll on `on` with the status and needs that covered that date prefetched (a
     constant number of queries; for a teacher's or TA's classes on the home page)."""
-    covering = _covering(on)
+    held = covering(on)
     return (
         pupils_visible_to(access=access, on=on)
         .on_roll(on)
         .prefetch_related(
-            Prefetch("sen_statuses", SenStatus.objects.filter(covering), to_attr="statuses_on"),
+            Prefetch("sen_statuses", SenStatus.objects.filter(held), to_attr="statuses_on"),
             Prefetch(
                 "needs",
-                Need.objects.filter(covering).select_related("need_type").order_by("rank"),
+                Need.objects.filter(held).select_related("need_type").order_by("rank"),
                 to_attr="needs_on",
             ),
         )
@@ -135,7 +136,7 @@ def pupil_premium_on(on: date, *, pupil: str = "pk") -> Exists:
 
 
 def looked_after_on(on: date) -> Exists:
-    return Exists(LookedAfterPeriod.objects.filter(_covering(on), pupil=OuterRef("pk")))
+    return Exists(LookedAfterPeriod.objects.filter(covering(on), pupil=OuterRef("pk")))
 
 
 def _classes_on(on: date) -> Prefetch:
@@ -410,7 +411,7 @@ def home_summary(*, access: Access, on: date) -> dict:
 
     visible = pupils_visible_to(access=access, on=on).on_roll(on)
     counts = dict(
-        SenStatus.objects.filter(_covering(on), school=access.school, pupil__in=visible)
+        SenStatus.objects.filter(covering(on), school=access.school, pupil__in=visible)
         .values_list("category")
         .annotate(n=Count("pk"))
     )
@@ -428,7 +429,7 @@ def home_summary(*, access: Access, on: date) -> dict:
         # Only the pupils on the register, chosen in SQL: a secondary teacher's classes hold
         # hundreds of pupils, a few dozen of them with SEN.
         on_register = SenStatus.objects.filter(
-            _covering(on), school=access.school, pupil=OuterRef("pk"), category__in=[K, E]
+            covering(on), school=access.school, pupil=OuterRef("pk"), category__in=[K, E]
         )
         rows = register_rows(access=access, on=on).filter(Exists(on_register))
         summary["sen_pupils"] = [p for p in rows if category_on(p.statuses_on, on) in (K, E)]
@@ -455,11 +456,11 @@ def by_primary_need(*, access: Access, on: date) -> list[NeedRow]:
 
     pupils = pupils_visible_to(access=access, on=on).on_roll(on)
     primary = Need.objects.filter(
-        _covering(on), school=access.school, pupil=OuterRef("pupil"), rank=1
+        covering(on), school=access.school, pupil=OuterRef("pupil"), rank=1
     ).values("need_type__name")[:1]
     counted = (
         SenStatus.objects.filter(
-            _covering(on), school=access.school, pupil__in=pupils, category__in=[K, E]
+            covering(on), school=access.school, pupil__in=pupils, category__in=[K, E]
         )
         .annotate(need=Subquery(primary))
         .values("need", "category")

@@ -19,13 +19,8 @@ from register.rules import E, K
 from register.selectors import pupil_premium_on, with_category_and_need
 from staff import deadline_cache
 from staff.calendar import academic_year_start_for
+from staff.deadlines import percent_of
 from staff.models import School
-
-GROUPS = (("disadvantaged", "Disadvantaged"), ("others", "Other pupils"))
-
-
-def percent(part: int, whole: int) -> int | None:
-    return round(100 * part / whole) if whole else None
 
 
 @dataclass(frozen=True)
@@ -38,12 +33,12 @@ class Line:
 
     @property
     def cells(self) -> list[tuple[int, int, int | None]]:
-        return [(n, base, percent(n, base)) for n, base in (self.disadvantaged, self.others)]
+        return [(n, base, percent_of(n, base)) for n, base in (self.disadvantaged, self.others)]
 
     @property
     def gap(self) -> int | None:
         """Percentage points, disadvantaged minus others (None when either base is empty)."""
-        a, b = (percent(*self.disadvantaged), percent(*self.others))
+        a, b = (percent_of(*self.disadvantaged), percent_of(*self.others))
         return None if a is None or b is None else a - b
 
 

@@ -151,6 +151,14 @@ def note_subject(
     note.detail.update(detail)
 
 
+def say_form_errors(request: HttpRequest, form: Form) -> None:
+    """A form posted from another page (an inline form) that is shown again nowhere: its
+    mistakes become one error message for the page the view redirects to."""
+    found = [message for errors in form.errors.values() for message in errors]
+    if found:
+        messages.error(request, " ".join(found))
+
+
 def note_detail(request: HttpRequest, **detail) -> None:
     """Record a few facts about this request (counts, a date, a version; never names) for
     `audited`, when it has no single object."""

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from . import selectors, services
 from .capabilities import Cap, may_change_member
 from .forms import AuditFilterForm, DutiesForm, InviteForm, QueuedPasswordResetForm, RoleForm
-from .http import audited, form_data, run_action, save_form
+from .http import audited, form_data, run_action, save_form, say_form_errors
 from .lockout import lock_clear
 from .mfa import services as mfa_services
 from .mfa.step_up import step_up
@@ -110,8 +110,7 @@ def staff_duties(request: HttpRequest, public_id) -> HttpResponse:
         ),
         success=f"{membership.user.full_name}'s duties are saved.",
     )
-    for message in [m for errors in form.errors.values() for m in errors]:
-        messages.error(request, message)
+    say_form_errors(request, form)
     return redirect("staff:member", school_slug=request.school.slug, public_id=membership.public_id)
 
 
