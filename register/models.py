@@ -396,3 +396,55 @@ class PassportVersion(models.Model):
 
     def __str__(self) -> str:
         return f"Passport v{self.version}"
+
+
+class TermFigures(models.Model):
+    """A pupil's attendance, suspensions and attainment for one term, as the MIS import gave
+    them. The MIS stays their source: sendco keeps one row per pupil and term, replaced by each
+    import in that term, so the gap analysis and the head's report can compare groups of
+    pupils. Attendance and suspensions are the year so far; attainment is the school's own
+    teacher-assessed band."""
+
+    class Season(models.TextChoices):
+        AUTUMN = "autumn", "Autumn"
+        SPRING = "spring", "Spring"
+        SUMMER = "summer", "Summer"
+
+    class Attainment(models.TextChoices):
+        BELOW = "below", "Below the expected standard"
+        TOWARDS = "towards", "Working towards the expected standard"
+        EXPECTED = "expected", "At the expected standard"
+        ABOVE = "above", "Above the expected standard (greater depth)"
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="term_figures")
+    academic_year_start = models.PositiveSmallIntegerField()  # 2026 for 2026/27
+    season = models.CharField(max_length=6, choices=Season.choices)
+    recorded_on = models.DateField()  # the day of the import that last wrote the row
+    attendance = models.DecimalField(
+        "attendance this year (%)", max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    suspensions = models.PositiveSmallIntegerField("suspensions this year", null=True, blank=True)
+    attainment = models.CharField(max_length=8, choices=Attainment.choices, blank=True)
+
+    class Meta:
+        ordering = ["pupil", "academic_year_start", "recorded_on"]
+        verbose_name_plural = "term figures"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pupil", "academic_year_start", "season"], name="term_figures_one_a_term"
+            ),
+            models.CheckConstraint(
+                condition=Q(attendance__isnull=True)
+                | (Q(attendance__gte=0) & Q(attendance__lte=100)),
+                name="term_figures_attendance_percent",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["school", "academic_year_start", "season"], name="term_figures_school"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_season_display()} {self.academic_year_start}: {self.attendance}%"

@@ -66,6 +66,19 @@ def ever_6_fsm(fsm_periods: Iterable[Period], on: date) -> bool:
     )
 
 
+# Attendance this low is persistent absence: missing 10% or more of possible sessions (DfE).
+PERSISTENT_ABSENCE_BELOW = 90
+
+
+def season_by_month(on: date) -> tuple[int, str]:
+    """(academic year start, season) of the term `on` falls in or has just ended, when the
+    school has no term dates: autumn September to December, spring January to March, summer
+    April to August. The MIS import uses the school's own terms when it has them."""
+    if on.month >= 9:
+        return on.year, "autumn"
+    return on.year - 1, "spring" if on.month <= 3 else "summer"
+
+
 # --------------------------------------------------------------------------------------------------
 # The pupil page
 # --------------------------------------------------------------------------------------------------

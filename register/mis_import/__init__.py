@@ -55,6 +55,14 @@ Column (* required): headers accepted, best first -> values read
   means-tested (the dry run warns when the file has no such column after September 2026)
 * service_child: Service Child, Service Children, Service Child Indicator, Service Child in
   Education, Service Children in Education, Forces Child -> Y/N; blank = leave it alone
+* attendance (see Figures): Attendance %, Attendance, % Attendance, Attendance Percentage,
+  Percentage Attendance, Overall Attendance, Attendance (%), Present % -> 0 to 100, "%" allowed,
+  kept to one decimal place; blank = no figure
+* suspensions (see Figures): Suspensions, Number of Suspensions, Suspension Count, Fixed Term
+  Exclusions, Fixed-Term Exclusions, FTE Count -> a whole number; blank = no figure
+* attainment (see Figures): Attainment, Attainment Band, Overall Attainment, Working At,
+  Working At Band, Attainment Grade -> Below (BLW, PKS, Emerging), Working towards (WTS),
+  Expected (EXS, Secure, On track), Greater depth (GDS, Above, Exceeding); blank = no figure
 * class_name (see Classes): Class, Registration Group, Reg Group, Registration Form, Form,
   Form Group, Tutor Group, Reg -> up to 60 characters; blank = leave the pupil's class alone
 
@@ -81,6 +89,14 @@ but the school has no academic year containing ``today``, the plan has a problem
 year's term dates first") and cannot be applied: importing the pupils without their classes
 would leave teachers without them, with no sign of it once the dry run is closed. A pupil not in
 the file keeps the class they were in.
+
+Figures: attendance and suspensions are the MIS's figures for the year so far, attainment the
+school's own teacher-assessed band. They are kept as one row per pupil and term (TermFigures),
+the term being the school's term that started last (a holiday counts with the term just ended)
+or, without term dates, autumn September to December, spring January to March, summer April to
+August. Each import in a term replaces that term's figures in the columns the file has; a file
+without a column leaves that figure as it was. They are not changes to the pupil: a pupil whose
+only news is a figure is "unchanged", and the dry run counts the pupils with figures apart.
 
 Safety: a cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return would be run
 as a formula by a spreadsheet (CSV injection, RELIABILITY.md EX-01), so its row is rejected,

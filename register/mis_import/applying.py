@@ -16,7 +16,7 @@ from staff.models import School
 from staff.services import audit
 from staff.tenancy import Access
 
-from ..models import YEAR_ORDER, Pupil, PupilPremiumPeriod, TeachingGroup
+from ..models import YEAR_ORDER, Pupil, PupilPremiumPeriod, TeachingGroup, TermFigures
 from .planning import ImportPlan
 
 AUDIT_ACTION = "register.mis_import"
@@ -30,6 +30,8 @@ class ImportSummary:
     leaving: int
     new_classes: int = 0
     grounds: int = 0  # free school meals and service child periods opened or closed
+    figures: int = 0  # pupils whose attendance, suspensions or attainment were recorded
+    figures_label: str = ""  # the term they were recorded for
 
     def __str__(self) -> str:
         text = (
@@ -45,6 +47,12 @@ class ImportSummary:
         if self.grounds:
             plural = "s" if self.grounds != 1 else ""
             text += f", {self.grounds} free school meals or service child record{plural}"
+        if self.figures:
+            plural = "s" if self.figures != 1 else ""
+            text += (
+                f", attendance, suspensions or attainment for {self.figures} pupil{plural} "
+                f"({self.figures_label})"
+            )
         return text
 
 
@@ -121,6 +129,7 @@ def _apply(*, school: School, plan: ImportPlan, access: Access) -> ImportSummary
     if plan.academic_year_id is not None:
         _place_in_classes(school=school, plan=plan, created=created, stale=stale)
     grounds = _record_grounds(school=school, plan=plan, created=created, stale=stale)
+    figures = _record_figures(school=school, plan=plan, created=created)
 
     _age_range_from_roll(school)
 
@@ -131,6 +140,8 @@ def _apply(*, school: School, plan: ImportPlan, access: Access) -> ImportSummary
         leaving=len(plan.leaving),
         new_classes=len(plan.new_classes),
         grounds=grounds,
+        figures=figures,
+        figures_label=plan.figures_label,
     )
     audit(
         action=AUDIT_ACTION,
@@ -144,6 +155,7 @@ def _apply(*, school: School, plan: ImportPlan, access: Access) -> ImportSummary
             "leaving": summary.leaving,
             "new_classes": summary.new_classes,
             "grounds": summary.grounds,
+            "figures": summary.figures,
             "sha256": plan.sha256,
         },
     )
@@ -175,6 +187,17 @@ def _age_range_from_roll(school: School) -> None:
     school.lowest_year, school.highest_year, school.age_range_source = lowest, highest, "mis"
 
 
+def _created_ids(school: School, created: list[Pupil]) -> dict[str, int]:
+    """UPN -> id of the pupils the import created (one query on a database that returns no ids
+    from a bulk insert)."""
+    ids_by_upn = {pupil.upn: pupil.pk for pupil in created}
+    if any(pk is None for pk in ids_by_upn.values()):
+        ids_by_upn = dict(
+            Pupil.objects.filter(school=school, upn__in=list(ids_by_upn)).values_list("upn", "pk")
+        )
+    return ids_by_upn
+
+
 def _record_grounds(
     *, school: School, plan: ImportPlan, created: list[Pupil], stale: ValidationError
 ) -> int:
@@ -197,11 +220,7 @@ def _record_grounds(
     for period in found:
         period.ends_on = max(period.starts_on, day_before)
     PupilPremiumPeriod.objects.bulk_update(found, ["ends_on"], batch_size=500)
-    ids_by_upn = {pupil.upn: pupil.pk for pupil in created}
-    if any(pk is None for pk in ids_by_upn.values()):  # a database that returns no ids
-        ids_by_upn = dict(
-            Pupil.objects.filter(school=school, upn__in=list(ids_by_upn)).values_list("upn", "pk")
-        )
+    ids_by_upn = _created_ids(school, created)
     opening = [
         PupilPremiumPeriod(
             school=school,
@@ -218,16 +237,46 @@ def _record_grounds(
     return len(found) + len(opening)
 
 
+def _record_figures(*, school: School, plan: ImportPlan, created: list[Pupil]) -> int:
+    """Write this term's attendance, suspensions and attainment: one row per pupil and term,
+    inserted or replaced in one statement per 500 pupils. Only the columns the file has are
+    replaced, so a file without attainment keeps the attainment an earlier one gave."""
+    if plan.figures_term is None:
+        return 0
+    items = [
+        item
+        for kind in ("new", "changed", "unchanged", "leaving")
+        for item in getattr(plan, kind)
+        if item.figures
+    ]
+    ids_by_upn = _created_ids(school, created)
+    start, season = plan.figures_term
+    TermFigures.objects.bulk_create(
+        [
+            TermFigures(
+                school=school,
+                pupil_id=item.pupil_id or ids_by_upn[item.upn],
+                academic_year_start=start,
+                season=season,
+                recorded_on=plan.today,
+                **item.figures,
+            )
+            for item in items
+        ],
+        batch_size=500,
+        update_conflicts=True,
+        unique_fields=["pupil", "academic_year_start", "season"],
+        update_fields=["recorded_on", *plan.figure_columns],
+    )
+    return len(items)
+
+
 def _place_in_classes(
     *, school: School, plan: ImportPlan, created: list[Pupil], stale: ValidationError
 ) -> None:
     """Create the new classes and move each pupil the plan places into their class, out of every
     other class of the year. A few bulk queries, whatever the size; teachers are not touched."""
-    ids_by_upn = {pupil.upn: pupil.pk for pupil in created}
-    if any(pk is None for pk in ids_by_upn.values()):  # a database that returns no ids
-        ids_by_upn = dict(
-            Pupil.objects.filter(school=school, upn__in=list(ids_by_upn)).values_list("upn", "pk")
-        )
+    ids_by_upn = _created_ids(school, created)
     placing = {ids_by_upn[item.upn]: item.class_name for item in plan.new if item.class_name}
     moving = {
         item.pupil_id: item.class_name

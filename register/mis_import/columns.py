@@ -76,6 +76,33 @@ HEADERS: dict[str, tuple[str, ...]] = {
         "Service Children in Education",
         "Forces Child",
     ),
+    # Optional figures for the gap analysis and the head's report, kept per term (TermFigures).
+    "attendance": (
+        "Attendance %",
+        "Attendance",
+        "% Attendance",
+        "Attendance Percentage",
+        "Percentage Attendance",
+        "Overall Attendance",
+        "Attendance (%)",
+        "Present %",
+    ),
+    "suspensions": (
+        "Suspensions",
+        "Number of Suspensions",
+        "Suspension Count",
+        "Fixed Term Exclusions",
+        "Fixed-Term Exclusions",
+        "FTE Count",
+    ),
+    "attainment": (
+        "Attainment",
+        "Attainment Band",
+        "Overall Attainment",
+        "Working At",
+        "Working At Band",
+        "Attainment Grade",
+    ),
     "class_name": (
         "Class",
         "Registration Group",
@@ -106,7 +133,13 @@ LABELS = {
     "fsm": "free school meals",
     "fsm_basis": "free school meals' ground",
     "service_child": "service child",
+    "attendance": "attendance",
+    "suspensions": "suspensions",
+    "attainment": "attainment",
 }
+
+# The term's figures (TermFigures), read when the file has their columns.
+FIGURES = ("attendance", "suspensions", "attainment")
 
 # The fields of Pupil an import may set, in the order the dry run lists changes.
 FIELDS = (

@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 
@@ -245,6 +246,71 @@ def _fsm_kind(value: str) -> str | None:
     )
 
 
+# Attainment bands as MISs and trackers write them: the KS1/KS2 teacher-assessment codes and
+# the plain words. Keys are compared ignoring case, spaces and punctuation.
+_ATTAINMENT = {
+    **dict.fromkeys(("below", "belowexpected", "blw", "pks", "pre", "wbs", "emerging"), "below"),
+    **dict.fromkeys(("towards", "workingtowards", "wts", "wt", "developing"), "towards"),
+    **dict.fromkeys(
+        ("expected", "atexpected", "exs", "ex", "secure", "ontrack", "expectedstandard"),
+        "expected",
+    ),
+    **dict.fromkeys(
+        ("above", "aboveexpected", "greaterdepth", "gds", "gd", "exceeding", "mastery"), "above"
+    ),
+}
+
+
+def _attendance(value: str) -> Decimal:
+    text = value.strip().removesuffix("%").strip()
+    try:
+        found = Decimal(text)
+    except InvalidOperation:
+        found = None
+    if found is None or not found.is_finite() or not 0 <= found <= 100:
+        raise ValueError(f'Attendance "{value.strip()}" is not a percentage from 0 to 100.')
+    return found.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def _suspensions(value: str) -> int:
+    text = value.strip()
+    if not text.isdigit() or int(text) > 366:
+        raise ValueError(f'Suspensions "{text}" is not a number of suspensions (0, 1, 2 …).')
+    return int(text)
+
+
+def _attainment(value: str) -> str:
+    band = _ATTAINMENT.get(header_key(value))
+    if band is None:
+        raise ValueError(
+            f'Attainment "{value.strip()}" is not a band sendco knows: Below, Working towards '
+            "(WTS), Expected (EXS) or Greater depth (GDS)."
+        )
+    return band
+
+
+_FIGURE_READERS = {
+    "attendance": _attendance,
+    "suspensions": _suspensions,
+    "attainment": _attainment,
+}
+
+
+def _figures(cells: dict[str, str]) -> tuple[dict, list[str]]:
+    """The term's figures in the columns the file has: a blank cell is no figure."""
+    figures: dict = {}
+    reasons: list[str] = []
+    for column, read in _FIGURE_READERS.items():
+        if column not in cells:
+            continue
+        value = cells[column].strip()
+        try:
+            figures[column] = read(value) if value else ("" if column == "attainment" else None)
+        except ValueError as error:
+            reasons.append(str(error))
+    return figures, reasons
+
+
 def _eal_from_language(value: str) -> bool | None:
     key = header_key(value)
     if key in _LANGUAGE_UNKNOWN:
@@ -324,6 +390,10 @@ def _clean(cells: dict[str, str]) -> tuple[dict, list[str]]:
             values["service_child"] = _yes_no(cells["service_child"], "Service child")
         except ValueError as error:
             reasons.append(str(error))
+    figures, figure_reasons = _figures(cells)
+    reasons.extend(figure_reasons)
+    if figures:
+        values["figures"] = figures
     if "class_name" in cells:
         name = " ".join(cells["class_name"].split())  # line breaks and repeated spaces too
         if len(name) > CLASS_MAX:

@@ -1,7 +1,9 @@
 """MIS import, the dry run: compare the file's rows with the school's pupils, matched by UPN:
 new, changed (field by field, old -> new), unchanged, leaving, bad rows, problems with the file
 as a whole, and new classes. One query; four when the file gives classes, one more when it says
-who has free school meals or is a service child (the open periods of those grounds)."""
+who has free school meals or is a service child (the open periods of those grounds), and two
+when it gives attendance, suspensions or attainment (the term they are for, and when that term's
+figures were last imported)."""
 
 from __future__ import annotations
 
@@ -10,13 +12,15 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from staff.bounds import DATE_WINDOWS, long_date, short_date
-from staff.models import AcademicYear, School
+from django.db.models import Max
 
-from ..models import Pupil, PupilPremiumPeriod, TeachingGroup
-from ..rules import UC_EXTENSION_STARTS
+from staff.bounds import DATE_WINDOWS, long_date, short_date
+from staff.models import AcademicYear, School, Term
+
+from ..models import Pupil, PupilPremiumPeriod, TeachingGroup, TermFigures
+from ..rules import UC_EXTENSION_STARTS, season_by_month
 from ..upn import normalise_upn
-from .columns import FIELDS, LABELS, display
+from .columns import FIELDS, FIGURES, LABELS, display
 from .parsing import BadRow, ParsedFile
 
 LEFT_DESTINATION = "Not in MIS export"
@@ -76,6 +80,7 @@ class Planned:
     seen_updated_at: datetime | None = None
     class_name: str | None = None  # the class to put the pupil in, when that changes
     grounds: tuple[GroundChange, ...] = ()  # free school meals and service child
+    figures: dict | None = None  # this term's attendance, suspensions, attainment (TermFigures)
 
     @property
     def year_label(self) -> str:
@@ -102,6 +107,34 @@ class ImportPlan:
     academic_year_id: int | None = None  # set when the file gives classes for this year
     academic_year_name: str = ""
     new_classes: list[str] = field(default_factory=list)  # classes the import would create
+    # The term the file's attendance, suspensions and attainment are recorded for, the columns
+    # it gives, and the day that term's figures were last imported (None: never).
+    figures_term: tuple[int, str] | None = None
+    figure_columns: tuple[str, ...] = ()
+    figures_last_recorded: date | None = None
+
+    @property
+    def figures_count(self) -> int:
+        return sum(
+            1
+            for kind in ("new", "changed", "unchanged", "leaving")
+            for item in getattr(self, kind)
+            if item.figures
+        )
+
+    @property
+    def figure_words(self) -> str:
+        """ "attendance and attainment": the figures the file gives, in words."""
+        words = [LABELS[c] for c in self.figure_columns]
+        return " and ".join([", ".join(words[:-1]), words[-1]] if len(words) > 1 else words)
+
+    @property
+    def figures_label(self) -> str:
+        """ "the autumn term of 2026/27", for the dry run and the summary."""
+        if self.figures_term is None:
+            return ""
+        start, season = self.figures_term
+        return f"the {season} term of {start}/{(start + 1) % 100:02d}"
 
     @property
     def can_apply(self) -> bool:
@@ -133,6 +166,9 @@ class ImportPlan:
                     digest.update(f"class|{item.upn}|{item.class_name}\n".encode())
                 if item.grounds:
                     digest.update(f"grounds|{item.upn}|{item.grounds!r}\n".encode())
+        for item in self.unchanged + self.changed + self.new + self.leaving:
+            if item.figures:
+                digest.update(f"figures|{item.upn}|{sorted(item.figures.items())!r}\n".encode())
         for bad in self.bad_rows:
             digest.update(f"bad|{bad.line}\n".encode())
         for problem in self.problems:
@@ -249,6 +285,30 @@ def _open_grounds(school: School, parsed: ParsedFile) -> dict[int, dict[str, tup
     return found
 
 
+def _figures_term(school: School, today: date) -> tuple[int, str]:
+    """The term the MIS's figures are for: the school's term that started last (so a holiday
+    counts with the term just ended), or by the month when the school has no term dates."""
+    term = (
+        Term.objects.filter(school=school, starts_on__lte=today)
+        .select_related("academic_year")
+        .order_by("-starts_on")
+        .first()
+    )
+    if term is None or term.academic_year.ends_on < today:
+        return season_by_month(today)
+    return term.academic_year.starts_on.year, term.season
+
+
+def _read_figures(school: School, parsed: ParsedFile, result: ImportPlan, today: date) -> None:
+    result.figure_columns = tuple(c for c in FIGURES if c in parsed.columns)
+    if not result.figure_columns:
+        return
+    result.figures_term = start, season = _figures_term(school, today)
+    result.figures_last_recorded = TermFigures.objects.filter(
+        school=school, academic_year_start=start, season=season
+    ).aggregate(last=Max("recorded_on"))["last"]
+
+
 def _ground_changes(
     flags: dict, now: dict[str, tuple[int, str]], today: date
 ) -> tuple[tuple[GroundChange, ...], tuple[Change, ...], list[str]]:
@@ -299,6 +359,7 @@ def plan(*, school: School, parsed: ParsedFile, today: date) -> ImportPlan:
     }
     in_file = {row.upn for row in parsed.rows} | {bad.upn for bad in parsed.bad_rows}
     open_grounds = _open_grounds(school, parsed)
+    _read_figures(school, parsed, result, today)
     if (
         "fsm" in parsed.columns
         and "fsm_basis" not in parsed.columns
@@ -332,6 +393,7 @@ def plan(*, school: School, parsed: ParsedFile, today: date) -> ImportPlan:
         pupil = existing.get(row.upn)
         values = dict(row.values)
         flags = {k: values.pop(k) for k in ("fsm", "fsm_kind", "service_child") if k in values}
+        figures = values.pop("figures", None)
         class_name = values.pop("class_name", None)
         if classes is None:
             class_name = None  # no academic year to put it in: the plan has a problem
@@ -371,6 +433,7 @@ def plan(*, school: School, parsed: ParsedFile, today: date) -> ImportPlan:
                     line=row.line,
                     class_name=class_name,
                     grounds=grounds,
+                    figures=figures,
                 )
             )
             continue
@@ -407,6 +470,7 @@ def plan(*, school: School, parsed: ParsedFile, today: date) -> ImportPlan:
             seen_updated_at=pupil.updated_at,
             class_name=class_name if move else None,
             grounds=grounds,
+            figures=figures,
         )
         if not item.changes:
             result.unchanged.append(item)

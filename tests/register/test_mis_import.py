@@ -467,6 +467,7 @@ def test_the_import_is_audited_once_with_counts_and_no_names(school, access, sen
         "leaving": 0,
         "new_classes": 0,
         "grounds": 0,
+        "figures": 0,
         "sha256": result.sha256,
     }
     assert "First" not in str(event.detail)
