@@ -308,6 +308,7 @@ def pupil_record(*, pupil: Pupil) -> dict:
         "pp_periods": list(pupil.pp_periods.all()),
         "lac_periods": list(pupil.lac_periods.all()),
         "groups": list(pupil.teaching_groups.select_related("academic_year")),
+        "figures": pupil.term_figures.order_by("-academic_year_start", "-recorded_on").first(),
     }
 
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Avg, Count, Exists, F, Max, OuterRef, Q
 
 from plans.models import Target
 from provision.models import GroupPupil
-from register.models import BroadArea, Pupil
-from register.rules import E, K
+from register.models import BroadArea, Pupil, TermFigures
+from register.rules import PERSISTENT_ABSENCE_BELOW, E, K
 from register.selectors import pupil_premium_on, with_category_and_need
 from staff import deadline_cache
 from staff.calendar import academic_year_start_for
@@ -41,6 +41,14 @@ class Line:
         a, b = (percent_of(*self.disadvantaged), percent_of(*self.others))
         return None if a is None or b is None else a - b
 
+    @property
+    def gap_words(self) -> str:
+        """ "+3 points", "-1 point", "–" when there is nothing to compare."""
+        gap = self.gap
+        if gap is None:
+            return "–"
+        return f"{'+' if gap > 0 else ''}{gap} point{'' if abs(gap) == 1 else 's'}"
+
 
 def _pupils(school: School, today: date):
     pupils = with_category_and_need(Pupil.objects.for_school(school).on_roll(today), school, today)
@@ -57,6 +65,20 @@ def analysis(*, school: School, today: date) -> dict:
         name="premium-gaps",
         work_out=lambda: _analysis(school, today),
     )
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Attendance, suspensions and attainment from the MIS, each pupil's latest this year."""
+
+    recorded_on: date  # the latest import they come from
+    average_attendance: tuple[float | None, float | None]  # disadvantaged, others
+    lines: list[Line]
+
+    @property
+    def attendance_gap(self) -> float | None:
+        a, b = self.average_attendance
+        return None if a is None or b is None else round(a - b, 1)
 
 
 def _analysis(school: School, today: date) -> dict:
@@ -102,6 +124,7 @@ def _analysis(school: School, today: date) -> dict:
         "areas": _need_areas(pupils.filter(sen), roll),
         "impact": _impact(school, year_start, today),
         "targets": _targets(school, year_start, today),
+        "figures": _figures(school, today),
     }
 
 
@@ -167,4 +190,58 @@ def _targets(school: School, year_start: date, today: date) -> Line:
         "Support-plan targets reviewed this year that were achieved",
         (found["met_pp"], found["all_pp"]),
         (found["met_other"], found["all_other"]),
+    )
+
+
+def _figures(school: School, today: date) -> Figures | None:
+    """Each pupil on roll's latest figures this academic year, both groups in one aggregate;
+    None when the MIS import has brought none."""
+    start = academic_year_start_for(today)
+    later = TermFigures.objects.filter(
+        school=school,
+        academic_year_start=start,
+        pupil=OuterRef("pupil"),
+        recorded_on__gt=OuterRef("recorded_on"),
+    )
+    latest = (
+        TermFigures.objects.filter(school=school, academic_year_start=start)
+        .filter(pupil__in=Pupil.objects.for_school(school).on_roll(today).values("pk"))
+        .exclude(Exists(later))
+        .annotate(pp=pupil_premium_on(today, pupil="pupil_id"))
+    )
+    measures = {
+        "absent": (Q(attendance__lt=PERSISTENT_ABSENCE_BELOW), Q(attendance__isnull=False)),
+        "suspended": (Q(suspensions__gte=1), Q(suspensions__isnull=False)),
+        "expected": (Q(attainment__in=["expected", "above"]), ~Q(attainment="")),
+    }
+    counts = {"recorded_on": Max("recorded_on")}
+    for side, is_pp in (("pp", True), ("other", False)):
+        counts[f"attendance_{side}"] = Avg("attendance", filter=Q(pp=is_pp))
+        for key, (met, known) in measures.items():
+            counts[f"{key}_{side}"] = Count("pk", filter=met & known & Q(pp=is_pp))
+            counts[f"{key}_of_{side}"] = Count("pk", filter=known & Q(pp=is_pp))
+    found = latest.aggregate(**counts)
+    if found["recorded_on"] is None:
+        return None
+    labels = {
+        "absent": f"Persistently absent (attendance below {PERSISTENT_ABSENCE_BELOW}%)",
+        "suspended": "Suspended at least once this year",
+        "expected": "At or above the expected standard",
+    }
+    return Figures(
+        recorded_on=found["recorded_on"],
+        average_attendance=tuple(
+            None
+            if found[f"attendance_{side}"] is None
+            else round(float(found[f"attendance_{side}"]), 1)
+            for side in ("pp", "other")
+        ),
+        lines=[
+            Line(
+                label,
+                (found[f"{key}_pp"], found[f"{key}_of_pp"]),
+                (found[f"{key}_other"], found[f"{key}_of_other"]),
+            )
+            for key, label in labels.items()
+        ],
     )

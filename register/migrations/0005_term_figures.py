@@ -5,31 +5,99 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('register', '0004_pupil_premium_criteria'),
-        ('staff', '0010_class_staff_see_looked_after'),
+        ("register", "0004_pupil_premium_criteria"),
+        ("staff", "0010_class_staff_see_looked_after"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='TermFigures',
+            name="TermFigures",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('academic_year_start', models.PositiveSmallIntegerField()),
-                ('season', models.CharField(choices=[('autumn', 'Autumn'), ('spring', 'Spring'), ('summer', 'Summer')], max_length=6)),
-                ('recorded_on', models.DateField()),
-                ('attendance', models.DecimalField(blank=True, decimal_places=1, max_digits=4, null=True, verbose_name='attendance this year (%)')),
-                ('suspensions', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='suspensions this year')),
-                ('attainment', models.CharField(blank=True, choices=[('below', 'Below the expected standard'), ('towards', 'Working towards the expected standard'), ('expected', 'At the expected standard'), ('above', 'Above the expected standard (greater depth)')], max_length=8)),
-                ('pupil', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='term_figures', to='register.pupil')),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='staff.school')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("academic_year_start", models.PositiveSmallIntegerField()),
+                (
+                    "season",
+                    models.CharField(
+                        choices=[("autumn", "Autumn"), ("spring", "Spring"), ("summer", "Summer")],
+                        max_length=6,
+                    ),
+                ),
+                ("recorded_on", models.DateField()),
+                (
+                    "attendance",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        max_digits=4,
+                        null=True,
+                        verbose_name="attendance this year (%)",
+                    ),
+                ),
+                (
+                    "suspensions",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="suspensions this year"
+                    ),
+                ),
+                (
+                    "attainment",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("below", "Below the expected standard"),
+                            ("towards", "Working towards the expected standard"),
+                            ("expected", "At the expected standard"),
+                            ("above", "Above the expected standard (greater depth)"),
+                        ],
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "pupil",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="term_figures",
+                        to="register.pupil",
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="staff.school",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'term figures',
-                'ordering': ['pupil', 'academic_year_start', 'recorded_on'],
-                'indexes': [models.Index(fields=['school', 'academic_year_start', 'season'], name='term_figures_school')],
-                'constraints': [models.UniqueConstraint(fields=('pupil', 'academic_year_start', 'season'), name='term_figures_one_a_term'), models.CheckConstraint(condition=models.Q(('attendance__isnull', True), models.Q(('attendance__gte', 0), ('attendance__lte', 100)), _connector='OR'), name='term_figures_attendance_percent')],
+                "verbose_name_plural": "term figures",
+                "ordering": ["pupil", "academic_year_start", "recorded_on"],
+                "indexes": [
+                    models.Index(
+                        fields=["school", "academic_year_start", "season"],
+                        name="term_figures_school",
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("pupil", "academic_year_start", "season"),
+                        name="term_figures_one_a_term",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("attendance__isnull", True),
+                            models.Q(("attendance__gte", 0), ("attendance__lte", 100)),
+                            _connector="OR",
+                        ),
+                        name="term_figures_attendance_percent",
+                    ),
+                ],
             },
         ),
     ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -10,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from register.demo import seed_pupils
-from register.models import Concern, Need, PassportVersion, SenStatus
+from register.models import Concern, Need, PassportVersion, SenStatus, TermFigures
 from staff import calendar as school_calendar
 from staff.models import AuditEvent, Role
 from tests.factories import member
@@ -496,7 +497,7 @@ def test_register_and_pupil_page_queries_do_not_grow(
 # The same at every size (session, user, school, membership, header, the page's reads, audit,
 # savepoints of ATOMIC_REQUESTS; the register, as the first request after signing in, also
 # renews the session).
-QUERIES = {"register:list": 17, "register:pupil": 17}
+QUERIES = {"register:list": 17, "register:pupil": 18}
 
 
 def test_a_concern_sent_twice_is_raised_once(client, school, teacher, classes):
@@ -519,3 +520,30 @@ def test_a_concern_form_with_errors_can_be_sent_again(client, school, teacher, c
     first, second = post_twice(client, url, {"description": ""})
     assert (first.status_code, second.status_code) == (200, 200)
     assert Concern.objects.filter(pupil=pupil).count() == 0
+
+
+def test_the_pupil_page_shows_the_latest_figures_from_the_mis(client, school, sendco):
+    pupil = make_pupil(school, legal_first_name="Ada")
+    url = reverse("register:pupil", args=[school.slug, pupil.public_id])
+    client.force_login(sendco)
+    assert "From the MIS" not in client.get(url).content.decode()
+    for start, season, recorded_on, attendance in (
+        (2025, "summer", date(2026, 7, 17), "88.0"),
+        (2026, "autumn", date(2026, 11, 27), "91.5"),
+    ):
+        TermFigures.objects.create(
+            school=school,
+            pupil=pupil,
+            academic_year_start=start,
+            season=season,
+            recorded_on=recorded_on,
+            attendance=Decimal(attendance),
+            suspensions=1,
+            attainment="towards",
+        )
+    page = " ".join(client.get(url).content.decode().split())
+    assert (
+        "From the MIS (autumn term 2026/27, imported 27 November 2026): attendance 91.5%, "
+        "1 suspension this year; attainment working towards the expected standard" in page
+    )
+    assert "88.0%" not in page
