@@ -55,6 +55,12 @@ Column (* required): headers accepted, best first -> values read
   means-tested (the dry run warns when the file has no such column after September 2026)
 * service_child: Service Child, Service Children, Service Child Indicator, Service Child in
   Education, Service Children in Education, Forces Child -> Y/N; blank = leave it alone
+* looked_after (see Care): Looked After, In Care, Looked After Child, Child Looked After,
+  Looked After Status, In Care Status, CLA, LAC -> Y/N; blank = leave it alone
+* care_authority: Care Authority, Responsible Local Authority, Responsible LA, Responsible
+  Authority, Looked After By, Care LA -> the local authority that looks after the child
+* previously_looked_after (see Care): Previously Looked After, Previously In Care, Post Looked
+  After, Adopted from Care, PLAC, Post LAC -> Y/N; blank or N = leave it alone
 * attendance (see Figures): Attendance %, Attendance, % Attendance, Attendance Percentage,
   Percentage Attendance, Overall Attendance, Attendance (%), Present % -> 0 to 100, "%" allowed,
   kept to one decimal place; blank = no figure
@@ -89,6 +95,14 @@ but the school has no academic year containing ``today``, the plan has a problem
 year's term dates first") and cannot be applied: importing the pupils without their classes
 would leave teachers without them, with no sign of it once the dry run is closed. A pupil not in
 the file keeps the class they were in.
+
+Care: "Y" for a child sendco does not hold as looked after opens a looked-after period from the
+import's day with the care authority (a blank authority refuses the line: the authority decides
+the child's PEP timing); a different authority ends the open period and opens one; "N" ends the
+open period the day before. "Y" for previously looked after opens that Pupil Premium ground from
+the import's day, with no route and no evidence seen, so it is listed on the Pupil Premium page
+until the school records both (the census counts it only then); "N" never ends a ground the
+school recorded with its evidence.
 
 Figures: attendance and suspensions are the MIS's figures for the year so far, attainment the
 school's own teacher-assessed band. They are kept as one row per pupil and term (TermFigures),

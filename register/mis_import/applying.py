@@ -16,7 +16,14 @@ from staff.models import School
 from staff.services import audit
 from staff.tenancy import Access
 
-from ..models import YEAR_ORDER, Pupil, PupilPremiumPeriod, TeachingGroup, TermFigures
+from ..models import (
+    YEAR_ORDER,
+    LookedAfterPeriod,
+    Pupil,
+    PupilPremiumPeriod,
+    TeachingGroup,
+    TermFigures,
+)
 from .planning import ImportPlan
 
 AUDIT_ACTION = "register.mis_import"
@@ -29,7 +36,7 @@ class ImportSummary:
     unchanged: int
     leaving: int
     new_classes: int = 0
-    grounds: int = 0  # free school meals and service child periods opened or closed
+    grounds: int = 0  # free school meals, service child and care periods opened or closed
     figures: int = 0  # pupils whose attendance, suspensions or attainment were recorded
     figures_label: str = ""  # the term they were recorded for
 
@@ -46,7 +53,9 @@ class ImportSummary:
             )
         if self.grounds:
             plural = "s" if self.grounds != 1 else ""
-            text += f", {self.grounds} free school meals or service child record{plural}"
+            text += (
+                f", {self.grounds} free school meals, service child or looked-after record{plural}"
+            )
         if self.figures:
             plural = "s" if self.figures != 1 else ""
             text += (
@@ -201,40 +210,47 @@ def _created_ids(school: School, created: list[Pupil]) -> dict[str, int]:
 def _record_grounds(
     *, school: School, plan: ImportPlan, created: list[Pupil], stale: ValidationError
 ) -> int:
-    """Close the free school meals and service child periods the file ends (on the day before
-    the import; on their first day when they began today) and open those it starts (from the
-    import's day). A read and two bulk writes, whatever the size; a period closed since the dry
-    run means the register changed."""
+    """Close the free school meals, service child and looked-after periods the file ends (on the
+    day before the import; on their first day when they began today) and open those it starts
+    (from the import's day). A read and two bulk writes a model, whatever the size; a period
+    closed since the dry run means the register changed."""
     items = [i for i in plan.new + plan.changed + plan.leaving if i.grounds]
     if not items:
         return 0
-    closing = [g.period_id for i in items for g in i.grounds if not g.opens]
-    found = list(
-        PupilPremiumPeriod.objects.select_for_update().filter(
-            school=school, pk__in=closing, ends_on__isnull=True
-        )
-    )
-    if len(found) != len(closing):
-        raise stale
-    day_before = plan.today - timedelta(days=1)
-    for period in found:
-        period.ends_on = max(period.starts_on, day_before)
-    PupilPremiumPeriod.objects.bulk_update(found, ["ends_on"], batch_size=500)
     ids_by_upn = _created_ids(school, created)
-    opening = [
-        PupilPremiumPeriod(
-            school=school,
-            pupil_id=item.pupil_id or ids_by_upn[item.upn],
-            kind=ground.kind,
-            starts_on=plan.today,
-            evidence="MIS import",
+    count = 0
+    for model in (PupilPremiumPeriod, LookedAfterPeriod):
+        care = model is LookedAfterPeriod
+        mine = [(i, g) for i in items for g in i.grounds if (g.kind == "lac") == care]
+        closing = [g.period_id for _, g in mine if not g.opens]
+        found = list(
+            model.objects.select_for_update().filter(
+                school=school, pk__in=closing, ends_on__isnull=True
+            )
         )
-        for item in items
-        for ground in item.grounds
-        if ground.opens
-    ]
-    PupilPremiumPeriod.objects.bulk_create(opening, batch_size=500)
-    return len(found) + len(opening)
+        if len(found) != len(closing):
+            raise stale
+        day_before = plan.today - timedelta(days=1)
+        for period in found:
+            period.ends_on = max(period.starts_on, day_before)
+        model.objects.bulk_update(found, ["ends_on"], batch_size=500)
+        opening = [
+            model(
+                school=school,
+                pupil_id=item.pupil_id or ids_by_upn[item.upn],
+                starts_on=plan.today,
+                **(
+                    {"responsible_la": ground.authority}
+                    if care
+                    else {"kind": ground.kind, "evidence": "MIS import"}
+                ),
+            )
+            for item, ground in mine
+            if ground.opens
+        ]
+        model.objects.bulk_create(opening, batch_size=500)
+        count += len(found) + len(opening)
+    return count
 
 
 def _record_figures(*, school: School, plan: ImportPlan, created: list[Pupil]) -> int:

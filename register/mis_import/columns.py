@@ -76,6 +76,34 @@ HEADERS: dict[str, tuple[str, ...]] = {
         "Service Children in Education",
         "Forces Child",
     ),
+    # Looked after today (and by which local authority), and previously looked after. Read
+    # only by someone who may see who is looked after (the SENDCo and the trust lead import).
+    "looked_after": (
+        "Looked After",
+        "In Care",
+        "Looked After Child",
+        "Child Looked After",
+        "Looked After Status",
+        "In Care Status",
+        "CLA",
+        "LAC",
+    ),
+    "care_authority": (
+        "Care Authority",
+        "Responsible Local Authority",
+        "Responsible LA",
+        "Responsible Authority",
+        "Looked After By",
+        "Care LA",
+    ),
+    "previously_looked_after": (
+        "Previously Looked After",
+        "Previously In Care",
+        "Post Looked After",
+        "Adopted from Care",
+        "PLAC",
+        "Post LAC",
+    ),
     # Optional figures for the gap analysis and the head's report, kept per term (TermFigures).
     "attendance": (
         "Attendance %",
@@ -133,6 +161,9 @@ LABELS = {
     "fsm": "free school meals",
     "fsm_basis": "free school meals' ground",
     "service_child": "service child",
+    "looked_after": "looked after",
+    "care_authority": "local authority that looks after the child",
+    "previously_looked_after": "previously looked after",
     "attendance": "attendance",
     "suspensions": "suspensions",
     "attainment": "attainment",
@@ -189,7 +220,7 @@ def display(name: str, value: object) -> str:
         return "(none)"
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
-    if name in ("eal", "service_child"):
+    if name in ("eal", "service_child"):  # looked after: words from the plan
         return "yes" if value else "no"
     if name == "year_group":
         return dict(YearGroup.choices).get(value, str(value))

@@ -390,6 +390,17 @@ def _clean(cells: dict[str, str]) -> tuple[dict, list[str]]:
             values["service_child"] = _yes_no(cells["service_child"], "Service child")
         except ValueError as error:
             reasons.append(str(error))
+    if cells.get("looked_after", "").strip():
+        try:
+            values["looked_after"] = _yes_no(cells["looked_after"], "Looked after")
+            values["care_authority"] = " ".join(cells.get("care_authority", "").split())[:100]
+        except ValueError as error:
+            reasons.append(str(error))
+    if cells.get("previously_looked_after", "").strip():
+        try:
+            values["plac"] = _yes_no(cells["previously_looked_after"], "Previously looked after")
+        except ValueError as error:
+            reasons.append(str(error))
     figures, figure_reasons = _figures(cells)
     reasons.extend(figure_reasons)
     if figures:

@@ -17,7 +17,7 @@ from django.db.models import Max
 from staff.bounds import DATE_WINDOWS, long_date, short_date
 from staff.models import AcademicYear, School, Term
 
-from ..models import Pupil, PupilPremiumPeriod, TeachingGroup, TermFigures
+from ..models import LookedAfterPeriod, Pupil, PupilPremiumPeriod, TeachingGroup, TermFigures
 from ..rules import UC_EXTENSION_STARTS, season_by_month
 from ..upn import normalise_upn
 from .columns import FIELDS, FIGURES, LABELS, display
@@ -57,13 +57,19 @@ class Problem:
 class GroundChange:
     """A ground of eligibility the import opens from its day, or closes the day before."""
 
-    kind: str  # PupilPremiumPeriod.Kind: fsm, fsm_uc or service
+    kind: str  # PupilPremiumPeriod.Kind (fsm, fsm_uc, service, plac), or "lac": looked after
     opens: bool
     period_id: int | None = None  # the open period to close
+    authority: str = ""  # looked after: the local authority of the period opened
 
 
 FSM_WORDS = {"fsm": "yes, means-tested", "fsm_uc": "yes, Universal Credit extension only"}
-READ_GROUNDS = ("fsm", "fsm_uc", "service")
+READ_GROUNDS = ("fsm", "fsm_uc", "service", "plac")
+FLAGS = ("fsm", "fsm_kind", "service_child", "looked_after", "care_authority", "plac")
+NO_AUTHORITY = (
+    "A child looked after needs the local authority that looks after them: add the MIS's "
+    '"Care Authority" column to the export, or fill it in for this child.'
+)
 
 
 @dataclass(frozen=True)
@@ -272,16 +278,25 @@ def _academic_year(school: School, today: date) -> AcademicYear | None:
 
 
 def _open_grounds(school: School, parsed: ParsedFile) -> dict[int, dict[str, tuple[int, str]]]:
-    """{pupil id: {"fsm" or "service": (period id, kind)}} of the school's open periods, when
-    the file reads free school meals or service children (one query)."""
-    if not {"fsm", "service_child"} & set(parsed.columns):
-        return {}
+    """{pupil id: {"fsm", "service", "plac" or "lac": (period id, kind or local authority)}} of
+    the school's open periods of the grounds the file reads (a query for the Pupil Premium
+    grounds, one for looked-after children)."""
+    columns = set(parsed.columns)
+    kinds = [k for k in READ_GROUNDS if k != "plac" or "previously_looked_after" in columns]
     found: dict[int, dict[str, tuple[int, str]]] = {}
-    rows = PupilPremiumPeriod.objects.filter(
-        school=school, ends_on__isnull=True, kind__in=READ_GROUNDS
-    ).values_list("pupil_id", "pk", "kind")
-    for pupil_id, pk, kind in rows:
-        found.setdefault(pupil_id, {})["service" if kind == "service" else "fsm"] = (pk, kind)
+    if {"fsm", "service_child", "previously_looked_after"} & columns:
+        rows = PupilPremiumPeriod.objects.filter(
+            school=school, ends_on__isnull=True, kind__in=kinds
+        ).values_list("pupil_id", "pk", "kind")
+        for pupil_id, pk, kind in rows:
+            key = kind if kind in ("service", "plac") else "fsm"
+            found.setdefault(pupil_id, {})[key] = (pk, kind)
+    if "looked_after" in columns:
+        rows = LookedAfterPeriod.objects.filter(school=school, ends_on__isnull=True).values_list(
+            "pupil_id", "pk", "responsible_la"
+        )
+        for pupil_id, pk, authority in rows:
+            found.setdefault(pupil_id, {})["lac"] = (pk, authority)
     return found
 
 
@@ -340,7 +355,40 @@ def _ground_changes(
             else:
                 grounds.append(GroundChange("service", opens=True))
             shown.append(Change("service_child", bool(held), flags["service_child"]))
+    if "looked_after" in flags:
+        care, care_shown, care_reasons = _care_changes(flags, now.get("lac"))
+        grounds.extend(care)
+        shown.extend(care_shown)
+        reasons.extend(care_reasons)
+    if flags.get("plac") and "plac" not in now:
+        grounds.append(GroundChange("plac", opens=True))
+        shown.append(Change("previously_looked_after", "no", "yes, evidence to record"))
     return tuple(grounds), tuple(shown), reasons
+
+
+def _care_changes(
+    flags: dict, held: tuple[int, str] | None
+) -> tuple[list[GroundChange], list[Change], list[str]]:
+    """Looked after: "Y" opens a period with the care authority (or keeps the open one; a new
+    authority ends it and opens another), "N" ends the open one."""
+    authority = flags["care_authority"]
+    old = f"yes, by {held[1]}" if held else "no"
+    if not flags["looked_after"]:
+        if not held:
+            return [], [], []
+        return (
+            [GroundChange("lac", opens=False, period_id=held[0])],
+            [Change("looked_after", old, "no")],
+            [],
+        )
+    if held and (not authority or authority.lower() == held[1].strip().lower()):
+        return [], [], []
+    if not authority:
+        return [], [], [NO_AUTHORITY]
+    grounds = [GroundChange("lac", opens=True, authority=authority)]
+    if held:
+        grounds.insert(0, GroundChange("lac", opens=False, period_id=held[0]))
+    return grounds, [Change("looked_after", old, f"yes, by {authority}")], []
 
 
 def plan(*, school: School, parsed: ParsedFile, today: date) -> ImportPlan:
@@ -392,7 +440,7 @@ def plan(*, school: School, parsed: ParsedFile, today: date) -> ImportPlan:
     for row in parsed.rows:
         pupil = existing.get(row.upn)
         values = dict(row.values)
-        flags = {k: values.pop(k) for k in ("fsm", "fsm_kind", "service_child") if k in values}
+        flags = {k: values.pop(k) for k in FLAGS if k in values}
         figures = values.pop("figures", None)
         class_name = values.pop("class_name", None)
         if classes is None:

@@ -13,7 +13,7 @@ import pytest
 
 from register import mis_import
 from register.mis_import import parse, plan
-from register.models import Pupil, PupilPremiumPeriod
+from register.models import LookedAfterPeriod, Pupil, PupilPremiumPeriod
 from staff.tenancy import access_for
 from tests.register.factories import make_pupil, valid_upn
 
@@ -161,3 +161,75 @@ def test_the_plan_reads_two_queries_whatever_the_size(school, size, django_asser
     with django_assert_num_queries(2):  # the pupils, the open periods
         result = plan(school=school, parsed=parsed, today=TODAY)
     assert result.counts["changed"] == size
+
+
+CARE = ["UPN", "Forename", "Surname", "DOB", "Gender", "Year", "In Care", "Care Authority"]
+CARE += ["PLAC"]
+
+
+def care_line(n: int, in_care: str = "", authority: str = "", plac: str = "") -> list[str]:
+    return [upn(n), f"First{n}", f"Last{n}", "05/03/2017", "F", "Year 4", in_care, authority, plac]
+
+
+def _care(pupil) -> list[tuple]:
+    return list(
+        pupil.lac_periods.order_by("starts_on", "pk").values_list(
+            "responsible_la", "starts_on", "ends_on"
+        )
+    )
+
+
+def test_looked_after_and_previously_looked_after_from_the_file(school, sendco, pupils):
+    """Ann comes into care; Ben, in Kent's care, leaves it; Cat moves from Kent's care to
+    Leeds's; Dan is in care with the authority cell blank (kept as he is); Eve is previously
+    looked after (a ground to complete with its evidence); "N" never ends that ground."""
+    for name in ("Ben", "Cat", "Dan"):
+        LookedAfterPeriod.objects.create(
+            school=school, pupil=pupils[name], responsible_la="Kent", starts_on=date(2025, 5, 1)
+        )
+    PupilPremiumPeriod.objects.create(
+        school=school, pupil=pupils["Ben"], kind="plac", route="sgo", starts_on=date(2020, 1, 6)
+    )
+    raw = csv_bytes(
+        [
+            care_line(0, "Y", "Surrey County Council"),
+            care_line(1, "N", plac="N"),
+            care_line(2, "Yes", "Leeds"),
+            care_line(3, "Y"),
+            care_line(4, "N", plac="Y"),
+        ],
+        header=CARE,
+    )
+    result = plan(school=school, parsed=parse(raw), today=TODAY)
+    shown = {
+        item.upn: [(c.label, c.old_display, c.new_display) for c in item.changes]
+        for item in result.changed
+    }
+    assert shown == {
+        upn(0): [("looked after", "no", "yes, by Surrey County Council")],
+        upn(1): [("looked after", "yes, by Kent", "no")],
+        upn(2): [("looked after", "yes, by Kent", "yes, by Leeds")],
+        upn(4): [("previously looked after", "no", "yes, evidence to record")],
+    }
+    summary = mis_import.apply(school=school, plan=result, access=access_for(sendco, school))
+    assert summary.grounds == 5  # Ann +1; Ben -1; Cat -1 +1; Eve +1
+    day_before = TODAY - timedelta(days=1)
+    assert _care(pupils["Ann"]) == [("Surrey County Council", TODAY, None)]
+    assert _care(pupils["Ben"]) == [("Kent", date(2025, 5, 1), day_before)]
+    assert _care(pupils["Cat"]) == [("Kent", date(2025, 5, 1), day_before), ("Leeds", TODAY, None)]
+    assert _care(pupils["Dan"]) == [("Kent", date(2025, 5, 1), None)]
+    assert _open(pupils["Ben"]) == ["fsm", "plac"]  # "N" leaves a recorded ground alone
+    plac = pupils["Eve"].pp_periods.get(kind="plac")
+    assert (plac.starts_on, plac.route, plac.evidence_seen_on) == (TODAY, "", None)
+
+
+def test_a_child_coming_into_care_without_an_authority_is_a_bad_row(school, pupils):
+    raw = csv_bytes([care_line(0, "Y")], header=CARE)
+    result = plan(school=school, parsed=parse(raw), today=TODAY)
+    assert [bad.reasons for bad in result.bad_rows] == [
+        (
+            "A child looked after needs the local authority that looks after them: add the "
+            'MIS\'s "Care Authority" column to the export, or fill it in for this child.',
+        )
+    ]
+    assert not LookedAfterPeriod.objects.filter(school=school).exists()
