@@ -59,7 +59,7 @@ class ImportSummary:
         if self.figures:
             plural = "s" if self.figures != 1 else ""
             text += (
-                f", attendance, suspensions or attainment for {self.figures} pupil{plural} "
+                f", attendance, suspensions or attainment for {self.figures:,} pupil{plural} "
                 f"({self.figures_label})"
             )
         return text
