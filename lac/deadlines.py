@@ -33,29 +33,41 @@ def _title(due: rules.PepDue) -> str:
 def la_settings(*, school: School) -> dict[str, rules.PepSettings]:
     """The PEP timescales of each LA the school has a virtual school for, keyed by the LA's name
     in lower case (two queries)."""
+    return la_settings_of(school_ids=[school.pk]).get(school.pk, {})
+
+
+def la_settings_of(*, school_ids: list[int]) -> dict[int, dict[str, rules.PepSettings]]:
+    """`la_settings` of each of these schools, by the school's id (two queries, whatever their
+    number)."""
     fixed: dict[int, list[date]] = defaultdict(list)
-    for virtual_school_id, due_on in FixedPepDate.objects.filter(school=school).values_list(
-        "virtual_school_id", "due_on"
-    ):
+    for virtual_school_id, due_on in FixedPepDate.objects.filter(
+        school_id__in=school_ids
+    ).values_list("virtual_school_id", "due_on"):
         fixed[virtual_school_id].append(due_on)
-    return {
-        vs.la_name.strip().lower(): rules.PepSettings(
+    found: dict[int, dict[str, rules.PepSettings]] = defaultdict(dict)
+    for vs in VirtualSchool.objects.filter(school_id__in=school_ids):
+        found[vs.school_id][vs.la_name.strip().lower()] = rules.PepSettings(
             timing=vs.pep_timing,
             initial_working_days=vs.initial_pep_working_days,
             move_working_days=vs.move_pep_working_days,
             fixed_dates=tuple(sorted(fixed[vs.pk])),
         )
-        for vs in VirtualSchool.objects.filter(school=school)
-    }
+    return found
 
 
 def school_terms(*, school: School) -> list[rules.PepTerm]:
     """The school's whole terms with their half-term boundaries (one query)."""
-    return rules.terms_from_halves(
-        Term.objects.filter(school=school).values_list(
-            "academic_year_id", "season", "half", "starts_on", "ends_on"
-        )
-    )
+    return terms_of(school_ids=[school.pk]).get(school.pk, [])
+
+
+def terms_of(*, school_ids: list[int]) -> dict[int, list[rules.PepTerm]]:
+    """`school_terms` of each of these schools, by the school's id (one query)."""
+    halves: dict[int, list[tuple]] = defaultdict(list)
+    for school_id, *half in Term.objects.filter(school_id__in=school_ids).values_list(
+        "school_id", "academic_year_id", "season", "half", "starts_on", "ends_on"
+    ):
+        halves[school_id].append(tuple(half))
+    return {school_id: rules.terms_from_halves(rows) for school_id, rows in halves.items()}
 
 
 @dataclass(frozen=True)
@@ -74,43 +86,57 @@ def owed(*, school: School, pupils: QuerySet[Pupil], today: date) -> list[Owed]:
     """Each pupil of `pupils` on roll and looked after today, with the next PEP owed by the
     rules of the LA responsible today (its virtual school's settings, or the statutory minimum
     when the school has none for it). One query when no pupil is looked after; otherwise five."""
+    return owed_by_school(school_ids=[school.pk], pupils=pupils, today=today).get(school.pk, [])
+
+
+def owed_by_school(
+    *, school_ids: list[int], pupils: QuerySet[Pupil], today: date
+) -> dict[int, list[Owed]]:
+    """`owed` for the pupils of `pupils` at any of these schools, by the school's id: the same
+    five queries (one when no pupil is looked after) whatever the number of schools."""
     looked_after_today = LookedAfterPeriod.objects.filter(
         Q(ends_on__isnull=True) | Q(ends_on__gte=today),
-        school=school,
+        school_id__in=school_ids,
         pupil=OuterRef("pk"),
         starts_on__lte=today,
     )
     children = pupils.on_roll(today).filter(Exists(looked_after_today))
     periods_of: dict[int, list[LookedAfterPeriod]] = defaultdict(list)
     for period in (
-        LookedAfterPeriod.objects.filter(school=school, pupil__in=children)
+        LookedAfterPeriod.objects.filter(school_id__in=school_ids, pupil__in=children)
         .select_related("pupil")
         .order_by("pupil_id", "starts_on")
     ):
         periods_of[period.pupil_id].append(period)
     if not periods_of:
-        return []
+        return {}
     held: dict[int, list[date]] = defaultdict(list)
-    for pupil_id, held_on in Pep.objects.filter(school=school, pupil__in=children).values_list(
-        "pupil_id", "held_on"
-    ):
+    for pupil_id, held_on in Pep.objects.filter(
+        school_id__in=school_ids, pupil__in=children
+    ).values_list("pupil_id", "held_on"):
         held[pupil_id].append(held_on)
-    settings_of = la_settings(school=school)
-    terms = school_terms(school=school)
-    found = []
+    settings_of = la_settings_of(school_ids=school_ids)
+    terms_at = terms_of(school_ids=school_ids)
+    found: dict[int, list[Owed]] = defaultdict(list)
     for pupil_id, periods in periods_of.items():
+        school_id = periods[0].school_id
         current = max((p for p in periods if p.starts_on <= today), key=lambda p: p.starts_on)
         authority = current.responsible_la.strip()
         due = rules.next_pep(
             periods=[rules.CarePeriod(p.starts_on, p.ends_on) for p in periods],
             admitted_on=periods[0].pupil.admission_date,
             held=held[pupil_id],
-            terms=terms,
-            settings=settings_of.get(authority.lower(), rules.DEFAULT_SETTINGS),
+            terms=terms_at.get(school_id, []),
+            settings=settings_of.get(school_id, {}).get(authority.lower(), rules.DEFAULT_SETTINGS),
             today=today,
         )
-        found.append(Owed(periods[0].pupil, authority, due, periods, sorted(held[pupil_id])))
-    return sorted(found, key=lambda o: (o.pupil.legal_last_name, o.pupil.legal_first_name))
+        found[school_id].append(
+            Owed(periods[0].pupil, authority, due, periods, sorted(held[pupil_id]))
+        )
+    return {
+        school_id: sorted(here, key=lambda o: (o.pupil.legal_last_name, o.pupil.legal_first_name))
+        for school_id, here in found.items()
+    }
 
 
 def designated_teachers(*, school: School) -> list[int]:

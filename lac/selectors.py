@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 
 from provision.models import Group as ProvisionGroup
 from register.models import LookedAfterPeriod, Pupil
@@ -62,11 +62,18 @@ def release_groups(*, school: School, today: date):
 
 def releases_unplanned(*, school: School) -> QuerySet[PlusRelease]:
     """Releases received that nobody has said what they pay for, oldest first."""
-    return (
-        PlusRelease.objects.filter(school=school, spent_on="")
-        .select_related("pupil")
-        .order_by("received_on", "pk")
-    )
+    return _unplanned().filter(school=school).select_related("pupil").order_by("received_on", "pk")
+
+
+def releases_unplanned_counts(*, school_ids: list[int]) -> dict[int, int]:
+    """How many releases each of these schools received and has not planned (one query; a
+    school with none is left out)."""
+    found = _unplanned().filter(school_id__in=school_ids).values("school_id").order_by()
+    return dict(found.annotate(n=Count("pk")).values_list("school_id", "n"))
+
+
+def _unplanned() -> QuerySet[PlusRelease]:
+    return PlusRelease.objects.filter(spent_on="")
 
 
 def virtual_school_for(*, school: School, la_name: str) -> VirtualSchool | None:

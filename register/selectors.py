@@ -100,17 +100,34 @@ def register_rows(*, access: Access, on: date) -> QuerySet[Pupil]:
     )
 
 
+def _status_covering(on: date, schools: Q) -> FilteredRelation:
+    """The join on the one SEN status covering `on`, among the statuses `schools` picks."""
+    return FilteredRelation(
+        "sen_statuses",
+        condition=schools
+        & Q(sen_statuses__starts_on__lte=on)
+        & (Q(sen_statuses__ends_on__isnull=True) | Q(sen_statuses__ends_on__gte=on)),
+    )
+
+
+def with_sen_category(
+    pupils: QuerySet[Pupil], *, school_ids: list[int], on: date
+) -> QuerySet[Pupil]:
+    """Each pupil's SEN category on `on`, as `with_category_and_need` gives it, for pupils of any
+    of these schools (a trust's): one join, the statuses read by their index on the school."""
+    status = _status_covering(on, Q(sen_statuses__school_id__in=school_ids))
+    return pupils.alias(status_on=status).annotate(
+        sen_category=Coalesce("status_on__category", Value(rules.N))
+    )
+
+
 def with_category_and_need(pupils: QuerySet[Pupil], school: School, on: date) -> QuerySet[Pupil]:
     """Each pupil's SEN category on `on` (N when no status covers it; periods of one kind do not
     overlap) and primary need's code and broad area, as columns the database filters and sorts
     by: joins on the one status and the one primary need covering the date, so the database
     reads the school's statuses and needs (by its index on the school, never the trust's) once
     instead of once per pupil."""
-    status = FilteredRelation(
-        "sen_statuses",
-        condition=Q(sen_statuses__school=school, sen_statuses__starts_on__lte=on)
-        & (Q(sen_statuses__ends_on__isnull=True) | Q(sen_statuses__ends_on__gte=on)),
-    )
+    status = _status_covering(on, Q(sen_statuses__school=school))
     primary = FilteredRelation(
         "needs",
         condition=Q(needs__school=school, needs__rank=1, needs__starts_on__lte=on)

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_safe
 from provision import selectors as provision_selectors
 from sendco import gaps, health, pages, selectors, vulnerable
 from staff.capabilities import Cap
-from staff.http import audited, note_detail
+from staff.http import audited, note_detail, note_subject
 from staff.tenancy import school_view, schools_for, trust_view, trusts_led_by
 
 
@@ -82,6 +82,18 @@ def trust_dashboard(request: HttpRequest) -> HttpResponse:
     return render(
         request, "sendco/trust_dashboard.html", {"trust": request.trust, "schools": schools}
     )
+
+
+@trust_view(Cap.TRUST_DASHBOARD)
+@audited("trust.vulnerable_viewed")
+@require_safe
+def trust_vulnerable(request: HttpRequest) -> HttpResponse:
+    """Each school's vulnerable pupils in figures, one row a school (no pupil is named)."""
+    today = timezone.localdate()
+    context = {"trust": request.trust, "today": today}
+    context.update(vulnerable.trust_figures(trust=request.trust, today=today))
+    note_subject(request, request.trust, schools=len(context["rows"]))
+    return render(request, "sendco/trust_vulnerable.html", context)
 
 
 @login_not_required

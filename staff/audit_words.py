@@ -48,6 +48,7 @@ ACTION_WORDS: dict[str, str] = {
     "school.home_viewed": "Opened the home page",
     "school.deadlines_viewed": "Opened the deadlines page",
     "school.vulnerable_viewed": "Looked at the vulnerable pupils",
+    "trust.vulnerable_viewed": "Looked at the trust's vulnerable pupils in figures",
     "reminders.scan_run": "Checked the deadlines for reminders",
     "reminders.feed_created": "Made a calendar link",
     "reminders.feed_revoked": "Stopped a calendar link",

@@ -11,8 +11,10 @@ writes (`bulk_create`, `update`) call `changed` themselves. Other answers worked
 same records are kept under the same stamp (`kept(name=...)`): the EHC review tracker's order,
 the home page's chart of this term's delivery, the plans list's counts for leaders, the
 provision map's totals and budget line, the impact page's figures and the census check's
-problems and counts. When a change commits, `committed` is sent, and the top floor has a worker
-work the answer out again (sendco.deadlines.warm_soon).
+problems and counts; and `kept_each` keeps a figure of each of many schools at once (the trust's
+page of its schools' vulnerable pupils), each under its own school's stamp. When a change
+commits, `committed` is sent, and the top floor has a worker work the answer out again
+(sendco.deadlines.warm_soon).
 
 Only with a cache every process shares (Redis in production): with a per-process cache one web
 process would keep serving what another process's write made stale. DEADLINE_CACHE_SECONDS
@@ -111,13 +113,20 @@ def _committed(school: int | str) -> None:
 
 
 def _stamps(school_id: int) -> str:
-    keys = [_stamp_key(school_id), _stamp_key(ANY_SCHOOL)]
+    return _stamps_of([school_id])[school_id]
+
+
+def _stamps_of(school_ids: list[int]) -> dict[int, str]:
+    """Each school's stamp joined to the stamp of writes of no one school (one round trip to the
+    cache, and one more for each stamp not yet given)."""
+    keys = [*(_stamp_key(school_id) for school_id in school_ids), _stamp_key(ANY_SCHOOL)]
     found = cache.get_many(keys)
     for key in keys:
         if key not in found:
             cache.add(key, uuid.uuid4().hex, timeout=None)
             found[key] = cache.get(key)
-    return ":".join(str(found[key]) for key in keys)
+    anyone = found[_stamp_key(ANY_SCHOOL)]
+    return {school_id: f"{found[_stamp_key(school_id)]}:{anyone}" for school_id in school_ids}
 
 
 def kept(
@@ -142,3 +151,40 @@ def kept(
         except Exception:  # noqa: BLE001
             logger.warning("The cache is out of reach: %s not kept for school %s", name, school_id)
     return found
+
+
+def kept_each(
+    *,
+    school_ids: list[int],
+    today: date,
+    work_out: Callable[[list[int]], dict[int, T]],
+    name: str,
+) -> dict[int, T]:
+    """`kept` for many schools at once (a trust's page of figures per school): each school's
+    answer kept under its own stamp, so a write at one school has that school's answer worked
+    out again and no other. `work_out(missing)` works out the schools not kept, together (one
+    query grouped by school, say), and answers for each of them. Two round trips to the cache
+    and one to keep what was worked out, whatever the number of schools."""
+    if not seconds():
+        return work_out(list(school_ids))
+    try:
+        stamps = _stamps_of(school_ids)
+        keys = {s: f"{name}:{s}:{today.isoformat()}:0:{stamps[s]}" for s in school_ids}
+        found = cache.get_many(list(keys.values()))
+    except Exception:  # noqa: BLE001 - any failure of the cache's server
+        logger.warning(
+            "The cache is out of reach: %s worked out for %s schools", name, len(school_ids)
+        )
+        return work_out(list(school_ids))
+    answers = {s: found[key] for s, key in keys.items() if key in found}
+    missing = [s for s in school_ids if s not in answers]
+    if missing:
+        fresh = work_out(missing)
+        answers.update(fresh)
+        try:
+            cache.set_many({keys[s]: fresh[s] for s in missing}, timeout=seconds())
+        except Exception:  # noqa: BLE001
+            logger.warning(
+                "The cache is out of reach: %s not kept for %s schools", name, len(missing)
+            )
+    return answers

@@ -78,6 +78,29 @@ def test_an_answer_is_kept_until_its_school_changes(db, school, other_school):
     assert deadline_cache.kept(school_id=school.pk, today=TODAY, weeks=2, work_out=work_out)[0] == 5
 
 
+def test_each_of_many_schools_is_kept_under_its_own_stamp(db, school, other_school):
+    """`kept_each`: the schools not kept are worked out together, and a write at one school has
+    only that school worked out again."""
+    asked = []
+
+    def work_out(missing):
+        asked.append(sorted(missing))
+        return {s: len(asked) for s in missing}
+
+    def read():
+        return deadline_cache.kept_each(
+            school_ids=[school.pk, other_school.pk], today=TODAY, work_out=work_out, name="t"
+        )
+
+    assert read() == {school.pk: 1, other_school.pk: 1}
+    assert read() == {school.pk: 1, other_school.pk: 1}  # kept
+    deadline_cache.changed(other_school.pk)
+    assert read() == {school.pk: 1, other_school.pk: 2}
+    assert asked == [sorted([school.pk, other_school.pk]), [other_school.pk]]
+    deadline_cache.changed(None)  # a write whose school is not known drops every answer
+    assert read() == {school.pk: 3, other_school.pk: 3}
+
+
 def test_the_answer_is_dropped_again_when_the_write_commits(
     db, school, django_capture_on_commit_callbacks
 ):

@@ -130,6 +130,8 @@ MATRIX: dict[str, Row] = {
     "vulnerable": Row(get=" 302  200  200  200  403  403  403  404  404  302"),
     "premium_gaps": Row(get=" 302  200  200  200  403  403  403  404  404  302"),
     "trust_dashboard": Row(get=" 302  403  200  403  403  403  403  403  404  302"),
+    # The trust's vulnerable pupils in figures: its SEND lead only (another trust's: 404).
+    "trust_vulnerable": Row(get=" 302  403  200  403  403  403  403  403  404  302"),
     "staff:list": Row(get=" 302  200  200  200  403  403  403  404  404  302"),
     "staff:invite": Row(
         get=" 302  200  200  403  403  403  403  404  404  302",
@@ -627,6 +629,7 @@ def _kwargs(name: str, world) -> dict:
         "vulnerable": {"school_slug": acorn.slug},
         "premium_gaps": {"school_slug": acorn.slug},
         "trust_dashboard": {"trust_slug": "oak"},
+        "trust_vulnerable": {"trust_slug": "oak"},
         "staff:list": {"school_slug": acorn.slug},
         "staff:invite": {"school_slug": acorn.slug},
         "staff:member": {"school_slug": acorn.slug, "public_id": world["target"].public_id},
