@@ -131,6 +131,11 @@ def pages(school: School) -> list[dict]:
         ("home", at("school_home"), ALL),
         ("deadlines", at("deadlines"), STAFF),
         ("trust dashboard", reverse("trust_dashboard", args=[school.trust.slug]), ("trust_lead",)),
+        (
+            "trust vulnerable pupils",
+            reverse("trust_vulnerable", args=[school.trust.slug]),
+            ("trust_lead",),
+        ),
         ("register", at("register:list"), STAFF),
         ("pupil record", at("register:pupil", public_id=pupil.public_id), STAFF),
         ("passport", at("register:passport", public_id=pupil.public_id), STAFF),
