@@ -25,7 +25,7 @@ from staff.deadlines import Deadline
 from staff.models import School, User
 from staff.tenancy import Access
 
-from . import triage
+from . import triage, vulnerable
 from .deadlines import PAGES_WEEKS, deadlines_for, deadlines_for_school
 
 PAGE_SIZE = 40  # pupils (or kinds) per page of the deadlines page
@@ -129,7 +129,8 @@ def deadlines_page(*, request: HttpRequest, today: date) -> dict:
 def warm(*, school: School, today: date) -> int:
     """Work out and keep what a school's home, deadlines and tracker pages read (after a write,
     in a worker: `deadlines.warm_soon`): its deadlines for the pages' horizon, the EHC review
-    tracker's order and this term's delivery. Returns how many deadlines."""
+    tracker's order, this term's delivery and the school's row of its trust's vulnerable-pupil
+    figures. Returns how many deadlines."""
     found = deadline_cache.kept(
         school_id=school.pk,
         today=today,
@@ -140,4 +141,6 @@ def warm(*, school: School, today: date) -> int:
     terms = school_calendar.season_terms(school=school, start=today, end=today)
     if terms:
         kept_term_delivery(school=school, starts_on=terms[0].starts_on, today=today)
+    if school.trust_id:
+        vulnerable.warm_trust_row(school=school, today=today)
     return len(found)

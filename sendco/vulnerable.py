@@ -313,6 +313,18 @@ def trust_figures(*, trust: Trust, today: date) -> dict:
     return {"rows": rows, "total": total}
 
 
+def warm_trust_row(*, school: School, today: date) -> None:
+    """Work out and keep the school's row of its trust's figures, as `trust_figures` keeps it:
+    the morning's scan and the worker after a write do this (`pages.warm`), so the trust lead's
+    first view of the day reads every row kept rather than counting the whole trust."""
+    deadline_cache.kept_each(
+        school_ids=[school.pk],
+        today=today,
+        name="vulnerable-trust",
+        work_out=lambda missing: _trust_counts(missing, today),
+    )
+
+
 # Each pupil's groups as bits, so the aggregate reads each pupil's grounds once: grouped by
 # school and these bits, every figure is a sum over the groups whose bits it wants.
 _SEN, _PP, _LAC, _UNPLACED, _NO_PLAN = 1, 2, 4, 8, 16

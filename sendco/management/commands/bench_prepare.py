@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from staff.models import School
 
-from ... import bench_signin, pages
+from ... import bench_signin, pages, vulnerable
 from ...bench_world import MEASURED_SLUG
 
 
@@ -31,7 +31,8 @@ class Command(BaseCommand):
         # measured school's pages read kept (sendco.tasks, DEADLINE_WARM); the bench runs no
         # worker, so it does that here: the last run ended with a write (the MIS import).
         if getattr(settings, "DEADLINE_WARM", False):
-            found = pages.warm(
-                school=School.objects.get(slug=MEASURED_SLUG), today=timezone.localdate()
-            )
+            school = School.objects.select_related("trust").get(slug=MEASURED_SLUG)
+            found = pages.warm(school=school, today=timezone.localdate())
             self.stdout.write(f"The measured school's {found} deadlines worked out and kept.")
+            # The morning's scan warms every school's row of the trust's figures (pages.warm).
+            vulnerable.trust_figures(trust=school.trust, today=timezone.localdate())
