@@ -120,8 +120,10 @@ def test_trust_lead_opens_a_school_from_the_dashboard(
 
     page.get_by_role("link", name="Vulnerable pupils in each school").click()
     expect(page).to_have_url(f"{live_server.url}/t/oak/vulnerable/")
-    figures = page.get_by_role("table", name=re.compile(r"^Vulnerable pupils and gaps in each"))
+    figures = page.get_by_role("table", name=re.compile(r"^Vulnerable pupils in each school"))
     expect(figures.get_by_role("link", name="Beech Secondary")).to_be_visible()
+    gaps = page.get_by_role("table", name=re.compile(r"^Gaps in each school"))
+    expect(gaps.get_by_role("link", name="Beech Secondary")).to_be_visible()
     expect(page.get_by_text("Elm Academy")).to_have_count(0)
     look(page, "trust-vulnerable")
     page.get_by_role("link", name="Oak Learning Trust", exact=True).click()
