@@ -297,6 +297,42 @@ class SchoolFigures:
     counts: dict[str, int]
 
 
+# The trust page's two tables: the caption's first words, and the counts shown with headings.
+TRUST_TABLES = (
+    (
+        "Vulnerable pupils",
+        (
+            ("on_roll", "On roll"),
+            ("sen", "SEN (K or E)"),
+            ("disadvantaged", "Disadvantaged"),
+            ("looked_after", "Looked after"),
+            ("sen_disadvantaged", "SEN and disadvantaged only"),
+            ("sen_looked_after", "SEN and looked after only"),
+            ("all_three", "All three"),
+        ),
+    ),
+    (
+        "Gaps",
+        (
+            ("no_provision", "Disadvantaged SEN pupils with no provision this term"),
+            ("peps_overdue", "PEPs overdue"),
+            ("releases_unplanned", "Pupil Premium Plus not planned"),
+            ("no_plan", "Joined this year on SEN support, no plan"),
+        ),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class TrustTable:
+    """One of the trust page's tables: a row of counts a school, and the trust's totals."""
+
+    title: str
+    headings: list[str]
+    rows: list[tuple[School, list[int]]]
+    total: list[int]
+
+
 def trust_figures(*, trust: Trust, today: date) -> dict:
     """Each school of the trust in figures (`TRUST_COUNTS`), by name, and the trust's totals:
     every school's row kept under its own stamp until a write at that school, the schools not
@@ -310,7 +346,16 @@ def trust_figures(*, trust: Trust, today: date) -> dict:
     )
     rows = [SchoolFigures(school, counts[school.pk]) for school in schools]
     total = {name: sum(row.counts[name] for row in rows) for name in TRUST_COUNTS}
-    return {"rows": rows, "total": total}
+    tables = [
+        TrustTable(
+            title,
+            [heading for _, heading in columns],
+            [(row.school, [row.counts[key] for key, _ in columns]) for row in rows],
+            [total[key] for key, _ in columns],
+        )
+        for title, columns in TRUST_TABLES
+    ]
+    return {"rows": rows, "total": total, "tables": tables}
 
 
 def warm_trust_row(*, school: School, today: date) -> None:

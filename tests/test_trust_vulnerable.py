@@ -115,6 +115,16 @@ def test_each_school_of_the_trust_has_its_row_of_figures(client, trust_lead, wor
     assert f'href="{reverse("vulnerable", args=["beech"])}"' in body
     assert "<caption" in body
     assert 'scope="row"' in body
+    figures, gaps = response.context["tables"]  # the page's two tables, in the counts' order
+    assert [counts for school, counts in gaps.rows if school.slug == "beech"] == [
+        [
+            BEECH["no_provision"],
+            BEECH["peps_overdue"],
+            BEECH["releases_unplanned"],
+            BEECH["no_plan"],
+        ]
+    ]
+    assert figures.total[0] == ACORN["on_roll"] + BEECH["on_roll"]
 
 
 def test_the_figures_are_the_school_pages_own(client, trust_lead, world):
