@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from staff.calendar import school_year_name
 from staff.models import AcademicYear, School
 
 from .upn import validate_upn
@@ -447,4 +448,24 @@ class TermFigures(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_season_display()} {self.academic_year_start}: {self.attendance}%"
+        return f"{self.get_season_display()} {self.year_name}: {self.attendance}%"
+
+    @property
+    def year_name(self) -> str:
+        """ "2026/27" """
+        return school_year_name(self.academic_year_start)
+
+    @property
+    def summary(self) -> str:
+        """ "attendance 91.5%, 1 suspension this year; attainment working towards the expected
+        standard", leaving out the figures the MIS did not give."""
+        counts = []
+        if self.attendance is not None:
+            counts.append(f"attendance {self.attendance}%")
+        if self.suspensions is not None:
+            plural = "" if self.suspensions == 1 else "s"
+            counts.append(f"{self.suspensions} suspension{plural} this year")
+        parts = [", ".join(counts)] if counts else []
+        if self.attainment:
+            parts.append(f"attainment {self.get_attainment_display().lower()}")
+        return "; ".join(parts)

@@ -15,6 +15,7 @@ from datetime import date, datetime
 from django.db.models import Max
 
 from staff.bounds import DATE_WINDOWS, long_date, short_date
+from staff.calendar import school_year_name
 from staff.models import AcademicYear, School, Term
 
 from ..models import LookedAfterPeriod, Pupil, PupilPremiumPeriod, TeachingGroup, TermFigures
@@ -140,7 +141,7 @@ class ImportPlan:
         if self.figures_term is None:
             return ""
         start, season = self.figures_term
-        return f"the {season} term of {start}/{(start + 1) % 100:02d}"
+        return f"the {season} term of {school_year_name(start)}"
 
     @property
     def can_apply(self) -> bool:

@@ -174,3 +174,33 @@ def test_a_new_pupil_gets_figures_and_the_dry_run_says_so(client, school, sendco
     assert not new.exists()  # a dry run writes nothing
     _apply(school, sendco, raw, today=TODAY)
     assert _figures(new.get()) == [(2026, "autumn", TODAY, Decimal("91.5"), None, "below")]
+
+
+@pytest.mark.parametrize(
+    ("attendance", "suspensions", "attainment", "expected"),
+    [
+        (
+            "91.5",
+            1,
+            "towards",
+            "attendance 91.5%, 1 suspension this year; attainment working "
+            "towards the expected standard",
+        ),
+        ("97.0", None, "", "attendance 97.0%"),
+        (None, 2, "", "2 suspensions this year"),
+        (None, None, "above", "attainment above the expected standard (greater depth)"),
+        (None, 0, "expected", "0 suspensions this year; attainment at the expected standard"),
+    ],
+)
+def test_the_pupil_page_s_line_leaves_out_the_figures_the_mis_did_not_give(
+    attendance, suspensions, attainment, expected
+):
+    figures = TermFigures(
+        academic_year_start=2026,
+        season="autumn",
+        attendance=None if attendance is None else Decimal(attendance),
+        suspensions=suspensions,
+        attainment=attainment,
+    )
+    assert figures.summary == expected
+    assert figures.year_name == "2026/27"
