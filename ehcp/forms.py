@@ -11,11 +11,11 @@ from django.core.exceptions import ValidationError
 from provision.models import Group
 from provision.selectors import target_group_choices
 from register.models import YEAR_ORDER, Pupil, YearGroup
+from staff import documents
 from staff.bounds import BoundedForm, BoundedModelForm
 from staff.edits import EditCheck
 from staff.models import School
 
-from . import documents
 from .models import (
     Advice,
     AnnualReview,

@@ -18,9 +18,8 @@ from django.db.models import Q
 
 from provision.models import Group
 from register.models import BroadArea, Pupil, YearGroup
+from staff import documents
 from staff.models import School
-
-from . import documents
 
 
 class LocalAuthority(models.Model):
@@ -425,7 +424,7 @@ def documents_storage():
 
 def advice_upload_to(instance: Advice, filename: str) -> str:
     # The stored name never carries the uploader's file name (it may hold a pupil's name), and
-    # its extension comes from what the bytes are (ehcp/documents.py), not from that name.
+    # its extension comes from what the bytes are (staff/documents.py), not from that name.
     suffix = documents.stored_suffix(instance.document_type)
     return f"advice/{instance.review.school_id}/{uuid.uuid4().hex}.{suffix}"
 

@@ -18,12 +18,13 @@ from django.db.models import Max
 from provision.models import Group
 from register.models import Pupil
 from register.services import pupil_audit
+from staff import documents
 from staff.files import delete_after_commit, discard_on_failure
 from staff.models import School
 from staff.services import audit
 from staff.tenancy import Access
 
-from . import documents, rules
+from . import rules
 from .models import (
     Advice,
     AnnualReview,

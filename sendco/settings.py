@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "ehcp",
     "premium",
     "lac",
+    "training",
     "sendco",
 ]
 

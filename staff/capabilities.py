@@ -59,6 +59,10 @@ class Cap(StrEnum):
     LAC_MANAGE = "lac.manage"
     VULNERABLE_VIEW = "school.vulnerable"
     LAC_REPORT = "lac.report"
+    TRAINING_OWN = "training.own"
+    TRAINING_VIEW = "training.view"
+    TRAINING_MANAGE = "training.manage"
+    TRAINING_REPORT = "training.report"
 
 
 _EVERYONE = frozenset(Role)
@@ -126,6 +130,14 @@ CAPABILITIES: dict[Cap, frozenset[Role]] = {
     # The designated teacher's annual report to governors: figures only, small numbers
     # suppressed, so governors read it too.
     Cap.LAC_REPORT: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD, Role.GOVERNOR}),
+    # Staff training: every member of staff sees their own records and certificates; the
+    # SENDCo, head and trust lead see everyone's in the school, the gaps against pupils' needs
+    # and the report; the SENDCo and trust lead record and plan training. Governors read the
+    # report's figures, no one named.
+    Cap.TRAINING_OWN: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD, Role.TEACHER, Role.TA}),
+    Cap.TRAINING_VIEW: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD}),
+    Cap.TRAINING_MANAGE: frozenset({Role.SENDCO, Role.TRUST_LEAD}),
+    Cap.TRAINING_REPORT: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD, Role.GOVERNOR}),
 }
 
 

@@ -34,7 +34,7 @@ LAYERS = [
     ("staff",),
     ("register",),
     ("provision",),
-    ("plans", "ehcp", "premium", "lac"),  # side by side: never import each other
+    ("plans", "ehcp", "premium", "lac", "training"),  # side by side: never import each other
     ("sendco",),
 ]
 APPS = [app for floor in LAYERS for app in floor]

@@ -27,7 +27,7 @@ from staff.bounds import (
     years_away,
 )
 
-APPS = ("staff", "register", "provision", "plans", "ehcp", "premium", "lac", "sendco")
+APPS = ("staff", "register", "provision", "plans", "ehcp", "premium", "lac", "training", "sendco")
 # Sign-in forms are Django's own; their fields have lengths already (the email's 254).
 DJANGO_OWN = (AuthenticationForm, PasswordResetForm)
 

@@ -1130,7 +1130,7 @@ def test_advice_is_received_with_its_document_under_the_documents_root(access, r
     stored = Advice.objects.get(pk=advice.pk)
     assert (stored.received_on, stored.summary) == (date(2026, 11, 20), "Needs visual supports.")
     assert (stored.document_name, stored.document_type) == (
-        "Mina Khan EP report.pdf",  # made safe to download (ehcp.documents.safe_name)
+        "Mina Khan EP report.pdf",  # made safe to download (staff.documents.safe_name)
         "application/pdf",
     )
     path = Path(stored.document.path)

@@ -1,4 +1,4 @@
-"""Checks on uploaded documents (advice for annual reviews), RELIABILITY FU-01.
+"""Checks on uploaded documents (review advice, training certificates), RELIABILITY FU-01.
 
 A document is accepted by what its bytes are, never by the content type the browser sent: a PDF,
 a Word document (.docx), a PNG or a JPEG picture; and its name must end in an extension of that

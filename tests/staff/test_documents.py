@@ -1,5 +1,5 @@
 """Uploaded advice documents are accepted by what their bytes are, not by their names
-(`ehcp/documents.py`), and the advice forms refuse anything else with a message."""
+(`staff/documents.py`), and the advice forms refuse anything else with a message."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploaded
 from django.test import override_settings
 from PIL import Image
 
-from ehcp.documents import DOCX, JPEG, PDF, PNG, check_upload, safe_name
 from ehcp.forms import AdviceReceiveForm, AdviceSubmitForm
+from staff.documents import DOCX, JPEG, PDF, PNG, check_upload, safe_name
 
 MB = 1024 * 1024
 

@@ -1,0 +1,69 @@
+"""Reading training records, always for one school and in a fixed number of queries."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Q, QuerySet
+
+from staff.models import School
+
+from . import rules
+from .models import Completion, Course, StaffMember
+
+
+def people(*, school: School, on: date) -> QuerySet[StaffMember]:
+    """The school's staff members still there on `on`, by name."""
+    return StaffMember.objects.filter(
+        Q(left_on__isnull=True) | Q(left_on__gt=on), school=school
+    ).order_by("name", "pk")
+
+
+def members_of_users(*, school: School, user_ids) -> dict[int, StaffMember]:
+    """The staff member of each of these users at this school, by user id (one query)."""
+    return {
+        m.user_id: m for m in StaffMember.objects.filter(school=school, user_id__in=list(user_ids))
+    }
+
+
+@dataclass
+class Trained:
+    """What one person is trained in on a day: the need areas (census SEN type codes) of their
+    current certificates, and whether they hold current whole-school SEND training."""
+
+    codes: set[str] = field(default_factory=set)
+    whole_school: bool = False
+
+    def covers(self, code: str) -> bool:
+        return code in self.codes
+
+
+def trained(*, school: School, on: date, person_ids=None) -> dict[int, Trained]:
+    """What each of the school's staff members (or those of `person_ids`) is trained in on `on`,
+    by person id; a person with nothing current is absent (one query)."""
+    found: dict[int, Trained] = defaultdict(Trained)
+    rows = Completion.objects.filter(
+        school=school, completed_on__isnull=False, completed_on__lte=on
+    )
+    if person_ids is not None:
+        rows = rows.filter(person_id__in=list(person_ids))
+    for person_id, completed_on, months, covers, whole in rows.values_list(
+        "person_id",
+        "completed_on",
+        "course__expires_after_months",
+        "course__covers",
+        "course__whole_school",
+    ):
+        expires = rules.expires_on(completed_on=completed_on, expires_after_months=months)
+        if not rules.is_current(completed_on=completed_on, expires=expires, on=on):
+            continue
+        found[person_id].codes.update(covers or ())
+        found[person_id].whole_school |= whole
+    return dict(found)
+
+
+def courses(*, school: School) -> QuerySet[Course]:
+    """The school's catalogue in use, by name."""
+    return Course.objects.filter(school=school, archived_at__isnull=True).order_by("name")

@@ -1,0 +1,21 @@
+"""Everyone given a membership of a school (but a governor) is one of its staff members, so the
+person who leads a group or teaches a class is the person whose training is recorded."""
+
+from __future__ import annotations
+
+from staff.models import Membership, Role
+
+from .models import StaffMember
+
+
+def member_for_membership(sender, instance: Membership, created: bool, **kwargs) -> None:
+    if instance.role == Role.GOVERNOR:
+        return
+    found = StaffMember.objects.filter(school_id=instance.school_id, user_id=instance.user_id)
+    if instance.ended_at is not None:
+        found.filter(left_on__isnull=True).update(left_on=instance.ended_at.date())
+        return
+    if not found.update(left_on=None) and created:
+        StaffMember.objects.create(
+            school_id=instance.school_id, user_id=instance.user_id, name=instance.user.full_name
+        )
