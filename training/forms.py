@@ -7,6 +7,7 @@ from django import forms
 from register.models import NeedType
 from staff import documents
 from staff.bounds import BoundedForm, BoundedModelForm
+from staff.edits import EditCheck
 from staff.models import School
 
 from .models import Course, StaffMember
@@ -41,14 +42,14 @@ class CourseField(forms.ModelChoiceField):
         )
 
 
-class PersonAddForm(BoundedModelForm):
+class PersonAddForm(EditCheck, BoundedModelForm):
     class Meta:
         model = StaffMember
         fields = ["name", "job_title"]
         labels = {"name": "Full name"}
 
 
-class PersonForm(BoundedModelForm):
+class PersonForm(EditCheck, BoundedModelForm):
     senco_appointed_on = _date(
         "Started as SENCO on",
         required=False,
@@ -118,7 +119,7 @@ def need_choices() -> list[tuple[str, str]]:
     return [(t.code, f"{t.code}: {t.name}") for t in NeedType.objects.filter(active=True)]
 
 
-class CourseForm(BoundedModelForm):
+class CourseForm(EditCheck, BoundedModelForm):
     covers = forms.MultipleChoiceField(
         label="Needs it prepares staff for",
         required=False,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -40,13 +40,22 @@ def people(request: HttpRequest) -> HttpResponse:
     return render(request, "training/people.html", page)
 
 
+def _reads_only(request: HttpRequest) -> HttpResponse | None:
+    """For a page whose record only some may find: the method is checked after the record, so
+    only those who may read it are told a POST is not allowed."""
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    return None
+
+
 @school_view(Cap.TRAINING_OWN)
-@require_safe
 def mine(request: HttpRequest) -> HttpResponse:
     """My own training: the page of the staff member who is me."""
     found = selectors.person_of_user(school=request.school, user_id=request.user.pk)
     if found is None:
         raise Http404("You are not on this school's staff list.")
+    if refused := _reads_only(request):
+        return refused
     return redirect("training:person", request.school.slug, found.public_id)
 
 
@@ -68,9 +77,10 @@ def person_add(request: HttpRequest) -> HttpResponse:
 
 @school_view(Cap.TRAINING_OWN)
 @audited("training.person_viewed")
-@require_safe
 def person(request: HttpRequest, public_id) -> HttpResponse:
     found = person_or_404(request, public_id)
+    if refused := _reads_only(request):
+        return refused
     page = pages.person(access=request.access, person=found, today=timezone.localdate())
     return render(request, "training/person.html", page)
 
@@ -142,10 +152,11 @@ def supervision(request: HttpRequest, public_id) -> HttpResponse:
 
 @school_view(Cap.TRAINING_OWN)
 @audited("training.certificate_downloaded")
-@require_safe
 def certificate(request: HttpRequest, public_id) -> HttpResponse:
     """A certificate, for its holder and those who see everyone's training."""
     found = completion_or_404(request, public_id)
+    if refused := _reads_only(request):
+        return refused
     return stored_download(
         found.certificate,
         name=found.certificate_name or "certificate",
