@@ -149,7 +149,10 @@ class CourseForm(EditCheck, BoundedModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["covers"].choices = need_choices()
-        self.fields["archived"].initial = bool(self.instance.archived_at)
+        if self.instance.pk is None:
+            del self.fields["archived"]  # a new course is in use
+        else:
+            self.fields["archived"].initial = bool(self.instance.archived_at)
 
 
 class SessionForm(BoundedForm):
