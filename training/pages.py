@@ -260,9 +260,11 @@ def gaps(*, access: Access, today: date, posted: GapPlanForm | None = None) -> d
         )
         for n, p in enumerate(found.proposals, start=1)
     ]
+    placed = any(row.form is posted for row in plan)
     return {
         "rows": rows,
         "plan": plan,
+        "form": posted if posted is not None and not placed else None,
         "line_count": len(found.lines),
         "can_manage": can_manage,
         "today": today,

@@ -306,3 +306,27 @@ def test_the_page_costs_the_same_at_any_size(client, django_assert_num_queries):
         with django_assert_num_queries(len(small.captured_queries)):
             body = client.get(url).content.decode()
         assert "Cg6x5" in body or "and " in body
+
+
+def test_a_plan_for_a_course_of_another_school_is_refused(client, school, sendco, ta, world):
+    client.force_login(sendco)
+    url = reverse("training:gap_plan", args=[school.slug])
+    data = {"course": 999999, "invited": [_person(ta).pk], "on": "2026-12-14", "hours": "2"}
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert "Choose a course from this school" in response.content.decode()
+    assert not Session.objects.filter(school=school).exists()
+
+
+def test_the_class_page_costs_the_same_for_any_class(client, school, sendco, world):
+    """The training line and the labels cost the same for a big class as for a small one."""
+    from register.models import TeachingGroup
+
+    client.force_login(sendco)
+    small, big = (TeachingGroup.objects.get(school=school, name=n) for n in ("5B", "4C"))
+    client.get(reverse("register:class_edit", args=[school.slug, small.pk]))
+    with CaptureQueriesContext(connection) as counted:
+        client.get(reverse("register:class_edit", args=[school.slug, small.pk]))
+    with CaptureQueriesContext(connection) as counted_big:
+        client.get(reverse("register:class_edit", args=[school.slug, big.pk]))
+    assert len(counted_big.captured_queries) == len(counted.captured_queries)
