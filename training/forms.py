@@ -187,3 +187,25 @@ class AttendanceForm(BoundedForm):
     def __init__(self, *args, people, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["present"].queryset = people
+
+
+class GapPlanForm(BoundedForm):
+    """A proposal of the training plan turned into a planned session in one step: the course
+    and the people come with the proposal (hidden); the SENDCo chooses the date and hours."""
+
+    course = forms.ModelChoiceField(queryset=Course.objects.none(), widget=forms.HiddenInput)
+    invited = forms.ModelMultipleChoiceField(
+        queryset=StaffMember.objects.none(),
+        widget=forms.MultipleHiddenInput,
+        error_messages={
+            "required": "Nobody to invite: everyone is trained already.",
+            "invalid_choice": "Someone invited is no longer on this school's staff list.",
+        },
+    )
+    on = _date("Date")
+    hours = forms.DecimalField(label="Hours", max_digits=5, decimal_places=1, min_value=0.5)
+
+    def __init__(self, *args, school: School, people, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["course"] = CourseField(school, widget=forms.HiddenInput)
+        self.fields["invited"].queryset = people

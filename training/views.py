@@ -22,6 +22,7 @@ from .forms import (
     AttendanceForm,
     CompletionForm,
     CourseForm,
+    GapPlanForm,
     PersonAddForm,
     PersonForm,
     SessionForm,
@@ -258,3 +259,32 @@ def session(request: HttpRequest, public_id) -> HttpResponse:
             return redirect("training:session", request.school.slug, found.public_id)
     page = pages.session(access=request.access, session=found, today=today, form=form)
     return render(request, "training/session.html", page)
+
+
+@school_view(Cap.TRAINING_VIEW)
+@audited("training.gaps_viewed")
+@require_safe
+def gaps(request: HttpRequest) -> HttpResponse:
+    """Training matched to need: where the adults of a class or group are untrained for its
+    pupils' needs, and this year's training plan proposed from the top gaps."""
+    page = pages.gaps(access=request.access, today=timezone.localdate())
+    return render(request, "training/gaps.html", page)
+
+
+@school_view(Cap.TRAINING_MANAGE)
+@require_POST
+def gap_plan(request: HttpRequest) -> HttpResponse:
+    """A proposal of the plan turned into a planned session in one step."""
+    today = timezone.localdate()
+    people = selectors.people(school=request.school, on=today)
+    form = GapPlanForm(request.POST, school=request.school, people=people)
+    saved = save_form(
+        request,
+        form,
+        lambda data: services.session_plan(access=request.access, **data),
+        success=lambda s: f"Planned: {s.course.name} on {s.on:%-d %B %Y}.",
+    )
+    if saved:
+        return redirect("training:session", request.school.slug, saved.result.public_id)
+    page = pages.gaps(access=request.access, today=today, posted=form)
+    return render(request, "training/gaps.html", page, status=400)
