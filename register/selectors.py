@@ -513,13 +513,15 @@ class NeedCount:
 
 def sen_needs_among(*, school: School, on: date, among: QuerySet[Pupil]) -> list[NeedCount]:
     """The needs (any rank) held on `on` by the pupils of `among` who are on the register, with
-    how many pupils have each, most first (one query)."""
+    how many pupils have each, most first (one query). "No specialist assessment" (NSA) is left
+    out: it is a need not yet known, which no one can be trained for."""
     counted = (
         Need.objects.filter(
             covering(on),
             school=school,
             pupil__in=sen_pupils(school=school, on=on).filter(pk__in=among.values("pk")),
         )
+        .exclude(need_type__only_with_sen_support=True)
         .values_list("need_type__code", "need_type__name")
         .annotate(n=Count("pupil", distinct=True))
         .order_by()

@@ -99,7 +99,14 @@ def build(acorn: dict) -> dict:
     ended = make_pupil(school)
     put_on(ended, "K", date(2024, 9, 1), "ASD", ends_on=date(2026, 10, 1))
     hearing = _sen(school, "HI")
-    class_of(school, "4C", teachers=[tom], assistants=[tara, ana], pupils=[*asd, ended, hearing])
+    unassessed = _sen(school, "NSA")  # no specialist assessment yet: nothing to train for
+    class_of(
+        school,
+        "4C",
+        teachers=[tom],
+        assistants=[tara, ana],
+        pupils=[*asd, ended, hearing, unassessed],
+    )
     nessy = [_sen(school, "SPLD") for _ in range(4)]
     spld_5b = [nessy[0], _sen(school, "SPLD"), _sen(school, "SPLD")]
     class_of(school, "5B", teachers=[bea], pupils=[_sen(school, "ASD"), _sen(school, "ASD")])
@@ -142,6 +149,7 @@ def test_the_lines(school, world):
     )
     assert not any(t.startswith("5B:") for t in texts)
     assert "4C: 1 pupil with SEMH, 0 of 3 adults trained" in texts
+    assert not any("NSA" in t for t in texts)
 
 
 def test_a_renewed_certificate_closes_the_gap(school, world, ta):
