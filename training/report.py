@@ -158,7 +158,13 @@ def report(*, school: School, today: date, named: bool) -> dict:
         return n if named else shown(n)
 
     def line(code: str, label: str, tally: _Tally) -> Line:
-        listed = tuple(sorted(names[p] for p in tally.people)) if named else ()
+        # Who is trained in each need area; everyone at a whole-staff INSET would be a list of
+        # the staff, so its line has no names.
+        listed = (
+            ()
+            if not named or code == WHOLE_SCHOOL
+            else tuple(sorted(names[p] for p in tally.people))
+        )
         return Line(
             code, label, count(len(tally.people)), count(tally.records), tally.hours, listed
         )
@@ -196,7 +202,7 @@ def report(*, school: School, today: date, named: bool) -> dict:
         "year_start": start,
         "today": today,
         "threshold": suppression.threshold(),
-        "staff": selectors.people(school=school, on=today).count(),
+        "staff": count(selectors.people(school=school, on=today).count()),
         "hours": total.hours,
         "people": count(len(total.people)),
         "records": count(total.records),

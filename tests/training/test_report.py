@@ -135,6 +135,7 @@ def test_the_years_figures_for_the_head_with_names(client, school, head, world):
     assert context["people"] == 7  # P0..P6; P7 and the leaver trained before this year
     assert context["records"] == 16
     assert context["inset_sessions"] == 1
+    assert context["staff"] == 11  # P0..P7, the SENDCo, head and teacher; not the leaver
     areas = _areas(context)
     assert list(areas)[0] == "whole-school"  # whole-school SEND training first, its own line
     assert areas["whole-school"][:2] == ("7", Decimal("10.5"))
@@ -143,6 +144,7 @@ def test_the_years_figures_for_the_head_with_names(client, school, head, world):
     assert areas["SLD"][:2] == ("2", Decimal("4"))  # a course covering two areas counts in each
     assert areas["SEMH"][:2] == ("1", Decimal("6"))
     assert areas["SLCN"][2] == (f"Quillon0 {MARK}", f"Quillon1 {MARK}")
+    assert areas["whole-school"][2] == ()  # everyone at the INSET: no list of the staff
     labels = {a.code: a.label for a in context["areas"]}
     assert labels["ASD"].startswith("ASD: Autis")  # the census code with its NeedType name
     courses = {c.label: (c.people, c.records, c.hours) for c in context["courses"]}
