@@ -103,6 +103,7 @@ MENU: list[tuple[str, list[Link]]] = [
             Link("My training", "training:mine", Cap.TRAINING_OWN, ("training:mine",)),
             Link("Audit log", "staff:audit", Cap.AUDIT_VIEW, ("staff:audit",)),
             Link("Looked-after children report", "lac:report", Cap.LAC_REPORT, ("lac:report",)),
+            Link("Training report", "training:report", Cap.TRAINING_REPORT, ("training:report",)),
         ],
     ),
 ]

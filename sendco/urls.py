@@ -65,6 +65,7 @@ urlpatterns = [
     path("s/<slug:school_slug>/", include("register.import_urls")),
     path("t/<slug:trust_slug>/", views.trust_dashboard, name="trust_dashboard"),
     path("t/<slug:trust_slug>/vulnerable/", views.trust_vulnerable, name="trust_vulnerable"),
+    path("t/<slug:trust_slug>/training/", views.trust_training, name="trust_training"),
     path("notifications/", reminder_views.notification_list, name="notifications"),
     path("notifications/count/", reminder_views.notification_count, name="notifications_count"),
     path("notifications/read/", reminder_views.notifications_read, name="notifications_read"),

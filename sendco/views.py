@@ -14,6 +14,7 @@ from sendco import gaps, health, pages, selectors, vulnerable
 from staff.capabilities import Cap
 from staff.http import audited, note_detail, note_subject
 from staff.tenancy import school_view, schools_for, trust_view, trusts_led_by
+from training.trust import trust_training as training_figures
 
 
 @require_safe
@@ -94,6 +95,18 @@ def trust_vulnerable(request: HttpRequest) -> HttpResponse:
     context.update(vulnerable.trust_figures(trust=request.trust, today=today))
     note_subject(request, request.trust, schools=len(context["rows"]))
     return render(request, "sendco/trust_vulnerable.html", context)
+
+
+@trust_view(Cap.TRUST_DASHBOARD)
+@audited("trust.training_viewed")
+@require_safe
+def trust_training(request: HttpRequest) -> HttpResponse:
+    """Each school's staff training against its pupils' needs, one row a school, no one named."""
+    today = timezone.localdate()
+    context = {"trust": request.trust, "today": today}
+    context.update(training_figures(trust=request.trust, today=today))
+    note_subject(request, request.trust, schools=len(context["rows"]))
+    return render(request, "sendco/trust_training.html", context)
 
 
 @login_not_required

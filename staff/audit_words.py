@@ -49,6 +49,7 @@ ACTION_WORDS: dict[str, str] = {
     "school.deadlines_viewed": "Opened the deadlines page",
     "school.vulnerable_viewed": "Looked at the vulnerable pupils",
     "trust.vulnerable_viewed": "Looked at the trust's vulnerable pupils in figures",
+    "trust.training_viewed": "Looked at the trust's staff training against pupils' needs",
     "reminders.scan_run": "Checked the deadlines for reminders",
     "reminders.feed_created": "Made a calendar link",
     "reminders.feed_revoked": "Stopped a calendar link",
@@ -107,6 +108,8 @@ ACTION_WORDS: dict[str, str] = {
     "training.session_planned": "Planned a training session",
     "training.attendance_taken": "Took attendance at a training session",
     "training.gaps_viewed": "Looked at training matched to pupils' needs",
+    "training.report_viewed": "Read the report on training delivered this year",
+    "training.report_printed": "Printed the report on training delivered this year",
     # The provision map
     "provision.today_viewed": "Opened their groups today",
     "provision.costed_item.created": "Added a costed item to a pupil's provision",

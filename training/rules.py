@@ -43,6 +43,17 @@ def expires_on(*, completed_on: date, expires_after_months: int | None) -> date 
     return add_months(completed_on, expires_after_months)
 
 
+def first_current_day(*, expires_after_months: int, on: date) -> date:
+    """The earliest completion day whose certificate is still current on `on`: a completion on
+    or after it (and by `on`) counts, one before it has expired. Lets the database pick current
+    certificates with a date comparison instead of month arithmetic (31 March, 1 month: a
+    certificate of 28 February ran out on 28 March; one of 1 March runs to 1 April)."""
+    day = add_months(on, -expires_after_months)
+    while add_months(day, expires_after_months) <= on:
+        day = date.fromordinal(day.toordinal() + 1)
+    return day
+
+
 def is_current(*, completed_on: date | None, expires: date | None, on: date) -> bool:
     """Completed by `on` and not yet expired (an expiry day is the first day it no longer
     counts)."""

@@ -9,7 +9,8 @@ from datetime import date
 from django.db.models import Count, F, Q, QuerySet
 
 from staff import skills
-from staff.models import School
+from staff.calendar import academic_year_start_for
+from staff.models import AcademicYear, School
 
 from . import rules
 from .models import Completion, Course, Session, StaffMember, Supervision
@@ -151,3 +152,58 @@ def sessions(*, school: School) -> QuerySet[Session]:
         .annotate(attended=Count("completions"), invited_count=Count("invited", distinct=True))
         .order_by("-on", "-pk")
     )
+
+
+def here_on(on: date, *, person: str = "") -> Q:
+    """Still on the staff list on `on` (`person`: the path to the staff member, "person__")."""
+    return Q(**{f"{person}left_on__isnull": True}) | Q(**{f"{person}left_on__gt": on})
+
+
+def school_years(*, school_ids, on: date) -> dict[int, tuple[date, date]]:
+    """Each school's academic year containing `on` (first and last days), from its term dates,
+    or 1 September to 31 August where it has none set (one query)."""
+    default_start = date(academic_year_start_for(on), 9, 1)
+    default = (default_start, date(default_start.year + 1, 8, 31))
+    found = {
+        school_id: (starts_on, ends_on)
+        for school_id, starts_on, ends_on in AcademicYear.objects.filter(
+            school_id__in=list(school_ids), starts_on__lte=on, ends_on__gte=on
+        ).values_list("school_id", "starts_on", "ends_on")
+    }
+    return {school_id: found.get(school_id, default) for school_id in school_ids}
+
+
+def sencos(*, school_ids, on: date) -> dict[int, rules.SencoQualification]:
+    """What the qualification rule asks of each school's SENCO on `on` (the staff member still
+    there appointed SENCO most recently; NOT_SENCO where none is recorded), in two queries."""
+    appointed: dict[int, StaffMember] = {}
+    for person in (
+        StaffMember.objects.filter(
+            here_on(on), school_id__in=list(school_ids), senco_appointed_on__isnull=False
+        )
+        .only("school_id", "senco_appointed_on", "senco_months_before")
+        .order_by("senco_appointed_on", "pk")
+    ):
+        appointed[person.school_id] = person
+    studies: dict[int, list[rules.Study]] = defaultdict(list)
+    for person_id, kind, started_on, completed_on in (
+        Completion.objects.filter(
+            school_id__in=[p.school_id for p in appointed.values()],
+            person_id__in=[p.pk for p in appointed.values()],
+        )
+        .exclude(course__qualification="")
+        .values_list("person_id", "course__qualification", "started_on", "completed_on")
+    ):
+        studies[person_id].append(
+            rules.Study(rules.QualificationKind(kind), started_on, completed_on)
+        )
+    return {
+        school_id: rules.senco_qualification(
+            appointed_on=appointed[school_id].senco_appointed_on,
+            months_before=appointed[school_id].senco_months_before,
+            studies=studies[appointed[school_id].pk],
+        )
+        if school_id in appointed
+        else rules.SencoQualification(rules.SencoStatus.NOT_SENCO)
+        for school_id in school_ids
+    }

@@ -21,4 +21,6 @@ urlpatterns = [
     path("training/courses/<int:pk>/", views.course_edit, name="course_edit"),
     path("training/sessions/", views.sessions, name="sessions"),
     path("training/sessions/<uuid:public_id>/", views.session, name="session"),
+    path("training/report/", views.report, name="report"),
+    path("training/report/pdf/", views.report_pdf, name="report_pdf"),
 ]

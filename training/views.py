@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from staff.capabilities import Cap
 from staff.http import audited, form_data, note_subject, save_form, stored_download
+from staff.pdf import pdf_response
 from staff.tenancy import school_view
 
 from . import pages, selectors, services
@@ -28,6 +29,7 @@ from .forms import (
     SessionForm,
     SupervisionForm,
 )
+from .report import report_for
 
 GET_POST = require_http_methods(["GET", "HEAD", "POST"])
 
@@ -288,3 +290,22 @@ def gap_plan(request: HttpRequest) -> HttpResponse:
         return redirect("training:session", request.school.slug, saved.result.public_id)
     page = pages.gaps(access=request.access, today=today, posted=form)
     return render(request, "training/gaps.html", page, status=400)
+
+
+@school_view(Cap.TRAINING_REPORT)
+@audited("training.report_viewed")
+@require_safe
+def report(request: HttpRequest) -> HttpResponse:
+    """Training delivered this year, as a print view: names for the head and SENDCo, figures
+    only for governors."""
+    context = report_for(access=request.access, today=timezone.localdate())
+    return render(request, "training/report.html", context)
+
+
+@school_view(Cap.TRAINING_REPORT)
+@audited("training.report_printed")
+@require_safe
+def report_pdf(request: HttpRequest) -> HttpResponse:
+    context = report_for(access=request.access, today=timezone.localdate())
+    filename = f"training-report-{request.school.slug}.pdf"
+    return pdf_response(request, "training/report.html", context, filename=filename)

@@ -138,6 +138,12 @@ MATRIX: dict[str, Row] = {
     "trust_dashboard": Row(get=" 302  403  200  403  403  403  403  403  404  302"),
     # The trust's vulnerable pupils in figures: its SEND lead only (another trust's: 404).
     "trust_vulnerable": Row(get=" 302  403  200  403  403  403  403  403  404  302"),
+    # The trust's staff training against pupils' needs, in figures: its SEND lead only.
+    "trust_training": Row(get=" 302  403  200  403  403  403  403  403  404  302"),
+    # Training delivered this year and its PDF: names for the SENDCo, lead and head, figures
+    # only for governors.
+    "training:report": Row(get=" 302  200  200  200  403  403  200  404  404  302"),
+    "training:report_pdf": Row(get=" 302  200  200  200  403  403  200  404  404  302"),
     "staff:list": Row(get=" 302  200  200  200  403  403  403  404  404  302"),
     "staff:invite": Row(
         get=" 302  200  200  403  403  403  403  404  404  302",
@@ -638,6 +644,9 @@ def _kwargs(name: str, world) -> dict:
         "premium_gaps": {"school_slug": acorn.slug},
         "trust_dashboard": {"trust_slug": "oak"},
         "trust_vulnerable": {"trust_slug": "oak"},
+        "trust_training": {"trust_slug": "oak"},
+        "training:report": {"school_slug": acorn.slug},
+        "training:report_pdf": {"school_slug": acorn.slug},
         "staff:list": {"school_slug": acorn.slug},
         "staff:invite": {"school_slug": acorn.slug},
         "staff:member": {"school_slug": acorn.slug, "public_id": world["target"].public_id},
