@@ -171,7 +171,17 @@ TEMPLATES = sorted((ROOT / "templates").rglob("*.html"))
 # HTML built in Python (the SVG charts) is checked too.
 HTML_IN_PYTHON = [
     path
-    for app in ("staff", "register", "provision", "plans", "ehcp", "premium", "lac", "training", "sendco")
+    for app in (
+        "staff",
+        "register",
+        "provision",
+        "plans",
+        "ehcp",
+        "premium",
+        "lac",
+        "training",
+        "sendco",
+    )
     for path in sorted((ROOT / app).rglob("*.py"))
     if "migrations" not in path.parts
 ]
