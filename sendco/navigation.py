@@ -99,6 +99,8 @@ MENU: list[tuple[str, list[Link]]] = [
             Link("Deadlines", "deadlines", Cap.REGISTER_VIEW, (":deadlines",)),
             Link("Term dates", "calendar:terms", Cap.CALENDAR_VIEW, ("calendar",)),
             Link("Staff", "staff:list", Cap.STAFF_VIEW, ("staff:list", "staff:member", "staff:i")),
+            Link("Staff training", "training:people", Cap.TRAINING_VIEW, ("training",)),
+            Link("My training", "training:mine", Cap.TRAINING_OWN, ("training:mine",)),
             Link("Audit log", "staff:audit", Cap.AUDIT_VIEW, ("staff:audit",)),
             Link("Looked-after children report", "lac:report", Cap.LAC_REPORT, ("lac:report",)),
         ],

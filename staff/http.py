@@ -17,7 +17,9 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.utils.cache import add_never_cache_headers
+from django.utils.http import content_disposition_header
 
 from .edits import refuse_stale_edit
 
@@ -220,3 +222,21 @@ def audit_pupil_read(request: HttpRequest, response: HttpResponse) -> None:
     ):
         match = getattr(request, "resolver_match", None)
         _write_audit(request, "pupil.viewed", page=match.view_name if match else "")
+
+
+def stored_download(file, *, name: str, content_type: str, missing: str) -> HttpResponse:
+    """A stored document (review advice, a training certificate) as a download the browser
+    neither sniffs nor caches. The file is read whole and closed before the response goes out,
+    so nothing is left open when a client stops reading; none stored, or gone, is a 404."""
+    if not file:
+        raise Http404(missing)
+    try:
+        with file.storage.open(file.name, "rb") as handle:
+            content = handle.read()
+    except OSError as error:
+        raise Http404("The document is missing.") from error
+    response = HttpResponse(content, content_type=content_type or "application/octet-stream")
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
+    response["X-Content-Type-Options"] = "nosniff"
+    add_never_cache_headers(response)
+    return response

@@ -6,12 +6,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from staff.models import School
 
 from . import rules
-from .models import Completion, Course, StaffMember
+from .models import Completion, Course, Session, StaffMember, Supervision
 
 
 def people(*, school: School, on: date) -> QuerySet[StaffMember]:
@@ -67,3 +67,56 @@ def trained(*, school: School, on: date, person_ids=None) -> dict[int, Trained]:
 def courses(*, school: School) -> QuerySet[Course]:
     """The school's catalogue in use, by name."""
     return Course.objects.filter(school=school, archived_at__isnull=True).order_by("name")
+
+
+def person_for(*, school: School, public_id) -> StaffMember | None:
+    return StaffMember.objects.filter(school=school, public_id=public_id).first()
+
+
+def person_of_user(*, school: School, user_id: int) -> StaffMember | None:
+    return StaffMember.objects.filter(school=school, user_id=user_id).first()
+
+
+def completion_for(*, school: School, public_id) -> Completion | None:
+    return (
+        Completion.objects.filter(school=school, public_id=public_id)
+        .select_related("person")
+        .first()
+    )
+
+
+def course_of(*, school: School, pk: int) -> Course | None:
+    return Course.objects.filter(school=school, pk=pk).first()
+
+
+def records_of(*, person: StaffMember) -> list[Completion]:
+    """A person's completions, latest first, with their courses (one query)."""
+    return list(
+        Completion.objects.filter(school_id=person.school_id, person=person)
+        .select_related("course")
+        .order_by(F("completed_on").desc(nulls_first=True), "-pk")
+    )
+
+
+def supervisions_of(*, person: StaffMember) -> list[Supervision]:
+    return list(
+        Supervision.objects.filter(school_id=person.school_id, person=person)
+        .select_related("course")
+        .order_by("-on")[:12]
+    )
+
+
+def session_for(*, school: School, public_id) -> Session | None:
+    return (
+        Session.objects.filter(school=school, public_id=public_id).select_related("course").first()
+    )
+
+
+def sessions(*, school: School) -> QuerySet[Session]:
+    """The school's sessions, latest first, with their courses and how many attended."""
+    return (
+        Session.objects.filter(school=school)
+        .select_related("course")
+        .annotate(attended=Count("completions"), invited_count=Count("invited", distinct=True))
+        .order_by("-on", "-pk")
+    )

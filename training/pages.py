@@ -1,0 +1,184 @@
+"""What the training pages show, put together from the selectors and rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.core.paginator import Paginator
+from django.db.models import Count, F
+
+from register.models import NeedType
+from staff.capabilities import Cap
+from staff.tenancy import Access
+
+from . import rules, selectors
+from .forms import AttendanceForm, CompletionForm, PersonForm, SessionForm, SupervisionForm
+from .models import Completion, Course, Session, StaffMember
+
+PEOPLE_PAGE_SIZE = 50
+SESSIONS_PAGE_SIZE = 25
+
+
+@dataclass
+class Record:
+    """A completion with what the rules say of it today."""
+
+    completion: Completion
+    expires: date | None
+    current: bool
+
+    @property
+    def state(self) -> str:
+        c = self.completion
+        if c.completed_on is None:
+            return f"Under way since {c.started_on:%-d %b %Y}" if c.started_on else "Under way"
+        if self.expires is None:
+            return "Does not expire"
+        if self.current:
+            return f"Renew by {self.expires:%-d %b %Y}"
+        return f"Expired {self.expires:%-d %b %Y}"
+
+
+def _record(completion: Completion, today: date) -> Record:
+    expires = (
+        rules.expires_on(
+            completed_on=completion.completed_on,
+            expires_after_months=completion.course.expires_after_months,
+        )
+        if completion.completed_on
+        else None
+    )
+    current = rules.is_current(completed_on=completion.completed_on, expires=expires, on=today)
+    return Record(completion, expires, current)
+
+
+@dataclass
+class PersonRow:
+    person: StaffMember
+    areas: list[str] = field(default_factory=list)
+    courses: int = 0
+    expired: list[str] = field(default_factory=list)
+
+
+def people(*, access: Access, today: date, page) -> dict:
+    """The school's staff, a page at a time, each with what they are trained in today and any
+    certificate that has run out (two queries and the count)."""
+    shown = Paginator(selectors.people(school=access.school, on=today), PEOPLE_PAGE_SIZE).get_page(
+        page
+    )
+    rows = {p.pk: PersonRow(p) for p in shown}
+    latest: dict[tuple[int, int], Completion] = {}
+    for completion in (
+        Completion.objects.filter(
+            school=access.school, person_id__in=list(rows), completed_on__isnull=False
+        )
+        .select_related("course")
+        .order_by("completed_on", "pk")
+    ):
+        latest[(completion.person_id, completion.course_id)] = completion
+    for (person_id, _), completion in latest.items():
+        record, row = _record(completion, today), rows[person_id]
+        row.courses += 1
+        if record.current:
+            row.areas.extend(c for c in completion.course.covers if c not in row.areas)
+        elif record.expires is not None:
+            row.expired.append(completion.course.name)
+    return {
+        "page": shown,
+        "rows": [rows[p.pk] for p in shown],
+        "today": today,
+        "can_manage": access.can(Cap.TRAINING_MANAGE),
+    }
+
+
+def person(*, access: Access, person: StaffMember, today: date, forms: dict | None = None):
+    """A person's training: each record with its expiry, their supervision, and for the SENCO
+    what the qualification rule asks of them."""
+    records = [_record(c, today) for c in selectors.records_of(person=person)]
+    studies = [
+        rules.Study(
+            rules.QualificationKind(r.completion.course.qualification),
+            r.completion.started_on,
+            r.completion.completed_on,
+        )
+        for r in records
+        if r.completion.course.qualification
+    ]
+    qualification = rules.senco_qualification(
+        appointed_on=person.senco_appointed_on,
+        months_before=person.senco_months_before,
+        studies=studies,
+    )
+    can_manage = access.can(Cap.TRAINING_MANAGE)
+    forms = forms or {}
+    if can_manage:
+        forms.setdefault("record_form", CompletionForm(school=access.school))
+        forms.setdefault("supervision_form", SupervisionForm(school=access.school))
+        forms.setdefault("person_form", PersonForm(instance=person))
+    return {
+        "person": person,
+        "records": records,
+        "supervisions": selectors.supervisions_of(person=person),
+        "qualification": qualification,
+        "today": today,
+        "can_manage": can_manage,
+        "is_self": person.user_id == access.user.pk,
+        "can_view_all": access.can(Cap.TRAINING_VIEW),
+        **forms,
+    }
+
+
+def sessions(*, access: Access, today: date, page, form=None) -> dict:
+    can_manage = access.can(Cap.TRAINING_MANAGE)
+    if can_manage and form is None:
+        form = SessionForm(
+            school=access.school, people=selectors.people(school=access.school, on=today)
+        )
+    return {
+        "page": Paginator(selectors.sessions(school=access.school), SESSIONS_PAGE_SIZE).get_page(
+            page
+        ),
+        "form": form,
+        "can_manage": can_manage,
+        "today": today,
+    }
+
+
+def session(*, access: Access, session: Session, today: date, form=None) -> dict:
+    """A session: who was invited, and its attendance taken in one step (everyone expected
+    ticked until attendance is first taken; then those recorded as present)."""
+    people = selectors.people(school=access.school, on=session.on)
+    present = set(session.completions.values_list("person_id", flat=True))
+    invited = set(session.invited.values_list("pk", flat=True))
+    if form is None:
+        if session.attendance_taken_at:
+            initial = present
+        else:
+            initial = {p.pk for p in people} if session.whole_staff else invited
+        form = AttendanceForm(people=people, initial={"present": sorted(initial)})
+    return {
+        "session": session,
+        "form": form,
+        "present_count": len(present),
+        "invited_count": len(invited),
+        "can_manage": access.can(Cap.TRAINING_MANAGE),
+        "can_take": session.on <= today,
+        "today": today,
+    }
+
+
+def courses(*, access: Access, form) -> dict:
+    """The catalogue with how many people hold each course (two queries)."""
+    found = list(
+        Course.objects.filter(school=access.school)
+        .annotate(people=Count("completions__person", distinct=True))
+        .order_by(F("archived_at").asc(nulls_first=True), "name")
+    )
+    names = dict(NeedType.objects.values_list("code", "name"))
+    return {
+        "courses": found,
+        "need_names": names,
+        "form": form,
+        "can_manage": access.can(Cap.TRAINING_MANAGE),
+    }
