@@ -8,8 +8,10 @@ from decimal import Decimal
 
 from django import forms
 from django.db.models import F, Q, QuerySet
+from django.utils.html import escape
 
 from register.models import Pupil
+from staff import skills as staff_skills
 from staff.bounds import BoundedForm, BoundedModelForm
 from staff.capabilities import STAFF_ROLES
 from staff.edits import EditCheck
@@ -50,8 +52,13 @@ class StaffChoiceField(forms.ModelChoiceField):
 
 
 class StaffMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Members of staff with their role, and with what they are trained in when the form is
+    given their `skills` (by user id: `staff.skills`)."""
+
+    skills: dict[int, staff_skills.Skills]
+
     def label_from_instance(self, obj: User) -> str:
-        return _staff_label(obj)
+        return staff_skills.with_skills(_staff_label(obj), getattr(self, "skills", {}).get(obj.pk))
 
 
 class PupilChoiceField(forms.ModelChoiceField):
@@ -323,13 +330,16 @@ class GroupForm(SchoolModelForm):
         help_texts = {"name": "For example: Talk Boost Year 3, autumn."}
         widgets = {"starts_on": DATE_INPUT, "ends_on": DATE_INPUT, "time": TIME_INPUT}
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, skills=None, needs_hint: str = "", **kwargs) -> None:
         super().__init__(*args, **kwargs)
         current = self.instance.intervention_id if self.instance.pk else None
         self.fields["intervention"].queryset = Intervention.objects.filter(
             Q(archived_at__isnull=True) | Q(pk=current), school=self.school
         )
         self.fields["staff"].queryset = staff_of(self.school)
+        self.fields["staff"].skills = skills or {}
+        if needs_hint:
+            self.fields["staff"].help_text += " " + escape(needs_hint)
         self.fields["rate"].queryset = StaffRate.objects.filter(school=self.school)
         if isinstance(self.initial.get("days"), str):
             self.initial["days"] = Group(days=self.initial["days"]).weekdays

@@ -9,7 +9,10 @@ from datetime import date
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet
 
+from register.models import Pupil
+from register.selectors import needs_hint, sen_needs_among
 from staff import calendar as school_calendar
+from staff import skills
 from staff.models import AcademicYear, School, Term, User
 
 from .costing import count_of
@@ -190,3 +193,21 @@ def budget_history(*, school: School) -> QuerySet[SenBudget]:
         .select_related("academic_year")
         .order_by("-academic_year__starts_on")
     )
+
+
+def group_staffing(*, school: School, on: date, group: Group | None) -> dict:
+    """For the group form's "Who runs it": what each member of staff is trained in
+    (`staff.skills`, one query) and the needs of the group's SEN pupils on `on` (one query; none
+    for a group not yet saved)."""
+    hint = ""
+    if group is not None:
+        places = GroupPupil.objects.filter(
+            Q(left_on__isnull=True) | Q(left_on__gte=on),
+            school=school,
+            group=group,
+            joined_on__lte=on,
+        )
+        among = Pupil.objects.filter(school=school, group_places__in=places)
+        needs = sen_needs_among(school=school, on=on, among=among)
+        hint = needs_hint(needs, "the group's")
+    return {"skills": skills.of_users(school=school, on=on), "needs_hint": hint}

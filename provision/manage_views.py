@@ -341,7 +341,8 @@ def group_new(request: HttpRequest) -> HttpResponse:
     initial = reads.new_group_initial(
         school=request.school, today=timezone.localdate(), intervention=chosen
     )
-    form = GroupForm(form_data(request), school=request.school, initial=initial)
+    staffing = reads.group_staffing(school=request.school, on=timezone.localdate(), group=None)
+    form = GroupForm(form_data(request), school=request.school, initial=initial, **staffing)
     saved = save_form(
         request,
         form,
@@ -360,7 +361,8 @@ def group_new(request: HttpRequest) -> HttpResponse:
 @GET_POST
 def group_edit(request: HttpRequest, public_id) -> HttpResponse:
     group = _group_or_404(request, public_id)
-    form = GroupForm(form_data(request), school=request.school, instance=group)
+    staffing = reads.group_staffing(school=request.school, on=timezone.localdate(), group=group)
+    form = GroupForm(form_data(request), school=request.school, instance=group, **staffing)
     saved = save_form(
         request,
         form,

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.html import escape
 
+from staff import skills as staff_skills
 from staff.bounds import BoundedForm
 from staff.capabilities import CLASS_ASSISTANT_ROLES, CLASS_TEACHER_ROLES
 from staff.edits import EditCheck
@@ -23,17 +25,27 @@ def _staff(school: School, roles: tuple[str, ...]):
     )
 
 
-class ClassStaffForm(EditCheck, BoundedForm):
-    """Who teaches and assists in a class (the class is `edits=`)."""
+class SkilledStaffField(forms.ModelMultipleChoiceField):
+    """Members of staff, each labelled with what they are trained in (`skills`, by user id)."""
 
-    teachers = forms.ModelMultipleChoiceField(
+    skills: dict[int, staff_skills.Skills]
+
+    def label_from_instance(self, obj: User) -> str:
+        return staff_skills.with_skills(str(obj), getattr(self, "skills", {}).get(obj.pk))
+
+
+class ClassStaffForm(EditCheck, BoundedForm):
+    """Who teaches and assists in a class (the class is `edits=`). `skills` (by user id) labels
+    each person with their training, `needs_hint` says what the class's SEN pupils need."""
+
+    teachers = SkilledStaffField(
         label="Teachers",
         queryset=User.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="They see the register, pupil pages and passports of this class.",
     )
-    assistants = forms.ModelMultipleChoiceField(
+    assistants = SkilledStaffField(
         label="Teaching assistants",
         queryset=User.objects.none(),
         required=False,
@@ -41,10 +53,14 @@ class ClassStaffForm(EditCheck, BoundedForm):
         help_text="They see the register and passports of this class.",
     )
 
-    def __init__(self, *args, school: School, **kwargs) -> None:
+    def __init__(self, *args, school: School, skills=None, needs_hint: str = "", **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["teachers"].queryset = _staff(school, CLASS_TEACHER_ROLES)
         self.fields["assistants"].queryset = _staff(school, CLASS_ASSISTANT_ROLES)
+        for name in ("teachers", "assistants"):
+            self.fields[name].skills = skills or {}
+            if needs_hint:
+                self.fields[name].help_text += " " + escape(needs_hint)
 
 
 class NewClassForm(BoundedForm):

@@ -67,8 +67,8 @@ def class_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def class_edit(request: HttpRequest, group_id: int) -> HttpResponse:
     group = class_or_404(request, group_id)
-    initial = pages.class_staff_initial(group=group)
-    form = ClassStaffForm(form_data(request), school=request.school, initial=initial, edits=group)
+    page = pages.class_staffing(group=group, school=request.school, on=timezone.localdate())
+    form = ClassStaffForm(form_data(request), school=request.school, edits=group, **page["form"])
     saved = save_form(
         request,
         form,
@@ -83,6 +83,5 @@ def class_edit(request: HttpRequest, group_id: int) -> HttpResponse:
     if saved:
         return redirect("register:classes", school_slug=request.school.slug)
     pupils = selectors.class_pupils(group=group)
-    return render(
-        request, "register/class_edit.html", {"group": group, "form": form, "pupils": pupils}
-    )
+    context = {"group": group, "form": form, "pupils": pupils, "training": page["training"]}
+    return render(request, "register/class_edit.html", context)

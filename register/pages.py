@@ -3,10 +3,12 @@ and the starting values of a status change."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.http import QueryDict
 
+from staff import skills
 from staff.capabilities import Cap, sees_looked_after
 from staff.tenancy import Access
 
@@ -86,3 +88,38 @@ def status_change_initial(*, pupil: Pupil, today: date) -> dict:
 def class_staff_initial(*, group: TeachingGroup) -> dict:
     """Who teaches the class and who assists in it now, for the form that changes them."""
     return {"teachers": list(group.teachers.all()), "assistants": list(group.assistants.all())}
+
+
+@dataclass(frozen=True)
+class NeedTraining:
+    """One need of a class's SEN pupils against the training of its adults."""
+
+    need: selectors.NeedCount
+    trained: int
+    adults: int
+
+    @property
+    def text(self) -> str:
+        n = self.need.pupils
+        who = f"{self.trained} of {self.adults} adult{'s' if self.adults != 1 else ''} trained"
+        return f"{self.need.code}: {n} pupil{'s' if n != 1 else ''}, {who}"
+
+
+def class_staffing(*, group: TeachingGroup, school, on: date) -> dict:
+    """The class form's starting values, with what each member of staff is trained in (for
+    the choices' labels: `staff.skills`), the needs of the class's SEN pupils (its help text)
+    and, when training is recorded, each need against the training of the class's adults: two
+    queries beyond the class itself, whatever its size."""
+    needs = selectors.sen_needs_among(school=school, on=on, among=group.pupils.all())
+    found = skills.of_users(school=school, on=on)
+    initial = class_staff_initial(group=group)
+    adults = {u.pk for u in [*initial["teachers"], *initial["assistants"]]}
+    lines = [
+        NeedTraining(need, skills.trained_count(adults, found, need.code), len(adults))
+        for need in needs
+    ]
+    hint = selectors.needs_hint(needs, "this class's")
+    return {
+        "form": {"initial": initial, "skills": found, "needs_hint": hint},
+        "training": lines if skills.available() and adults else [],
+    }

@@ -491,3 +491,47 @@ def by_primary_need(*, access: Access, on: date) -> list[NeedRow]:
         rows.setdefault(name, {K: 0, E: 0})[row["category"]] += row["n"]
     found = [NeedRow(need, counts[K], counts[E]) for need, counts in rows.items()]
     return sorted(found, key=lambda r: (-r.total, r.need))
+
+
+def sen_pupils(*, school: School, on: date) -> QuerySet[Pupil]:
+    """The school's pupils on roll and on the register on `on`: SEN support (K) or an EHC plan
+    (E). A queryset to filter by, or to use as a subquery."""
+    from .rules import E, K
+
+    on_register = SenStatus.objects.filter(
+        covering(on), school=school, pupil=OuterRef("pk"), category__in=[K, E]
+    )
+    return Pupil.objects.for_school(school).on_roll(on).filter(Exists(on_register))
+
+
+@dataclass(frozen=True)
+class NeedCount:
+    code: str
+    name: str
+    pupils: int
+
+
+def sen_needs_among(*, school: School, on: date, among: QuerySet[Pupil]) -> list[NeedCount]:
+    """The needs (any rank) held on `on` by the pupils of `among` who are on the register, with
+    how many pupils have each, most first (one query)."""
+    counted = (
+        Need.objects.filter(
+            covering(on),
+            school=school,
+            pupil__in=sen_pupils(school=school, on=on).filter(pk__in=among.values("pk")),
+        )
+        .values_list("need_type__code", "need_type__name")
+        .annotate(n=Count("pupil", distinct=True))
+        .order_by()
+    )
+    found = [NeedCount(code, name, n) for code, name, n in counted]
+    return sorted(found, key=lambda c: (-c.pupils, c.code))
+
+
+def needs_hint(counts: list[NeedCount], whose: str) -> str:
+    """ "Needs of this class's SEN pupils: ASD 5, SPLD 2." (or that there are none)."""
+    if not counts:
+        return f"None of {whose} pupils is on the SEN register."
+    return (
+        f"Needs of {whose} SEN pupils: " + ", ".join(f"{c.code} {c.pupils}" for c in counts) + "."
+    )

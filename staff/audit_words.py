@@ -106,6 +106,7 @@ ACTION_WORDS: dict[str, str] = {
     "training.courses_added": "Added the common SEND courses to the catalogue",
     "training.session_planned": "Planned a training session",
     "training.attendance_taken": "Took attendance at a training session",
+    "training.gaps_viewed": "Looked at training matched to pupils' needs",
     # The provision map
     "provision.today_viewed": "Opened their groups today",
     "provision.costed_item.created": "Added a costed item to a pupil's provision",

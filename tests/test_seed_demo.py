@@ -52,3 +52,39 @@ def test_seed_demo_refuses_with_debug_off(settings):
     with pytest.raises(CommandError, match="refuses to run with DEBUG off"):
         _seed()
     assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_demo_has_staff_training_to_act_on(settings):
+    """A catalogue, records for every member of staff (some run out), a SENCO whose NPQ is due
+    next year, and an INSET everyone attended."""
+    from django.utils import timezone
+
+    from training import rules
+    from training.models import Completion, Course, Session, StaffMember
+    from training.pages import _record
+
+    settings.DEBUG = True
+    _seed()
+    today = timezone.localdate()
+    school = "meadow-lane"
+    assert Course.objects.filter(school__slug=school).count() >= 15
+    staff = StaffMember.objects.filter(school__slug=school)
+    assert staff.filter(user__isnull=True).count() == 2
+    assert not staff.exclude(completions__isnull=False).exists()  # everyone has a record
+    records = [
+        _record(c, today)
+        for c in Completion.objects.filter(school__slug=school).select_related("course")
+    ]
+    assert any(not r.current and r.expires for r in records)  # something has run out
+    senco = staff.get(user__email=f"sendco@{school}.example.org")
+    owed = rules.senco_qualification(
+        appointed_on=senco.senco_appointed_on,
+        months_before=senco.senco_months_before,
+        studies=[rules.Study(rules.QualificationKind.NPQ, today.replace(day=1), None)],
+    )
+    assert owed.status == rules.SencoStatus.DUE
+    assert today < owed.due <= rules.add_months(today, 12)
+    inset = Session.objects.get(school__slug=school, whole_staff=True)
+    school_staff = staff.exclude(user__email__startswith="lead@")  # the trust lead came later
+    assert inset.completions.count() == school_staff.count()

@@ -7,6 +7,7 @@ from django import forms
 from register.models import NeedType
 from staff import documents
 from staff.bounds import BoundedForm, BoundedModelForm
+from staff.edits import EditCheck
 from staff.models import School
 
 from .models import Course, StaffMember
@@ -41,14 +42,14 @@ class CourseField(forms.ModelChoiceField):
         )
 
 
-class PersonAddForm(BoundedModelForm):
+class PersonAddForm(EditCheck, BoundedModelForm):
     class Meta:
         model = StaffMember
         fields = ["name", "job_title"]
         labels = {"name": "Full name"}
 
 
-class PersonForm(BoundedModelForm):
+class PersonForm(EditCheck, BoundedModelForm):
     senco_appointed_on = _date(
         "Started as SENCO on",
         required=False,
@@ -118,7 +119,7 @@ def need_choices() -> list[tuple[str, str]]:
     return [(t.code, f"{t.code}: {t.name}") for t in NeedType.objects.filter(active=True)]
 
 
-class CourseForm(BoundedModelForm):
+class CourseForm(EditCheck, BoundedModelForm):
     covers = forms.MultipleChoiceField(
         label="Needs it prepares staff for",
         required=False,
@@ -148,7 +149,10 @@ class CourseForm(BoundedModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["covers"].choices = need_choices()
-        self.fields["archived"].initial = bool(self.instance.archived_at)
+        if self.instance.pk is None:
+            del self.fields["archived"]  # a new course is in use
+        else:
+            self.fields["archived"].initial = bool(self.instance.archived_at)
 
 
 class SessionForm(BoundedForm):
@@ -183,3 +187,25 @@ class AttendanceForm(BoundedForm):
     def __init__(self, *args, people, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["present"].queryset = people
+
+
+class GapPlanForm(BoundedForm):
+    """A proposal of the training plan turned into a planned session in one step: the course
+    and the people come with the proposal (hidden); the SENDCo chooses the date and hours."""
+
+    course = forms.ModelChoiceField(queryset=Course.objects.none(), widget=forms.HiddenInput)
+    invited = forms.ModelMultipleChoiceField(
+        queryset=StaffMember.objects.none(),
+        widget=forms.MultipleHiddenInput,
+        error_messages={
+            "required": "Nobody to invite: everyone is trained already.",
+            "invalid_choice": "Someone invited is no longer on this school's staff list.",
+        },
+    )
+    on = _date("Date")
+    hours = forms.DecimalField(label="Hours", max_digits=5, decimal_places=1, min_value=0.5)
+
+    def __init__(self, *args, school: School, people, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["course"] = CourseField(school, widget=forms.HiddenInput)
+        self.fields["invited"].queryset = people

@@ -12,8 +12,15 @@ from register.models import NeedType
 from staff.capabilities import Cap
 from staff.tenancy import Access
 
-from . import rules, selectors
-from .forms import AttendanceForm, CompletionForm, PersonForm, SessionForm, SupervisionForm
+from . import needs, rules, selectors
+from .forms import (
+    AttendanceForm,
+    CompletionForm,
+    GapPlanForm,
+    PersonForm,
+    SessionForm,
+    SupervisionForm,
+)
 from .models import Completion, Course, Session, StaffMember
 
 PEOPLE_PAGE_SIZE = 50
@@ -181,4 +188,84 @@ def courses(*, access: Access, form) -> dict:
         "need_names": names,
         "form": form,
         "can_manage": access.can(Cap.TRAINING_MANAGE),
+    }
+
+
+# How many classes and groups, and untrained adults, each gap lists before "and N more": a
+# 2,000-pupil school has some seventy classes.
+GAP_LINES_SHOWN = 8
+GAP_ADULTS_SHOWN = 12
+
+
+@dataclass
+class GapRow:
+    gap: needs.Gap
+    lines: list[needs.Line]
+    more_lines: int
+    adults: list[needs.Adult]
+    more_adults: int
+
+
+@dataclass
+class PlanRow:
+    proposal: needs.Proposal
+    form: GapPlanForm | None
+
+
+def _plan_form(proposal: needs.Proposal, school, n: int) -> GapPlanForm:
+    return GapPlanForm(
+        school=school,
+        people=StaffMember.objects.none(),
+        auto_id=f"plan{n}-%s",
+        initial={
+            "course": proposal.course.pk,
+            "invited": [p.pk for p in proposal.invite],
+            "on": proposal.on,
+            "hours": proposal.hours,
+        },
+    )
+
+
+def _posted_or_new(proposal: needs.Proposal, school, n: int, posted) -> GapPlanForm:
+    """The form the SENDCo just sent for this proposal (with its errors), or a new one."""
+    if posted is not None and posted.data.get("course") == str(proposal.course.pk):
+        posted.auto_id = f"plan{n}-%s"
+        return posted
+    return _plan_form(proposal, school, n)
+
+
+def gaps(*, access: Access, today: date, posted: GapPlanForm | None = None) -> dict:
+    """Training matched to need: the gaps, most pupils first, each with a window of its classes
+    and groups and of its untrained adults; and the plan proposed from the top gaps, with the
+    one-step form for the SENDCo (`posted`: the one sent back with its errors). A constant
+    number of queries: `needs.overview`."""
+    found = needs.overview(school=access.school, on=today)
+    can_manage = access.can(Cap.TRAINING_MANAGE)
+    rows = [
+        GapRow(
+            gap,
+            gap.lines[:GAP_LINES_SHOWN],
+            max(len(gap.lines) - GAP_LINES_SHOWN, 0),
+            gap.adults[:GAP_ADULTS_SHOWN],
+            max(len(gap.untrained) - GAP_ADULTS_SHOWN, 0),
+        )
+        for gap in found.gaps
+    ]
+    plan = [
+        PlanRow(
+            p,
+            _posted_or_new(p, access.school, n, posted)
+            if can_manage and p.course and p.invite
+            else None,
+        )
+        for n, p in enumerate(found.proposals, start=1)
+    ]
+    placed = any(row.form is posted for row in plan)
+    return {
+        "rows": rows,
+        "plan": plan,
+        "form": posted if posted is not None and not placed else None,
+        "line_count": len(found.lines),
+        "can_manage": can_manage,
+        "today": today,
     }

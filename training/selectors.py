@@ -8,6 +8,7 @@ from datetime import date
 
 from django.db.models import Count, F, Q, QuerySet
 
+from staff import skills
 from staff.models import School
 
 from . import rules
@@ -40,28 +41,58 @@ class Trained:
         return code in self.codes
 
 
-def trained(*, school: School, on: date, person_ids=None) -> dict[int, Trained]:
-    """What each of the school's staff members (or those of `person_ids`) is trained in on `on`,
-    by person id; a person with nothing current is absent (one query)."""
+def _current(rows, on: date) -> dict[int, Trained]:
+    """Rows of (key, completed_on, expires_after_months, covers, whole_school), folded into what
+    each key is trained in on `on`: expired certificates do not count."""
     found: dict[int, Trained] = defaultdict(Trained)
-    rows = Completion.objects.filter(
-        school=school, completed_on__isnull=False, completed_on__lte=on
-    )
-    if person_ids is not None:
-        rows = rows.filter(person_id__in=list(person_ids))
-    for person_id, completed_on, months, covers, whole in rows.values_list(
-        "person_id",
-        "completed_on",
-        "course__expires_after_months",
-        "course__covers",
-        "course__whole_school",
-    ):
+    for key, completed_on, months, covers, whole in rows:
         expires = rules.expires_on(completed_on=completed_on, expires_after_months=months)
         if not rules.is_current(completed_on=completed_on, expires=expires, on=on):
             continue
-        found[person_id].codes.update(covers or ())
-        found[person_id].whole_school |= whole
+        found[key].codes.update(covers or ())
+        found[key].whole_school |= whole
     return dict(found)
+
+
+_COURSE_FIELDS = (
+    "completed_on",
+    "course__expires_after_months",
+    "course__covers",
+    "course__whole_school",
+)
+
+
+def _completed(school: School, on: date) -> QuerySet[Completion]:
+    return Completion.objects.filter(
+        school=school, completed_on__isnull=False, completed_on__lte=on
+    )
+
+
+def trained(*, school: School, on: date, person_ids=None) -> dict[int, Trained]:
+    """What each of the school's staff members (or those of `person_ids`) is trained in on `on`,
+    by person id; a person with nothing current is absent (one query)."""
+    rows = _completed(school, on)
+    if person_ids is not None:
+        rows = rows.filter(person_id__in=list(person_ids))
+    return _current(rows.values_list("person_id", *_COURSE_FIELDS), on)
+
+
+def trained_users(*, school: School, on: date, user_ids=None) -> dict[int, Trained]:
+    """The same, by the user id of each staff member with a login (those of `user_ids`, or
+    all): the teachers and assistants of classes, the staff of groups (one query)."""
+    rows = _completed(school, on).filter(person__user__isnull=False)
+    if user_ids is not None:
+        rows = rows.filter(person__user_id__in=list(user_ids))
+    return _current(rows.values_list("person__user_id", *_COURSE_FIELDS), on)
+
+
+def skills_of_users(*, school: School, on: date, user_ids=None) -> dict[int, skills.Skills]:
+    """`trained_users` in the ground floor's shape, for `staff.skills` (connected in
+    training/apps.py) so register and provision can show it without importing training."""
+    return {
+        user_id: skills.Skills(frozenset(t.codes), t.whole_school)
+        for user_id, t in trained_users(school=school, on=on, user_ids=user_ids).items()
+    }
 
 
 def courses(*, school: School) -> QuerySet[Course]:

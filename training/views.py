@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -22,6 +22,7 @@ from .forms import (
     AttendanceForm,
     CompletionForm,
     CourseForm,
+    GapPlanForm,
     PersonAddForm,
     PersonForm,
     SessionForm,
@@ -40,13 +41,22 @@ def people(request: HttpRequest) -> HttpResponse:
     return render(request, "training/people.html", page)
 
 
+def _reads_only(request: HttpRequest) -> HttpResponse | None:
+    """For a page whose record only some may find: the method is checked after the record, so
+    only those who may read it are told a POST is not allowed."""
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    return None
+
+
 @school_view(Cap.TRAINING_OWN)
-@require_safe
 def mine(request: HttpRequest) -> HttpResponse:
     """My own training: the page of the staff member who is me."""
     found = selectors.person_of_user(school=request.school, user_id=request.user.pk)
     if found is None:
         raise Http404("You are not on this school's staff list.")
+    if refused := _reads_only(request):
+        return refused
     return redirect("training:person", request.school.slug, found.public_id)
 
 
@@ -68,9 +78,10 @@ def person_add(request: HttpRequest) -> HttpResponse:
 
 @school_view(Cap.TRAINING_OWN)
 @audited("training.person_viewed")
-@require_safe
 def person(request: HttpRequest, public_id) -> HttpResponse:
     found = person_or_404(request, public_id)
+    if refused := _reads_only(request):
+        return refused
     page = pages.person(access=request.access, person=found, today=timezone.localdate())
     return render(request, "training/person.html", page)
 
@@ -142,10 +153,11 @@ def supervision(request: HttpRequest, public_id) -> HttpResponse:
 
 @school_view(Cap.TRAINING_OWN)
 @audited("training.certificate_downloaded")
-@require_safe
 def certificate(request: HttpRequest, public_id) -> HttpResponse:
     """A certificate, for its holder and those who see everyone's training."""
     found = completion_or_404(request, public_id)
+    if refused := _reads_only(request):
+        return refused
     return stored_download(
         found.certificate,
         name=found.certificate_name or "certificate",
@@ -247,3 +259,32 @@ def session(request: HttpRequest, public_id) -> HttpResponse:
             return redirect("training:session", request.school.slug, found.public_id)
     page = pages.session(access=request.access, session=found, today=today, form=form)
     return render(request, "training/session.html", page)
+
+
+@school_view(Cap.TRAINING_VIEW)
+@audited("training.gaps_viewed")
+@require_safe
+def gaps(request: HttpRequest) -> HttpResponse:
+    """Training matched to need: where the adults of a class or group are untrained for its
+    pupils' needs, and this year's training plan proposed from the top gaps."""
+    page = pages.gaps(access=request.access, today=timezone.localdate())
+    return render(request, "training/gaps.html", page)
+
+
+@school_view(Cap.TRAINING_MANAGE)
+@require_POST
+def gap_plan(request: HttpRequest) -> HttpResponse:
+    """A proposal of the plan turned into a planned session in one step."""
+    today = timezone.localdate()
+    people = selectors.people(school=request.school, on=today)
+    form = GapPlanForm(request.POST, school=request.school, people=people)
+    saved = save_form(
+        request,
+        form,
+        lambda data: services.session_plan(access=request.access, **data),
+        success=lambda s: f"Planned: {s.course.name} on {s.on:%-d %B %Y}.",
+    )
+    if saved:
+        return redirect("training:session", request.school.slug, saved.result.public_id)
+    page = pages.gaps(access=request.access, today=today, posted=form)
+    return render(request, "training/gaps.html", page, status=400)

@@ -41,6 +41,12 @@ from tests.permissions.lac_rows import LAC_MATRIX, lac_kwargs, lac_world
 from tests.permissions.premium_rows import PREMIUM_MATRIX, premium_kwargs, premium_world
 from tests.permissions.reminder_rows import REMINDER_MATRIX, reminder_kwargs, reminder_world
 from tests.permissions.rows import ROLES, Row, codes
+from tests.permissions.training_gap_rows import (
+    TRAINING_GAP_MATRIX,
+    training_gap_kwargs,
+    training_gap_world,
+)
+from tests.permissions.training_rows import TRAINING_MATRIX, training_kwargs, training_world
 
 _INTERVENTION_POST = (
     ("kind", "group"),
@@ -407,6 +413,8 @@ MATRIX.update(EHCP_MATRIX)
 MATRIX.update(REMINDER_MATRIX)
 MATRIX.update(PREMIUM_MATRIX)
 MATRIX.update(LAC_MATRIX)
+MATRIX.update(TRAINING_MATRIX)
+MATRIX.update(TRAINING_GAP_MATRIX)
 
 
 def _walk(patterns, prefix="", namespace=""):
@@ -550,7 +558,7 @@ def _build_world() -> dict:
         "costed_item": costed_item,
     }
     ehcp_world(found)
-    return lac_world(premium_world(reminder_world(found)))
+    return training_gap_world(training_world(lac_world(premium_world(reminder_world(found)))))
 
 
 def _support_plans(acorn, term, group, intervention_group, users) -> dict:
@@ -768,6 +776,8 @@ def _kwargs(name: str, world) -> dict:
         **reminder_kwargs(world),
         **premium_kwargs(world),
         **lac_kwargs(world),
+        **training_kwargs(world),
+        **training_gap_kwargs(world),
     }.get(name, {})
 
 

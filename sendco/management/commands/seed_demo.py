@@ -22,6 +22,7 @@ from register.demo import seed_pupils
 from staff import calendar as school_calendar
 from staff import deadline_cache
 from staff.models import AcademicYear, Membership, Role, School, Trust, User
+from training.demo import seed_lead_training, seed_training
 
 from ... import reminders
 from ...tasks import daily_reminders
@@ -140,7 +141,7 @@ class Command(BaseCommand):
                 created += self._person(email, f"{first} {last}", school, role)
             people = {
                 role: User.objects.get(email=f"{role.value}@{school.slug}.example.org")
-                for role in (Role.TEACHER, Role.TA, Role.SENDCO)
+                for role in (Role.TEACHER, Role.TA, Role.SENDCO, Role.HEAD)
             }
             year = AcademicYear.objects.get(school=school, starts_on__year=this_year)
             created += seed_pupils(
@@ -177,8 +178,21 @@ class Command(BaseCommand):
             )
             created += seed_statement(school=school, today=today, sendco=people[Role.SENDCO])
             created += seed_lac(school=school, today=today, sendco=people[Role.SENDCO])
+            created += seed_training(
+                school=school,
+                today=today,
+                sendco=people[Role.SENDCO],
+                head=people[Role.HEAD],
+                teacher=people[Role.TEACHER],
+                ta=people[Role.TA],
+            )
         created += self._person(
             f"lead@{trust.slug}.example.org", " ".join(TRUST_LEAD), schools[0], Role.TRUST_LEAD
+        )
+        created += seed_lead_training(
+            school=schools[0],
+            today=today,
+            lead=User.objects.get(email=f"lead@{trust.slug}.example.org"),
         )
         # Today's reminders, so the demo's notification centre is not empty; the embedded worker
         # then sends the day's digests (printed in the terminal by `make run`).
