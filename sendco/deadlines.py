@@ -25,9 +25,16 @@ from register.selectors import pupils_visible_to
 from staff import deadline_cache
 from staff.calendar import SchoolCalendar
 from staff.capabilities import Reach, pupil_reach
-from staff.deadlines import NOT_ABOUT_A_PUPIL, Deadline, may_open, opened_by_duty
+from staff.deadlines import (
+    NOT_ABOUT_A_PUPIL,
+    Deadline,
+    is_about_a_person,
+    may_see,
+    opened_by_duty,
+)
 from staff.models import School
 from staff.tenancy import Access
+from training import deadlines as training_deadlines
 
 PAGES_WEEKS = 8  # the horizon of the home and deadlines pages
 
@@ -37,14 +44,16 @@ PROVIDERS = [
     ehcp_deadlines.deadlines,
     premium_deadlines.deadlines,
     lac_deadlines.deadlines,
+    training_deadlines.deadlines,
 ]
 
 
 def deadlines_for(*, access: Access, today: date, weeks: int = PAGES_WEEKS) -> list[Deadline]:
     """Everything due in the next `weeks` weeks, and everything overdue, for the pupils this
-    person may see and the pages they may open (`staff.deadlines.may_open`); overdue first, then
-    by date. The school's deadlines as kept since its last change (one query more for a teacher
-    or a TA: the ids of their pupils)."""
+    person may see and the pages they may open (`staff.deadlines.may_open`); a deadline about a
+    member of staff only when it is theirs or they may see everyone's (`staff.deadlines.may_see`);
+    overdue first, then by date. The school's deadlines as kept since its last change (one query
+    more for a teacher or a TA: the ids of their pupils)."""
     school = access.school
     found = deadline_cache.kept(
         school_id=school.pk,
@@ -59,9 +68,17 @@ def deadlines_for(*, access: Access, today: date, weeks: int = PAGES_WEEKS) -> l
         found = [
             d
             for d in found
-            if d.kind in NOT_ABOUT_A_PUPIL or d.subject_id in mine or opened_by_duty(d.kind, duties)
+            if d.kind in NOT_ABOUT_A_PUPIL
+            or is_about_a_person(d.kind)
+            or d.subject_id in mine
+            or opened_by_duty(d.kind, duties)
         ]
-    return [deadline for deadline in found if may_open(access.role, deadline.kind, duties)]
+    me = access.user.pk
+    return [
+        d
+        for d in found
+        if may_see(role=access.role, kind=d.kind, duties=duties, user_id=me, owner_id=d.owner_id)
+    ]
 
 
 def deadlines_for_school(*, school: School, today: date, weeks: int = 8) -> list[Deadline]:

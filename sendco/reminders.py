@@ -33,7 +33,7 @@ from django.utils import timezone
 
 from register.selectors import pupils_visible_to
 from staff.capabilities import Reach, deadline_escalation, deadline_fallback, pupil_reach
-from staff.deadlines import ALERTS, Deadline, may_open, opened_by_duty
+from staff.deadlines import ALERTS, Deadline, is_about_a_person, may_open, may_see, opened_by_duty
 from staff.models import Membership, Role, School, User
 from staff.tenancy import Access, members_of
 
@@ -119,7 +119,10 @@ def plan(
 ) -> list[Planned]:
     """Who is told what today. The owner is told (a person of the school who may see the
     pupil and open the deadline's page; otherwise the SENDCo); still overdue after
-    REMINDER_ESCALATE_AFTER_DAYS, the head and the SENDCo too, if they may open it. `members`:
+    REMINDER_ESCALATE_AFTER_DAYS, the head and the SENDCo too, if they may open it. A deadline
+    about a member of staff (their training) is told to that person, if they may open it, and to
+    the SENDCo as well, each once; the head hears of it overdue only if they may see it
+    (`staff.deadlines.may_see`). `members`:
     the role of each active member by id; `sees`: pupil ids per owner whose view is limited
     (teachers), absent for whole-school roles; `duties`: the named duties per owner (a
     designated teacher opens every looked-after child's PEP, whatever their classes)."""
@@ -131,22 +134,33 @@ def plan(
             continue
         owner = deadline.owner_id
         held = duties.get(owner, ())
+        about_a_person = is_about_a_person(deadline.kind)
         can_act = (
             owner in members
             and may_open(members[owner], deadline.kind, held)
             and (
-                owner not in sees
+                about_a_person
+                or owner not in sees
                 or deadline.subject_id in sees[owner]
                 or opened_by_duty(deadline.kind, held)
             )
         )
-        told = [owner] if can_act else list(sendcos)
+        if about_a_person:  # the person and the SENDCo, each once
+            told = list(dict.fromkeys([owner, *sendcos] if can_act else sendcos))
+        else:
+            told = [owner] if can_act else list(sendcos)
         found.extend(Planned(user_id, deadline, threshold) for user_id in told)
         if deadline.due < today and escalated(due=deadline.due, today=today):
             found.extend(
                 Planned(user_id, deadline, ESCALATED)
                 for user_id in dict.fromkeys([*heads, *sendcos])
-                if user_id not in told and may_open(members.get(user_id, ""), deadline.kind)
+                if user_id not in told
+                and may_see(
+                    role=members.get(user_id, ""),
+                    kind=deadline.kind,
+                    user_id=user_id,
+                    owner_id=owner,
+                )
             )
     return found
 
@@ -167,9 +181,13 @@ def scan_school(*, school: School, today: date) -> int:
         horizon = max(horizon, max(days, default=0) // 7 + 1)
     deadlines = deadlines_for_school(school=school, today=today, weeks=horizon)
     owner_ids = {d.owner_id for d in deadlines if d.owner_id in members}
+    # Whose pupils matter: the owners of deadlines about a pupil (not of their own training).
+    pupil_owner_ids = {
+        d.owner_id for d in deadlines if d.owner_id in members and not is_about_a_person(d.kind)
+    }
     sees: dict[int, set[str]] = {}
-    users = {u.pk: u for u in User.objects.filter(pk__in=owner_ids)}
-    for owner in owner_ids:
+    users = {u.pk: u for u in User.objects.filter(pk__in=pupil_owner_ids)}
+    for owner in pupil_owner_ids:
         role = members[owner]
         reach = pupil_reach(role)
         if reach == Reach.NOTHING:

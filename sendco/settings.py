@@ -413,6 +413,11 @@ PUPIL_PREMIUM_ONE_RATE_PER_PUPIL = env.bool("PUPIL_PREMIUM_ONE_RATE_PER_PUPIL", 
 # threshold is our proposal, so a setting).
 SMALL_NUMBER_THRESHOLD = env.int("SMALL_NUMBER_THRESHOLD", default=5)
 UNDER_DELIVERY_MIN_SESSIONS = env.int("UNDER_DELIVERY_MIN_SESSIONS", default=6)
+# Training (training/deadlines.py): the SENCO's qualification, a duty of years, is on their
+# deadlines from this many months before it is due, beyond the pages' eight weeks.
+TRAINING_SENCO_QUALIFICATION_NOTICE_MONTHS = env.int(
+    "TRAINING_SENCO_QUALIFICATION_NOTICE_MONTHS", default=12
+)
 
 # Security headers. HTTPS settings are on in production only; `make run` serves plain HTTP.
 SECURE_CONTENT_TYPE_NOSNIFF = True

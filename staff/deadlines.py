@@ -116,11 +116,18 @@ OPENED_WITH: dict[str, Cap] = {
     "provision.plan_delivery": Cap.PLAN_MANAGE,
     "premium.statement": Cap.PREMIUM_VIEW,  # the strategy statement
     "lac.pep": Cap.LAC_VIEW,  # the looked-after child's page
+    "training": Cap.TRAINING_OWN,  # the person's training page (their own, or anyone's)
 }
 
 # Kinds whose subject is not a pupil of the school (the LA's consultations name a child who is
 # often not on roll): they reach whoever may open their page, whichever pupils that person sees.
 NOT_ABOUT_A_PUPIL = frozenset({"ehcp.consultation", "premium.statement"})
+
+# Families of kinds whose subject is a member of staff, not a pupil: shown and told only to the
+# person it is about (its owner) and to whoever holds the capability to see everyone's records
+# (EVERYONES_WITH), never to a teacher or a TA about a colleague, whichever pupils they see.
+ABOUT_A_PERSON = frozenset({"training"})
+EVERYONES_WITH: dict[str, Cap] = {"training": Cap.TRAINING_VIEW}
 
 # Alerts: kinds due on the school day a problem began rather than on a date coming up. Their
 # owner is told once per alert, on the day it is first seen (sendco/reminders.py).
@@ -181,6 +188,36 @@ def may_open(role: str, kind: str, duties=()) -> bool:
     return capability is not None and (role_can(role, capability) or duties_can(duties, capability))
 
 
+def person_family(kind: str) -> str | None:
+    """The family of `ABOUT_A_PERSON` this kind belongs to ("training.renewal" -> "training");
+    None for a kind about a pupil (or about nobody)."""
+    family = kind
+    while family:
+        if family in ABOUT_A_PERSON:
+            return family
+        family = family.rpartition(".")[0]
+    return None
+
+
+def is_about_a_person(kind: str) -> bool:
+    return person_family(kind) is not None
+
+
+def may_see(*, role: str, kind: str, duties=(), user_id: int | None, owner_id: int | None) -> bool:
+    """Whether this person (`user_id`, in `role`, holding `duties`) is shown or told of a deadline
+    of this kind owned by `owner_id`: they can open its link and, for a deadline about a member of
+    staff, it is their own or they may see everyone's. Which pupils they see is checked apart."""
+    if not may_open(role, kind, duties):
+        return False
+    family = person_family(kind)
+    if family is None:
+        return True
+    if user_id is not None and owner_id == user_id:
+        return True
+    everyones = EVERYONES_WITH[family]
+    return role_can(role, everyones) or duties_can(duties, everyones)
+
+
 # What each kind of work is called where deadlines are grouped or filtered (the home page, the
 # deadlines page): a kind, or a family of kinds. A test checks every kind that opens a page has one.
 KIND_LABELS: dict[str, str] = {
@@ -196,6 +233,10 @@ KIND_LABELS: dict[str, str] = {
     "provision.plan_delivery": "Support plan sessions",
     "premium.statement": "Pupil Premium statement",
     "lac.pep": "PEPs (looked-after children)",
+    "training.renewal": "Training renewals",
+    "training.supervision": "ELSA supervision",
+    "training.senco_qualification": "SENCO qualification",
+    "training": "Staff training",
 }
 
 

@@ -112,6 +112,9 @@ def test_the_ta_is_not_told_of_steps_they_cannot_open(school, sendco, ta, mina):
         "provision.parent_meetings",
         "ehcp.review.meeting_due",
         "ehcp.assessment.decision",
+        "training.renewal",
+        "training.supervision",
+        "training.senco_qualification",
     ],
 )
 def test_every_kind_of_deadline_names_the_capability_that_opens_it(kind):

@@ -3,6 +3,7 @@ person who leads a group or teaches a class is the person whose training is reco
 
 from __future__ import annotations
 
+from staff import deadline_cache
 from staff.models import Membership, Role
 
 from .models import StaffMember
@@ -13,7 +14,9 @@ def member_for_membership(sender, instance: Membership, created: bool, **kwargs)
         return
     found = StaffMember.objects.filter(school_id=instance.school_id, user_id=instance.user_id)
     if instance.ended_at is not None:
-        found.filter(left_on__isnull=True).update(left_on=instance.ended_at.date())
+        # A bulk update sends no signal: the school's kept deadlines (their training) go here.
+        if found.filter(left_on__isnull=True).update(left_on=instance.ended_at.date()):
+            deadline_cache.changed(instance.school_id)
         return
     if not found.update(left_on=None) and created:
         StaffMember.objects.create(
