@@ -3,12 +3,13 @@ any current SEND training, certificates run out, hours this academic year, the S
 qualification, and for the main need areas the SEN pupils with that need against the staff
 trained in it. No pupil and no member of staff is named.
 
-Counted by the database for every school of the trust at once: one aggregate over the
-completions grouped by school, one over the pupils' needs grouped by school and need, and a
-query each for the staff, the courses, the academic years and the SENCOs, whatever the number
-of schools. A certificate is current when completed on or after `rules.first_current_day` for
-its course's expiry, so the month arithmetic stays in Python and the query is the same on
-PostgreSQL and on `make run`'s SQLite.
+Counted by the database for every school of the trust not kept since its last write, at once:
+one aggregate over the completions grouped by school, one over the pupils' needs grouped by
+school and need, and a query each for the staff, the courses, the academic years and the
+SENCOs, whatever the number of schools; each school's row is then kept under its own stamp.
+A certificate is current when completed on or after `rules.first_current_day` for its course's
+expiry, so the month arithmetic stays in Python and the query is the same on PostgreSQL and on
+`make run`'s SQLite.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from django.db.models import Case, Count, DateField, Exists, OuterRef, Q, Sum, V
 from register.models import Need, NeedType, SenStatus
 from register.rules import E, K
 from register.selectors import covering
+from staff import deadline_cache
 from staff.calendar import academic_year_start_for
 from staff.models import School, Trust
 
@@ -70,37 +72,18 @@ class Areas:
 
 
 def trust_training(*, trust: Trust, today: date) -> dict:
-    """Each school of the trust, by name, with its training figures and the trust's totals."""
+    """Each school of the trust, by name, with its training figures and the trust's totals.
+    Each school's figures are kept under its own stamp until a write at that school
+    (`staff.deadline_cache.kept_each`: training records, staff and pupils' needs all give the
+    school a new stamp); the schools not kept are counted together (`_figures`)."""
     schools = list(School.objects.filter(trust=trust).order_by("name", "pk"))
-    ids = [school.pk for school in schools]
-    staff = dict(
-        StaffMember.objects.filter(selectors.here_on(today), school_id__in=ids)
-        .values("school_id")
-        .order_by()
-        .annotate(n=Count("pk"))
-        .values_list("school_id", "n")
+    figures = deadline_cache.kept_each(
+        school_ids=[school.pk for school in schools],
+        today=today,
+        name="trust-training",
+        work_out=lambda missing: _figures(missing, today),
     )
-    training = _completions(school_ids=ids, today=today)
-    pupils = _pupils_with_needs(school_ids=ids, today=today)
-    sencos = selectors.sencos(school_ids=ids, on=today)
-    rows = [
-        SchoolTraining(
-            school=school,
-            staff=staff.get(school.pk, 0),
-            trained=training.get(school.pk, {}).get("trained", 0),
-            expired=training.get(school.pk, {}).get("expired", 0),
-            hours=training.get(school.pk, {}).get("hours") or Decimal(0),
-            senco=senco_line(sencos[school.pk], today),
-            areas=[
-                AreaCell(
-                    pupils.get((school.pk, code), 0),
-                    training.get(school.pk, {}).get(f"area_{code}", 0),
-                )
-                for code in MAIN_AREAS
-            ],
-        )
-        for school in schools
-    ]
+    rows = [SchoolTraining(school, *figures[school.pk]) for school in schools]
     states = {state: sum(1 for row in rows if row.senco.state == state) for state in SENCO_STATES}
     names = dict(NeedType.objects.filter(code__in=MAIN_AREAS).values_list("code", "name"))
     return {
@@ -121,6 +104,37 @@ def trust_training(*, trust: Trust, today: date) -> dict:
             ],
         },
     }
+
+
+def _figures(ids: list[int], today: date) -> dict[int, tuple]:
+    """The figures of each of these schools, as `SchoolTraining` holds them after the school:
+    staff, trained, run out, hours, the SENCO line and the main areas' cells (a fixed number
+    of queries whatever the number of schools)."""
+    staff = dict(
+        StaffMember.objects.filter(selectors.here_on(today), school_id__in=ids)
+        .values("school_id")
+        .order_by()
+        .annotate(n=Count("pk"))
+        .values_list("school_id", "n")
+    )
+    training = _completions(school_ids=ids, today=today)
+    pupils = _pupils_with_needs(school_ids=ids, today=today)
+    sencos = selectors.sencos(school_ids=ids, on=today)
+    found = {}
+    for school_id in ids:
+        done = training.get(school_id, {})
+        found[school_id] = (
+            staff.get(school_id, 0),
+            done.get("trained", 0),
+            done.get("expired", 0),
+            done.get("hours") or Decimal(0),
+            senco_line(sencos[school_id], today),
+            [
+                AreaCell(pupils.get((school_id, code), 0), done.get(f"area_{code}", 0))
+                for code in MAIN_AREAS
+            ],
+        )
+    return found
 
 
 def _any(conditions: list[Q]) -> Q | None:
