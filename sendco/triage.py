@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from django import forms
 
 from register.models import YearGroup
-from staff.deadlines import ALERTS, Deadline, family_label, family_of
+from staff.deadlines import ALERTS, Deadline, family_label, family_of, is_about_a_person
 
 WEEK = timedelta(days=7)
 # A secondary school's home must read in a minute: the first pupils of each band, the rest a click
@@ -202,11 +202,23 @@ class Triage:
     week_pupils: int
     kinds: list[KindCount]
     alerts: list[KindCount]  # provision below plan: counted on their own, not in the lists
+    # Whose the bundles are: (pupils, members of staff), for the headings' words.
+    overdue_subjects: tuple[int, int] = (0, 0)
+    week_subjects: tuple[int, int] = (0, 0)
     total: int = 0  # every deadline of the eight weeks, alerts too (the deadlines page's total)
 
     @property
     def empty(self) -> bool:
         return not (self.overdue_total or self.week_total or self.later_total)
+
+    @property
+    def overdue_for(self) -> str:
+        """ "11 pupils", "10 pupils and 1 member of staff": whose the overdue deadlines are."""
+        return whom(self.overdue_subjects)
+
+    @property
+    def week_for(self) -> str:
+        return whom(self.week_subjects)
 
     @property
     def pupils_shown(self) -> list[str]:
@@ -232,5 +244,22 @@ def triage(deadlines: list[Deadline], *, today: date, limit: int = HOME_GROUPS) 
         week_pupils=len(week),
         kinds=counts_by_kind(work, today),
         alerts=counts_by_kind(alerts, today),
+        overdue_subjects=_subjects(overdue),
+        week_subjects=_subjects(week),
         total=len(deadlines),
     )
+
+
+def _subjects(bundles: list[Bundle]) -> tuple[int, int]:
+    """How many of these bundles are a pupil's, and how many a member of staff's (training)."""
+    staff = sum(1 for b in bundles if all(is_about_a_person(d.kind) for d in b.deadlines))
+    return len(bundles) - staff, staff
+
+
+def whom(subjects: tuple[int, int]) -> str:
+    """ "3 pupils", "1 pupil and 2 members of staff", "1 member of staff"."""
+    pupils, staff = subjects
+    said = [f"{pupils} pupil{'s' if pupils != 1 else ''}"] if pupils or not staff else []
+    if staff:
+        said.append(f"{staff} member{'s' if staff != 1 else ''} of staff")
+    return " and ".join(said)

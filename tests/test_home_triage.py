@@ -328,3 +328,20 @@ def test_the_provision_chart_never_counts_more_run_than_planned(school, sendco):
         Session.objects.create(school=school, group=group, on=day, logged_by=sendco)
     (row,) = term_delivery(school=school, starts_on=date(2026, 11, 2), on=TODAY)
     assert (row.intervention, row.planned, row.run, row.rate) == ("Talk Boost", 2, 2, 100)
+
+
+@pytest.mark.parametrize(
+    ("subjects", "said"),
+    [
+        ((11, 0), "11 pupils"),
+        ((1, 0), "1 pupil"),
+        ((10, 1), "10 pupils and 1 member of staff"),
+        ((0, 2), "2 members of staff"),
+        ((0, 0), "0 pupils"),
+    ],
+)
+def test_the_headings_say_whose_the_deadlines_are(subjects, said):
+    """A renewal of a member of staff's certificate is not counted as a pupil's."""
+    from sendco.triage import whom
+
+    assert whom(subjects) == said
