@@ -341,7 +341,26 @@ def test_the_provision_chart_never_counts_more_run_than_planned(school, sendco):
     ],
 )
 def test_the_headings_say_whose_the_deadlines_are(subjects, said):
-    """A renewal of a member of staff's certificate is not counted as a pupil's."""
-    from sendco.triage import whom
+    assert triage.whom(subjects) == said
 
-    assert whom(subjects) == said
+
+def test_a_certificate_to_renew_is_a_member_of_staff_s_not_a_pupil_s():
+    today = date(2026, 12, 4)
+
+    def due(kind: str, subject_id: str) -> Deadline:
+        day = today - timedelta(days=3)
+        return Deadline(
+            kind=kind,
+            title="x",
+            due=day,
+            subject=subject_id,
+            subject_id=subject_id,
+            owner_id=None,
+            url="/",
+            severity=severity(due=day, today=today),
+        )
+
+    found = triage.triage(
+        [due("provision.apdr_review", "p1"), due("training.renewal", "s1")], today=today
+    )
+    assert found.overdue_for == "1 pupil and 1 member of staff"
