@@ -27,6 +27,7 @@ from register.models import Concern
 from staff.mfa.services import STATE_KEY, VERIFIED_AT_KEY
 from staff.middleware import LOGIN_AT_KEY
 from staff.models import Membership, Role, School
+from training.models import StaffMember
 
 from .bench_world import MEASURED_SLUG
 
@@ -100,6 +101,9 @@ def _examples(school: School) -> dict:
         "group": group,
         "concern": Concern.objects.filter(school=school).order_by("pk").first(),
         "request": AssessmentRequest.objects.filter(school=school).order_by("pk").first(),
+        "teacher_person": StaffMember.objects.get(
+            school=school, user__memberships__school=school, user__memberships__role="teacher"
+        ).public_id,
     }
 
 
@@ -181,6 +185,17 @@ def pages(school: School) -> list[dict]:
         ("vulnerable pupils", at("vulnerable"), LEADERS),
         ("designated teacher's report", at("lac:report"), (*LEADERS, "governor")),
         ("staff", at("staff:list"), LEADERS),
+        ("staff training", at("training:people"), LEADERS),
+        ("a person's training", at("training:person", public_id=ex["teacher_person"]), STAFF[:4]),
+        ("training matched to need", at("training:gaps"), LEADERS),
+        ("training sessions", at("training:sessions"), LEADERS),
+        ("training catalogue", at("training:courses"), LEADERS),
+        ("training report", at("training:report"), (*LEADERS, "governor")),
+        (
+            "trust staff training",
+            reverse("trust_training", args=[school.trust.slug]),
+            ("trust_lead",),
+        ),
         ("audit log", at("staff:audit"), LEADERS),
         ("terms", at("calendar:terms"), STAFF),
         ("notifications", reverse("notifications"), ALL),
@@ -192,6 +207,7 @@ def pages(school: School) -> list[dict]:
         ("PDF: support plan", at("plans:pdf", public_id=ex["plan_pupil"].public_id)),
         ("PDF: provision map", at("provision_map:map_pdf")),
         ("PDF: PP strategy statement", at("premium:statement_pdf")),
+        ("PDF: training report", at("training:report_pdf")),
     ]
     found = [{"name": n, "path": p, "roles": list(r), "pdf": False} for n, p, r in rows]
     return found + [{"name": n, "path": p, "roles": ["sendco"], "pdf": True} for n, p in pdfs]

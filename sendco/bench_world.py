@@ -29,6 +29,8 @@ from register.demo import seed_pupils
 from register.models import Pupil, SenStatus
 from staff import calendar as school_calendar
 from staff.models import AcademicYear, Membership, Role, School, Trust, User
+from training.demo import seed_training
+from training.models import Completion, Course, StaffMember
 
 TRUST_SLUG = "bench-trust"
 MEASURED_SLUG = "hillcrest"
@@ -187,6 +189,44 @@ def fill_school(school: School, shape: SchoolShape, people: dict[str, User], tod
     seed_ehcp(school=school, today=today, sendco=people["sendco"], teacher=people["teacher"])
     seed_statement(school=school, today=today, sendco=people["sendco"])
     seed_lac(school=school, today=today, sendco=people["sendco"])
+    seed_training(
+        school=school,
+        today=today,
+        sendco=people["sendco"],
+        head=people["head"],
+        teacher=people["teacher"],
+        ta=people["ta"],
+    )
+    add_staff(school, shape.pupils // PUPILS_PER_ADULT, today)
+
+
+# A school has about one adult (teachers, assistants, midday and support staff) for every
+# twelve pupils: a 2,000-pupil school lists some 160 people whose training is recorded.
+PUPILS_PER_ADULT = 12
+
+
+def add_staff(school: School, count: int, today: date) -> int:
+    """`count` members of staff without a login, each with one to four courses completed over
+    the last four years (some run out). Returns the records added."""
+    rng = random.Random(zlib.crc32(f"staff-{school.slug}".encode()))  # noqa: S311 - test data
+    courses = list(Course.objects.filter(school=school, qualification=""))
+    people = StaffMember.objects.bulk_create(
+        StaffMember(school=school, name=f"Adult {n:03d} of {school.name}", job_title="TA")
+        for n in range(count)
+    )
+    records = [
+        Completion(
+            school=school,
+            person=person,
+            course=course,
+            completed_on=today - timedelta(days=rng.randrange(20, 1460)),
+            hours=course.usual_hours,
+        )
+        for person in people
+        for course in rng.sample(courses, rng.randint(1, 4))
+    ]
+    Completion.objects.bulk_create(records, batch_size=2000)
+    return len(records)
 
 
 # --------------------------------------------------------------------------------------------------

@@ -39,10 +39,6 @@ def senco_notice_months() -> int:
     return int(getattr(settings, "TRAINING_SENCO_QUALIFICATION_NOTICE_MONTHS", 12))
 
 
-def _day(on: date) -> str:
-    return f"{on.day} {on:%b %Y}"
-
-
 def short_name(course_name: str) -> str:
     """A course's name without what its brackets explain: "ELSA (Emotional Literacy Support
     Assistant)" -> "ELSA"."""
@@ -119,24 +115,22 @@ def _supervisions(*, school: School, person_ids: list[int]) -> dict[tuple[int, i
     return found
 
 
-def _renewal_title(name: str, due: date, today: date) -> str:
-    if due < today:
-        return f"Renew {name} (expired on {_day(due)})"
-    return f"Renew {name} (expires {_day(due)})"
+# Titles are short: every list shows the due date beside them (a home page row that wraps
+# pushes the SENDCo's week below the fold).
+def _renewal_title(name: str) -> str:
+    return f"Renew {name}"
 
 
 def _supervision_title(name: str, due: date, half_terms: list[rules.HalfTerm], today: date) -> str:
     if due < today:
-        return f"{name} supervision missed (half-term ended {_day(due)})"
+        return f"{name} supervision missed"
     if any(h.starts_on <= today <= h.ends_on and h.ends_on == due for h in half_terms):
         return f"{name} supervision this half-term"
     return f"{name} supervision next half-term"
 
 
-def _qualification_title(found: rules.SencoQualification, due: date, today: date) -> str:
-    if due < today:
-        return f"SENCO qualification: {found.owed} was due by {_day(due)}"
-    return f"SENCO qualification: {found.owed} by {_day(due)}"
+def _qualification_title(found: rules.SencoQualification) -> str:
+    return f"SENCO qualification: {found.owed}"
 
 
 def deadlines(
@@ -192,7 +186,7 @@ def deadlines(
                 completed_on=d.completed_on, expires_after_months=d.expires_after_months
             )
             if due is not None and due <= until:
-                yield deadline(RENEWAL, _renewal_title(d.course_name, due, today), due)
+                yield deadline(RENEWAL, _renewal_title(d.course_name), due)
 
         if person["pk"] in supervised:
             half_termly = _latest(done, lambda d: d.supervision == Course.Supervision.HALF_TERMLY)
@@ -221,4 +215,4 @@ def deadlines(
             )
             due = found.due
             if found.status == rules.SencoStatus.DUE and due is not None and due <= notice_until:
-                yield deadline(SENCO_QUALIFICATION, _qualification_title(found, due, today), due)
+                yield deadline(SENCO_QUALIFICATION, _qualification_title(found), due)

@@ -91,7 +91,7 @@ def test_each_kind_for_the_staff_still_here(school, sendco, head, teacher, ta, y
         (
             "Hana Head",
             "training.renewal",
-            "Renew Team Teach (positive handling) (expired on 1 Nov 2026)",
+            "Renew Team Teach (positive handling)",
             date(2026, 11, 1),
             Severity.OVERDUE,
             head.pk,
@@ -99,7 +99,7 @@ def test_each_kind_for_the_staff_still_here(school, sendco, head, teacher, ta, y
         (
             "Mo Midday",
             "training.renewal",
-            "Renew Youth Mental Health First Aid (expires 20 Dec 2026)",
+            "Renew Youth Mental Health First Aid",
             date(2026, 12, 20),
             Severity.LATER,
             None,
@@ -107,7 +107,7 @@ def test_each_kind_for_the_staff_still_here(school, sendco, head, teacher, ta, y
         (
             "Sam Sendco",
             "training.senco_qualification",
-            "SENCO qualification: the NPQ for SENCOs by 1 Sep 2027",
+            "SENCO qualification: the NPQ for SENCOs",
             date(2027, 9, 1),
             Severity.LATER,
             sendco.pk,
@@ -123,7 +123,7 @@ def test_each_kind_for_the_staff_still_here(school, sendco, head, teacher, ta, y
         (
             "Tom Teacher",
             "training.renewal",
-            "Renew Youth Mental Health First Aid (expires 10 Dec 2026)",
+            "Renew Youth Mental Health First Aid",
             date(2026, 12, 10),
             Severity.LATER,
             teacher.pk,
@@ -160,7 +160,7 @@ def test_supervision_attended_moves_to_the_next_half_term(school, year):
         (
             "Ella Elsa",
             "training.supervision",
-            "ELSA supervision missed (half-term ended 12 Feb 2027)",
+            "ELSA supervision missed",
             date(2027, 2, 12),
             Severity.OVERDUE,
             None,
