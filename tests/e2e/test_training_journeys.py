@@ -74,9 +74,9 @@ def test_sendco_closes_a_classs_training_gap(page: Page, live_server, look, scho
 def test_teacher_reads_their_own_training_on_a_tablet_and_a_governor_the_report(
     page: Page, live_server, look, school, training_gap
 ):
-    page.set_viewport_size(TABLET)
     sign_in(page, live_server, look, "teacher@acorn.test")
     nav_to(page, "School", "My training")
+    page.set_viewport_size(TABLET)
     expect(page.get_by_role("heading", name="My training", level=1)).to_be_visible()
     expect(page.get_by_text("No training recorded yet.")).to_be_visible()
     look(page, "mine")
