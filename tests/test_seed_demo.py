@@ -88,3 +88,12 @@ def test_the_demo_has_staff_training_to_act_on(settings):
     inset = Session.objects.get(school__slug=school, whole_staff=True)
     school_staff = staff.exclude(user__email__startswith="lead@")  # the trust lead came later
     assert inset.completions.count() == school_staff.count()
+    # The class teacher's class shows an obvious gap: its autistic pupils, no one trained.
+    from staff.models import School
+    from training import needs
+
+    lines = needs.overview(school=School.objects.get(slug=school), on=today).lines
+    assert any(
+        line.text.startswith("3A: ") and "with ASD, 0 of 2 adults trained" in line.text
+        for line in lines
+    ), [line.text for line in lines]
