@@ -45,7 +45,7 @@ class CourseField(forms.ModelChoiceField):
 class PersonAddForm(EditCheck, BoundedModelForm):
     class Meta:
         model = StaffMember
-        fields = ["name", "job_title"]
+        fields = ["name", "job_title", "email"]
         labels = {"name": "Full name"}
 
 
@@ -60,7 +60,14 @@ class PersonForm(EditCheck, BoundedModelForm):
 
     class Meta:
         model = StaffMember
-        fields = ["name", "job_title", "senco_appointed_on", "senco_months_before", "left_on"]
+        fields = [
+            "name",
+            "job_title",
+            "email",
+            "senco_appointed_on",
+            "senco_months_before",
+            "left_on",
+        ]
         labels = {"name": "Full name"}
 
 

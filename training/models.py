@@ -36,6 +36,11 @@ class StaffMember(models.Model):
     job_title = models.CharField(
         max_length=80, blank=True, help_text="For example: Teaching assistant, Midday supervisor."
     )
+    email = models.EmailField(
+        blank=True,
+        help_text="Optional. If they are given a sendco login later with this email, their "
+        "training records follow them.",
+    )
     senco_appointed_on = models.DateField(
         "started as SENCO on",
         null=True,

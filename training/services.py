@@ -33,9 +33,14 @@ def _not_future(day: date | None, today: date, field: str, what: str) -> None:
 
 
 @transaction.atomic
-def person_add(*, access: Access, name: str, job_title: str = "") -> StaffMember:
+def person_add(*, access: Access, name: str, job_title: str = "", email: str = "") -> StaffMember:
     """A member of staff without a sendco login (a midday supervisor, a visiting specialist)."""
-    person = StaffMember(school=access.school, name=name.strip(), job_title=job_title.strip())
+    email = email.strip()
+    if email and StaffMember.objects.filter(school=access.school, email__iexact=email).exists():
+        raise ValidationError({"email": "Someone on the staff list already has this email."})
+    person = StaffMember(
+        school=access.school, name=name.strip(), job_title=job_title.strip(), email=email
+    )
     person.full_clean()
     person.save()
     audit_by(access, "training.person_added", person)

@@ -18,7 +18,20 @@ def member_for_membership(sender, instance: Membership, created: bool, **kwargs)
         if found.filter(left_on__isnull=True).update(left_on=instance.ended_at.date()):
             deadline_cache.changed(instance.school_id)
         return
-    if not found.update(left_on=None) and created:
-        StaffMember.objects.create(
-            school_id=instance.school_id, user_id=instance.user_id, name=instance.user.full_name
-        )
+    if found.update(left_on=None) or not created:
+        return
+    # Someone listed without a login who is now given one (by the same email) keeps their
+    # records: the same person, not a second one.
+    listed = StaffMember.objects.filter(
+        school_id=instance.school_id, user__isnull=True, email__iexact=instance.user.email
+    ).first()
+    if listed is not None:
+        listed.user_id, listed.left_on = instance.user_id, None
+        listed.save(update_fields=["user", "left_on"])
+        return
+    StaffMember.objects.create(
+        school_id=instance.school_id,
+        user_id=instance.user_id,
+        name=instance.user.full_name,
+        email=instance.user.email,
+    )

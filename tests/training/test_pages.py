@@ -268,3 +268,32 @@ def test_the_staff_list_does_the_same_queries_at_any_size(
 
 
 QUERIES = 11  # the floor (session, user, school, membership, menu) and the list: constant
+
+
+def test_someone_listed_without_a_login_keeps_their_records_when_given_one(
+    client, school, sendco, world
+):
+    client.force_login(sendco)
+    client.post(
+        url("person_add", school),
+        {"name": "Vic Visiting", "job_title": "TA", "email": "Vic@Acorn.test"},
+    )
+    vic = StaffMember.objects.get(school=school, name="Vic Visiting")
+    Completion.objects.create(
+        school=school, person=vic, course_id=world["courses"]["Makaton"], completed_on=TODAY
+    )
+    given = member(school, Role.TA, email="vic@acorn.test", full_name="Victoria Visiting")
+    vic.refresh_from_db()
+    assert vic.user == given
+    assert StaffMember.objects.filter(school=school, user=given).get() == vic  # not a second one
+    assert vic.completions.count() == 1
+
+
+def test_an_email_already_on_the_list_is_refused(client, school, sendco, teacher, world):
+    client.force_login(sendco)
+    response = client.post(
+        url("person_add", school), {"name": "Tom Again", "email": "teacher@acorn.test"}
+    )
+    assert response.status_code == 200
+    assert "already has this email" in response.content.decode()
+    assert not StaffMember.objects.filter(school=school, name="Tom Again").exists()
