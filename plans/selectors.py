@@ -535,3 +535,25 @@ def class_of(*, pupil: Pupil, today: date) -> TeachingGroup | None:
 def sen_statuses(*, pupil: Pupil) -> list[SenStatus]:
     """The pupil's SEN status periods, oldest first."""
     return list(SenStatus.objects.filter(pupil=pupil).order_by("starts_on"))
+
+
+def reviews_on_time_counts(
+    *, school_ids: list[int], since: date, today: date
+) -> dict[int, tuple[int, int]]:
+    """(school) -> (support plan cycles reviewed from `since` to `today`, those reviewed by
+    their review date), for a trust's schools at once (one aggregate grouped by school)."""
+    found = {school_id: (0, 0) for school_id in school_ids}
+    for school_id, reviewed, on_time in (
+        Cycle.objects.filter(
+            school_id__in=school_ids, reviewed_on__gte=since, reviewed_on__lte=today
+        )
+        .values("school_id")
+        .order_by()
+        .annotate(
+            reviewed=Count("pk"),
+            on_time=Count("pk", filter=Q(review_due__gte=F("reviewed_on"))),
+        )
+        .values_list("school_id", "reviewed", "on_time")
+    ):
+        found[school_id] = (reviewed, on_time)
+    return found

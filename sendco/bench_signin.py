@@ -192,6 +192,12 @@ def pages(school: School) -> list[dict]:
         ("training catalogue", at("training:courses"), LEADERS),
         ("training report", at("training:report"), (*LEADERS, "governor")),
         (
+            "trust schools compared",
+            reverse("trust_compare", args=[school.trust.slug]),
+            ("trust_lead",),
+        ),
+        ("trust board report", reverse("trust_board", args=[school.trust.slug]), ("trust_lead",)),
+        (
             "trust staff training",
             reverse("trust_training", args=[school.trust.slug]),
             ("trust_lead",),

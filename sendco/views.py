@@ -10,9 +10,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from provision import selectors as provision_selectors
-from sendco import gaps, health, pages, selectors, vulnerable
+from sendco import compare, gaps, health, pages, selectors, vulnerable
 from staff.capabilities import Cap
 from staff.http import audited, note_detail, note_subject
+from staff.pdf import pdf_response
 from staff.tenancy import school_view, schools_for, trust_view, trusts_led_by
 from training.trust import trust_training as training_figures
 
@@ -107,6 +108,44 @@ def trust_training(request: HttpRequest) -> HttpResponse:
     context.update(training_figures(trust=request.trust, today=today))
     note_subject(request, request.trust, schools=len(context["rows"]))
     return render(request, "sendco/trust_training.html", context)
+
+
+@trust_view(Cap.TRUST_DASHBOARD)
+@audited("trust.compare_viewed")
+@require_safe
+def trust_compare(request: HttpRequest) -> HttpResponse:
+    """The trust's schools compared on one dataset, one row a school, each figure linking to the
+    school's own page (no pupil is named)."""
+    today = timezone.localdate()
+    context = {"trust": request.trust, "today": today}
+    context.update(compare.comparison(trust=request.trust, today=today))
+    note_subject(request, request.trust, schools=len(context["rows"]))
+    return render(request, "sendco/trust_compare.html", context)
+
+
+def _board(request: HttpRequest) -> dict:
+    today = timezone.localdate()
+    context = {"trust": request.trust, "today": today}
+    context.update(compare.board(trust=request.trust, today=today))
+    note_subject(request, request.trust, schools=len(context["rows"]))
+    return context
+
+
+@trust_view(Cap.TRUST_DASHBOARD)
+@audited("trust.board_report_viewed")
+@require_safe
+def trust_board(request: HttpRequest) -> HttpResponse:
+    """The trust board's report: the comparison for trustees, small numbers suppressed, as a
+    print view (the PDF is the same template)."""
+    return render(request, "sendco/trust_board.html", _board(request))
+
+
+@trust_view(Cap.TRUST_DASHBOARD)
+@audited("trust.board_report_printed")
+@require_safe
+def trust_board_pdf(request: HttpRequest) -> HttpResponse:
+    filename = f"trust-board-report-{request.trust.slug}.pdf"
+    return pdf_response(request, "sendco/trust_board.html", _board(request), filename=filename)
 
 
 @login_not_required

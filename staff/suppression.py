@@ -66,3 +66,22 @@ def hides_by_difference(parts: list[int], total: int) -> bool:
     known_sum = total - sum(p for p in parts if not Shown(p).suppressed)
     least, most = len(hidden), len(hidden) * (threshold() - 1)
     return len(hidden) > 1 and least < known_sum < most
+
+
+def recoverable(hidden: list[tuple[int, int]], total: tuple[int, int]) -> bool:
+    """Whether a total shown beside its parts pins down a hidden part. `hidden` holds what a
+    reader knows of each hidden part, as (least, most) ("fewer than 5": 1 to 4); `total` what
+    they know of the total (exact: the same twice). Each part's possible values are those its
+    range and the others' ranges leave for the total less the parts shown (`total` here is
+    already that difference): a part whose least and most possible are the same is known. One
+    hidden part alone is always known from an exact total."""
+    if not hidden:
+        return False
+    low_sum = sum(low for low, _ in hidden)
+    high_sum = sum(high for _, high in hidden)
+    for low, high in hidden:
+        least = max(low, total[0] - (high_sum - high))
+        most = min(high, total[1] - (low_sum - low))
+        if least >= most:
+            return True
+    return False

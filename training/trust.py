@@ -77,12 +77,7 @@ def trust_training(*, trust: Trust, today: date) -> dict:
     (`staff.deadline_cache.kept_each`: training records, staff and pupils' needs all give the
     school a new stamp); the schools not kept are counted together (`_figures`)."""
     schools = list(School.objects.filter(trust=trust).order_by("name", "pk"))
-    figures = deadline_cache.kept_each(
-        school_ids=[school.pk for school in schools],
-        today=today,
-        name="trust-training",
-        work_out=lambda missing: _figures(missing, today),
-    )
+    figures = figures_by_school(school_ids=[school.pk for school in schools], today=today)
     rows = [SchoolTraining(school, *figures[school.pk]) for school in schools]
     states = {state: sum(1 for row in rows if row.senco.state == state) for state in SENCO_STATES}
     names = dict(NeedType.objects.filter(code__in=MAIN_AREAS).values_list("code", "name"))
@@ -104,6 +99,23 @@ def trust_training(*, trust: Trust, today: date) -> dict:
             ],
         },
     }
+
+
+def figures_by_school(*, school_ids: list[int], today: date) -> dict[int, tuple]:
+    """Each school's figures as `SchoolTraining` holds them after the school, kept under the
+    school's own stamp (the trust's comparison of its schools reads the same kept rows)."""
+    return deadline_cache.kept_each(
+        school_ids=school_ids,
+        today=today,
+        name="trust-training",
+        work_out=lambda missing: _figures(missing, today),
+    )
+
+
+def short_areas(figures: tuple) -> int:
+    """Of a school's figures (`figures_by_school`), the main need areas with SEN pupils and no
+    member of staff trained in them: the school's training gaps."""
+    return sum(1 for cell in figures[-1] if cell.short)
 
 
 def _figures(ids: list[int], today: date) -> dict[int, tuple]:

@@ -140,6 +140,11 @@ MATRIX: dict[str, Row] = {
     "trust_vulnerable": Row(get=" 302  403  200  403  403  403  403  403  404  302"),
     # The trust's staff training against pupils' needs, in figures: its SEND lead only.
     "trust_training": Row(get=" 302  403  200  403  403  403  403  403  404  302"),
+    # The trust's schools compared, and the board's report of it (print view and PDF): its SEND
+    # lead only (trustees have no role yet).
+    "trust_compare": Row(get=" 302  403  200  403  403  403  403  403  404  302"),
+    "trust_board": Row(get=" 302  403  200  403  403  403  403  403  404  302"),
+    "trust_board_pdf": Row(get=" 302  403  200  403  403  403  403  403  404  302"),
     # Training delivered this year and its PDF: names for the SENDCo, lead and head, figures
     # only for governors.
     "training:report": Row(get=" 302  200  200  200  403  403  200  404  404  302"),
@@ -645,6 +650,9 @@ def _kwargs(name: str, world) -> dict:
         "trust_dashboard": {"trust_slug": "oak"},
         "trust_vulnerable": {"trust_slug": "oak"},
         "trust_training": {"trust_slug": "oak"},
+        "trust_compare": {"trust_slug": "oak"},
+        "trust_board": {"trust_slug": "oak"},
+        "trust_board_pdf": {"trust_slug": "oak"},
         "training:report": {"school_slug": acorn.slug},
         "training:report_pdf": {"school_slug": acorn.slug},
         "staff:list": {"school_slug": acorn.slug},
