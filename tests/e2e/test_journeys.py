@@ -185,3 +185,20 @@ def test_sendco_on_a_tablet(page: Page, live_server, look, school, sendco):
     expect(page.get_by_role("heading", name="Term dates", level=1)).to_be_visible()
     expect(page.get_by_role("row").filter(has_text="Now")).to_have_count(1)
     look(page, "terms")
+
+
+def test_trust_lead_compares_the_schools_and_reads_their_training(
+    page: Page, live_server, look, trust_lead, other_school, foreign_school
+):
+    sign_in(page, live_server, look, "lead@oak.test")
+    page.get_by_role("link", name="The schools compared").click()
+    expect(page).to_have_url(f"{live_server.url}/t/oak/compare/")
+    expect(page.get_by_role("link", name="Beech Secondary").first).to_be_visible()
+    expect(page.get_by_text("Elm Academy")).to_have_count(0)
+    look(page, "trust-compare")
+    page.goto(f"{live_server.url}/t/oak/compare/board/")
+    expect(page.get_by_text("Elm Academy")).to_have_count(0)
+    look(page, "trust-board")
+    page.goto(f"{live_server.url}/t/oak/training/")
+    expect(page.get_by_role("link", name="Beech Secondary").first).to_be_visible()
+    look(page, "trust-training")
