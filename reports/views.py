@@ -42,7 +42,7 @@ def _manageable(request: HttpRequest, public_id) -> TermReport:
 @audited("reports.list_viewed")
 @require_safe
 def reports(request: HttpRequest) -> HttpResponse:
-    found = selectors.reports_for(access=request.access).select_related("published_by")
+    found = selectors.reports_for(access=request.access)
     return render(request, "reports/list.html", {"reports": found})
 
 
