@@ -30,10 +30,10 @@ AXIS_STROKE = "#6c757d"
 NO_DATA = "not enough data yet"
 
 
-def format_value(value: Decimal | None, unit: str) -> str:
+def format_value(value: Decimal | None, unit: str, missing: str = NO_DATA) -> str:
     """A value as people read it: £1,234.56, 45.5%, 3.50 h."""
     if value is None:
-        return NO_DATA
+        return missing
     if unit == "£":
         return f"£{value:,.2f}"
     if unit == "%":
@@ -86,13 +86,14 @@ def bar_chart(
     title: str,
     unit: str,
     max_value: Decimal | None = None,
+    missing: str = NO_DATA,
 ) -> SafeString:
     """A horizontal bar chart, one bar per (label, value), longest bar at `max_value` (or the
-    largest value). A value of None draws no bar and says "not enough data yet"."""
+    largest value). A value of None draws no bar and says `missing` ("not enough data yet")."""
     known = [v for _, v in rows if v is not None]
     top = Decimal(max_value) if max_value is not None else max(known, default=Decimal(0))
     height = TOP + ROW_HEIGHT * max(len(rows), 1) + BOTTOM
-    summary = "; ".join(f"{label}: {format_value(value, unit)}" for label, value in rows)
+    summary = "; ".join(f"{label}: {format_value(value, unit, missing)}" for label, value in rows)
     parts = _opening(title=title, summary=summary, height=height)
     if not rows:
         parts.append(
@@ -103,7 +104,8 @@ def bar_chart(
         middle = y + BAR_HEIGHT / 2 + 5
         width = bar_width(value, top)
         parts.append('<g class="bar">')
-        parts.append(f"<title>{escape(label)}: {escape(format_value(value, unit))}</title>")
+        words = format_value(value, unit, missing)
+        parts.append(f"<title>{escape(label)}: {escape(words)}</title>")
         parts.append(
             f'<text x="{LABEL_WIDTH - 8}" y="{middle}" font-size="13" text-anchor="end" '
             f'fill="{TEXT_FILL}">{escape(_short(label))}</text>'
@@ -115,7 +117,7 @@ def bar_chart(
             )
         parts.append(
             f'<text x="{LABEL_WIDTH + width + 6}" y="{middle}" font-size="13" '
-            f'fill="{TEXT_FILL}">{escape(format_value(value, unit))}</text>'
+            f'fill="{TEXT_FILL}">{escape(words)}</text>'
         )
         parts.append("</g>")
     parts.append(

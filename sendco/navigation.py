@@ -104,6 +104,7 @@ MENU: list[tuple[str, list[Link]]] = [
             Link("Audit log", "staff:audit", Cap.AUDIT_VIEW, ("staff:audit",)),
             Link("Looked-after children report", "lac:report", Cap.LAC_REPORT, ("lac:report",)),
             Link("Training report", "training:report", Cap.TRAINING_REPORT, ("training:report",)),
+            Link("Termly SEND reports", "reports:reports", Cap.TERM_REPORT_PUBLISHED, ("reports",)),
         ],
     ),
 ]

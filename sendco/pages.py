@@ -18,6 +18,7 @@ from provision import charts
 from provision.overview import DeliveryRow, term_delivery
 from provision.selectors import session_cards_today
 from register import selectors as register_selectors
+from reports import selectors as report_selectors
 from staff import calendar as school_calendar
 from staff import deadline_cache, suppression
 from staff.capabilities import Cap, Reach, pupil_reach
@@ -95,6 +96,7 @@ def school_home(*, request: HttpRequest, today: date) -> dict:
         context["cards"] = session_cards_today(access=access, today=today)
     if not access.can(Cap.REGISTER_VIEW):  # a governor: the reports
         context["small_number"] = suppression.threshold()
+        context["published_reports"] = list(report_selectors.reports_for(access=access)[:3])
         return context
     context["register"] = register_selectors.home_summary(access=access, on=today)
     context["triage"] = triage.triage(deadlines_for(access=access, today=today), today=today)

@@ -97,6 +97,15 @@ ACTION_WORDS: dict[str, str] = {
     "lac.visibility_changed": "Changed who sees that a pupil is looked after",
     "lac.report_viewed": "Read the designated teacher's report",
     "lac.report_printed": "Printed the designated teacher's report",
+    # The termly SEND report
+    "reports.list_viewed": "Looked at the termly SEND reports",
+    "reports.report_viewed": "Read a termly SEND report",
+    "reports.report_printed": "Printed a termly SEND report",
+    "reports.report_downloaded": "Downloaded a termly SEND report as a PDF",
+    "reports.report_created": "Started a termly SEND report",
+    "reports.report_written": "Wrote a termly SEND report's commentary",
+    "reports.report_reviewed": "Reviewed a termly SEND report",
+    "reports.report_published": "Published a termly SEND report to governors",
     # Staff training
     "training.people_viewed": "Looked at the staff's training",
     "training.person_viewed": "Looked at a person's training",

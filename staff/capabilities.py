@@ -63,6 +63,10 @@ class Cap(StrEnum):
     TRAINING_VIEW = "training.view"
     TRAINING_MANAGE = "training.manage"
     TRAINING_REPORT = "training.report"
+    TERM_REPORT_VIEW = "reports.view"
+    TERM_REPORT_MANAGE = "reports.manage"
+    TERM_REPORT_REVIEW = "reports.review"
+    TERM_REPORT_PUBLISHED = "reports.published"
 
 
 _EVERYONE = frozenset(Role)
@@ -138,6 +142,13 @@ CAPABILITIES: dict[Cap, frozenset[Role]] = {
     Cap.TRAINING_VIEW: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD}),
     Cap.TRAINING_MANAGE: frozenset({Role.SENDCO, Role.TRUST_LEAD}),
     Cap.TRAINING_REPORT: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD, Role.GOVERNOR}),
+    # The termly SEND report: the SENDCo drafts and publishes, the head reads the draft and
+    # reviews it; governors read only published reports, figures only, small numbers
+    # suppressed (reports.present).
+    Cap.TERM_REPORT_VIEW: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD}),
+    Cap.TERM_REPORT_MANAGE: frozenset({Role.SENDCO, Role.TRUST_LEAD}),
+    Cap.TERM_REPORT_REVIEW: frozenset({Role.TRUST_LEAD, Role.HEAD}),
+    Cap.TERM_REPORT_PUBLISHED: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD, Role.GOVERNOR}),
 }
 
 

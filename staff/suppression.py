@@ -85,3 +85,87 @@ def recoverable(hidden: list[tuple[int, int]], total: tuple[int, int]) -> bool:
         if least >= most:
             return True
     return False
+
+
+# --------------------------------------------------------------------------------------------------
+# Secondary suppression over several tables at once
+# --------------------------------------------------------------------------------------------------
+
+SHOWN, SMALL, HIDDEN = "shown", "small", "hidden"  # a cell's state in a governor's table
+_UNBOUNDED = 10**9
+
+
+@dataclass(frozen=True)
+class Line:
+    """An equality the published tables let a reader write down: the cells of `plus` add up to
+    the cells of `minus` (parts and their total; or "now plus removed is then plus added")."""
+
+    plus: tuple[str, ...]
+    minus: tuple[str, ...]
+
+
+def _bounds(value: int, state: str) -> tuple[int, int]:
+    """What a reader knows of a cell: "fewer than 5" is 1..4, "not shown" anything."""
+    if state == SHOWN:
+        return value, value
+    return (1, threshold() - 1) if state == SMALL else (0, _UNBOUNDED)
+
+
+def line_reveals(line: Line, values: dict[str, int], states: dict[str, str]) -> str | None:
+    """The first hidden cell of `line` a reader can work out from the shown cells and the
+    bounds of the hidden ones, or None."""
+    signed = [(cell, 1) for cell in line.plus] + [(cell, -1) for cell in line.minus]
+    hidden = [(cell, sign) for cell, sign in signed if states[cell] != SHOWN]
+    if not hidden:
+        return None
+    known = -sum(sign * values[cell] for cell, sign in signed if states[cell] == SHOWN)
+    for cell, sign in hidden:
+        low = high = 0  # the range of the other hidden cells' signed sum
+        for other, other_sign in hidden:
+            if other != cell:
+                a, b = (other_sign * v for v in _bounds(values[other], states[other]))
+                low, high = low + min(a, b), high + max(a, b)
+        ends = sorted((sign * (known - high), sign * (known - low)))
+        lo, hi = _bounds(values[cell], states[cell])
+        if max(lo, ends[0]) >= min(hi, ends[1]):
+            return cell
+    return None
+
+
+def protect(values: dict[str, int], lines: list[Line], totals: set[str]) -> dict[str, str]:
+    """Each cell's state for governors: a count from 1 to the threshold less one is "small"
+    (primary suppression); then, while any line lets a reader work out a hidden cell, one more
+    cell of that line is hidden (secondary suppression): its smallest shown part other than
+    0, else a total. The parts of a small total are hidden whatever they are ("0 of fewer
+    than 5" describes each child). `totals` are the cells that total others."""
+    states = {cell: SMALL if Shown(v).suppressed else SHOWN for cell, v in values.items()}
+    for line in lines:
+        small = [c for c in (*line.plus, *line.minus) if c in totals and states[c] == SMALL]
+        if small:
+            for cell in (*line.plus, *line.minus):
+                if states[cell] == SHOWN:
+                    states[cell] = HIDDEN
+    changed = True
+    while changed:
+        changed = False
+        for line in lines:
+            if line_reveals(line, values, states) is None:
+                continue
+            cells = [*line.plus, *line.minus]
+            shown_cells = [c for c in cells if states[c] == SHOWN]
+            parts = [c for c in shown_cells if c not in totals and values[c] > 0]
+            pick = min(parts, key=lambda c: (values[c], c)) if parts else None
+            if pick is None:
+                pick = next((c for c in shown_cells if c in totals), None)
+            if pick is None and shown_cells:
+                pick = shown_cells[0]
+            if pick is not None:
+                states[pick] = HIDDEN
+                changed = True
+    return states
+
+
+def cell_words(value: int, state: str) -> str:
+    if state == SHOWN:
+        return f"{value:,}"
+    return f"fewer than {threshold()}" if state == SMALL else "not shown"

@@ -35,6 +35,7 @@ LAYERS = [
     ("register",),
     ("provision",),
     ("plans", "ehcp", "premium", "lac", "training"),  # side by side: never import each other
+    ("reports",),
     ("sendco",),
 ]
 APPS = [app for floor in LAYERS for app in floor]

@@ -44,6 +44,14 @@ def test_seed_demo_builds_the_trust_once(settings):
     # The demo teacher has a class with pupils in it.
     teacher = User.objects.get(email="teacher@meadow-lane.example.org")
     assert TeachingGroup.objects.get(teachers=teacher).pupils.count() >= 15
+    # Each school has a published autumn report its governor reads.
+    from reports.models import TermReport
+
+    for slug in ("meadow-lane", "riverside"):
+        # once, however often the demo is seeded (`get`)
+        report = TermReport.objects.get(school__slug=slug, status="published")
+        assert report.period.startswith("Autumn term")
+        assert sum(report.snapshot["register"]["rows"]["now"][:2]) > 0
 
 
 @pytest.mark.django_db

@@ -40,6 +40,7 @@ from tests.permissions.ehcp_rows import EHCP_MATRIX, ehcp_kwargs, ehcp_world
 from tests.permissions.lac_rows import LAC_MATRIX, lac_kwargs, lac_world
 from tests.permissions.premium_rows import PREMIUM_MATRIX, premium_kwargs, premium_world
 from tests.permissions.reminder_rows import REMINDER_MATRIX, reminder_kwargs, reminder_world
+from tests.permissions.report_rows import REPORT_MATRIX, report_kwargs, report_world
 from tests.permissions.rows import ROLES, Row, codes
 from tests.permissions.training_gap_rows import (
     TRAINING_GAP_MATRIX,
@@ -426,6 +427,7 @@ MATRIX.update(PREMIUM_MATRIX)
 MATRIX.update(LAC_MATRIX)
 MATRIX.update(TRAINING_MATRIX)
 MATRIX.update(TRAINING_GAP_MATRIX)
+MATRIX.update(REPORT_MATRIX)
 
 
 def _walk(patterns, prefix="", namespace=""):
@@ -569,7 +571,9 @@ def _build_world() -> dict:
         "costed_item": costed_item,
     }
     ehcp_world(found)
-    return training_gap_world(training_world(lac_world(premium_world(reminder_world(found)))))
+    return report_world(
+        training_gap_world(training_world(lac_world(premium_world(reminder_world(found)))))
+    )
 
 
 def _support_plans(acorn, term, group, intervention_group, users) -> dict:
@@ -795,6 +799,7 @@ def _kwargs(name: str, world) -> dict:
         **lac_kwargs(world),
         **training_kwargs(world),
         **training_gap_kwargs(world),
+        **report_kwargs(world),
     }.get(name, {})
 
 

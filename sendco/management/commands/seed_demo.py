@@ -19,6 +19,7 @@ from plans.demo import seed_plans
 from premium.demo import seed_statement
 from provision.demo import seed_provision
 from register.demo import seed_pupils
+from reports.demo import seed_reports
 from staff import calendar as school_calendar
 from staff import deadline_cache
 from staff.models import AcademicYear, Membership, Role, School, Trust, User
@@ -185,6 +186,9 @@ class Command(BaseCommand):
                 head=people[Role.HEAD],
                 teacher=people[Role.TEACHER],
                 ta=people[Role.TA],
+            )
+            created += seed_reports(
+                school=school, today=today, sendco=people[Role.SENDCO], head=people[Role.HEAD]
             )
         created += self._person(
             f"lead@{trust.slug}.example.org", " ".join(TRUST_LEAD), schools[0], Role.TRUST_LEAD

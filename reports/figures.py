@@ -1,0 +1,332 @@
+"""The termly SEND report's figures for one period, as plain numbers (JSON, so a published
+report keeps them in its snapshot): the register, statutory work, provision, support plans,
+and the Pupil Premium, training and attendance sections once their data exists.
+
+A fixed number of queries whatever the school's size, every one with the school's condition
+first: each section is one or two aggregates, and the register is one read of the pupils with
+their SEN category on each date compared, counted here. No pupil is named or kept: only counts.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import (
+    Avg,
+    Count,
+    DateField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+)
+
+from ehcp.models import AnnualReview, AssessmentRequest, EhcPlan, PlanVersion
+from plans.models import Cycle
+from provision import costing
+from provision.models import Group, SenBudget, Session
+from provision.rules import planned_sessions
+from register.models import (
+    BroadArea,
+    LookedAfterPeriod,
+    Pupil,
+    PupilPremiumPeriod,
+    SenStatus,
+    TermFigures,
+    YearGroup,
+)
+from register.rules import PERSISTENT_ABSENCE_BELOW
+from register.selectors import covering, pupil_premium_on, with_category_and_need
+from staff import calendar as school_calendar
+from staff.models import AcademicYear, School
+from training.models import Completion
+
+VERSION = 1
+REVIEW_REPORT_DAYS = 14  # the review report within two weeks of the meeting (DOMAIN.md 2.3)
+SEN = ("K", "E")
+
+# Shown on the report page itself: what the issue asks for that this report does not give yet.
+NOT_YET = [
+    "whether each EHC annual review meeting was held within its 12-month window (the report "
+    "counts reviews held and reports sent within two weeks)",
+    "overdue statutory items (the deadline list on the SENDCo's home page has them)",
+    "the interventions that worked best here, from measured impact",
+    "delivery of EHC plan section F",
+    "support-plan targets achieved",
+    "suspensions of SEN pupils against others",
+]
+
+
+def years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def report_dates(*, starts_on: date, ends_on: date, today: date) -> dict[str, date]:
+    """The dates the register is counted on: the end of the period (or today, while it runs),
+    the day before it began (the end of last term) and the same date the three years before."""
+    on = min(ends_on, today)
+    dates = {"now": on, "previous": starts_on - timedelta(days=1)}
+    dates.update({f"year_{n}": years_before(on, n) for n in (1, 2, 3)})
+    return dates
+
+
+def figures(*, school: School, starts_on: date, ends_on: date, today: date) -> dict:
+    dates = report_dates(starts_on=starts_on, ends_on=ends_on, today=today)
+    on = dates["now"]
+    return {
+        "version": VERSION,
+        "starts_on": starts_on.isoformat(),
+        "ends_on": ends_on.isoformat(),
+        "dates": {key: day.isoformat() for key, day in dates.items()},
+        "register": _register(school, dates),
+        "statutory": _statutory(school, starts_on, on),
+        "provision": _provision(school, starts_on, on),
+        "plans": _plans(school, starts_on, on),
+        "training": _training(school, starts_on, on),
+        "outcomes": _outcomes(school, on),
+        "not_yet": NOT_YET,
+    }
+
+
+def _status_on(school: School, on: date) -> Subquery:
+    return Subquery(
+        SenStatus.objects.filter(
+            covering(on), school=school, pupil=OuterRef("pk"), category__in=SEN
+        ).values("category")[:1]
+    )
+
+
+def _on_roll(admitted: date | None, left: date | None, on: date) -> bool:
+    return (admitted is None or admitted <= on) and (left is None or left >= on)
+
+
+def _register(school: School, dates: dict[str, date]) -> dict:
+    """One read of the pupils on roll on any of the dates, with their category on each, the
+    primary need's broad area now, and whether they are disadvantaged or looked after now."""
+    on, first = dates["now"], min(dates.values())
+    pupils = with_category_and_need(
+        Pupil.objects.for_school(school)
+        .filter(Q(admission_date__isnull=True) | Q(admission_date__lte=on))
+        .filter(Q(leaving_date__isnull=True) | Q(leaving_date__gte=first)),
+        school,
+        on,
+    ).annotate(
+        pp=pupil_premium_on(on),
+        lac=Exists(
+            LookedAfterPeriod.objects.filter(covering(on), school=school, pupil=OuterRef("pk"))
+        ),
+        **{f"cat_{key}": _status_on(school, day) for key, day in dates.items() if key != "now"},
+    )
+    rows = {key: Counter() for key in dates}
+    years: dict[str, Counter] = defaultdict(Counter)
+    areas: dict[str, Counter] = defaultdict(Counter)
+    groups: dict[str, Counter] = defaultdict(Counter)
+    moved = Counter()
+    for pupil in pupils.order_by().values(
+        "admission_date",
+        "leaving_date",
+        "year_group",
+        "sen_category",
+        "need_area",
+        "pp",
+        "lac",
+        *(f"cat_{key}" for key in dates if key != "now"),
+    ):
+        admitted, left = pupil["admission_date"], pupil["leaving_date"]
+        here = {key: _on_roll(admitted, left, day) for key, day in dates.items()}
+        category = {
+            key: (pupil["sen_category"] if key == "now" else pupil[f"cat_{key}"]) or "N"
+            for key in dates
+        }
+        for key in dates:
+            if here[key]:
+                rows[key][category[key].lower()] += 1
+        now_sen = here["now"] and category["now"] in SEN
+        before_sen = here["previous"] and category["previous"] in SEN
+        if now_sen and not before_sen:
+            moved["added"] += 1
+        elif before_sen and not now_sen:
+            moved["removed_left" if not here["now"] else "removed_stayed"] += 1
+        if here["now"]:
+            cat = category["now"].lower()
+            years[pupil["year_group"]][cat] += 1
+            if cat != "n":
+                areas[pupil["need_area"] or ""][cat] += 1
+            groups["pp" if pupil["pp"] else "other"][cat] += 1
+            if pupil["lac"]:
+                groups["lac"][cat] += 1
+    has_pp = PupilPremiumPeriod.objects.filter(school=school).exists()
+    return {
+        "rows": {key: [c["k"], c["e"], c["n"]] for key, c in rows.items()},
+        "years": [
+            [label, years[code]["k"], years[code]["e"], years[code]["n"]]
+            for code, label in YearGroup.choices
+            if code in years
+        ],
+        "areas": [
+            [label, areas[code]["k"], areas[code]["e"]]
+            for code, label in [*BroadArea.choices[:-1], ("", "No primary need recorded")]
+        ],
+        "moved": [moved["added"], moved["removed_left"], moved["removed_stayed"]],
+        "premium": (
+            {key: [groups[key]["k"], groups[key]["e"], groups[key]["n"]] for key in groups}
+            if has_pp
+            else None
+        ),
+    }
+
+
+def _statutory(school: School, start: date, on: date) -> dict:
+    reviews = AnnualReview.objects.filter(school=school, held_on__range=(start, on)).aggregate(
+        held=Count("pk"),
+        report_on_time=Count(
+            "pk",
+            filter=Q(report_sent_on__isnull=False)
+            & Q(
+                report_sent_on__lte=ExpressionWrapper(
+                    F("held_on") + timedelta(days=REVIEW_REPORT_DAYS), output_field=DateField()
+                )
+            ),
+        ),
+    )
+    requests = AssessmentRequest.objects.filter(school=school).aggregate(
+        requested=Count("pk", filter=Q(received_on__range=(start, on))),
+        assess=Count("pk", filter=Q(decision="assess", decision_on__range=(start, on))),
+        refused=Count("pk", filter=Q(decision="refused", decision_on__range=(start, on))),
+        plan=Count("pk", filter=Q(outcome="plan", outcome_on__range=(start, on))),
+        no_plan=Count("pk", filter=Q(outcome="no_plan", outcome_on__range=(start, on))),
+    )
+    issued = PlanVersion.objects.filter(
+        plan__school=school, kind="original", issued_on__range=(start, on)
+    ).count()
+    ceased = EhcPlan.objects.filter(
+        school=school, status="ceased", ended_on__range=(start, on)
+    ).count()
+    return {
+        "reviews": [reviews["report_on_time"], reviews["held"] - reviews["report_on_time"]],
+        "requests": [requests["requested"], requests["assess"], requests["refused"]],
+        "outcomes": [requests["plan"], requests["no_plan"]],
+        "plans": [issued, ceased],
+    }
+
+
+def _provision(school: School, start: date, on: date) -> dict:
+    """The groups that ran in the period by intervention: sessions planned over the school's
+    open days in the period and sessions run; the year's planned cost of the groups funded
+    from the notional SEN budget against the budget."""
+    year = AcademicYear.objects.filter(school=school, starts_on__lte=on, ends_on__gte=on).first()
+    groups = list(
+        costing.with_costing_data(
+            Group.objects.filter(school=school, starts_on__lte=on, ends_on__gte=start),
+            school=school,
+            delivery=False,
+            people=False,
+        ).order_by("intervention__name", "pk")
+    )
+    open_days = school_calendar.school_days(school=school, start=start, end=on) if groups else []
+    run = dict(
+        Session.objects.filter(school=school, ran=True, on__range=(start, on))
+        .order_by()
+        .values_list("group_id")
+        .annotate(n=Count("pk"))
+        .values_list("group_id", "n")
+    )
+    lines: dict[str, list[int]] = {}
+    for group in groups:
+        days = [d for d in open_days if group.starts_on <= d <= group.ends_on]
+        line = lines.setdefault(group.intervention.name, [0, 0, 0])
+        line[0] += 1
+        line[1] += planned_sessions(
+            open_days=days, weekdays=group.weekdays, sessions_per_week=group.sessions_per_week
+        )
+        line[2] += run.get(group.pk, 0)
+    budget, planned_cost, funded = None, Decimal(0), 0
+    if year is not None:
+        in_year = [g for g in groups if g.starts_on <= year.ends_on and g.ends_on >= year.starts_on]
+        planned_cost, funded = costing.notional_sen_planned(
+            costing.costed_groups(school=school, groups=in_year, on=on, delivery=False)
+        )
+        found = SenBudget.objects.filter(school=school, academic_year=year).first()
+        budget = str(found.amount) if found else None
+    return {
+        "interventions": [[name, *numbers] for name, numbers in lines.items()],
+        "budget": budget,
+        "planned_cost": str(planned_cost),
+        "funded_groups": funded,
+    }
+
+
+def _plans(school: School, start: date, on: date) -> dict:
+    due = Q(review_due__range=(start, on))
+    found = Cycle.objects.filter(school=school).aggregate(
+        on_time=Count(
+            "pk", filter=due & Q(reviewed_on__isnull=False, reviewed_on__lte=F("review_due"))
+        ),
+        late=Count("pk", filter=due & Q(reviewed_on__gt=F("review_due"))),
+        waiting=Count("pk", filter=due & Q(reviewed_on__isnull=True)),
+        agreed=Count("pk", filter=Q(agreed_on__range=(start, on))),
+        reviewed=Count("pk", filter=Q(reviewed_on__range=(start, on))),
+    )
+    return {
+        "reviews": [found["on_time"], found["late"], found["waiting"]],
+        "meetings": [found["agreed"], found["reviewed"]],
+    }
+
+
+def _training(school: School, start: date, on: date) -> dict | None:
+    found = Completion.objects.filter(school=school, completed_on__range=(start, on)).aggregate(
+        records=Count("pk"), people=Count("person", distinct=True), hours=Sum("hours")
+    )
+    if not found["records"]:
+        return None
+    return {
+        "people": found["people"],
+        "records": found["records"],
+        "hours": str(found["hours"] or 0),
+    }
+
+
+def _outcomes(school: School, on: date) -> dict | None:
+    """Attendance and attainment of SEN pupils against the others, from the MIS import's term
+    figures of the term the report ends in; None when the import gave none."""
+    start = school_calendar.academic_year_start_for(on)
+    term = school_calendar.term_containing(school=school, on=on)
+    season = term.season if term is not None else "summer"
+    sen = Exists(
+        SenStatus.objects.filter(
+            covering(on), school=school, pupil=OuterRef("pupil"), category__in=SEN
+        )
+    )
+    rows = (
+        TermFigures.objects.filter(school=school, academic_year_start=start, season=season)
+        .annotate(sen=sen)
+        .order_by()
+        .values("sen")
+        .annotate(
+            with_attendance=Count("pk", filter=Q(attendance__isnull=False)),
+            persistent=Count("pk", filter=Q(attendance__lt=PERSISTENT_ABSENCE_BELOW)),
+            average=Avg("attendance"),
+            assessed=Count("pk", filter=~Q(attainment="")),
+            expected=Count("pk", filter=Q(attainment__in=["expected", "above"])),
+        )
+    )
+    found = {row["sen"]: row for row in rows}
+    if not found:
+        return None
+    empty = {"with_attendance": 0, "persistent": 0, "average": None, "assessed": 0, "expected": 0}
+    return {
+        key: {
+            "attendance": [r["persistent"], r["with_attendance"] - r["persistent"]],
+            "average": None if r["average"] is None else str(round(r["average"], 1)),
+            "attainment": [r["expected"], r["assessed"] - r["expected"]],
+        }
+        for key, r in (("sen", found.get(True, empty)), ("other", found.get(False, empty)))
+    }

@@ -1,0 +1,428 @@
+"""The report's figures as the tables and charts people read.
+
+The SENDCo and head read a draft's live figures exactly. A published report is read from its
+snapshot with small numbers suppressed for everyone (what governors see is what the head
+sees): every count of pupils (or of staff) from 1 to the threshold less one is "fewer than 5",
+and then more cells are "not shown" until no hidden count can be worked out from a total and
+the other cells of its row or column, or from the register's "now = last term + added -
+removed" (`staff.suppression.protect`, over all the tables at once, as they share totals).
+A percentage is shown only when both its counts are.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.utils.safestring import SafeString
+
+from provision.charts import bar_chart
+from staff import suppression
+from staff.calendar import academic_year_start_for, school_year_name
+from staff.suppression import HIDDEN, SHOWN, Line, cell_words, protect
+
+HIDDEN_WORDS = "not shown"
+REGISTER_COLUMNS = ("k", "e", "sen", "n", "roll")
+REGISTER_HEADERS = [
+    "SEN support (K)",
+    "% of roll",
+    "EHC plan (E)",
+    "% of roll",
+    "On the SEN register",
+    "% of roll",
+    "Not on the register",
+    "On roll",
+]
+
+
+@dataclass
+class Table:
+    """A table as shown: its rows' cells are words; `lines` say which cells (row, column of
+    the cells) add up to which, for the reconstruction test."""
+
+    key: str
+    caption: str
+    columns: list[str]
+    rows: list[tuple[str, list[str]]] = field(default_factory=list)
+    lines: list[tuple[list[tuple[int, int]], list[tuple[int, int]]]] = field(default_factory=list)
+    chart: SafeString | None = None
+
+
+class _Book:
+    """The counts of every table by id, the equalities between them, and the tables' layout
+    as specs (("count", id), ("pct", part, whole) or ("text", words)) until they are shown."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, int] = {}
+        self.lines: list[Line] = []
+        self.totals: set[str] = set()
+        self.specs: list[tuple[Table, list[tuple[str, list[tuple]]]]] = []
+
+    def count(self, cell: str, value: int) -> tuple:
+        self.values[cell] = int(value)
+        return ("count", cell)
+
+    def sums(self, parts: list[str], total: str) -> None:
+        self.lines.append(Line(tuple(parts), (total,)))
+        self.totals.add(total)
+
+    def table(self, table: Table, rows: list[tuple[str, list[tuple]]]) -> None:
+        self.specs.append((table, rows))
+
+    def shown(self, governor: bool) -> list[Table]:
+        states = (
+            protect(self.values, self.lines, self.totals)
+            if governor
+            else dict.fromkeys(self.values, SHOWN)
+        )
+        where: dict[str, tuple[str, int, int]] = {}
+        tables = []
+        for table, rows in self.specs:
+            for r, (label, specs) in enumerate(rows):
+                table.rows.append((label, [self._words(s, states) for s in specs]))
+                for c, spec in enumerate(specs):
+                    if spec[0] == "count":
+                        where.setdefault(spec[1], (table.key, r, c))
+            tables.append(table)
+        by_key = {t.key: t for t in tables}
+        for line in self.lines:  # each line within one table, in that table's coordinates
+            places = [where[c] for c in (*line.plus, *line.minus)]
+            keys = {p[0] for p in places}
+            if len(keys) == 1:
+                table = by_key[keys.pop()]
+                table.lines.append(
+                    (
+                        [where[c][1:] for c in line.plus],
+                        [where[c][1:] for c in line.minus],
+                    )
+                )
+        return tables
+
+    def _words(self, spec: tuple, states: dict[str, str]) -> str:
+        if spec[0] == "text":
+            return spec[1]
+        if spec[0] == "count":
+            return cell_words(self.values[spec[1]], states[spec[1]])
+        part, whole = spec[1], spec[2]
+        if states[part] != SHOWN or states[whole] != SHOWN or not self.values[whole]:
+            return "–"
+        return f"{round(100 * self.values[part] / self.values[whole])}%"
+
+
+def _register_row(book: _Book, prefix: str, k: int, e: int, n: int) -> list[tuple]:
+    cells = {
+        "k": book.count(f"{prefix}.k", k),
+        "e": book.count(f"{prefix}.e", e),
+        "sen": book.count(f"{prefix}.sen", k + e),
+        "n": book.count(f"{prefix}.n", n),
+        "roll": book.count(f"{prefix}.roll", k + e + n),
+    }
+    book.sums([f"{prefix}.k", f"{prefix}.e"], f"{prefix}.sen")
+    book.sums([f"{prefix}.sen", f"{prefix}.n"], f"{prefix}.roll")
+    roll = f"{prefix}.roll"
+    return [
+        cells["k"],
+        ("pct", f"{prefix}.k", roll),
+        cells["e"],
+        ("pct", f"{prefix}.e", roll),
+        cells["sen"],
+        ("pct", f"{prefix}.sen", roll),
+        cells["n"],
+        cells["roll"],
+    ]
+
+
+def _day(iso: str) -> str:
+    return f"{date.fromisoformat(iso):%-d %B %Y}"
+
+
+def report_tables(figures: dict, *, governor: bool) -> dict:
+    """Every table of the report (and its chart) from the figures, as `governor`s see them
+    (suppressed) or exactly."""
+    book = _Book()
+    register = figures["register"]
+    dates = figures["dates"]
+    labels = {
+        "now": f"At the end of the term ({_day(dates['now'])})",
+        "previous": f"At the end of last term ({_day(dates['previous'])})",
+        **{
+            f"year_{n}": f"{n} year{'s' if n > 1 else ''} before ({_day(dates[f'year_{n}'])})"
+            for n in (1, 2, 3)
+        },
+    }
+    summary = Table(
+        "register", "The SEN register against last term and earlier years", REGISTER_HEADERS
+    )
+    book.table(
+        summary,
+        [
+            (labels[key], _register_row(book, f"reg.{key}", *register["rows"][key]))
+            for key in ("now", "previous", "year_1", "year_2", "year_3")
+        ],
+    )
+    added, left, stayed = register["moved"]
+    moved = Table("moved", "Pupils added to and removed from the register this term", ["Pupils"])
+    book.table(
+        moved,
+        [
+            ("Added to the register", [book.count("moved.added", added)]),
+            ("Removed: left the school", [book.count("moved.left", left)]),
+            (
+                "Removed: still at the school, no longer needing SEN provision",
+                [book.count("moved.stayed", stayed)],
+            ),
+            ("Removed in all", [book.count("moved.removed", left + stayed)]),
+        ],
+    )
+    book.sums(["moved.left", "moved.stayed"], "moved.removed")
+    # The register now is last term's, plus those added, less those removed.
+    book.lines.append(Line(("reg.now.sen", "moved.removed"), ("reg.previous.sen", "moved.added")))
+    _breakdown(book, "years", "The SEN register by year group", register["years"])
+    _areas(book, register["areas"])
+    tables = {"premium": None}
+    if register["premium"] is not None:
+        _premium(book, register["premium"])
+    _statutory(book, figures["statutory"])
+    _plans(book, figures["plans"])
+    training = figures["training"]
+    if training is not None:
+        table = Table("training", "SEND training completed this term", ["This term"])
+        book.table(
+            table,
+            [
+                ("Members of staff trained", [book.count("training.people", training["people"])]),
+                ("Training records", [("text", f"{training['records']:,}")]),
+                ("Hours of training", [("text", training["hours"])]),
+            ],
+        )
+    outcomes = figures["outcomes"]
+    if outcomes is not None:
+        _outcomes(book, outcomes)
+    shown = {t.key: t for t in book.shown(governor)}
+    tables.update(shown)
+    provision = _provision(figures["provision"])
+    return {
+        "tables": tables,
+        "provision": provision,
+        "has_premium": register["premium"] is not None,
+        "has_training": training is not None,
+        "has_outcomes": outcomes is not None,
+        "not_yet": figures["not_yet"],
+        "threshold": suppression.threshold(),
+        "governor": governor,
+        "charts": _charts(tables, governor),
+        "period_dates": (
+            date.fromisoformat(figures["starts_on"]),
+            date.fromisoformat(figures["ends_on"]),
+        ),
+        "year_name": school_year_name(
+            academic_year_start_for(date.fromisoformat(figures["starts_on"]))
+        ),
+    }
+
+
+def _breakdown(book: _Book, key: str, caption: str, rows: list) -> None:
+    table = Table(key, caption, REGISTER_HEADERS)
+    shown_rows = []
+    for label, k, e, n in rows:
+        prefix = f"{key}.{label}"
+        shown_rows.append((label, _register_row(book, prefix, k, e, n)))
+    shown_rows.append(
+        (
+            "All year groups",
+            [
+                ("count", "reg.now.k"),
+                ("pct", "reg.now.k", "reg.now.roll"),
+                ("count", "reg.now.e"),
+                ("pct", "reg.now.e", "reg.now.roll"),
+                ("count", "reg.now.sen"),
+                ("pct", "reg.now.sen", "reg.now.roll"),
+                ("count", "reg.now.n"),
+                ("count", "reg.now.roll"),
+            ],
+        )
+    )
+    for column in REGISTER_COLUMNS:
+        book.sums([f"{key}.{label}.{column}" for label, *_ in rows], f"reg.now.{column}")
+    book.table(table, shown_rows)
+
+
+def _areas(book: _Book, rows: list) -> None:
+    table = Table(
+        "areas",
+        "Pupils on the register by the broad area of their primary need",
+        ["SEN support (K)", "EHC plan (E)", "On the SEN register"],
+    )
+    shown_rows = []
+    for label, k, e in rows:
+        prefix = f"areas.{label}"
+        book.sums(
+            [book.count(f"{prefix}.k", k)[1], book.count(f"{prefix}.e", e)[1]],
+            book.count(f"{prefix}.sen", k + e)[1],
+        )
+        shown_rows.append((label, [("count", f"{prefix}.{c}") for c in ("k", "e", "sen")]))
+    shown_rows.append(("All areas", [("count", f"reg.now.{c}") for c in ("k", "e", "sen")]))
+    for column in ("k", "e", "sen"):
+        book.sums([f"areas.{label}.{column}" for label, *_ in rows], f"reg.now.{column}")
+    book.table(table, shown_rows)
+
+
+def _premium(book: _Book, groups: dict) -> None:
+    table = Table(
+        "premium",
+        "Disadvantaged (Pupil Premium) and looked-after pupils on the SEN register",
+        REGISTER_HEADERS,
+    )
+    rows = []
+    for key, label in (("pp", "Disadvantaged pupils"), ("other", "Other pupils")):
+        rows.append((label, _register_row(book, f"premium.{key}", *groups.get(key, [0, 0, 0]))))
+    for column in REGISTER_COLUMNS:
+        book.sums([f"premium.pp.{column}", f"premium.other.{column}"], f"reg.now.{column}")
+    if "lac" in groups:
+        rows.append(
+            (
+                "Looked-after children (also in the rows above)",
+                _register_row(book, "premium.lac", *groups["lac"]),
+            )
+        )
+    book.table(table, rows)
+
+
+def _statutory(book: _Book, found: dict) -> None:
+    on_time, late = found["reviews"]
+    requested, assess, refused = found["requests"]
+    plan, no_plan = found["outcomes"]
+    issued, ceased = found["plans"]
+    table = Table("statutory", "Statutory work this term", ["This term"])
+    book.table(
+        table,
+        [
+            (
+                "EHC annual reviews held: report sent within 2 weeks",
+                [book.count("st.on_time", on_time)],
+            ),
+            (
+                "EHC annual reviews held: report later or not yet sent",
+                [book.count("st.late", late)],
+            ),
+            ("EHC annual reviews held in all", [book.count("st.held", on_time + late)]),
+            ("EHC needs assessments requested", [book.count("st.requested", requested)]),
+            ("The LA agreed to assess", [book.count("st.assess", assess)]),
+            ("The LA refused to assess", [book.count("st.refused", refused)]),
+            ("Assessments ending in an EHC plan", [book.count("st.plan", plan)]),
+            ("Assessments ending without a plan", [book.count("st.no_plan", no_plan)]),
+            ("EHC plans issued", [book.count("st.issued", issued)]),
+            ("EHC plans ceased", [book.count("st.ceased", ceased)]),
+        ],
+    )
+    book.sums(["st.on_time", "st.late"], "st.held")
+
+
+def _plans(book: _Book, found: dict) -> None:
+    on_time, late, waiting = found["reviews"]
+    agreed, reviewed = found["meetings"]
+    table = Table("plans", "Support plans (SEN support) this term", ["This term"])
+    book.table(
+        table,
+        [
+            ("Reviews due this term: held on time", [book.count("plans.on_time", on_time)]),
+            ("Reviews due this term: held late", [book.count("plans.late", late)]),
+            ("Reviews due this term: not yet held", [book.count("plans.waiting", waiting)]),
+            ("Reviews due this term in all", [book.count("plans.due", on_time + late + waiting)]),
+            ("Meetings with parents: plans agreed", [book.count("plans.agreed", agreed)]),
+            ("Meetings with parents: plans reviewed", [book.count("plans.reviewed", reviewed)]),
+        ],
+    )
+    book.sums(["plans.on_time", "plans.late", "plans.waiting"], "plans.due")
+
+
+def _outcomes(book: _Book, outcomes: dict) -> None:
+    table = Table(
+        "outcomes",
+        "Attendance and attainment: SEN pupils against the others",
+        [
+            "Persistently absent",
+            "Not persistently absent",
+            "With attendance figures",
+            "Average attendance",
+            "At or above the expected standard",
+            "Below it",
+            "With an assessment",
+        ],
+    )
+    rows = []
+    for key, label in (("sen", "Pupils on the SEN register"), ("other", "Other pupils")):
+        found = outcomes[key]
+        absent, present = found["attendance"]
+        expected, below = found["attainment"]
+        p = f"out.{key}"
+        cells = [
+            book.count(f"{p}.absent", absent),
+            book.count(f"{p}.present", present),
+            book.count(f"{p}.attendance", absent + present),
+            None,
+            book.count(f"{p}.expected", expected),
+            book.count(f"{p}.below", below),
+            book.count(f"{p}.assessed", expected + below),
+        ]
+        book.sums([f"{p}.absent", f"{p}.present"], f"{p}.attendance")
+        book.sums([f"{p}.expected", f"{p}.below"], f"{p}.assessed")
+        average = found["average"]
+        small = suppression.Shown(absent + present).suppressed
+        cells[3] = ("text", "–" if average is None or small else f"{average}%")
+        rows.append((label, cells))
+    book.table(table, rows)
+
+
+def _provision(found: dict) -> dict:
+    """Sessions and money, no count of pupils: shown as they are."""
+    lines = found["interventions"]
+    planned = sum(line[2] for line in lines)
+    run = sum(line[3] for line in lines)
+    rate = lambda a, b: None if not b else Decimal(round(100 * a / b))  # noqa: E731
+    chart = bar_chart(
+        [(name, rate(r, p)) for name, _, p, r in lines],
+        title="Sessions run as a share of those planned, by intervention",
+        unit="%",
+        max_value=Decimal(100),
+    )
+    budget = Decimal(found["budget"]) if found["budget"] is not None else None
+    cost = Decimal(found["planned_cost"])
+    return {
+        "lines": [
+            (name, groups, p, r, "–" if rate(r, p) is None else f"{rate(r, p)}%")
+            for name, groups, p, r in lines
+        ],
+        "planned": planned,
+        "run": run,
+        "rate": "–" if rate(run, planned) is None else f"{rate(run, planned)}%",
+        "chart": chart if lines else None,
+        "budget": budget,
+        "cost": cost,
+        "funded_groups": found["funded_groups"],
+        "used": None if not budget else f"{round(100 * cost / budget)}%",
+    }
+
+
+def _charts(tables: dict, governor: bool) -> dict:
+    """Charts of the register by year group and by need area, drawn from what the tables
+    show: a hidden count draws no bar and says why."""
+    charts = {}
+    for key, title in (
+        ("years", "Pupils on the SEN register by year group"),
+        ("areas", "Pupils on the SEN register by area of primary need"),
+    ):
+        table = tables[key]
+        column = table.columns.index("On the SEN register")
+        rows = []
+        for label, cells in table.rows[:-1]:
+            words = cells[column].replace(",", "")
+            rows.append((label, Decimal(words) if words.isdigit() else None))
+        charts[key] = bar_chart(
+            rows, title=title, unit="", missing=f"fewer than {suppression.threshold()} or not shown"
+        )
+    return charts
+
+
+__all__ = ["HIDDEN", "Table", "report_tables"]
