@@ -104,6 +104,12 @@ MENU: list[tuple[str, list[Link]]] = [
             Link("Audit log", "staff:audit", Cap.AUDIT_VIEW, ("staff:audit",)),
             Link("Looked-after children report", "lac:report", Cap.LAC_REPORT, ("lac:report",)),
             Link("Training report", "training:report", Cap.TRAINING_REPORT, ("training:report",)),
+            Link(
+                "SEN information report",
+                "inforeport:checklist",
+                Cap.INFO_REPORT_VIEW,
+                ("inforeport",),
+            ),
         ],
     ),
 ]

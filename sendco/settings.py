@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "premium",
     "lac",
     "training",
+    "inforeport",
     "sendco",
 ]
 

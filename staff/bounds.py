@@ -264,5 +264,16 @@ def refuse_overlong_text(sender, instance, raw=False, **kwargs) -> None:
 
 
 SENDCO_APPS = frozenset(
-    {"staff", "register", "provision", "plans", "ehcp", "premium", "lac", "training", "sendco"}
+    {
+        "staff",
+        "register",
+        "provision",
+        "plans",
+        "ehcp",
+        "premium",
+        "lac",
+        "training",
+        "inforeport",
+        "sendco",
+    }
 )

@@ -63,6 +63,8 @@ class Cap(StrEnum):
     TRAINING_VIEW = "training.view"
     TRAINING_MANAGE = "training.manage"
     TRAINING_REPORT = "training.report"
+    INFO_REPORT_VIEW = "inforeport.view"
+    INFO_REPORT_MANAGE = "inforeport.manage"
 
 
 _EVERYONE = frozenset(Role)
@@ -138,6 +140,11 @@ CAPABILITIES: dict[Cap, frozenset[Role]] = {
     Cap.TRAINING_VIEW: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD}),
     Cap.TRAINING_MANAGE: frozenset({Role.SENDCO, Role.TRUST_LEAD}),
     Cap.TRAINING_REPORT: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD, Role.GOVERNOR}),
+    # The SEN information report (statutory, published on the school's website): the SENDCo
+    # and trust lead write and publish it; the head and governors (who approve it) read the
+    # draft. Its published version is public (no sign-in).
+    Cap.INFO_REPORT_VIEW: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD, Role.GOVERNOR}),
+    Cap.INFO_REPORT_MANAGE: frozenset({Role.SENDCO, Role.TRUST_LEAD}),
 }
 
 

@@ -35,6 +35,7 @@ LAYERS = [
     ("register",),
     ("provision",),
     ("plans", "ehcp", "premium", "lac", "training"),  # side by side: never import each other
+    ("inforeport",),  # reads training and plans, so a floor of its own above them
     ("sendco",),
 ]
 APPS = [app for floor in LAYERS for app in floor]

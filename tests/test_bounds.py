@@ -27,7 +27,18 @@ from staff.bounds import (
     years_away,
 )
 
-APPS = ("staff", "register", "provision", "plans", "ehcp", "premium", "lac", "training", "sendco")
+APPS = (
+    "staff",
+    "register",
+    "provision",
+    "plans",
+    "ehcp",
+    "premium",
+    "lac",
+    "training",
+    "inforeport",
+    "sendco",
+)
 # Sign-in forms are Django's own; their fields have lengths already (the email's 254).
 DJANGO_OWN = (AuthenticationForm, PasswordResetForm)
 

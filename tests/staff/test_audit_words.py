@@ -20,7 +20,18 @@ from tests.factories import member
 from tests.register.factories import class_of, make_pupil, put_on
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-APPS = ["staff", "register", "provision", "plans", "ehcp", "premium", "lac", "training", "sendco"]
+APPS = [
+    "staff",
+    "register",
+    "provision",
+    "plans",
+    "ehcp",
+    "premium",
+    "lac",
+    "training",
+    "inforeport",
+    "sendco",
+]
 CODE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
 # Functions that write audit events, or hand an action on to one that does.
 AUDITING = re.compile(r"audit|^_event$|^account_event$")

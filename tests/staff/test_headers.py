@@ -180,6 +180,7 @@ HTML_IN_PYTHON = [
         "premium",
         "lac",
         "training",
+        "inforeport",
         "sendco",
     )
     for path in sorted((ROOT / app).rglob("*.py"))
