@@ -14,7 +14,10 @@ from . import drafting
 from .models import InfoReport, ItemText, PublishedReport
 from .schedule import ITEMS
 
+# The school's words where sendco has nothing to draft from (every item has some).
 OWN_WORDS = {
+    "sch1-1": "We provide for pupils with needs in communication and interaction, cognition and "
+    "learning, social, emotional and mental health, and sensory and physical needs.",
     "sch1-2": "Class teachers check every pupil's progress each half-term. When a pupil makes "
     "less progress than expected, the teacher talks to the parents and raises a concern with the "
     "SENCO, who observes the pupil, uses screening tools and, where needed, asks for advice from "
