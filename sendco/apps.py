@@ -8,7 +8,16 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 # ground floor (the school's age range and calendar). A save or deletion of any of them gives the
 # school's kept deadlines a new stamp (staff/deadline_cache.py). Who is a member is not among
 # them: what a person may open is decided at each read.
-FEEDING_APPS = ("register", "provision", "plans", "ehcp", "premium", "lac", "training")
+FEEDING_APPS = (
+    "register",
+    "provision",
+    "plans",
+    "ehcp",
+    "premium",
+    "lac",
+    "training",
+    "inforeport",
+)
 FEEDING_STAFF_MODELS = ("School", "AcademicYear", "Term", "ClosureDay")
 # Reference data and LA contacts.
 NOT_FEEDING = {"register.needtype", "ehcp.lacontact", "premium.fundingrate"}

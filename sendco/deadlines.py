@@ -16,6 +16,7 @@ from django.core.cache import cache
 from django.db.models import QuerySet
 
 from ehcp import deadlines as ehcp_deadlines
+from inforeport import deadlines as inforeport_deadlines
 from lac import deadlines as lac_deadlines
 from plans import deadlines as plan_deadlines
 from premium import deadlines as premium_deadlines
@@ -45,6 +46,7 @@ PROVIDERS = [
     premium_deadlines.deadlines,
     lac_deadlines.deadlines,
     training_deadlines.deadlines,
+    inforeport_deadlines.deadlines,
 ]
 
 

@@ -105,6 +105,12 @@ MENU: list[tuple[str, list[Link]]] = [
             Link("Looked-after children report", "lac:report", Cap.LAC_REPORT, ("lac:report",)),
             Link("Training report", "training:report", Cap.TRAINING_REPORT, ("training:report",)),
             Link("Termly SEND reports", "reports:reports", Cap.TERM_REPORT_PUBLISHED, ("reports",)),
+            Link(
+                "SEN information report",
+                "inforeport:checklist",
+                Cap.INFO_REPORT_VIEW,
+                ("inforeport",),
+            ),
         ],
     ),
 ]

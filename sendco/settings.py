@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "lac",
     "training",
     "reports",
+    "inforeport",
     "sendco",
 ]
 

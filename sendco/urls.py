@@ -62,6 +62,8 @@ urlpatterns = [
     path("s/<slug:school_slug>/", include("lac.urls")),
     path("s/<slug:school_slug>/", include("training.urls")),
     path("s/<slug:school_slug>/", include("reports.urls")),
+    path("s/<slug:school_slug>/", include("inforeport.urls")),
+    path("p/<slug:school_slug>/", include("inforeport.public_urls")),
     path("s/<slug:school_slug>/", include("register.census_urls")),
     path("s/<slug:school_slug>/", include("register.import_urls")),
     path("t/<slug:trust_slug>/", views.trust_dashboard, name="trust_dashboard"),

@@ -122,6 +122,11 @@ ACTION_WORDS: dict[str, str] = {
     "training.gaps_viewed": "Looked at training matched to pupils' needs",
     "training.report_viewed": "Read the report on training delivered this year",
     "training.report_printed": "Printed the report on training delivered this year",
+    "inforeport.checklist_viewed": "Looked at the SEN information report",
+    "inforeport.item_saved": "Wrote an item of the SEN information report",
+    "inforeport.suggestion_accepted": "Accepted sendco's words for the SEN information report",
+    "inforeport.dates_saved": "Saved the SEND policy and accessibility plan review dates",
+    "inforeport.published": "Published the SEN information report",
     # The provision map
     "provision.today_viewed": "Opened their groups today",
     "provision.costed_item.created": "Added a costed item to a pupil's provision",

@@ -274,6 +274,7 @@ SENDCO_APPS = frozenset(
         "lac",
         "training",
         "reports",
+        "inforeport",
         "sendco",
     }
 )

@@ -67,6 +67,8 @@ class Cap(StrEnum):
     TERM_REPORT_MANAGE = "reports.manage"
     TERM_REPORT_REVIEW = "reports.review"
     TERM_REPORT_PUBLISHED = "reports.published"
+    INFO_REPORT_VIEW = "inforeport.view"
+    INFO_REPORT_MANAGE = "inforeport.manage"
 
 
 _EVERYONE = frozenset(Role)
@@ -149,6 +151,11 @@ CAPABILITIES: dict[Cap, frozenset[Role]] = {
     Cap.TERM_REPORT_MANAGE: frozenset({Role.SENDCO, Role.TRUST_LEAD}),
     Cap.TERM_REPORT_REVIEW: frozenset({Role.TRUST_LEAD, Role.HEAD}),
     Cap.TERM_REPORT_PUBLISHED: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD, Role.GOVERNOR}),
+    # The SEN information report (statutory, published on the school's website): the SENDCo
+    # and trust lead write and publish it; the head and governors (who approve it) read the
+    # draft. Its published version is public (no sign-in).
+    Cap.INFO_REPORT_VIEW: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD, Role.GOVERNOR}),
+    Cap.INFO_REPORT_MANAGE: frozenset({Role.SENDCO, Role.TRUST_LEAD}),
 }
 
 

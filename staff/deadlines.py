@@ -117,11 +117,20 @@ OPENED_WITH: dict[str, Cap] = {
     "premium.statement": Cap.PREMIUM_VIEW,  # the strategy statement
     "lac.pep": Cap.LAC_VIEW,  # the looked-after child's page
     "training": Cap.TRAINING_OWN,  # the person's training page (their own, or anyone's)
+    "inforeport": Cap.INFO_REPORT_VIEW,  # the SEN information report's checklist
 }
 
 # Kinds whose subject is not a pupil of the school (the LA's consultations name a child who is
 # often not on roll): they reach whoever may open their page, whichever pupils that person sees.
-NOT_ABOUT_A_PUPIL = frozenset({"ehcp.consultation", "premium.statement"})
+NOT_ABOUT_A_PUPIL = frozenset(
+    {
+        "ehcp.consultation",
+        "premium.statement",
+        "inforeport.review",
+        "inforeport.send_policy",
+        "inforeport.accessibility_plan",
+    }
+)
 
 # Families of kinds whose subject is a member of staff, not a pupil: shown and told only to the
 # person it is about (its owner) and to whoever holds the capability to see everyone's records
@@ -237,6 +246,10 @@ KIND_LABELS: dict[str, str] = {
     "training.supervision": "ELSA supervision",
     "training.senco_qualification": "SENCO qualification",
     "training": "Staff training",
+    "inforeport.review": "SEN information report",
+    "inforeport": "SEN information report",
+    "inforeport.send_policy": "SEND policy review",
+    "inforeport.accessibility_plan": "Accessibility plan review",
 }
 
 

@@ -35,7 +35,7 @@ LAYERS = [
     ("register",),
     ("provision",),
     ("plans", "ehcp", "premium", "lac", "training"),  # side by side: never import each other
-    ("reports",),
+    ("reports", "inforeport"),  # side by side: never import each other
     ("sendco",),
 ]
 APPS = [app for floor in LAYERS for app in floor]

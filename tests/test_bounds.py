@@ -37,6 +37,7 @@ APPS = (
     "lac",
     "training",
     "reports",
+    "inforeport",
     "sendco",
 )
 # Sign-in forms are Django's own; their fields have lengths already (the email's 254).

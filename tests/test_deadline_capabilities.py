@@ -115,6 +115,10 @@ def test_the_ta_is_not_told_of_steps_they_cannot_open(school, sendco, ta, mina):
         "training.renewal",
         "training.supervision",
         "training.senco_qualification",
+        "premium.statement",
+        "inforeport.review",
+        "inforeport.send_policy",
+        "inforeport.accessibility_plan",
     ],
 )
 def test_every_kind_of_deadline_names_the_capability_that_opens_it(kind):

@@ -37,6 +37,7 @@ from staff.models import ClosureDay, Role, User
 from tests.conftest import built_once
 from tests.factories import SchoolFactory, TrustFactory, UserFactory, member
 from tests.permissions.ehcp_rows import EHCP_MATRIX, ehcp_kwargs, ehcp_world
+from tests.permissions.info_rows import INFO_MATRIX, SENTINEL, info_kwargs, info_world
 from tests.permissions.lac_rows import LAC_MATRIX, lac_kwargs, lac_world
 from tests.permissions.premium_rows import PREMIUM_MATRIX, premium_kwargs, premium_world
 from tests.permissions.reminder_rows import REMINDER_MATRIX, reminder_kwargs, reminder_world
@@ -428,6 +429,7 @@ MATRIX.update(LAC_MATRIX)
 MATRIX.update(TRAINING_MATRIX)
 MATRIX.update(TRAINING_GAP_MATRIX)
 MATRIX.update(REPORT_MATRIX)
+MATRIX.update(INFO_MATRIX)
 
 
 def _walk(patterns, prefix="", namespace=""):
@@ -571,9 +573,8 @@ def _build_world() -> dict:
         "costed_item": costed_item,
     }
     ehcp_world(found)
-    return report_world(
-        training_gap_world(training_world(lac_world(premium_world(reminder_world(found)))))
-    )
+    found = training_world(lac_world(premium_world(reminder_world(found))))
+    return report_world(info_world(training_gap_world(found)))
 
 
 def _support_plans(acorn, term, group, intervention_group, users) -> dict:
@@ -800,6 +801,7 @@ def _kwargs(name: str, world) -> dict:
         **training_kwargs(world),
         **training_gap_kwargs(world),
         **report_kwargs(world),
+        **info_kwargs(world),
     }.get(name, {})
 
 
@@ -900,3 +902,17 @@ def test_every_form_the_sendco_sees_is_sent_once(client, world):
                 missing.append(f"{url}: {form[:120]}")
     assert forms > 30
     assert missing == []
+
+
+def test_the_public_report_names_no_pupil(client, world):
+    """The published SEN information report, drafted from this world's records with every
+    suggestion accepted, names none of its pupils (a distinctive one planted on the register)."""
+    url = reverse("inforeport_public:report", kwargs={"school_slug": world["acorn"].slug})
+    page = client.get(url).content.decode()
+    assert "words: Our accessibility plan." in page  # the school's words
+    assert "Its Local Offer" in page  # and sendco's, accepted
+    names = Pupil.objects.values_list("legal_first_name", "legal_last_name")
+    for name in {part for pair in names for part in pair}:
+        assert not re.search(rf"\b{re.escape(name)}\b", page), name
+    assert SENTINEL[0] not in page
+    assert SENTINEL[1] not in page

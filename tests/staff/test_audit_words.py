@@ -30,6 +30,7 @@ APPS = [
     "lac",
     "training",
     "reports",
+    "inforeport",
     "sendco",
 ]
 CODE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")

@@ -181,6 +181,7 @@ HTML_IN_PYTHON = [
         "lac",
         "training",
         "reports",
+        "inforeport",
         "sendco",
     )
     for path in sorted((ROOT / app).rglob("*.py"))

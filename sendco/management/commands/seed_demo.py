@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ehcp.demo import seed_ehcp
+from inforeport.demo import seed_report
 from lac.demo import seed_lac
 from plans.demo import seed_plans
 from premium.demo import seed_statement
@@ -190,6 +191,8 @@ class Command(BaseCommand):
             created += seed_reports(
                 school=school, today=today, sendco=people[Role.SENDCO], head=people[Role.HEAD]
             )
+            # After training: the report counts the courses staff hold.
+            created += seed_report(school=school, today=today, sendco=people[Role.SENDCO])
         created += self._person(
             f"lead@{trust.slug}.example.org", " ".join(TRUST_LEAD), schools[0], Role.TRUST_LEAD
         )
