@@ -426,8 +426,9 @@ def test_deadlines_in_constant_queries(
     access = access_for(sendco, school)
     # 5 for EHC plans, 1 for consultations, 2 for the calendar, 1 for section F items linked to a
     # group (none here, so no delivery is read), 2 for the Pupil Premium statement, 1 for the
-    # looked-after children (none here), 2 for the staff's training (the people, their records)
-    with django_assert_num_queries(18):
+    # looked-after children (none here), 2 for the staff's training (the people, their records),
+    # 1 for the SEN information report's review dates
+    with django_assert_num_queries(19):
         found = ehcp_deadlines(access, TODAY)
     assert len(found) == plans * (5 + 2)
 
