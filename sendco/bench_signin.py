@@ -24,6 +24,7 @@ from ehcp.models import AnnualReview, AssessmentRequest, EhcPlan
 from plans.models import Cycle
 from provision.models import Group
 from register.models import Concern
+from reports.models import TermReport
 from staff.mfa.services import STATE_KEY, VERIFIED_AT_KEY
 from staff.middleware import LOGIN_AT_KEY
 from staff.models import Membership, Role, School
@@ -101,6 +102,7 @@ def _examples(school: School) -> dict:
         "group": group,
         "concern": Concern.objects.filter(school=school).order_by("pk").first(),
         "request": AssessmentRequest.objects.filter(school=school).order_by("pk").first(),
+        "term_report": TermReport.objects.filter(school=school).order_by("pk")[0].public_id,
         "teacher_person": StaffMember.objects.get(
             school=school, user__memberships__school=school, user__memberships__role="teacher"
         ).public_id,
@@ -186,6 +188,18 @@ def pages(school: School) -> list[dict]:
         ("designated teacher's report", at("lac:report"), (*LEADERS, "governor")),
         ("staff", at("staff:list"), LEADERS),
         ("staff training", at("training:people"), LEADERS),
+        ("termly SEND reports", at("reports:reports"), (*LEADERS, "governor")),
+        (
+            "termly SEND report",
+            at("reports:report", public_id=ex["term_report"]),
+            (*LEADERS, "governor"),
+        ),
+        ("SEN information report checklist", at("inforeport:checklist"), (*LEADERS, "governor")),
+        (
+            "SEN information report (public)",
+            reverse("inforeport_public:report", args=[school.slug]),
+            ("governor",),
+        ),
         ("a person's training", at("training:person", public_id=ex["teacher_person"]), STAFF[:4]),
         ("training matched to need", at("training:gaps"), LEADERS),
         ("training sessions", at("training:sessions"), LEADERS),
@@ -214,6 +228,7 @@ def pages(school: School) -> list[dict]:
         ("PDF: provision map", at("provision_map:map_pdf")),
         ("PDF: PP strategy statement", at("premium:statement_pdf")),
         ("PDF: training report", at("training:report_pdf")),
+        ("PDF: termly SEND report", at("reports:report_pdf", public_id=ex["term_report"])),
     ]
     found = [{"name": n, "path": p, "roles": list(r), "pdf": False} for n, p, r in rows]
     return found + [{"name": n, "path": p, "roles": ["sendco"], "pdf": True} for n, p in pdfs]
