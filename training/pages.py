@@ -128,6 +128,7 @@ def person(*, access: Access, person: StaffMember, today: date, forms: dict | No
         "records": records,
         "supervisions": selectors.supervisions_of(person=person),
         "qualification": qualification,
+        "qualification_overdue": qualification.overdue(today),
         "today": today,
         "can_manage": can_manage,
         "is_self": person.user_id == access.user.pk,

@@ -107,7 +107,7 @@ def senco_line(qualification: rules.SencoQualification, today: date) -> SencoLin
         held = rules.QUALIFICATION_NAMES[qualification.held.kind]  # type: ignore[union-attr]
         return SencoLine("held", "Held", f"The SENCO holds the {held}.")
     due = qualification.due
-    if due < today:  # type: ignore[operator]
+    if qualification.overdue(today):
         return SencoLine(
             "overdue",
             f"Overdue since {due:%-d %b %Y}",

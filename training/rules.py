@@ -131,6 +131,10 @@ class SencoQualification:
     owed: str = ""
     held: Study | None = None
 
+    def overdue(self, today: date) -> bool:
+        """Still owed after the day it was due."""
+        return self.status == SencoStatus.DUE and self.due is not None and self.due < today
+
     @property
     def summary(self) -> str:
         if self.status == SencoStatus.NOT_SENCO:

@@ -204,3 +204,27 @@ def test_what_the_senco_owes_in_words():
         studies=[Study(NPQ, D(2026, 2, 1), D(2027, 11, 30))],
     )
     assert held.summary == "Holds the NPQ for SENCOs."
+
+
+_DUE_1_SEPT_2027 = rules.SencoQualification(rules.SencoStatus.DUE, due=date(2027, 9, 1))
+
+
+@pytest.mark.parametrize(
+    ("owed", "today", "overdue"),
+    [
+        (
+            rules.SencoQualification(rules.SencoStatus.DUE, due=date(2027, 9, 1)),
+            date(2027, 9, 1),
+            False,
+        ),
+        (
+            rules.SencoQualification(rules.SencoStatus.DUE, due=date(2027, 9, 1)),
+            date(2027, 9, 2),
+            True,
+        ),
+        (rules.SencoQualification(rules.SencoStatus.HELD), date(2030, 1, 1), False),
+        (rules.SencoQualification(rules.SencoStatus.NOT_SENCO), date(2030, 1, 1), False),
+    ],
+)
+def test_the_qualification_is_overdue_only_after_its_day(owed, today, overdue):
+    assert owed.overdue(today) is overdue
