@@ -149,15 +149,17 @@ def pytest_runtest_teardown(item, nextitem):
     reference data too. Load the census need types and the Pupil Premium rates again, as their
     data migrations do, so whatever test comes next on this worker (xdist does not promise they
     come last) finds them."""
-    result = yield
-    if nextitem is not None and _flushes_the_database(item):  # None: the database is gone
-        from django.apps import apps
-        from pytest_django.plugin import blocking_manager_key
+    try:
+        return (yield)
+    finally:  # even when a fixture's teardown failed: the next test must not fail for it
+        if nextitem is not None and _flushes_the_database(item):  # None: the database is gone
+            from django.apps import apps
+            from pytest_django.plugin import blocking_manager_key
 
-        with item.config.stash[blocking_manager_key].unblock():
-            importlib.import_module("register.migrations.0002_need_types").load(apps, None)
-            importlib.import_module("premium.migrations.0002_rates_2024_2025").add_rates(apps, None)
-    return result
+            with item.config.stash[blocking_manager_key].unblock():
+                importlib.import_module("register.migrations.0002_need_types").load(apps, None)
+                premium_rates = importlib.import_module("premium.migrations.0002_rates_2024_2025")
+                premium_rates.add_rates(apps, None)
 
 
 # The people of Acorn Primary every test module knows, by fixture name: (role, name, email).
