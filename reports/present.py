@@ -57,6 +57,7 @@ class _Book:
         self.values: dict[str, int] = {}
         self.lines: list[Line] = []
         self.totals: set[str] = set()
+        self.spare: set[str] = set()  # given up first when a table would reveal a hidden cell
         self.specs: list[tuple[Table, list[tuple[str, list[tuple]]]]] = []
 
     def count(self, cell: str, value: int) -> tuple:
@@ -72,7 +73,7 @@ class _Book:
 
     def shown(self, governor: bool) -> list[Table]:
         states = (
-            protect(self.values, self.lines, self.totals)
+            protect(self.values, self.lines, self.totals, spare=self.spare)
             if governor
             else dict.fromkeys(self.values, SHOWN)
         )
@@ -176,6 +177,7 @@ def report_tables(figures: dict, *, governor: bool) -> dict:
         ],
     )
     book.sums(["moved.left", "moved.stayed"], "moved.removed")
+    book.spare.update(("moved.added", "moved.left", "moved.stayed", "moved.removed"))
     # The register now is last term's, plus those added, less those removed.
     book.lines.append(Line(("reg.now.sen", "moved.removed"), ("reg.previous.sen", "moved.added")))
     _breakdown(book, "years", "The SEN register by year group", register["years"])

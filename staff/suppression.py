@@ -132,17 +132,24 @@ def line_reveals(line: Line, values: dict[str, int], states: dict[str, str]) -> 
     return None
 
 
-def protect(values: dict[str, int], lines: list[Line], totals: set[str]) -> dict[str, str]:
+def protect(
+    values: dict[str, int],
+    lines: list[Line],
+    totals: set[str],
+    spare: frozenset[str] | set[str] = frozenset(),
+) -> dict[str, str]:
     """Each cell's state for governors: a count from 1 to the threshold less one is "small"
-    (primary suppression); then, while any line lets a reader work out a hidden cell, one more
-    cell of that line is hidden (secondary suppression): its smallest shown part other than
-    0, else a total. The parts of a small total are hidden whatever they are ("0 of fewer
-    than 5" describes each child). `totals` are the cells that total others."""
+    (primary suppression); then, while any line lets a reader work out a hidden cell, more of
+    that line is hidden (secondary suppression): first its `spare` cells, the detail a reader
+    misses least (pupils added to the register this term, rather than the register itself), all
+    "not shown" (a small one too: "fewer than 5" is itself a clue) when that is enough; else
+    its smallest shown part other than 0, else a total. The parts of a small total are hidden
+    whatever they are ("0 of fewer than 5" describes each child). `totals` are the cells that
+    total others."""
     states = {cell: SMALL if Shown(v).suppressed else SHOWN for cell, v in values.items()}
-    for line in lines:
-        small = [c for c in (*line.plus, *line.minus) if c in totals and states[c] == SMALL]
-        if small:
-            for cell in (*line.plus, *line.minus):
+    for line in lines:  # the parts of a small total (a line's one cell on its right)
+        if len(line.minus) == 1 and states[line.minus[0]] == SMALL:
+            for cell in line.plus:
                 if states[cell] == SHOWN:
                     states[cell] = HIDDEN
     changed = True
@@ -152,6 +159,9 @@ def protect(values: dict[str, int], lines: list[Line], totals: set[str]) -> dict
             if line_reveals(line, values, states) is None:
                 continue
             cells = [*line.plus, *line.minus]
+            if _give_up_spare(line, values, states, [c for c in cells if c in spare]):
+                changed = True
+                continue
             shown_cells = [c for c in cells if states[c] == SHOWN]
             parts = [c for c in shown_cells if c not in totals and values[c] > 0]
             pick = min(parts, key=lambda c: (values[c], c)) if parts else None
@@ -163,6 +173,21 @@ def protect(values: dict[str, int], lines: list[Line], totals: set[str]) -> dict
                 states[pick] = HIDDEN
                 changed = True
     return states
+
+
+def _give_up_spare(
+    line: Line, values: dict[str, int], states: dict[str, str], spare: list[str]
+) -> bool:
+    """Hide the line's spare cells if that alone stops it revealing a cell (and say so);
+    otherwise leave every state as it was."""
+    if all(states[c] == HIDDEN for c in spare):
+        return False
+    before = {c: states[c] for c in spare}
+    states.update(dict.fromkeys(spare, HIDDEN))
+    if line_reveals(line, values, states) is None:
+        return True
+    states.update(before)
+    return False
 
 
 def cell_words(value: int, state: str) -> str:

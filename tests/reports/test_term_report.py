@@ -274,6 +274,43 @@ def test_protect_hides_a_second_cell_or_the_total(values, small):
     assert line_reveals(Line(tuple(parts), ("t",)), values, states) is None
 
 
+def test_a_small_row_total_does_not_hide_the_column_total_it_adds_to():
+    """One need area with fewer than 5 pupils hides that area's K and E (the parts of a small
+    total), not the school's register total its row adds to."""
+    values = {"a.k": 3, "a.e": 0, "a.sen": 3, "b.k": 20, "b.e": 7, "b.sen": 27}
+    values |= {"t.k": 23, "t.e": 7, "t.sen": 30}
+    lines = [
+        Line(("a.k", "a.e"), ("a.sen",)),
+        Line(("b.k", "b.e"), ("b.sen",)),
+        Line(("a.k", "b.k"), ("t.k",)),
+        Line(("a.e", "b.e"), ("t.e",)),
+        Line(("a.sen", "b.sen"), ("t.sen",)),
+    ]
+    states = protect(values, lines, {"a.sen", "b.sen", "t.k", "t.e", "t.sen"})
+    assert states["a.sen"] == "small"
+    assert states["a.k"] != "shown"
+    assert states["a.e"] != "shown"
+    assert all(states[c] == "shown" for c in ("t.k", "t.e", "t.sen"))
+    assert all(line_reveals(line, values, states) is None for line in lines)
+
+
+def test_the_register_total_is_kept_and_the_term_s_movements_given_up():
+    """Four pupils added and none removed pin "fewer than 5" down to 4 from the register now
+    and last term; the movements are hidden rather than this term's register."""
+    values = {"now": 190, "previous": 186, "added": 4, "left": 0, "stayed": 0, "removed": 0}
+    lines = [
+        Line(("left", "stayed"), ("removed",)),
+        Line(("now", "removed"), ("previous", "added")),
+    ]
+    movements = {"added", "left", "stayed", "removed"}
+    states = protect(values, lines, {"removed", "now", "previous"}, spare=movements)
+    assert states["now"] == states["previous"] == "shown"
+    assert all(states[c] == "hidden" for c in movements)
+    assert all(line_reveals(line, values, states) is None for line in lines)
+    without = protect(values, lines, {"removed", "now", "previous"})
+    assert "hidden" in (without["now"], without["previous"])
+
+
 def test_the_exact_figures_for_the_sendco_and_head(school, sendco, autumn):
     _pupils(school, sendco, 3)
     starts_on, ends_on = _term(school)
