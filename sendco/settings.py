@@ -12,6 +12,8 @@ import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
+from staff.layers import APPS as SENDCO_APPS
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -52,17 +54,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
-    "staff",
-    "register",
-    "provision",
-    "plans",
-    "ehcp",
-    "premium",
-    "lac",
-    "training",
-    "reports",
-    "inforeport",
-    "sendco",
+    *SENDCO_APPS,
 ]
 
 MIDDLEWARE = [

@@ -29,6 +29,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 
+from . import layers
 from .parsing import LARGEST_ID, whole_number
 
 # Free text, in characters. A note, a concern, a passport section, a contribution: 10,000
@@ -263,18 +264,4 @@ def refuse_overlong_text(sender, instance, raw=False, **kwargs) -> None:
                 )
 
 
-SENDCO_APPS = frozenset(
-    {
-        "staff",
-        "register",
-        "provision",
-        "plans",
-        "ehcp",
-        "premium",
-        "lac",
-        "training",
-        "reports",
-        "inforeport",
-        "sendco",
-    }
-)
+SENDCO_APPS = frozenset(layers.APPS)

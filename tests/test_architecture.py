@@ -28,17 +28,12 @@ from pathlib import Path
 
 import pytest
 
+from staff import layers
+
 ROOT = Path(__file__).resolve().parent.parent
 # Ground floor first; an app may import only the apps before it in this list (and itself).
-LAYERS = [
-    ("staff",),
-    ("register",),
-    ("provision",),
-    ("plans", "ehcp", "premium", "lac", "training"),  # side by side: never import each other
-    ("reports", "inforeport"),  # side by side: never import each other
-    ("sendco",),
-]
-APPS = [app for floor in LAYERS for app in floor]
+LAYERS = layers.LAYERS  # apps of one floor stand side by side: never import each other
+APPS = layers.APPS
 ROLE_NAMES = {"sendco", "trust_lead", "head", "teacher", "ta", "governor"}
 
 # Querying or writing through the ORM. `count`, `values` and `update` are left out: lists, dicts

@@ -17,6 +17,7 @@ import time_machine
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 
+from staff import layers
 from staff.bounds import (
     DATE_WINDOWS,
     LONG_TEXT,
@@ -27,19 +28,7 @@ from staff.bounds import (
     years_away,
 )
 
-APPS = (
-    "staff",
-    "register",
-    "provision",
-    "plans",
-    "ehcp",
-    "premium",
-    "lac",
-    "training",
-    "reports",
-    "inforeport",
-    "sendco",
-)
+APPS = layers.APPS
 # Sign-in forms are Django's own; their fields have lengths already (the email's 254).
 DJANGO_OWN = (AuthenticationForm, PasswordResetForm)
 

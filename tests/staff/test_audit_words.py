@@ -14,25 +14,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from staff import calendar as school_calendar
+from staff import layers
 from staff.audit_words import ACTION_WORDS, action_words
 from staff.models import AuditEvent, Role
 from tests.factories import member
 from tests.register.factories import class_of, make_pupil, put_on
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-APPS = [
-    "staff",
-    "register",
-    "provision",
-    "plans",
-    "ehcp",
-    "premium",
-    "lac",
-    "training",
-    "reports",
-    "inforeport",
-    "sendco",
-]
+APPS = layers.APPS
 CODE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
 # Functions that write audit events, or hand an action on to one that does.
 AUDITING = re.compile(r"audit|^_event$|^account_event$")

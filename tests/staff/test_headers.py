@@ -21,6 +21,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path, reverse
 
 from staff import calendar as school_calendar
+from staff import layers
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -171,19 +172,7 @@ TEMPLATES = sorted((ROOT / "templates").rglob("*.html"))
 # HTML built in Python (the SVG charts) is checked too.
 HTML_IN_PYTHON = [
     path
-    for app in (
-        "staff",
-        "register",
-        "provision",
-        "plans",
-        "ehcp",
-        "premium",
-        "lac",
-        "training",
-        "reports",
-        "inforeport",
-        "sendco",
-    )
+    for app in layers.APPS
     for path in sorted((ROOT / app).rglob("*.py"))
     if "migrations" not in path.parts
 ]
