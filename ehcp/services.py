@@ -8,7 +8,6 @@ whether the step may follow and refuses with its messages.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from copy import copy
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -18,8 +17,7 @@ from django.db.models import Max
 from provision.models import Group
 from register.models import Pupil
 from register.services import pupil_audit
-from staff import documents
-from staff.files import delete_after_commit, discard_on_failure
+from staff.files import attached
 from staff.models import School
 from staff.services import audit
 from staff.tenancy import Access
@@ -788,13 +786,7 @@ def advice_receive(
         raise ValidationError({"received_on": "Advice cannot arrive before it was requested."})
     advice.received_on = received_on
     advice.summary = summary.strip()
-    replaced = None
-    if document is not None:
-        replaced = copy(advice.document)
-        advice.document_name = documents.safe_name(document.name, document_type)
-        advice.document_type = document_type
-        advice.document.save(document.name, document, save=False)
-    try:
+    with attached(advice, document, document_type, field="document"):
         advice.full_clean()
         advice.save()
         pupil_audit(
@@ -804,12 +796,6 @@ def advice_receive(
             contributor=advice.contributor,
             document=bool(document),
         )
-    except Exception:
-        if document is not None:
-            discard_on_failure(advice.document)
-        raise
-    # The old file goes once the new one is committed, never before (a rollback keeps it).
-    delete_after_commit(replaced)
     return advice
 
 

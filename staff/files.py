@@ -4,8 +4,14 @@ file its row still points at. Documents about pupils must not outlive the record
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from copy import copy
+
 from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
+
+from .documents import safe_name
 
 
 def delete_after_commit(file: FieldFile | None) -> None:
@@ -22,6 +28,28 @@ def discard_on_failure(file: FieldFile) -> None:
     file behind with nothing pointing at it."""
     if file and file.name:
         file.storage.delete(file.name)
+
+
+@contextmanager
+def attached(record: models.Model, upload, content_type: str, *, field: str) -> Iterator[None]:
+    """Put an uploaded document (checked already: `documents.check_upload`) on `record`'s
+    `field`, with its safe name and type in `<field>_name` and `<field>_type`, for the block that
+    saves the record. The file is stored at once and deleted again if the block fails; the file
+    it replaces is deleted once the change is committed, never before (a rollback keeps it). No
+    upload: the block just runs."""
+    if upload is None:
+        yield
+        return
+    replaced = copy(getattr(record, field)) or None
+    setattr(record, f"{field}_name", safe_name(upload.name, content_type))
+    setattr(record, f"{field}_type", content_type)
+    getattr(record, field).save(upload.name, upload, save=False)
+    try:
+        yield
+    except Exception:
+        discard_on_failure(getattr(record, field))
+        raise
+    delete_after_commit(replaced)
 
 
 def _delete_files_of(sender, instance: models.Model, **kwargs) -> None:

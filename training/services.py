@@ -4,7 +4,6 @@ and their attendance. Each checks the school and audits."""
 
 from __future__ import annotations
 
-from copy import copy
 from datetime import date
 from decimal import Decimal
 
@@ -12,8 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from staff import documents
-from staff.files import delete_after_commit, discard_on_failure
+from staff.files import attached
 from staff.services import audit_by
 from staff.tenancy import Access
 
@@ -100,13 +98,7 @@ def completion_record(
     record.completed_on, record.started_on = completed_on, started_on
     record.provider = provider.strip()
     record.hours = hours if hours is not None else course.usual_hours
-    replaced = None
-    if certificate is not None:
-        replaced = copy(record.certificate) if record.certificate else None
-        record.certificate_name = documents.safe_name(certificate.name, certificate_type)
-        record.certificate_type = certificate_type
-        record.certificate.save(certificate.name, certificate, save=False)
-    try:
+    with attached(record, certificate, certificate_type, field="certificate"):
         record.full_clean()
         record.save()
         audit_by(
@@ -117,12 +109,6 @@ def completion_record(
             course=course.pk,
             certificate=certificate is not None,
         )
-    except Exception:
-        if certificate is not None:
-            discard_on_failure(record.certificate)
-        raise
-    if replaced:
-        delete_after_commit(replaced)
     return record
 
 
