@@ -88,6 +88,14 @@ def published_or_404(school_slug: str) -> PublishedReport:
     return version
 
 
+def pdf_kept_as(version: PublishedReport) -> str:
+    """The name the version's PDF is kept under in the cache (`staff.pdf.pdf_response`): a
+    version never changes, so neither does its PDF; publishing again makes a new version, with
+    a new name. Its creation time is in the name too, so a database restored from a backup, which
+    may number versions again, never finds another version's PDF in a shared cache."""
+    return f"inforeport:{version.pk}:{version.created_at.timestamp()}"
+
+
 def public(*, version: PublishedReport) -> dict:
     """The published version as the public page and its PDF show it: nothing but its words."""
     return {

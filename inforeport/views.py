@@ -105,4 +105,5 @@ def public_pdf(request: HttpRequest, school_slug: str) -> HttpResponse:
     version = pages.published_or_404(school_slug)
     filename = f"sen-information-report-{version.school.slug}.pdf"
     context = pages.public(version=version)
-    return pdf_response(request, "inforeport/public.html", context, filename=filename)
+    kept = pages.pdf_kept_as(version)  # rendered once per version, not on every request
+    return pdf_response(request, "inforeport/public.html", context, filename=filename, kept=kept)

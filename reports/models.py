@@ -88,3 +88,24 @@ class TermReport(models.Model):
                 f"{self.Status(status).label.lower()}."
             )
         self.status = status
+
+
+class GovernorEmail(models.Model):
+    """One governor emailed about one published report: the row is the claim that makes it
+    once (inserted in the transaction that sends the email, so a retried or a second task finds
+    it and sends nothing), and the record of who was told, at which address, and when."""
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    report = models.ForeignKey(TermReport, on_delete=models.PROTECT, related_name="emails")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    to = models.EmailField()  # the address it went to, whatever the person's is now
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["sent_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "user"], name="governor_email_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} emailed to {self.to}"

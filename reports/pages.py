@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from . import selectors
 from .figures import figures
 from .models import TermReport
 from .present import report_tables
@@ -17,3 +18,41 @@ def report_context(*, report: TermReport, today: date) -> dict:
         school=report.school, starts_on=report.starts_on, ends_on=report.ends_on, today=today
     )
     return {"report": report, **report_tables(live, governor=False)}
+
+
+def _names(memberships) -> str:
+    names = [m.user.full_name or m.user.email for m in memberships]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def _governors(memberships) -> str:
+    n = len(memberships)
+    return f"{n} governor{'s' if n != 1 else ''}: {_names(memberships)}"
+
+
+def emailing(*, report: TermReport) -> dict:
+    """For the SENDCo and head: the governors a report goes to by email (before publishing),
+    or was emailed to and when, and those not emailed yet (once published)."""
+    governors = list(selectors.governors_of(school=report.school))
+    emailed = list(selectors.emails_of(report=report)) if report.published else []
+    told = {e.user_id for e in emailed}
+    return {
+        "emailing": {
+            "governors": governors,
+            "emailed": emailed,
+            "waiting": [m for m in governors if m.user_id not in told],
+        }
+    }
+
+
+def published_words(report: TermReport) -> str:
+    """What the SENDCo is told on publishing: who it is being emailed to."""
+    said = "The report is published: governors can read it, and its figures are frozen."
+    governors = list(selectors.governors_of(school=report.school))
+    if not governors:
+        return f"{said} No governor of the school has an email address in sendco: none is emailed."
+    return f"{said} It is being emailed to {_governors(governors)}."
+
+
+def emailing_words(waiting: list) -> str:
+    return f"The report is being emailed to {_governors(waiting)}."

@@ -8,10 +8,10 @@ from django.db.models import QuerySet
 
 from staff.calendar import SeasonTerm, academic_year_start_for, school_year_name, season_terms
 from staff.capabilities import Cap
-from staff.models import School
+from staff.models import Membership, Role, School
 from staff.tenancy import Access
 
-from .models import TermReport
+from .models import GovernorEmail, TermReport
 
 
 def reports_for(*, access: Access) -> QuerySet[TermReport]:
@@ -24,6 +24,25 @@ def reports_for(*, access: Access) -> QuerySet[TermReport]:
 
 def report_for(*, access: Access, public_id) -> TermReport | None:
     return reports_for(access=access).filter(public_id=public_id).first()
+
+
+def governors_of(*, school: School) -> QuerySet[Membership]:
+    """The school's governors who can be emailed: active, with an address, by name."""
+    return (
+        Membership.objects.filter(
+            school=school, role=Role.GOVERNOR, ended_at__isnull=True, user__is_active=True
+        )
+        .exclude(user__email="")
+        .select_related("user")
+        .order_by("user__full_name", "user__email")
+    )
+
+
+def emails_of(*, report: TermReport) -> QuerySet[GovernorEmail]:
+    """Who a report was emailed to, and when, in the order they were told."""
+    return GovernorEmail.objects.filter(school_id=report.school_id, report=report).select_related(
+        "user"
+    )
 
 
 def term_name(term: SeasonTerm) -> str:

@@ -7,9 +7,11 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from staff.models import Membership
 from staff.services import audit_by
 from staff.tenancy import Access
 
+from . import emails
 from .figures import figures
 from .models import TermReport
 
@@ -69,4 +71,28 @@ def report_publish(*, access: Access, report: TermReport, today: date) -> TermRe
     report.published_on, report.published_by = today, access.user
     report.save()
     audit_by(access, "reports.report_published", report)
+    _email_on_commit(report, by=access)
     return report
+
+
+@transaction.atomic
+def report_email_governors(*, access: Access, report: TermReport) -> list[Membership]:
+    """Email a published report to the governors who have not had it (a governor who joined
+    since, or one whose email failed); returns them. Nobody is emailed twice."""
+    if not report.published:
+        raise ValidationError("Only a published report is emailed to governors.")
+    waiting = emails.not_emailed(report)
+    if not waiting:
+        raise ValidationError(
+            "Every governor with an email address in sendco has had this report by email."
+        )
+    audit_by(access, "reports.report_email_requested", report, governors=len(waiting))
+    _email_on_commit(report, by=access)
+    return waiting
+
+
+def _email_on_commit(report: TermReport, *, by: Access) -> None:
+    from .tasks import email_governors
+
+    report_id, by_id = report.pk, by.user.pk
+    transaction.on_commit(lambda: email_governors.delay(report_id, by_id))

@@ -12,6 +12,7 @@ urlpatterns = [
     path("reports/<uuid:public_id>/words/", views.report_words, name="report_words"),
     path("reports/<uuid:public_id>/review/", views.report_review, name="report_review"),
     path("reports/<uuid:public_id>/publish/", views.report_publish, name="report_publish"),
+    path("reports/<uuid:public_id>/email/", views.report_email, name="report_email"),
     path("reports/<uuid:public_id>/print/", views.report_print, name="report_print"),
     path("reports/<uuid:public_id>/pdf/", views.report_pdf, name="report_pdf"),
 ]

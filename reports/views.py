@@ -1,6 +1,7 @@
 """The termly SEND report's pages: the school's reports, a new draft for a term, a report (its
 live figures while a draft, its frozen and suppressed figures once published), the SENDCo's
-words, the head's review, publication, and the print view and PDF of the same template."""
+words, the head's review, publication (which emails the governors) and emailing governors not
+told yet, and the print view and PDF of the same template."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from staff.http import audited, form_data, note_subject, run_action, save_form
 from staff.pdf import pdf_response
 from staff.tenancy import school_view
 
-from . import selectors, services
+from . import pages, selectors, services
 from .forms import TermChoiceForm, WordsForm
 from .models import TermReport
 from .pages import report_context
@@ -70,6 +71,8 @@ def report(request: HttpRequest, public_id) -> HttpResponse:
     context = report_context(report=found, today=timezone.localdate())
     if request.access.can(Cap.TERM_REPORT_MANAGE) and not found.published:
         context["form"] = WordsForm(instance=found)
+    if request.access.can(Cap.TERM_REPORT_VIEW):
+        context.update(pages.emailing(report=found))
     return render(request, "reports/report.html", context)
 
 
@@ -109,7 +112,20 @@ def report_publish(request: HttpRequest, public_id) -> HttpResponse:
     run_action(
         request,
         lambda: services.report_publish(access=request.access, report=found, today=today),
-        success="The report is published: governors can read it, and its figures are frozen.",
+        success=pages.published_words,
+    )
+    return redirect("reports:report", request.school.slug, found.public_id)
+
+
+@school_view(Cap.TERM_REPORT_MANAGE)
+@require_POST
+def report_email(request: HttpRequest, public_id) -> HttpResponse:
+    """Email a published report to the governors who have not had it by email."""
+    found = _report_or_404(request, public_id)
+    run_action(
+        request,
+        lambda: services.report_email_governors(access=request.access, report=found),
+        success=pages.emailing_words,
     )
     return redirect("reports:report", request.school.slug, found.public_id)
 

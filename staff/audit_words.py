@@ -106,6 +106,9 @@ ACTION_WORDS: dict[str, str] = {
     "reports.report_written": "Wrote a termly SEND report's commentary",
     "reports.report_reviewed": "Reviewed a termly SEND report",
     "reports.report_published": "Published a termly SEND report to governors",
+    "reports.report_emailed": "Emailed a published termly SEND report to governors",
+    "reports.report_email_requested": "Asked for a termly SEND report to be emailed to the "
+    "governors not emailed yet",
     # Staff training
     "training.people_viewed": "Looked at the staff's training",
     "training.person_viewed": "Looked at a person's training",

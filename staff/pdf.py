@@ -39,6 +39,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.cache import cache
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -219,26 +220,60 @@ def _warm_up() -> None:
     _write_pdf(WARM_UP_HTML, base_url, StaticFileFetcher(base_url=base_url))
 
 
-def pdf_response(request, template: str, context: dict, *, filename: str):
+KEPT_SECONDS = 24 * 60 * 60  # a kept PDF is dropped after a day unless asked for again
+
+
+def _kept(key: str | None) -> bytes | None:
+    if key is None:
+        return None
+    try:
+        return cache.get(f"pdf:{key}")
+    except Exception:  # noqa: BLE001 - any failure of the cache's server: render it instead
+        logger.warning("PDF: the cache is out of reach; %s is rendered", key, exc_info=True)
+        return None
+
+
+def _keep(key: str | None, pdf: bytes) -> None:
+    if key is None:
+        return
+    try:
+        cache.set(f"pdf:{key}", pdf, timeout=KEPT_SECONDS)
+    except Exception:  # noqa: BLE001
+        logger.warning("PDF: the cache is out of reach; %s is not kept", key, exc_info=True)
+
+
+def pdf_response(request, template: str, context: dict, *, filename: str, kept: str | None = None):
     """The one way a page becomes a PDF download: `template` rendered with `pdf` set (the same
     template serves the print view), through WeasyPrint, as an attachment never cached. A PDF
-    over the time limit is a page saying so (422, so it is not audited as printed)."""
+    over the time limit is a page saying so (422, so it is not audited as printed).
+
+    `kept` names a document that never changes once made (a published version, frozen): its PDF
+    is rendered once and kept in the cache under that name for a day (then rendered once more), so
+    anonymous requests for a public PDF cost a cache read, not a render. Never for a document
+    holding pupil data: the cache is not where that is kept. A cache out of reach only means
+    the PDF is rendered."""
     from django.http import HttpResponse
     from django.shortcuts import render
     from django.template.loader import render_to_string
     from django.utils.cache import add_never_cache_headers
 
-    html = render_to_string(template, {**context, "pdf": True}, request=request)
-    try:
-        pdf = render_pdf(html, base_url=request.build_absolute_uri("/"))
-    except PdfTooLong:
-        logger.warning("PDF: %s stopped after %s s", request.path, settings.PDF_TIME_LIMIT_SECONDS)
-        response = render(request, "staff/pdf_too_long.html", status=422)
-    else:
-        response = HttpResponse(
-            pdf,
-            content_type="application/pdf",
-            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-        )
+    pdf = _kept(kept)
+    if pdf is None:
+        html = render_to_string(template, {**context, "pdf": True}, request=request)
+        try:
+            pdf = render_pdf(html, base_url=request.build_absolute_uri("/"))
+        except PdfTooLong:
+            logger.warning(
+                "PDF: %s stopped after %s s", request.path, settings.PDF_TIME_LIMIT_SECONDS
+            )
+            response = render(request, "staff/pdf_too_long.html", status=422)
+            add_never_cache_headers(response)
+            return response
+        _keep(kept, pdf)
+    response = HttpResponse(
+        pdf,
+        content_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
     add_never_cache_headers(response)
     return response

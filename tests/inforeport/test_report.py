@@ -4,9 +4,12 @@ and PDF (no sign-in, no pupil named), its deadlines, and flat query counts."""
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from datetime import date, timedelta
 
 import pytest
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -20,8 +23,10 @@ from inforeport.selectors import DRAFTED, EMPTY, WRITTEN, checklist
 from plans.models import Cycle, ParentMeeting, SupportPlan
 from provision.models import Intervention, Measure
 from register.models import Pupil
+from staff import pdf as staff_pdf
 from staff.models import Role
 from staff.tenancy import access_for
+from tests.conftest import need
 from tests.factories import SchoolFactory, member
 from tests.register.factories import make_pupil, put_on
 from training.models import Completion, Course, StaffMember
@@ -277,6 +282,74 @@ def test_the_public_page_and_pdf_answer_without_sign_in_and_name_no_pupil(client
     assert pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")
     assert SENTINEL_FIRST.encode() not in pdf.content
+
+
+def _pdf_text(content: bytes, tmp_path) -> str:
+    need(shutil.which("pdftotext") is not None, "pdftotext (poppler-utils) is not installed")
+    path = tmp_path / "report.pdf"
+    path.write_bytes(content)
+    return subprocess.run(  # noqa: S603
+        ["pdftotext", str(path), "-"],  # noqa: S607
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
+
+@pytest.fixture
+def renders(monkeypatch) -> list[str]:
+    """Each PDF rendered (the HTML given to WeasyPrint), in order."""
+    found = []
+    render = staff_pdf.render_pdf
+
+    def counted(html, **kwargs):
+        found.append(html)
+        return render(html, **kwargs)
+
+    monkeypatch.setattr(staff_pdf, "render_pdf", counted)
+    return found
+
+
+def test_the_public_pdf_is_rendered_once_per_published_version(
+    client, school, access, renders, tmp_path
+):
+    fill(access, "First words")
+    services.report_publish(access=access, today=today())
+    url = reverse("inforeport_public:pdf", args=[school.slug])
+    first = client.get(url)
+    again = client.get(url, REMOTE_ADDR="192.0.2.7")  # anyone else, later
+    assert len(renders) == 1
+    assert again.status_code == 200
+    assert again.content == first.content
+    assert again["Content-Type"] == "application/pdf"
+    assert again["Content-Disposition"] == 'attachment; filename="sen-information-report-acorn.pdf"'
+    assert "First words: Complaints about SEN provision." in _pdf_text(again.content, tmp_path)
+
+    services.item_write(access=access, code="sch1-9", text="Changed after publishing.")
+    assert client.get(url).content == first.content  # the draft is not public: still version 1
+    services.report_publish(access=access, today=today())
+    second = client.get(url)
+    assert len(renders) == 2
+    assert "Changed after publishing." in _pdf_text(second.content, tmp_path)
+    assert client.get(url).content == second.content
+    assert len(renders) == 2
+
+
+def test_the_public_pdf_is_rendered_when_the_cache_is_out_of_reach(
+    client, school, access, renders, monkeypatch
+):
+    fill(access)
+    services.report_publish(access=access, today=today())
+
+    def out_of_reach(*args, **kwargs):
+        raise ConnectionError("the cache's server is down")
+
+    monkeypatch.setattr(cache, "get", out_of_reach)
+    monkeypatch.setattr(cache, "set", out_of_reach)
+    url = reverse("inforeport_public:pdf", args=[school.slug])
+    assert client.get(url).content.startswith(b"%PDF")
+    assert client.get(url).content.startswith(b"%PDF")
+    assert len(renders) == 2
 
 
 def test_a_school_with_nothing_published_answers_404(client, school, access):

@@ -2,7 +2,8 @@
 tests/permissions/test_matrix.py like the looked-after children's rows.
 
 Who may do what (staff/capabilities.py): the SENDCo and trust lead draft, write and publish;
-the head reads drafts and reviews them; governors read published reports only (a draft is a
+the head reads drafts and reviews them; the SENDCo and trust lead email a published report to the
+governors not emailed yet; governors read published reports only (a draft is a
 404 to them); teachers and TAs 403; outsiders 404.
 """
 
@@ -36,6 +37,8 @@ REPORT_MATRIX: dict[str, Row] = {
     ),
     "reports:report_review": Row(post=_REVIEW),
     "reports:report_publish": Row(post=_MANAGE),
+    # Emailing the published report to the governors not told yet (Acorn's governor has not).
+    "reports:report_email": Row(post=_MANAGE),
 }
 
 
@@ -83,4 +86,5 @@ def report_kwargs(world: dict) -> dict:
         "reports:report_words": draft,
         "reports:report_review": draft,
         "reports:report_publish": draft,
+        "reports:report_email": published,
     }

@@ -8,11 +8,9 @@ import itertools
 import re
 import shutil
 import subprocess
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import pytest
-import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -28,20 +26,12 @@ from staff.suppression import Line, line_reveals, protect
 from staff.tenancy import access_for
 from tests.conftest import need
 from tests.register.factories import make_pupil, put_on
+from tests.reports.conftest import NOON
 
 D = date
-NOON = datetime(2026, 12, 4, 12, tzinfo=ZoneInfo("Europe/London"))
 SENTINEL = "Zebedee"
 SENTINEL_LAST = "Quux"
 AUTUMN = (D(2026, 9, 1), D(2026, 12, 18))
-
-
-@pytest.fixture
-def autumn(school):
-    for year in (2023, 2024, 2025, 2026):
-        school_calendar.create_default_year(school=school, academic_year_start=year)
-    with time_machine.travel(NOON, tick=False):
-        yield
 
 
 def _term(school) -> tuple[date, date]:
@@ -181,10 +171,21 @@ def _pdf_text(content: bytes, tmp_path) -> str:
 
 
 def test_sentinel_no_pupil_detail_reaches_any_governor_output(
-    client, school, sendco, head, governor, autumn, tmp_path
+    client,
+    school,
+    sendco,
+    head,
+    governor,
+    autumn,
+    tmp_path,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
 ):
     pupils = _pupils(school, sendco, 13)
-    report = _published(school, sendco, head)
+    with django_capture_on_commit_callbacks(execute=True):  # publishing emails the governor
+        report = _published(school, sendco, head)
+    [email] = mailoutbox
+    assert email.to == [governor.email]
     client.force_login(governor)
     outputs = []
     for name in ("reports:report", "reports:report_print"):
@@ -195,6 +196,7 @@ def test_sentinel_no_pupil_detail_reaches_any_governor_output(
     assert pdf.status_code == 200
     outputs.append(_pdf_text(pdf.content, tmp_path))
     outputs.append(client.get(reverse("school_home", args=[school.slug])).content.decode())
+    outputs += [email.subject, email.body, email.alternatives[0][0]]
     planted = (
         [SENTINEL, SENTINEL_LAST, "Zeb1"]
         + [f"{p.date_of_birth:%d/%m/%Y}" for p in pupils]
@@ -204,6 +206,7 @@ def test_sentinel_no_pupil_detail_reaches_any_governor_output(
         for word in planted:
             assert word.lower() not in text.lower(), word
     assert "SEN register" in outputs[2]
+    assert "SEN register" in email.body
 
 
 def test_small_counts_are_suppressed_for_governors(client, school, sendco, head, governor, autumn):
@@ -330,8 +333,8 @@ def _count(client, url) -> int:
 def test_query_counts_are_the_same_at_two_sizes(
     client, school, sendco, head, governor, autumn, django_assert_num_queries
 ):
-    """The draft page (live figures) and the governor's page (the snapshot) read as much with
-    4 pupils as with 24."""
+    """The draft page (live figures), the governor's page (the snapshot) and the SENDCo's (who
+    it was emailed to) read as much with 4 pupils as with 24."""
     _pupils(school, sendco, 4)
     draft = services.report_create(
         access=access_for(sendco, school),
@@ -343,6 +346,8 @@ def test_query_counts_are_the_same_at_two_sizes(
     pages = [
         (head, reverse("reports:report", args=[school.slug, draft.public_id])),
         (governor, reverse("reports:report", args=[school.slug, published.public_id])),
+        # with who it was emailed to and who not yet
+        (sendco, reverse("reports:report", args=[school.slug, published.public_id])),
     ]
     small = []
     for user, url in pages:
