@@ -52,7 +52,8 @@ def headlines(report: TermReport) -> list[Headline]:
     k, k_share, e, e_share, sen, sen_share = tables["register"].rows[0][1][:6]
 
     def cell(key: str, label: str) -> str:
-        return dict(tables[key].rows)[label][0]
+        rows = dict(tables[key].rows)  # "... in all" where the report breaks the total down
+        return (rows[label] if label in rows else rows[f"{label} in all"])[0]
 
     return [
         Headline("Pupils on the SEN register at the end of the term", _with_share(sen, sen_share)),

@@ -1,10 +1,15 @@
 """The termly SEND report's figures for one period, as plain numbers (JSON, so a published
-report keeps them in its snapshot): the register, statutory work, provision, support plans,
-and the Pupil Premium, training and attendance sections once their data exists.
+report keeps them in its snapshot): the register, statutory work and what is overdue,
+provision, support plans, and the Pupil Premium, training and attendance sections once their
+data exists.
 
 A fixed number of queries whatever the school's size, every one with the school's condition
-first: each section is one or two aggregates, and the register is one read of the pupils with
-their SEN category on each date compared, counted here. No pupil is named or kept: only counts.
+first: each section is one or two aggregates, the register is one read of the pupils with
+their SEN category on each date compared, counted here, and the overdue work is the deadline
+engine's providers' answer, counted. No pupil is named or kept: only counts.
+
+A published report keeps the figures of its day: a key added since (`moved_why`, `meetings`,
+`overdue`, `suspensions`) is missing from older snapshots, and the presentation says so.
 """
 
 from __future__ import annotations
@@ -26,7 +31,11 @@ from django.db.models import (
     Sum,
 )
 
+from ehcp import deadlines as ehcp_deadlines
 from ehcp.models import AnnualReview, AssessmentRequest, EhcPlan, PlanVersion
+from ehcp.selectors import reviews_held_on_time
+from lac import deadlines as lac_deadlines
+from plans import deadlines as plan_deadlines
 from plans.models import Cycle
 from provision import costing
 from provision.models import Group, SenBudget, Session
@@ -43,6 +52,9 @@ from register.models import (
 from register.rules import PERSISTENT_ABSENCE_BELOW
 from register.selectors import covering, pupil_premium_on, with_category_and_need
 from staff import calendar as school_calendar
+from staff import deadline_cache
+from staff.calendar import SchoolCalendar
+from staff.deadlines import family_of
 from staff.models import AcademicYear, School
 from training.models import Completion
 
@@ -52,14 +64,25 @@ SEN = ("K", "E")
 
 # Shown on the report page itself: what the issue asks for that this report does not give yet.
 NOT_YET = [
-    "whether each EHC annual review meeting was held within its 12-month window (the report "
-    "counts reviews held and reports sent within two weeks)",
-    "overdue statutory items (the deadline list on the SENDCo's home page has them)",
     "the interventions that worked best here, from measured impact",
     "delivery of EHC plan section F",
     "support-plan targets achieved",
-    "suspensions of SEN pupils against others",
 ]
+
+# The overdue work the report counts, by the deadline engine's kinds (`staff.deadlines.family_of`),
+# in the order shown, and the providers that yield them: statutory dates (EHC reviews and needs
+# assessments, the LA's consultations, PEPs) and the school's support-plan dates. Delivery
+# alerts (section F, support-plan sessions) are not deadlines and are left out.
+OVERDUE_KINDS = [
+    ("ehcp.review", "EHC annual reviews with a step overdue"),
+    ("ehcp.assessment", "EHC needs assessments with a step overdue (the school's or the LA's)"),
+    ("ehcp.consultation", "The LA's consultations about naming the school, not yet answered"),
+    ("lac.pep", "PEPs of looked-after children overdue"),
+    ("provision.apdr_agree", "Support plans not yet agreed"),
+    ("provision.apdr_review", "Support-plan reviews overdue"),
+    ("provision.parent_meetings", "Parent meetings behind three a year"),
+]
+OVERDUE_PROVIDERS = [ehcp_deadlines.deadlines, plan_deadlines.deadlines, lac_deadlines.deadlines]
 
 
 def years_before(day: date, years: int) -> date:
@@ -88,6 +111,7 @@ def figures(*, school: School, starts_on: date, ends_on: date, today: date) -> d
         "dates": {key: day.isoformat() for key, day in dates.items()},
         "register": _register(school, dates),
         "statutory": _statutory(school, starts_on, on),
+        "overdue": _overdue(school, today),
         "provision": _provision(school, starts_on, on),
         "plans": _plans(school, starts_on, on),
         "training": _training(school, starts_on, on),
@@ -129,7 +153,7 @@ def _register(school: School, dates: dict[str, date]) -> dict:
     years: dict[str, Counter] = defaultdict(Counter)
     areas: dict[str, Counter] = defaultdict(Counter)
     groups: dict[str, Counter] = defaultdict(Counter)
-    moved = Counter()
+    moved = Counter()  # on and off the register, and within it, since last term
     for pupil in pupils.order_by().values(
         "admission_date",
         "leaving_date",
@@ -153,8 +177,11 @@ def _register(school: School, dates: dict[str, date]) -> dict:
         before_sen = here["previous"] and category["previous"] in SEN
         if now_sen and not before_sen:
             moved["added"] += 1
+            moved["identified" if here["previous"] else "joined"] += 1
         elif before_sen and not now_sen:
             moved["removed_left" if not here["now"] else "removed_stayed"] += 1
+        elif now_sen and category["previous"] != category["now"]:
+            moved["k_to_e" if category["now"] == "E" else "e_to_k"] += 1
         if here["now"]:
             cat = category["now"].lower()
             years[pupil["year_group"]][cat] += 1
@@ -176,6 +203,10 @@ def _register(school: School, dates: dict[str, date]) -> dict:
             for code, label in [*BroadArea.choices[:-1], ("", "No primary need recorded")]
         ],
         "moved": [moved["added"], moved["removed_left"], moved["removed_stayed"]],
+        # Why, without a word about any pupil (SenStatus.reason is free text, and the MIS's
+        # leaving destination too): added on joining the school or while here; moved between
+        # SEN support and an EHC plan.
+        "moved_why": {key: moved[key] for key in ("joined", "identified", "k_to_e", "e_to_k")},
         "premium": (
             {key: [groups[key]["k"], groups[key]["e"], groups[key]["n"]] for key in groups}
             if has_pp
@@ -212,9 +243,55 @@ def _statutory(school: School, start: date, on: date) -> dict:
     ).count()
     return {
         "reviews": [reviews["report_on_time"], reviews["held"] - reviews["report_on_time"]],
+        "meetings": _meetings_in_window(school, start, on, held=reviews["held"]),
         "requests": [requests["requested"], requests["assess"], requests["refused"]],
         "outcomes": [requests["plan"], requests["no_plan"]],
         "plans": [issued, ceased],
+    }
+
+
+def _meetings_in_window(school: School, start: date, on: date, *, held: int) -> list[int]:
+    """[held within their window, held after it] of the review meetings held in the period: a
+    meeting is on time when held by the last day of the window it was due in, 12 months from
+    the plan's issue or the last meeting (`ehcp.rules.review_window`, as the review tracker
+    reads it). Two queries."""
+    _, on_time = reviews_held_on_time(school_ids=[school.pk], since=start, today=on)[school.pk]
+    return [on_time, held - on_time]
+
+
+def _overdue(school: School, today: date) -> dict:
+    """How many pupils have work of each kind overdue on `today`, the day the figures are
+    worked out (a published report: the day it was published), as the deadline engine's
+    providers find it: the dates are theirs, counted here, no one named. Kept for the school
+    until a write changes its deadlines (`staff.deadline_cache`); worked out, a fixed number of
+    queries (the providers' and two for the calendar)."""
+    return deadline_cache.kept(
+        school_id=school.pk,
+        today=today,
+        weeks=0,
+        name="report-overdue",
+        work_out=lambda: _overdue_counted(school, today),
+    )
+
+
+def _overdue_counted(school: School, today: date) -> dict:
+    calendar = SchoolCalendar.load(school=school)
+    pupils = Pupil.objects.for_school(school)
+    wanted = dict(OVERDUE_KINDS)
+    who: dict[str, set[str]] = defaultdict(set)
+    everyone: set[str] = set()
+    for provider in OVERDUE_PROVIDERS:
+        for deadline in provider(
+            school=school, pupils=pupils, today=today, until=today, calendar=calendar
+        ):
+            family = family_of(deadline.kind)
+            if deadline.severity.is_overdue and family in wanted:
+                who[family].add(deadline.subject_id)
+                everyone.add(deadline.subject_id)
+    return {
+        "on": today.isoformat(),
+        "kinds": [[label, len(who[family])] for family, label in OVERDUE_KINDS],
+        "pupils": len(everyone),
     }
 
 
@@ -295,8 +372,9 @@ def _training(school: School, start: date, on: date) -> dict | None:
 
 
 def _outcomes(school: School, on: date) -> dict | None:
-    """Attendance and attainment of SEN pupils against the others, from the MIS import's term
-    figures of the term the report ends in; None when the import gave none."""
+    """Attendance, suspensions and attainment of SEN pupils against the others, from the MIS
+    import's term figures of the term the report ends in (suspensions: this school year so
+    far); None when the import gave none."""
     start = school_calendar.academic_year_start_for(on)
     term = school_calendar.term_containing(school=school, on=on)
     season = term.season if term is not None else "summer"
@@ -316,17 +394,37 @@ def _outcomes(school: School, on: date) -> dict | None:
             average=Avg("attendance"),
             assessed=Count("pk", filter=~Q(attainment="")),
             expected=Count("pk", filter=Q(attainment__in=["expected", "above"])),
+            with_suspensions=Count("pk", filter=Q(suspensions__isnull=False)),
+            suspended=Count("pk", filter=Q(suspensions__gte=1)),
+            suspensions=Sum("suspensions"),
         )
     )
     found = {row["sen"]: row for row in rows}
     if not found:
         return None
-    empty = {"with_attendance": 0, "persistent": 0, "average": None, "assessed": 0, "expected": 0}
+    empty = {
+        "with_attendance": 0,
+        "persistent": 0,
+        "average": None,
+        "assessed": 0,
+        "expected": 0,
+        "with_suspensions": 0,
+        "suspended": 0,
+        "suspensions": None,
+    }
+    # Suspensions are an optional column: None when the import gave no pupil's.
+    given = any(row["with_suspensions"] for row in found.values())
     return {
         key: {
             "attendance": [r["persistent"], r["with_attendance"] - r["persistent"]],
             "average": None if r["average"] is None else str(round(r["average"], 1)),
             "attainment": [r["expected"], r["assessed"] - r["expected"]],
+            # [suspended at least once this year, not suspended, suspensions in all]
+            "suspensions": (
+                [r["suspended"], r["with_suspensions"] - r["suspended"], r["suspensions"] or 0]
+                if given
+                else None
+            ),
         }
         for key, r in (("sen", found.get(True, empty)), ("other", found.get(False, empty)))
     }

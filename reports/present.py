@@ -58,6 +58,7 @@ class _Book:
         self.lines: list[Line] = []
         self.totals: set[str] = set()
         self.spare: set[str] = set()  # given up first when a table would reveal a hidden cell
+        self.within: list[tuple[str, str]] = []
         self.specs: list[tuple[Table, list[tuple[str, list[tuple]]]]] = []
 
     def count(self, cell: str, value: int) -> tuple:
@@ -71,12 +72,21 @@ class _Book:
     def table(self, table: Table, rows: list[tuple[str, list[tuple]]]) -> None:
         self.specs.append((table, rows))
 
+    def hidden_with(self, cell: str, group: str) -> None:
+        """`cell` tells something about each member of `group` (the suspensions of its
+        pupils): hidden when the group is "fewer than 5", whatever it is. In no line, so hiding
+        it reveals nothing else."""
+        self.within.append((cell, group))
+
     def shown(self, governor: bool) -> list[Table]:
         states = (
             protect(self.values, self.lines, self.totals, spare=self.spare)
             if governor
             else dict.fromkeys(self.values, SHOWN)
         )
+        for cell, group in self.within:
+            if states[group] == suppression.SMALL and states[cell] == SHOWN:
+                states[cell] = HIDDEN
         where: dict[str, tuple[str, int, int]] = {}
         tables = []
         for table, rows in self.specs:
@@ -162,22 +172,8 @@ def report_tables(figures: dict, *, governor: bool) -> dict:
             for key in ("now", "previous", "year_1", "year_2", "year_3")
         ],
     )
-    added, left, stayed = register["moved"]
-    moved = Table("moved", "Pupils added to and removed from the register this term", ["Pupils"])
-    book.table(
-        moved,
-        [
-            ("Added to the register", [book.count("moved.added", added)]),
-            ("Removed: left the school", [book.count("moved.left", left)]),
-            (
-                "Removed: still at the school, no longer needing SEN provision",
-                [book.count("moved.stayed", stayed)],
-            ),
-            ("Removed in all", [book.count("moved.removed", left + stayed)]),
-        ],
-    )
-    book.sums(["moved.left", "moved.stayed"], "moved.removed")
-    book.spare.update(("moved.added", "moved.left", "moved.stayed", "moved.removed"))
+    _moved(book, register["moved"], register.get("moved_why"))
+    book.spare.update(cell for cell in book.values if cell.startswith("moved."))
     # The register now is last term's, plus those added, less those removed.
     book.lines.append(Line(("reg.now.sen", "moved.removed"), ("reg.previous.sen", "moved.added")))
     _breakdown(book, "years", "The SEN register by year group", register["years"])
@@ -186,6 +182,9 @@ def report_tables(figures: dict, *, governor: bool) -> dict:
     if register["premium"] is not None:
         _premium(book, register["premium"])
     _statutory(book, figures["statutory"])
+    overdue = figures.get("overdue")  # None: a report published before it was counted
+    if overdue is not None:
+        _overdue(book, overdue)
     _plans(book, figures["plans"])
     training = figures["training"]
     if training is not None:
@@ -199,8 +198,11 @@ def report_tables(figures: dict, *, governor: bool) -> dict:
             ],
         )
     outcomes = figures["outcomes"]
+    suspensions = _suspensions_state(outcomes)
     if outcomes is not None:
         _outcomes(book, outcomes)
+        if suspensions == "given":
+            _suspensions(book, outcomes)
     shown = {t.key: t for t in book.shown(governor)}
     tables.update(shown)
     provision = _provision(figures["provision"])
@@ -210,6 +212,10 @@ def report_tables(figures: dict, *, governor: bool) -> dict:
         "has_premium": register["premium"] is not None,
         "has_training": training is not None,
         "has_outcomes": outcomes is not None,
+        "has_reasons": "moved_why" in register,
+        "has_meetings": "meetings" in figures["statutory"],
+        "has_overdue": overdue is not None,
+        "suspensions": suspensions,
         "not_yet": figures["not_yet"],
         "threshold": suppression.threshold(),
         "governor": governor,
@@ -222,6 +228,56 @@ def report_tables(figures: dict, *, governor: bool) -> dict:
             academic_year_start_for(date.fromisoformat(figures["starts_on"]))
         ),
     }
+
+
+def _moved(book: _Book, moved: list[int], why: dict | None) -> None:
+    """Pupils on and off the register since last term, and why, in categories only (a
+    report published before the reasons were counted, `why` None, has the totals only)."""
+    added, left, stayed = moved
+    table = Table(
+        "moved",
+        "Pupils added to and removed from the register this term"
+        + (", and why" if why is not None else ""),
+        ["Pupils"],
+    )
+    rows = []
+    if why is not None:
+        rows += [
+            (
+                "Added: new to the school this term",
+                [book.count("moved.joined", why["joined"])],
+            ),
+            (
+                "Added: already at the school, needs identified this term",
+                [book.count("moved.identified", why["identified"])],
+            ),
+        ]
+        book.sums(["moved.joined", "moved.identified"], "moved.added")
+    rows += [
+        (
+            "Added to the register" + (" in all" if why is not None else ""),
+            [book.count("moved.added", added)],
+        ),
+        ("Removed: left the school", [book.count("moved.left", left)]),
+        (
+            "Removed: still at the school, needs now met without SEN provision",
+            [book.count("moved.stayed", stayed)],
+        ),
+        ("Removed in all", [book.count("moved.removed", left + stayed)]),
+    ]
+    book.sums(["moved.left", "moved.stayed"], "moved.removed")
+    if why is not None:
+        rows += [
+            (
+                "Moved from SEN support to an EHC plan",
+                [book.count("moved.k_to_e", why["k_to_e"])],
+            ),
+            (
+                "Moved from an EHC plan to SEN support",
+                [book.count("moved.e_to_k", why["e_to_k"])],
+            ),
+        ]
+    book.table(table, rows)
 
 
 def _breakdown(book: _Book, key: str, caption: str, rows: list) -> None:
@@ -300,6 +356,7 @@ def _statutory(book: _Book, found: dict) -> None:
     book.table(
         table,
         [
+            *_meetings(book, found.get("meetings")),
             (
                 "EHC annual reviews held: report sent within 2 weeks",
                 [book.count("st.on_time", on_time)],
@@ -319,6 +376,43 @@ def _statutory(book: _Book, found: dict) -> None:
         ],
     )
     book.sums(["st.on_time", "st.late"], "st.held")
+
+
+def _meetings(book: _Book, meetings: list[int] | None) -> list[tuple[str, list[tuple]]]:
+    """Whether each review meeting was held within its window: rows of the statutory table,
+    adding up to the reviews held as the reports do (none in a report published before they
+    were counted)."""
+    if meetings is None:
+        return []
+    in_window, after = meetings
+    book.sums(["st.meeting_on_time", "st.meeting_late"], "st.held")
+    return [
+        (
+            "EHC annual reviews held: meeting within the 12-month window",
+            [book.count("st.meeting_on_time", in_window)],
+        ),
+        (
+            "EHC annual reviews held: meeting after the window had closed",
+            [book.count("st.meeting_late", after)],
+        ),
+    ]
+
+
+def _overdue(book: _Book, overdue: dict) -> None:
+    """Pupils with work of each kind overdue on the day the figures were worked out. The
+    kinds overlap (a pupil may have a review and a PEP overdue), so no row is their sum."""
+    table = Table(
+        "overdue",
+        f"Work overdue on {_day(overdue['on'])}: pupils with each kind of work overdue",
+        ["Pupils"],
+    )
+    rows = [
+        (label, [book.count(f"overdue.{n}", pupils)])
+        for n, (label, pupils) in enumerate(overdue["kinds"])
+    ]
+    everyone = book.count("overdue.all", overdue["pupils"])
+    rows.append(("Pupils with any of these overdue", [everyone]))
+    book.table(table, rows)
 
 
 def _plans(book: _Book, found: dict) -> None:
@@ -374,6 +468,45 @@ def _outcomes(book: _Book, outcomes: dict) -> None:
         small = suppression.Shown(absent + present).suppressed
         cells[3] = ("text", "–" if average is None or small else f"{average}%")
         rows.append((label, cells))
+    book.table(table, rows)
+
+
+def _suspensions_state(outcomes: dict | None) -> str | None:
+    """None: no MIS figures at all; "absent": a report published before suspensions were
+    counted; "none": the import gave no pupil's suspensions; "given"."""
+    if outcomes is None:
+        return None
+    if "suspensions" not in outcomes["sen"]:
+        return "absent"
+    return "none" if outcomes["sen"]["suspensions"] is None else "given"
+
+
+def _suspensions(book: _Book, outcomes: dict) -> None:
+    """Pupils suspended at least once this school year, SEN against the others, and the
+    suspensions in all; the total is hidden when its group is "fewer than 5" (it would say
+    whether any of them was suspended)."""
+    table = Table(
+        "suspensions",
+        "Suspensions this school year so far: SEN pupils against the others",
+        ["Suspended at least once", "Not suspended", "With suspension figures", "Suspensions"],
+    )
+    rows = []
+    for key, label in (("sen", "Pupils on the SEN register"), ("other", "Other pupils")):
+        suspended, not_suspended, total = outcomes[key]["suspensions"]
+        p = f"susp.{key}"
+        rows.append(
+            (
+                label,
+                [
+                    book.count(f"{p}.suspended", suspended),
+                    book.count(f"{p}.not", not_suspended),
+                    book.count(f"{p}.pupils", suspended + not_suspended),
+                    book.count(f"{p}.total", total),
+                ],
+            )
+        )
+        book.sums([f"{p}.suspended", f"{p}.not"], f"{p}.pupils")
+        book.hidden_with(f"{p}.total", f"{p}.pupils")
     book.table(table, rows)
 
 

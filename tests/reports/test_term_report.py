@@ -8,7 +8,7 @@ import itertools
 import re
 import shutil
 import subprocess
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.db import connection
@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from plans.models import Cycle, SupportPlan, Target
-from register.models import Concern, Need
+from register.models import Concern, LookedAfterPeriod, Need, SenStatus, TermFigures
 from reports import services
 from reports.figures import figures
 from reports.models import TermReport
@@ -25,6 +25,7 @@ from staff import calendar as school_calendar
 from staff.suppression import Line, line_reveals, protect
 from staff.tenancy import access_for
 from tests.conftest import need
+from tests.ehcp.factories import finished_review, make_authority, make_plan
 from tests.register.factories import make_pupil, put_on
 from tests.reports.conftest import NOON
 
@@ -81,6 +82,79 @@ def _pupils(school, sendco, n: int, *, start: int = 0) -> list:
     for i in range(2):  # two pupils not on the register
         make_pupil(school, legal_first_name=f"{SENTINEL}N{start + i}", year_group="1")
     return made
+
+
+def _changes(school, sendco, *, start: int = 0, scale: int = 1) -> dict[str, int]:
+    """This term's changes the report counts, each planted with a name and free text that must
+    never reach governors: pupils who joined already on the register, were identified here,
+    moved from SEN support to an EHC plan, left, or came off the register; EHC review meetings
+    held within their window and after it; an EHC review and a PEP overdue; suspensions."""
+    starts_on, _ = _term(school)
+    day = lambda n: starts_on + timedelta(days=n)  # noqa: E731
+    counts = {"joined": 2 * scale, "identified": 6 * scale, "k_to_e": scale, "left": scale}
+    serial = itertools.count(start)
+    made = []
+
+    def pupil(**fields):
+        n = next(serial)
+        made.append(
+            make_pupil(
+                school,
+                legal_first_name=f"{SENTINEL}C{n}",
+                legal_last_name=SENTINEL_LAST,
+                year_group=str(1 + n % 6),
+                **fields,
+            )
+        )
+        return made[-1]
+
+    def plant_reason(status):
+        SenStatus.objects.filter(pk=status.pk).update(reason=f"{SENTINEL} {SENTINEL_LAST} why")
+
+    for _ in range(counts["joined"]):
+        plant_reason(put_on(pupil(admission_date=day(9)), "K", day(9), "SLCN"))
+    for _ in range(counts["identified"]):
+        plant_reason(put_on(pupil(), "K", day(30), "MLD"))
+    for _ in range(counts["k_to_e"]):
+        moved = pupil()
+        put_on(moved, "K", D(2025, 1, 6), "ASD", ends_on=day(40))
+        plant_reason(put_on(moved, "E", day(41)))
+    for _ in range(counts["left"]):
+        gone = pupil(leaving_date=day(50), leaving_destination=f"{SENTINEL} Academy")
+        put_on(gone, "K", D(2025, 1, 6), "SEMH")
+    stayed = pupil()
+    put_on(stayed, "K", D(2025, 1, 6), "SPLD", ends_on=day(60))
+    plant_reason(put_on(stayed, "N", day(61)))
+    authority = make_authority(school, name=f"Shire {start}")
+
+    # Meetings: within the window (12 months from the plan's issue), and after it closed.
+    def with_plan(issued_on):
+        someone = pupil()
+        put_on(someone, "E", issued_on, "ASD")
+        return make_plan(someone, authority, issued_on=issued_on, by=sendco)
+
+    for _ in range(5 * scale):
+        finished_review(with_plan(D(2025, 10, 1)), held_on=D(2026, 9, 20), by=sendco)
+    finished_review(with_plan(D(2025, 6, 1)), held_on=D(2026, 10, 10), by=sendco)
+    with_plan(D(2025, 11, 1))  # its review is overdue
+    LookedAfterPeriod.objects.create(  # no PEP recorded: overdue
+        school=school, pupil=pupil(), starts_on=D(2025, 1, 6), responsible_la="Anyshire"
+    )
+    # Suspensions this year: two of those who joined (3 in all); none of the others (fewer
+    # than 5, so even their 0 is not shown).
+    suspended = {made[0].pk: 2, made[1].pk: 1}
+    TermFigures.objects.bulk_create(
+        TermFigures(
+            school=school,
+            pupil=someone,
+            academic_year_start=2026,
+            season="autumn",
+            recorded_on=day(80),
+            suspensions=suspended.get(someone.pk, 0),
+        )
+        for someone in made
+    )
+    return counts
 
 
 def _published(school, sendco, head) -> TermReport:
@@ -182,6 +256,7 @@ def test_sentinel_no_pupil_detail_reaches_any_governor_output(
     django_capture_on_commit_callbacks,
 ):
     pupils = _pupils(school, sendco, 13)
+    _changes(school, sendco)
     with django_capture_on_commit_callbacks(execute=True):  # publishing emails the governor
         report = _published(school, sendco, head)
     [email] = mailoutbox
@@ -207,20 +282,40 @@ def test_sentinel_no_pupil_detail_reaches_any_governor_output(
             assert word.lower() not in text.lower(), word
     assert "SEN register" in outputs[2]
     assert "SEN register" in email.body
+    for words in ("within the 12-month window", "Work overdue on", "new to the school"):
+        assert words in outputs[2], words  # the new sections are in the PDF, and checked
+    assert "Suspensions this school year" in outputs[0]
 
 
 def test_small_counts_are_suppressed_for_governors(client, school, sendco, head, governor, autumn):
     _pupils(school, sendco, 13)
+    _changes(school, sendco)
     report = _published(school, sendco, head)
     client.force_login(governor)
     response = client.get(reverse("reports:report", args=[school.slug, report.public_id]))
-    words = [
-        cell for t in response.context["tables"].values() if t for _, row in t.rows for cell in row
-    ]
+    tables = response.context["tables"]
+    words = [cell for t in tables.values() if t for _, row in t.rows for cell in row]
     assert "fewer than 5" in words
     assert "not shown" in words
     for cell in words:
         assert not re.fullmatch(r"[1-4]", cell), words
+    for key in ("moved", "statutory", "overdue", "suspensions"):
+        cells = [cell for _, row in tables[key].rows for cell in row]
+        assert "fewer than 5" in cells, (key, cells)
+    # One pupil of each: moved to an EHC plan, had a review meeting late, has a PEP overdue;
+    # and the other pupils with suspension figures are fewer than 5: not even their 0
+    # suspensions is shown.
+    rows = {label: cells for t in tables.values() if t for label, cells in t.rows}
+    assert rows["Moved from SEN support to an EHC plan"] == ["fewer than 5"]
+    assert rows["EHC annual reviews held: meeting after the window had closed"] == ["fewer than 5"]
+    assert rows["EHC annual reviews held: meeting within the 12-month window"] == ["not shown"]
+    assert rows["PEPs of looked-after children overdue"] == ["fewer than 5"]
+    assert dict(tables["suspensions"].rows)["Other pupils"] == [
+        "not shown",
+        "fewer than 5",
+        "fewer than 5",
+        "not shown",
+    ]
 
 
 def _bounds(words: str) -> range:
@@ -237,10 +332,12 @@ def test_reconstruction_no_hidden_count_follows_from_the_published_tables(
     """Every row and column equality of the published tables, with each hidden count anywhere
     it could be: none is fixed to one value."""
     _pupils(school, sendco, 13)
+    _changes(school, sendco)
     report = _published(school, sendco, head)
     client.force_login(governor)
     response = client.get(reverse("reports:report", args=[school.slug, report.public_id]))
     checked = 0
+    tables_checked = set()
     for table in response.context["tables"].values():
         if table is None:
             continue
@@ -259,8 +356,10 @@ def test_reconstruction_no_hidden_count_follows_from_the_published_tables(
                         possible[k].add(v)
             for k in hidden:
                 checked += 1
+                tables_checked.add(table.key)
                 assert len(possible[k]) != 1, (table.key, k, words)
     assert checked > 5
+    assert {"moved", "statutory", "suspensions"} <= tables_checked
 
 
 @pytest.mark.parametrize(
@@ -324,6 +423,104 @@ def test_the_exact_figures_for_the_sendco_and_head(school, sendco, autumn):
     assert found["plans"]["meetings"] == [3, 0]
 
 
+def test_why_pupils_moved_meetings_in_their_window_overdue_work_and_suspensions(
+    client, school, sendco, head, autumn
+):
+    """The head reads the draft's exact figures: reasons as categories, never the words of a
+    status change or of a leaving destination."""
+    _pupils(school, sendco, 3)
+    _changes(school, sendco)
+    starts_on, ends_on = _term(school)
+    found = figures(school=school, starts_on=starts_on, ends_on=ends_on, today=NOON.date())
+    assert found["register"]["moved"] == [8, 1, 1]  # added; removed: left, stayed
+    assert found["register"]["moved_why"] == {
+        "joined": 2,
+        "identified": 6,
+        "k_to_e": 1,
+        "e_to_k": 0,
+    }
+    assert found["statutory"]["reviews"] == [6, 0]  # every report within two weeks
+    assert found["statutory"]["meetings"] == [5, 1]  # one meeting after its window closed
+    overdue = dict(found["overdue"]["kinds"])
+    assert overdue["EHC annual reviews with a step overdue"] == 1
+    assert overdue["PEPs of looked-after children overdue"] == 1
+    assert overdue["Support plans not yet agreed"] == 3  # _pupils' cycles, agreed by 5 October
+    assert found["overdue"] == found["overdue"] | {"on": "2026-12-04", "pupils": 5}
+    assert found["outcomes"]["sen"]["suspensions"] == [2, 15, 3]
+    assert found["outcomes"]["other"]["suspensions"] == [0, 2, 0]
+    draft = services.report_create(
+        access=access_for(sendco, school), period="Autumn", starts_on=starts_on, ends_on=ends_on
+    )
+    client.force_login(head)
+    page = client.get(reverse("reports:report", args=[school.slug, draft.public_id]))
+    tables = page.context["tables"]
+    assert dict(tables["moved"].rows)["Added: new to the school this term"] == ["2"]
+    assert dict(tables["suspensions"].rows)["Pupils on the SEN register"] == ["2", "15", "17", "3"]
+    text = page.content.decode()
+    assert "Work overdue on 4 December 2026" in text
+    assert "Not in this report:" not in text
+    for item in ("12-month window", "overdue statutory", "suspensions of SEN"):
+        assert item not in " ".join(found["not_yet"])
+
+
+def test_a_report_published_before_the_new_figures_says_they_are_not_in_it(
+    client, school, sendco, head, governor, autumn
+):
+    _pupils(school, sendco, 6)
+    _changes(school, sendco)
+    report = _published(school, sendco, head)
+    old = report.snapshot
+    del old["register"]["moved_why"], old["statutory"]["meetings"], old["overdue"]
+    for group in ("sen", "other"):
+        del old["outcomes"][group]["suspensions"]
+    TermReport.objects.filter(pk=report.pk).update(snapshot=old)
+    client.force_login(governor)
+    for name in ("reports:report", "reports:report_print"):
+        page = client.get(reverse(name, args=[school.slug, report.public_id]))
+        assert page.status_code == 200
+        text = page.content.decode()
+        for missing in (
+            "why pupils joined or left the register",
+            "within its 12-month window (it was published",
+            "Not in this report: the overdue work",
+            "Not in this report: suspensions",
+        ):
+            assert missing in text, missing
+        labels = [label for t in page.context["tables"].values() if t for label, _ in t.rows]
+        assert "Removed in all" in labels  # the counts it had are still shown
+        assert "Moved from SEN support to an EHC plan" not in labels
+        assert not {"overdue", "suspensions"} & set(page.context["tables"])
+
+
+def test_suspensions_not_given_by_the_import_are_said_to_be_not_provided(
+    client, school, sendco, head, autumn
+):
+    pupils = _pupils(school, sendco, 6)
+    TermFigures.objects.bulk_create(
+        TermFigures(
+            school=school,
+            pupil=p,
+            academic_year_start=2026,
+            season="autumn",
+            recorded_on=D(2026, 11, 1),
+            attendance=95,
+        )
+        for p in pupils
+    )
+    starts_on, ends_on = _term(school)
+    found = figures(school=school, starts_on=starts_on, ends_on=ends_on, today=NOON.date())
+    assert found["outcomes"]["sen"]["suspensions"] is None
+    shown = report_tables(found, governor=True)
+    assert shown["suspensions"] == "none"
+    assert "suspensions" not in shown["tables"]
+    draft = services.report_create(
+        access=access_for(sendco, school), period="Autumn", starts_on=starts_on, ends_on=ends_on
+    )
+    client.force_login(head)
+    page = client.get(reverse("reports:report", args=[school.slug, draft.public_id]))
+    assert "Suspensions: not provided" in page.content.decode()
+
+
 def _count(client, url) -> int:
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == 200
@@ -331,11 +528,15 @@ def _count(client, url) -> int:
 
 
 def test_query_counts_are_the_same_at_two_sizes(
-    client, school, sendco, head, governor, autumn, django_assert_num_queries
+    client, school, sendco, head, governor, autumn, django_assert_num_queries, settings
 ):
     """The draft page (live figures), the governor's page (the snapshot) and the SENDCo's (who
-    it was emailed to) read as much with 4 pupils as with 24."""
+    it was emailed to) read as much with 4 pupils (and one of each change this term) as with 24
+    (and more of each). With the deadline cache off, so the draft works out the overdue work
+    each time."""
+    settings.DEADLINE_CACHE_SECONDS = 0
     _pupils(school, sendco, 4)
+    _changes(school, sendco)
     draft = services.report_create(
         access=access_for(sendco, school),
         period="Spring",
@@ -355,6 +556,7 @@ def test_query_counts_are_the_same_at_two_sizes(
         client.get(url)  # the first request after signing in renews the session
         small.append(_count(client, url))
     _pupils(school, sendco, 20, start=50)
+    _changes(school, sendco, start=50, scale=3)
     for (user, url), expected in zip(pages, small, strict=True):
         client.force_login(user)
         client.get(url)
