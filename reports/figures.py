@@ -1,6 +1,8 @@
 """The termly SEND report's figures for one period, as plain numbers (JSON, so a published
 report keeps them in its snapshot): the register, statutory work, provision, support plans,
-and the Pupil Premium, training and attendance sections once their data exists.
+and the Pupil Premium, training and attendance sections once their data exists; the
+interventions that worked best, section F delivered and support-plan targets achieved (keys a
+report published before them lacks: `present` says so).
 
 A fixed number of queries whatever the school's size, every one with the school's condition
 first: each section is one or two aggregates, and the register is one read of the pupils with
@@ -27,10 +29,12 @@ from django.db.models import (
 )
 
 from ehcp.models import AnnualReview, AssessmentRequest, EhcPlan, PlanVersion
-from plans.models import Cycle
+from ehcp.selectors import school_section_f
+from plans.models import Cycle, Target
 from provision import costing
+from provision.impact import intervention_impacts
 from provision.models import Group, SenBudget, Session
-from provision.rules import planned_sessions
+from provision.rules import impact_min_pupils, planned_sessions
 from register.models import (
     BroadArea,
     LookedAfterPeriod,
@@ -43,6 +47,7 @@ from register.models import (
 from register.rules import PERSISTENT_ABSENCE_BELOW
 from register.selectors import covering, pupil_premium_on, with_category_and_need
 from staff import calendar as school_calendar
+from staff.deadlines import under_delivery_percent
 from staff.models import AcademicYear, School
 from training.models import Completion
 
@@ -55,9 +60,6 @@ NOT_YET = [
     "whether each EHC annual review meeting was held within its 12-month window (the report "
     "counts reviews held and reports sent within two weeks)",
     "overdue statutory items (the deadline list on the SENDCo's home page has them)",
-    "the interventions that worked best here, from measured impact",
-    "delivery of EHC plan section F",
-    "support-plan targets achieved",
     "suspensions of SEN pupils against others",
 ]
 
@@ -92,6 +94,9 @@ def figures(*, school: School, starts_on: date, ends_on: date, today: date) -> d
         "plans": _plans(school, starts_on, on),
         "training": _training(school, starts_on, on),
         "outcomes": _outcomes(school, on),
+        "impact": _impact(school, on),
+        "section_f": _section_f(school, starts_on, on),
+        "targets": _targets(school, starts_on, on),
         "not_yet": NOT_YET,
     }
 
@@ -330,3 +335,87 @@ def _outcomes(school: School, on: date) -> dict | None:
         }
         for key, r in (("sen", found.get(True, empty)), ("other", found.get(False, empty)))
     }
+
+
+# --------------------------------------------------------------------------------------------------
+# What worked best, section F delivered and support-plan targets achieved
+# --------------------------------------------------------------------------------------------------
+
+TOP_INTERVENTIONS = 5  # the best ranked interventions the report lists
+
+
+def _impact(school: School, on: date) -> dict:
+    """The interventions ranked first by the "what works here" rule over the academic year to
+    `on` (`provision.impact.rank`, as on the impact page): name, pupils measured, how many of
+    them met their target and the cost per pupil meeting it; how many more were ranked, and how
+    many were not, by the reason."""
+    found = intervention_impacts(school=school, on=on)
+    ranked = [item for item in found if item.rank is not None]
+    unranked = [item for item in found if item.rank is None]
+    # The reasons of `InterventionImpact.why_not_ranked`, counted.
+    no_measure = sum(1 for item in unranked if item.measure is None)
+    not_measured = sum(1 for item in unranked if item.measure is not None and not item.measured)
+    return {
+        "minimum": impact_min_pupils(),
+        "ranked": [
+            [
+                item.intervention.name,
+                item.pupils_measured,
+                item.impact.met_target,
+                _money(item.impact.cost_per_pupil_meeting_target),
+            ]
+            for item in ranked[:TOP_INTERVENTIONS]
+        ],
+        "more_ranked": max(len(ranked) - TOP_INTERVENTIONS, 0),
+        "not_ranked": [no_measure, not_measured, len(unranked) - no_measure - not_measured],
+    }
+
+
+def _money(amount: Decimal | None) -> str | None:
+    return None if amount is None else str(amount)
+
+
+def _section_f(school: School, start: date, on: date) -> dict:
+    """EHC plans in force in the period and their section F delivered against planned
+    (`ehcp.selectors.school_section_f`, as each plan's page counts it): plans with an item
+    linked to a group, below plan (any such item under `UNDER_DELIVERY_PERCENT` of its planned
+    hours) or not, and those with none linked; items linked and not; the hours planned and
+    delivered of the linked items."""
+    plans = school_section_f(school=school, start=start, end=on)
+    below = on_plan = none_linked = linked = unlinked = 0
+    planned = delivered = Decimal(0)
+    for plan in plans:
+        rows = [row for row in plan.rows if row.hours_delivered is not None]
+        linked += len(rows)
+        unlinked += len(plan.rows) - len(rows)
+        planned += sum((row.hours_planned for row in rows), Decimal(0))
+        delivered += sum((row.hours_delivered for row in rows), Decimal(0))
+        if not rows:
+            none_linked += 1
+        elif any(row.below_plan for row in rows):
+            below += 1
+        else:
+            on_plan += 1
+    return {
+        "plans": [below, on_plan, none_linked],
+        "items": [linked, unlinked],
+        "hours": [str(planned), str(delivered)],
+        "below_percent": under_delivery_percent(),
+    }
+
+
+def _targets(school: School, start: date, on: date) -> list[int]:
+    """The targets of support-plan cycles reviewed in the period by their outcome: achieved,
+    partly, not achieved, not recorded."""
+    found = Target.objects.filter(school=school, cycle__reviewed_on__range=(start, on)).aggregate(
+        **{
+            key: Count("pk", filter=Q(outcome=value))
+            for key, value in (
+                ("achieved", Target.Outcome.ACHIEVED),
+                ("partly", Target.Outcome.PARTLY),
+                ("not_achieved", Target.Outcome.NOT_ACHIEVED),
+                ("blank", ""),
+            )
+        }
+    )
+    return [found["achieved"], found["partly"], found["not_achieved"], found["blank"]]
