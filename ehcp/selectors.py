@@ -6,7 +6,7 @@ Every date shown comes from `ehcp.rules` through `review_line`; nothing here sto
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -28,7 +28,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from provision import rules as provision_rules
-from provision.delivery import DeliveryReader
+from provision.delivery import DeliveryReader, readers_for
+from provision.models import Group
 from register.models import Need, Pupil, YearGroup
 from register.selectors import pupils_visible_to
 from staff import calendar as school_calendar
@@ -596,6 +597,75 @@ def section_f_period(plan: EhcPlan, today: date) -> date:
     held = [r.held_on for r in plan.reviews.all() if r.held_on and r.held_on <= today]
     first = versions[0].issued_on if versions else today
     return min(max(held) if held else first, today)
+
+
+@dataclass(frozen=True)
+class PlanDelivery:
+    """One EHC plan's section F over a window: each item of the version in force, delivered
+    against planned (the rows the plan's page counts, `item_deliveries`)."""
+
+    plan: EhcPlan
+    start: date
+    end: date
+    rows: list[ItemDelivery]
+
+
+def school_section_f(*, school: School, start: date, end: date) -> list[PlanDelivery]:
+    """Section F delivered against planned over `start`..`end` for every EHC plan of `school` in
+    force then (active, or ended on or after `start`, with a version issued by `end`): each plan
+    over the part of the window it was in force, the items of its latest version issued by then.
+    Eight queries however many plans: the plans and their versions, the items, the open days
+    (two) and the pupils' places, sessions and registers (`provision.delivery.readers_for`)."""
+    plans = []
+    windows: dict[int, tuple[date, date, PlanVersion]] = {}
+    for plan in (
+        EhcPlan.objects.filter(school=school)
+        .filter(Q(status=EhcPlan.Status.ACTIVE) | Q(ended_on__gte=start))
+        .prefetch_related(
+            Prefetch(
+                "versions",
+                PlanVersion.objects.only("pk", "plan_id", "number", "issued_on").order_by("number"),
+            )
+        )
+        .order_by("pk")
+    ):
+        hi = min(end, plan.ended_on or end)
+        issued = [v for v in plan.versions.all() if v.issued_on <= hi]
+        if not issued or hi < start:
+            continue
+        windows[plan.pk] = (max(start, issued[0].issued_on), hi, issued[-1])
+        plans.append(plan)
+    items: dict[int, list[ProvisionItem]] = {plan.pk: [] for plan in plans}
+    version_of = {window[2].pk: plan_id for plan_id, window in windows.items()}
+    for item in (
+        ProvisionItem.objects.filter(version__plan__school=school, version_id__in=list(version_of))
+        .select_related("group")
+        .order_by("position", "pk")
+    ):
+        items[version_of[item.version_id]].append(item)
+    linked = [p for p in plans if any(i.group is not None for i in items[p.pk])]
+    open_days = school_calendar.school_days(school=school, start=start, end=end) if plans else []
+    wanted: dict[int, dict[int, Group]] = defaultdict(dict)  # a pupil's plans' groups
+    for plan in linked:
+        wanted[plan.pupil_id].update({i.group.pk: i.group for i in items[plan.pk] if i.group})
+    readers = readers_for(
+        school=school,
+        wanted={pupil_id: list(groups.values()) for pupil_id, groups in wanted.items()},
+        open_days=open_days,
+        start=start,
+        end=end,
+    )
+    found = []
+    for plan in plans:
+        lo, hi, _ = windows[plan.pk]
+        reader = readers.get(plan.pupil_id) or DeliveryReader.from_rows(
+            groups=[], places={}, open_days=[], sessions={}, marks={}
+        )
+        rows = item_deliveries(
+            items=items[plan.pk], reader=reader, open_days=open_days, start=lo, end=hi
+        )
+        found.append(PlanDelivery(plan=plan, start=lo, end=hi, rows=rows))
+    return found
 
 
 # --------------------------------------------------------------------------------------------------

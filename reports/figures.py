@@ -1,6 +1,7 @@
 """The termly SEND report's figures for one period, as plain numbers (JSON, so a published
 report keeps them in its snapshot): the register, statutory work and what is overdue,
-provision, support plans, and the Pupil Premium, training and attendance sections once their
+provision (with the interventions that worked best and section F delivered), support plans
+(with the targets achieved), and the Pupil Premium, training and attendance sections once their
 data exists.
 
 A fixed number of queries whatever the school's size, every one with the school's condition
@@ -9,7 +10,8 @@ their SEN category on each date compared, counted here, and the overdue work is 
 engine's providers' answer, counted. No pupil is named or kept: only counts.
 
 A published report keeps the figures of its day: a key added since (`moved_why`, `meetings`,
-`overdue`, `suspensions`) is missing from older snapshots, and the presentation says so.
+`overdue`, `suspensions`, `impact`, `section_f`, `targets`) is missing from older snapshots, and
+the presentation says so.
 """
 
 from __future__ import annotations
@@ -33,13 +35,14 @@ from django.db.models import (
 
 from ehcp import deadlines as ehcp_deadlines
 from ehcp.models import AnnualReview, AssessmentRequest, EhcPlan, PlanVersion
-from ehcp.selectors import reviews_held_on_time
+from ehcp.selectors import reviews_held_on_time, school_section_f
 from lac import deadlines as lac_deadlines
 from plans import deadlines as plan_deadlines
-from plans.models import Cycle
+from plans.models import Cycle, Target
 from provision import costing
+from provision.impact import intervention_impacts
 from provision.models import Group, SenBudget, Session
-from provision.rules import planned_sessions
+from provision.rules import impact_min_pupils, planned_sessions
 from register.models import (
     BroadArea,
     LookedAfterPeriod,
@@ -54,7 +57,7 @@ from register.selectors import covering, pupil_premium_on, with_category_and_nee
 from staff import calendar as school_calendar
 from staff import deadline_cache
 from staff.calendar import SchoolCalendar
-from staff.deadlines import family_of
+from staff.deadlines import family_of, under_delivery_percent
 from staff.models import AcademicYear, School
 from training.models import Completion
 
@@ -62,12 +65,9 @@ VERSION = 1
 REVIEW_REPORT_DAYS = 14  # the review report within two weeks of the meeting (DOMAIN.md 2.3)
 SEN = ("K", "E")
 
-# Shown on the report page itself: what the issue asks for that this report does not give yet.
-NOT_YET = [
-    "the interventions that worked best here, from measured impact",
-    "delivery of EHC plan section F",
-    "support-plan targets achieved",
-]
+# Shown on the report page itself: what the report does not give yet (all of issue 18 is in it
+# now; a report published earlier keeps the list of its day in its snapshot).
+NOT_YET: list[str] = []
 
 # The overdue work the report counts, by the deadline engine's kinds (`staff.deadlines.family_of`),
 # in the order shown, and the providers that yield them: statutory dates (EHC reviews and needs
@@ -116,6 +116,9 @@ def figures(*, school: School, starts_on: date, ends_on: date, today: date) -> d
         "plans": _plans(school, starts_on, on),
         "training": _training(school, starts_on, on),
         "outcomes": _outcomes(school, on),
+        "impact": _impact(school, on),
+        "section_f": _section_f(school, starts_on, on),
+        "targets": _targets(school, starts_on, on),
         "not_yet": NOT_YET,
     }
 
@@ -428,3 +431,87 @@ def _outcomes(school: School, on: date) -> dict | None:
         }
         for key, r in (("sen", found.get(True, empty)), ("other", found.get(False, empty)))
     }
+
+
+# --------------------------------------------------------------------------------------------------
+# What worked best, section F delivered and support-plan targets achieved
+# --------------------------------------------------------------------------------------------------
+
+TOP_INTERVENTIONS = 5  # the best ranked interventions the report lists
+
+
+def _impact(school: School, on: date) -> dict:
+    """The interventions ranked first by the "what works here" rule over the academic year to
+    `on` (`provision.impact.rank`, as on the impact page): name, pupils measured, how many of
+    them met their target and the cost per pupil meeting it; how many more were ranked, and how
+    many were not, by the reason."""
+    found = intervention_impacts(school=school, on=on)
+    ranked = [item for item in found if item.rank is not None]
+    unranked = [item for item in found if item.rank is None]
+    # The reasons of `InterventionImpact.why_not_ranked`, counted.
+    no_measure = sum(1 for item in unranked if item.measure is None)
+    not_measured = sum(1 for item in unranked if item.measure is not None and not item.measured)
+    return {
+        "minimum": impact_min_pupils(),
+        "ranked": [
+            [
+                item.intervention.name,
+                item.pupils_measured,
+                item.impact.met_target,
+                _money(item.impact.cost_per_pupil_meeting_target),
+            ]
+            for item in ranked[:TOP_INTERVENTIONS]
+        ],
+        "more_ranked": max(len(ranked) - TOP_INTERVENTIONS, 0),
+        "not_ranked": [no_measure, not_measured, len(unranked) - no_measure - not_measured],
+    }
+
+
+def _money(amount: Decimal | None) -> str | None:
+    return None if amount is None else str(amount)
+
+
+def _section_f(school: School, start: date, on: date) -> dict:
+    """EHC plans in force in the period and their section F delivered against planned
+    (`ehcp.selectors.school_section_f`, as each plan's page counts it): plans with an item
+    linked to a group, below plan (any such item under `UNDER_DELIVERY_PERCENT` of its planned
+    hours) or not, and those with none linked; items linked and not; the hours planned and
+    delivered of the linked items."""
+    plans = school_section_f(school=school, start=start, end=on)
+    below = on_plan = none_linked = linked = unlinked = 0
+    planned = delivered = Decimal(0)
+    for plan in plans:
+        rows = [row for row in plan.rows if row.hours_delivered is not None]
+        linked += len(rows)
+        unlinked += len(plan.rows) - len(rows)
+        planned += sum((row.hours_planned for row in rows), Decimal(0))
+        delivered += sum((row.hours_delivered for row in rows), Decimal(0))
+        if not rows:
+            none_linked += 1
+        elif any(row.below_plan for row in rows):
+            below += 1
+        else:
+            on_plan += 1
+    return {
+        "plans": [below, on_plan, none_linked],
+        "items": [linked, unlinked],
+        "hours": [str(planned), str(delivered)],
+        "below_percent": under_delivery_percent(),
+    }
+
+
+def _targets(school: School, start: date, on: date) -> list[int]:
+    """The targets of support-plan cycles reviewed in the period by their outcome: achieved,
+    partly, not achieved, not recorded."""
+    found = Target.objects.filter(school=school, cycle__reviewed_on__range=(start, on)).aggregate(
+        **{
+            key: Count("pk", filter=Q(outcome=value))
+            for key, value in (
+                ("achieved", Target.Outcome.ACHIEVED),
+                ("partly", Target.Outcome.PARTLY),
+                ("not_achieved", Target.Outcome.NOT_ACHIEVED),
+                ("blank", ""),
+            )
+        }
+    )
+    return [found["achieved"], found["partly"], found["not_achieved"], found["blank"]]

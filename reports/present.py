@@ -115,6 +115,8 @@ class _Book:
             return spec[1]
         if spec[0] == "count":
             return cell_words(self.values[spec[1]], states[spec[1]])
+        if spec[0] == "per":  # an amount per counted pupil: only beside its count shown
+            return spec[2] if states[spec[1]] == SHOWN else "–"
         part, whole = spec[1], spec[2]
         if states[part] != SHOWN or states[whole] != SHOWN or not self.values[whole]:
             return "–"
@@ -203,8 +205,17 @@ def report_tables(figures: dict, *, governor: bool) -> dict:
         _outcomes(book, outcomes)
         if suspensions == "given":
             _suspensions(book, outcomes)
+    # Published before the report gave them: these keys are missing, and the page says so.
+    impact, section_f, targets = (figures.get(k) for k in ("impact", "section_f", "targets"))
+    if impact is not None:
+        _impact(book, impact)
+    if section_f is not None:
+        _section_f(book, section_f, governor)
+    if targets is not None:
+        _targets(book, targets)
     shown = {t.key: t for t in book.shown(governor)}
     tables.update(shown)
+    impact_by_name = impact is not None and _by_name_if_hidden(shown["impact"], impact)
     provision = _provision(figures["provision"])
     return {
         "tables": tables,
@@ -216,6 +227,16 @@ def report_tables(figures: dict, *, governor: bool) -> dict:
         "has_meetings": "meetings" in figures["statutory"],
         "has_overdue": overdue is not None,
         "suspensions": suspensions,
+        "impact": None
+        if impact is None
+        else {
+            "note": _impact_note(impact),
+            "by_name": impact_by_name,
+            "minimum": impact["minimum"],
+        },
+        "has_section_f": section_f is not None,
+        "section_f_none": section_f is not None and not sum(section_f["plans"]),
+        "has_targets": targets is not None,
         "not_yet": figures["not_yet"],
         "threshold": suppression.threshold(),
         "governor": governor,
@@ -507,6 +528,151 @@ def _suspensions(book: _Book, outcomes: dict) -> None:
         )
         book.sums([f"{p}.suspended", f"{p}.not"], f"{p}.pupils")
         book.hidden_with(f"{p}.total", f"{p}.pupils")
+    book.table(table, rows)
+
+
+def _impact(book: _Book, found: dict) -> None:
+    """The best ranked interventions: pupils measured, those meeting their target and not (so
+    a small count of either is suppressed like any other), the share, and the cost per pupil
+    meeting target (shown only beside a count shown: the cost over "fewer than 5" would say
+    which). Intervention names are the school's, not pupils'."""
+    table = Table(
+        "impact",
+        "The interventions that worked best here this academic year, from measured impact",
+        [
+            "Pupils measured",
+            "Met their target",
+            "Did not",
+            "Share meeting their target",
+            "Cost per pupil meeting target",
+        ],
+    )
+    rows = []
+    for n, (name, measured, met, cost) in enumerate(found["ranked"], start=1):
+        p = f"impact.{n}"
+        cells = [
+            book.count(f"{p}.measured", measured),
+            book.count(f"{p}.met", met),
+            book.count(f"{p}.not_met", measured - met),
+            ("pct", f"{p}.met", f"{p}.measured"),
+            ("per", f"{p}.met", "–" if cost is None else f"£{Decimal(cost):,.0f}"),
+        ]
+        book.sums([f"{p}.met", f"{p}.not_met"], f"{p}.measured")
+        rows.append((f"{n}. {name}", cells))
+    book.table(table, rows)
+
+
+def _by_name_if_hidden(table: Table, found: dict) -> bool:
+    """List the best interventions by name, without their ranks, when a count of pupils meeting
+    their target is hidden: in rank order (by share meeting target) a hidden share would lie
+    between the shares shown above and below it, which can pin it down."""
+    met = table.columns.index("Met their target")
+    if all(cells[met].replace(",", "").isdigit() for _, cells in table.rows):
+        return False
+    names = [name for name, *_ in found["ranked"]]
+    order = sorted(range(len(names)), key=lambda r: (names[r].casefold(), r))
+    moved_to = {old: new for new, old in enumerate(order)}
+    table.rows = [(names[r], table.rows[r][1]) for r in order]
+    table.lines = [
+        ([(moved_to[r], c) for r, c in plus], [(moved_to[r], c) for r, c in minus])
+        for plus, minus in table.lines
+    ]
+    return True
+
+
+def _impact_note(found: dict) -> str:
+    """How many interventions the list leaves out, and why, in short."""
+    no_measure, not_measured, too_few = found["not_ranked"]
+    parts = [
+        f"{n} {words}"
+        for n, words in (
+            (no_measure, "with no measure set"),
+            (not_measured, "with no pupil measured yet"),
+            (too_few, f"measured on fewer than {found['minimum']} pupils"),
+        )
+        if n
+    ]
+    more = found["more_ranked"]
+    said = []
+    if more:
+        said.append(f"{more} more intervention{'s were' if more > 1 else ' was'} ranked lower.")
+    if parts:
+        total = no_measure + not_measured + too_few
+        said.append(
+            f"{total} intervention{'s were' if total > 1 else ' was'} not ranked: "
+            + ", ".join(parts)
+            + "."
+        )
+    else:
+        said.append("Every intervention with groups this year was ranked.")
+    return " ".join(said)
+
+
+def _section_f(book: _Book, found: dict, governor: bool) -> None:
+    """EHC plans' section F delivered against planned. The hours are of the plans with an item
+    linked to a group: for governors, shown only when that count of plans is."""
+    below, on_plan, none_linked = found["plans"]
+    linked, unlinked = found["items"]
+    planned, delivered = (Decimal(h) for h in found["hours"])
+    with_groups = below + on_plan
+    table = Table("section_f", "EHC plans: section F provision delivered this term", ["This term"])
+    hours = not governor or not suppression.Shown(with_groups).suppressed
+    share = f"{round(100 * delivered / planned)}%" if hours and planned else "–"
+    book.table(
+        table,
+        [
+            ("EHC plans in force", [book.count("f.plans", with_groups + none_linked)]),
+            (
+                "Plans with section F provision linked to a group",
+                [book.count("f.linked_plans", with_groups)],
+            ),
+            (
+                f"… with an item delivered below plan (under {found['below_percent']}% of its "
+                "planned hours)",
+                [book.count("f.below", below)],
+            ),
+            ("… with every linked item delivered to plan", [book.count("f.on_plan", on_plan)]),
+            (
+                "Plans with no provision linked to a group (delivery not counted)",
+                [book.count("f.none_linked", none_linked)],
+            ),
+            ("Items of section F linked to a group", [book.count("f.linked", linked)]),
+            ("Items of section F not linked to any group", [book.count("f.unlinked", unlinked)]),
+            ("Items of section F in all", [book.count("f.items", linked + unlinked)]),
+            (
+                "Hours planned (items linked to a group)",
+                [("text", f"{planned:,}" if hours else "–")],
+            ),
+            ("Hours delivered (attended)", [("text", f"{delivered:,}" if hours else "–")]),
+            ("Hours delivered as a share of planned", [("text", share)]),
+        ],
+    )
+    book.sums(["f.below", "f.on_plan"], "f.linked_plans")
+    book.sums(["f.linked_plans", "f.none_linked"], "f.plans")
+    book.sums(["f.linked", "f.unlinked"], "f.items")
+
+
+def _targets(book: _Book, found: list[int]) -> None:
+    achieved, partly, not_achieved, blank = found
+    table = Table(
+        "targets",
+        "Support-plan targets reviewed this term, by outcome",
+        ["Targets", "Share of those reviewed"],
+    )
+    rows = []
+    for key, label, value in (
+        ("achieved", "Achieved", achieved),
+        ("partly", "Partly achieved", partly),
+        ("not_achieved", "Not achieved", not_achieved),
+        ("blank", "Outcome not recorded", blank),
+    ):
+        rows.append(
+            (label, [book.count(f"targets.{key}", value), ("pct", f"targets.{key}", "targets.all")])
+        )
+    rows.append(("Targets reviewed in all", [book.count("targets.all", sum(found)), ("text", "")]))
+    book.sums(
+        [f"targets.{k}" for k in ("achieved", "partly", "not_achieved", "blank")], "targets.all"
+    )
     book.table(table, rows)
 
 

@@ -52,6 +52,10 @@ def test_seed_demo_builds_the_trust_once(settings):
         report = TermReport.objects.get(school__slug=slug, status="published")
         assert report.period.startswith("Autumn term")
         assert sum(report.snapshot["register"]["rows"]["now"][:2]) > 0
+        # The impact ranking, section F and support-plan targets (whatever the day of the
+        # term: early in September nothing may be measured or reviewed yet).
+        assert {"impact", "section_f", "targets"} <= set(report.snapshot)
+        assert sum(report.snapshot["section_f"]["plans"]) > 0
 
 
 @pytest.mark.django_db

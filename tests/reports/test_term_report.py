@@ -9,13 +9,17 @@ import re
 import shutil
 import subprocess
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from ehcp.models import PlanVersion, ProvisionItem
+from ehcp.selectors import school_section_f, school_weeks
 from plans.models import Cycle, SupportPlan, Target
+from provision.models import Attendance, Group, GroupPupil, Intervention, Measure, Session
 from register.models import Concern, LookedAfterPeriod, Need, SenStatus, TermFigures
 from reports import services
 from reports.figures import figures
@@ -157,6 +161,84 @@ def _changes(school, sendco, *, start: int = 0, scale: int = 1) -> dict[str, int
     return counts
 
 
+INTERVENTIONS = ("Talk Boost", "Lexia", "ELSA")
+SESSIONS_ON = (D(2026, 9, 14), D(2026, 10, 5), D(2026, 11, 2))  # an hour each, all there
+
+
+def _measured(school, sendco, pupils: list, *, start: int = 0) -> None:
+    """What the report's impact, section F and targets read, for `pupils` (from `_pupils`,
+    numbered from `start`): each in a group of one of three interventions (one group an
+    intervention a call), scored so that odd-numbered pupils meet their target; three sessions
+    an hour long, everybody there; each EHC pupil's plan (the k-th of the call) with an item
+    linked to their group, 0.2 hours a week (on plan) when k % 3 == 0, 2 hours (below plan)
+    when 1, none linked when 2, and an item no group delivers; each support-plan cycle
+    reviewed on 18 November, its target achieved, partly, not achieved or not recorded by the
+    pupil's number % 4. Free text about each pupil is planted with the sentinel."""
+    measure, _ = Measure.objects.get_or_create(
+        school=school, name="Standardised score", defaults={"kind": "standardised"}
+    )
+    groups = {}
+    for name in INTERVENTIONS:
+        intervention, _ = Intervention.objects.get_or_create(
+            school=school, name=name, defaults={"measure": measure}
+        )
+        groups[name] = Group.objects.create(
+            school=school,
+            intervention=intervention,
+            name=f"{name} {start}",
+            status="running",
+            starts_on=D(2026, 9, 7),
+            ends_on=D(2027, 3, 26),
+            sessions_per_week=1,
+            session_minutes=60,
+        )
+    authority = make_authority(school, name=f"Measured shire {start}")
+    ehc = 0
+    for i, pupil in enumerate(pupils, start=start):
+        group = groups[INTERVENTIONS[i % 3]]
+        GroupPupil.objects.create(
+            school=school,
+            group=group,
+            pupil=pupil,
+            joined_on=group.starts_on,
+            entry_score=Decimal(80),
+            target_score=Decimal(90),
+            exit_score=Decimal(95 if i % 2 else 85),
+        )
+        outcome = ("achieved", "partly", "not_achieved", "")[i % 4]
+        Cycle.objects.filter(plan__pupil=pupil).update(
+            stage="reviewed", reviewed_on=D(2026, 11, 18)
+        )
+        Target.objects.filter(cycle__plan__pupil=pupil).update(
+            outcome=outcome, evidence=f"{SENTINEL} evidence", next_step=f"{SENTINEL} next"
+        )
+        if i % 7:
+            continue
+        plan = make_plan(pupil, authority, issued_on=D(2025, 9, 15), by=sendco)
+        version = plan.versions.get()
+        if ehc % 3 != 2:
+            ProvisionItem.objects.create(
+                version=version,
+                description=f"{SENTINEL} {SENTINEL_LAST} in {group.name}",
+                hours_per_week=Decimal("0.2") if ehc % 3 == 0 else Decimal(2),
+                group=group,
+            )
+        ProvisionItem.objects.create(
+            version=version,
+            position=2,
+            description=f"{SENTINEL} speech and language therapy",
+            hours_per_week=Decimal(1),
+        )
+        ehc += 1
+    for group in groups.values():
+        for on in SESSIONS_ON:
+            session = Session.objects.create(school=school, group=group, on=on, logged_by=sendco)
+            Attendance.objects.bulk_create(
+                Attendance(school=school, session=session, pupil_id=pupil_id, present=True)
+                for pupil_id in group.places.values_list("pupil_id", flat=True)
+            )
+
+
 def _published(school, sendco, head) -> TermReport:
     starts_on, ends_on = _term(school)
     access = access_for(sendco, school)
@@ -257,6 +339,7 @@ def test_sentinel_no_pupil_detail_reaches_any_governor_output(
 ):
     pupils = _pupils(school, sendco, 13)
     _changes(school, sendco)
+    _measured(school, sendco, pupils)
     with django_capture_on_commit_callbacks(execute=True):  # publishing emails the governor
         report = _published(school, sendco, head)
     [email] = mailoutbox
@@ -285,15 +368,24 @@ def test_sentinel_no_pupil_detail_reaches_any_governor_output(
     for words in ("within the 12-month window", "Work overdue on", "new to the school"):
         assert words in outputs[2], words  # the new sections are in the PDF, and checked
     assert "Suspensions this school year" in outputs[0]
+    for words in ("Talk Boost", "section F provision delivered", "targets reviewed"):
+        assert words in outputs[0], words
+        assert words in outputs[2], words
 
 
 def test_small_counts_are_suppressed_for_governors(client, school, sendco, head, governor, autumn):
-    _pupils(school, sendco, 13)
     _changes(school, sendco)
+    _measured(school, sendco, _pupils(school, sendco, 13))
     report = _published(school, sendco, head)
     client.force_login(governor)
     response = client.get(reverse("reports:report", args=[school.slug, report.public_id]))
     tables = response.context["tables"]
+    for key in ("impact", "section_f", "targets"):
+        cells = [cell for _, row in tables[key].rows for cell in row]
+        assert "fewer than 5" in cells, key
+    for _, (_, met, _, share, cost) in tables["impact"].rows:
+        if not met.isdigit():  # the cost per pupil meeting target would tell how many
+            assert (share, cost) == ("–", "–")
     words = [cell for t in tables.values() if t for _, row in t.rows for cell in row]
     assert "fewer than 5" in words
     assert "not shown" in words
@@ -331,8 +423,8 @@ def test_reconstruction_no_hidden_count_follows_from_the_published_tables(
 ):
     """Every row and column equality of the published tables, with each hidden count anywhere
     it could be: none is fixed to one value."""
-    _pupils(school, sendco, 13)
     _changes(school, sendco)
+    _measured(school, sendco, _pupils(school, sendco, 13))
     report = _published(school, sendco, head)
     client.force_login(governor)
     response = client.get(reverse("reports:report", args=[school.slug, report.public_id]))
@@ -359,7 +451,7 @@ def test_reconstruction_no_hidden_count_follows_from_the_published_tables(
                 tables_checked.add(table.key)
                 assert len(possible[k]) != 1, (table.key, k, words)
     assert checked > 5
-    assert {"moved", "statutory", "suspensions"} <= tables_checked
+    assert {"moved", "statutory", "suspensions", "impact", "section_f", "targets"} <= tables_checked
 
 
 @pytest.mark.parametrize(
@@ -535,13 +627,13 @@ def test_query_counts_are_the_same_at_two_sizes(
     (and more of each). With the deadline cache off, so the draft works out the overdue work
     each time."""
     settings.DEADLINE_CACHE_SECONDS = 0
-    _pupils(school, sendco, 4)
     _changes(school, sendco)
-    draft = services.report_create(
+    _measured(school, sendco, _pupils(school, sendco, 4))
+    draft = services.report_create(  # the autumn's data: impact, section F, targets reviewed
         access=access_for(sendco, school),
-        period="Spring",
-        starts_on=D(2026, 1, 5),
-        ends_on=D(2026, 3, 27),
+        period="Autumn to the new year",
+        starts_on=D(2026, 9, 1),
+        ends_on=D(2026, 12, 31),
     )
     published = _published(school, sendco, head)
     pages = [
@@ -555,10 +647,137 @@ def test_query_counts_are_the_same_at_two_sizes(
         client.force_login(user)
         client.get(url)  # the first request after signing in renews the session
         small.append(_count(client, url))
-    _pupils(school, sendco, 20, start=50)
     _changes(school, sendco, start=50, scale=3)
+    _measured(school, sendco, _pupils(school, sendco, 20, start=50), start=50)
     for (user, url), expected in zip(pages, small, strict=True):
         client.force_login(user)
         client.get(url)
         with django_assert_num_queries(expected):
             client.get(url)
+
+
+def test_the_best_interventions_section_f_and_targets_for_the_sendco_and_head(
+    client, school, sendco, head, autumn
+):
+    pupils = _pupils(school, sendco, 15)
+    _measured(school, sendco, pupils)
+    earlier = Cycle.objects.create(  # reviewed last summer: not this term's
+        school=school,
+        plan=SupportPlan.objects.get(pupil=pupils[0]),
+        number=2,
+        stage="reviewed",
+        starts_on=D(2026, 4, 20),
+        reviewed_on=D(2026, 7, 10),
+    )
+    Target.objects.create(school=school, cycle=earlier, description="x", outcome="achieved")
+    starts_on, ends_on = _term(school)
+    found = figures(school=school, starts_on=starts_on, ends_on=ends_on, today=NOON.date())
+    # Each intervention measured on 5 pupils: Lexia 3 met (60%), ELSA and Talk Boost 2 (40%),
+    # no cost in either (no staff rate), so by name.
+    assert [row[:3] for row in found["impact"]["ranked"]] == [
+        ["Lexia", 5, 3],
+        ["ELSA", 5, 2],
+        ["Talk Boost", 5, 2],
+    ]
+    assert found["impact"]["not_ranked"] == [0, 0, 0]
+    weeks = school_weeks(
+        school_calendar.school_days(school=school, start=starts_on, end=NOON.date())
+    )
+    planned = (Decimal("0.2") * weeks).quantize(Decimal("0.1")) + 2 * weeks
+    assert found["section_f"] == {
+        "plans": [1, 1, 1],  # below plan, to plan, none linked
+        "items": [2, 3],
+        "hours": [str(planned), "6.0"],  # three hours each of the two linked
+        "below_percent": 80,
+    }
+    assert found["targets"] == [4, 4, 4, 3]
+    draft = services.report_create(
+        access=access_for(sendco, school), period="Autumn", starts_on=starts_on, ends_on=ends_on
+    )
+    client.force_login(head)
+    page = client.get(reverse("reports:report", args=[school.slug, draft.public_id]))
+    tables = page.context["tables"]
+    assert [label for label, _ in tables["impact"].rows] == [
+        "1. Lexia",
+        "2. ELSA",
+        "3. Talk Boost",
+    ]
+    assert tables["impact"].rows[0][1] == ["5", "3", "2", "60%", "£0"]
+    assert dict(tables["targets"].rows)["Achieved"] == ["4", "27%"]
+    assert dict(tables["section_f"].rows)["Hours delivered (attended)"] == ["6.0"]
+    text = page.content.decode()
+    assert "Every intervention with groups this year was ranked." in text
+    for gone in ("worked best here, from", "section F.", "targets achieved."):
+        assert gone not in text  # no longer listed as not in the report
+
+
+def test_a_report_published_before_these_figures_says_they_are_not_in_it(
+    client, school, sendco, head, governor, autumn
+):
+    _measured(school, sendco, _pupils(school, sendco, 13))
+    report = _published(school, sendco, head)
+    for key in ("impact", "section_f", "targets"):
+        del report.snapshot[key]
+    report.save(update_fields=["snapshot"])
+    client.force_login(governor)
+    for name in ("reports:report", "reports:report_print"):
+        response = client.get(reverse(name, args=[school.slug, report.public_id]))
+        assert response.status_code == 200
+        text = response.content.decode()
+        for words in (
+            "the interventions that worked best",
+            "section F delivery",
+            "the targets achieved",
+        ):
+            assert f"it was published before the report gave {words}" in text
+        assert not {"impact", "section_f", "targets"} & set(response.context["tables"])
+
+
+def test_governors_read_the_best_interventions_by_name_when_a_count_is_hidden(
+    client, school, sendco, head, governor, autumn
+):
+    """In rank order a hidden share would sit between the shares shown around it: governors
+    read the list by name, without ranks, once any count of pupils meeting target is hidden."""
+    _measured(school, sendco, _pupils(school, sendco, 15))
+    report = _published(school, sendco, head)
+    client.force_login(governor)
+    response = client.get(reverse("reports:report", args=[school.slug, report.public_id]))
+    impact = response.context["tables"]["impact"]
+    assert [label for label, _ in impact.rows] == ["ELSA", "Lexia", "Talk Boost"]
+    assert impact.rows[1][1][:4] == ["5", "fewer than 5", "fewer than 5", "–"]
+    assert "not in rank order" in response.content.decode()
+
+
+def test_section_f_counts_each_plan_over_the_part_of_the_term_it_was_in_force(
+    school, sendco, autumn
+):
+    """A plan ceased before the term is left out; one issued in the term counts from its issue;
+    an amended plan counts the items of its latest version issued by the end."""
+    pupils = _pupils(school, sendco, 3)
+    authority = make_authority(school)
+    ceased = make_plan(pupils[0], authority, issued_on=D(2024, 9, 16), by=sendco)
+    ceased.status, ceased.ended_on = "ceased", D(2026, 8, 20)
+    ceased.save()
+    new = make_plan(pupils[1], authority, issued_on=D(2026, 10, 5), by=sendco)
+    amended = make_plan(pupils[2], authority, issued_on=D(2025, 9, 15), by=sendco)
+    later = PlanVersion.objects.create(
+        plan=amended, number=2, kind="amended", issued_on=D(2026, 10, 1), created_by=sendco
+    )
+    for version, hours in (
+        (ceased.versions.get(), 5),
+        (new.versions.get(), 1),
+        (amended.versions.get(number=1), 7),
+        (later, 3),
+    ):
+        ProvisionItem.objects.create(version=version, description="x", hours_per_week=hours)
+    starts_on, _ = _term(school)
+    found = {
+        p.plan.pk: p for p in school_section_f(school=school, start=starts_on, end=NOON.date())
+    }
+    assert set(found) == {new.pk, amended.pk}
+    assert found[new.pk].start == D(2026, 10, 5)
+    assert [row.item.hours_per_week for row in found[amended.pk].rows] == [3]
+    weeks = school_weeks(
+        school_calendar.school_days(school=school, start=D(2026, 10, 5), end=NOON.date())
+    )
+    assert found[new.pk].rows[0].hours_planned == weeks
