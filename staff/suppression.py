@@ -276,17 +276,27 @@ def _hide_more(
 ) -> bool:
     """Hide one more cell (or a group of spare cells) so that `cell` is harder to work out.
 
-    The candidates, best first: the spare cells of its lines; the shown parts (not totals, not
+    The candidates, best first: one spare cell of its lines; all the spare cells of a line and
+    of the lines they are in (the term's movements as a whole); the shown parts (not totals, not
     0) of its lines, smallest first, and then of the lines of the other hidden cells of the line
     that gave it away (hiding a part that can itself be worked out gains nothing); then the
     shown totals of its lines. The first of the first few candidates after which the cell can
     no longer be worked out is hidden; failing that, the first candidate, and the search goes
     on from there."""
     around = _lines_of(cell, lines, first=line)
+    near = [c for each in around for c in _cells(each)]
+    one_spare = sorted(
+        {c for c in near if c in spare and states[c] == SHOWN},
+        key=lambda c: (c in totals, values[c], c),
+    )
+    for pick in one_spare[:TRIED]:
+        states[pick] = HIDDEN
+        if not _is_known(cell, lines, values, states):
+            return True
+        states[pick] = SHOWN
     for each in around:
         if _give_up_spare(cell, lines, values, states, _spare_with(each, lines, spare)):
             return True
-    near = [c for each in around for c in _cells(each)]
     behind = [
         c
         for hidden in _cells(line)
