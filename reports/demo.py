@@ -1,16 +1,19 @@
 """The demo's termly SEND report: this academic year's autumn term, reviewed by the head and
-published, so the demo governor has a report to read. Idempotent."""
+published, so the demo governor has a report to read, and recorded as emailed to the school's
+governors that day (the demo sends no email). Idempotent."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time
+
+from django.utils import timezone
 
 from staff import calendar as school_calendar
 from staff.models import School, User
 
 from .figures import figures
-from .models import TermReport
-from .selectors import term_name
+from .models import GovernorEmail, TermReport
+from .selectors import governors_of, term_name
 
 COMMENTARY = (
     "The register has grown a little this term, mostly at SEN support in the younger year "
@@ -35,7 +38,7 @@ def seed_reports(*, school: School, today: date, sendco: User, head: User) -> in
     ):
         return 0
     on = min(today, autumn.ends_on)
-    TermReport.objects.create(
+    report = TermReport.objects.create(
         school=school,
         period=term_name(autumn),
         starts_on=autumn.starts_on,
@@ -50,5 +53,10 @@ def seed_reports(*, school: School, today: date, sendco: User, head: User) -> in
         published_by=sendco,
         reviewed_by=head,
         created_by=sendco,
+    )
+    sent_at = min(timezone.now(), timezone.make_aware(datetime.combine(on, time(16, 5))))
+    GovernorEmail.objects.bulk_create(
+        GovernorEmail(school=school, report=report, user=m.user, to=m.user.email, sent_at=sent_at)
+        for m in governors_of(school=school)
     )
     return 1

@@ -56,6 +56,8 @@ def test_seed_demo_builds_the_trust_once(settings):
         # term: early in September nothing may be measured or reviewed yet).
         assert {"impact", "section_f", "targets"} <= set(report.snapshot)
         assert sum(report.snapshot["section_f"]["plans"]) > 0
+        # recorded as emailed to the governor, once (the demo sends nothing)
+        assert [e.to for e in report.emails.all()] == [f"governor@{slug}.example.org"]
 
 
 @pytest.mark.django_db
