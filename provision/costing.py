@@ -236,6 +236,25 @@ def above_threshold(*, total: Decimal, threshold: Decimal) -> Decimal | None:
     return total - threshold if total > threshold else None
 
 
+def year_cost(*, school: School, year: tuple[date, date], on: date) -> Decimal:
+    """The planned cost of a school's provision in an academic year (`year`: its first and last
+    day): every group whose dates overlap the year, each over its whole period whatever its
+    status (as the provision map's budget line costs them), and what the pupils' other costed
+    provision costs in the year (`items_in_year`). Five queries whatever the number of groups."""
+    start, end = year
+    groups = with_costing_data(
+        Group.objects.filter(school=school, starts_on__lte=end, ends_on__gte=start).order_by("pk"),
+        school=school,
+        delivery=False,
+        people=False,
+    )
+    costed = costed_groups(school=school, groups=groups, on=on, delivery=False)
+    items = items_in_year(school=school, year=year)
+    return money(
+        sum((c.cost for c in costed), Decimal(0)) + sum((r.cost_in_year for r in items), Decimal(0))
+    )
+
+
 # --------------------------------------------------------------------------------------------------
 # A pupil's costed provision besides groups: one-to-one support, equipment, specialists
 # --------------------------------------------------------------------------------------------------

@@ -275,6 +275,14 @@ def intervention_impacts(
     return rank(items)
 
 
+def measured_total(items: Iterable[InterventionImpact]) -> tuple[int, int]:
+    """Across a school's interventions: the pupils measured (a target and an exit measure, in an
+    intervention with a measure; a pupil in two groups counts twice) and how many of them met
+    their target."""
+    items = [i for i in items if i.measure is not None]
+    return sum(i.pupils_measured for i in items), sum(i.impact.met_target for i in items)
+
+
 # --------------------------------------------------------------------------------------------------
 # TA deployment
 # --------------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ The views route; the page a person sees is put together here from the selectors,
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -17,8 +18,8 @@ from staff.http import Done
 from staff.models import School
 from staff.tenancy import Access
 
+from . import costing, manage_selectors, selectors
 from . import impact as reads
-from . import manage_selectors, selectors
 from .charts import bar_chart, with_note
 from .models import Group
 from .rules import impact_min_pupils
@@ -112,17 +113,7 @@ def impact(*, school: School, today: date, page=None) -> dict:
     charted by the share meeting their target, the others listed below saying why not, and
     a page of the groups (every group counts in the interventions' figures)."""
     starts_on, ends_on = reads.school_year(school=school, on=today)
-    # Worked out from every group and place of the year: kept for the school until a write
-    # changes what it is worked out from (staff.deadline_cache).
-    items = deadline_cache.kept(
-        school_id=school.pk,
-        today=today,
-        weeks=0,
-        name="impact",
-        work_out=lambda: reads.intervention_impacts(
-            school=school, on=today, year=(starts_on, ends_on)
-        ),
-    )
+    items = kept_impacts(school=school, today=today, year=(starts_on, ends_on))
     groups = sorted(
         (g for i in items for g in i.groups), key=lambda g: (g.group.name.casefold(), g.group.pk)
     )
@@ -145,6 +136,41 @@ def impact(*, school: School, today: date, page=None) -> dict:
         "today": today,
         "not_enough_data": reads.NOT_ENOUGH_DATA,
     }
+
+
+def kept_impacts(
+    *, school: School, today: date, year: tuple[date, date]
+) -> list[reads.InterventionImpact]:
+    """Every intervention's impact this school year (`impact.intervention_impacts`), worked out
+    from every group and place of the year: kept for the school until a write changes what it
+    is worked out from (staff.deadline_cache)."""
+    return deadline_cache.kept(
+        school_id=school.pk,
+        today=today,
+        weeks=0,
+        name="impact",
+        work_out=lambda: reads.intervention_impacts(school=school, on=today, year=year),
+    )
+
+
+@dataclass(frozen=True)
+class YearProvision:
+    """A school's provision this academic year in three figures, for the trust's comparison."""
+
+    cost: Decimal  # planned cost of the year's groups and pupils' other costed provision
+    measured: int  # pupils measured against a target (`impact.measured_total`)
+    met: int  # of those, meeting their target
+
+
+def year_provision(*, school: School, today: date) -> YearProvision:
+    """The school's planned cost of provision this academic year (`costing.year_cost`) and its
+    pupils measured and meeting their target across its interventions, read from the impact
+    page's kept answer (`kept_impacts`, worked out and kept when not kept)."""
+    year = reads.school_year(school=school, on=today)
+    measured, met = reads.measured_total(kept_impacts(school=school, today=today, year=year))
+    return YearProvision(
+        cost=costing.year_cost(school=school, year=year, on=today), measured=measured, met=met
+    )
 
 
 def deployment(*, school: School, today: date) -> dict:

@@ -102,7 +102,12 @@ def _examples(school: School) -> dict:
         "group": group,
         "concern": Concern.objects.filter(school=school).order_by("pk").first(),
         "request": AssessmentRequest.objects.filter(school=school).order_by("pk").first(),
-        "term_report": TermReport.objects.filter(school=school).order_by("pk")[0].public_id,
+        "term_report": TermReport.objects.filter(school=school, status=TermReport.Status.PUBLISHED)
+        .order_by("pk")[0]
+        .public_id,
+        "draft_report": TermReport.objects.filter(school=school, status=TermReport.Status.DRAFT)
+        .order_by("pk")[0]
+        .public_id,
         "teacher_person": StaffMember.objects.get(
             school=school, user__memberships__school=school, user__memberships__role="teacher"
         ).public_id,
@@ -194,6 +199,8 @@ def pages(school: School) -> list[dict]:
             at("reports:report", public_id=ex["term_report"]),
             (*LEADERS, "governor"),
         ),
+        # A draft: its figures worked out live on every view, read by the SENDCo and the head.
+        ("termly SEND report (draft)", at("reports:report", public_id=ex["draft_report"]), LEADERS),
         ("SEN information report checklist", at("inforeport:checklist"), (*LEADERS, "governor")),
         (
             "SEN information report (public)",

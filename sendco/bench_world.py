@@ -28,7 +28,7 @@ from provision.demo import seed_provision
 from provision.models import Group, GroupPupil, Intervention, Session
 from register.demo import seed_pupils
 from register.models import Pupil, SenStatus
-from reports.demo import seed_reports
+from reports.demo import seed_draft, seed_reports
 from staff import calendar as school_calendar
 from staff.models import AcademicYear, Membership, Role, School, Trust, User
 from training.demo import seed_training
@@ -201,6 +201,7 @@ def fill_school(school: School, shape: SchoolShape, people: dict[str, User], tod
     )
     add_staff(school, shape.pupils // PUPILS_PER_ADULT, today)
     seed_reports(school=school, today=today, sendco=people["sendco"], head=people["head"])
+    seed_draft(school=school, today=today, sendco=people["sendco"])
     seed_info_report(school=school, today=today, sendco=people["sendco"])
 
 
@@ -440,6 +441,24 @@ def build(*, schools: int, today: date, measured_pupils: int = 2000, say=print) 
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return counts()
+
+
+def bring_up_to_date(*, today: date) -> int:
+    """Add to a world built already what a newer generator seeds and a rebuild would only
+    repeat: a draft termly report at each school (`seed_draft`). Returns how many were added."""
+    from reports.models import TermReport
+
+    added = 0
+    drafted = set(
+        TermReport.objects.filter(status=TermReport.Status.DRAFT).values_list("school", flat=True)
+    )
+    for school in School.objects.filter(trust__slug=TRUST_SLUG).exclude(pk__in=drafted):
+        sendco = User.objects.filter(
+            memberships__school=school, memberships__role=Role.SENDCO
+        ).first()
+        if sendco is not None:
+            added += seed_draft(school=school, today=today, sendco=sendco)
+    return added
 
 
 def built_already(schools: int) -> bool:

@@ -1,8 +1,9 @@
 """The trust's schools compared on one common dataset (issue 18): for each school of the trust,
 its roll, the SEN register (K and E, counts and rates), the needs mix (the SEN pupils' primary
 needs in the main areas), EHC annual reviews held on time this academic year, support plans
-reviewed on time, training gaps and overdue items; each figure linking to the school's own page
-for it. No pupil is named. On the top floor because it reads every app.
+reviewed on time, provision cost per SEN pupil, the impact of interventions (pupils measured
+and meeting their target), training gaps and overdue items; each figure linking to the school's
+own page for it. No pupil is named. On the top floor because it reads every app.
 
 Counted by the database for every school not kept since its last write, at once: one aggregate
 over the pupils grouped by school, category and primary need, the EHC reviews held (two
@@ -13,9 +14,13 @@ number of schools. Overdue items are the deadline engine's answer each school's 
 (`deadline_cache.found_each`): working out 110 schools' deadlines in one request would take
 seconds, so a school whose answer is not kept today says "not worked out yet".
 
-Not compared yet (`NOT_COMPARED`): the provision cost per SEN pupil and the impact of
-interventions are worked out school by school from each school's calendar and every session
-logged, too costly across 110 schools in one request; each school's own page has them.
+The provision cost per SEN pupil and the impact of interventions are worked out school by school
+from each school's calendar and every group and place of the year (`provision.pages.
+year_provision`), too costly across 110 schools in one request: like the overdue items, they are
+read as kept under each school's stamp (`found_each`, PROVISION_ROW), and a school not kept says
+"not worked out yet". `warm_row` works out and keeps a school's whole row (its counts, its
+training row and its provision): the morning's scan and the worker after a write run it
+(`pages.warm`), so the trust lead's first view of the day counts nothing afresh.
 
 The trust board's report (`board`) is the same figures for trustees, with the governors'
 suppression: a count from 1 to the threshold less one is "fewer than 5", a percentage only
@@ -27,12 +32,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 from django.db.models import Count, F, FilteredRelation, Q
 from django.urls import reverse
 
 from ehcp.selectors import reviews_held_on_time
 from plans.selectors import reviews_on_time_counts
+from provision.pages import YearProvision, year_provision
 from register.models import Pupil
 from register.rules import E, K
 from register.selectors import with_sen_category
@@ -56,19 +63,8 @@ NEED_NAMES = {
 }
 NOT_WORKED_OUT = "not worked out yet"
 NOT_SHOWN = "not shown"
-NOT_COMPARED = (
-    (
-        "Provision cost per SEN pupil",
-        "worked out from each school's calendar and every group's sessions: open a school's "
-        "provision map",
-        "provision_map:map",
-    ),
-    (
-        "Impact of interventions",
-        "measured from each group's scores before and after: open a school's impact page",
-        "provision_impact:impact",
-    ),
-)
+COUNTS_ROW = "trust-compare"  # each school's counts (`_counts`), kept under its stamp
+PROVISION_ROW = "trust-compare-provision"  # each school's `YearProvision`, kept by `warm_row`
 
 
 @dataclass(frozen=True)
@@ -85,10 +81,19 @@ class Figures:
     plans_on_time: int
     training_gaps: int  # main need areas with SEN pupils and no one trained in them
     overdue: int | None  # None: the school's deadlines are not worked out yet today
+    provision: YearProvision | None  # None: not worked out yet today
 
     @property
     def sen(self) -> int:
         return self.k + self.e
+
+    @property
+    def cost_per_sen(self) -> Decimal | None:
+        """The year's planned cost of provision over the SEN pupils on roll (whole pounds);
+        None when not worked out or when no pupil is on the register."""
+        if self.provision is None or not self.sen:
+            return None
+        return (self.provision.cost / self.sen).quantize(Decimal(1))
 
 
 def _year_start(today: date) -> date:
@@ -136,11 +141,14 @@ def school_figures(*, school_ids: list[int], today: date) -> dict[int, Figures]:
     counts = deadline_cache.kept_each(
         school_ids=school_ids,
         today=today,
-        name="trust-compare",
+        name=COUNTS_ROW,
         work_out=lambda missing: _counts(missing, today),
     )
     training = figures_by_school(school_ids=school_ids, today=today)
     deadlines = deadline_cache.found_each(school_ids=school_ids, today=today, weeks=PAGES_WEEKS)
+    provision = deadline_cache.found_each(
+        school_ids=school_ids, today=today, weeks=0, name=PROVISION_ROW
+    )
     found = {}
     for school_id in school_ids:
         row = counts[school_id]
@@ -156,12 +164,36 @@ def school_figures(*, school_ids: list[int], today: date) -> dict[int, Figures]:
             plans_on_time=row["plans"][1],
             training_gaps=short_areas(training[school_id]),
             overdue=None if kept is None else sum(1 for d in kept if d.severity.is_overdue),
+            provision=provision.get(school_id),
         )
     return found
 
 
+def warm_row(*, school: School, today: date) -> None:
+    """Work out and keep the school's row of its trust's comparison as `school_figures` reads
+    it: its counts, its training figures and its provision (cost and impact, which the page
+    never works out itself). Run by `pages.warm`, after the school's deadlines are kept."""
+    ids = [school.pk]
+    deadline_cache.kept_each(
+        school_ids=ids,
+        today=today,
+        name=COUNTS_ROW,
+        work_out=lambda missing: _counts(missing, today),
+    )
+    figures_by_school(school_ids=ids, today=today)
+    deadline_cache.kept(
+        school_id=school.pk,
+        today=today,
+        weeks=0,
+        name=PROVISION_ROW,
+        work_out=lambda: year_provision(school=school, today=today),
+    )
+
+
 def _added(rows: list[Figures]) -> Figures:
     overdue = [row.overdue for row in rows]
+    provision = [row.provision for row in rows]
+    known = [p for p in provision if p is not None]
     return Figures(
         roll=sum(row.roll for row in rows),
         k=sum(row.k for row in rows),
@@ -173,6 +205,13 @@ def _added(rows: list[Figures]) -> Figures:
         plans_on_time=sum(row.plans_on_time for row in rows),
         training_gaps=sum(row.training_gaps for row in rows),
         overdue=None if None in overdue else sum(overdue),  # type: ignore[arg-type]
+        provision=None
+        if len(known) < len(provision)
+        else YearProvision(
+            cost=sum((p.cost for p in known), Decimal(0)),
+            measured=sum(p.measured for p in known),
+            met=sum(p.met for p in known),
+        ),
     )
 
 
@@ -204,6 +243,14 @@ def _percent(part: int, whole: int) -> str:
     return f"{round(100 * part / whole)}%" if whole else "–"
 
 
+def _pounds(value: Decimal | None) -> str:
+    return "–" if value is None else f"£{value:,.0f}"
+
+
+def _not_worked_out(missing: int) -> str:
+    return f"{NOT_WORKED_OUT} at {missing} school{'s' if missing != 1 else ''}"
+
+
 def _headings() -> dict[str, list[tuple[str, str]]]:
     return {
         "register": [
@@ -222,6 +269,19 @@ def _headings() -> dict[str, list[tuple[str, str]]]:
             ("Training gaps", "Main need areas with SEN pupils and no one trained in them"),
             ("Overdue", "Items overdue in the school's deadlines today"),
         ],
+        "provision": [
+            (
+                "Cost per SEN pupil",
+                "The planned cost of this academic year's provision (groups, and pupils' other "
+                "costed provision) over the SEN pupils on roll",
+            ),
+            (
+                "Pupils measured",
+                "Pupils with a target and an exit measure in this year's interventions (a pupil "
+                "in two groups counts twice)",
+            ),
+            ("met target", "Of the pupils measured, those who met their target"),
+        ],
     }
 
 
@@ -229,7 +289,9 @@ TITLES = {
     "register": "The SEN register",
     "needs": "Needs mix: SEN pupils by primary need",
     "work": "Statutory work and gaps",
+    "provision": "Provision: cost and impact this academic year",
 }
+TABLES = ("register", "needs", "work", "provision")
 
 
 def _page_cells(school: School, f: Figures) -> dict[str, list[Cell]]:
@@ -269,10 +331,38 @@ def _page_cells(school: School, f: Figures) -> dict[str, list[Cell]]:
             Cell(f"{f.training_gaps:,}", reverse("training:gaps", args=[slug])),
             overdue,
         ],
+        "provision": _provision_cells(school, f),
     }
 
 
-def _total_cells(t: Figures, missing: int) -> dict[str, list[Cell]]:
+def _provision_cells(school: School, f: Figures) -> list[Cell]:
+    costs = reverse("provision_map:map", args=[school.slug])
+    impact = reverse("provision_impact:impact", args=[school.slug])
+    p = f.provision
+    if p is None:
+        return [
+            Cell(NOT_WORKED_OUT, costs),
+            Cell(NOT_WORKED_OUT, impact),
+            Cell(NOT_WORKED_OUT, impact),
+        ]
+    return [
+        Cell(_pounds(f.cost_per_sen), costs),
+        Cell(f"{p.measured:,}", impact),
+        Cell(f"{p.met:,} ({_percent(p.met, p.measured)})", impact),
+    ]
+
+
+def _total_cells(t: Figures, rows: list[Figures]) -> dict[str, list[Cell]]:
+    missing = sum(1 for f in rows if f.overdue is None)
+    p = t.provision
+    if p is None:
+        provision = [Cell(_not_worked_out(sum(1 for f in rows if f.provision is None)))] * 3
+    else:
+        provision = [
+            Cell(_pounds(t.cost_per_sen)),
+            Cell(f"{p.measured:,}"),
+            Cell(f"{p.met:,} ({_percent(p.met, p.measured)})"),
+        ]
     return {
         "register": [
             Cell(f"{t.roll:,}"),
@@ -288,19 +378,16 @@ def _total_cells(t: Figures, missing: int) -> dict[str, list[Cell]]:
             Cell(f"{t.plans_reviewed:,}"),
             Cell(f"{t.plans_on_time:,} ({_percent(t.plans_on_time, t.plans_reviewed)})"),
             Cell(f"{t.training_gaps:,}"),
-            Cell(
-                f"{t.overdue:,}"
-                if t.overdue is not None
-                else f"{NOT_WORKED_OUT} at {missing} school{'s' if missing != 1 else ''}"
-            ),
+            Cell(f"{t.overdue:,}" if t.overdue is not None else _not_worked_out(missing)),
         ],
+        "provision": provision,
     }
 
 
 def _tables(rows, cells, total: dict[str, list[Cell]]) -> list[Table]:
     headings = _headings()
     tables = []
-    for key in ("register", "needs", "work"):
+    for key in TABLES:
         table = Table(key, TITLES[key], headings[key], total=total[key])
         table.rows = [(school, cells[school.pk][key]) for school, _ in rows]
         tables.append(table)
@@ -318,23 +405,14 @@ def comparison(*, trust: Trust, today: date) -> dict:
     page, and the trust's totals."""
     rows = _rows(trust, today)
     total = _added([f for _, f in rows])
-    missing = sum(1 for _, f in rows if f.overdue is None)
     cells = {school.pk: _page_cells(school, f) for school, f in rows}
     return {
         "rows": rows,
         "total": total,
-        "tables": _tables(rows, cells, _total_cells(total, missing)),
-        "not_compared": _not_compared(rows),
+        "tables": _tables(rows, cells, _total_cells(total, [f for _, f in rows])),
         "not_worked_out": NOT_WORKED_OUT,
         "need_names": [(c if c != OTHER else "Other", NEED_NAMES[c]) for c in NEEDS],
     }
-
-
-def _not_compared(rows) -> list[tuple[str, str, list[tuple[School, str]]]]:
-    return [
-        (title, why, [(school, reverse(name, args=[school.slug])) for school, _ in rows])
-        for title, why, name in NOT_COMPARED
-    ]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -342,18 +420,8 @@ def _not_compared(rows) -> list[tuple[str, str, list[tuple[School, str]]]]:
 # --------------------------------------------------------------------------------------------------
 
 
-def _range(cell: Shown) -> tuple[int, int]:
-    """What a reader of the report knows of a count: exact when shown, 1 to the threshold less
-    one when "fewer than 5", 0 to that within a group too small to show."""
-    if cell.within_suppressed:
-        return (0, suppression.threshold() - 1)
-    if cell.suppressed:
-        return (1, suppression.threshold() - 1)
-    return (cell.value, cell.value)
-
-
 def _counted(cell: Shown) -> Cell:
-    return Cell(str(cell), count=cell.value, known=_range(cell))
+    return Cell(str(cell), count=cell.value, known=cell.known)
 
 
 def _hidden(value: int, known: tuple[int, int]) -> Cell:
@@ -364,16 +432,12 @@ def _column_total(cells: list[Shown], total: int) -> Cell:
     """The trust's total of a column beside the schools' cells: hidden when it would pin down
     a school's hidden cell (secondary suppression)."""
     own = shown(total)
-    hidden = [_range(c) for c in cells if c.suppressed]
+    hidden = [c.known for c in cells if c.suppressed]
     if hidden:
         left = total - sum(c.value for c in cells if not c.suppressed)
-        if recoverable_from(hidden, left):
+        if suppression.recoverable(hidden, (left, left)):
             return _hidden(total, (0, 10**9))
     return _counted(own)
-
-
-def recoverable_from(hidden: list[tuple[int, int]], left: int) -> bool:
-    return suppression.recoverable(hidden, (left, left))
 
 
 def _needs_row(f: Figures, k: Shown, e: Shown) -> tuple[list[Cell], bool]:
@@ -382,15 +446,15 @@ def _needs_row(f: Figures, k: Shown, e: Shown) -> tuple[list[Cell], bool]:
     both are and no hidden part could be worked out from them (otherwise every part is hidden,
     the row's second suppression)."""
     cells = [shown(f.needs[code]) for code in NEEDS]
-    hidden = [_range(c) for c in cells if c.suppressed]
+    hidden = [c.known for c in cells if c.suppressed]
     left = f.sen - sum(c.value for c in cells if not c.suppressed)
-    if k.suppressed or e.suppressed or (hidden and recoverable_from(hidden, left)):
+    if k.suppressed or e.suppressed or (hidden and suppression.recoverable(hidden, (left, left))):
         return [_hidden(f.needs[code], (0, f.sen)) for code in NEEDS], False
     return [
         Cell(
             f"{c} ({share(c.value, f.sen)})" if not c.suppressed else str(c),
             count=c.value,
-            known=_range(c),
+            known=c.known,
         )
         for c in cells
     ], True
@@ -402,7 +466,11 @@ def board(*, trust: Trust, today: date) -> dict:
     rows = _rows(trust, today)
     t = _added([f for _, f in rows])
     cells: dict[int, dict[str, list[Cell]]] = {}
-    columns: dict[str, list[list[Shown]]] = {"register": [[], [], []], "work": [[], [], [], []]}
+    columns: dict[str, list[list[Shown]]] = {
+        "register": [[], [], []],
+        "work": [[], [], [], []],
+        "provision": [[], []],
+    }
     shown_rows = 0
     for school, f in rows:
         roll, k, e = shown(f.roll), shown(f.k), shown(f.e)
@@ -416,6 +484,10 @@ def board(*, trust: Trust, today: date) -> dict:
             columns["register"][n].append(c)
         for n, c in enumerate((held, on_time, reviewed, plans_on_time)):
             columns["work"][n].append(c)
+        provision = _board_provision(f, k, e)
+        if f.provision is not None:
+            columns["provision"][0].append(shown(f.provision.measured))
+            columns["provision"][1].append(shown_within(f.provision.met, f.provision.measured))
         cells[school.pk] = {
             "register": [
                 _counted(roll),
@@ -432,7 +504,7 @@ def board(*, trust: Trust, today: date) -> dict:
                 else Cell(
                     f"{on_time} ({share(f.reviews_on_time, f.reviews_held)})",
                     count=on_time.value,
-                    known=_range(on_time),
+                    known=on_time.known,
                 ),
                 _counted(reviewed),
                 _counted(plans_on_time)
@@ -440,11 +512,12 @@ def board(*, trust: Trust, today: date) -> dict:
                 else Cell(
                     f"{plans_on_time} ({share(f.plans_on_time, f.plans_reviewed)})",
                     count=plans_on_time.value,
-                    known=_range(plans_on_time),
+                    known=plans_on_time.known,
                 ),
                 Cell(f"{f.training_gaps:,}"),
                 Cell(NOT_WORKED_OUT) if overdue is None else _counted(overdue),
             ],
+            "provision": provision,
         }
     reg = columns["register"]
     roll_t = _column_total(reg[0], t.roll)
@@ -464,7 +537,7 @@ def board(*, trust: Trust, today: date) -> dict:
         if whole_needs and not any(c.suppressed for c in column):
             own = shown(t.needs[code])
             needs_total.append(
-                Cell(f"{own} ({share(t.needs[code], t.sen)})", count=own.value, known=_range(own))
+                Cell(f"{own} ({share(t.needs[code], t.sen)})", count=own.value, known=own.known)
             )
         else:
             needs_total.append(_hidden(t.needs[code], (0, 10**9)))
@@ -496,12 +569,12 @@ def board(*, trust: Trust, today: date) -> dict:
             Cell(f"{t.training_gaps:,}"),
             overdue_t,
         ],
+        "provision": _board_provision_total(t, columns["provision"], k_t, e_t),
     }
     return {
         "rows": rows,
         "tables": _tables(rows, cells, total),
         "threshold": suppression.threshold(),
-        "not_compared": NOT_COMPARED,
         "need_names": [(c if c != OTHER else "Other", NEED_NAMES[c]) for c in NEEDS],
     }
 
@@ -512,3 +585,38 @@ def _with_rate(part: Cell, whole: Cell, p: int, w: int) -> Cell:
     if whole.known[0] != whole.known[1]:
         return part
     return Cell(f"{part.text} ({share(p, w)})", count=part.count, known=part.known)
+
+
+def _met_cell(met: Shown, measured: int) -> Cell:
+    if met.suppressed:
+        return _counted(met)
+    return Cell(f"{met} ({share(met.value, measured)})", count=met.value, known=met.known)
+
+
+def _board_provision(f: Figures, k: Shown, e: Shown) -> list[Cell]:
+    """A school's provision for trustees: the cost per SEN pupil only when its K and E are both
+    shown (a cost over fewer than 5 pupils is about those children), the pupils measured and
+    those meeting their target suppressed like any count, the second hidden whatever it is when
+    the first is too small to show."""
+    p = f.provision
+    if p is None:
+        return [Cell(NOT_WORKED_OUT)] * 3
+    cost = Cell(NOT_SHOWN) if k.suppressed or e.suppressed else Cell(_pounds(f.cost_per_sen))
+    measured = shown(p.measured)
+    return [cost, _counted(measured), _met_cell(shown_within(p.met, p.measured), p.measured)]
+
+
+def _board_provision_total(
+    t: Figures, columns: list[list[Shown]], k_t: Cell, e_t: Cell
+) -> list[Cell]:
+    """The trust's provision for trustees: its cost per SEN pupil only when its K and E totals
+    are both shown (so it tells nothing of a school's hidden count), and the totals of pupils
+    measured and meeting their target hidden where they would pin down a school's hidden count
+    (`_column_total`)."""
+    p = t.provision
+    if p is None:
+        return [Cell(NOT_WORKED_OUT)] * 3
+    cost = Cell(NOT_SHOWN) if NOT_SHOWN in (k_t.text, e_t.text) else Cell(_pounds(t.cost_per_sen))
+    measured = _column_total(columns[0], p.measured)
+    met = _column_total(columns[1], p.met)
+    return [cost, measured, _with_rate(met, measured, p.met, p.measured)]

@@ -26,7 +26,7 @@ from staff.deadlines import Deadline
 from staff.models import School, User
 from staff.tenancy import Access
 
-from . import triage, vulnerable
+from . import compare, triage, vulnerable
 from .deadlines import PAGES_WEEKS, deadlines_for, deadlines_for_school
 
 PAGE_SIZE = 40  # pupils (or kinds) per page of the deadlines page
@@ -131,8 +131,9 @@ def deadlines_page(*, request: HttpRequest, today: date) -> dict:
 def warm(*, school: School, today: date) -> int:
     """Work out and keep what a school's home, deadlines and tracker pages read (after a write,
     in a worker: `deadlines.warm_soon`): its deadlines for the pages' horizon, the EHC review
-    tracker's order, this term's delivery and the school's row of its trust's vulnerable-pupil
-    figures. Returns how many deadlines."""
+    tracker's order, this term's delivery, and the school's rows of its trust's vulnerable-pupil
+    figures and of its trust's comparison of schools (`compare.warm_row`: with the deadlines
+    just kept, the comparison works out nothing afresh). Returns how many deadlines."""
     found = deadline_cache.kept(
         school_id=school.pk,
         today=today,
@@ -145,4 +146,5 @@ def warm(*, school: School, today: date) -> int:
         kept_term_delivery(school=school, starts_on=terms[0].starts_on, today=today)
     if school.trust_id:
         vulnerable.warm_trust_row(school=school, today=today)
+        compare.warm_row(school=school, today=today)
     return len(found)

@@ -32,6 +32,17 @@ class Shown:
     def suppressed(self) -> bool:
         return self.within_suppressed or 0 < self.value < threshold()
 
+    @property
+    def known(self) -> tuple[int, int]:
+        """What a reader knows of the count, as (least, most): exact when shown, 1 to the
+        threshold less one when "fewer than 5", 0 to that when hidden within a group too small
+        to show. What `recoverable` takes of each hidden part."""
+        if self.within_suppressed:
+            return (0, threshold() - 1)
+        if self.suppressed:
+            return (1, threshold() - 1)
+        return (self.value, self.value)
+
     def __str__(self) -> str:
         if self.within_suppressed:
             return "not shown"

@@ -8,6 +8,7 @@ from __future__ import annotations
 import itertools
 import subprocess
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -17,9 +18,11 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from plans.models import Cycle, SupportPlan
+from provision.models import CostedItem, Group, GroupPupil, Intervention, Measure
+from provision.pages import YearProvision
 from sendco import compare, pages
 from staff import calendar as school_calendar
-from staff.models import AuditEvent
+from staff.models import AuditEvent, School
 from tests.ehcp.factories import finished_review, make_authority, make_plan
 from tests.factories import SchoolFactory
 from tests.register.factories import make_pupil, put_on
@@ -77,16 +80,60 @@ def _acorn(school, sendco) -> dict:
     _cycle(plan, 2, reviewed_on=D(2026, 11, 1), review_due=D(2026, 11, 10), by=sendco)
     other = SupportPlan.objects.create(school=school, pupil=k[1], created_by=sendco)
     _cycle(other, 1, reviewed_on=D(2026, 11, 20), review_due=D(2026, 11, 10), by=sendco)
+    _provision(school, k)
     return {"k": k, "e": e}
 
 
-def _beech(school, *, k: int = 3, others: int = 5) -> None:
+def _provision(school, k, scores=((80, 90, 95), (80, 90, 92), (80, 90, 85), (80, 90, None))):
+    """This year's provision: a reading group costing £900 (resources, no staff rate) whose
+    pupils' (entry, target, exit) scores leave 3 measured, 2 meeting their target, and one not
+    measured yet; and one-to-one support costing £90 once. £990 over 9 SEN pupils: £110."""
+    measure = Measure.objects.create(school=school, name="Reading age", kind="standardised")
+    reading = Intervention.objects.create(
+        school=school, name="Reading", measure=measure, resource_cost_one_off=Decimal(900)
+    )
+    group = Group.objects.create(
+        school=school,
+        intervention=reading,
+        name="Reading 1",
+        status="running",
+        starts_on=D(2026, 9, 7),
+        ends_on=D(2027, 3, 26),
+        sessions_per_week=3,
+        session_minutes=30,
+    )
+    for pupil, marks in zip(k, scores, strict=False):
+        entry, target, exit_ = (None if v is None else Decimal(v) for v in marks)
+        GroupPupil.objects.create(
+            school=school,
+            group=group,
+            pupil=pupil,
+            joined_on=D(2026, 9, 7),
+            entry_score=entry,
+            target_score=target,
+            exit_score=exit_,
+        )
+    CostedItem.objects.create(
+        school=school,
+        pupil=k[4],
+        kind="one_to_one",
+        description=f"{SENTINEL}'s one-to-one reading",
+        cost=Decimal(90),
+        basis="one_off",
+        starts_on=D(2026, 10, 1),
+        funding="notional_sen",
+    )
+
+
+def _beech(school, *, k: int = 3, others: int = 5) -> list:
     """`k` on SEN support with ASD, no EHC plan, `others` not on the register."""
     school_calendar.create_default_year(school=school, academic_year_start=2026)
+    pupils = []
     for n in range(k):
-        put_on(make_pupil(school, legal_first_name=f"B{n}"), "K", D(2025, 1, 6), "ASD")
-    for n in range(others):
-        make_pupil(school, legal_first_name=f"O{n}")
+        pupils.append(make_pupil(school, legal_first_name=f"B{n}"))
+        put_on(pupils[-1], "K", D(2025, 1, 6), "ASD")
+    pupils.extend(make_pupil(school, legal_first_name=f"O{n}") for n in range(others))
+    return pupils
 
 
 @pytest.fixture
@@ -120,11 +167,12 @@ def test_each_school_has_its_figures(client, trust_lead, world):
     assert (beech.roll, beech.k, beech.e, beech.needs["ASD"]) == (8, 3, 0, 3)
     assert (beech.reviews_held, beech.plans_reviewed, beech.training_gaps) == (0, 0, 1)
     assert acorn.overdue is None  # no page of Acorn opened today: not worked out yet
+    assert acorn.provision is None  # nor its provision's cost and impact
     total = response.context["total"]
     assert (total.roll, total.k, total.e) == (20, 10, 2)
     body = response.content.decode()
     assert "not worked out yet" in body
-    assert "Provision cost per SEN pupil" in body  # listed as not compared yet
+    assert "Cost per SEN pupil" in body
     assert "<caption" in body
     assert 'scope="row"' in body
 
@@ -135,6 +183,30 @@ def test_overdue_items_are_each_school_s_kept_deadlines(client, trust_lead, worl
     rows = _figures(_page(client))
     assert rows["acorn"].overdue is not None
     assert rows["beech"].overdue is None
+
+
+def test_cost_per_sen_pupil_and_impact_once_the_school_is_warmed(client, trust_lead, world, school):
+    """The year's provision (£990) over Acorn's 9 SEN pupils, and its pupils measured against a
+    target and meeting it, each a link to Acorn's own page; Beech, not warmed, not yet."""
+    pages.warm(school=school, today=NOON.date())
+    client.force_login(trust_lead)
+    response = _page(client)
+    rows = _figures(response)
+    acorn = rows["acorn"]
+    assert acorn.provision == YearProvision(cost=Decimal("990.00"), measured=3, met=2)
+    assert acorn.cost_per_sen == Decimal(110)
+    assert rows["beech"].provision is None
+    table = response.context["tables"][3]
+    cells = {school.slug: [(c.text, c.url) for c in row] for school, row in table.rows}
+    costs, impact = (
+        reverse(n, args=["acorn"]) for n in ("provision_map:map", "provision_impact:impact")
+    )
+    assert cells["acorn"] == [("£110", costs), ("3", impact), ("2 (67%)", impact)]
+    assert [c for c, _ in cells["beech"]] == ["not worked out yet"] * 3
+    assert [c.text for c in table.total] == ["not worked out yet at 1 school"] * 3
+    body = response.content.decode()
+    assert f'<a href="{costs}">£110</a>' in body
+    assert f'<a href="{impact}">2 (67%)</a>' in body
 
 
 def test_each_figure_links_to_the_school_s_own_page(client, trust_lead, world):
@@ -152,6 +224,7 @@ def test_each_figure_links_to_the_school_s_own_page(client, trust_lead, world):
             reverse("training:gaps", args=[slug]),
             reverse("deadlines", args=[slug]),
             reverse("provision_map:map", args=[slug]),
+            reverse("provision_impact:impact", args=[slug]),
             reverse("school_home", args=[slug]),
         ):
             assert f'href="{href}' in body, href
@@ -229,7 +302,7 @@ def test_the_board_report_suppresses_small_numbers(client, trust_lead, world):
     client.force_login(trust_lead)
     response = _page(client, "trust_board")
     assert response.status_code == 200
-    register, needs, work = response.context["tables"]
+    register, needs, work, _ = response.context["tables"]
     rows = {school.slug: cells for school, cells in register.rows}
     assert [c.text for c in rows["acorn"]] == ["12", "7", "58%", "fewer than 5", "–"]
     assert [c.text for c in rows["beech"]] == ["8", "fewer than 5", "–", "0", "0%"]
@@ -247,15 +320,27 @@ def test_no_suppressed_cell_is_recoverable_from_the_board_s_totals(
     client, trust, trust_lead, world
 ):
     """More schools with small counts: wherever a total is shown beside a column with hidden
-    cells, every hidden cell still has more than one possible value."""
+    cells, every hidden cell still has more than one possible value. Every school warmed, so
+    the provision's pupils measured and meeting their target are tried too."""
+    more = []
     for n, (k, others) in enumerate([(2, 9), (4, 9), (6, 1), (1, 8)]):
-        _beech(SchoolFactory(trust=trust, name=f"More {n}", slug=f"more-{n}"), k=k, others=others)
+        school = SchoolFactory(trust=trust, name=f"More {n}", slug=f"more-{n}")
+        more.append((school, _beech(school, k=k, others=others)))
+    _provision(more[1][0], more[1][1])  # 3 measured, 2 met, as Acorn
+    _provision(more[2][0], more[2][1], [(80, 90, 95)] * 3 + [(80, 90, 85)] * 3)  # 6, 3
+    for school in School.objects.filter(trust=trust):
+        pages.warm(school=school, today=NOON.date())
     client.force_login(trust_lead)
     tables = _page(client, "trust_board").context["tables"]
-    tested = sum(_assert_nothing_recoverable(table) for table in tables)
-    assert tested >= 1  # at least one total shown beside hidden cells was tried
+    tested = [_assert_nothing_recoverable(table) for table in tables]
+    assert tested[0] >= 1  # a register total shown beside hidden cells was tried
+    assert tested[3] == 2  # and both of the provision's: 12 measured, 7 meeting their target
+    provision = {school.slug: [c.text for c in cells] for school, cells in tables[3].rows}
+    assert provision["acorn"] == ["not shown", "fewer than 5", "not shown"]  # E is 2
+    assert provision["more-2"] == ["£165", "6", "fewer than 5"]  # £990 over 6, K and E shown
+    assert [c.text for c in tables[3].total] == ["not shown", "12", "7 (58%)"]
     # And the rows of needs shown add up to K + E only where no hidden part could be found.
-    register, needs, _ = tables
+    register, needs, _, _ = tables
     for (_, reg), (_, mix) in zip(register.rows, needs.rows, strict=True):
         hidden = [c for c in mix if c.known is not None and c.known[0] != c.known[1]]
         if hidden and all(c.text != "not shown" for c in mix):
@@ -275,6 +360,17 @@ def test_recoverable_knows_one_part_alone_and_the_edges():
     assert recoverable([(1, 4), (1, 4)], (2, 2))  # both must be 1
     assert recoverable([(1, 4), (1, 4)], (8, 8))  # both must be 4
     assert not recoverable([(1, 4), (0, 4)], (3, 3))
+
+
+def test_what_a_reader_knows_of_each_count():
+    """The ranges the board's secondary suppression reasons with (`Shown.known`, read by
+    `staff.suppression.recoverable`): the one rule for every report."""
+    from staff.suppression import Shown, shown_within
+
+    assert Shown(7).known == (7, 7)
+    assert Shown(0).known == (0, 0)  # 0 is shown: nobody is described by it
+    assert Shown(3).known == (1, 4)  # "fewer than 5"
+    assert shown_within(0, 3).known == (0, 4)  # hidden within a group of fewer than 5
 
 
 def test_no_pupil_is_named_in_any_output(client, trust_lead, world, school):
@@ -324,10 +420,32 @@ def test_the_page_reads_the_same_number_of_queries_at_any_size(
         _page(client, "trust_board")
 
 
+@pytest.mark.parametrize("more_schools", [0, 4])
+def test_after_the_morning_s_warming_the_page_works_nothing_out(
+    client, trust, trust_lead, world, more_schools, django_assert_num_queries
+):
+    """The morning's scan warms each school (`pages.warm`): the trust lead's first view of the
+    day then reads every row kept, with every school's overdue items, cost and impact."""
+    for n in range(more_schools):
+        _beech(SchoolFactory(trust=trust, name=f"More {n}", slug=f"more-{n}"), k=3 + n)
+    client.force_login(trust_lead)
+    client.get(reverse("trust_dashboard", args=["oak"]))  # the first request renews the session
+    for school in School.objects.filter(trust=trust):
+        pages.warm(school=school, today=NOON.date())
+    with django_assert_num_queries(KEPT):
+        response = _page(client)
+    rows = response.context["rows"]
+    assert len(rows) == 2 + more_schools
+    assert all(f.overdue is not None and f.provision is not None for _, f in rows)
+    cells = [c.text for table in response.context["tables"] for _, row in table.rows for c in row]
+    assert not [c for c in cells if "not worked out" in c]
+
+
 # Signed in (2), the trust and the person's roles in it (2), its schools, the menu's schools,
 # the audit event and its savepoint (3); counted afresh, 10 more: 4 for the counts here (the
 # pupils' aggregate, the EHC reviews held and their versions, the support plans) and 6 for the
-# training figures (`training.trust`).
+# training figures (`training.trust`). Overdue items, cost and impact are read from the cache
+# only (`found_each`): never a query, warmed or not.
 KEPT = 9
 WORKED_OUT = 19
 BOARD_KEPT = KEPT - 1  # a print view: no menu of schools

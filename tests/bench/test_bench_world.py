@@ -66,10 +66,30 @@ def test_three_years_of_sessions_and_audit_per_pupil(world):
 def test_the_ready_sessions_open_the_measured_pages(world):
     plan = bench_signin.load_plan()
     pages = {page["name"]: page for page in plan["pages"]}
-    for name, role in [("register", "teacher"), ("audit log", "sendco"), ("EHC plan", "teacher")]:
+    for name, role in [
+        ("register", "teacher"),
+        ("audit log", "sendco"),
+        ("EHC plan", "teacher"),
+        ("termly SEND report (draft)", "head"),
+    ]:
         client = Client()
         client.cookies[settings.SESSION_COOKIE_NAME] = plan["sessions"][role]
-        assert client.get(pages[name]["path"]).status_code == 200, (name, role)
+        response = client.get(pages[name]["path"])
+        assert response.status_code == 200, (name, role)
+    assert not response.context["report"].published  # the head reads the draft's live figures
+    assert pages["termly SEND report (draft)"]["roles"] == ["sendco", "trust_lead", "head"]
+
+
+@pytest.mark.django_db
+def test_a_world_built_before_the_draft_report_is_given_one(world):
+    """`bench_world --if-needed` brings an older world up to date rather than rebuilding it:
+    each school gets its draft termly report, once."""
+    from reports.models import TermReport
+
+    TermReport.objects.filter(status=TermReport.Status.DRAFT).delete()
+    assert bench_world.bring_up_to_date(today=timezone.localdate()) == 1
+    assert bench_world.bring_up_to_date(today=timezone.localdate()) == 0
+    assert TermReport.objects.filter(status=TermReport.Status.DRAFT).count() == 1
 
 
 @pytest.mark.django_db
@@ -93,8 +113,10 @@ def test_every_query_of_the_measured_pages_goes_through_explain(world, tmp_path)
 @pytest.mark.parametrize("warm", [True, False])
 def test_bench_prepare_leaves_what_production_keeps(world, tmp_path, settings, warm):
     """With DEADLINE_WARM (production), the morning's scan and the worker leave the measured
-    school's deadlines kept; the bench runs no worker, so `bench_prepare` does it, and the
-    home page's first view is timed as production serves it."""
+    school's deadlines kept, and every school's row of the trust's comparison; the bench runs
+    no worker, so `bench_prepare` does it, and the first views are timed as production serves
+    them."""
+    from sendco import compare
     from staff import deadline_cache
     from staff.models import School
 
@@ -110,3 +132,7 @@ def test_bench_prepare_leaves_what_production_keeps(world, tmp_path, settings, w
         work_out=lambda: calls.append(1) or [],
     )
     assert calls == ([] if warm else [1])
+    kept = deadline_cache.found_each(
+        school_ids=[school.pk], today=timezone.localdate(), weeks=0, name=compare.PROVISION_ROW
+    )
+    assert (school.pk in kept) is warm

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -11,7 +12,7 @@ from django.utils import timezone
 
 from staff.models import School
 
-from ... import bench_signin, pages, vulnerable
+from ... import bench_signin, compare, pages, vulnerable
 from ...bench_world import MEASURED_SLUG
 
 
@@ -34,5 +35,15 @@ class Command(BaseCommand):
             school = School.objects.select_related("trust").get(slug=MEASURED_SLUG)
             found = pages.warm(school=school, today=timezone.localdate())
             self.stdout.write(f"The measured school's {found} deadlines worked out and kept.")
-            # The morning's scan warms every school's row of the trust's figures (pages.warm).
-            vulnerable.trust_figures(trust=school.trust, today=timezone.localdate())
+            # The morning's scan warms every school's row of the trust's figures (pages.warm):
+            # the vulnerable pupils' and the schools compared (counts, training, provision).
+            today = timezone.localdate()
+            vulnerable.trust_figures(trust=school.trust, today=today)
+            started = time.monotonic()
+            schools = list(School.objects.filter(trust=school.trust))
+            for each in schools:
+                compare.warm_row(school=each, today=today)
+            self.stdout.write(
+                f"{len(schools)} schools' rows of the comparison worked out and kept in "
+                f"{time.monotonic() - started:.1f} s."
+            )

@@ -40,6 +40,9 @@ class Command(BaseCommand):
             # A world built before the latest migrations is brought up to date, not rebuilt.
             call_command("migrate", "--noinput", verbosity=0)
             self.stdout.write(f"The {schools}-school benchmark trust is there already.")
+            added = bench_world.bring_up_to_date(today=timezone.localdate())
+            if added:
+                self.stdout.write(f"  {added} draft termly reports added.")
             return
         started = time.monotonic()
         if not keep:
