@@ -12,7 +12,8 @@ training page keeps (`training.trust.figures_by_school`): each school's row is k
 own stamp (`staff.deadline_cache.kept_each`), so the number of queries does not grow with the
 number of schools. Overdue items are the deadline engine's answer each school's pages keep
 (`deadline_cache.found_each`): working out 110 schools' deadlines in one request would take
-seconds, so a school whose answer is not kept today says "not worked out yet".
+seconds, so a school whose answer is not kept today says "not worked out yet" (without a shared
+cache at all, as in `make run`'s demo, they are worked out in the request, school by school).
 
 The provision cost per SEN pupil and the impact of interventions are worked out school by school
 from each school's calendar and every group and place of the year (`provision.pages.
@@ -49,7 +50,7 @@ from staff.models import School, Trust
 from staff.suppression import Shown, share, shown, shown_within
 from training.trust import MAIN_AREAS, figures_by_school, short_areas
 
-from .deadlines import PAGES_WEEKS
+from .deadlines import PAGES_WEEKS, deadlines_for_school
 
 OTHER = "other"
 NEEDS = (*MAIN_AREAS, OTHER)
@@ -145,10 +146,13 @@ def school_figures(*, school_ids: list[int], today: date) -> dict[int, Figures]:
         work_out=lambda missing: _counts(missing, today),
     )
     training = figures_by_school(school_ids=school_ids, today=today)
-    deadlines = deadline_cache.found_each(school_ids=school_ids, today=today, weeks=PAGES_WEEKS)
-    provision = deadline_cache.found_each(
-        school_ids=school_ids, today=today, weeks=0, name=PROVISION_ROW
-    )
+    if deadline_cache.seconds():
+        deadlines = deadline_cache.found_each(school_ids=school_ids, today=today, weeks=PAGES_WEEKS)
+        provision = deadline_cache.found_each(
+            school_ids=school_ids, today=today, weeks=0, name=PROVISION_ROW
+        )
+    else:
+        deadlines, provision = _worked_out_here(school_ids, today)
     found = {}
     for school_id in school_ids:
         row = counts[school_id]
@@ -167,6 +171,17 @@ def school_figures(*, school_ids: list[int], today: date) -> dict[int, Figures]:
             provision=provision.get(school_id),
         )
     return found
+
+
+def _worked_out_here(school_ids: list[int], today: date) -> tuple[dict, dict]:
+    """Without a shared cache nothing is kept between requests (`make run`'s demo, a trust of
+    a few schools): each school's deadlines and provision are worked out in the request, school
+    by school, rather than every school saying "not worked out yet" for ever."""
+    deadlines, provision = {}, {}
+    for school in School.objects.filter(pk__in=school_ids):
+        deadlines[school.pk] = deadlines_for_school(school=school, today=today, weeks=PAGES_WEEKS)
+        provision[school.pk] = year_provision(school=school, today=today)
+    return deadlines, provision
 
 
 def warm_row(*, school: School, today: date) -> None:

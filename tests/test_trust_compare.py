@@ -209,6 +209,22 @@ def test_cost_per_sen_pupil_and_impact_once_the_school_is_warmed(client, trust_l
     assert f'<a href="{impact}">2 (67%)</a>' in body
 
 
+def test_without_a_shared_cache_every_school_is_worked_out_in_the_request(
+    client, trust_lead, world, settings
+):
+    """`make run`'s demo keeps nothing between requests: the page works each school's overdue
+    items, cost and impact out itself instead of "not worked out yet" at every school."""
+    settings.DEADLINE_CACHE_SECONDS = 0
+    client.force_login(trust_lead)
+    response = _page(client)
+    rows = _figures(response)
+    assert rows["acorn"].provision == YearProvision(cost=Decimal("990.00"), measured=3, met=2)
+    assert all(f.overdue is not None and f.provision is not None for f in rows.values())
+    cells = [c.text for t in response.context["tables"] for _, row in t.rows for c in row]
+    assert cells
+    assert not [c for c in cells if "not worked out" in c]
+
+
 def test_each_figure_links_to_the_school_s_own_page(client, trust_lead, world):
     client.force_login(trust_lead)
     body = _page(client).content.decode()
