@@ -319,15 +319,18 @@ def _provision(school: School, start: date, on: date) -> dict:
         .annotate(n=Count("pk"))
         .values_list("group_id", "n")
     )
-    lines: dict[str, list[int]] = {}
+    lines: dict[str, list[int]] = {}  # groups, sessions planned and run, minutes planned and run
     for group in groups:
         days = [d for d in open_days if group.starts_on <= d <= group.ends_on]
-        line = lines.setdefault(group.intervention.name, [0, 0, 0])
-        line[0] += 1
-        line[1] += planned_sessions(
+        line = lines.setdefault(group.intervention.name, [0, 0, 0, 0, 0])
+        planned = planned_sessions(
             open_days=days, weekdays=group.weekdays, sessions_per_week=group.sessions_per_week
         )
+        line[0] += 1
+        line[1] += planned
         line[2] += run.get(group.pk, 0)
+        line[3] += planned * group.session_minutes
+        line[4] += run.get(group.pk, 0) * group.session_minutes
     budget, planned_cost, funded = None, Decimal(0), 0
     if year is not None:
         in_year = [g for g in groups if g.starts_on <= year.ends_on and g.ends_on >= year.starts_on]

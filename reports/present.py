@@ -677,26 +677,41 @@ def _targets(book: _Book, found: list[int]) -> None:
 
 
 def _provision(found: dict) -> dict:
-    """Sessions and money, no count of pupils: shown as they are."""
-    lines = found["interventions"]
+    """Sessions, hours and money, no count of pupils: shown as they are. A report published
+    before the hours were counted has sessions only (`hours` None)."""
+    lines = [(*line, None, None)[:6] for line in found["interventions"]]
     planned = sum(line[2] for line in lines)
     run = sum(line[3] for line in lines)
     rate = lambda a, b: None if not b else Decimal(round(100 * a / b))  # noqa: E731
     chart = bar_chart(
-        [(name, rate(r, p)) for name, _, p, r in lines],
+        [(line[0], rate(line[3], line[2])) for line in lines],
         title="Sessions run as a share of those planned, by intervention",
         unit="%",
         max_value=Decimal(100),
     )
     budget = Decimal(found["budget"]) if found["budget"] is not None else None
     cost = Decimal(found["planned_cost"])
+    counted = all(line[4] is not None for line in lines)
     return {
         "lines": [
-            (name, groups, p, r, "–" if rate(r, p) is None else f"{rate(r, p)}%")
-            for name, groups, p, r in lines
+            (
+                name,
+                groups,
+                p,
+                r,
+                _hours(minutes_planned) if counted else "–",
+                _hours(minutes_run) if counted else "–",
+                "–" if rate(r, p) is None else f"{rate(r, p)}%",
+            )
+            for name, groups, p, r, minutes_planned, minutes_run in lines
         ],
         "planned": planned,
         "run": run,
+        "hours": (
+            (_hours(sum(line[4] for line in lines)), _hours(sum(line[5] for line in lines)))
+            if counted
+            else None
+        ),
         "rate": "–" if rate(run, planned) is None else f"{rate(run, planned)}%",
         "chart": chart if lines else None,
         "budget": budget,
@@ -704,6 +719,12 @@ def _provision(found: dict) -> dict:
         "funded_groups": found["funded_groups"],
         "used": None if not budget else f"{round(100 * cost / budget)}%",
     }
+
+
+def _hours(minutes: int) -> str:
+    """Minutes as hours for the page: 90 is "1.5", 600 is "10"."""
+    hours = Decimal(minutes) / 60
+    return f"{hours:,.1f}".removesuffix(".0")
 
 
 def _charts(tables: dict, governor: bool) -> dict:

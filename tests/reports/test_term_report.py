@@ -672,6 +672,15 @@ def test_the_best_interventions_section_f_and_targets_for_the_sendco_and_head(
     Target.objects.create(school=school, cycle=earlier, description="x", outcome="achieved")
     starts_on, ends_on = _term(school)
     found = figures(school=school, starts_on=starts_on, ends_on=ends_on, today=NOON.date())
+    # Three hour-long sessions run in each group: sessions and hours planned are the same
+    # number, three hours run.
+    provision = report_tables(found, governor=False)["provision"]
+    lines = {line[0]: line for line in provision["lines"]}
+    assert set(lines) == set(INTERVENTIONS)
+    for _, _, planned, run, hours_planned, hours_run, _ in lines.values():
+        assert planned > run == 3
+        assert (hours_planned, hours_run) == (str(planned), "3")
+    assert provision["hours"] == (str(sum(line[2] for line in lines.values())), "9")
     # Each intervention measured on 5 pupils: Lexia 3 met (60%), ELSA and Talk Boost 2 (40%),
     # no cost in either (no staff rate), so by name.
     assert [row[:3] for row in found["impact"]["ranked"]] == [
@@ -718,6 +727,8 @@ def test_a_report_published_before_these_figures_says_they_are_not_in_it(
     report = _published(school, sendco, head)
     for key in ("impact", "section_f", "targets"):
         del report.snapshot[key]
+    provision = report.snapshot["provision"]
+    provision["interventions"] = [line[:4] for line in provision["interventions"]]  # no hours
     report.save(update_fields=["snapshot"])
     client.force_login(governor)
     for name in ("reports:report", "reports:report_print"):
@@ -731,6 +742,8 @@ def test_a_report_published_before_these_figures_says_they_are_not_in_it(
         ):
             assert f"it was published before the report gave {words}" in text
         assert not {"impact", "section_f", "targets"} & set(response.context["tables"])
+        assert "hours were not counted when this report was published" in text
+        assert {line[4:6] for line in response.context["provision"]["lines"]} == {("–", "–")}
 
 
 def test_governors_read_the_best_interventions_by_name_when_a_count_is_hidden(
