@@ -55,3 +55,12 @@ def terms_to_report(*, school: School, today: date) -> tuple[list[SeasonTerm], S
     terms = season_terms(school=school, start=today - timedelta(days=366), end=today)
     terms = [t for t in terms if t.starts_on <= today][::-1]
     return terms, (terms[0] if terms else None)
+
+
+def drafts_of(*, school_id: int) -> QuerySet[TermReport]:
+    """The school's reports not published yet (their figures are live)."""
+    return (
+        TermReport.objects.filter(school_id=school_id)
+        .exclude(status=TermReport.Status.PUBLISHED)
+        .select_related("school")
+    )

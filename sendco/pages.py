@@ -18,6 +18,7 @@ from provision import charts
 from provision.overview import DeliveryRow, term_delivery
 from provision.selectors import session_cards_today
 from register import selectors as register_selectors
+from reports import pages as report_pages
 from reports import selectors as report_selectors
 from staff import calendar as school_calendar
 from staff import deadline_cache, suppression
@@ -131,7 +132,8 @@ def deadlines_page(*, request: HttpRequest, today: date) -> dict:
 def warm(*, school: School, today: date) -> int:
     """Work out and keep what a school's home, deadlines and tracker pages read (after a write,
     in a worker: `deadlines.warm_soon`): its deadlines for the pages' horizon, the EHC review
-    tracker's order, this term's delivery, and the school's rows of its trust's vulnerable-pupil
+    tracker's order, this term's delivery, the live figures of its draft termly reports, and
+    the school's rows of its trust's vulnerable-pupil
     figures and of its trust's comparison of schools (`compare.warm_row`: with the deadlines
     just kept, the comparison works out nothing afresh). Returns how many deadlines."""
     found = deadline_cache.kept(
@@ -144,6 +146,7 @@ def warm(*, school: School, today: date) -> int:
     terms = school_calendar.season_terms(school=school, start=today, end=today)
     if terms:
         kept_term_delivery(school=school, starts_on=terms[0].starts_on, today=today)
+    report_pages.warm(school_id=school.pk, today=today)
     if school.trust_id:
         vulnerable.warm_trust_row(school=school, today=today)
         compare.warm_row(school=school, today=today)

@@ -656,6 +656,34 @@ def test_query_counts_are_the_same_at_two_sizes(
             client.get(url)
 
 
+def test_a_draft_s_figures_are_kept_until_a_write_could_change_them(
+    client, school, sendco, head, autumn
+):
+    """Worked out once and kept under the school's stamp: the head's second view reads far
+    less; a pupil put on the register gives the school a new stamp and the next view counts
+    them; the morning's warming (`sendco.pages.warm`) works the figures out ahead of the head."""
+    from sendco import pages as school_pages
+
+    _pupils(school, sendco, 4)
+    starts_on, ends_on = _term(school)
+    draft = services.report_create(
+        access=access_for(sendco, school), period="Autumn", starts_on=starts_on, ends_on=ends_on
+    )
+    url = reverse("reports:report", args=[school.slug, draft.public_id])
+    client.force_login(head)
+    client.get(url)  # the first request after signing in renews the session
+    kept = _count(client, url)
+    put_on(make_pupil(school, year_group="3"), "K", D(2026, 11, 2), "MLD")
+    afresh = _count(client, url)
+    assert afresh > kept + 10
+    response = client.get(url)
+    assert response.context["tables"]["register"].rows[0][1][4] == "5"
+    put_on(make_pupil(school, year_group="4"), "K", D(2026, 11, 3), "MLD")
+    school_pages.warm(school=school, today=NOON.date())
+    assert _count(client, url) == kept
+    assert client.get(url).context["tables"]["register"].rows[0][1][4] == "6"
+
+
 def test_the_best_interventions_section_f_and_targets_for_the_sendco_and_head(
     client, school, sendco, head, autumn
 ):
