@@ -32,7 +32,7 @@ from staff.models import Membership, User
 from staff.services import audit
 
 from .models import GovernorEmail, TermReport
-from .present import report_tables
+from .pages import published_tables
 from .selectors import emails_of, governors_of
 
 
@@ -48,7 +48,7 @@ def _with_share(count: str, share: str) -> str:
 
 def headlines(report: TermReport) -> list[Headline]:
     """The figures the email gives, in words, as the governors' page shows them."""
-    tables = report_tables(report.snapshot, governor=True)["tables"]
+    tables = published_tables(report)["tables"]
     k, k_share, e, e_share, sen, sen_share = tables["register"].rows[0][1][:6]
 
     def cell(key: str, label: str) -> str:

@@ -3,20 +3,52 @@ published report's frozen figures, suppressed, to everyone who reads it."""
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 
-from staff import deadline_cache
+from django.core.cache import cache
+
+from staff import deadline_cache, suppression
 
 from . import selectors
 from .figures import figures
 from .models import TermReport
 from .present import report_tables
 
+logger = logging.getLogger(__name__)
+
 
 def report_context(*, report: TermReport, today: date) -> dict:
     if report.published:
-        return {"report": report, **report_tables(report.snapshot, governor=True)}
+        return {"report": report, **published_tables(report)}
     return {"report": report, **report_tables(live_figures(report, today), governor=False)}
+
+
+# Bump when what `report_tables` shows of a snapshot changes, so no page serves the old tables.
+TABLES_VERSION = 1
+
+
+def published_tables(report: TermReport) -> dict:
+    """A published report's tables as governors see them, worked out once and kept: the
+    snapshot never changes, and working out its suppression over every table takes from 10 ms
+    to a few hundred at a school with many small counts. Kept per threshold (a setting) and
+    version; a cache out of reach only means it is worked out again."""
+    key = f"report-tables:{report.pk}:{suppression.threshold()}:{TABLES_VERSION}"
+    try:
+        found = cache.get(key)
+    except Exception:  # noqa: BLE001 - any failure of the cache's server
+        logger.warning("The cache is out of reach: report %s's tables worked out", report.pk)
+        found = None
+    if found is None:
+        found = report_tables(report.snapshot, governor=True)
+        try:
+            cache.set(key, found, timeout=TABLES_SECONDS)
+        except Exception:  # noqa: BLE001
+            logger.warning("The cache is out of reach: report %s's tables not kept", report.pk)
+    return found
+
+
+TABLES_SECONDS = 7 * 24 * 60 * 60
 
 
 def live_figures(report: TermReport, today: date) -> dict:

@@ -656,6 +656,32 @@ def test_query_counts_are_the_same_at_two_sizes(
             client.get(url)
 
 
+def test_a_published_report_s_tables_are_worked_out_once_per_threshold(
+    client, school, sendco, head, governor, autumn, monkeypatch, settings
+):
+    """The snapshot never changes, so its suppressed tables are kept: the governor's second
+    view works nothing out; a new threshold (a setting) is worked out afresh and shown."""
+    from reports import present
+
+    _pupils(school, sendco, 13)
+    report = _published(school, sendco, head)
+    calls = []
+
+    def counted(*args, **kwargs):
+        calls.append(1)
+        return protect(*args, **kwargs)
+
+    monkeypatch.setattr(present, "protect", counted)
+    url = reverse("reports:report", args=[school.slug, report.public_id])
+    client.force_login(governor)
+    for _ in range(3):
+        assert client.get(url).status_code == 200
+    assert len(calls) == 1
+    settings.SMALL_NUMBER_THRESHOLD = 20
+    assert "fewer than 20" in client.get(url).content.decode()
+    assert len(calls) == 2
+
+
 def test_a_draft_s_figures_are_kept_until_a_write_could_change_them(
     client, school, sendco, head, autumn
 ):
