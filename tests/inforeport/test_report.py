@@ -4,8 +4,6 @@ and PDF (no sign-in, no pupil named), its deadlines, and flat query counts."""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from datetime import date, timedelta
 
 import pytest
@@ -26,8 +24,8 @@ from register.models import Pupil
 from staff import pdf as staff_pdf
 from staff.models import Role
 from staff.tenancy import access_for
-from tests.conftest import need
 from tests.factories import SchoolFactory, member
+from tests.pdf import pdf_text
 from tests.register.factories import make_pupil, put_on
 from training.models import Completion, Course, StaffMember
 
@@ -284,18 +282,6 @@ def test_the_public_page_and_pdf_answer_without_sign_in_and_name_no_pupil(client
     assert SENTINEL_FIRST.encode() not in pdf.content
 
 
-def _pdf_text(content: bytes, tmp_path) -> str:
-    need(shutil.which("pdftotext") is not None, "pdftotext (poppler-utils) is not installed")
-    path = tmp_path / "report.pdf"
-    path.write_bytes(content)
-    return subprocess.run(  # noqa: S603
-        ["pdftotext", str(path), "-"],  # noqa: S607
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-
-
 @pytest.fixture
 def renders(monkeypatch) -> list[str]:
     """Each PDF rendered (the HTML given to WeasyPrint), in order."""
@@ -323,14 +309,14 @@ def test_the_public_pdf_is_rendered_once_per_published_version(
     assert again.content == first.content
     assert again["Content-Type"] == "application/pdf"
     assert again["Content-Disposition"] == 'attachment; filename="sen-information-report-acorn.pdf"'
-    assert "First words: Complaints about SEN provision." in _pdf_text(again.content, tmp_path)
+    assert "First words: Complaints about SEN provision." in pdf_text(again.content, tmp_path)
 
     services.item_write(access=access, code="sch1-9", text="Changed after publishing.")
     assert client.get(url).content == first.content  # the draft is not public: still version 1
     services.report_publish(access=access, today=today())
     second = client.get(url)
     assert len(renders) == 2
-    assert "Changed after publishing." in _pdf_text(second.content, tmp_path)
+    assert "Changed after publishing." in pdf_text(second.content, tmp_path)
     assert client.get(url).content == second.content
     assert len(renders) == 2
 

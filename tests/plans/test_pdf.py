@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
 import socket
-import subprocess
 from datetime import date, timedelta
 
 import pytest
@@ -25,8 +23,9 @@ from staff import calendar as school_calendar
 from staff.models import AuditEvent
 from staff.pdf import StaticFileFetcher
 from staff.tenancy import access_for
-from tests.conftest import need, shared_acorn_fixtures
+from tests.conftest import shared_acorn_fixtures
 from tests.factories import member
+from tests.pdf import pdf_text
 from tests.register.factories import class_of, make_pupil, put_on
 from tests.staff.test_pdf import _poppler
 
@@ -242,17 +241,8 @@ def _text(body: str) -> str:
 
 
 def _pdf_text(pdf: bytes, tmp_path) -> str:
-    """The PDF's text in reading order (no -layout, so a table cell's lines stay together)."""
-    need(shutil.which("pdftotext") is not None, "pdftotext (poppler-utils) is not installed")
-    path = tmp_path / "plan.pdf"
-    path.write_bytes(pdf)
-    out = subprocess.run(  # noqa: S603
-        ["pdftotext", str(path), "-"],  # noqa: S607
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    return " ".join(out.split())
+    """The PDF's text in reading order, spaces collapsed."""
+    return " ".join(pdf_text(pdf, tmp_path).split())
 
 
 # --------------------------------------------------------------------------------------------------

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import itertools
 import re
-import shutil
-import subprocess
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -28,8 +26,8 @@ from reports.present import report_tables
 from staff import calendar as school_calendar
 from staff.suppression import Line, line_reveals, protect
 from staff.tenancy import access_for
-from tests.conftest import need
 from tests.ehcp.factories import finished_review, make_authority, make_plan
+from tests.pdf import pdf_text
 from tests.register.factories import make_pupil, put_on
 from tests.reports.conftest import NOON
 
@@ -314,18 +312,6 @@ def test_governors_see_only_published_reports(client, school, sendco, head, gove
     assert reverse("reports:report", args=[school.slug, published.public_id]) in home
 
 
-def _pdf_text(content: bytes, tmp_path) -> str:
-    need(shutil.which("pdftotext") is not None, "pdftotext (poppler-utils) is not installed")
-    path = tmp_path / "report.pdf"
-    path.write_bytes(content)
-    return subprocess.run(  # noqa: S603
-        ["pdftotext", str(path), "-"],  # noqa: S607
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-
-
 def test_sentinel_no_pupil_detail_reaches_any_governor_output(
     client,
     school,
@@ -352,7 +338,7 @@ def test_sentinel_no_pupil_detail_reaches_any_governor_output(
         outputs.append(response.content.decode())
     pdf = client.get(reverse("reports:report_pdf", args=[school.slug, report.public_id]))
     assert pdf.status_code == 200
-    outputs.append(_pdf_text(pdf.content, tmp_path))
+    outputs.append(pdf_text(pdf.content, tmp_path))
     outputs.append(client.get(reverse("school_home", args=[school.slug])).content.decode())
     outputs += [email.subject, email.body, email.alternatives[0][0]]
     planted = (
