@@ -61,6 +61,7 @@ urlpatterns = [
     path("s/<slug:school_slug>/", include("premium.urls")),
     path("s/<slug:school_slug>/", include("lac.urls")),
     path("s/<slug:school_slug>/", include("training.urls")),
+    path("s/<slug:school_slug>/", include("families.urls")),
     path("s/<slug:school_slug>/", include("reports.urls")),
     path("s/<slug:school_slug>/", include("inforeport.urls")),
     path("p/<slug:school_slug>/", include("inforeport.public_urls")),

@@ -11,6 +11,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("register",),
     ("provision",),
     ("plans", "ehcp", "premium", "lac", "training"),
+    ("families",),
     ("reports", "inforeport"),
     ("sendco",),
 )
