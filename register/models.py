@@ -469,3 +469,87 @@ class TermFigures(models.Model):
         if self.attainment:
             parts.append(f"attainment {self.get_attainment_display().lower()}")
         return "; ".join(parts)
+
+
+class SupportLayer(Period):
+    """The layer of support a pupil receives over a period, as the Schools White Paper of February
+    2026 names them for the Individual Support Plan (DOMAIN.md 0). Not law yet: recorded on the
+    pupil's support plan or EHC plan so the school is ready, and reported on the register and in
+    the head's report. One layer at a time; a change closes the period before it."""
+
+    class Layer(models.TextChoices):
+        UNIVERSAL = "universal", "Universal"
+        TARGETED = "targeted", "Targeted"
+        TARGETED_PLUS = "targeted_plus", "Targeted Plus"
+        SPECIALIST = "specialist", "Specialist"
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="support_layers")
+    layer = models.CharField(max_length=15, choices=Layer.choices)
+    note = models.CharField("why", max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pupil", "starts_on"]
+        constraints = [
+            _dates_in_order("support_layer_dates_in_order"),
+            models.UniqueConstraint(
+                fields=["pupil"], condition=Q(ends_on__isnull=True), name="support_layer_one_open"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_layer_display()} from {self.starts_on:%d/%m/%Y}"
+
+
+class ViewsGiven(models.Model):
+    """What a parent, or the pupil, said for a plan or a review, as it was given: by secure link,
+    on the pupil voice form with an adult, on paper or at a meeting. The plan and review pages show
+    them as "views of parents" or "the pupil's views"; the SENDCo may accept them into the plan
+    (the words are copied there, this record stays as given)."""
+
+    class Whose(models.TextChoices):
+        PARENT = "parent", "Views of parents"
+        PUPIL = "pupil", "The pupil's views"
+
+    class How(models.TextChoices):
+        LINK = "link", "Online, by secure link"
+        SYMBOL_FORM = "symbol_form", "On the pupil voice form, with an adult"
+        PAPER = "paper", "On paper"
+        MEETING = "meeting", "At a meeting"
+
+    class Purpose(models.TextChoices):
+        PLAN_REVIEW = "plan_review", "Before a support plan review"
+        ANNUAL_REVIEW = "annual_review", "Before an EHC plan annual review"
+        PLAN = "plan", "For the plan"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="views_given")
+    whose = models.CharField(max_length=10, choices=Whose.choices)
+    how = models.CharField(max_length=15, choices=How.choices)
+    purpose = models.CharField(max_length=15, choices=Purpose.choices)
+    given_on = models.DateField()
+    given_by = models.CharField(
+        "given by", max_length=120, blank=True, help_text="For example: Mum; Sam with Mrs Patel."
+    )
+    # [{"question": "...", "answer": "..."}, ...] as asked and answered, in order.
+    answers = models.JSONField(default=list)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    accepted_on = models.DateField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pupil", "-given_on", "-created_at"]
+        verbose_name_plural = "views given"
+        indexes = [models.Index(fields=["school", "pupil", "-given_on"], name="views_given_pupil")]
+
+    def __str__(self) -> str:
+        return f"{self.get_whose_display()} given {self.given_on:%d/%m/%Y}"
