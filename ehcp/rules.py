@@ -13,25 +13,17 @@ No function reads the clock: today is passed in.
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from register.models import YEAR_ORDER
+from staff.calendar import add_months
 from staff.deadlines import under_delivery_percent
 
 # --------------------------------------------------------------------------------------------------
 # Dates
 # --------------------------------------------------------------------------------------------------
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later, or the month's last day when it has no such day
-    (29 February 2024 + 12 months = 28 February 2025; 31 August + 6 months = 28/29 February)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def age_on(date_of_birth: date, on: date) -> int:

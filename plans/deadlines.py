@@ -99,9 +99,7 @@ def deadlines(
         today=today,
         calendar=calendar,
     )
-    yield from _parent_meetings(
-        school=school, pupils=pupils, today=today, until=until, calendar=calendar
-    )
+    yield from _yearly(school=school, pupils=pupils, today=today, until=until, calendar=calendar)
 
 
 def _delivery_alerts(
@@ -177,9 +175,11 @@ def _below(delivery: Delivery) -> bool:
     )
 
 
-def _parent_meetings(
+def _yearly(
     *, school: School, pupils: QuerySet[Pupil], today: date, until: date, calendar: SchoolCalendar
 ) -> Iterator[Deadline]:
+    """The year's dates of each plan of a pupil on SEN support: parent meetings behind schedule
+    and the plan's annual review. Two queries (the plans, the meetings) plus the terms."""
     start = school_calendar.academic_year_start_for(today)
     year_start = date(start, 9, 1)
     term_ends = [
@@ -196,9 +196,18 @@ def _parent_meetings(
         category=K,
         starts_on__lte=today,
     ).values("starts_on")[:1]
+    cycles = Cycle.objects.filter(school=school, plan=OuterRef("pk"))
     plans = list(
         SupportPlan.objects.filter(school=school, pupil__in=pupils)
-        .annotate(on_k_since=Subquery(on_k_since))
+        .annotate(
+            on_k_since=Subquery(on_k_since),
+            last_annual=Subquery(
+                cycles.filter(annual_review=True, stage=rules.REVIEWED)
+                .order_by("-reviewed_on")
+                .values("reviewed_on")[:1]
+            ),
+            first_started=Subquery(cycles.order_by("number").values("starts_on")[:1]),
+        )
         .filter(on_k_since__isnull=False)
         .select_related("pupil")
     )
@@ -209,6 +218,7 @@ def _parent_meetings(
         held[plan_id].append(on)
     plan_url = link_to("plans:plan", school.slug)
     for plan in plans:
+        yield from _annual_review(plan, today=today, until=until, calendar=calendar, url=plan_url)
         if not term_ends:
             continue
         schedule = rules.meeting_schedule(
@@ -234,3 +244,26 @@ def _parent_meetings(
             severity=severity(due=due, today=today),
             year_group=plan.pupil.year_group,
         )
+
+
+def _annual_review(
+    plan: SupportPlan, *, today: date, until: date, calendar: SchoolCalendar, url
+) -> Iterator[Deadline]:
+    """The plan's annual review (`rules.annual_review_due`), on the last school day before."""
+    due = rules.annual_review_due(last_annual=plan.last_annual, first_started=plan.first_started)
+    if due is None:
+        return
+    due = calendar.on_or_before(due)
+    if due > until:
+        return
+    yield Deadline(
+        kind="provision.plan_annual_review",
+        title="Support plan annual review",
+        due=due,
+        subject=plan.pupil.name,
+        subject_id=str(plan.pupil.public_id),
+        owner_id=plan.lead_id,
+        url=url(plan.pupil.public_id),
+        severity=severity(due=due, today=today),
+        year_group=plan.pupil.year_group,
+    )

@@ -230,6 +230,12 @@ class ReviewForm(EditCheck, BoundedForm):
         required=False,
         help_text="The review then counts as one of this year's parent meetings.",
     )
+    annual_review = forms.BooleanField(
+        label="This was the plan's annual review",
+        required=False,
+        help_text="The whole plan reviewed with the parents and the pupil: needs, outcomes and "
+        "the layer of support. The next annual review is due a year on.",
+    )
 
     def __init__(self, *args, targets: list[Target], **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -274,6 +280,7 @@ class ReviewForm(EditCheck, BoundedForm):
         names = (
             "reviewed_on",
             "parents_attended",
+            "annual_review",
             "review_summary",
             "review_pupil_views",
             "review_parent_views",

@@ -78,6 +78,12 @@ class Cycle(models.Model):
     review_parent_views = models.TextField("the parents' views at review", blank=True)
     participants = models.TextField("who took part", blank=True)
     next_steps = models.TextField(blank=True)
+    annual_review = models.BooleanField(
+        "the plan's annual review",
+        default=False,
+        help_text="The plan reviewed as a whole with the parents and the pupil: needs, outcomes "
+        "and the layer of support. At least once a year (plans.rules.annual_review_due).",
+    )
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

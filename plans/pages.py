@@ -148,6 +148,7 @@ def plan_detail(*, access: Access, plan: SupportPlan, wanted: str | None, today:
         and cycle.frozen
         and cycle.number == page.cycles[-1].cycle.number,
         "can_change_lead": can_manage,
+        "can_change_layer": access.can(Cap.REGISTER_MANAGE),
         "can_record_meeting": can_contribute,
         "can_print": access.can(Cap.PLAN_PRINT),
         "can_evidence": access.can(Cap.PLAN_EVIDENCE),

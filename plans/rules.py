@@ -14,6 +14,8 @@ from datetime import date, timedelta
 
 from django.conf import settings
 
+from staff.calendar import add_months
+
 ASSESS, PLAN, DO, REVIEWED = "assess", "plan", "do", "reviewed"
 NEXT_STAGE = {ASSESS: PLAN, PLAN: DO}
 ACHIEVED = "achieved"
@@ -58,6 +60,28 @@ def default_review_due(
         if end >= earliest:
             return end
     return agreed_on + timedelta(weeks=FALLBACK_WEEKS)
+
+
+def annual_review_months() -> int:
+    """How often a support plan is reviewed as a whole, in months: the setting
+    SUPPORT_PLAN_ANNUAL_REVIEW_MONTHS, 12 by default; 0 turns the deadline off. The termly APDR
+    reviews go on beside it."""
+    return int(getattr(settings, "SUPPORT_PLAN_ANNUAL_REVIEW_MONTHS", 12) or 0)
+
+
+def annual_review_due(
+    *, last_annual: date | None, first_started: date | None, months: int | None = None
+) -> date | None:
+    """When a pupil's support plan is next due its annual review: `months` after the last cycle
+    reviewed as the plan's annual review or, before the first, after the plan's first cycle began.
+    Today this is the school's own practice (the Code asks for termly reviews, DOMAIN.md 1.3); the
+    Schools White Paper of 2026 proposes that every Individual Support Plan is reviewed at least
+    annually (DOMAIN.md 0), hence a setting. None when turned off or the plan has no cycle."""
+    months = annual_review_months() if months is None else months
+    since = last_annual or first_started
+    if not months or since is None:
+        return None
+    return add_months(since, months)
 
 
 def agree_by(*, starts_on: date) -> date:

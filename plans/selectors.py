@@ -30,9 +30,9 @@ from django.db.models.functions import Coalesce
 
 from provision.delivery import Delivery, DeliveryReader
 from provision.models import Group
-from register.models import Need, Pupil, SenStatus, TeachingGroup
+from register.models import Need, Pupil, SenStatus, SupportLayer, TeachingGroup
 from register.rules import E, K
-from register.selectors import pupils_visible_to
+from register.selectors import layer_now, pupils_visible_to
 from staff import calendar as school_calendar
 from staff import deadline_cache
 from staff.capabilities import Reach, pupil_reach
@@ -106,6 +106,20 @@ class PlanPage:
     schedule: rules.MeetingSchedule | None
     needs: list[Need]
     category: str  # K or E today ("" when neither)
+    layer: SupportLayer | None = None  # the layer of support today
+
+    @property
+    def annual_review_due(self) -> date | None:
+        """When the plan is next due its annual review (`rules.annual_review_due`); None for a
+        pupil not on SEN support (an EHC plan has its statutory annual review instead)."""
+        if self.category != K:
+            return None
+        annual = [
+            v.cycle.reviewed_on for v in self.cycles if v.cycle.frozen and v.cycle.annual_review
+        ]
+        return rules.annual_review_due(
+            last_annual=max(annual, default=None), first_started=self.started_on
+        )
 
     @property
     def started_on(self) -> date | None:
@@ -208,6 +222,7 @@ def plan_page(*, plan: SupportPlan, today: date) -> PlanPage:
         schedule=schedule,
         needs=needs,
         category=category,
+        layer=layer_now(pupil=pupil, on=today),
     )
 
 

@@ -313,6 +313,7 @@ def review_complete(
     reviewed_on: date | None,
     outcomes: dict[int, dict[str, str]],
     parents_attended: bool = False,
+    annual_review: bool = False,
     **fields: str,
 ) -> Cycle:
     """Record the review of a cycle and freeze it.
@@ -348,6 +349,7 @@ def review_complete(
     for name, value in fields.items():
         setattr(cycle, name, (value or "").strip())
     cycle.reviewed_on = reviewed_on
+    cycle.annual_review = annual_review
     cycle.reviewed_by = access.user
     cycle.stage = rules.REVIEWED
     cycle.full_clean()

@@ -7,7 +7,16 @@ from staff.bounds import BoundedForm, BoundedModelForm
 from staff.edits import EditCheck
 from staff.models import School
 
-from .models import BroadArea, Concern, NeedType, PassportVersion, Pupil, SenStatus, YearGroup
+from .models import (
+    BroadArea,
+    Concern,
+    NeedType,
+    PassportVersion,
+    Pupil,
+    SenStatus,
+    SupportLayer,
+    YearGroup,
+)
 from .rules import need_problems
 from .services import PASSPORT_FIELDS
 
@@ -38,6 +47,11 @@ class RegisterFilterForm(BoundedForm):
         label="Broad area",
         required=False,
         choices=[("", "Any area")] + [(v, lbl) for v, lbl in BroadArea.choices if v],
+    )
+    layer = forms.ChoiceField(
+        label="Layer of support",
+        required=False,
+        choices=[("", "Any layer"), *SupportLayer.Layer.choices, ("none", "Not recorded")],
     )
     pp = forms.BooleanField(label="Pupil Premium only", required=False)
     lac = forms.BooleanField(label="Looked after only", required=False)
@@ -278,3 +292,41 @@ class ConcernDecisionForm(BoundedForm):
                 "parents_informed_how": data["parents_informed_how"],
             }
         return fields
+
+
+# What each layer of support means, as the Schools White Paper of 2026 describes them (a proposal,
+# not law yet: DOMAIN.md 0), in words a SENDCo and a parent both follow.
+LAYER_MEANINGS = {
+    SupportLayer.Layer.UNIVERSAL: "Good teaching and adjustments in class, as for every pupil.",
+    SupportLayer.Layer.TARGETED: "Extra help in school planned for this pupil, such as "
+    "small-group interventions, reviewed with the family.",
+    SupportLayer.Layer.TARGETED_PLUS: "More intensive or specialist help in school, often with "
+    "advice from specialists outside it.",
+    SupportLayer.Layer.SPECIALIST: "Specialist provision for the most complex needs, usually "
+    "with an EHC plan.",
+}
+
+
+class LayerForm(BoundedForm):
+    """The layer of support from a date (`register.services.layer_set`)."""
+
+    layer = forms.ChoiceField(
+        label="Layer of support",
+        choices=[
+            (value, f"{label}: {LAYER_MEANINGS[value]}")
+            for value, label in SupportLayer.Layer.choices
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the layer of support."},
+    )
+    starts_on = forms.DateField(
+        label="From",
+        widget=DATE_INPUT,
+        error_messages={"required": "Give the date this layer of support starts."},
+    )
+    note = forms.CharField(
+        label="Why (optional)",
+        required=False,
+        max_length=300,
+        help_text="For example: agreed at the review with the parents.",
+    )

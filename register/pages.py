@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.http import QueryDict
+from django.urls import reverse
 
 from staff import skills
 from staff.capabilities import Cap, sees_looked_after
@@ -72,6 +73,23 @@ def pupil_page(*, access: Access, pupil: Pupil, on: date) -> dict:
         page["lac_periods"] = None
         page["pp_periods"] = [p for p in page["pp_periods"] if p.kind != rules.PLAC]
     return page
+
+
+# Where the layer of support is changed from (`?back=`): the pupil's support plan, EHC plan or page.
+LAYER_BACK = {"plan": "plans:plan", "ehcp": "ehcp:plan"}
+
+
+def layer_back(*, school, pupil: Pupil, to: str | None) -> str:
+    """The page to return to after the layer is saved; the pupil's page unless a known one."""
+    name = LAYER_BACK.get(to or "", "register:pupil")
+    return reverse(name, args=[school.slug, pupil.public_id])
+
+
+def layer_page(*, pupil: Pupil, on: date) -> dict:
+    """The layer form's page: the pupil's layers so far, newest first."""
+    layers = list(pupil.support_layers.order_by("-starts_on").select_related("recorded_by"))
+    current = next((p for p in layers if p.covers(on)), None)
+    return {"pupil": pupil, "layers": layers, "current": current}
 
 
 def status_change_initial(*, pupil: Pupil, today: date) -> dict:

@@ -39,6 +39,7 @@ from .models import (
     Pupil,
     PupilPremiumPeriod,
     SenStatus,
+    SupportLayer,
     TeachingGroup,
 )
 
@@ -152,6 +153,18 @@ def pupil_premium_on(on: date, *, pupil: str = "pk") -> Exists:
     return Exists(periods.filter(fsm | plac))
 
 
+def layer_on(on: date, *, layer: str = "", any_layer: bool = False) -> Exists:
+    """The pupil's layer of support on `on` is `layer` (or, with `any_layer`, one is recorded)."""
+    periods = SupportLayer.objects.filter(covering(on), pupil=OuterRef("pk"))
+    return Exists(periods if any_layer else periods.filter(layer=layer))
+
+
+def layer_value_on(on: date) -> Subquery:
+    """The value of the pupil's layer of support on `on` (None when none is recorded)."""
+    periods = SupportLayer.objects.filter(covering(on), pupil=OuterRef("pk"))
+    return Subquery(periods.values("layer")[:1])
+
+
 def looked_after_on(on: date) -> Exists:
     return Exists(LookedAfterPeriod.objects.filter(covering(on), pupil=OuterRef("pk")))
 
@@ -204,6 +217,10 @@ def _filtered(pupils: QuerySet[Pupil], filters: dict, *, on: date, search: str):
         pupils = pupils.filter(need_code=filters["need"])
     if filters.get("area"):
         pupils = pupils.filter(need_area=filters["area"])
+    if filters.get("layer") == "none":
+        pupils = pupils.exclude(layer_on(on, any_layer=True))
+    elif filters.get("layer"):
+        pupils = pupils.filter(layer_on(on, layer=filters["layer"]))
     if filters.get("pp"):
         pupils = pupils.filter(pupil_premium_on(on))
     if filters.get("lac"):  # offered only to those shown who is looked after
@@ -276,8 +293,12 @@ def register_list(
         shown.object_list.annotate(
             pupil_premium=pupil_premium_on(on),
             looked_after=looked_after_on(on) if shows_looked_after else Value(False),
+            layer_value=layer_value_on(on),
         ).prefetch_related(_classes_on(on))
     )
+    layers = dict(SupportLayer.Layer.choices)
+    for pupil in shown.object_list:
+        pupil.layer_label = layers.get(pupil.layer_value, "")
     return RegisterList(
         on=on,
         page=shown,
@@ -337,6 +358,7 @@ def pupil_page(*, pupil: Pupil, on: date) -> dict:
         "chronology": rules.chronology(record),
         "category": rules.category_on(record["statuses"], on),
         "current_needs": [n for n in record["needs"] if n.covers(on)],
+        "layer": layer_now(pupil=pupil, on=on),
     }
 
 
@@ -536,4 +558,13 @@ def needs_hint(counts: list[NeedCount], whose: str) -> str:
         return f"None of {whose} pupils is on the SEN register."
     return (
         f"Needs of {whose} SEN pupils: " + ", ".join(f"{c.code} {c.pupils}" for c in counts) + "."
+    )
+
+
+def layer_now(*, pupil: Pupil, on: date) -> SupportLayer | None:
+    """The pupil's layer of support on `on` (one query), or None when none is recorded."""
+    return (
+        SupportLayer.objects.filter(school=pupil.school_id, pupil=pupil, starts_on__lte=on)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
+        .first()
     )

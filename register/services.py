@@ -12,7 +12,16 @@ from staff.models import AcademicYear, User
 from staff.services import audit, audit_by
 from staff.tenancy import Access
 
-from .models import Concern, Need, NeedType, PassportVersion, Pupil, SenStatus, TeachingGroup
+from .models import (
+    Concern,
+    Need,
+    NeedType,
+    PassportVersion,
+    Pupil,
+    SenStatus,
+    SupportLayer,
+    TeachingGroup,
+)
 from .rules import E, K, N, need_problems
 from .selectors import current_need_codes
 
@@ -105,6 +114,44 @@ def sen_status_change(
         detail={"provision": category, "from": starts_on.isoformat(), "needs": codes},
     )
     return status
+
+
+@transaction.atomic
+def layer_set(
+    *, access: Access, pupil: Pupil, layer: str, starts_on: date, note: str = ""
+) -> SupportLayer:
+    """Record the layer of support the pupil receives from `starts_on` (the Individual Support
+    Plan's layers, DOMAIN.md 0), closing the one before it on the day before."""
+    if pupil.school_id != access.school.pk:
+        raise ValidationError("This pupil is not in your school.")
+    if layer not in SupportLayer.Layer.values:
+        raise ValidationError({"layer": "Choose one of the four layers of support."})
+    current = pupil.support_layers.filter(ends_on__isnull=True).first()
+    if current is not None and current.layer == layer:
+        raise ValidationError(
+            {
+                "layer": f"{pupil.name} is already at {current.get_layer_display()} since "
+                f"{current.starts_on:%-d %B %Y}."
+            }
+        )
+    _close_open(pupil.support_layers.all(), before=starts_on)
+    period = SupportLayer(
+        school=pupil.school,
+        pupil=pupil,
+        layer=layer,
+        starts_on=starts_on,
+        note=note.strip(),
+        recorded_by=access.user,
+    )
+    period.full_clean()
+    period.save()
+    pupil_audit(
+        access=access,
+        pupil=pupil,
+        action="register.layer_set",
+        detail={"layer": layer, "from": starts_on.isoformat()},
+    )
+    return period
 
 
 def needs_replace(

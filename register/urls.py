@@ -9,6 +9,7 @@ urlpatterns = [
     path("register/", views.register_list, name="list"),
     path("pupils/<uuid:public_id>/", views.pupil_detail, name="pupil"),
     path("pupils/<uuid:public_id>/status/", views.status_change, name="status_change"),
+    path("pupils/<uuid:public_id>/layer/", views.layer_change, name="layer"),
     path("pupils/<uuid:public_id>/passport/", views.passport, name="passport"),
     path("pupils/<uuid:public_id>/passport/edit/", views.passport_edit, name="passport_edit"),
     path("pupils/<uuid:public_id>/concerns/new/", views.concern_raise, name="concern_raise"),

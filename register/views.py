@@ -22,6 +22,7 @@ from .forms import (
     ConcernAboutForm,
     ConcernDecisionForm,
     ConcernForm,
+    LayerForm,
     PassportForm,
     RegisterFilterForm,
     SearchForm,
@@ -89,6 +90,27 @@ def status_change(request: HttpRequest, public_id) -> HttpResponse:
     if saved:
         return _to_pupil(request, pupil)
     return render(request, "register/status_change.html", {"pupil": pupil, "form": form})
+
+
+@school_view(Cap.REGISTER_MANAGE)
+@require_http_methods(["GET", "POST"])
+def layer_change(request: HttpRequest, public_id) -> HttpResponse:
+    """The pupil's layer of support from a date; back to the plan it was changed from."""
+    pupil = pupil_or_404(request, public_id)
+    back = pages.layer_back(school=request.school, pupil=pupil, to=request.GET.get("back"))
+    form = LayerForm(form_data(request), initial={"starts_on": timezone.localdate()})
+    saved = save_form(
+        request,
+        form,
+        lambda data: services.layer_set(access=request.access, pupil=pupil, **data),
+        success=lambda period: (
+            f"{pupil.name}: {period.get_layer_display()} from {period.starts_on:%-d %B %Y}."
+        ),
+    )
+    if saved:
+        return redirect(back)
+    page = pages.layer_page(pupil=pupil, on=timezone.localdate())
+    return render(request, "register/layer.html", {"form": form, "back": back, **page})
 
 
 @school_view(Cap.REGISTER_VIEW)

@@ -49,11 +49,17 @@ from register.models import (
     Pupil,
     PupilPremiumPeriod,
     SenStatus,
+    SupportLayer,
     TermFigures,
     YearGroup,
 )
 from register.rules import PERSISTENT_ABSENCE_BELOW
-from register.selectors import covering, pupil_premium_on, with_category_and_need
+from register.selectors import (
+    covering,
+    layer_value_on,
+    pupil_premium_on,
+    with_category_and_need,
+)
 from staff import calendar as school_calendar
 from staff import deadline_cache
 from staff.calendar import SchoolCalendar
@@ -81,6 +87,7 @@ OVERDUE_KINDS = [
     ("provision.apdr_agree", "Support plans not yet agreed"),
     ("provision.apdr_review", "Support-plan reviews overdue"),
     ("provision.parent_meetings", "Parent meetings behind three a year"),
+    ("provision.plan_annual_review", "Support plans not reviewed as a whole for a year"),
 ]
 OVERDUE_PROVIDERS = [ehcp_deadlines.deadlines, plan_deadlines.deadlines, lac_deadlines.deadlines]
 
@@ -150,12 +157,14 @@ def _register(school: School, dates: dict[str, date]) -> dict:
         lac=Exists(
             LookedAfterPeriod.objects.filter(covering(on), school=school, pupil=OuterRef("pk"))
         ),
+        layer=layer_value_on(on),
         **{f"cat_{key}": _status_on(school, day) for key, day in dates.items() if key != "now"},
     )
     rows = {key: Counter() for key in dates}
     years: dict[str, Counter] = defaultdict(Counter)
     areas: dict[str, Counter] = defaultdict(Counter)
     groups: dict[str, Counter] = defaultdict(Counter)
+    layers: dict[str, Counter] = defaultdict(Counter)
     moved = Counter()  # on and off the register, and within it, since last term
     for pupil in pupils.order_by().values(
         "admission_date",
@@ -165,6 +174,7 @@ def _register(school: School, dates: dict[str, date]) -> dict:
         "need_area",
         "pp",
         "lac",
+        "layer",
         *(f"cat_{key}" for key in dates if key != "now"),
     ):
         admitted, left = pupil["admission_date"], pupil["leaving_date"]
@@ -190,6 +200,7 @@ def _register(school: School, dates: dict[str, date]) -> dict:
             years[pupil["year_group"]][cat] += 1
             if cat != "n":
                 areas[pupil["need_area"] or ""][cat] += 1
+                layers[pupil["layer"] or ""][cat] += 1
             groups["pp" if pupil["pp"] else "other"][cat] += 1
             if pupil["lac"]:
                 groups["lac"][cat] += 1
@@ -206,6 +217,12 @@ def _register(school: School, dates: dict[str, date]) -> dict:
             for code, label in [*BroadArea.choices[:-1], ("", "No primary need recorded")]
         ],
         "moved": [moved["added"], moved["removed_left"], moved["removed_stayed"]],
+        # The layer of support of the pupils on the register (the Individual Support Plan's
+        # proposed layers, register.models.SupportLayer), by SEN category.
+        "layers": [
+            [label, layers[code]["k"], layers[code]["e"]]
+            for code, label in [*SupportLayer.Layer.choices, ("", "Not recorded")]
+        ],
         # Why, without a word about any pupil (SenStatus.reason is free text, and the MIS's
         # leaving destination too): added on joining the school or while here; moved between
         # SEN support and an EHC plan.

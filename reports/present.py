@@ -180,7 +180,9 @@ def report_tables(figures: dict, *, governor: bool) -> dict:
     book.lines.append(Line(("reg.now.sen", "moved.removed"), ("reg.previous.sen", "moved.added")))
     _breakdown(book, "years", "The SEN register by year group", register["years"])
     _areas(book, register["areas"])
-    tables = {"premium": None}
+    tables = {"premium": None, "layers": None}
+    if "layers" in register:  # None before the report gave them
+        _layers(book, register["layers"])
     if register["premium"] is not None:
         _premium(book, register["premium"])
     _statutory(book, figures["statutory"])
@@ -224,6 +226,7 @@ def report_tables(figures: dict, *, governor: bool) -> dict:
         "has_training": training is not None,
         "has_outcomes": outcomes is not None,
         "has_reasons": "moved_why" in register,
+        "has_layers": "layers" in register,
         "has_meetings": "meetings" in figures["statutory"],
         "has_overdue": overdue is not None,
         "suspensions": suspensions,
@@ -328,22 +331,41 @@ def _breakdown(book: _Book, key: str, caption: str, rows: list) -> None:
 
 
 def _areas(book: _Book, rows: list) -> None:
-    table = Table(
+    _on_the_register_by(
+        book,
         "areas",
         "Pupils on the register by the broad area of their primary need",
-        ["SEN support (K)", "EHC plan (E)", "On the SEN register"],
+        rows,
+        total="All areas",
     )
+
+
+def _layers(book: _Book, rows: list) -> None:
+    _on_the_register_by(
+        book,
+        "layers",
+        "Pupils on the register by their layer of support (the Individual Support Plan's "
+        "proposed layers)",
+        rows,
+        total="All layers",
+    )
+
+
+def _on_the_register_by(book: _Book, key: str, caption: str, rows: list, *, total: str) -> None:
+    """The register now by one of its parts (area of need, layer of support): each part's K, E
+    and both, adding up to the register now."""
+    table = Table(key, caption, ["SEN support (K)", "EHC plan (E)", "On the SEN register"])
     shown_rows = []
     for label, k, e in rows:
-        prefix = f"areas.{label}"
+        prefix = f"{key}.{label}"
         book.sums(
             [book.count(f"{prefix}.k", k)[1], book.count(f"{prefix}.e", e)[1]],
             book.count(f"{prefix}.sen", k + e)[1],
         )
         shown_rows.append((label, [("count", f"{prefix}.{c}") for c in ("k", "e", "sen")]))
-    shown_rows.append(("All areas", [("count", f"reg.now.{c}") for c in ("k", "e", "sen")]))
+    shown_rows.append((total, [("count", f"reg.now.{c}") for c in ("k", "e", "sen")]))
     for column in ("k", "e", "sen"):
-        book.sums([f"areas.{label}.{column}" for label, *_ in rows], f"reg.now.{column}")
+        book.sums([f"{key}.{label}.{column}" for label, *_ in rows], f"reg.now.{column}")
     book.table(table, shown_rows)
 
 

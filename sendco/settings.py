@@ -562,6 +562,10 @@ APDR_MIN_WEEKS = env.int("APDR_MIN_WEEKS", default=6)
 APDR_PARENT_MEETINGS = env.int("APDR_PARENT_MEETINGS", default=3)
 # A plan still being assessed or written this many days after its cycle began is flagged.
 APDR_AGREE_WITHIN_DAYS = env.int("APDR_AGREE_WITHIN_DAYS", default=28)
+# Each support plan reviewed as a whole (with the parents, needs, outcomes and the layer of support)
+# at least every SUPPORT_PLAN_ANNUAL_REVIEW_MONTHS months, beside the termly APDR reviews: the
+# Schools White Paper's proposal for the Individual Support Plan (DOMAIN.md 0). 0 turns it off.
+SUPPORT_PLAN_ANNUAL_REVIEW_MONTHS = env.int("SUPPORT_PLAN_ANNUAL_REVIEW_MONTHS", default=12)
 
 # Demo data refuses to load with DEBUG off unless forced (see seed_demo --force).
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="sendco-demo-2026")

@@ -61,6 +61,7 @@ ACTION_WORDS: dict[str, str] = {
     "register.list_viewed": "Looked at the SEN register",
     "register.pupil_viewed": "Looked at a pupil's record",
     "register.status_changed": "Changed a pupil's SEN status",
+    "register.layer_set": "Recorded a pupil's layer of support",
     "register.passport_viewed": "Read a pupil's passport",
     "register.passport_saved": "Saved a pupil's passport",
     "register.concern_form_viewed": "Opened the form to raise a concern",

@@ -9,6 +9,7 @@ No function here reads the clock: `today` and every other date are passed in.
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
@@ -88,6 +89,14 @@ def season_terms(*, school: School, start: date, end: date) -> list[SeasonTerm]:
 # --------------------------------------------------------------------------------------------------
 # Academic years
 # --------------------------------------------------------------------------------------------------
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later, or the month's last day when it has no such day
+    (29 February 2024 + 12 months = 28 February 2025; 31 August + 6 months = 28/29 February)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def academic_year_start_for(on: date) -> int:

@@ -467,3 +467,59 @@ def test_the_deadlines_page_shows_plan_deadlines(
         assert text not in page
     review_url = reverse("plans:plan", args=[school.slug, apdr["mina"].public_id])
     assert f'href="{review_url}"' in page
+
+
+ANNUAL = "provision.plan_annual_review"
+
+
+def annual_rows(found):
+    return [(d.subject.split()[0], d.due, d.severity) for d in found if d.kind == ANNUAL]
+
+
+def test_each_support_plan_is_reviewed_as_a_whole_a_year_after_it_began(school, sendco, apdr):
+    """Mina's plan began on 14 September 2026, Otto's on 1 December: each is due its annual review
+    a year on, beside the termly reviews; a review recorded as the annual review moves it a year
+    from that review."""
+    access = access_for(sendco, school)
+    with at(date(2027, 9, 6)):
+        found = deadlines_for(access=access, today=timezone.localdate())
+    assert annual_rows(found) == [("Mina", date(2027, 9, 14), SOON)]
+    with at(date(2027, 12, 2)):
+        found = deadlines_for(access=access, today=timezone.localdate())
+    assert annual_rows(found) == [
+        ("Mina", date(2027, 9, 14), OVERDUE),
+        ("Otto", date(2027, 12, 1), OVERDUE),
+    ]
+    assert found[0].url == reverse("plans:plan", args=[school.slug, apdr["mina"].public_id])
+    cycle = apdr["cycle"]
+    with at(date(2027, 12, 3)):
+        today = timezone.localdate()
+        plan_services.review_complete(
+            access=access,
+            cycle=cycle,
+            today=today,
+            reviewed_on=today,
+            outcomes={cycle.targets.get().pk: {"outcome": "achieved"}},
+            annual_review=True,
+        )
+        found = deadlines_for(access=access, today=today)
+    assert [name for name, *_ in annual_rows(found)] == ["Otto"]
+
+
+def test_the_annual_review_of_support_plans_is_a_setting(school, sendco, apdr, settings):
+    settings.SUPPORT_PLAN_ANNUAL_REVIEW_MONTHS = 0
+    with at(date(2027, 12, 2)):
+        found = deadlines_for(access=access_for(sendco, school), today=timezone.localdate())
+    assert annual_rows(found) == []
+    settings.SUPPORT_PLAN_ANNUAL_REVIEW_MONTHS = 6
+    with at(date(2027, 3, 15)):
+        found = deadlines_for(access=access_for(sendco, school), today=timezone.localdate())
+    assert annual_rows(found) == [("Mina", date(2027, 3, 12), OVERDUE)]
+
+
+def test_a_pupil_with_an_ehc_plan_has_the_statutory_review_not_this_one(school, sendco, apdr):
+    SenStatus.objects.filter(pupil=apdr["mina"]).update(ends_on=date(2027, 1, 3))
+    put_on(apdr["mina"], "E", date(2027, 1, 4))
+    with at(date(2027, 12, 2)):
+        found = deadlines_for(access=access_for(sendco, school), today=timezone.localdate())
+    assert [name for name, *_ in annual_rows(found)] == ["Otto"]

@@ -4,11 +4,12 @@ qualification asks of them. Nothing here reads the database."""
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+
+from staff.calendar import add_months
 
 # DOMAIN.md 1.5, from reg. 49 of the SEND Regulations 2014 (as amended) and the DfE's transition
 # note of April 2024 [S12][S13].
@@ -17,14 +18,6 @@ NPQ_FROM = date(2024, 9, 1)  # a NASENCO started on or after this no longer coun
 NASENCO_COMPLETE_BY = date(2027, 9, 1)  # a NASENCO must be completed before this day
 EARLIER_SERVICE_MONTHS = 12  # more than this as a SENCO before: no qualification needed
 QUALIFICATION_YEARS = 3  # held by the third anniversary of starting as SENCO
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later (the month's last day when it is shorter: 31 Aug + 6 months is
-    28 or 29 February)."""
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def anniversary(day: date, years: int) -> date:

@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from register.models import Pupil
+from register.selectors import layer_now
 from staff.capabilities import Cap
 
 from .. import rules, selectors, services
@@ -387,6 +388,8 @@ def plan_detail(request: HttpRequest, pupil: Pupil, page: selectors.PlanPage) ->
             "pupil": pupil,
             "today": today(),
             "from_year_9": rules.from_year_9(pupil.year_group),
+            "layer": layer_now(pupil=pupil, on=today()),
+            "can_change_layer": request.access.can(Cap.REGISTER_MANAGE),
             **_plan_context(request, page),
         },
     )

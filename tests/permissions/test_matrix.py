@@ -225,6 +225,11 @@ MATRIX: dict[str, Row] = {
             ("primary_need", "SLCN"),
         ),
     ),
+    "register:layer": Row(
+        get=" 302  200  200  403  403  403  403  404  404  302",
+        post=" 302  302  302  403  403  403  403  404  404  302",
+        post_data=(("layer", "targeted"), ("starts_on", "2026-11-20")),
+    ),
     "register:passport": Row(get=" 302  200  200  200  200  200  403  404  404  302"),
     "register:passport_edit": Row(
         get=" 302  200  200  403  403  403  403  404  404  302",
@@ -681,6 +686,7 @@ def _kwargs(name: str, world) -> dict:
             for name in (
                 "register:pupil",
                 "register:status_change",
+                "register:layer",
                 "register:passport",
                 "register:passport_edit",
                 "register:concern_raise",

@@ -11,6 +11,7 @@ from plans.rules import (
     TargetFacts,
     advance_problems,
     agree_by,
+    annual_review_due,
     carries_over,
     default_review_due,
     meeting_schedule,
@@ -600,3 +601,19 @@ def test_parent_meetings_setting(
         required,
         due,
     )
+
+
+@pytest.mark.parametrize(
+    ("last_annual", "first_started", "months", "due"),
+    [
+        (None, date(2026, 9, 14), 12, date(2027, 9, 14)),  # a year after the plan began
+        (date(2027, 6, 30), date(2026, 9, 14), 12, date(2028, 6, 30)),  # after the last annual
+        (None, date(2024, 2, 29), 12, date(2025, 2, 28)),  # no 29 February next year
+        (None, date(2026, 8, 31), 6, date(2027, 2, 28)),  # a shorter month
+        (None, None, 12, None),  # no cycle yet
+        (date(2027, 6, 30), date(2026, 9, 14), 0, None),  # turned off
+    ],
+)
+def test_annual_review_of_a_support_plan(last_annual, first_started, months, due):
+    found = annual_review_due(last_annual=last_annual, first_started=first_started, months=months)
+    assert found == due
