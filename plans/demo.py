@@ -726,6 +726,8 @@ def _review(s: Seeding, who: PlanPupil, cycle: Cycle, span: Span, targets: list[
         if achieved < len(targets)
         else "All targets achieved: set new targets for the next cycle."
     )
+    # Every third cycle (about a year) reviewed the plan as a whole with the parents.
+    cycle.annual_review = came and cycle.number % 3 == 0
     if came:
         _meeting(s, cycle, "review", span.reviewed_on, cycle.participants)
 

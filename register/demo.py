@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Q
 
 from staff.models import AcademicYear, School, User
 
@@ -27,6 +28,7 @@ from .models import (
     Pupil,
     PupilPremiumPeriod,
     SenStatus,
+    SupportLayer,
     TeachingGroup,
     TermFigures,
 )
@@ -490,3 +492,47 @@ def _add_classes(
                 for p in cohort[i::count]
             ]
     TeachingGroup.pupils.through.objects.bulk_create(memberships)
+
+
+def seed_layers(*, school: School, today: date, sendco: User) -> int:
+    """The layer of support of the pupils on the register today, as a SENDCo getting ready for the
+    Individual Support Plan would record it: an EHC plan Specialist; SEN support Targeted, one in
+    four moved up to Targeted Plus this term; one in seven not recorded yet, as in a school part
+    way through. Nothing for a school that has layers already (re-runnable)."""
+    if SupportLayer.objects.filter(school=school).exists():
+        return 0
+    statuses = (
+        SenStatus.objects.filter(school=school, category__in=["K", "E"], starts_on__lte=today)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+        .filter(Q(pupil__leaving_date__isnull=True) | Q(pupil__leaving_date__gte=today))
+        .order_by("pupil_id")
+    )
+    term_start = today - timedelta(days=40)
+    layers = []
+    for n, status in enumerate(statuses):
+        if n % 7 == 6:
+            continue
+        made = {"school": school, "pupil_id": status.pupil_id, "recorded_by": sendco}
+        if status.category == "E":
+            layers.append(SupportLayer(layer="specialist", starts_on=status.starts_on, **made))
+        elif n % 4 == 3 and status.starts_on < term_start:
+            layers.append(
+                SupportLayer(
+                    layer="targeted",
+                    starts_on=status.starts_on,
+                    ends_on=term_start - timedelta(days=1),
+                    **made,
+                )
+            )
+            layers.append(
+                SupportLayer(
+                    layer="targeted_plus",
+                    starts_on=term_start,
+                    note="Speech and language therapy advice at the last review.",
+                    **made,
+                )
+            )
+        else:
+            layers.append(SupportLayer(layer="targeted", starts_on=status.starts_on, **made))
+    SupportLayer.objects.bulk_create(layers)
+    return len(layers)

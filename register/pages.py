@@ -76,13 +76,18 @@ def pupil_page(*, access: Access, pupil: Pupil, on: date) -> dict:
 
 
 # Where the layer of support is changed from (`?back=`): the pupil's support plan, EHC plan or page.
-LAYER_BACK = {"plan": "plans:plan", "ehcp": "ehcp:plan"}
+LAYER_BACK = {
+    "plan": ("plans:plan", "the support plan"),
+    "ehcp": ("ehcp:plan", "the EHC plan"),
+    "": ("register:pupil", "the pupil's page"),
+}
 
 
-def layer_back(*, school, pupil: Pupil, to: str | None) -> str:
-    """The page to return to after the layer is saved; the pupil's page unless a known one."""
-    name = LAYER_BACK.get(to or "", "register:pupil")
-    return reverse(name, args=[school.slug, pupil.public_id])
+def layer_back(*, school, pupil: Pupil, to: str | None) -> tuple[str, str]:
+    """The page to return to after the layer is saved, and its name; the pupil's page unless a
+    known one."""
+    name, label = LAYER_BACK.get(to or "", LAYER_BACK[""])
+    return reverse(name, args=[school.slug, pupil.public_id]), label
 
 
 def layer_page(*, pupil: Pupil, on: date) -> dict:

@@ -97,7 +97,7 @@ def status_change(request: HttpRequest, public_id) -> HttpResponse:
 def layer_change(request: HttpRequest, public_id) -> HttpResponse:
     """The pupil's layer of support from a date; back to the plan it was changed from."""
     pupil = pupil_or_404(request, public_id)
-    back = pages.layer_back(school=request.school, pupil=pupil, to=request.GET.get("back"))
+    back, back_to = pages.layer_back(school=request.school, pupil=pupil, to=request.GET.get("back"))
     form = LayerForm(form_data(request), initial={"starts_on": timezone.localdate()})
     saved = save_form(
         request,
@@ -110,7 +110,8 @@ def layer_change(request: HttpRequest, public_id) -> HttpResponse:
     if saved:
         return redirect(back)
     page = pages.layer_page(pupil=pupil, on=timezone.localdate())
-    return render(request, "register/layer.html", {"form": form, "back": back, **page})
+    context = {"form": form, "back": back, "back_to": back_to, **page}
+    return render(request, "register/layer.html", context)
 
 
 @school_view(Cap.REGISTER_VIEW)

@@ -19,7 +19,7 @@ from lac.demo import seed_lac
 from plans.demo import seed_plans
 from premium.demo import seed_statement
 from provision.demo import seed_provision
-from register.demo import seed_pupils
+from register.demo import seed_layers, seed_pupils
 from reports.demo import seed_reports
 from staff import calendar as school_calendar
 from staff import deadline_cache
@@ -178,6 +178,7 @@ class Command(BaseCommand):
                 sendco=people[Role.SENDCO],
                 teacher=people[Role.TEACHER],
             )
+            created += seed_layers(school=school, today=today, sendco=people[Role.SENDCO])
             created += seed_statement(school=school, today=today, sendco=people[Role.SENDCO])
             created += seed_lac(school=school, today=today, sendco=people[Role.SENDCO])
             created += seed_training(
