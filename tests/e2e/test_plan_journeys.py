@@ -112,9 +112,21 @@ def test_teacher_contributes_and_the_sendco_reviews_and_starts_the_next_cycle(
     page.get_by_label("The parents' views").fill("Reading at home is easier.")
     page.get_by_label("Who took part").fill("Mrs Patel, Maya, Tom Teacher, Sam Sendco")
     page.get_by_label("The parents attended the review").check()
+    page.get_by_label("This was the plan's annual review").check()
     page.get_by_role("button", name="Complete the review").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Maya Patel")
     look(page, "sendco-reviewed")
+
+    # At the review the parents agreed more help: the layer of support, from the plan's page.
+    page.get_by_role("link", name="Change the layer of support").click()
+    look(page, "sendco-layer")
+    page.get_by_label("Targeted Plus: More intensive").check()
+    page.get_by_label("From").fill(timezone.localdate().isoformat())
+    page.get_by_label("Why (optional)").fill("Agreed at the annual review with Mrs Patel.")
+    page.get_by_role("button", name="Save the layer of support").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Maya Patel")
+    expect(page.get_by_text("Targeted Plus since")).to_be_visible()
+    look(page, "sendco-plan-layer")
 
     page.get_by_role("button", name="Start the next cycle").click()
     expect(page.get_by_text("1 target")).to_be_visible()
@@ -123,6 +135,8 @@ def test_teacher_contributes_and_the_sendco_reviews_and_starts_the_next_cycle(
     cycles = list(Cycle.objects.filter(plan__pupil=maya).order_by("number"))
     assert [c.stage for c in cycles] == ["reviewed", "assess"]
     assert cycles[0].review_parent_views == "Reading at home is easier."
+    assert cycles[0].annual_review
+    assert maya.support_layers.get().layer == "targeted_plus"
     carried = cycles[1].targets.get()
     assert carried.carried_from.cycle == cycles[0]
     assert carried.description == "Read 40 high-frequency words on sight"
