@@ -927,7 +927,8 @@ def test_advice_request_form_errors_keep_what_was_typed(client, school, sendco, 
 # Session, user, school, membership, savepoints, the audit event and the header's school list are
 # part of every count; the rest is the page's own reads.
 TRACKER_QUERIES = 12
-# The plan page asks whether the pupil is looked after (sendco/alignment.py): one query.
+# The plan page asks whether the pupil is looked after (sendco/alignment.py) and reads their layer
+# of support: a query each.
 PLAN_QUERIES = 25
 REVIEW_QUERIES = 23
 
