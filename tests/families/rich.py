@@ -88,11 +88,15 @@ def rich_pupil(school, sendco, *, upn: str = "H801200001001", places: int = 2) -
             strategies="Give instructions one at a time.",
             created_by=sendco,
         )
-    measure = Measure.objects.create(school=school, name="Word reading", kind="standardised")
+    measure, _ = Measure.objects.get_or_create(
+        school=school, name="Word reading", defaults={"kind": "standardised"}
+    )
     groups = []
     for index in range(places):
-        intervention = Intervention.objects.create(
-            school=school, name=f"Talk Boost {index}", broad_area="ci", measure=measure
+        intervention, _ = Intervention.objects.get_or_create(
+            school=school,
+            name=f"Talk Boost {index}",
+            defaults={"broad_area": "ci", "measure": measure},
         )
         group = Group.objects.create(
             school=school,
@@ -156,7 +160,7 @@ def rich_pupil(school, sendco, *, upn: str = "H801200001001", places: int = 2) -
             )
             if position == 1:
                 target.groups.set(groups)
-    authority = LocalAuthority.objects.create(school=school, name="Northshire")
+    authority, _ = LocalAuthority.objects.get_or_create(school=school, name="Northshire")
     ehc = EhcPlan.objects.create(school=school, pupil=pupil, authority=authority)
     version = PlanVersion.objects.create(
         plan=ehc,
