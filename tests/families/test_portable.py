@@ -197,3 +197,9 @@ def test_a_pupil_on_roll_who_has_sen_records_already_is_not_overwritten(world):
     _import(world, _export(world["pupil"]))
     message = _refused(world, portable.dumps(_export(world["pupil"])).encode())
     assert "already has SEN status" in message
+
+
+def test_the_published_schema_is_a_valid_2020_12_schema():
+    schema = json.loads(portable.SCHEMA_PATH.read_text())
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert portable_read.validator().schema["properties"]["version"] == {"const": 1}
