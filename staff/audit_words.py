@@ -131,6 +131,14 @@ ACTION_WORDS: dict[str, str] = {
     "inforeport.suggestion_accepted": "Accepted sendco's words for the SEN information report",
     "inforeport.dates_saved": "Saved the SEND policy and accessibility plan review dates",
     "inforeport.published": "Published the SEN information report",
+    # Moving school: leavers, transfer packs and portable plans
+    "families.leavers_viewed": "Looked at this year's leavers",
+    "families.transfer_viewed": "Looked at a pupil's move to another school",
+    "families.pupil_left": "Recorded that a pupil has left",
+    "families.pack_made": "Made a transfer pack for the next school",
+    "families.pack_downloaded": "Downloaded a transfer pack",
+    "families.import_previewed": "Checked a portable plan before importing it",
+    "families.plan_imported": "Imported a pupil's portable plan from their previous school",
     # The provision map
     "provision.today_viewed": "Opened their groups today",
     "provision.costed_item.created": "Added a costed item to a pupil's provision",

@@ -69,6 +69,8 @@ class Cap(StrEnum):
     TERM_REPORT_PUBLISHED = "reports.published"
     INFO_REPORT_VIEW = "inforeport.view"
     INFO_REPORT_MANAGE = "inforeport.manage"
+    TRANSFER_VIEW = "families.transfer_view"
+    TRANSFER_MANAGE = "families.transfer_manage"
 
 
 _EVERYONE = frozenset(Role)
@@ -156,6 +158,11 @@ CAPABILITIES: dict[Cap, frozenset[Role]] = {
     # draft. Its published version is public (no sign-in).
     Cap.INFO_REPORT_VIEW: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD, Role.GOVERNOR}),
     Cap.INFO_REPORT_MANAGE: frozenset({Role.SENDCO, Role.TRUST_LEAD}),
+    # Moving school (families): the leavers, each pupil's transfer packs and the history a
+    # portable plan brought. The head reads them and downloads a pack (reading, not changing);
+    # only the SENDCo and trust lead record a leaver, make a pack or import a plan.
+    Cap.TRANSFER_VIEW: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD}),
+    Cap.TRANSFER_MANAGE: frozenset({Role.SENDCO, Role.TRUST_LEAD}),
 }
 
 

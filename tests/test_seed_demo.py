@@ -41,6 +41,19 @@ def test_seed_demo_builds_the_trust_once(settings):
         for role in (Role.SENDCO, Role.HEAD, Role.TEACHER, Role.TA, Role.GOVERNOR):
             assert (slug, role) in roles
     assert Membership.objects.filter(role=Role.TRUST_LEAD).count() == 1
+    # A Year 6 leaver at the primary bound for the secondary, on the leavers list (issue 19),
+    # whose portable plan follows its schema.
+    from django.utils import timezone
+
+    from families import portable, portable_read
+    from families.transfer_selectors import leavers
+
+    leaver = Pupil.objects.get(school__slug="meadow-lane", leaving_destination="Riverside Academy")
+    assert leaver.year_group == "6"
+    assert leaver in leavers(school=leaver.school, today=timezone.localdate())
+    document = portable.export_plan(pupil=leaver, today=timezone.localdate())
+    assert portable_read.schema_problems(document) == []
+    assert document["support_layers"]
     # The demo teacher has a class with pupils in it.
     teacher = User.objects.get(email="teacher@meadow-lane.example.org")
     assert TeachingGroup.objects.get(teachers=teacher).pupils.count() >= 15

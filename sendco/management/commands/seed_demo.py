@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ehcp.demo import seed_ehcp
+from families.demo_transfer import seed_transfer
 from inforeport.demo import seed_report
 from lac.demo import seed_lac
 from plans.demo import seed_plans
@@ -194,6 +195,12 @@ class Command(BaseCommand):
             )
             # After training: the report counts the courses staff hold.
             created += seed_report(school=school, today=today, sendco=people[Role.SENDCO])
+        # A Year 6 leaver at the primary bound for the secondary, ready for a transfer pack.
+        created += seed_transfer(
+            school=schools[0],
+            today=today,
+            sendco=User.objects.get(email=f"sendco@{schools[0].slug}.example.org"),
+        )
         created += self._person(
             f"lead@{trust.slug}.example.org", " ".join(TRUST_LEAD), schools[0], Role.TRUST_LEAD
         )
