@@ -12,7 +12,7 @@ from provision.models import Group
 from provision.selectors import target_group_choices
 from register.models import YEAR_ORDER, Pupil, YearGroup
 from staff import documents
-from staff.bounds import BoundedForm, BoundedModelForm
+from staff.bounds import DATE_INPUT, BoundedForm, BoundedModelForm
 from staff.edits import EditCheck
 from staff.models import School
 
@@ -37,7 +37,6 @@ from .services import (
     VERSION_FIELDS,
 )
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 PFA_HELP = (
     "Applies from Year 9: the provision that helps the pupil prepare for adulthood and "
     "independent living. It can be written earlier."

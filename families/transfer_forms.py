@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
-from staff.bounds import BoundedForm
+from staff.bounds import DATE_INPUT, BoundedForm
 
 from . import portable_read
 
@@ -14,7 +14,7 @@ from . import portable_read
 class LeaverForm(BoundedForm):
     leaving_date = forms.DateField(
         label="Date the pupil left (or leaves)",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DATE_INPUT,
     )
     destination = forms.CharField(
         label="Where they are going (optional)",

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from django import forms
 
-from staff.bounds import BoundedModelForm
+from staff.bounds import DATE_INPUT, BoundedModelForm
 from staff.edits import EditCheck
 
 from .models import InfoReport, ItemText
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
 
@@ -30,8 +29,8 @@ class DatesForm(EditCheck, BoundedModelForm):
         model = InfoReport
         fields = ["send_policy_review_on", "accessibility_plan_review_on"]
         widgets = {
-            "send_policy_review_on": DATE_WIDGET,
-            "accessibility_plan_review_on": DATE_WIDGET,
+            "send_policy_review_on": DATE_INPUT,
+            "accessibility_plan_review_on": DATE_INPUT,
         }
         labels = {
             "send_policy_review_on": "The SEND policy is next reviewed by",

@@ -6,13 +6,12 @@ from decimal import Decimal
 
 from django import forms
 
-from staff.bounds import BoundedForm, BoundedModelForm
+from staff.bounds import DATE_INPUT, BoundedForm, BoundedModelForm
 from staff.edits import EditCheck
 
 from .models import LacContact, PlusRelease, VirtualSchool
 from .rules import PepKind
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 MONEY = {"max_digits": 8, "decimal_places": 2, "min_value": 0, "required": False}
 
@@ -20,7 +19,7 @@ MONEY = {"max_digits": 8, "decimal_places": 2, "min_value": 0, "required": False
 class PepForm(BoundedForm):
     held_on = forms.DateField(
         label="Date of the PEP meeting",
-        widget=DATE_WIDGET,
+        widget=DATE_INPUT,
         input_formats=DATE_FORMATS,
         error_messages={
             "required": "Enter the date the PEP meeting was held.",
@@ -41,7 +40,7 @@ class PepForm(BoundedForm):
 class ReleaseForm(BoundedForm):
     received_on = forms.DateField(
         label="Received on",
-        widget=DATE_WIDGET,
+        widget=DATE_INPUT,
         input_formats=DATE_FORMATS,
         error_messages={
             "required": "Enter the date the school received it.",

@@ -11,15 +11,13 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from provision.models import Group
 from register.models import Need, NeedType, Pupil
 from staff import calendar as school_calendar
-from staff.bounds import BoundedForm, BoundedModelForm
+from staff.bounds import DATE_INPUT, BoundedForm, BoundedModelForm
 from staff.capabilities import PLAN_LEAD_ROLES
 from staff.edits import EditCheck
 from staff.models import Membership, School, User
 
 from .models import Cycle, ParentMeeting, Target
 from .services import ASSESS_FIELDS, PLAN_FIELDS, TARGET_FIELDS
-
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _text(rows: int = 4) -> forms.Textarea:

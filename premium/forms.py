@@ -6,6 +6,7 @@ from django import forms
 
 from provision.models import Group as ProvisionGroup
 from register.models import PupilPremiumPeriod
+from staff.bounds import DATE_INPUT as DATE_WIDGET
 from staff.bounds import BoundedForm, BoundedModelForm
 from staff.edits import EditCheck
 
@@ -13,7 +14,7 @@ from .models import Activity, Challenge, Outcome, Programme, Statement
 from .selectors import LISTS
 from .services import STATEMENT_FIELDS
 
-DATE_INPUT = {"widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+DATE_INPUT = {"widget": DATE_WIDGET}
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
 

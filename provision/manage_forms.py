@@ -12,14 +12,13 @@ from django.utils.html import escape
 
 from register.models import Pupil
 from staff import skills as staff_skills
-from staff.bounds import BoundedForm, BoundedModelForm
+from staff.bounds import DATE_INPUT, BoundedForm, BoundedModelForm
 from staff.capabilities import STAFF_ROLES
 from staff.edits import EditCheck
 from staff.models import Role, School, User
 
 from .models import Group, GroupPupil, Intervention, Measure, StaffContract, StaffRate
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_safe
 
 from staff import calendar as school_calendar
 from staff import deadline_cache
-from staff.bounds import BoundedForm
+from staff.bounds import DATE_INPUT, BoundedForm
 from staff.capabilities import Cap
 from staff.models import School
 from staff.tenancy import school_view
@@ -39,7 +39,7 @@ class CensusDateForm(BoundedForm):
 
     on = forms.DateField(
         label="Census date",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DATE_INPUT,
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
         error_messages={
             "required": "Enter the census date.",

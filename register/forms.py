@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from staff import calendar as school_calendar
-from staff.bounds import BoundedForm, BoundedModelForm
+from staff.bounds import DATE_INPUT, BoundedForm, BoundedModelForm
 from staff.edits import EditCheck
 from staff.models import School
 
@@ -19,8 +19,6 @@ from .models import (
 )
 from .rules import need_problems
 from .services import PASSPORT_FIELDS
-
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class RegisterFilterForm(BoundedForm):

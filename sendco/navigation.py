@@ -63,6 +63,12 @@ MENU: list[tuple[str, list[Link]]] = [
             Link("Pupil Premium", "premium:overview", Cap.PREMIUM_VIEW, ("premium",)),
             Link("Looked-after children", "lac:children", Cap.LAC_VIEW, ("lac",)),
             Link("Vulnerable pupils", "vulnerable", Cap.VULNERABLE_VIEW, (":vulnerable",)),
+            Link(
+                "Leavers and transfers",
+                "families:leavers",
+                Cap.TRANSFER_VIEW,
+                ("families:leaver", "families:transfer", "families:import", "families:pack"),
+            ),
             Link("School census", "census:census", Cap.CENSUS_EXPORT, ("census",)),
             Link("Import from the MIS", "mis_import:upload", Cap.MIS_IMPORT, ("mis_import",)),
         ],

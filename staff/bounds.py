@@ -32,6 +32,10 @@ from django.utils.deconstruct import deconstructible
 from . import layers
 from .parsing import LARGEST_ID, whole_number
 
+# The one date widget: the browser's date picker, given the value as it expects it (ISO), whatever
+# the locale (a value rendered 21/07/2027 leaves a date input empty).
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
 # Free text, in characters. A note, a concern, a passport section, a contribution: 10,000
 # characters is about four pages of A4, more than any of them needs. A section of an EHC plan
 # is copied from the local authority's plan, which can run to many pages.

@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from django import forms
 
+from staff.bounds import DATE_INPUT
+
 from .bounds import BoundedForm, BoundedModelForm
 from .edits import EditCheck
 from .models import ClosureDay, Term
-
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class TermForm(EditCheck, BoundedModelForm):

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.http import HttpRequest
 
 from .audit_words import action_words
-from .bounds import BoundedForm
+from .bounds import DATE_INPUT, BoundedForm
 from .capabilities import assignable_roles, duties_for_role
 from .client_ip import client_ip
 from .edits import EditCheck
@@ -73,12 +73,8 @@ class AuditFilterForm(BoundedForm):
         label="Person", queryset=User.objects.none(), required=False, empty_label="Anyone"
     )
     action = forms.ChoiceField(label="Action", required=False)
-    date_from = forms.DateField(
-        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_from = forms.DateField(label="From", required=False, widget=DATE_INPUT)
+    date_to = forms.DateField(label="To", required=False, widget=DATE_INPUT)
     # The pupil page's "who has looked at this record" link narrows the log to one pupil; the
     # other filters keep it.
     pupil = forms.CharField(required=False, max_length=36, widget=forms.HiddenInput)

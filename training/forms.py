@@ -6,14 +6,13 @@ from django import forms
 
 from register.models import NeedType
 from staff import documents
-from staff.bounds import BoundedForm, BoundedModelForm
+from staff.bounds import DATE_INPUT, BoundedForm, BoundedModelForm
 from staff.edits import EditCheck
 from staff.models import School
 
 from .models import Course, StaffMember
 from .selectors import courses
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 DATE_ERRORS = {"invalid": "Enter a real date, for example 20/11/2026."}
 
@@ -22,7 +21,7 @@ def _date(label: str, *, required: bool = True, help_text: str = "") -> forms.Da
     return forms.DateField(
         label=label,
         required=required,
-        widget=DATE_WIDGET,
+        widget=DATE_INPUT,
         input_formats=DATE_FORMATS,
         help_text=help_text,
         error_messages={**DATE_ERRORS, "required": f"Enter the {label.lower()}."},

@@ -121,6 +121,9 @@ def test_the_sendco_records_a_leaver(client, world):
     pupil.refresh_from_db()
     assert pupil.leaving_date == date(2027, 7, 16)
     assert AuditEvent.objects.filter(action="families.pupil_left").exists()
+    # The form shows the date recorded, in the form the browser's date picker reads.
+    page = client.get(_url("transfer", world["meadow"], public_id=pupil.public_id))
+    assert 'name="leaving_date" value="2027-07-16"' in page.content.decode()
 
 
 def test_the_leavers_list_shows_whether_a_pack_was_made(client, world):
