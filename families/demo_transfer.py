@@ -23,7 +23,8 @@ DESTINATION = "Riverside Academy"
 
 
 def demo_leaver(school: School) -> Pupil | None:
-    """The Year 6 pupil on the SEN register (K or E now) with the most history."""
+    """The Year 6 pupil on the SEN register (K or E now) with the most history: support plan
+    cycles and intervention places first, so the pack shows provision received and its impact."""
     on_register = Q(sen_statuses__ends_on__isnull=True) & Q(
         sen_statuses__category__in=(SenStatus.Category.SEN_SUPPORT, SenStatus.Category.EHC_PLAN)
     )
@@ -36,7 +37,7 @@ def demo_leaver(school: School) -> Pupil | None:
             places=Count("group_places", distinct=True),
             plans=Count("ehc_plans", distinct=True),
         )
-        .order_by("-plans", "-cycles", "-places", "upn")
+        .order_by("-cycles", "-places", "-plans", "upn")
         .first()
     )
 

@@ -54,6 +54,8 @@ def test_seed_demo_builds_the_trust_once(settings):
     document = portable.export_plan(pupil=leaver, today=timezone.localdate())
     assert portable_read.schema_problems(document) == []
     assert document["support_layers"]
+    assert document["support_plan"]["cycles"]
+    assert document["provision_received"]
     # The demo teacher has a class with pupils in it.
     teacher = User.objects.get(email="teacher@meadow-lane.example.org")
     assert TeachingGroup.objects.get(teachers=teacher).pupils.count() >= 15
