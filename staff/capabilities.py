@@ -69,6 +69,9 @@ class Cap(StrEnum):
     TERM_REPORT_PUBLISHED = "reports.published"
     INFO_REPORT_VIEW = "inforeport.view"
     INFO_REPORT_MANAGE = "inforeport.manage"
+    VOICE_RECORD = "families.voice_record"
+    VOICE_VIEW = "families.voice_view"
+    VOICE_ACCEPT = "families.voice_accept"
 
 
 _EVERYONE = frozenset(Role)
@@ -156,6 +159,13 @@ CAPABILITIES: dict[Cap, frozenset[Role]] = {
     # draft. Its published version is public (no sign-in).
     Cap.INFO_REPORT_VIEW: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD, Role.GOVERNOR}),
     Cap.INFO_REPORT_MANAGE: frozenset({Role.SENDCO, Role.TRUST_LEAD}),
+    # The pupil's voice: the pupil fills in the symbol form with an adult who works with them
+    # (the SENDCo, their teacher, or a TA of their class or of a group the TA runs, see
+    # families.selectors); the views given by parents and the pupil are read with the whole
+    # plan (the head too), and the SENDCo accepts them into the plan. Never a governor.
+    Cap.VOICE_RECORD: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.TEACHER, Role.TA}),
+    Cap.VOICE_VIEW: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD, Role.TEACHER}),
+    Cap.VOICE_ACCEPT: frozenset({Role.SENDCO, Role.TRUST_LEAD}),
 }
 
 

@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from register.models import Pupil
+from register.selectors import views_given_for
 from staff.capabilities import Cap
 
 from .. import rules, selectors, services
@@ -439,6 +440,9 @@ def review_detail(
             "outcomes": [(o, page.progress.get(o.pk)) for o in page.outcomes],
             "today": today(),
             "from_year_9": rules.from_year_9(pupil.year_group),
+            # Views given by parents and the pupil (issue 19): the newest few, one query.
+            "views_given": views_given_for(school=request.school, pupil=pupil),
+            "can_accept_views": request.access.can(Cap.VOICE_ACCEPT),
             **_actions(request, page),
         },
     )
