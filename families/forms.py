@@ -85,6 +85,10 @@ class PupilVoiceForm(BoundedForm):
             for key, _ in voice.FACE_QUESTIONS
         ]
 
+    def record_fields(self) -> dict:
+        """What the record says about the answers: their purpose, date and who gave them."""
+        return {name: self.cleaned_data[name] for name in ("purpose", "given_on", "given_by")}
+
     def answers(self) -> list[dict]:
         return voice.answers_from(self.cleaned_data)
 

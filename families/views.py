@@ -56,11 +56,9 @@ def pupil_voice(request: HttpRequest, public_id) -> HttpResponse:
         lambda data: services.pupil_views_record(
             access=request.access,
             pupil=pupil,
-            purpose=data["purpose"],
-            given_on=data["given_on"],
-            given_by=data["given_by"],
             answers=form.answers(),
             today=today,
+            **form.record_fields(),
         ),
         success=pages.voice_saved,
     )

@@ -419,6 +419,12 @@ def _actions(request: HttpRequest, page: selectors.ReviewPage) -> dict:
     }
 
 
+def step_initial(review: AnnualReview) -> dict:
+    """A step's form starts from today; the meeting's record from the views already accepted
+    into the review (families), which are there to keep, not to retype."""
+    return {"on": today(), "pupil_views": review.pupil_views, "parent_views": review.parent_views}
+
+
 def review_detail(
     request: HttpRequest, review: AnnualReview, page: selectors.ReviewPage
 ) -> HttpResponse:

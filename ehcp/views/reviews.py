@@ -119,12 +119,7 @@ def review_step(request: HttpRequest, public_id, step: str) -> HttpResponse:
         return to_review(request, review, FINISHED)
     lead = rules.LeadTimes.of(review.plan.authority)
     outcomes = selectors.outcomes_of(review.version) if step == rules.HELD else []
-    # Views accepted into the review beforehand (families) are there to keep, not to retype.
-    initial = {
-        "on": today(),
-        "pupil_views": review.pupil_views,
-        "parent_views": review.parent_views,
-    }
+    initial = pages.step_initial(review)
     form = StepForm(form_data(request), step=step, outcomes=outcomes, initial=initial)
     saved = save_form(
         request,
