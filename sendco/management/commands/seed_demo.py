@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ehcp.demo import seed_ehcp
+from families.demo_voice import seed_voice
 from inforeport.demo import seed_report
 from lac.demo import seed_lac
 from plans.demo import seed_plans
@@ -173,6 +174,13 @@ class Command(BaseCommand):
                 seed=zlib.crc32(f"plans-{school.slug}".encode()),
             )
             created += seed_ehcp(
+                school=school,
+                today=today,
+                sendco=people[Role.SENDCO],
+                teacher=people[Role.TEACHER],
+            )
+            # The pupil's voice (issue 19): a few pupils' views, one accepted into the plan.
+            created += seed_voice(
                 school=school,
                 today=today,
                 sendco=people[Role.SENDCO],
