@@ -50,7 +50,7 @@ class PupilVoiceForm(BoundedForm):
                 required=False,
             )
             self.fields[f"{question.key}_words"] = forms.CharField(
-                label=f"{voice.OWN_WORDS}: {question.text.lower()}",
+                label=f"{voice.OWN_WORDS}: {question.text[:1].lower()}{question.text[1:]}",
                 widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
                 required=False,
             )

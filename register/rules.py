@@ -129,5 +129,7 @@ def views_given_text(*, how: str, given_on: date, given_by: str, answers: list) 
         question = str(item.get("question", "")).strip() if isinstance(item, dict) else ""
         answer = str(item.get("answer", "")).strip() if isinstance(item, dict) else str(item)
         if answer:
-            lines.append(f"{question}: {answer}" if question else answer)
+            # "What helps me: Breaks"; "How do you feel about school? 4, happy".
+            sep = " " if question.endswith(("?", ":")) else ": "
+            lines.append(f"{question}{sep}{answer}" if question else answer)
     return "\n".join(lines)

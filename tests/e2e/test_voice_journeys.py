@@ -68,10 +68,8 @@ def test_a_pupil_gives_their_views_on_a_tablet_and_the_sendco_accepts_them(
     hard.get_by_label("Writing", exact=True).focus()
     page.keyboard.press("Space")
     expect(hard.get_by_label("Writing", exact=True)).to_be_checked()
-    page.get_by_label("In my own words: what i want to get better at").fill("Joined-up writing")
-    page.get_by_role("group", name="How do you feel about school?").get_by_label(
-        "4, happy"
-    ).check()
+    page.get_by_label("In my own words: what I want to get better at").fill("Joined-up writing")
+    page.get_by_role("group", name="How do you feel about school?").get_by_label("4, happy").check()
     page.get_by_role("group", name="How do you feel about your learning?").get_by_label(
         "3, OK"
     ).check()

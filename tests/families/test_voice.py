@@ -269,7 +269,7 @@ def test_the_sendco_sees_the_pupils_views_on_the_plan_and_accepts_them(
     views.refresh_from_db()
     assert cycle.pupil_views == (
         f"Likes Lego.\n\n{line}:\nWhat helps me: A quiet place; Breaks\n"
-        "How do you feel about school?: 4, happy"
+        "How do you feel about school? 4, happy"
     )
     assert views.accepted_on == date(2026, 11, 25)
     assert views.accepted_by == sendco
@@ -399,3 +399,48 @@ def test_the_list_and_the_plan_page_do_not_grow_with_the_views(
 
 
 QUERIES = {"families:pupil_views": 11, "families:pupil_voice": 9}
+
+
+# --------------------------------------------------------------------------------------------------
+# The words of views given
+# --------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("how", "given_by", "line"),
+    [
+        ("link", "Mum", "Given online by secure link on 3 December 2026 by Mum"),
+        ("paper", "", "Given on paper on 3 December 2026"),
+        ("meeting", "Dad", "Given at a meeting on 3 December 2026 by Dad"),
+        (
+            "symbol_form",
+            "Sam with Mrs Patel",
+            "Given on the pupil voice form, with an adult, on 3 December 2026 "
+            "by Sam with Mrs Patel",
+        ),
+    ],
+)
+def test_how_when_and_by_whom_views_were_given(how, given_by, line):
+    from register.rules import views_given_line
+
+    assert views_given_line(how=how, given_on=date(2026, 12, 3), given_by=given_by) == line
+
+
+def test_the_words_copied_into_the_plan():
+    from register.rules import views_given_text
+
+    text = views_given_text(
+        how="link",
+        given_on=date(2026, 12, 3),
+        given_by="Mum",
+        answers=[
+            {"question": "What is going well?", "answer": "Reading at home."},
+            {"question": "What worries you", "answer": "Playtimes."},
+            {"question": "Anything else", "answer": ""},
+        ],
+    )
+    assert text == (
+        "Given online by secure link on 3 December 2026 by Mum:\n"
+        "What is going well? Reading at home.\n"
+        "What worries you: Playtimes."
+    )
