@@ -444,3 +444,17 @@ def test_the_words_copied_into_the_plan():
         "What is going well? Reading at home.\n"
         "What worries you: Playtimes."
     )
+
+
+def test_the_annual_review_meeting_form_keeps_the_views_accepted_for_it(
+    client, school, sendco, sam, annual_review
+):
+    services.views_accept(
+        access=access_for(sendco, school),
+        views=_views(school, sam, purpose="annual_review"),
+        today=date(2026, 11, 25),
+    )
+    client.force_login(sendco)
+    url = reverse("ehcp:step", args=[school.slug, annual_review.public_id, "held"])
+    html = client.get(url).content.decode()
+    assert "What helps me: A quiet place; Breaks" in html
