@@ -694,6 +694,42 @@ def review_step(
     return review
 
 
+VIEWS_FIELDS = ("pupil_views", "parent_views")
+
+
+def views_closed_reason(review: AnnualReview) -> str:
+    """Why the review's record of views can no longer change ("" when it can): once its report
+    has gone to the local authority, the views are those it was sent with."""
+    if review.report_sent_on:
+        return (
+            f"The review's report went to the local authority on "
+            f"{review.report_sent_on.day} {review.report_sent_on:%B %Y}: the views recorded "
+            "for it can no longer change."
+        )
+    if rules.finished(facts(review, advice_requested=0)):
+        return "This review is finished: nothing more can be recorded."
+    return ""
+
+
+@transaction.atomic
+def review_views_append(
+    *, access: Access, review: AnnualReview, field: str, text: str
+) -> AnnualReview:
+    """Add views given by parents or the pupil to the review's record of their views, after
+    what is there. Refused once the report has gone to the local authority."""
+    if field not in VIEWS_FIELDS:
+        raise ValueError(f"Not a field of a review's views: {field}")
+    review = _locked(review)
+    _same_school(access, review)
+    if reason := views_closed_reason(review):
+        raise ValidationError(reason)
+    existing = getattr(review, field).rstrip()
+    setattr(review, field, f"{existing}\n\n{text.strip()}" if existing else text.strip())
+    review.save(update_fields=[field, "updated_at"])
+    pupil_audit(access, review.plan.pupil, "ehcp.review_views_added", field=field)
+    return review
+
+
 @transaction.atomic
 def mediation_save(
     *, access: Access, review: AnnualReview, mediation_certificate_on, today: date

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from register.selectors import views_given_for
 from staff.capabilities import Cap, sees_own_classes_only
 from staff.parsing import whole_number
 from staff.tenancy import Access
@@ -152,6 +153,10 @@ def plan_detail(*, access: Access, plan: SupportPlan, wanted: str | None, today:
         "can_record_meeting": can_contribute,
         "can_print": access.can(Cap.PLAN_PRINT),
         "can_evidence": access.can(Cap.PLAN_EVIDENCE),
+        # Views given by parents and the pupil (issue 19): the newest few, one query.
+        "views_given": views_given_for(school=plan.school, pupil=plan.pupil),
+        "can_accept_views": access.can(Cap.VOICE_ACCEPT),
+        "can_record_voice": access.can(Cap.VOICE_RECORD),
     }
 
 

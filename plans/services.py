@@ -177,6 +177,34 @@ def cycle_update(*, access: Access, cycle: Cycle, **fields) -> Cycle:
     return cycle
 
 
+VIEWS_FIELDS = ("pupil_views", "parent_views", "review_pupil_views", "review_parent_views")
+
+
+def appended(existing: str, text: str) -> str:
+    """`text` after what is already written, a blank line between: never over it."""
+    existing, text = (existing or "").rstrip(), text.strip()
+    return f"{existing}\n\n{text}" if existing else text
+
+
+@transaction.atomic
+def cycle_views_append(*, access: Access, cycle: Cycle, field: str, text: str) -> Cycle:
+    """Add views given by parents or the pupil to one of the open cycle's views (Assess, or
+    the review's), after what is there. A reviewed cycle is refused."""
+    if field not in VIEWS_FIELDS:
+        raise ValueError(f"Not a field of a cycle's views: {field}")
+    cycle = _locked(cycle)
+    if cycle.school_id != access.school.pk:
+        raise ValidationError("This plan belongs to another school.")
+    _open(cycle)
+    setattr(cycle, field, appended(getattr(cycle, field), text))
+    cycle.full_clean()
+    cycle.save(update_fields=[field, "updated_at"])
+    pupil_audit(
+        access, cycle.plan.pupil, "provision.plan.changed", cycle=cycle.number, fields=[field]
+    )
+    return cycle
+
+
 @transaction.atomic
 def cycle_advance(*, access: Access, cycle: Cycle, today: date) -> Cycle:
     """Move an open cycle on: Assess -> Plan -> Do."""

@@ -35,6 +35,7 @@ from .forms import (
 from .models import Cycle, SupportPlan, Target
 
 GET_POST = require_http_methods(["GET", "POST"])
+REVIEW_VIEWS = ("review_pupil_views", "review_parent_views")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -355,9 +356,9 @@ def review(request: HttpRequest, public_id) -> HttpResponse:
     if closed := _closed(request, cycle, under_way=True):
         return closed
     today, targets = timezone.localdate(), selectors.review_targets(cycle=cycle)
-    form = ReviewForm(
-        form_data(request), targets=targets, initial={"reviewed_on": today}, edits=cycle
-    )
+    # Views accepted into the review beforehand (families) are there to keep, not to retype.
+    initial = {"reviewed_on": today} | {f: getattr(cycle, f) for f in REVIEW_VIEWS}
+    form = ReviewForm(form_data(request), targets=targets, initial=initial, edits=cycle)
     saved = save_form(
         request,
         form,

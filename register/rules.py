@@ -95,3 +95,41 @@ def chronology(record: dict) -> list[tuple[date, str, object]]:
         key=lambda item: item[0],
         reverse=True,
     )
+
+
+# --------------------------------------------------------------------------------------------------
+# Views given by parents and the pupil (issue 19)
+# --------------------------------------------------------------------------------------------------
+
+VIEWS_HOW_WORDS = {
+    "link": "Given online by secure link",
+    "symbol_form": "Given on the pupil voice form, with an adult,",
+    "paper": "Given on paper",
+    "meeting": "Given at a meeting",
+}
+
+
+def long_day(day: date) -> str:
+    """5 March 2026."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def views_given_line(*, how: str, given_on: date, given_by: str) -> str:
+    """'Given online by secure link on 3 December 2026 by Mum': how, when and by whom views
+    were given, the same words on every page that shows them and in the plan they are copied to."""
+    line = f"{VIEWS_HOW_WORDS.get(how, 'Given')} on {long_day(given_on)}"
+    return f"{line} by {given_by}" if given_by else line
+
+
+def views_given_text(*, how: str, given_on: date, given_by: str, answers: list) -> str:
+    """The words of views given as they are copied into a plan: the line saying how they were
+    given, then each question and its answer."""
+    lines = [f"{views_given_line(how=how, given_on=given_on, given_by=given_by)}:"]
+    for item in answers or []:
+        question = str(item.get("question", "")).strip() if isinstance(item, dict) else ""
+        answer = str(item.get("answer", "")).strip() if isinstance(item, dict) else str(item)
+        if answer:
+            # "What helps me: Breaks"; "How do you feel about school? 4, happy".
+            sep = " " if question.endswith(("?", ":")) else ": "
+            lines.append(f"{question}{sep}{answer}" if question else answer)
+    return "\n".join(lines)

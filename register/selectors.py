@@ -41,6 +41,7 @@ from .models import (
     SenStatus,
     SupportLayer,
     TeachingGroup,
+    ViewsGiven,
 )
 
 
@@ -568,3 +569,85 @@ def layer_now(*, pupil: Pupil, on: date) -> SupportLayer | None:
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
         .first()
     )
+
+
+# --------------------------------------------------------------------------------------------------
+# Views given by parents and the pupil (issue 19)
+# --------------------------------------------------------------------------------------------------
+
+VIEWS_WINDOW = 6  # the newest records shown on a plan or review page; the rest on the full list
+VIEWS_PER_PAGE = 20
+
+
+@dataclass(frozen=True)
+class ViewsRow:
+    """One record of views given, with the line saying how, when and by whom."""
+
+    views: ViewsGiven
+    line: str
+
+    @property
+    def accepted_line(self) -> str:
+        views = self.views
+        if views.accepted_on is None:
+            return ""
+        by = f" by {views.accepted_by.full_name}" if views.accepted_by_id else ""
+        return f"Accepted into the plan on {rules.long_day(views.accepted_on)}{by}."
+
+    @property
+    def accept_label(self) -> str:
+        if self.views.purpose == ViewsGiven.Purpose.ANNUAL_REVIEW:
+            return "Accept into the annual review"
+        return "Accept into the plan"
+
+
+@dataclass(frozen=True)
+class ViewsWindow:
+    """The newest views given for a pupil, parents' and the pupil's apart; `more` when older
+    records are on the full list."""
+
+    parents: list[ViewsRow]
+    pupil: list[ViewsRow]
+    more: bool
+
+    @property
+    def sections(self) -> list[tuple[str, list[ViewsRow], str]]:
+        """(title, rows, what to say when there are none), parents' first."""
+        return [
+            ("Views of parents", self.parents, "No views of parents recorded yet."),
+            ("The pupil's views", self.pupil, "No views of the pupil recorded yet."),
+        ]
+
+
+def _views_rows(records) -> list[ViewsRow]:
+    return [
+        ViewsRow(v, rules.views_given_line(how=v.how, given_on=v.given_on, given_by=v.given_by))
+        for v in records
+    ]
+
+
+def _views_of(*, school: School, pupil: Pupil) -> QuerySet[ViewsGiven]:
+    return (
+        ViewsGiven.objects.filter(school=school, pupil=pupil)
+        .select_related("accepted_by")
+        .order_by("-given_on", "-created_at", "-pk")
+    )
+
+
+def views_given_for(*, school: School, pupil: Pupil, newest: int = VIEWS_WINDOW) -> ViewsWindow:
+    """The newest `newest` records of views given by the pupil's parents and the pupil (one
+    query, whatever their number)."""
+    records = list(_views_of(school=school, pupil=pupil)[: newest + 1])
+    rows = _views_rows(records[:newest])
+    return ViewsWindow(
+        parents=[r for r in rows if r.views.whose == ViewsGiven.Whose.PARENT],
+        pupil=[r for r in rows if r.views.whose == ViewsGiven.Whose.PUPIL],
+        more=len(records) > newest,
+    )
+
+
+def views_given_page(*, school: School, pupil: Pupil, page: str | None) -> Page:
+    """Every record of views given for the pupil, newest first, a page at a time (two queries)."""
+    found = Paginator(_views_of(school=school, pupil=pupil), VIEWS_PER_PAGE).get_page(page)
+    found.object_list = _views_rows(found.object_list)
+    return found

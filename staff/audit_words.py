@@ -169,6 +169,12 @@ ACTION_WORDS: dict[str, str] = {
     "provision.map.printed": "Printed the provision map",
     "provision.pupil_costs_viewed": "Looked at a pupil's costed provision",
     "provision.budget.set": "Set the notional SEN budget",
+    # The pupil's voice and views given (families, issue 19)
+    "families.voice_form_opened": "Opened the pupil voice form",
+    "families.pupil_views_recorded": "Recorded the pupil's views",
+    "families.views_viewed": "Looked at the views given by parents and the pupil",
+    "families.views_accepted": "Accepted views given into the plan",
+    "ehcp.review_views_added": "Added views given to an annual review",
     # Support plans
     "provision.plan.list_viewed": "Looked at the support plans",
     "provision.plan.viewed": "Looked at a support plan",

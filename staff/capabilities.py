@@ -71,6 +71,9 @@ class Cap(StrEnum):
     INFO_REPORT_MANAGE = "inforeport.manage"
     TRANSFER_VIEW = "families.transfer_view"
     TRANSFER_MANAGE = "families.transfer_manage"
+    VOICE_RECORD = "families.voice_record"
+    VOICE_VIEW = "families.voice_view"
+    VOICE_ACCEPT = "families.voice_accept"
 
 
 _EVERYONE = frozenset(Role)
@@ -163,6 +166,13 @@ CAPABILITIES: dict[Cap, frozenset[Role]] = {
     # only the SENDCo and trust lead record a leaver, make a pack or import a plan.
     Cap.TRANSFER_VIEW: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD}),
     Cap.TRANSFER_MANAGE: frozenset({Role.SENDCO, Role.TRUST_LEAD}),
+    # The pupil's voice: the pupil fills in the symbol form with an adult who works with them
+    # (the SENDCo, their teacher, or a TA of their class or of a group the TA runs, see
+    # families.selectors); the views given by parents and the pupil are read with the whole
+    # plan (the head too), and the SENDCo accepts them into the plan. Never a governor.
+    Cap.VOICE_RECORD: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.TEACHER, Role.TA}),
+    Cap.VOICE_VIEW: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD, Role.TEACHER}),
+    Cap.VOICE_ACCEPT: frozenset({Role.SENDCO, Role.TRUST_LEAD}),
 }
 
 

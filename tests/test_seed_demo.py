@@ -126,3 +126,23 @@ def test_the_demo_has_staff_training_to_act_on(settings):
         line.text.startswith("3A: ") and "with ASD, 0 of 2 adults trained" in line.text
         for line in lines
     ), [line.text for line in lines]
+
+
+@pytest.mark.django_db
+def test_seed_demo_gives_pupils_a_voice(settings):
+    """At Meadow Lane and Riverside a few pupils of the demo teacher's class have given their
+    views on the symbol form, and one of those views is accepted into the plan."""
+    from plans.models import Cycle
+    from register.models import ViewsGiven
+
+    settings.DEBUG = True
+    _seed()
+    for slug in ("meadow-lane", "riverside"):
+        given = ViewsGiven.objects.filter(school__slug=slug, whose="pupil", how="symbol_form")
+        assert given.count() >= 2, slug
+        accepted = given.get(accepted_on__isnull=False)
+        cycle = Cycle.objects.filter(plan__pupil=accepted.pupil).order_by("-number").first()
+        assert "Given on the pupil voice form" in cycle.pupil_views, slug
+    before = ViewsGiven.objects.count()
+    _seed()
+    assert ViewsGiven.objects.count() == before

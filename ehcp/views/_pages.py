@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from register.models import Pupil
-from register.selectors import layer_now
+from register.selectors import layer_now, views_given_for
 from staff.capabilities import Cap
 
 from .. import rules, selectors, services
@@ -421,6 +421,12 @@ def _actions(request: HttpRequest, page: selectors.ReviewPage) -> dict:
     }
 
 
+def step_initial(review: AnnualReview) -> dict:
+    """A step's form starts from today; the meeting's record from the views already accepted
+    into the review (families), which are there to keep, not to retype."""
+    return {"on": today(), "pupil_views": review.pupil_views, "parent_views": review.parent_views}
+
+
 def review_detail(
     request: HttpRequest, review: AnnualReview, page: selectors.ReviewPage
 ) -> HttpResponse:
@@ -442,6 +448,9 @@ def review_detail(
             "outcomes": [(o, page.progress.get(o.pk)) for o in page.outcomes],
             "today": today(),
             "from_year_9": rules.from_year_9(pupil.year_group),
+            # Views given by parents and the pupil (issue 19): the newest few, one query.
+            "views_given": views_given_for(school=request.school, pupil=pupil),
+            "can_accept_views": request.access.can(Cap.VOICE_ACCEPT),
             **_actions(request, page),
         },
     )

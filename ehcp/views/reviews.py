@@ -119,7 +119,8 @@ def review_step(request: HttpRequest, public_id, step: str) -> HttpResponse:
         return to_review(request, review, FINISHED)
     lead = rules.LeadTimes.of(review.plan.authority)
     outcomes = selectors.outcomes_of(review.version) if step == rules.HELD else []
-    form = StepForm(form_data(request), step=step, outcomes=outcomes, initial={"on": today()})
+    initial = pages.step_initial(review)
+    form = StepForm(form_data(request), step=step, outcomes=outcomes, initial=initial)
     saved = save_form(
         request,
         form,

@@ -42,6 +42,11 @@ from tests.permissions.families_transfer_rows import (
     transfer_kwargs,
     transfer_world,
 )
+from tests.permissions.families_voice_rows import (
+    FAMILIES_VOICE_MATRIX,
+    families_voice_kwargs,
+    families_voice_world,
+)
 from tests.permissions.info_rows import INFO_MATRIX, SENTINEL, info_kwargs, info_world
 from tests.permissions.lac_rows import LAC_MATRIX, lac_kwargs, lac_world
 from tests.permissions.premium_rows import PREMIUM_MATRIX, premium_kwargs, premium_world
@@ -441,6 +446,7 @@ MATRIX.update(TRAINING_GAP_MATRIX)
 MATRIX.update(REPORT_MATRIX)
 MATRIX.update(INFO_MATRIX)
 MATRIX.update(TRANSFER_MATRIX)
+MATRIX.update(FAMILIES_VOICE_MATRIX)
 
 
 def _walk(patterns, prefix="", namespace=""):
@@ -585,7 +591,7 @@ def _build_world() -> dict:
     }
     ehcp_world(found)
     found = training_world(lac_world(premium_world(reminder_world(found))))
-    return transfer_world(report_world(info_world(training_gap_world(found))))
+    return families_voice_world(transfer_world(report_world(info_world(training_gap_world(found)))))
 
 
 def _support_plans(acorn, term, group, intervention_group, users) -> dict:
@@ -815,6 +821,7 @@ def _kwargs(name: str, world) -> dict:
         **report_kwargs(world),
         **info_kwargs(world),
         **transfer_kwargs(world),
+        **families_voice_kwargs(world),
     }.get(name, {})
 
 

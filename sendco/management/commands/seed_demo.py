@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from ehcp.demo import seed_ehcp
 from families.demo_transfer import seed_transfer
+from families.demo_voice import seed_voice
 from inforeport.demo import seed_report
 from lac.demo import seed_lac
 from plans.demo import seed_plans
@@ -180,6 +181,13 @@ class Command(BaseCommand):
                 teacher=people[Role.TEACHER],
             )
             created += seed_layers(school=school, today=today, sendco=people[Role.SENDCO])
+            # The pupil's voice (issue 19): a few pupils' views, one accepted into the plan.
+            created += seed_voice(
+                school=school,
+                today=today,
+                sendco=people[Role.SENDCO],
+                teacher=people[Role.TEACHER],
+            )
             created += seed_statement(school=school, today=today, sendco=people[Role.SENDCO])
             created += seed_lac(school=school, today=today, sendco=people[Role.SENDCO])
             created += seed_training(
