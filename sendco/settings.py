@@ -197,6 +197,13 @@ AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 # database), which every gunicorn worker shares.
 PASSWORD_RESET_PER_ADDRESS_PER_HOUR = env.int("PASSWORD_RESET_PER_ADDRESS_PER_HOUR", default=3)
 PASSWORD_RESET_PER_IP_PER_HOUR = env.int("PASSWORD_RESET_PER_IP_PER_HOUR", default=20)
+# Parents' views by secure link (families/): how long a link lasts, how many wrong dates of
+# birth lock it, how many failed tries (a wrong date of birth, an unknown code) one address may
+# make in an hour (counted in the cache), and how long a checked link stays open in the browser.
+FAMILY_LINK_DAYS = env.int("FAMILY_LINK_DAYS", default=21)
+FAMILY_LINK_TRIES = env.int("FAMILY_LINK_TRIES", default=5)
+FAMILY_LINK_PER_IP_PER_HOUR = env.int("FAMILY_LINK_PER_IP_PER_HOUR", default=20)
+FAMILY_LINK_SESSION_SECONDS = env.int("FAMILY_LINK_SESSION_SECONDS", default=20 * 60)
 
 # Two-step sign-in (staff/mfa/). MFA_REQUIRED makes the SENDCo, head, trust lead and anyone with
 # admin access set up an authenticator app (staff.capabilities.MFA_REQUIRED_ROLES); everyone who

@@ -69,6 +69,8 @@ class Cap(StrEnum):
     TERM_REPORT_PUBLISHED = "reports.published"
     INFO_REPORT_VIEW = "inforeport.view"
     INFO_REPORT_MANAGE = "inforeport.manage"
+    FAMILY_LINKS_VIEW = "families.links_view"
+    FAMILY_LINKS_SEND = "families.links_send"
 
 
 _EVERYONE = frozenset(Role)
@@ -156,6 +158,12 @@ CAPABILITIES: dict[Cap, frozenset[Role]] = {
     # draft. Its published version is public (no sign-in).
     Cap.INFO_REPORT_VIEW: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD, Role.GOVERNOR}),
     Cap.INFO_REPORT_MANAGE: frozenset({Role.SENDCO, Role.TRUST_LEAD}),
+    # Parents' views by secure link: the SENDCo, trust lead and the pupil's teacher (pupils
+    # scoped by register.selectors) make, print, email and stop links and add translated
+    # summaries; the head reads the links and the views given. Parents themselves have no
+    # account: their pages are public and guarded by the link's code and the date of birth.
+    Cap.FAMILY_LINKS_VIEW: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD, Role.TEACHER}),
+    Cap.FAMILY_LINKS_SEND: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.TEACHER}),
 }
 
 
