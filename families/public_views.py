@@ -3,7 +3,9 @@ nothing about the child is shown until the child's date of birth is given, and t
 a short time in this browser (the session holds the checked link, not a login). After the views
 are sent the link says thank you and opens nothing more.
 
-Every page: never cached, never indexed, no referrer sent on (the code is in the address)."""
+Every page: never cached, never indexed, and no referrer sent to another site (the code is in
+the address). `same-origin`, not `no-referrer`: with no referrer at all Chromium sends a form's
+POST with `Origin: null`, which Django's CSRF check rightly refuses."""
 
 from __future__ import annotations
 
@@ -44,7 +46,7 @@ def family_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
             response = _kind(request, "not_found", 404)
         add_never_cache_headers(response)
         response["X-Robots-Tag"] = "noindex, nofollow"
-        response["Referrer-Policy"] = "no-referrer"
+        response["Referrer-Policy"] = "same-origin"
         return response
 
     return wrapper

@@ -382,7 +382,7 @@ def test_parent_pages_are_never_cached_indexed_or_referred(client, school, sendc
     ):
         assert "no-store" in response["Cache-Control"]
         assert response["X-Robots-Tag"] == "noindex, nofollow"
-        assert response["Referrer-Policy"] == "no-referrer"
+        assert response["Referrer-Policy"] == "same-origin"
         assert 'name="robots" content="noindex' in response.content.decode()
 
 

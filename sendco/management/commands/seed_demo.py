@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ehcp.demo import seed_ehcp
+from families.demo import demo_note, seed_families
 from inforeport.demo import seed_report
 from lac.demo import seed_lac
 from plans.demo import seed_plans
@@ -193,6 +194,12 @@ class Command(BaseCommand):
             )
             # After training: the report counts the courses staff hold.
             created += seed_report(school=school, today=today, sendco=people[Role.SENDCO])
+            created += seed_families(
+                school=school,
+                today=today,
+                sendco=people[Role.SENDCO],
+                teacher=people[Role.TEACHER],
+            )
         created += self._person(
             f"lead@{trust.slug}.example.org", " ".join(TRUST_LEAD), schools[0], Role.TRUST_LEAD
         )
@@ -213,6 +220,8 @@ class Command(BaseCommand):
         self.stdout.write(f"\nDemo logins (password for all: {settings.DEMO_PASSWORD})")
         for role, where, email in demo_logins():
             self.stdout.write(f"  {role:<20} {where:<30} {email}")
+        if note := demo_note():
+            self.stdout.write(f"\n{note}")
 
     def _person(self, email: str, name: str, school: School, role: str) -> int:
         user = User.objects.filter(email=email).first()
