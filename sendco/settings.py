@@ -231,6 +231,10 @@ LANGUAGE_CODE = "en-gb"
 LANGUAGES = [("en-gb", "English (UK)")]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
+# Translations of the pages marked for them (the parents' pages, families/: `{% translate %}`,
+# `gettext`) go in locale/<language>/LC_MESSAGES/django.po (`manage.py makemessages -l pl`);
+# a language is offered once it is added to LANGUAGES. None is shipped yet.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 # The largest request body a form may send (files apart: see DOCUMENT_MAX_BYTES) and the most

@@ -425,3 +425,14 @@ def test_a_translated_summary_reaches_the_family_after_the_check(
     bea_link, bea_code = make_link(school, sendco, world["bea"])
     checked(client, bea_code, BEA_BORN)
     assert client.get(f("summary", bea_code, summary.public_id)).status_code == 404
+
+
+def test_the_audit_log_names_the_link_as_who_read_the_plan(client, school, sendco, world):
+    link, code = make_link(school, sendco, world["ada"])
+    checked(client, code)
+    client.get(f("plan", code))
+    client.force_login(sendco)
+    audit = reverse("staff:audit", args=[school.slug])
+    page = client.get(audit, {"pupil": world["ada"].public_id}).content.decode()
+    assert "a parent or carer, by secure link" in page
+    assert "A parent read the plan by secure link" in page
