@@ -436,3 +436,37 @@ def test_the_audit_log_names_the_link_as_who_read_the_plan(client, school, sendc
     page = client.get(audit, {"pupil": world["ada"].public_id}).content.decode()
     assert "a parent or carer, by secure link" in page
     assert "A parent read the plan by secure link" in page
+
+
+def test_a_parent_reads_the_ehc_plans_outcomes(client, school, sendco, world):
+    from ehcp.models import PlanOutcome
+    from tests.ehcp.factories import make_authority, make_plan
+
+    plan = make_plan(world["bea"], make_authority(school), issued_on=date(2026, 3, 2), by=sendco)
+    PlanOutcome.objects.create(
+        version=plan.versions.get(), outcome="Bea will make a friend.", interim_targets="Play."
+    )
+    link, code = make_link(school, sendco, world["bea"], purpose="annual_review")
+    checked(client, code, BEA_BORN)
+    page = client.get(f("plan", code)).content.decode()
+    assert "What the EHC plan hopes for" in page
+    assert "Bea will make a friend." in page
+    assert "before an ehc plan annual review" in page
+
+
+def test_the_parents_plan_page_makes_the_same_queries_at_two_sizes(
+    client, school, sendco, world, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    link, code = make_link(school, sendco, world["ada"])
+    checked(client, code)
+    client.get(f("plan", code))
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(f("plan", code)).status_code == 200
+    cycle = Cycle.objects.get(plan__pupil=world["ada"])
+    for n in range(5):
+        Target.objects.create(school=school, cycle=cycle, description=f"Target {n}", position=n + 2)
+    with django_assert_num_queries(len(small)):
+        assert client.get(f("plan", code)).status_code == 200
