@@ -23,7 +23,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from staff.client_ip import client_ip
-from staff.http import form_data, stored_download
+from staff.http import form_data, save_form, stored_download
 
 from . import rules, selectors, services, throttle
 from .forms import BirthForm, CodeForm, ViewsForm
@@ -149,11 +149,14 @@ def plan(request: HttpRequest, code: str) -> HttpResponse:
     if not _checked(request, found):
         return redirect("families_public:link", code)
     form = ViewsForm(form_data(request))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        services.views_give(
+    given = save_form(
+        request,
+        form,
+        lambda data: services.views_give(
             link=found, given_by=data["given_by"], answers=form.answers(), today=today, now=now
-        )
+        ),
+    )
+    if given:
         request.session.pop(CHECKED, None)
         return redirect("families_public:link", code)
     if request.method != "POST":

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from register.models import Contact, Pupil, ViewsGiven
 from staff.files import attached
@@ -134,7 +135,7 @@ def views_give(
     A second send, or a link that has ended, is refused."""
     link = ViewsLink.objects.select_for_update().select_related("school", "pupil").get(pk=link.pk)
     if not is_open(link, now):
-        raise ValidationError("This link cannot be used any more.")
+        raise ValidationError(_("Sorry, this link does not work any more."))
     views = ViewsGiven.objects.create(
         school=link.school,
         pupil=link.pupil,
