@@ -197,6 +197,13 @@ AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 # database), which every gunicorn worker shares.
 PASSWORD_RESET_PER_ADDRESS_PER_HOUR = env.int("PASSWORD_RESET_PER_ADDRESS_PER_HOUR", default=3)
 PASSWORD_RESET_PER_IP_PER_HOUR = env.int("PASSWORD_RESET_PER_IP_PER_HOUR", default=20)
+# Parents' views by secure link (families/): how long a link lasts, how many wrong dates of
+# birth lock it, how many failed tries (a wrong date of birth, an unknown code) one address may
+# make in an hour (counted in the cache), and how long a checked link stays open in the browser.
+FAMILY_LINK_DAYS = env.int("FAMILY_LINK_DAYS", default=21)
+FAMILY_LINK_TRIES = env.int("FAMILY_LINK_TRIES", default=5)
+FAMILY_LINK_PER_IP_PER_HOUR = env.int("FAMILY_LINK_PER_IP_PER_HOUR", default=20)
+FAMILY_LINK_SESSION_SECONDS = env.int("FAMILY_LINK_SESSION_SECONDS", default=20 * 60)
 
 # Two-step sign-in (staff/mfa/). MFA_REQUIRED makes the SENDCo, head, trust lead and anyone with
 # admin access set up an authenticator app (staff.capabilities.MFA_REQUIRED_ROLES); everyone who
@@ -224,6 +231,10 @@ LANGUAGE_CODE = "en-gb"
 LANGUAGES = [("en-gb", "English (UK)")]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
+# Translations of the pages marked for them (the parents' pages, families/: `{% translate %}`,
+# `gettext`) go in locale/<language>/LC_MESSAGES/django.po (`manage.py makemessages -l pl`);
+# a language is offered once it is added to LANGUAGES. None is shipped yet.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 # The largest request body a form may send (files apart: see DOCUMENT_MAX_BYTES) and the most

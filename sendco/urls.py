@@ -65,6 +65,7 @@ urlpatterns = [
     path("s/<slug:school_slug>/", include("reports.urls")),
     path("s/<slug:school_slug>/", include("inforeport.urls")),
     path("p/<slug:school_slug>/", include("inforeport.public_urls")),
+    path("f/", include("families.public_urls")),
     path("s/<slug:school_slug>/", include("register.census_urls")),
     path("s/<slug:school_slug>/", include("register.import_urls")),
     path("t/<slug:trust_slug>/", views.trust_dashboard, name="trust_dashboard"),

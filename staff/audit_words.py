@@ -217,6 +217,19 @@ ACTION_WORDS: dict[str, str] = {
     "ehcp.pack_generated": "Made an annual review pack",
     "ehcp.tracker_viewed": "Looked at the annual review tracker",
     "ehcp.transfers_viewed": "Looked at the phase transfers",
+    # Parents' views by secure link (the parent's own events have no signed-in person)
+    "families.links_viewed": "Looked at a pupil's links for parents",
+    "families.link.created": "Made a secure link for a parent",
+    "families.link.printed": "Printed a secure link for a parent",
+    "families.link.emailed": "Emailed a secure link to a parent",
+    "families.link.revoked": "Stopped a secure link for a parent",
+    "families.link.checked": "A parent opened a secure link (date of birth right)",
+    "families.link.check_failed": "Wrong date of birth on a secure link",
+    "families.link.locked": "A secure link locked after wrong dates of birth",
+    "families.parent_read": "A parent read the plan by secure link",
+    "families.views.given": "A parent gave their views by secure link",
+    "families.summary.added": "Added a translated summary of a plan",
+    "families.summary.downloaded": "Downloaded a translated summary of a plan",
 }
 
 

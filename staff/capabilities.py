@@ -74,6 +74,8 @@ class Cap(StrEnum):
     VOICE_RECORD = "families.voice_record"
     VOICE_VIEW = "families.voice_view"
     VOICE_ACCEPT = "families.voice_accept"
+    FAMILY_LINKS_VIEW = "families.links_view"
+    FAMILY_LINKS_SEND = "families.links_send"
 
 
 _EVERYONE = frozenset(Role)
@@ -173,6 +175,12 @@ CAPABILITIES: dict[Cap, frozenset[Role]] = {
     Cap.VOICE_RECORD: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.TEACHER, Role.TA}),
     Cap.VOICE_VIEW: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD, Role.TEACHER}),
     Cap.VOICE_ACCEPT: frozenset({Role.SENDCO, Role.TRUST_LEAD}),
+    # Parents' views by secure link: the SENDCo, trust lead and the pupil's teacher (pupils
+    # scoped by register.selectors) make, print, email and stop links and add translated
+    # summaries; the head reads the links and the views given. Parents themselves have no
+    # account: their pages are public and guarded by the link's code and the date of birth.
+    Cap.FAMILY_LINKS_VIEW: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD, Role.TEACHER}),
+    Cap.FAMILY_LINKS_SEND: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.TEACHER}),
 }
 
 

@@ -56,6 +56,19 @@ def test_seed_demo_builds_the_trust_once(settings):
     assert document["support_layers"]
     assert document["support_plan"]["cycles"]
     assert document["provision_received"]
+
+    # A parent's link waits at Meadow Lane with the code the README gives, and an earlier
+    # link of the same pupil was answered (issue 19).
+    from families import rules
+    from families.demo import DEMO_CODE
+    from families.models import ViewsLink
+    from register.models import ViewsGiven
+
+    waiting = ViewsLink.objects.get(code_hash=rules.code_hash(DEMO_CODE))
+    assert waiting.school.slug == "meadow-lane"
+    assert waiting.status(timezone.now()) == "waiting"
+    assert f"type the code {DEMO_CODE}" in first
+    assert ViewsGiven.objects.filter(pupil=waiting.pupil, whose="parent", how="link").count() == 1
     # The demo teacher has a class with pupils in it.
     teacher = User.objects.get(email="teacher@meadow-lane.example.org")
     assert TeachingGroup.objects.get(teachers=teacher).pupils.count() >= 15

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ehcp.demo import seed_ehcp
+from families.demo import demo_note, seed_families
 from families.demo_transfer import seed_transfer
 from families.demo_voice import seed_voice
 from inforeport.demo import seed_report
@@ -203,6 +204,13 @@ class Command(BaseCommand):
             )
             # After training: the report counts the courses staff hold.
             created += seed_report(school=school, today=today, sendco=people[Role.SENDCO])
+            # Parents' views by secure link (issue 19): a link waiting, one answered.
+            created += seed_families(
+                school=school,
+                today=today,
+                sendco=people[Role.SENDCO],
+                teacher=people[Role.TEACHER],
+            )
         # A Year 6 leaver at the primary bound for the secondary, ready for a transfer pack.
         created += seed_transfer(
             school=schools[0],
@@ -229,6 +237,8 @@ class Command(BaseCommand):
         self.stdout.write(f"\nDemo logins (password for all: {settings.DEMO_PASSWORD})")
         for role, where, email in demo_logins():
             self.stdout.write(f"  {role:<20} {where:<30} {email}")
+        if note := demo_note():
+            self.stdout.write(f"\n{note}")
 
     def _person(self, email: str, name: str, school: School, role: str) -> int:
         user = User.objects.filter(email=email).first()
