@@ -108,3 +108,16 @@ def test_a_parent_gives_views_by_link_on_a_phone(
     page.get_by_text("by Mia Quill").click()
     expect(page.get_by_text("Lunchtimes are noisy.")).to_be_visible()
     look(page, "links-with-views")
+
+    # The SENDCo sees them in the plan, as the views of parents, and accepts them into it.
+    page.goto(f"{live_server.url}/s/{school.slug}/pupils/{ada.public_id}/plan/")
+    section = page.get_by_role("region", name="Views of parents and the pupil")
+    expect(section.get_by_role("heading", name="Views of parents")).to_be_visible()
+    expect(section).to_contain_text("Given online by secure link on")
+    expect(section).to_contain_text("Lunchtimes are noisy.")
+    look(page, "plan-with-parents-views")
+    section.get_by_role("button", name="Accept into the plan").click()
+    expect(section).to_contain_text("Accepted into the plan on")
+    look(page, "plan-parents-views-accepted")
+    cycle = Cycle.objects.get(plan__pupil=ada)
+    assert "Lunchtimes are noisy." in cycle.parent_views + cycle.review_parent_views
