@@ -19,10 +19,12 @@ from pathlib import Path
 from django.db.models import Count, Q
 
 from ehcp.models import AnnualReview, EhcPlan, PlanVersion
-from plans.models import Cycle, SupportPlan
+from ehcp.services import VERSION_FIELDS
+from plans.models import CYCLE_TEXTS, Cycle, SupportPlan
 from provision import rules as provision_rules
 from provision.models import Attendance, GroupPupil
 from register.models import Need, PassportVersion, Pupil, SenStatus, SupportLayer, ViewsGiven
+from register.services import PASSPORT_FIELDS
 from staff import calendar as school_calendar
 from staff.models import School
 
@@ -32,29 +34,6 @@ FORMAT = "sendco-portable-plan"
 VERSION = 1
 SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "portable-plan-1.schema.json"
 
-PASSPORT_FIELDS = (
-    "about_me",
-    "important_to_me",
-    "strengths",
-    "what_helps",
-    "what_does_not_help",
-    "communication",
-    "strategies",
-    "pupil_words",
-    "parent_words",
-)
-CYCLE_TEXTS = (
-    "needs_summary",
-    "assessment",
-    "pupil_views",
-    "parent_views",
-    "strategies",
-    "review_summary",
-    "review_pupil_views",
-    "review_parent_views",
-    "participants",
-    "next_steps",
-)
 CYCLE_DATES = ("starts_on", "agreed_on", "review_due", "reviewed_on")
 TARGET_TEXTS = (
     "outcome_sought",
@@ -67,19 +46,8 @@ TARGET_TEXTS = (
     "evidence",
     "next_step",
 )
-SECTIONS = (
-    "section_a",
-    "section_b",
-    "section_c",
-    "section_d",
-    "section_g",
-    "section_h1",
-    "section_h2",
-    "section_i",
-    "section_j",
-    "section_k",
-    "preparing_for_adulthood",
-)
+# The sections of an EHC plan version the file carries: every one but the money.
+SECTIONS = tuple(f for f in VERSION_FIELDS if not f.endswith("_per_year"))
 REVIEW_TEXTS = (
     "stage",
     "attendees",

@@ -19,21 +19,7 @@ from staff.deadlines import Deadline, link_to, percent_of, severity, under_deliv
 from staff.models import School
 
 from . import rules, selectors
-from .models import Cycle, ParentMeeting, SupportPlan, Target
-
-# What a cycle's page shows and no deadline reads: left in the database.
-CYCLE_TEXTS = [
-    "needs_summary",
-    "assessment",
-    "pupil_views",
-    "parent_views",
-    "strategies",
-    "review_summary",
-    "review_pupil_views",
-    "review_parent_views",
-    "participants",
-    "next_steps",
-]
+from .models import CYCLE_TEXTS, Cycle, ParentMeeting, SupportPlan, Target
 
 
 def deadlines(

@@ -113,6 +113,21 @@ class Cycle(models.Model):
         return self.stage == self.Stage.REVIEWED
 
 
+# The cycle's words: what its page shows (and the portable plan carries) and no deadline reads.
+CYCLE_TEXTS = (
+    "needs_summary",
+    "assessment",
+    "pupil_views",
+    "parent_views",
+    "strategies",
+    "review_summary",
+    "review_pupil_views",
+    "review_parent_views",
+    "participants",
+    "next_steps",
+)
+
+
 class Target(models.Model):
     """A SMART target of a cycle: what, how measured, from what baseline to what, by when; the
     need it answers and the groups of the provision map that deliver it."""
