@@ -21,6 +21,25 @@ from staff.models import School
 from . import rules, selectors
 from .models import CYCLE_TEXTS, Cycle, ParentMeeting, SupportPlan, Target
 
+# A support plan review (the family the home page and reports count it in), of the whole plan.
+ANNUAL = "provision.apdr_review.annual"
+
+
+def _whole_plan_review(school: School, *, plan: str) -> dict:
+    """Annotations of a plan (`plan` names its id in the outer query) for its annual review: the
+    last cycle reviewed as the plan's annual review, and when its first cycle began."""
+    cycles = Cycle.objects.filter(school=school, plan=OuterRef(plan))
+    annual = cycles.filter(annual_review=True, stage=rules.REVIEWED).order_by("-reviewed_on")
+    return {
+        "last_annual": Subquery(annual.values("reviewed_on")[:1]),
+        "first_started": Subquery(cycles.order_by("number").values("starts_on")[:1]),
+    }
+
+
+def _annual_due(row) -> date | None:
+    """When a plan (or a cycle annotated as one) is due its annual review."""
+    return rules.annual_review_due(last_annual=row.last_annual, first_started=row.first_started)
+
 
 def deadlines(
     *,
@@ -52,6 +71,18 @@ def deadlines(
         .exclude(stage=rules.REVIEWED)
         .select_related("plan__pupil")
         .defer(*CYCLE_TEXTS)
+        .annotate(
+            **_whole_plan_review(school, plan="plan"),
+            on_k=Exists(
+                SenStatus.objects.filter(
+                    Q(ends_on__isnull=True) | Q(ends_on__gte=today),
+                    school=school,
+                    pupil=OuterRef("plan__pupil"),
+                    category=K,
+                    starts_on__lte=today,
+                )
+            ),
+        )
     )
     open_cycles = list(open_cycles)
     plan_url = link_to("plans:plan", school.slug)
@@ -62,6 +93,10 @@ def deadlines(
             if cycle.review_due is None:
                 continue
             due, kind, title = cycle.review_due, "provision.apdr_review", "Support plan review"
+            annual = _annual_due(cycle) if cycle.on_k else None
+            if annual is not None and annual <= cycle.review_due:
+                # The plan's year is up before this review: it is the annual review, due sooner.
+                due, kind, title = annual, ANNUAL, "Support plan annual review"
         else:
             due = rules.agree_by(starts_on=cycle.starts_on)
             kind, title = "provision.apdr_agree", "Agree the support plan"
@@ -85,7 +120,15 @@ def deadlines(
         today=today,
         calendar=calendar,
     )
-    yield from _yearly(school=school, pupils=pupils, today=today, until=until, calendar=calendar)
+    reviewing = {c.plan_id for c in open_cycles if c.stage == rules.DO and c.review_due}
+    yield from _yearly(
+        school=school,
+        pupils=pupils,
+        today=today,
+        until=until,
+        calendar=calendar,
+        reviewing=reviewing,
+    )
 
 
 def _delivery_alerts(
@@ -162,10 +205,18 @@ def _below(delivery: Delivery) -> bool:
 
 
 def _yearly(
-    *, school: School, pupils: QuerySet[Pupil], today: date, until: date, calendar: SchoolCalendar
+    *,
+    school: School,
+    pupils: QuerySet[Pupil],
+    today: date,
+    until: date,
+    calendar: SchoolCalendar,
+    reviewing: set[int],
 ) -> Iterator[Deadline]:
     """The year's dates of each plan of a pupil on SEN support: parent meetings behind schedule
-    and the plan's annual review. Two queries (the plans, the meetings) plus the terms."""
+    and the plan's annual review, unless the plan is `reviewing` (under way with a review date:
+    its review is the annual one when the year is up first, or comes before it). Two queries
+    (the plans, the meetings) plus the terms."""
     start = school_calendar.academic_year_start_for(today)
     year_start = date(start, 9, 1)
     term_ends = [
@@ -182,18 +233,9 @@ def _yearly(
         category=K,
         starts_on__lte=today,
     ).values("starts_on")[:1]
-    cycles = Cycle.objects.filter(school=school, plan=OuterRef("pk"))
     plans = list(
         SupportPlan.objects.filter(school=school, pupil__in=pupils)
-        .annotate(
-            on_k_since=Subquery(on_k_since),
-            last_annual=Subquery(
-                cycles.filter(annual_review=True, stage=rules.REVIEWED)
-                .order_by("-reviewed_on")
-                .values("reviewed_on")[:1]
-            ),
-            first_started=Subquery(cycles.order_by("number").values("starts_on")[:1]),
-        )
+        .annotate(on_k_since=Subquery(on_k_since), **_whole_plan_review(school, plan="pk"))
         .filter(on_k_since__isnull=False)
         .select_related("pupil")
     )
@@ -204,7 +246,10 @@ def _yearly(
         held[plan_id].append(on)
     plan_url = link_to("plans:plan", school.slug)
     for plan in plans:
-        yield from _annual_review(plan, today=today, until=until, calendar=calendar, url=plan_url)
+        if plan.pk not in reviewing:
+            yield from _annual_review(
+                plan, today=today, until=until, calendar=calendar, url=plan_url
+            )
         if not term_ends:
             continue
         schedule = rules.meeting_schedule(
@@ -236,14 +281,14 @@ def _annual_review(
     plan: SupportPlan, *, today: date, until: date, calendar: SchoolCalendar, url
 ) -> Iterator[Deadline]:
     """The plan's annual review (`rules.annual_review_due`), on the last school day before."""
-    due = rules.annual_review_due(last_annual=plan.last_annual, first_started=plan.first_started)
+    due = _annual_due(plan)
     if due is None:
         return
     due = calendar.on_or_before(due)
     if due > until:
         return
     yield Deadline(
-        kind="provision.plan_annual_review",
+        kind=ANNUAL,
         title="Support plan annual review",
         due=due,
         subject=plan.pupil.name,

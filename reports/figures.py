@@ -85,9 +85,8 @@ OVERDUE_KINDS = [
     ("ehcp.consultation", "The LA's consultations about naming the school, not yet answered"),
     ("lac.pep", "PEPs of looked-after children overdue"),
     ("provision.apdr_agree", "Support plans not yet agreed"),
-    ("provision.apdr_review", "Support-plan reviews overdue"),
+    ("provision.apdr_review", "Support-plan reviews overdue (termly, or of the whole plan yearly)"),
     ("provision.parent_meetings", "Parent meetings behind three a year"),
-    ("provision.plan_annual_review", "Support plans not reviewed as a whole for a year"),
 ]
 OVERDUE_PROVIDERS = [ehcp_deadlines.deadlines, plan_deadlines.deadlines, lac_deadlines.deadlines]
 

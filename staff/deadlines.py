@@ -107,7 +107,6 @@ OPENED_WITH: dict[str, Cap] = {
     "provision.apdr_review": Cap.PLAN_VIEW,  # the pupil's support plan
     "provision.apdr_agree": Cap.PLAN_VIEW,
     "provision.parent_meetings": Cap.PLAN_VIEW,
-    "provision.plan_annual_review": Cap.PLAN_VIEW,
     "ehcp.review": Cap.EHCP_VIEW,  # the EHC plan or its review under way
     "ehcp.assessment": Cap.EHCP_TRACKER,  # the needs-assessment request
     "ehcp.consultation": Cap.EHCP_TRACKER,  # the LA's consultation about naming the school
@@ -236,7 +235,6 @@ KIND_LABELS: dict[str, str] = {
     "provision.apdr_agree": "Support plans to agree",
     "provision.apdr_review": "Support plan reviews",
     "provision.parent_meetings": "Parent meetings",
-    "provision.plan_annual_review": "Support plan annual reviews",
     "ehcp.review": "EHC annual reviews",
     "ehcp.assessment": "Needs assessments",
     "ehcp.consultation": "The LA's consultations",

@@ -110,7 +110,7 @@ def test_the_ta_is_not_told_of_steps_they_cannot_open(school, sendco, ta, mina):
         "provision.apdr_review",
         "provision.apdr_agree",
         "provision.parent_meetings",
-        "provision.plan_annual_review",
+        "provision.apdr_review.annual",
         "ehcp.review.meeting_due",
         "ehcp.assessment.decision",
         "training.renewal",

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from plans import deadlines as plan_deadlines
 from plans import services as plan_services
+from plans.models import Cycle
 from register.models import Concern, Pupil, SenStatus
 from register.selectors import pupils_visible_to
 from sendco.deadlines import deadlines_for
@@ -469,7 +470,7 @@ def test_the_deadlines_page_shows_plan_deadlines(
     assert f'href="{review_url}"' in page
 
 
-ANNUAL = "provision.plan_annual_review"
+ANNUAL = "provision.apdr_review.annual"
 
 
 def annual_rows(found):
@@ -478,25 +479,31 @@ def annual_rows(found):
 
 def test_each_support_plan_is_reviewed_as_a_whole_a_year_after_it_began(school, sendco, apdr):
     """Mina's plan began on 14 September 2026, Otto's on 1 December: each is due its annual review
-    a year on, beside the termly reviews; a review recorded as the annual review moves it a year
-    from that review."""
-    access = access_for(sendco, school)
+    a year on, beside the termly reviews. Mina's plan is under way with its review set for after
+    the anniversary: that review is the annual one, due on the anniversary (one line, not two).
+    Otto's plan is not under way: the annual review stands on its own. A review recorded as the
+    annual review moves it a year from that review."""
+    access, cycle = access_for(sendco, school), apdr["cycle"]
+    Cycle.objects.filter(pk=cycle.pk).update(review_due=date(2027, 10, 15))
     with at(date(2027, 9, 6)):
         found = deadlines_for(access=access, today=timezone.localdate())
-    assert annual_rows(found) == [("Mina", date(2027, 9, 14), SOON)]
+    mina = [d for d in found if d.subject.startswith("Mina") and d.kind.startswith(REVIEW)]
+    assert [(d.kind, d.title, d.due) for d in mina] == [
+        (ANNUAL, "Support plan annual review (cycle 1)", date(2027, 9, 14))
+    ]
     with at(date(2027, 12, 2)):
         found = deadlines_for(access=access, today=timezone.localdate())
     assert annual_rows(found) == [
         ("Mina", date(2027, 9, 14), OVERDUE),
         ("Otto", date(2027, 12, 1), OVERDUE),
     ]
-    assert found[0].url == reverse("plans:plan", args=[school.slug, apdr["mina"].public_id])
-    cycle = apdr["cycle"]
+    otto = next(d for d in found if d.kind == ANNUAL and d.subject.startswith("Otto"))
+    assert otto.url == reverse("plans:plan", args=[school.slug, apdr["otto"].public_id])
     with at(date(2027, 12, 3)):
         today = timezone.localdate()
         plan_services.review_complete(
             access=access,
-            cycle=cycle,
+            cycle=Cycle.objects.get(pk=cycle.pk),
             today=today,
             reviewed_on=today,
             outcomes={cycle.targets.get().pk: {"outcome": "achieved"}},
@@ -512,9 +519,10 @@ def test_the_annual_review_of_support_plans_is_a_setting(school, sendco, apdr, s
         found = deadlines_for(access=access_for(sendco, school), today=timezone.localdate())
     assert annual_rows(found) == []
     settings.SUPPORT_PLAN_ANNUAL_REVIEW_MONTHS = 6
-    with at(date(2027, 3, 15)):
+    with at(date(2027, 6, 8)):
         found = deadlines_for(access=access_for(sendco, school), today=timezone.localdate())
-    assert annual_rows(found) == [("Mina", date(2027, 3, 12), OVERDUE)]
+    # Otto's six months are up; Mina's termly review, set before hers were, comes first.
+    assert [name for name, *_ in annual_rows(found)] == ["Otto"]
 
 
 def test_a_pupil_with_an_ehc_plan_has_the_statutory_review_not_this_one(school, sendco, apdr):

@@ -121,7 +121,7 @@ def test_teacher_contributes_and_the_sendco_reviews_and_starts_the_next_cycle(
     page.get_by_role("link", name="Change the layer of support").click()
     look(page, "sendco-layer")
     page.get_by_label("Targeted Plus: More intensive").check()
-    page.get_by_label("From").fill(timezone.localdate().isoformat())
+    page.get_by_role("textbox", name="From").fill(timezone.localdate().isoformat())
     page.get_by_label("Why (optional)").fill("Agreed at the annual review with Mrs Patel.")
     page.get_by_role("button", name="Save the layer of support").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Maya Patel")
