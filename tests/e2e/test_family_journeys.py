@@ -112,7 +112,7 @@ def test_a_parent_gives_views_by_link_on_a_phone(
     # The SENDCo sees them in the plan, as the views of parents, and accepts them into it.
     page.goto(f"{live_server.url}/s/{school.slug}/pupils/{ada.public_id}/plan/")
     section = page.get_by_role("region", name="Views of parents and the pupil")
-    expect(section.get_by_role("heading", name="Views of parents")).to_be_visible()
+    expect(section.get_by_role("heading", name="Views of parents", exact=True)).to_be_visible()
     expect(section).to_contain_text("Given online by secure link on")
     expect(section).to_contain_text("Lunchtimes are noisy.")
     look(page, "plan-with-parents-views")
