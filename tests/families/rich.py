@@ -22,6 +22,9 @@ from register.models import (
     SupportLayer,
     ViewsGiven,
 )
+from staff import calendar as school_calendar
+from staff.models import Role
+from tests.factories import SchoolFactory, TrustFactory, member
 
 
 def rich_pupil(school, sendco, *, upn: str = "H801200001001", places: int = 2) -> Pupil:
@@ -216,3 +219,22 @@ def rich_pupil(school, sendco, *, upn: str = "H801200001001", places: int = 2) -
         answers=[{"question": "What helps me", "answer": "Lego breaks"}],
     )
     return pupil
+
+
+def meadow_and_riverside() -> dict:
+    """Two schools of one trust (a primary and the secondary its pupils move to), each with its
+    SENDCo, the primary's head, and a pupil at the primary with a rich history."""
+    trust = TrustFactory(name="Oak Trust", slug="oak")
+    meadow = SchoolFactory(trust=trust, name="Meadow Lane Primary", slug="meadow", urn="100001")
+    riverside = SchoolFactory(trust=trust, name="Riverside Academy", slug="river", urn="100002")
+    for school in (meadow, riverside):
+        school_calendar.create_default_year(school=school, academic_year_start=2026)
+    sendco = member(meadow, Role.SENDCO, email="sendco@meadow.test")
+    return {
+        "meadow": meadow,
+        "riverside": riverside,
+        "sendco": sendco,
+        "head": member(meadow, Role.HEAD, email="head@meadow.test"),
+        "receiver": member(riverside, Role.SENDCO, email="sendco@river.test"),
+        "pupil": rich_pupil(meadow, sendco),
+    }

@@ -18,11 +18,9 @@ from django.urls import reverse
 from families import portable, portable_read
 from families.models import PreviousSchoolRecord, TransferPack
 from register.models import Pupil, SenStatus
-from staff import calendar as school_calendar
-from staff.models import AuditEvent, Role
+from staff.models import AuditEvent
 from tests.conftest import built_once
-from tests.factories import SchoolFactory, TrustFactory, member
-from tests.families.rich import rich_pupil
+from tests.families.rich import meadow_and_riverside, rich_pupil
 from tests.pdf import pdf_text
 
 
@@ -32,27 +30,10 @@ def _on_1_july():
         yield
 
 
-def _world() -> dict:
-    trust = TrustFactory(name="Oak Trust", slug="oak")
-    meadow = SchoolFactory(trust=trust, name="Meadow Lane Primary", slug="meadow", urn="100001")
-    riverside = SchoolFactory(trust=trust, name="Riverside Academy", slug="river", urn="100002")
-    for school in (meadow, riverside):
-        school_calendar.create_default_year(school=school, academic_year_start=2026)
-    sendco = member(meadow, Role.SENDCO, email="sendco@meadow.test")
-    return {
-        "meadow": meadow,
-        "riverside": riverside,
-        "sendco": sendco,
-        "head": member(meadow, Role.HEAD, email="head@meadow.test"),
-        "receiver": member(riverside, Role.SENDCO, email="sendco@river.test"),
-        "pupil": rich_pupil(meadow, sendco),
-    }
-
-
 @pytest.fixture(scope="module")
 def module_world(django_db_setup, django_db_blocker):
     with built_once(django_db_blocker) as build:
-        yield build(_world)
+        yield build(meadow_and_riverside)
 
 
 @pytest.fixture
