@@ -198,6 +198,23 @@ def summary_add(
     return summary
 
 
+@transaction.atomic
+def summary_remove(*, access: Access, summary: TranslatedSummary) -> None:
+    """Take a translated summary away (added by mistake, or out of date): the family cannot
+    download it any more, and its file is deleted once the change is committed."""
+    if summary.school_id != access.school.pk:
+        raise ValidationError("This summary is not at this school.")
+    pupil_public_id, language = summary.pupil.public_id, summary.language
+    audit_by(
+        access,
+        "families.summary.removed",
+        summary,
+        pupil_public_id=pupil_public_id,
+        language=language,
+    )
+    summary.delete()  # its file follows once committed (staff.files.follow_deletions)
+
+
 def now_and_today() -> tuple[datetime, date]:
     """The edge's clock, for views (services take the time as an argument)."""
     return timezone.now(), timezone.localdate()

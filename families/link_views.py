@@ -99,6 +99,19 @@ def summary_add(request: HttpRequest, public_id) -> HttpResponse:
     return _links_page(request, pupil, summary_form=form)
 
 
+@school_view(Cap.FAMILY_LINKS_SEND)
+@require_POST
+def summary_remove(request: HttpRequest, public_id) -> HttpResponse:
+    found = summary_or_404(request, public_id)
+    pupil = found.pupil
+    run_action(
+        request,
+        lambda: link_services.summary_remove(access=request.access, summary=found),
+        success=f"The summary in {found.language} is removed: the family cannot open it now.",
+    )
+    return redirect("families:links", request.school.slug, pupil.public_id)
+
+
 @school_view(Cap.FAMILY_LINKS_VIEW)
 @audited("families.summary.downloaded")
 @require_safe

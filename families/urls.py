@@ -21,6 +21,11 @@ urlpatterns = [
     path("family-links/<uuid:public_id>/", link_views.link, name="link"),
     path("family-links/<uuid:public_id>/revoke/", link_views.link_revoke, name="link_revoke"),
     path("family-summaries/<uuid:public_id>/", link_views.summary, name="summary"),
+    path(
+        "family-summaries/<uuid:public_id>/remove/",
+        link_views.summary_remove,
+        name="summary_remove",
+    ),
     # The pupil's voice, and views given on the plan.
     path("pupils/<uuid:public_id>/voice/", views.pupil_voice, name="pupil_voice"),
     path("pupils/<uuid:public_id>/views/", views.pupil_views, name="pupil_views"),

@@ -229,6 +229,7 @@ ACTION_WORDS: dict[str, str] = {
     "families.parent_read": "A parent read the plan by secure link",
     "families.views.given": "A parent gave their views by secure link",
     "families.summary.added": "Added a translated summary of a plan",
+    "families.summary.removed": "Removed a translated summary of a plan",
     "families.summary.downloaded": "Downloaded a translated summary of a plan",
 }
 

@@ -425,6 +425,18 @@ def test_a_translated_summary_reaches_the_family_after_the_check(
     bea_link, bea_code = make_link(school, sendco, world["bea"])
     checked(client, bea_code, BEA_BORN)
     assert client.get(f("summary", bea_code, summary.public_id)).status_code == 404
+    # Removed by the school (the wrong file, say): the family cannot open it any more.
+    client.force_login(sendco)
+    links = client.get(links_url(school, world["ada"])).content.decode()
+    assert 'Remove<span class="visually-hidden"> the summary in Polish' in links
+    remove = reverse("families:summary_remove", args=[school.slug, summary.public_id])
+    assert client.post(remove).status_code == 302
+    assert not TranslatedSummary.objects.filter(pk=summary.pk).exists()
+    assert AuditEvent.objects.filter(action="families.summary.removed").count() == 1
+    client.logout()
+    checked(client, code)
+    assert "Download the summary in Polish" not in client.get(f("plan", code)).content.decode()
+    assert client.get(download).status_code == 404
 
 
 def test_the_audit_log_names_the_link_as_who_read_the_plan(client, school, sendco, world):

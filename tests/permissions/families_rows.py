@@ -43,6 +43,7 @@ FAMILIES_MATRIX: dict[str, Row] = {
     "families:link": Row(get=_VIEW),
     "families:link_revoke": Row(post=_SEND),
     "families:summary": Row(get=_VIEW),
+    "families:summary_remove": Row(post=_SEND),
     "families_public:start": Row(get=_PUBLIC, post=_PUBLIC_ON, post_data=(("code", CODE),)),
     "families_public:link": Row(
         get=_PUBLIC,
@@ -94,6 +95,7 @@ def families_kwargs(world: dict) -> dict:
         "families:link": link,
         "families:link_revoke": link,
         "families:summary": summary,
+        "families:summary_remove": summary,
         "families_public:link": {"code": CODE},
         "families_public:plan": {"code": CODE},
         "families_public:summary": {
