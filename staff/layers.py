@@ -10,8 +10,9 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("staff",),
     ("register",),
     ("provision",),
+    ("agencies",),
     ("plans", "ehcp", "premium", "lac", "training"),
-    ("families",),
+    ("families", "exams"),
     ("reports", "inforeport"),
     ("sendco",),
 )
