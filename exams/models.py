@@ -107,3 +107,93 @@ class Arrangement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} ({self.get_stage_display()})"
+
+
+class Assessor(models.Model):
+    """Someone who assesses candidates for arrangements (Form 8 part 2): a specialist teacher on
+    the staff or an external assessor. JCQ asks for a valid Level 7 (or equivalent)
+    qualification with the evidence kept on file; `exams.rules` keeps one without it from being
+    entered on an assessment."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(max_length=120)
+    organisation = models.CharField(max_length=120, blank=True)
+    external = models.BooleanField("external to the school", default=False)
+    qualification = models.CharField(max_length=200, blank=True)
+    # The day someone at the school saw the certificate (or its record) and filed it.
+    qualification_checked_on = models.DateField(
+        "qualification evidence seen on", null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["school", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Assessment(models.Model):
+    """A candidate's assessment by an assessor (Form 8 part 2): the standardised results. Never
+    earlier than Year 9 (`exams.rules`)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="+")
+    assessor = models.ForeignKey(Assessor, on_delete=models.PROTECT, related_name="assessments")
+    assessed_on = models.DateField("date of assessment")
+    # The candidate's year group on that day, as the rule reads it.
+    year_group = models.CharField("year group when assessed", max_length=2)
+    results = models.TextField("standardised results", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["school", "pupil", "-assessed_on"]
+        indexes = [models.Index(fields=["school", "pupil"], name="exam_assess_school_pupil")]
+
+    def __str__(self) -> str:
+        return f"Assessment on {self.assessed_on:%d/%m/%Y}"
+
+
+class NormalWayEvidence(models.Model):
+    """Evidence that an arrangement is the candidate's normal way of working in one subject: a
+    request to the subject teacher, answered in the app (what the candidate uses in lessons and
+    tests, and what difference it makes)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="+")
+    series = models.ForeignKey(ExamSeries, on_delete=models.PROTECT, related_name="evidence")
+    subject = models.CharField(max_length=60)
+    teacher = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    requested_on = models.DateField()
+    # The arrangements the teacher says the candidate normally uses in this subject.
+    arrangements = models.ManyToManyField(ArrangementKind, blank=True, related_name="+")
+    answer = models.TextField(blank=True)
+    answered_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["series", "pupil", "subject"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["series", "pupil", "subject"], name="exam_evidence_once_per_subject"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["school", "teacher", "answered_on"], name="exam_ev_school_teacher"
+            ),
+            models.Index(fields=["school", "pupil"], name="exam_ev_school_pupil"),
+        ]
+
+    def __str__(self) -> str:
+        return self.subject
