@@ -86,6 +86,12 @@ class Arrangement(models.Model):
     # The date the school (delegated) or the awarding body (online) approved it.
     approved_on = models.DateField("date approved", null=True, blank=True)
     aao_reference = models.CharField("online application reference", max_length=40, blank=True)
+    # The day it was applied for through Access Arrangements Online (not for a delegated one):
+    # an application after the series' deadline is flagged (exams.rules.flags).
+    applied_on = models.DateField("date applied online", null=True, blank=True)
+    # The day the SENDCo last reviewed it (still the normal way of working, still needed):
+    # arrangements in place are reviewed before each series (exams.deadlines).
+    reviewed_on = models.DateField("last reviewed on", null=True, blank=True)
     note = models.TextField(blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"

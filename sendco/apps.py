@@ -17,10 +17,18 @@ FEEDING_APPS = (
     "lac",
     "training",
     "inforeport",
+    "exams",
 )
 FEEDING_STAFF_MODELS = ("School", "AcademicYear", "Term", "ClosureDay")
 # Reference data and LA contacts.
-NOT_FEEDING = {"register.needtype", "ehcp.lacontact", "premium.fundingrate"}
+NOT_FEEDING = {
+    "register.needtype",
+    "ehcp.lacontact",
+    "premium.fundingrate",
+    "exams.assessor",
+    "exams.assessment",
+    "exams.normalwayevidence",
+}
 # The records without a school of their own, and the way to the one that has it.
 SCHOOL_VIA = {
     "ehcp.planversion": ("plan",),

@@ -16,6 +16,7 @@ from django.core.cache import cache
 from django.db.models import QuerySet
 
 from ehcp import deadlines as ehcp_deadlines
+from exams import deadlines as exams_deadlines
 from inforeport import deadlines as inforeport_deadlines
 from lac import deadlines as lac_deadlines
 from plans import deadlines as plan_deadlines
@@ -47,6 +48,7 @@ PROVIDERS = [
     lac_deadlines.deadlines,
     training_deadlines.deadlines,
     inforeport_deadlines.deadlines,
+    exams_deadlines.deadlines,
 ]
 
 

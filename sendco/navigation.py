@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.http import HttpRequest
 from django.urls import reverse
 
+from exams.rules import sits_exams
 from staff.capabilities import Cap
 
 
@@ -25,6 +26,10 @@ class Link:
     # ("provision:today", "ehcp:request" for every request page), or a whole namespace ("ehcp")
     # for the pages no other link claims.
     current: tuple[str, ...] = ()
+    # Shown only in schools that enter exam candidates (exams.rules.sits_exams).
+    exams_only: bool = False
+    # Not shown to those who hold this capability (they reach the page another way).
+    unless: Cap | None = None
 
 
 @dataclass
@@ -63,6 +68,29 @@ MENU: list[tuple[str, list[Link]]] = [
             Link("Pupil Premium", "premium:overview", Cap.PREMIUM_VIEW, ("premium",)),
             Link("Looked-after children", "lac:children", Cap.LAC_VIEW, ("lac",)),
             Link("Vulnerable pupils", "vulnerable", Cap.VULNERABLE_VIEW, (":vulnerable",)),
+            Link(
+                "Exam access arrangements",
+                "exams:series_list",
+                Cap.EXAMS_VIEW,
+                ("exams",),
+                exams_only=True,
+            ),
+            Link(
+                "Exams office",
+                "exams:office",
+                Cap.EXAMS_OFFICE,
+                ("exams:office",),
+                exams_only=True,
+                unless=Cap.EXAMS_VIEW,
+            ),
+            Link(
+                "Exam arrangements",
+                "exams:in_class",
+                Cap.EXAMS_CLASS,
+                ("exams:in_class",),
+                exams_only=True,
+                unless=Cap.EXAMS_VIEW,
+            ),
             Link(
                 "Leavers and transfers",
                 "families:leavers",
@@ -153,6 +181,10 @@ def menu_for(request: HttpRequest) -> list[Group]:
     for label, links in MENU:
         group = Group(label)
         for link in links:
+            if link.exams_only and not sits_exams(school.phase):
+                continue
+            if link.unless is not None and access.can(link.unless):
+                continue
             if access.can(link.capability):
                 url = reverse(link.url_name, args=[school.slug])
                 group.entries.append(Entry(link.label, url, link is current))

@@ -423,6 +423,14 @@ UNDER_DELIVERY_MIN_SESSIONS = env.int("UNDER_DELIVERY_MIN_SESSIONS", default=6)
 TRAINING_SENCO_QUALIFICATION_NOTICE_MONTHS = env.int(
     "TRAINING_SENCO_QUALIFICATION_NOTICE_MONTHS", default=12
 )
+# Exam access arrangements (exams/): the application deadline for online applications before
+# the June series, as month-day. UNCONFIRMED for 2026 (DOMAIN.md 6.1 and 9.4): historically 21
+# February (31 March in 2021; one source gives 31 January for modified papers). A new series'
+# form starts from this date before its first exam; the SENDCo can change it per series.
+EXAMS_APPLICATION_DEADLINE = env("EXAMS_APPLICATION_DEADLINE", default="02-21")
+# Arrangements in place are reviewed this many weeks before a series' first exam (our proposal,
+# so a setting): a deadline in the engine (exams/deadlines.py).
+EXAMS_REVIEW_WEEKS_BEFORE = env.int("EXAMS_REVIEW_WEEKS_BEFORE", default=4)
 
 # Security headers. HTTPS settings are on in production only; `make run` serves plain HTTP.
 SECURE_CONTENT_TYPE_NOSNIFF = True

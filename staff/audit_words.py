@@ -110,6 +110,22 @@ ACTION_WORDS: dict[str, str] = {
     "reports.report_emailed": "Emailed a published termly SEND report to governors",
     "reports.report_email_requested": "Asked for a termly SEND report to be emailed to the "
     "governors not emailed yet",
+    # Exam access arrangements
+    "exams.series_list_viewed": "Looked at the exam series",
+    "exams.series_viewed": "Looked at an exam series' candidates and their arrangements",
+    "exams.series_added": "Added an exam series",
+    "exams.series_changed": "Changed an exam series",
+    "exams.candidate_viewed": "Looked at a candidate's exam access arrangements",
+    "exams.arrangements_added": "Proposed exam access arrangements for a candidate",
+    "exams.arrangement_opened": "Opened a candidate's exam access arrangement to change it",
+    "exams.arrangement_changed": "Changed a candidate's exam access arrangement",
+    "exams.assessors_viewed": "Looked at the access arrangements assessors",
+    "exams.assessor_added": "Added an access arrangements assessor",
+    "exams.assessor_changed": "Changed an access arrangements assessor",
+    "exams.assessment_added": "Recorded a candidate's assessment for access arrangements",
+    "exams.office_viewed": "Looked at the exams office's list of access arrangements",
+    "exams.office_exported": "Downloaded the exams office's list of access arrangements",
+    "exams.in_class_viewed": "Looked at the exam arrangements in place for their pupils",
     # Staff training
     "training.people_viewed": "Looked at the staff's training",
     "training.person_viewed": "Looked at a person's training",

@@ -76,6 +76,10 @@ class Cap(StrEnum):
     VOICE_ACCEPT = "families.voice_accept"
     FAMILY_LINKS_VIEW = "families.links_view"
     FAMILY_LINKS_SEND = "families.links_send"
+    EXAMS_VIEW = "exams.view"
+    EXAMS_MANAGE = "exams.manage"
+    EXAMS_OFFICE = "exams.office"
+    EXAMS_CLASS = "exams.class"
 
 
 _EVERYONE = frozenset(Role)
@@ -181,6 +185,22 @@ CAPABILITIES: dict[Cap, frozenset[Role]] = {
     # account: their pages are public and guarded by the link's code and the date of birth.
     Cap.FAMILY_LINKS_VIEW: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD, Role.TEACHER}),
     Cap.FAMILY_LINKS_SEND: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.TEACHER}),
+    # Exam access arrangements (JCQ; secondary, all-through, 16 plus, special and alternative
+    # provision schools only, exams.rules.sits_exams): the SENDCo leads them (DOMAIN.md 6.1)
+    # and, with the trust lead, records series, candidates, arrangements, assessors and
+    # assessments; the head reads all of it. The assessments' results and the flags are part of
+    # a pupil's SEND record, so neither class staff nor the exams officer open these pages.
+    Cap.EXAMS_VIEW: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD}),
+    Cap.EXAMS_MANAGE: frozenset({Role.SENDCO, Role.TRUST_LEAD}),
+    # The exams office's list of candidates and their arrangements per series, and its CSV: no
+    # health details (no needs, SEN status, notes or results). The SENDCo, trust lead and head,
+    # and whoever holds the exams officer duty (below) whatever their role.
+    Cap.EXAMS_OFFICE: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD}),
+    # The arrangements in place for the pupils of one's own classes (pupils scoped by
+    # register.selectors), read-only, so teachers apply them in class tests and mocks and
+    # teaching assistants who read or scribe for them know; the SENDCo, trust lead and head
+    # see every pupil's. Never a governor.
+    Cap.EXAMS_CLASS: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD, Role.TEACHER, Role.TA}),
 }
 
 
@@ -190,6 +210,7 @@ class Duty(StrEnum):
 
     PP_LEAD = "pp_lead"
     DESIGNATED_TEACHER = "designated_teacher"
+    EXAMS_OFFICER = "exams_officer"
 
     @property
     def label(self) -> str:
@@ -199,6 +220,7 @@ class Duty(StrEnum):
 DUTY_LABELS = {
     Duty.PP_LEAD: "Pupil Premium lead",
     Duty.DESIGNATED_TEACHER: "Designated teacher for looked-after children",
+    Duty.EXAMS_OFFICER: "Exams officer",
 }
 
 # What each duty grants, whatever the role.
@@ -207,6 +229,8 @@ DUTY_CAPABILITIES: dict[Duty, frozenset[Cap]] = {
     Duty.DESIGNATED_TEACHER: frozenset(
         {Cap.LAC_VIEW, Cap.LAC_MANAGE, Cap.VULNERABLE_VIEW, Cap.LAC_REPORT}
     ),
+    # The exams office's list and CSV only: no pupil's SEND record.
+    Duty.EXAMS_OFFICER: frozenset({Cap.EXAMS_OFFICE}),
 }
 
 # Who may hold each duty: never a governor (no pupil's record); the designated teacher is a
@@ -214,6 +238,8 @@ DUTY_CAPABILITIES: dict[Duty, frozenset[Cap]] = {
 DUTY_ROLES: dict[Duty, frozenset[Role]] = {
     Duty.PP_LEAD: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD, Role.TEACHER, Role.TA}),
     Duty.DESIGNATED_TEACHER: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD, Role.TEACHER}),
+    # The exams officer is often support staff: any staff role, never a governor.
+    Duty.EXAMS_OFFICER: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD, Role.TEACHER, Role.TA}),
 }
 
 

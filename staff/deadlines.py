@@ -118,6 +118,7 @@ OPENED_WITH: dict[str, Cap] = {
     "lac.pep": Cap.LAC_VIEW,  # the looked-after child's page
     "training": Cap.TRAINING_OWN,  # the person's training page (their own, or anyone's)
     "inforeport": Cap.INFO_REPORT_VIEW,  # the SEN information report's checklist
+    "exams": Cap.EXAMS_VIEW,  # the candidate's page in the series
 }
 
 # Kinds whose subject is not a pupil of the school (the LA's consultations name a child who is
@@ -250,6 +251,9 @@ KIND_LABELS: dict[str, str] = {
     "inforeport": "SEN information report",
     "inforeport.send_policy": "SEND policy review",
     "inforeport.accessibility_plan": "Accessibility plan review",
+    # Evidence to gather before the application deadline, arrangements to review before a
+    # series: one family, one row on the home page.
+    "exams": "Exam access arrangements",
 }
 
 

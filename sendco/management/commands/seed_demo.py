@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ehcp.demo import seed_ehcp
+from exams.demo import seed_exams
 from families.demo import demo_note, seed_families
 from families.demo_transfer import seed_transfer
 from families.demo_voice import seed_voice
@@ -204,6 +205,15 @@ class Command(BaseCommand):
             )
             # After training: the report counts the courses staff hold.
             created += seed_report(school=school, today=today, sendco=people[Role.SENDCO])
+            # Exam access arrangements (issue 20), in the secondary school: series, assessors,
+            # Year 10 and 11 candidates at every stage; the TA is the exams officer.
+            created += seed_exams(
+                school=school,
+                today=today,
+                sendco=people[Role.SENDCO],
+                teacher=people[Role.TEACHER],
+                ta=people[Role.TA],
+            )
             # Parents' views by secure link (issue 19): a link waiting, one answered.
             created += seed_families(
                 school=school,
