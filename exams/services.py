@@ -184,7 +184,7 @@ def arrangement_save(
     arrangement.aao_reference = aao_reference
     arrangement.subjects = subjects.strip()
     arrangement.note = note.strip()
-    arrangement.full_clean()
+    arrangement.full_clean(exclude=["created_by"])  # who proposed it may have left
     arrangement.save()
     audit_by(
         access,
