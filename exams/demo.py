@@ -34,6 +34,9 @@ CANDIDATES = [
     ),
     ("11", [("extra-time-25", "evidence", ""), ("read-aloud", "approved", "")], False),
     ("10", [("prompter", "approved", "")], False),
+    # A Year 9 pupil of the demo teacher's class sitting GCSE Statistics early, so the teacher's
+    # page of arrangements in place has one.
+    ("9", [("word-processor", "approved", "Statistics")], False),
 ]
 
 
@@ -52,11 +55,14 @@ def _resits(today: date) -> date:
 
 
 def _candidates(school: School, today: date, teacher: User):
-    """Year 10 and 11 pupils on the register, those in the demo teacher's classes first."""
+    """Year 10 and 11 pupils on the register, those in the demo teacher's classes first, and the
+    Year 9 ones of the teacher's classes."""
     taught = TeachingGroup.objects.filter(school=school, teachers=teacher, pupils=OuterRef("pk"))
-    pupils = sen_pupils(school=school, on=today).filter(year_group__in=["10", "11"])
+    pupils = sen_pupils(school=school, on=today).filter(year_group__in=["9", "10", "11"])
     found = list(pupils.annotate(taught=Exists(taught)).order_by("-taught", "legal_last_name"))
-    return {year: [p for p in found if p.year_group == year] for year in ("10", "11")}
+    pool = {year: [p for p in found if p.year_group == year] for year in ("10", "11")}
+    pool["9"] = [p for p in found if p.year_group == "9" and p.taught]
+    return pool
 
 
 def seed_exams(*, school: School, today: date, sendco: User, teacher: User, ta: User) -> int:

@@ -24,6 +24,8 @@ from tests.register.factories import make_pupil
         (["pp_lead"], Cap.REGISTER_MANAGE, False),  # a duty grants its own pages only
         (["designated_teacher"], Cap.PREMIUM_MANAGE, False),
         (["no_such_duty"], Cap.PREMIUM_MANAGE, False),  # a stale name grants nothing
+        (["exams_officer"], Cap.EXAMS_OFFICE, True),
+        (["exams_officer"], Cap.EXAMS_VIEW, False),  # the list, not the SEND records
     ],
 )
 def test_what_a_duty_grants(duties, capability, granted):
@@ -33,7 +35,12 @@ def test_what_a_duty_grants(duties, capability, granted):
 def test_who_may_hold_which_duty():
     assert duties_for_role("governor") == []
     assert Duty.DESIGNATED_TEACHER not in duties_for_role("ta")
-    assert set(duties_for_role("head")) == {Duty.PP_LEAD, Duty.DESIGNATED_TEACHER}
+    assert set(duties_for_role("head")) == {
+        Duty.PP_LEAD,
+        Duty.DESIGNATED_TEACHER,
+        Duty.EXAMS_OFFICER,
+    }
+    assert set(duties_for_role("ta")) == {Duty.PP_LEAD, Duty.EXAMS_OFFICER}
 
 
 def _membership(user, school) -> Membership:
