@@ -113,16 +113,11 @@ def series(request: HttpRequest, public_id) -> HttpResponse:
         success=lambda made: f"{len(made)} arrangement(s) proposed.",
     )
     if saved:
-        pupil = form.cleaned_data["pupil"]
-        return redirect("exams:candidate", request.school.slug, found.public_id, pupil.public_id)
+        pupil_id = saved.result[0].pupil.public_id
+        return redirect("exams:candidate", request.school.slug, found.public_id, pupil_id)
     stage = StageFilterForm(request.GET or None)
-    page = selectors.series_page(
-        school=request.school,
-        series=found,
-        stage=stage.chosen(),
-        today=today,
-        page=request.GET.get("page"),
-    )
+    shown = {"stage": stage.chosen(), "today": today, "page": request.GET.get("page")}
+    page = selectors.series_page(school=request.school, series=found, **shown)
     note_detail(request, rows=len(page["candidates"]))
     context = {**page, "form": form, "stage_form": stage, "can_manage": can_manage}
     return render(request, "exams/series.html", context, status=400 if form.errors else 200)
