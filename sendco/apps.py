@@ -25,6 +25,9 @@ NOT_FEEDING = {
     "register.needtype",
     "ehcp.lacontact",
     "premium.fundingrate",
+    # The JCQ list (reference data, edited in the admin): kept answers expire within
+    # DEADLINE_CACHE_SECONDS when a kind's "delegated" changes.
+    "exams.arrangementkind",
     "exams.assessor",
     "exams.assessment",
     "exams.normalwayevidence",
