@@ -107,6 +107,18 @@ MENU: list[tuple[str, list[Link]]] = [
             Link("Staff", "staff:list", Cap.STAFF_VIEW, ("staff:list", "staff:member", "staff:i")),
             Link("Staff training", "training:people", Cap.TRAINING_VIEW, ("training",)),
             Link("My training", "training:mine", Cap.TRAINING_OWN, ("training:mine",)),
+            Link(
+                "Exam evidence",
+                "exam_evidence:candidates",
+                Cap.EXAM_EVIDENCE_VIEW,
+                ("exam_evidence",),
+            ),
+            Link(
+                "Evidence asked of you",
+                "exam_evidence:asked_of_me",
+                Cap.EXAM_EVIDENCE_ANSWER,
+                ("exam_evidence:asked_of_me", "exam_evidence:answer"),
+            ),
             Link("Audit log", "staff:audit", Cap.AUDIT_VIEW, ("staff:audit",)),
             Link("Looked-after children report", "lac:report", Cap.LAC_REPORT, ("lac:report",)),
             Link("Training report", "training:report", Cap.TRAINING_REPORT, ("training:report",)),

@@ -424,6 +424,10 @@ TRAINING_SENCO_QUALIFICATION_NOTICE_MONTHS = env.int(
     "TRAINING_SENCO_QUALIFICATION_NOTICE_MONTHS", default=12
 )
 
+# Exam access arrangements (exams/evidence_rules.py): a teacher's normal-way-of-working evidence
+# unanswered after this many days is to be chased (the school's own rule, not JCQ's).
+EXAMS_EVIDENCE_CHASE_DAYS = env.int("EXAMS_EVIDENCE_CHASE_DAYS", default=10)
+
 # Security headers. HTTPS settings are on in production only; `make run` serves plain HTTP.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -76,6 +76,9 @@ class Cap(StrEnum):
     VOICE_ACCEPT = "families.voice_accept"
     FAMILY_LINKS_VIEW = "families.links_view"
     FAMILY_LINKS_SEND = "families.links_send"
+    EXAM_EVIDENCE_VIEW = "exams.evidence_view"
+    EXAM_EVIDENCE_MANAGE = "exams.evidence_manage"
+    EXAM_EVIDENCE_ANSWER = "exams.evidence_answer"
 
 
 _EVERYONE = frozenset(Role)
@@ -181,6 +184,14 @@ CAPABILITIES: dict[Cap, frozenset[Role]] = {
     # account: their pages are public and guarded by the link's code and the date of birth.
     Cap.FAMILY_LINKS_VIEW: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD, Role.TEACHER}),
     Cap.FAMILY_LINKS_SEND: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.TEACHER}),
+    # Evidence for exam access arrangements: the SENDCo and trust lead ask teachers for their
+    # normal-way-of-working evidence and print Form 8 part 1; the head reads the evidence trail
+    # (what a JCQ inspector asks to see) and prints part 1 too. Anyone who teaches answers the
+    # requests sent to them (only those: exams.evidence_selectors), seeing the pupil's name
+    # and the question, never the history of need. Never a TA or a governor.
+    Cap.EXAM_EVIDENCE_VIEW: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD}),
+    Cap.EXAM_EVIDENCE_MANAGE: frozenset({Role.SENDCO, Role.TRUST_LEAD}),
+    Cap.EXAM_EVIDENCE_ANSWER: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD, Role.TEACHER}),
 }
 
 
