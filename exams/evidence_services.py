@@ -120,7 +120,8 @@ def evidence_answer(
     _refuse(rules.answer_problems(kind_ids=[k.pk for k in kinds], how=how))
     evidence.answer = how
     evidence.answered_on = today
-    evidence.full_clean(exclude=["arrangements"])
+    # Who asked may be gone (null): only what the teacher wrote is checked here.
+    evidence.full_clean(exclude=["arrangements", "requested_by"])
     evidence.save(update_fields=["answer", "answered_on"])
     evidence.arrangements.set(kinds)
     audit_by(

@@ -146,9 +146,9 @@ def _flushes_the_database(item: pytest.Item) -> bool:
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     """A transactional test (a browser journey, a real worker) ends with every table emptied,
-    reference data too. Load the census need types and the Pupil Premium rates again, as their
-    data migrations do, so whatever test comes next on this worker (xdist does not promise they
-    come last) finds them."""
+    reference data too. Load the census need types, the Pupil Premium rates and the JCQ list of
+    access arrangements again, as their data migrations do, so whatever test comes next on this
+    worker (xdist does not promise they come last) finds them."""
     try:
         return (yield)
     finally:  # even when a fixture's teardown failed: the next test must not fail for it
@@ -160,6 +160,7 @@ def pytest_runtest_teardown(item, nextitem):
                 importlib.import_module("register.migrations.0002_need_types").load(apps, None)
                 premium_rates = importlib.import_module("premium.migrations.0002_rates_2024_2025")
                 premium_rates.add_rates(apps, None)
+                importlib.import_module("exams.migrations.0002_jcq_list").add_list(apps, None)
 
 
 # The people of Acorn Primary every test module knows, by fixture name: (role, name, email).
