@@ -167,7 +167,10 @@ def answer(request: HttpRequest, public_id) -> HttpResponse:
     if saved:
         return redirect("exam_evidence:asked_of_me", school_slug=request.school.slug)
     status = 422 if request.method == "POST" else 200
-    context = {"evidence": found, "form": form}
+    considered = selectors.arrangements_of(
+        school=request.school, pupil=found.pupil, series=found.series
+    )
+    context = {"evidence": found, "form": form, "considered": considered}
     return render(request, "exams/evidence/answer.html", context, status=status)
 
 
