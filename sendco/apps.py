@@ -30,7 +30,6 @@ NOT_FEEDING = {
     "exams.arrangementkind",
     "exams.assessor",
     "exams.assessment",
-    "exams.normalwayevidence",
 }
 # The records without a school of their own, and the way to the one that has it.
 SCHOOL_VIA = {

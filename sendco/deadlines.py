@@ -17,6 +17,7 @@ from django.db.models import QuerySet
 
 from ehcp import deadlines as ehcp_deadlines
 from exams import deadlines as exams_deadlines
+from exams import evidence_deadlines as exam_evidence_deadlines
 from inforeport import deadlines as inforeport_deadlines
 from lac import deadlines as lac_deadlines
 from plans import deadlines as plan_deadlines
@@ -49,6 +50,7 @@ PROVIDERS = [
     training_deadlines.deadlines,
     inforeport_deadlines.deadlines,
     exams_deadlines.deadlines,
+    exam_evidence_deadlines.deadlines,
 ]
 
 

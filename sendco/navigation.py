@@ -72,7 +72,7 @@ MENU: list[tuple[str, list[Link]]] = [
                 "Exam access arrangements",
                 "exams:series_list",
                 Cap.EXAMS_VIEW,
-                ("exams",),
+                ("exams", "exam_evidence:candidate", "exam_evidence:trail", "exam_evidence:ask"),
                 exams_only=True,
             ),
             Link(
@@ -135,6 +135,13 @@ MENU: list[tuple[str, list[Link]]] = [
             Link("Staff", "staff:list", Cap.STAFF_VIEW, ("staff:list", "staff:member", "staff:i")),
             Link("Staff training", "training:people", Cap.TRAINING_VIEW, ("training",)),
             Link("My training", "training:mine", Cap.TRAINING_OWN, ("training:mine",)),
+            Link(
+                "Evidence asked of you",
+                "exam_evidence:asked_of_me",
+                Cap.EXAM_EVIDENCE_ANSWER,
+                ("exam_evidence:asked_of_me", "exam_evidence:answer"),
+                exams_only=True,
+            ),
             Link("Audit log", "staff:audit", Cap.AUDIT_VIEW, ("staff:audit",)),
             Link("Looked-after children report", "lac:report", Cap.LAC_REPORT, ("lac:report",)),
             Link("Training report", "training:report", Cap.TRAINING_REPORT, ("training:report",)),

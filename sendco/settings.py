@@ -432,6 +432,10 @@ EXAMS_APPLICATION_DEADLINE = env("EXAMS_APPLICATION_DEADLINE", default="02-21")
 # so a setting): a deadline in the engine (exams/deadlines.py).
 EXAMS_REVIEW_WEEKS_BEFORE = env.int("EXAMS_REVIEW_WEEKS_BEFORE", default=4)
 
+# Exam access arrangements (exams/evidence_rules.py): a teacher's normal-way-of-working evidence
+# unanswered after this many days is to be chased (the school's own rule, not JCQ's).
+EXAMS_EVIDENCE_CHASE_DAYS = env.int("EXAMS_EVIDENCE_CHASE_DAYS", default=10)
+
 # Security headers. HTTPS settings are on in production only; `make run` serves plain HTTP.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -64,6 +64,7 @@ urlpatterns = [
     path("s/<slug:school_slug>/", include("agencies.urls")),
     path("s/<slug:school_slug>/", include("families.urls")),
     path("s/<slug:school_slug>/", include("exams.urls")),
+    path("s/<slug:school_slug>/", include("exams.evidence_urls")),
     path("s/<slug:school_slug>/", include("reports.urls")),
     path("s/<slug:school_slug>/", include("inforeport.urls")),
     path("p/<slug:school_slug>/", include("inforeport.public_urls")),

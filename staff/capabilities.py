@@ -80,6 +80,7 @@ class Cap(StrEnum):
     EXAMS_MANAGE = "exams.manage"
     EXAMS_OFFICE = "exams.office"
     EXAMS_CLASS = "exams.class"
+    EXAM_EVIDENCE_ANSWER = "exams.evidence_answer"
 
 
 _EVERYONE = frozenset(Role)
@@ -201,6 +202,13 @@ CAPABILITIES: dict[Cap, frozenset[Role]] = {
     # teaching assistants who read or scribe for them know; the SENDCo, trust lead and head
     # see every pupil's. Never a governor.
     Cap.EXAMS_CLASS: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD, Role.TEACHER, Role.TA}),
+    # Evidence for exam access arrangements (under EXAMS_VIEW and EXAMS_MANAGE): the SENDCo and
+    # trust lead ask teachers for their normal-way-of-working evidence and print Form 8 part 1;
+    # the head reads the evidence trail (what a JCQ inspector asks to see) and prints part 1.
+    # Anyone who teaches answers the requests sent to them (only those:
+    # exams.evidence_selectors), seeing the pupil's name and the question, never the history of
+    # need. Never a TA or a governor.
+    Cap.EXAM_EVIDENCE_ANSWER: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD, Role.TEACHER}),
 }
 
 

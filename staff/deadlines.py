@@ -119,6 +119,7 @@ OPENED_WITH: dict[str, Cap] = {
     "training": Cap.TRAINING_OWN,  # the person's training page (their own, or anyone's)
     "inforeport": Cap.INFO_REPORT_VIEW,  # the SEN information report's checklist
     "exams": Cap.EXAMS_VIEW,  # the candidate's page in the series
+    "exams.evidence_chase": Cap.EXAM_EVIDENCE_ANSWER,  # the teacher's answer page
 }
 
 # Kinds whose subject is not a pupil of the school (the LA's consultations name a child who is

@@ -37,6 +37,11 @@ from staff.models import ClosureDay, Role, User
 from tests.conftest import built_once
 from tests.factories import SchoolFactory, TrustFactory, UserFactory, member
 from tests.permissions.ehcp_rows import EHCP_MATRIX, ehcp_kwargs, ehcp_world
+from tests.permissions.exam_evidence_rows import (
+    EXAM_EVIDENCE_MATRIX,
+    exam_evidence_kwargs,
+    exam_evidence_world,
+)
 from tests.permissions.exams_rows import EXAMS_MATRIX, exams_kwargs, exams_world
 from tests.permissions.families_rows import FAMILIES_MATRIX, families_kwargs, families_world
 from tests.permissions.families_transfer_rows import (
@@ -448,6 +453,7 @@ MATRIX.update(TRAINING_GAP_MATRIX)
 MATRIX.update(REPORT_MATRIX)
 MATRIX.update(INFO_MATRIX)
 MATRIX.update(TRANSFER_MATRIX)
+MATRIX.update(EXAM_EVIDENCE_MATRIX)
 MATRIX.update(FAMILIES_VOICE_MATRIX)
 MATRIX.update(FAMILIES_MATRIX)
 MATRIX.update(EXAMS_MATRIX)
@@ -598,7 +604,7 @@ def _build_world() -> dict:
     found = families_world(
         families_voice_world(transfer_world(report_world(info_world(training_gap_world(found)))))
     )
-    return exams_world(found)
+    return exam_evidence_world(exams_world(found))
 
 
 def _support_plans(acorn, term, group, intervention_group, users) -> dict:
@@ -831,6 +837,7 @@ def _kwargs(name: str, world) -> dict:
         **families_voice_kwargs(world),
         **families_kwargs(world),
         **exams_kwargs(world),
+        **exam_evidence_kwargs(world),
     }.get(name, {})
 
 

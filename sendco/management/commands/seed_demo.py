@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from ehcp.demo import seed_ehcp
 from exams.demo import seed_exams
+from exams.evidence_demo import seed_evidence
 from families.demo import demo_note, seed_families
 from families.demo_transfer import seed_transfer
 from families.demo_voice import seed_voice
@@ -216,6 +217,14 @@ class Command(BaseCommand):
             )
             # Parents' views by secure link (issue 19): a link waiting, one answered.
             created += seed_families(
+                school=school,
+                today=today,
+                sendco=people[Role.SENDCO],
+                teacher=people[Role.TEACHER],
+            )
+            # Teachers' normal-way-of-working evidence for the exam candidates (after their
+            # arrangements).
+            created += seed_evidence(
                 school=school,
                 today=today,
                 sendco=people[Role.SENDCO],
