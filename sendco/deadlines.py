@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import QuerySet
 
+from agencies import deadlines as agency_deadlines
 from ehcp import deadlines as ehcp_deadlines
 from inforeport import deadlines as inforeport_deadlines
 from lac import deadlines as lac_deadlines
@@ -47,6 +48,7 @@ PROVIDERS = [
     lac_deadlines.deadlines,
     training_deadlines.deadlines,
     inforeport_deadlines.deadlines,
+    agency_deadlines.deadlines,
 ]
 
 

@@ -64,6 +64,13 @@ MENU: list[tuple[str, list[Link]]] = [
             Link("Looked-after children", "lac:children", Cap.LAC_VIEW, ("lac",)),
             Link("Vulnerable pupils", "vulnerable", Cap.VULNERABLE_VIEW, (":vulnerable",)),
             Link(
+                "Referrals to agencies",
+                "agencies:referrals",
+                Cap.AGENCY_VIEW,
+                ("agencies:referral", "agencies:pupil", "agencies:refer"),
+            ),
+            Link("Agencies directory", "agencies:services", Cap.AGENCY_DIRECTORY, ("agencies",)),
+            Link(
                 "Leavers and transfers",
                 "families:leavers",
                 Cap.TRANSFER_VIEW,

@@ -423,6 +423,11 @@ UNDER_DELIVERY_MIN_SESSIONS = env.int("UNDER_DELIVERY_MIN_SESSIONS", default=6)
 TRAINING_SENCO_QUALIFICATION_NOTICE_MONTHS = env.int(
     "TRAINING_SENCO_QUALIFICATION_NOTICE_MONTHS", default=12
 )
+# Outside agencies (agencies/deadlines.py): a referral with no answer after this many weeks is to
+# be chased by whoever made it; a report not received this many weeks after the pupil was seen
+# (when the referral gives no date of its own) too. Our proposals, no statutory source: settings.
+AGENCY_CHASE_WEEKS = env.int("AGENCY_CHASE_WEEKS", default=6)
+AGENCY_REPORT_WEEKS = env.int("AGENCY_REPORT_WEEKS", default=6)
 
 # Security headers. HTTPS settings are on in production only; `make run` serves plain HTTP.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -76,6 +76,10 @@ class Cap(StrEnum):
     VOICE_ACCEPT = "families.voice_accept"
     FAMILY_LINKS_VIEW = "families.links_view"
     FAMILY_LINKS_SEND = "families.links_send"
+    AGENCY_DIRECTORY = "agencies.directory"
+    AGENCY_VIEW = "agencies.view"
+    AGENCY_DETAILS = "agencies.details"
+    AGENCY_MANAGE = "agencies.manage"
 
 
 _EVERYONE = frozenset(Role)
@@ -181,6 +185,18 @@ CAPABILITIES: dict[Cap, frozenset[Role]] = {
     # account: their pages are public and guarded by the link's code and the date of birth.
     Cap.FAMILY_LINKS_VIEW: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD, Role.TEACHER}),
     Cap.FAMILY_LINKS_SEND: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.TEACHER}),
+    # Outside agencies (agencies/). The directory of services (with their contacts): the
+    # SENDCo and trust lead keep it, the head reads it. Referrals: the SENDCo and trust lead
+    # refer, record each step, appointments and reports; the head reads everything. A teacher
+    # sees the referrals of pupils in their classes (scoped by register.selectors): the service,
+    # the status and its dates, the appointments' dates and with whom (a pupil out of class) and
+    # that a report came, but not who consented, the question asked, appointment notes, the
+    # report's summary or its document (AGENCY_DETAILS), which can hold family and health
+    # matters. TAs and governors nothing.
+    Cap.AGENCY_DIRECTORY: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD}),
+    Cap.AGENCY_VIEW: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD, Role.TEACHER}),
+    Cap.AGENCY_DETAILS: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD}),
+    Cap.AGENCY_MANAGE: frozenset({Role.SENDCO, Role.TRUST_LEAD}),
 }
 
 

@@ -118,6 +118,8 @@ OPENED_WITH: dict[str, Cap] = {
     "lac.pep": Cap.LAC_VIEW,  # the looked-after child's page
     "training": Cap.TRAINING_OWN,  # the person's training page (their own, or anyone's)
     "inforeport": Cap.INFO_REPORT_VIEW,  # the SEN information report's checklist
+    # Referrals to chase: for those who record them (the referral's page), not its readers.
+    "agencies": Cap.AGENCY_MANAGE,
 }
 
 # Kinds whose subject is not a pupil of the school (the LA's consultations name a child who is
@@ -250,6 +252,8 @@ KIND_LABELS: dict[str, str] = {
     "inforeport": "SEN information report",
     "inforeport.send_policy": "SEND policy review",
     "inforeport.accessibility_plan": "Accessibility plan review",
+    # No existing family fits a referral to an outside agency: one family, one home-page row.
+    "agencies": "Referrals to chase",
 }
 
 
