@@ -45,6 +45,10 @@ def referrals(*, access: Access, today: date, query: QueryDict) -> dict:
     chosen = form.chosen()
     found = selectors.referral_list(access=access, on=today, **chosen)
     page = Paginator(found, REFERRALS_PAGE_SIZE).get_page(query.get("page"))
+    rows = [
+        (r, int(rules.weeks_between(r.referred_on, today)) if r.status == rules.WAITING else None)
+        for r in page.object_list
+    ]
     waits = selectors.waits(school=access.school, today=today, services=services)
     kept = QueryDict(mutable=True)
     for name in ("service", "status"):
@@ -53,6 +57,7 @@ def referrals(*, access: Access, today: date, query: QueryDict) -> dict:
     return {
         "form": form,
         "page": page,
+        "rows": rows,
         "query": kept.urlencode(),
         "waits": _waits_shown(waits),
         "long_weeks": rules.LONG_WAIT_WEEKS,
@@ -85,16 +90,12 @@ def referral(*, access: Access, referral: Referral, today: date, forms: dict | N
         "today": today,
     }
     if can_manage:
-        forms = forms or {}
         if rules.NEXT[referral.status]:
-            page["status_form"] = forms.get("status_form") or StatusForm(
-                referral=referral, initial={"on": today}
-            )
-        page["appointment_form"] = forms.get("appointment_form") or AppointmentForm()
+            page["status_form"] = StatusForm(referral=referral, initial={"on": today})
+        page["appointment_form"] = AppointmentForm()
         if referral.status in rules.TAKES_REPORT:
-            page["report_form"] = forms.get("report_form") or ReportForm(
-                initial={"received_on": today}
-            )
+            page["report_form"] = ReportForm(initial={"received_on": today})
+        page.update(forms or {})  # the form posted, with its mistakes
     if referral.status == rules.WAITING:
         page["chase_on"] = rules.chase_on(referred_on=referral.referred_on)
     return page

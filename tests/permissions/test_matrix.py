@@ -36,6 +36,7 @@ from staff import calendar as school_calendar
 from staff.models import ClosureDay, Role, User
 from tests.conftest import built_once
 from tests.factories import SchoolFactory, TrustFactory, UserFactory, member
+from tests.permissions.agencies_rows import AGENCIES_MATRIX, agencies_kwargs, agencies_world
 from tests.permissions.ehcp_rows import EHCP_MATRIX, ehcp_kwargs, ehcp_world
 from tests.permissions.families_rows import FAMILIES_MATRIX, families_kwargs, families_world
 from tests.permissions.families_transfer_rows import (
@@ -449,6 +450,7 @@ MATRIX.update(INFO_MATRIX)
 MATRIX.update(TRANSFER_MATRIX)
 MATRIX.update(FAMILIES_VOICE_MATRIX)
 MATRIX.update(FAMILIES_MATRIX)
+MATRIX.update(AGENCIES_MATRIX)
 
 
 def _walk(patterns, prefix="", namespace=""):
@@ -593,9 +595,10 @@ def _build_world() -> dict:
     }
     ehcp_world(found)
     found = training_world(lac_world(premium_world(reminder_world(found))))
-    return families_world(
+    found = families_world(
         families_voice_world(transfer_world(report_world(info_world(training_gap_world(found)))))
     )
+    return agencies_world(found)
 
 
 def _support_plans(acorn, term, group, intervention_group, users) -> dict:
@@ -827,6 +830,7 @@ def _kwargs(name: str, world) -> dict:
         **transfer_kwargs(world),
         **families_voice_kwargs(world),
         **families_kwargs(world),
+        **agencies_kwargs(world),
     }.get(name, {})
 
 
