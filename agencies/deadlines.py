@@ -46,11 +46,13 @@ def deadlines(
     referral_url = link_to("agencies:referral", school.slug)
     for referral in open_referrals:
         if referral.status == rules.WAITING:
-            due = rules.chase_on(referred_on=referral.referred_on)
+            due = rules.chase_on(referred_on=referral.referred_on, chased_on=referral.chased_on)
             kind, title = CHASE, f"Chase the referral to {referral.service.name}"
         else:
             due = rules.report_due(
-                seen_on=referral.seen_on, expected_on=referral.expected_report_on
+                seen_on=referral.seen_on,
+                expected_on=referral.expected_report_on,
+                chased_on=referral.chased_on,
             )
             kind, title = REPORT, f"Chase the report from {referral.service.name}"
         if due is None:

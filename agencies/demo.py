@@ -149,7 +149,10 @@ def seed_agencies(*, school: School, today: date, sendco: User) -> int:
 
     salt, ep, camhs, ot = service["salt"], service["ep"], service["camhs"], service["ot"]
     # Speech and language therapy: answers in about 19 weeks here, against 12 stated.
-    refer(pupils[0], salt, 40)  # waiting far beyond the service's time
+    # Waiting far beyond the service's time; chased three weeks ago, so next chased in three.
+    long_wait = refer(pupils[0], salt, 40)
+    long_wait.chased_on = weeks_ago(3)
+    long_wait.save(update_fields=["chased_on"])
     refer(pupils[1], salt, 8)  # to chase (after six weeks)
     refer(pupils[2], salt, 60, [(rules.ACCEPTED, 41), (rules.SEEN, 35), (rules.CLOSED, 20)])
     refer(pupils[3], salt, 45, [(rules.ACCEPTED, 26)])

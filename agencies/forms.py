@@ -102,6 +102,13 @@ class StatusForm(BoundedForm):
         self.fields["status"].widget.attrs["aria-describedby"] = "status-help"
 
 
+class ChaseForm(BoundedForm):
+    prefix = "chase"
+
+    on = _date("Date chased", help_text="By phone, email or letter: the next chase is due from "
+               "this date.")  # fmt: skip
+
+
 ATTENDED = [("", "Not known yet"), ("yes", "Yes"), ("no", "No")]
 
 

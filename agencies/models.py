@@ -114,6 +114,8 @@ class Referral(models.Model):
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.WAITING)
     expected_report_on = models.DateField("report expected by", null=True, blank=True)
+    # The last time the school chased the service: the next chase is due from here.
+    chased_on = models.DateField("last chased", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

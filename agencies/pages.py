@@ -13,7 +13,7 @@ from staff.capabilities import Cap
 from staff.tenancy import Access
 
 from . import rules, selectors
-from .forms import AppointmentForm, ReferralFilterForm, ReportForm, StatusForm
+from .forms import AppointmentForm, ChaseForm, ReferralFilterForm, ReportForm, StatusForm
 from .models import Referral
 
 REFERRALS_PAGE_SIZE = 50
@@ -93,9 +93,13 @@ def referral(*, access: Access, referral: Referral, today: date, forms: dict | N
         if rules.NEXT[referral.status]:
             page["status_form"] = StatusForm(referral=referral, initial={"on": today})
         page["appointment_form"] = AppointmentForm()
+        if referral.status in rules.CHASED:
+            page["chase_form"] = ChaseForm(initial={"on": today})
         if referral.status in rules.TAKES_REPORT:
             page["report_form"] = ReportForm(initial={"received_on": today})
         page.update(forms or {})  # the form posted, with its mistakes
     if referral.status == rules.WAITING:
-        page["chase_on"] = rules.chase_on(referred_on=referral.referred_on)
+        page["chase_on"] = rules.chase_on(
+            referred_on=referral.referred_on, chased_on=referral.chased_on
+        )
     return page

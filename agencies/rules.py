@@ -184,16 +184,28 @@ def service_waits(
     )
 
 
-def chase_on(*, referred_on: date) -> date:
-    """When a referral still waiting for an answer is to be chased."""
-    return referred_on + timedelta(weeks=chase_weeks())
+def chase_on(*, referred_on: date, chased_on: date | None = None) -> date:
+    """When a referral still waiting for an answer is to be chased: AGENCY_CHASE_WEEKS after it
+    was made, or after the school last chased it."""
+    return max(referred_on, chased_on or referred_on) + timedelta(weeks=chase_weeks())
 
 
-def report_due(*, seen_on: date | None, expected_on: date | None) -> date | None:
-    """When the report is due: the date the referral expects it, else AGENCY_REPORT_WEEKS after
-    the pupil was seen; None when neither is known."""
+def report_due(
+    *, seen_on: date | None, expected_on: date | None, chased_on: date | None = None
+) -> date | None:
+    """When the report is to be chased: the date the referral expects it, else
+    AGENCY_REPORT_WEEKS after the pupil was seen; once chased on or after that date,
+    AGENCY_REPORT_WEEKS after the chase. None when neither date is known."""
     if expected_on is not None:
-        return expected_on
-    if seen_on is not None:
-        return seen_on + timedelta(weeks=report_weeks())
-    return None
+        due = expected_on
+    elif seen_on is not None:
+        due = seen_on + timedelta(weeks=report_weeks())
+    else:
+        return None
+    if chased_on is not None and chased_on >= due:
+        return chased_on + timedelta(weeks=report_weeks())
+    return due
+
+
+# Where chasing means something: an answer or a report is still awaited.
+CHASED = frozenset({WAITING, ACCEPTED, SEEN})

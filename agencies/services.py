@@ -171,6 +171,25 @@ def status_change(
 
 
 @transaction.atomic
+def referral_chased(*, access: Access, referral: Referral, on: date, today: date) -> Referral:
+    """The school chased the service (for an answer, or for the report): the next chase is due
+    from this date (`rules.chase_on`, `rules.report_due`)."""
+    _here(access, referral)
+    referral = _locked(referral)
+    if referral.status not in rules.CHASED:
+        raise ValidationError("Nothing is awaited from the service on this referral.")
+    _not_future(on, today, "on")
+    if on < referral.referred_on:
+        raise ValidationError({"on": "A referral cannot be chased before it was made."})
+    referral.chased_on = on
+    referral.save(update_fields=["chased_on", "updated_at"])
+    pupil_audit(
+        access, referral.pupil, "agencies.referral_chased", referral=str(referral.public_id)
+    )
+    return referral
+
+
+@transaction.atomic
 def appointment_record(
     *,
     access: Access,

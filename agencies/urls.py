@@ -14,6 +14,7 @@ urlpatterns = [
     path("agencies/pupils/<uuid:public_id>/refer/", views.refer, name="refer"),
     path("agencies/referrals/<uuid:public_id>/", views.referral, name="referral"),
     path("agencies/referrals/<uuid:public_id>/status/", views.status, name="status"),
+    path("agencies/referrals/<uuid:public_id>/chased/", views.chased, name="chased"),
     path("agencies/referrals/<uuid:public_id>/appointment/", views.appointment, name="appointment"),
     path("agencies/referrals/<uuid:public_id>/report/", views.report, name="report"),
     path("agencies/reports/<uuid:public_id>/document/", views.document, name="document"),

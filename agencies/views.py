@@ -18,7 +18,14 @@ from staff.tenancy import school_view
 
 from . import pages, services
 from .access import pupil_or_404, referral_or_404, report_or_404, service_or_404
-from .forms import AppointmentForm, ReferralForm, ReportForm, ServiceForm, StatusForm
+from .forms import (
+    AppointmentForm,
+    ChaseForm,
+    ReferralForm,
+    ReportForm,
+    ServiceForm,
+    StatusForm,
+)
 
 GET_POST = require_http_methods(["GET", "HEAD", "POST"])
 
@@ -134,6 +141,21 @@ def status(request: HttpRequest, public_id) -> HttpResponse:
             access=request.access, referral=r, today=today, **data
         ),
         "The referral's status is recorded.",
+    )
+
+
+@school_view(Cap.AGENCY_MANAGE)
+@require_POST
+def chased(request: HttpRequest, public_id) -> HttpResponse:
+    return _step(
+        request,
+        public_id,
+        "chase_form",
+        lambda r: ChaseForm(request.POST),
+        lambda r, today, form, data: services.referral_chased(
+            access=request.access, referral=r, today=today, **data
+        ),
+        "Recorded: the referral was chased.",
     )
 
 

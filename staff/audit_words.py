@@ -135,6 +135,7 @@ ACTION_WORDS: dict[str, str] = {
     "agencies.referral_viewed": "Opened a referral to an outside agency",
     "agencies.referral_made": "Referred a pupil to an outside agency",
     "agencies.status_changed": "Recorded a step of a referral to an outside agency",
+    "agencies.referral_chased": "Recorded chasing a referral to an outside agency",
     "agencies.appointment_recorded": "Recorded an appointment with an outside agency",
     "agencies.report_recorded": "Recorded a report received from an outside agency",
     "agencies.report_downloaded": "Opened a report from an outside agency",

@@ -423,6 +423,29 @@ def test_referrals_to_chase_reach_whoever_made_them(school, sendco, head, world,
     assert not {k for k in kinds if k.startswith("agencies")}
 
 
+def test_chasing_moves_the_next_chase_on(client, school, sendco, world, settings):
+    settings.AGENCY_CHASE_WEEKS = 6
+    referral = referral_of(school, sendco, world["ada"], world["salt"], on=date(2026, 10, 1))
+    client.force_login(sendco)
+    chased = url("chased", school, referral.public_id)
+    assert client.post(chased, {"chase-on": "2026-12-05"}).status_code == 400  # to come
+    assert client.post(chased, {"chase-on": "2026-09-30"}).status_code == 400  # before referral
+    assert client.post(chased, {"chase-on": "2026-11-20"}).status_code == 302
+    referral.refresh_from_db()
+    assert referral.chased_on == date(2026, 11, 20)
+    page = client.get(url("referral", school, referral.public_id)).content.decode()
+    assert "chase it from 1 January 2027" in page
+    assert AuditEvent.objects.filter(action="agencies.referral_chased").count() == 1
+    found = agency_deadlines.deadlines(
+        school=school,
+        pupils=Pupil.objects.for_school(school),
+        today=TODAY,
+        until=TODAY + timedelta(weeks=8),
+    )
+    # 1 January falls in the Christmas holiday: the last school day before it.
+    assert [d.due for d in found] == [date(2026, 12, 18)]
+
+
 def _many(school, sendco, world, extra: int) -> None:
     pupils = [_pupil(school, f"P{n}", f"C8012000{n:05}") for n in range(extra)]
     TeachingGroup.objects.get(school=school, name="3B").pupils.add(*pupils)

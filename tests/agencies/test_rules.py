@@ -144,25 +144,33 @@ def test_which_step_may_follow(current, new, on, last_on, problem):
 
 
 @pytest.mark.parametrize(
-    ("weeks", "referred", "due"),
-    [(6, date(2026, 10, 1), date(2026, 11, 12)), (8, date(2026, 10, 1), date(2026, 11, 26))],
+    ("weeks", "referred", "chased", "due"),
+    [
+        (6, date(2026, 10, 1), None, date(2026, 11, 12)),
+        (8, date(2026, 10, 1), None, date(2026, 11, 26)),
+        (6, date(2026, 10, 1), date(2026, 11, 16), date(2026, 12, 28)),  # from the last chase
+    ],
 )
-def test_a_referral_is_chased_after_the_set_weeks(settings, weeks, referred, due):
+def test_a_referral_is_chased_after_the_set_weeks(settings, weeks, referred, chased, due):
     settings.AGENCY_CHASE_WEEKS = weeks
-    assert rules.chase_on(referred_on=referred) == due
+    assert rules.chase_on(referred_on=referred, chased_on=chased) == due
 
 
 @pytest.mark.parametrize(
-    ("seen", "expected", "due"),
+    ("seen", "expected", "chased", "due"),
     [
-        (date(2026, 10, 1), None, date(2026, 11, 12)),  # six weeks after the pupil was seen
-        (date(2026, 10, 1), date(2026, 10, 20), date(2026, 10, 20)),  # the referral's own date
-        (None, date(2026, 12, 1), date(2026, 12, 1)),  # accepted, with a date given
-        (None, None, None),  # accepted, nothing to go by
+        (date(2026, 10, 1), None, None, date(2026, 11, 12)),  # six weeks after the visit
+        (date(2026, 10, 1), date(2026, 10, 20), None, date(2026, 10, 20)),  # its own date
+        (None, date(2026, 12, 1), None, date(2026, 12, 1)),  # accepted, with a date given
+        (None, None, None, None),  # accepted, nothing to go by
+        # Chased before the report was due (for an answer): no change.
+        (date(2026, 10, 1), None, date(2026, 9, 1), date(2026, 11, 12)),
+        # Chased once it was due: six weeks after the chase.
+        (date(2026, 10, 1), None, date(2026, 11, 12), date(2026, 12, 24)),
     ],
 )
-def test_when_a_report_is_due(seen, expected, due):
-    assert rules.report_due(seen_on=seen, expected_on=expected) == due
+def test_when_a_report_is_due(seen, expected, chased, due):
+    assert rules.report_due(seen_on=seen, expected_on=expected, chased_on=chased) == due
 
 
 def test_two_years_back_from_29_february():

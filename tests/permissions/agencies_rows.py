@@ -42,6 +42,7 @@ AGENCIES_MATRIX: dict[str, Row] = {
     "agencies:status": Row(
         post=_SAVED, post_data=(("step-status", "closed"), ("step-on", "2026-10-01"))
     ),
+    "agencies:chased": Row(post=_SAVED, post_data=(("chase-on", "2026-10-01"),)),
     "agencies:appointment": Row(
         post=_SAVED,
         post_data=(("appointment-on", "2026-10-01"), ("appointment-with_whom", "Ms Patel")),
@@ -99,6 +100,7 @@ def agencies_kwargs(world: dict) -> dict:
         "agencies:refer": pupil,
         "agencies:referral": referral,
         "agencies:status": referral,
+        "agencies:chased": referral,
         "agencies:appointment": referral,
         "agencies:report": referral,
         "agencies:document": {
