@@ -65,22 +65,26 @@ def demo_pdf(lines: list[str]) -> bytes:
     return bytes(out)
 
 
-def _pupils(school: School, today: date) -> list[Pupil]:
+def _pupils(school: School, today: date, teacher: User | None) -> list[Pupil]:
+    """Ten pupils on the SEN register, the teacher's own first (two of them), so the demo
+    teacher sees referrals of their class."""
     on_support = SenStatus.objects.filter(
         school=school, pupil=OuterRef("pk"), category__in=["K", "E"], starts_on__lte=today
     )
-    return list(
-        Pupil.objects.for_school(school)
-        .on_roll(today)
-        .filter(Exists(on_support))
-        .order_by("upn")[:10]
-    )
+    found = Pupil.objects.for_school(school).on_roll(today).filter(Exists(on_support))
+    taught = []
+    if teacher is not None:
+        taught = list(
+            found.filter(teaching_groups__teachers=teacher).distinct().order_by("upn")[:2]
+        )
+    rest = found.exclude(pk__in=[p.pk for p in taught]).order_by("upn")[: 10 - len(taught)]
+    return taught + list(rest)
 
 
-def seed_agencies(*, school: School, today: date, sendco: User) -> int:
+def seed_agencies(*, school: School, today: date, sendco: User, teacher: User | None = None) -> int:
     if Service.objects.filter(school=school).exists():
         return 0
-    pupils = _pupils(school, today)
+    pupils = _pupils(school, today, teacher)
     service = {}
     for kind, name, provider, team, weeks in SERVICES:
         service[kind] = Service.objects.create(

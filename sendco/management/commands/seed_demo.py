@@ -193,7 +193,12 @@ class Command(BaseCommand):
             created += seed_statement(school=school, today=today, sendco=people[Role.SENDCO])
             created += seed_lac(school=school, today=today, sendco=people[Role.SENDCO])
             # Outside agencies (issue 20): services, referrals at every status, a report.
-            created += seed_agencies(school=school, today=today, sendco=people[Role.SENDCO])
+            created += seed_agencies(
+                school=school,
+                today=today,
+                sendco=people[Role.SENDCO],
+                teacher=people[Role.TEACHER],
+            )
             created += seed_training(
                 school=school,
                 today=today,
