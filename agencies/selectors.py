@@ -13,7 +13,7 @@ from django.urls import reverse
 from register.chronology import Entry
 from register.models import Pupil
 from register.selectors import pupils_visible_to
-from staff.capabilities import Cap
+from staff.capabilities import Cap, Reach, pupil_reach
 from staff.models import School
 from staff.tenancy import Access
 
@@ -37,7 +37,7 @@ def service_of(*, school: School, pk: int) -> Service | None:
 def referrals_seen_by(*, access: Access, on: date) -> QuerySet[Referral]:
     """The school's referrals of pupils this person may see."""
     referrals = Referral.objects.filter(school=access.school)
-    if not access.can(Cap.AGENCY_DETAILS):  # a teacher: pupils in their classes
+    if pupil_reach(access.role) != Reach.SCHOOL:  # a teacher: the pupils of their classes
         referrals = referrals.filter(pupil__in=pupils_visible_to(access=access, on=on))
     return referrals
 
