@@ -13,7 +13,7 @@ from staff import skills
 from staff.capabilities import Cap, sees_looked_after
 from staff.tenancy import Access
 
-from . import rules, selectors
+from . import chronology, rules, selectors
 from .forms import RegisterFilterForm, SearchForm
 from .models import Pupil, TeachingGroup
 
@@ -67,8 +67,10 @@ def register_list(
 def pupil_page(*, access: Access, pupil: Pupil, on: date) -> dict:
     """The pupil page's record (`selectors.pupil_page`); for someone not shown who is looked
     after (`sees_looked_after`), without the looked-after periods and the previously
-    looked-after ground."""
-    page = selectors.pupil_page(pupil=pupil, on=on)
+    looked-after ground. The chronology has the lines registered apps give this person
+    (`register.chronology`: one query per source)."""
+    entries = chronology.entries(pupil=pupil, access=access)
+    page = selectors.pupil_page(pupil=pupil, on=on, entries=entries)
     if not sees_looked_after(access):
         page["lac_periods"] = None
         page["pp_periods"] = [p for p in page["pp_periods"] if p.kind != rules.PLAC]

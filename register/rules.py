@@ -84,14 +84,16 @@ def season_by_month(on: date) -> tuple[int, str]:
 # --------------------------------------------------------------------------------------------------
 
 
-def chronology(record: dict) -> list[tuple[date, str, object]]:
+def chronology(record: dict, entries=()) -> list[tuple[date, str, object]]:
     """The pupil page's history, latest first: status periods, needs, concerns and passport
-    versions by the date each began."""
+    versions by the date each began, and the lines other apps give (`register.chronology`:
+    referrals to outside agencies, say) as "entry"."""
     return sorted(
         [(s.starts_on, "status", s) for s in record["statuses"]]
         + [(n.starts_on, "need", n) for n in record["needs"]]
         + [(c.raised_on, "concern", c) for c in record["concerns"]]
-        + [(p.created_at.date(), "passport", p) for p in record["passports"]],
+        + [(p.created_at.date(), "passport", p) for p in record["passports"]]
+        + [(e.on, "entry", e) for e in entries],
         key=lambda item: item[0],
         reverse=True,
     )

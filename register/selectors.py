@@ -351,12 +351,13 @@ def pupil_record(*, pupil: Pupil) -> dict:
     }
 
 
-def pupil_page(*, pupil: Pupil, on: date) -> dict:
-    """The pupil page: the record, its chronology, and the SEN category and needs on `on`."""
+def pupil_page(*, pupil: Pupil, on: date, entries=()) -> dict:
+    """The pupil page: the record, its chronology (with `entries`, the lines other apps give:
+    `register.chronology`), and the SEN category and needs on `on`."""
     record = pupil_record(pupil=pupil)
     return {
         **record,
-        "chronology": rules.chronology(record),
+        "chronology": rules.chronology(record, entries),
         "category": rules.category_on(record["statuses"], on),
         "current_needs": [n for n in record["needs"] if n.covers(on)],
         "layer": layer_now(pupil=pupil, on=on),

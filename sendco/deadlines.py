@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import QuerySet
 
+from agencies import deadlines as agency_deadlines
 from ehcp import deadlines as ehcp_deadlines
 from exams import deadlines as exams_deadlines
 from exams import evidence_deadlines as exam_evidence_deadlines
@@ -51,6 +52,7 @@ PROVIDERS = [
     inforeport_deadlines.deadlines,
     exams_deadlines.deadlines,
     exam_evidence_deadlines.deadlines,
+    agency_deadlines.deadlines,
 ]
 
 

@@ -92,6 +92,13 @@ MENU: list[tuple[str, list[Link]]] = [
                 unless=Cap.EXAMS_VIEW,
             ),
             Link(
+                "Referrals to agencies",
+                "agencies:referrals",
+                Cap.AGENCY_VIEW,
+                ("agencies:referral", "agencies:pupil", "agencies:refer"),
+            ),
+            Link("Agencies directory", "agencies:services", Cap.AGENCY_DIRECTORY, ("agencies",)),
+            Link(
                 "Leavers and transfers",
                 "families:leavers",
                 Cap.TRANSFER_VIEW,

@@ -436,6 +436,12 @@ EXAMS_REVIEW_WEEKS_BEFORE = env.int("EXAMS_REVIEW_WEEKS_BEFORE", default=4)
 # unanswered after this many days is to be chased (the school's own rule, not JCQ's).
 EXAMS_EVIDENCE_CHASE_DAYS = env.int("EXAMS_EVIDENCE_CHASE_DAYS", default=10)
 
+# Outside agencies (agencies/deadlines.py): a referral with no answer after this many weeks is to
+# be chased by whoever made it; a report not received this many weeks after the pupil was seen
+# (when the referral gives no date of its own) too. Our proposals, no statutory source: settings.
+AGENCY_CHASE_WEEKS = env.int("AGENCY_CHASE_WEEKS", default=6)
+AGENCY_REPORT_WEEKS = env.int("AGENCY_REPORT_WEEKS", default=6)
+
 # Security headers. HTTPS settings are on in production only; `make run` serves plain HTTP.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -81,6 +81,10 @@ class Cap(StrEnum):
     EXAMS_OFFICE = "exams.office"
     EXAMS_CLASS = "exams.class"
     EXAM_EVIDENCE_ANSWER = "exams.evidence_answer"
+    AGENCY_DIRECTORY = "agencies.directory"
+    AGENCY_VIEW = "agencies.view"
+    AGENCY_DETAILS = "agencies.details"
+    AGENCY_MANAGE = "agencies.manage"
 
 
 _EVERYONE = frozenset(Role)
@@ -209,6 +213,18 @@ CAPABILITIES: dict[Cap, frozenset[Role]] = {
     # exams.evidence_selectors), seeing the pupil's name and the question, never the history of
     # need. Never a TA or a governor.
     Cap.EXAM_EVIDENCE_ANSWER: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD, Role.TEACHER}),
+    # Outside agencies (agencies/). The directory of services (with their contacts): the
+    # SENDCo and trust lead keep it, the head reads it. Referrals: the SENDCo and trust lead
+    # refer, record each step, appointments and reports; the head reads everything. A teacher
+    # sees the referrals of pupils in their classes (scoped by register.selectors): the service,
+    # the status and its dates, the appointments' dates and with whom (a pupil out of class) and
+    # that a report came, but not who consented, the question asked, appointment notes, the
+    # report's summary or its document (AGENCY_DETAILS), which can hold family and health
+    # matters. TAs and governors nothing.
+    Cap.AGENCY_DIRECTORY: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD}),
+    Cap.AGENCY_VIEW: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD, Role.TEACHER}),
+    Cap.AGENCY_DETAILS: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD}),
+    Cap.AGENCY_MANAGE: frozenset({Role.SENDCO, Role.TRUST_LEAD}),
 }
 
 

@@ -120,6 +120,8 @@ OPENED_WITH: dict[str, Cap] = {
     "inforeport": Cap.INFO_REPORT_VIEW,  # the SEN information report's checklist
     "exams": Cap.EXAMS_VIEW,  # the candidate's page in the series
     "exams.evidence_chase": Cap.EXAM_EVIDENCE_ANSWER,  # the teacher's answer page
+    # Referrals to chase: for those who record them (the referral's page), not its readers.
+    "agencies": Cap.AGENCY_MANAGE,
 }
 
 # Kinds whose subject is not a pupil of the school (the LA's consultations name a child who is
@@ -255,6 +257,8 @@ KIND_LABELS: dict[str, str] = {
     # Evidence to gather before the application deadline, arrangements to review before a
     # series: one family, one row on the home page.
     "exams": "Exam access arrangements",
+    # No existing family fits a referral to an outside agency: one family, one home-page row.
+    "agencies": "Referrals to chase",
 }
 
 

@@ -36,6 +36,7 @@ from staff import calendar as school_calendar
 from staff.models import ClosureDay, Role, User
 from tests.conftest import built_once
 from tests.factories import SchoolFactory, TrustFactory, UserFactory, member
+from tests.permissions.agencies_rows import AGENCIES_MATRIX, agencies_kwargs, agencies_world
 from tests.permissions.ehcp_rows import EHCP_MATRIX, ehcp_kwargs, ehcp_world
 from tests.permissions.exam_evidence_rows import (
     EXAM_EVIDENCE_MATRIX,
@@ -457,6 +458,7 @@ MATRIX.update(EXAM_EVIDENCE_MATRIX)
 MATRIX.update(FAMILIES_VOICE_MATRIX)
 MATRIX.update(FAMILIES_MATRIX)
 MATRIX.update(EXAMS_MATRIX)
+MATRIX.update(AGENCIES_MATRIX)
 
 
 def _walk(patterns, prefix="", namespace=""):
@@ -604,7 +606,7 @@ def _build_world() -> dict:
     found = families_world(
         families_voice_world(transfer_world(report_world(info_world(training_gap_world(found)))))
     )
-    return exam_evidence_world(exams_world(found))
+    return agencies_world(exam_evidence_world(exams_world(found)))
 
 
 def _support_plans(acorn, term, group, intervention_group, users) -> dict:
@@ -838,6 +840,7 @@ def _kwargs(name: str, world) -> dict:
         **families_kwargs(world),
         **exams_kwargs(world),
         **exam_evidence_kwargs(world),
+        **agencies_kwargs(world),
     }.get(name, {})
 
 

@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from agencies.demo import seed_agencies
 from ehcp.demo import seed_ehcp
 from exams.demo import seed_exams
 from exams.evidence_demo import seed_evidence
@@ -193,6 +194,13 @@ class Command(BaseCommand):
             )
             created += seed_statement(school=school, today=today, sendco=people[Role.SENDCO])
             created += seed_lac(school=school, today=today, sendco=people[Role.SENDCO])
+            # Outside agencies (issue 20): services, referrals at every status, a report.
+            created += seed_agencies(
+                school=school,
+                today=today,
+                sendco=people[Role.SENDCO],
+                teacher=people[Role.TEACHER],
+            )
             created += seed_training(
                 school=school,
                 today=today,
