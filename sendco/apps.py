@@ -17,6 +17,7 @@ FEEDING_APPS = (
     "lac",
     "training",
     "inforeport",
+    "agencies",
 )
 FEEDING_STAFF_MODELS = ("School", "AcademicYear", "Term", "ClosureDay")
 # Reference data and LA contacts.

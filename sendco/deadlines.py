@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import QuerySet
 
+from agencies import early_help_deadlines
 from ehcp import deadlines as ehcp_deadlines
 from inforeport import deadlines as inforeport_deadlines
 from lac import deadlines as lac_deadlines
@@ -45,6 +46,7 @@ PROVIDERS = [
     ehcp_deadlines.deadlines,
     premium_deadlines.deadlines,
     lac_deadlines.deadlines,
+    early_help_deadlines.deadlines,
     training_deadlines.deadlines,
     inforeport_deadlines.deadlines,
 ]

@@ -76,6 +76,8 @@ class Cap(StrEnum):
     VOICE_ACCEPT = "families.voice_accept"
     FAMILY_LINKS_VIEW = "families.links_view"
     FAMILY_LINKS_SEND = "families.links_send"
+    EARLY_HELP_VIEW = "early_help.view"
+    EARLY_HELP_MANAGE = "early_help.manage"
 
 
 _EVERYONE = frozenset(Role)
@@ -181,6 +183,14 @@ CAPABILITIES: dict[Cap, frozenset[Role]] = {
     # account: their pages are public and guarded by the link's code and the date of birth.
     Cap.FAMILY_LINKS_VIEW: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD, Role.TEACHER}),
     Cap.FAMILY_LINKS_SEND: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.TEACHER}),
+    # Early Help (agencies.early_help_*): a pupil's Early Help assessment and plan, the lead
+    # practitioner and the Team Around the Family reviews. It holds family information more
+    # sensitive than SEN records (a family's difficulties, consent, social care), so the
+    # SENDCo and trust lead keep it, the head reads it, and the designated safeguarding lead
+    # holds both whatever their role (a duty, below). Never a teacher, a TA or a governor by
+    # role: nothing of it reaches the register, the pupil's page or the passport.
+    Cap.EARLY_HELP_VIEW: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD}),
+    Cap.EARLY_HELP_MANAGE: frozenset({Role.SENDCO, Role.TRUST_LEAD}),
 }
 
 
@@ -190,6 +200,7 @@ class Duty(StrEnum):
 
     PP_LEAD = "pp_lead"
     DESIGNATED_TEACHER = "designated_teacher"
+    DSL = "dsl"
 
     @property
     def label(self) -> str:
@@ -199,6 +210,7 @@ class Duty(StrEnum):
 DUTY_LABELS = {
     Duty.PP_LEAD: "Pupil Premium lead",
     Duty.DESIGNATED_TEACHER: "Designated teacher for looked-after children",
+    Duty.DSL: "Designated safeguarding lead",
 }
 
 # What each duty grants, whatever the role.
@@ -207,13 +219,20 @@ DUTY_CAPABILITIES: dict[Duty, frozenset[Cap]] = {
     Duty.DESIGNATED_TEACHER: frozenset(
         {Cap.LAC_VIEW, Cap.LAC_MANAGE, Cap.VULNERABLE_VIEW, Cap.LAC_REPORT}
     ),
+    # The designated safeguarding lead keeps the pupils' Early Help and is the named contact on
+    # its pages (a worry about a child's safety goes to them and the school's safeguarding
+    # records, not into sendco).
+    Duty.DSL: frozenset({Cap.EARLY_HELP_VIEW, Cap.EARLY_HELP_MANAGE}),
 }
 
 # Who may hold each duty: never a governor (no pupil's record); the designated teacher is a
-# qualified teacher at the school or the head (DOMAIN.md 5.1).
+# qualified teacher at the school or the head (DOMAIN.md 5.1); the designated safeguarding lead
+# is a member of the senior leadership team (a head, the SENDCo, the trust lead, or a deputy or
+# assistant head, who holds a teacher's role here), never a TA by this duty.
 DUTY_ROLES: dict[Duty, frozenset[Role]] = {
     Duty.PP_LEAD: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD, Role.TEACHER, Role.TA}),
     Duty.DESIGNATED_TEACHER: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD, Role.TEACHER}),
+    Duty.DSL: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD, Role.TEACHER}),
 }
 
 
