@@ -36,6 +36,11 @@ from staff import calendar as school_calendar
 from staff.models import ClosureDay, Role, User
 from tests.conftest import built_once
 from tests.factories import SchoolFactory, TrustFactory, UserFactory, member
+from tests.permissions.early_help_rows import (
+    EARLY_HELP_MATRIX,
+    early_help_kwargs,
+    early_help_world,
+)
 from tests.permissions.ehcp_rows import EHCP_MATRIX, ehcp_kwargs, ehcp_world
 from tests.permissions.families_rows import FAMILIES_MATRIX, families_kwargs, families_world
 from tests.permissions.families_transfer_rows import (
@@ -442,6 +447,7 @@ MATRIX.update(EHCP_MATRIX)
 MATRIX.update(REMINDER_MATRIX)
 MATRIX.update(PREMIUM_MATRIX)
 MATRIX.update(LAC_MATRIX)
+MATRIX.update(EARLY_HELP_MATRIX)
 MATRIX.update(TRAINING_MATRIX)
 MATRIX.update(TRAINING_GAP_MATRIX)
 MATRIX.update(REPORT_MATRIX)
@@ -593,6 +599,7 @@ def _build_world() -> dict:
     }
     ehcp_world(found)
     found = training_world(lac_world(premium_world(reminder_world(found))))
+    found = early_help_world(found)
     return families_world(
         families_voice_world(transfer_world(report_world(info_world(training_gap_world(found)))))
     )
@@ -820,6 +827,7 @@ def _kwargs(name: str, world) -> dict:
         **reminder_kwargs(world),
         **premium_kwargs(world),
         **lac_kwargs(world),
+        **early_help_kwargs(world),
         **training_kwargs(world),
         **training_gap_kwargs(world),
         **report_kwargs(world),

@@ -24,6 +24,9 @@ from tests.register.factories import make_pupil
         (["pp_lead"], Cap.REGISTER_MANAGE, False),  # a duty grants its own pages only
         (["designated_teacher"], Cap.PREMIUM_MANAGE, False),
         (["no_such_duty"], Cap.PREMIUM_MANAGE, False),  # a stale name grants nothing
+        (["dsl"], Cap.EARLY_HELP_MANAGE, True),
+        (["dsl"], Cap.LAC_VIEW, False),
+        (["designated_teacher"], Cap.EARLY_HELP_VIEW, False),
     ],
 )
 def test_what_a_duty_grants(duties, capability, granted):
@@ -33,7 +36,8 @@ def test_what_a_duty_grants(duties, capability, granted):
 def test_who_may_hold_which_duty():
     assert duties_for_role("governor") == []
     assert Duty.DESIGNATED_TEACHER not in duties_for_role("ta")
-    assert set(duties_for_role("head")) == {Duty.PP_LEAD, Duty.DESIGNATED_TEACHER}
+    assert set(duties_for_role("head")) == {Duty.PP_LEAD, Duty.DESIGNATED_TEACHER, Duty.DSL}
+    assert Duty.DSL not in duties_for_role("ta")  # a member of the senior leadership team
 
 
 def _membership(user, school) -> Membership:
