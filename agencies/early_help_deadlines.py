@@ -64,7 +64,7 @@ def deadlines(
         pupil = row.pupil
         yield Deadline(
             kind=KIND,
-            title=f"Early Help review ({row.early_help.get_stage_display()})",
+            title=f"Team Around the Family review ({row.early_help.get_stage_display()})",
             due=due,
             subject=pupil.name,
             subject_id=str(pupil.public_id),
