@@ -36,6 +36,7 @@ class EarlyHelpSettings(models.Model):
                 condition=Q(review_weeks__gte=REVIEW_WEEKS_MIN)
                 & Q(review_weeks__lte=REVIEW_WEEKS_MAX),
                 name="early_help_review_weeks_6_to_12",
+                violation_error_message="Early Help is reviewed every 6 to 12 weeks.",
             ),
         ]
 
@@ -85,19 +86,23 @@ class EarlyHelp(models.Model):
                 fields=["pupil"],
                 condition=Q(closed_on__isnull=True),
                 name="early_help_one_open_per_pupil",
+                violation_error_message="This pupil already has Early Help open.",
             ),
             models.CheckConstraint(
                 condition=Q(consent_on__lte=F("started_on")),
                 name="early_help_consent_first",
+                violation_error_message="The family's consent comes before Early Help starts.",
             ),
             models.CheckConstraint(
                 condition=Q(closed_on__isnull=True) | Q(closed_on__gte=F("started_on")),
                 name="early_help_closes_after_start",
+                violation_error_message="Early Help cannot close before it started.",
             ),
             models.CheckConstraint(
                 condition=(Q(stage=Stage.CLOSED) & Q(closed_on__isnull=False))
                 | (~Q(stage=Stage.CLOSED) & Q(closed_on__isnull=True)),
                 name="early_help_closed_with_date",
+                violation_error_message="Closed Early Help has a closing date, and only it.",
             ),
         ]
 
@@ -134,6 +139,7 @@ class TafReview(models.Model):
             models.CheckConstraint(
                 condition=Q(next_review_on__isnull=True) | Q(next_review_on__gt=F("held_on")),
                 name="taf_review_next_after_held",
+                violation_error_message="The next review must be after this one.",
             ),
         ]
 

@@ -24,14 +24,17 @@ def frame(*, access: Access) -> dict:
 
 
 def school_list(*, access: Access, today: date, closed: bool, page: str | None) -> dict:
-    found = selectors.school_list(school=access.school, today=today, closed=closed, page=page)
+    weeks = selectors.review_weeks(school=access.school)
+    found = selectors.school_list(
+        school=access.school, today=today, closed=closed, page=page, weeks=weeks
+    )
     return {
         **frame(access=access),
         "page_obj": found,
         "rows": found.object_list,
         "closed": closed,
         "counts": selectors.counts(school=access.school),
-        "weeks": selectors.review_weeks(school=access.school),
+        "weeks": weeks,
         "overdue": sum(1 for row in found.object_list if row.due.overdue),
         "today": today,
     }

@@ -102,17 +102,20 @@ def _sort_key(row: Row):
     return (not row.due.overdue, due is None, due or date.max, row.pupil.name)
 
 
-def school_list(*, school: School, today: date, closed: bool, page: str | None) -> Page:
+def school_list(
+    *, school: School, today: date, closed: bool, page: str | None, weeks: int | None = None
+) -> Page:
     """The school's open Early Help (overdue and next due first) or its closed Early Help
     (latest closed first), a page at a time. Every record of the kind is read with its pupil
     and last review in one query (a school has a few dozen open at most), ordered by the rules,
-    then cut to the page: two queries in all, whatever the number."""
+    then cut to the page: two queries in all (one when given the school's interval, `weeks`),
+    whatever the number."""
     records = (
         EarlyHelp.objects.filter(school=school, closed_on__isnull=not closed)
         .select_related("pupil")
         .order_by("-closed_on", "pk")
     )
-    weeks = review_weeks(school=school)
+    weeks = review_weeks(school=school) if weeks is None else weeks
     rows = rows_of(with_last_review(records), weeks=weeks, today=today)
     if not closed:
         rows.sort(key=_sort_key)

@@ -56,7 +56,10 @@ def pupil(request: HttpRequest, public_id) -> HttpResponse:
     if request.method == "POST":
         form = ReviewForm(request.POST, weeks=selectors.review_weeks(school=request.school))
         current = selectors.open_for(school=request.school, pupil=found)
-        saved = current is not None and save_form(
+        if current is None:
+            messages.error(request, f"{found.name} has no Early Help open: start it first.")
+            return _to_pupil(request, found)
+        saved = save_form(
             request,
             form,
             lambda data: services.taf_review_record(

@@ -242,9 +242,16 @@ def test_closing_ends_the_reviews(client, school, sendco, world):
     deadlines = deadlines_for(access=access_for(sendco, school), today=TODAY)
     assert [d.subject for d in deadlines if d.kind == KIND] == ["Ben Sentinel"]
     # Closed: no more reviews, no change.
-    assert client.post(_pupil(school, world["ada"]), REVIEW).status_code == 200
+    assert client.post(_pupil(school, world["ada"]), REVIEW).status_code == 302
     assert TafReview.objects.filter(early_help=record).count() == 1
     assert client.get(_url("edit", school, record.public_id)).status_code == 302
+
+
+def test_a_review_of_a_pupil_without_early_help_is_refused(client, school, sendco, world):
+    client.force_login(sendco)
+    response = client.post(_pupil(school, world["dee"]), REVIEW, follow=True)
+    assert "Dee Sentinel has no Early Help open: start it first." in response.content.decode()
+    assert not TafReview.objects.filter(early_help__pupil=world["dee"]).exists()
 
 
 def test_the_stage_moves_only_by_the_allowed_steps(client, school, sendco, world):
@@ -387,7 +394,7 @@ def test_another_schools_record_is_a_404(client, school, sendco, world):
 
 # Session, user, school, membership, the page's reads, the audit event and the savepoints of
 # ATOMIC_REQUESTS: the same at every size.
-QUERIES = {"list": 13, "pupil": 13}
+QUERIES = {"list": 12, "pupil": 13}
 
 
 @pytest.mark.parametrize("extra", [0, 12])
