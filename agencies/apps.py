@@ -8,6 +8,7 @@ class AgenciesConfig(AppConfig):
     def ready(self) -> None:
         from register import chronology
 
-        from .selectors import chronology_entries
+        from . import early_help_selectors, selectors
 
-        chronology.register("agencies", chronology_entries)
+        chronology.register("agencies", selectors.chronology_entries)
+        chronology.register("early_help", early_help_selectors.chronology_entries)

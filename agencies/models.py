@@ -221,3 +221,7 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return f"Report {self.received_on:%d/%m/%Y}"
+
+
+# Early Help (agencies/early_help_models.py), kept in its own module.
+from .early_help_models import EarlyHelp, EarlyHelpSettings, TafReview  # noqa: E402, F401

@@ -18,6 +18,7 @@ FEEDING_APPS = (
     "training",
     "inforeport",
     "exams",
+    "agencies",
 )
 FEEDING_STAFF_MODELS = ("School", "AcademicYear", "Term", "ClosureDay")
 # Reference data and LA contacts.

@@ -16,6 +16,7 @@ from django.core.cache import cache
 from django.db.models import QuerySet
 
 from agencies import deadlines as agency_deadlines
+from agencies import early_help_deadlines
 from ehcp import deadlines as ehcp_deadlines
 from exams import deadlines as exams_deadlines
 from exams import evidence_deadlines as exam_evidence_deadlines
@@ -48,6 +49,7 @@ PROVIDERS = [
     ehcp_deadlines.deadlines,
     premium_deadlines.deadlines,
     lac_deadlines.deadlines,
+    early_help_deadlines.deadlines,
     training_deadlines.deadlines,
     inforeport_deadlines.deadlines,
     exams_deadlines.deadlines,

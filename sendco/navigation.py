@@ -67,6 +67,7 @@ MENU: list[tuple[str, list[Link]]] = [
             Link("Classes", "register:classes", Cap.CLASSES_VIEW, ("register:class",)),
             Link("Pupil Premium", "premium:overview", Cap.PREMIUM_VIEW, ("premium",)),
             Link("Looked-after children", "lac:children", Cap.LAC_VIEW, ("lac",)),
+            Link("Early Help", "early_help:list", Cap.EARLY_HELP_VIEW, ("early_help",)),
             Link("Vulnerable pupils", "vulnerable", Cap.VULNERABLE_VIEW, (":vulnerable",)),
             Link(
                 "Exam access arrangements",

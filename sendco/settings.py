@@ -595,6 +595,11 @@ APDR_AGREE_WITHIN_DAYS = env.int("APDR_AGREE_WITHIN_DAYS", default=28)
 # at least every SUPPORT_PLAN_ANNUAL_REVIEW_MONTHS months, beside the termly APDR reviews: the
 # Schools White Paper's proposal for the Individual Support Plan (DOMAIN.md 0). 0 turns it off.
 SUPPORT_PLAN_ANNUAL_REVIEW_MONTHS = env.int("SUPPORT_PLAN_ANNUAL_REVIEW_MONTHS", default=12)
+# Early Help (agencies/early_help_rules.py): the Team Around the Family reviews a pupil's Early
+# Help plan every 6 to 12 weeks, as its local authority says (DOMAIN.md 6, practice; one LA uses
+# 12). A school's own interval is set on its Early Help settings page; this is the default for a
+# school that has not set one (6 to 12).
+EARLY_HELP_REVIEW_WEEKS = env.int("EARLY_HELP_REVIEW_WEEKS", default=12)
 
 # Demo data refuses to load with DEBUG off unless forced (see seed_demo --force).
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="sendco-demo-2026")

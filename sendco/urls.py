@@ -62,6 +62,7 @@ urlpatterns = [
     path("s/<slug:school_slug>/", include("lac.urls")),
     path("s/<slug:school_slug>/", include("training.urls")),
     path("s/<slug:school_slug>/", include("agencies.urls")),
+    path("s/<slug:school_slug>/", include("agencies.early_help_urls")),
     path("s/<slug:school_slug>/", include("families.urls")),
     path("s/<slug:school_slug>/", include("exams.urls")),
     path("s/<slug:school_slug>/", include("exams.evidence_urls")),

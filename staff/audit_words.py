@@ -98,6 +98,14 @@ ACTION_WORDS: dict[str, str] = {
     "lac.visibility_changed": "Changed who sees that a pupil is looked after",
     "lac.report_viewed": "Read the designated teacher's report",
     "lac.report_printed": "Printed the designated teacher's report",
+    # Early Help (agencies.early_help_*)
+    "early_help.list_viewed": "Looked at the school's Early Help",
+    "early_help.pupil_viewed": "Looked at a pupil's Early Help",
+    "early_help.started": "Started a pupil's Early Help",
+    "early_help.changed": "Changed a pupil's Early Help (stage, consent or lead practitioner)",
+    "early_help.review_recorded": "Recorded a Team Around the Family review",
+    "early_help.closed": "Closed a pupil's Early Help",
+    "early_help.settings_changed": "Changed how often Early Help is reviewed",
     # The termly SEND report
     "reports.list_viewed": "Looked at the termly SEND reports",
     "reports.report_viewed": "Read a termly SEND report",

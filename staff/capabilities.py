@@ -85,6 +85,8 @@ class Cap(StrEnum):
     AGENCY_VIEW = "agencies.view"
     AGENCY_DETAILS = "agencies.details"
     AGENCY_MANAGE = "agencies.manage"
+    EARLY_HELP_VIEW = "early_help.view"
+    EARLY_HELP_MANAGE = "early_help.manage"
 
 
 _EVERYONE = frozenset(Role)
@@ -225,6 +227,14 @@ CAPABILITIES: dict[Cap, frozenset[Role]] = {
     Cap.AGENCY_VIEW: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD, Role.TEACHER}),
     Cap.AGENCY_DETAILS: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD}),
     Cap.AGENCY_MANAGE: frozenset({Role.SENDCO, Role.TRUST_LEAD}),
+    # Early Help (agencies.early_help_*): a pupil's Early Help assessment and plan, the lead
+    # practitioner and the Team Around the Family reviews. It holds family information more
+    # sensitive than SEN records (a family's difficulties, consent, social care), so the
+    # SENDCo and trust lead keep it, the head reads it, and the designated safeguarding lead
+    # holds both whatever their role (a duty, below). Never a teacher, a TA or a governor by
+    # role: nothing of it reaches the register, the pupil's page or the passport.
+    Cap.EARLY_HELP_VIEW: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD}),
+    Cap.EARLY_HELP_MANAGE: frozenset({Role.SENDCO, Role.TRUST_LEAD}),
 }
 
 
@@ -235,6 +245,7 @@ class Duty(StrEnum):
     PP_LEAD = "pp_lead"
     DESIGNATED_TEACHER = "designated_teacher"
     EXAMS_OFFICER = "exams_officer"
+    DSL = "dsl"
 
     @property
     def label(self) -> str:
@@ -245,6 +256,7 @@ DUTY_LABELS = {
     Duty.PP_LEAD: "Pupil Premium lead",
     Duty.DESIGNATED_TEACHER: "Designated teacher for looked-after children",
     Duty.EXAMS_OFFICER: "Exams officer",
+    Duty.DSL: "Designated safeguarding lead",
 }
 
 # What each duty grants, whatever the role.
@@ -255,15 +267,22 @@ DUTY_CAPABILITIES: dict[Duty, frozenset[Cap]] = {
     ),
     # The exams office's list and CSV only: no pupil's SEND record.
     Duty.EXAMS_OFFICER: frozenset({Cap.EXAMS_OFFICE}),
+    # The designated safeguarding lead keeps the pupils' Early Help and is the named contact on
+    # its pages (a worry about a child's safety goes to them and the school's safeguarding
+    # records, not into sendco).
+    Duty.DSL: frozenset({Cap.EARLY_HELP_VIEW, Cap.EARLY_HELP_MANAGE}),
 }
 
 # Who may hold each duty: never a governor (no pupil's record); the designated teacher is a
-# qualified teacher at the school or the head (DOMAIN.md 5.1).
+# qualified teacher at the school or the head (DOMAIN.md 5.1); the designated safeguarding lead
+# is a member of the senior leadership team (a head, the SENDCo, the trust lead, or a deputy or
+# assistant head, who holds a teacher's role here), never a TA by this duty.
 DUTY_ROLES: dict[Duty, frozenset[Role]] = {
     Duty.PP_LEAD: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD, Role.TEACHER, Role.TA}),
     Duty.DESIGNATED_TEACHER: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD, Role.TEACHER}),
     # The exams officer is often support staff: any staff role, never a governor.
     Duty.EXAMS_OFFICER: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD, Role.TEACHER, Role.TA}),
+    Duty.DSL: frozenset({Role.SENDCO, Role.TRUST_LEAD, Role.HEAD, Role.TEACHER}),
 }
 
 

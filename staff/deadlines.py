@@ -116,6 +116,9 @@ OPENED_WITH: dict[str, Cap] = {
     "provision.plan_delivery": Cap.PLAN_MANAGE,
     "premium.statement": Cap.PREMIUM_VIEW,  # the strategy statement
     "lac.pep": Cap.LAC_VIEW,  # the looked-after child's page
+    # A pupil's Early Help review (Team Around the Family), a sub-kind of the PEPs' family so
+    # the home page keeps its rows; its own page and capability (agencies.early_help_deadlines).
+    "lac.pep.early_help": Cap.EARLY_HELP_VIEW,
     "training": Cap.TRAINING_OWN,  # the person's training page (their own, or anyone's)
     "inforeport": Cap.INFO_REPORT_VIEW,  # the SEN information report's checklist
     "exams": Cap.EXAMS_VIEW,  # the candidate's page in the series
@@ -245,7 +248,7 @@ KIND_LABELS: dict[str, str] = {
     "ehcp.section_f_delivery": "Section F delivery",
     "provision.plan_delivery": "Support plan sessions",
     "premium.statement": "Pupil Premium statement",
-    "lac.pep": "PEPs (looked-after children)",
+    "lac.pep": "PEPs and Early Help reviews",
     "training.renewal": "Training renewals",
     "training.supervision": "ELSA supervision",
     "training.senco_qualification": "SENCO qualification",

@@ -223,8 +223,8 @@ def test_alerts_in_constant_queries(world, sendco, behind, django_assert_num_que
     # support plans' groups, and for each the pupils' places, sessions and registers; the
     # Pupil Premium statement and the count that decides whether one is owed; the looked-after
     # children (none); the staff's training (the people, their records); the SEN information
-    # report's review dates; the referrals to outside agencies to chase.
-    with django_assert_num_queries(27):
+    # report's review dates; the referrals to outside agencies to chase; Early Help (none open).
+    with django_assert_num_queries(28):
         found = deadlines_for(access=access, today=TODAY)
     assert len(alerts(found)) == behind
     assert len(alerts(found, kind=PLAN)) == 1

@@ -462,7 +462,7 @@ QUERIES = {
     "services": 10,
     "pupil": 10,
     "referral": 12,
-    "register:pupil": 20,
+    "register:pupil": 21,  # one query per chronology source (agencies, Early Help)
 }
 
 

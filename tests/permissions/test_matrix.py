@@ -37,6 +37,11 @@ from staff.models import ClosureDay, Role, User
 from tests.conftest import built_once
 from tests.factories import SchoolFactory, TrustFactory, UserFactory, member
 from tests.permissions.agencies_rows import AGENCIES_MATRIX, agencies_kwargs, agencies_world
+from tests.permissions.early_help_rows import (
+    EARLY_HELP_MATRIX,
+    early_help_kwargs,
+    early_help_world,
+)
 from tests.permissions.ehcp_rows import EHCP_MATRIX, ehcp_kwargs, ehcp_world
 from tests.permissions.exam_evidence_rows import (
     EXAM_EVIDENCE_MATRIX,
@@ -449,6 +454,7 @@ MATRIX.update(EHCP_MATRIX)
 MATRIX.update(REMINDER_MATRIX)
 MATRIX.update(PREMIUM_MATRIX)
 MATRIX.update(LAC_MATRIX)
+MATRIX.update(EARLY_HELP_MATRIX)
 MATRIX.update(TRAINING_MATRIX)
 MATRIX.update(TRAINING_GAP_MATRIX)
 MATRIX.update(REPORT_MATRIX)
@@ -603,6 +609,7 @@ def _build_world() -> dict:
     }
     ehcp_world(found)
     found = training_world(lac_world(premium_world(reminder_world(found))))
+    found = early_help_world(found)
     found = families_world(
         families_voice_world(transfer_world(report_world(info_world(training_gap_world(found)))))
     )
@@ -831,6 +838,7 @@ def _kwargs(name: str, world) -> dict:
         **reminder_kwargs(world),
         **premium_kwargs(world),
         **lac_kwargs(world),
+        **early_help_kwargs(world),
         **training_kwargs(world),
         **training_gap_kwargs(world),
         **report_kwargs(world),

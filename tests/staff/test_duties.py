@@ -26,6 +26,9 @@ from tests.register.factories import make_pupil
         (["no_such_duty"], Cap.PREMIUM_MANAGE, False),  # a stale name grants nothing
         (["exams_officer"], Cap.EXAMS_OFFICE, True),
         (["exams_officer"], Cap.EXAMS_VIEW, False),  # the list, not the SEND records
+        (["dsl"], Cap.EARLY_HELP_MANAGE, True),
+        (["dsl"], Cap.LAC_VIEW, False),
+        (["designated_teacher"], Cap.EARLY_HELP_VIEW, False),
     ],
 )
 def test_what_a_duty_grants(duties, capability, granted):
@@ -39,8 +42,10 @@ def test_who_may_hold_which_duty():
         Duty.PP_LEAD,
         Duty.DESIGNATED_TEACHER,
         Duty.EXAMS_OFFICER,
+        Duty.DSL,
     }
     assert set(duties_for_role("ta")) == {Duty.PP_LEAD, Duty.EXAMS_OFFICER}
+    assert Duty.DSL not in duties_for_role("ta")  # a member of the senior leadership team
 
 
 def _membership(user, school) -> Membership:

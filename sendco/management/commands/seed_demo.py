@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from agencies.demo import seed_agencies
+from agencies.early_help_demo import seed_early_help
 from ehcp.demo import seed_ehcp
 from exams.demo import seed_exams
 from exams.evidence_demo import seed_evidence
@@ -97,6 +98,10 @@ PEOPLE = {  # role -> (first name, surname)
     Role.GOVERNOR: ("Margaret", "Hughes"),
 }
 TRUST_LEAD = ("Aisha", "Rahman")
+
+
+# Who is the designated safeguarding lead, and the LA's Early Help review interval in weeks.
+EARLY_HELP = {"meadow-lane": (Role.HEAD, 6), "riverside": (Role.SENDCO, 12)}
 
 
 def demo_logins() -> list[tuple[str, str, str]]:
@@ -201,6 +206,17 @@ class Command(BaseCommand):
                 sendco=people[Role.SENDCO],
                 teacher=people[Role.TEACHER],
             )
+            # Early Help (issue 20): the head is the DSL at the primary, the SENDCo at the
+            # secondary; their local authorities review every 6 and 12 weeks.
+            if school.slug in EARLY_HELP:
+                dsl_role, weeks = EARLY_HELP[school.slug]
+                created += seed_early_help(
+                    school=school,
+                    today=today,
+                    sendco=people[Role.SENDCO],
+                    dsl=people[dsl_role],
+                    weeks=weeks,
+                )
             created += seed_training(
                 school=school,
                 today=today,
