@@ -459,10 +459,23 @@ class Advice(models.Model):
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Advice that is an outside agency's report the school already received (agencies): added
+    # in one step from the review's page, its document copied, never twice to one review.
+    agency_report = models.ForeignKey(
+        "agencies.Report", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["review", "contributor", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "agency_report"],
+                condition=Q(agency_report__isnull=False),
+                name="advice_agency_report_once_per_review",
+                violation_error_message="This report is already advice for this review.",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.get_contributor_display()

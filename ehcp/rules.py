@@ -900,6 +900,24 @@ def advice_contributor(role: str) -> str:
     return ADVICE_CONTRIBUTOR_OF_ROLE.get(role, "sendco")
 
 
+# Whose advice an outside agency's report is, by the kind of service that wrote it
+# (agencies.models.Service.Kind -> ehcp.models.Advice.Contributor); any other kind: "other".
+ADVICE_CONTRIBUTOR_OF_SERVICE = {
+    "ep": "ep",
+    "salt": "salt",
+    "ot": "ot",
+    "physio": "physio",
+    "camhs": "health",
+    "nursing": "health",
+    "paediatrics": "health",
+    "social_care": "social_care",
+}
+
+
+def advice_contributor_of_service(kind: str) -> str:
+    return ADVICE_CONTRIBUTOR_OF_SERVICE.get(kind, "other")
+
+
 def step_status(*, due: date, done_on: date | None, today: date) -> str:
     """A step's state in words (colour is never the only signal)."""
     if done_on is not None:

@@ -11,9 +11,12 @@ from collections.abc import Mapping
 from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 
+from agencies.models import Report
+from agencies.services import report_file
 from provision.models import Group
 from register.models import Pupil
 from register.services import pupil_audit
@@ -873,6 +876,51 @@ def advice_submit(
         document=document,
         document_type=document_type,
     )
+
+
+@transaction.atomic
+def advice_from_report(
+    *, access: Access, review: AnnualReview, report: Report, today: date
+) -> Advice:
+    """An outside agency's report the school received, added to the review as that service's
+    advice in one step: its date, summary and a copy of its document (the review's advice is
+    kept, printed and retained with the review, whatever happens to the referral). Refused for
+    another pupil's report, a review finished, or a report already added."""
+    review = _locked(review)
+    _same_school(access, review, report)
+    _open_for_advice(review)
+    referral = report.referral
+    if referral.pupil_id != review.plan.pupil_id:
+        raise ValidationError("That report is about another pupil.")
+    if review.advice.filter(agency_report=report).exists():
+        raise ValidationError("This report is already advice for this review.")
+    advice = Advice(
+        school=review.school,
+        review=review,
+        contributor=rules.advice_contributor_of_service(referral.service.kind),
+        name=referral.service.name[:120],
+        requested_on=min(referral.referred_on, report.received_on),
+        received_on=report.received_on,
+        summary=report.summary,
+        submitted_by=access.user,
+        agency_report=report,
+    )
+    found = report_file(report)
+    upload = ContentFile(found.content, name=found.name) if found else None
+    with attached(advice, upload, found.content_type if found else "", field="document"):
+        advice.full_clean()
+        advice.save()
+        pupil_audit(
+            access,
+            review.plan.pupil,
+            "ehcp.advice_from_report",
+            contributor=advice.contributor,
+            report=str(report.public_id),
+            document=bool(found),
+        )
+    review.stage = rules.stage_of(facts(review))
+    review.save(update_fields=["stage", "updated_at"])
+    return advice
 
 
 def _saved(advice: Advice) -> Advice:

@@ -46,6 +46,11 @@ urlpatterns = [
     path("ehcp/reviews/<uuid:public_id>/mediation/", reviews.review_mediation, name="mediation"),
     path("ehcp/reviews/<uuid:public_id>/advice/new/", advice.advice_request, name="advice_request"),
     path("ehcp/reviews/<uuid:public_id>/my-advice/", advice.advice_submit, name="advice_submit"),
+    path(
+        "ehcp/reviews/<uuid:public_id>/advice/from-report/<uuid:report_id>/",
+        advice.advice_from_report,
+        name="advice_from_report",
+    ),
     path("ehcp/advice/<uuid:public_id>/", advice.advice_receive, name="advice_receive"),
     path("ehcp/advice/<uuid:public_id>/document/", advice.document, name="document"),
     # The review pack: the print view and the PDF from the same template.

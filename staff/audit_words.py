@@ -257,6 +257,7 @@ ACTION_WORDS: dict[str, str] = {
     "ehcp.review_step": "Recorded an annual review step",
     "ehcp.advice_requested": "Asked for advice for an annual review",
     "ehcp.advice_received": "Recorded advice received",
+    "ehcp.advice_from_report": "Added an outside agency's report to a review as advice",
     "ehcp.mediation_recorded": "Recorded mediation",
     "ehcp.document_downloaded": "Downloaded a document",
     "ehcp.pack_generated": "Made an annual review pack",

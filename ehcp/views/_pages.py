@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from agencies.selectors import reports_for_pupil
 from register.models import Pupil
 from register.selectors import layer_now, views_given_for
 from staff.capabilities import Cap
@@ -418,7 +419,16 @@ def _actions(request: HttpRequest, page: selectors.ReviewPage) -> dict:
         "advice_form": AdviceRequestForm(initial={"requested_on": today()}, auto_id="advice_%s")
         if manage_open
         else None,
+        "agency_reports": _agency_reports(request, page) if can_manage and not done else [],
     }
+
+
+def _agency_reports(request: HttpRequest, page: selectors.ReviewPage) -> list:
+    """The pupil's reports from outside agencies not yet advice for this review (one query), to
+    add in one step; only for those who run the review (a teacher never reads them here)."""
+    added = {a.agency_report_id for a in page.advice}
+    found = reports_for_pupil(school=request.school, pupil=page.review.plan.pupil)
+    return [row for row in found if row.report.pk not in added]
 
 
 def step_initial(review: AnnualReview) -> dict:

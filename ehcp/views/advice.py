@@ -7,9 +7,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_POST
 
+from agencies.access import report_or_404
 from staff.capabilities import Cap
-from staff.http import audited, form_data, note_subject, save_form
+from staff.http import audited, form_data, note_subject, run_action, save_form
 from staff.tenancy import school_view
 
 from .. import services
@@ -98,6 +100,22 @@ def advice_submit(request: HttpRequest, public_id) -> HttpResponse:
     if saved:
         return to_review(request, review)
     return pages.advice_submit(request, form, review)
+
+
+@school_view(Cap.EHCP_MANAGE)
+@require_POST
+def advice_from_report(request: HttpRequest, public_id, report_id) -> HttpResponse:
+    """An outside agency's report, added to the review as that service's advice in one step."""
+    review = review_or_404(request, public_id)
+    report = report_or_404(request, report_id)
+    run_action(
+        request,
+        lambda: services.advice_from_report(
+            access=request.access, review=review, report=report, today=today()
+        ),
+        success=lambda advice: f"The report is now advice from {pages.who(advice)}.",
+    )
+    return to_review(request, review)
 
 
 def _files(request: HttpRequest):

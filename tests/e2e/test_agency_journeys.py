@@ -1,6 +1,7 @@
 """Outside agencies in a real browser: the SENDCo refers a pupil to speech and language therapy
 from the pupil's page (consent recorded), records that the pupil was seen, uploads the
-therapist's report, and finds the referral, the visit and the report in the pupil's chronology.
+therapist's report, finds the referral, the visit and the report in the pupil's chronology, and
+adds the report to the pupil's EHC annual review as advice in one step.
 
 Every page visited goes through `look` (conftest): a screenshot, no sideways scroll, axe-core clean.
 """
@@ -15,9 +16,11 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from agencies.models import Report, Service
+from ehcp.models import Advice, AnnualReview
 from register.models import Pupil, SenStatus
 from staff import calendar as school_calendar
 from tests.e2e.conftest import sign_in
+from tests.ehcp.factories import make_authority, make_plan, make_review
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -34,6 +37,7 @@ def documents(settings, tmp_path, monkeypatch):
         },
     }
     monkeypatch.setattr(Report._meta.get_field("document"), "storage", storages["documents"])
+    monkeypatch.setattr(Advice._meta.get_field("document"), "storage", storages["documents"])
 
 
 @pytest.fixture
@@ -57,6 +61,11 @@ def ada(school, sendco):
         starts_on=today - timedelta(days=90),
         reason="Speech below age expectations",
     )
+    # Ada's EHC plan, with its annual review coming up in three weeks.
+    plan = make_plan(
+        pupil, make_authority(school), issued_on=today - timedelta(days=340), by=sendco
+    )
+    make_review(plan, meeting_on=today + timedelta(days=21), by=sendco)
     Service.objects.create(
         school=school,
         kind="salt",
@@ -122,3 +131,20 @@ def test_the_sendco_refers_records_the_visit_and_the_report(
     ):
         expect(chronology.get_by_role("link", name=line)).to_be_visible()
     look(page, "pupil-chronology")
+
+    # The report becomes advice for Ada's annual review in one step, its document with it.
+    review = AnnualReview.objects.get(plan__pupil=ada)
+    page.goto(f"{live_server.url}/s/{school.slug}/ehcp/reviews/{review.public_id}/")
+    offer = page.get_by_role("listitem").filter(has_text="Speech and language therapy, received")
+    look(page, "review-agency-reports")
+    offer.get_by_role("button", name="Add as advice").click()
+    expect(
+        page.get_by_text("The report is now advice from Speech and language therapy")
+    ).to_be_visible()
+    advice = page.get_by_role("table", name="Advice for the review, by contributor")
+    expect(advice.get_by_role("row", name="Speech and language therapist")).to_contain_text(
+        "Receptive language below age"
+    )
+    expect(advice.get_by_role("link", name="Ada SALT report.pdf")).to_be_visible()
+    expect(page.get_by_role("button", name="Add as advice")).to_have_count(0)
+    look(page, "review-advice-from-report")

@@ -112,6 +112,10 @@ EHCP_MATRIX: dict[str, Row] = {
     "ehcp:mediation": _manage(("mediation_certificate_on", _day())),
     "ehcp:advice_request": _manage(("contributor", "ep"), ("requested_on", _day())),
     "ehcp:advice_receive": _manage(("received_on", _day()), ("summary", "Report received.")),
+    # An outside agency's report on Ada (agencies_rows' world) added as advice in one step.
+    "ehcp:advice_from_report": Row(
+        post=" 302  302  302  403  403  403  403  404  404  302",
+    ),
     "ehcp:advice_submit": Row(
         get=" 302  200  200  403  200  403  403  404  404  302",
         post=" 302  302  302  403  302  403  403  404  404  302",
@@ -288,6 +292,10 @@ def ehcp_kwargs(world) -> dict[str, dict]:
         "ehcp:contact_new": la,
         "ehcp:request": request,
         "ehcp:request_edit": request,
+        "ehcp:advice_from_report": {
+            **review,
+            "report_id": world["agency_report"].public_id,  # tests.permissions.agencies_rows
+        },
         **{
             f"ehcp:{name}": {"school_slug": slug, "public_id": world["ehcp_consultation"].public_id}
             for name in ("consultation", "consultation_edit")
