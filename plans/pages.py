@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from agencies.selectors import reports_for_pupil
 from register.selectors import views_given_for
 from staff.capabilities import Cap, sees_own_classes_only
 from staff.parsing import whole_number
@@ -112,6 +113,21 @@ def meeting_note(page: selectors.PlanPage, today: date) -> str:
     return f"{held}; next due by {long_date(schedule.due)}."
 
 
+def _agency_reports(plan: SupportPlan, cycle: Cycle) -> list:
+    """The pupil's reports from outside agencies not yet in this cycle's assessment evidence
+    (one query), to add in one step."""
+    return [
+        row
+        for row in reports_for_pupil(school=plan.school, pupil=plan.pupil)
+        if not rules.report_in_evidence(
+            cycle.assessment,
+            rules.report_evidence_line(
+                service=row.service_name, received_on=row.received_on, summary=row.summary
+            ),
+        )
+    ]
+
+
 def plan_detail(*, access: Access, plan: SupportPlan, wanted: str | None, today: date) -> dict:
     """The plan page: the cycle asked for (`?cycle=N`, else the current one), its targets and
     their delivery, the contributions, the past cycles, and what the person may do."""
@@ -148,6 +164,9 @@ def plan_detail(*, access: Access, plan: SupportPlan, wanted: str | None, today:
         and cycle is not None
         and cycle.frozen
         and cycle.number == page.cycles[-1].cycle.number,
+        "agency_reports": _agency_reports(plan, cycle)
+        if can_manage and editable and is_current
+        else [],
         "can_change_lead": can_manage,
         "can_change_layer": access.can(Cap.REGISTER_MANAGE),
         "can_record_meeting": can_contribute,

@@ -286,3 +286,21 @@ def meeting_schedule(
         if due is None and so_far < owed:
             due = end
     return MeetingSchedule(held=so_far, expected_by_now=expected_by_now, required=required, due=due)
+
+
+# --------------------------------------------------------------------------------------------------
+# An outside agency's report as assessment evidence (agencies, issue 20)
+# --------------------------------------------------------------------------------------------------
+
+
+def report_evidence_line(*, service: str, received_on: date, summary: str) -> str:
+    """The words an outside agency's report adds to a cycle's assessment evidence: which
+    service, when it came, and its summary; the document stays on the referral's page."""
+    line = f"Report from {service}, received {received_on.day} {received_on:%B %Y}"
+    summary = " ".join(summary.split())
+    return f"{line}: {summary}" if summary else f"{line} (see the referral for the report)."
+
+
+def report_in_evidence(assessment: str, line: str) -> bool:
+    """Whether this report's line is already in the assessment evidence (added once)."""
+    return line.split(":", 1)[0] in (assessment or "")

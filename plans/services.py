@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 
+from agencies.models import Report
 from provision.models import Group
 from register.models import Need, Pupil, SenStatus
 from register.rules import E, K
@@ -201,6 +202,36 @@ def cycle_views_append(*, access: Access, cycle: Cycle, field: str, text: str) -
     cycle.save(update_fields=[field, "updated_at"])
     pupil_audit(
         access, cycle.plan.pupil, "provision.plan.changed", cycle=cycle.number, fields=[field]
+    )
+    return cycle
+
+
+@transaction.atomic
+def cycle_evidence_from_report(*, access: Access, cycle: Cycle, report: Report) -> Cycle:
+    """An outside agency's report in the open cycle's assessment evidence, in one step: its
+    service, date and summary after what is written. Refused for another pupil's report, a
+    reviewed cycle, or a report already there."""
+    cycle = _locked(cycle)
+    if access.school.pk != cycle.school_id or access.school.pk != report.school_id:
+        raise ValidationError("That record belongs to another school.")
+    _open(cycle)
+    referral = report.referral
+    if referral.pupil_id != cycle.plan.pupil_id:
+        raise ValidationError("That report is about another pupil.")
+    line = rules.report_evidence_line(
+        service=referral.service.name, received_on=report.received_on, summary=report.summary
+    )
+    if rules.report_in_evidence(cycle.assessment, line):
+        raise ValidationError("This report is already in the assessment evidence.")
+    cycle.assessment = appended(cycle.assessment, line)
+    cycle.full_clean()
+    cycle.save(update_fields=["assessment", "updated_at"])
+    pupil_audit(
+        access,
+        cycle.plan.pupil,
+        "plans.evidence_from_report",
+        cycle=cycle.number,
+        report=str(report.public_id),
     )
     return cycle
 

@@ -18,6 +18,11 @@ urlpatterns = [
     path("plans/cycles/<uuid:public_id>/targets/new/", views.target_new, name="target_new"),
     path("plans/cycles/<uuid:public_id>/contribute/", views.contribute, name="contribute"),
     path("plans/cycles/<uuid:public_id>/review/", views.review, name="review"),
+    path(
+        "plans/cycles/<uuid:public_id>/evidence/from-report/<uuid:report_id>/",
+        views.evidence_from_report,
+        name="evidence_from_report",
+    ),
     path("plans/targets/<uuid:public_id>/", views.target_edit, name="target_edit"),
     path("plans/targets/<uuid:public_id>/remove/", views.target_remove, name="target_remove"),
     # The plan in plain English for parents; the graduated approach evidence (all cycles).

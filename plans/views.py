@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from agencies.access import report_or_404
 from provision import selectors as provision_selectors
 from register.access import pupil_or_404
 from register.models import Pupil
@@ -187,6 +188,22 @@ def cycle_next(request: HttpRequest, public_id) -> HttpResponse:
         success=pages.cycle_started,
     )
     return redirect(_plan_url(request, pupil))
+
+
+@school_view(Cap.PLAN_MANAGE)
+@require_POST
+def evidence_from_report(request: HttpRequest, public_id, report_id) -> HttpResponse:
+    """An outside agency's report added to the open cycle's assessment evidence in one step."""
+    cycle = _cycle_or_404(request, public_id)
+    report = report_or_404(request, report_id)
+    run_action(
+        request,
+        lambda: services.cycle_evidence_from_report(
+            access=request.access, cycle=cycle, report=report
+        ),
+        success=f"The report from {report.referral.service.name} is in the assessment evidence.",
+    )
+    return redirect(_plan_url(request, cycle.plan.pupil))
 
 
 @school_view(Cap.PLAN_CONTRIBUTE)

@@ -258,6 +258,7 @@ ACTION_WORDS: dict[str, str] = {
     "ehcp.advice_requested": "Asked for advice for an annual review",
     "ehcp.advice_received": "Recorded advice received",
     "ehcp.advice_from_report": "Added an outside agency's report to a review as advice",
+    "plans.evidence_from_report": "Added an outside agency's report to a plan's evidence",
     "ehcp.mediation_recorded": "Recorded mediation",
     "ehcp.document_downloaded": "Downloaded a document",
     "ehcp.pack_generated": "Made an annual review pack",

@@ -930,8 +930,9 @@ TRACKER_QUERIES = 12
 # The plan page asks whether the pupil is looked after (sendco/alignment.py) and reads their layer
 # of support: a query each.
 PLAN_QUERIES = 25
-# The review page shows the newest views given by parents and the pupil (issue 19): one query.
-REVIEW_QUERIES = 24
+# The review page shows the newest views given by parents and the pupil (issue 19): one query;
+# and, to the SENDCo, the reports from outside agencies to add as advice (issue 20): one more.
+REVIEW_QUERIES = 25
 
 
 def _plans(school, sendco, la, today, group, n, *, with_review):

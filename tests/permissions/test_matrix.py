@@ -420,6 +420,8 @@ MATRIX: dict[str, Row] = {
     "plans:target_new": Row(get=_PLAN_MANAGE_GET, post=_PLAN_MANAGE_POST, post_data=_TARGET_POST),
     "plans:target_edit": Row(get=_PLAN_MANAGE_GET, post=_PLAN_MANAGE_POST, post_data=_TARGET_POST),
     "plans:target_remove": Row(post=_PLAN_MANAGE_POST),
+    # An outside agency's report (agencies_rows' world) into the cycle's assessment evidence.
+    "plans:evidence_from_report": Row(post=_PLAN_MANAGE_POST),
     "plans:contribute": Row(
         get=_PLAN_CONTRIBUTE_GET,
         post=_PLAN_CONTRIBUTE_POST,
@@ -813,6 +815,11 @@ def _kwargs(name: str, world) -> dict:
             for name in ("assess", "plan_section", "target_new", "contribute", "review")
         },
         "plans:advance": {"school_slug": acorn.slug, "public_id": world["assess_cycle"].public_id},
+        "plans:evidence_from_report": {
+            "school_slug": acorn.slug,
+            "public_id": world["plan_cycle"].public_id,
+            "report_id": world["agency_report"].public_id,
+        },
         **{
             f"plans:{name}": {
                 "school_slug": acorn.slug,

@@ -167,3 +167,44 @@ def test_a_finished_review_takes_no_report(client, school, sendco, world, docume
     response = _add(client, school, review, report)
     assert not Advice.objects.filter(review=review).exists()
     assert response.status_code == 200
+
+
+# --------------------------------------------------------------------------------------------------
+# The same report as evidence in the support plan's open cycle (plans)
+# --------------------------------------------------------------------------------------------------
+
+
+def test_the_sendco_adds_a_report_to_the_plans_assessment_evidence(
+    client, school, sendco, world, documents
+):
+    from plans.models import Cycle, SupportPlan
+
+    ada = world["ada"]
+    plan = SupportPlan.objects.create(school=school, pupil=ada, created_by=sendco)
+    cycle = Cycle.objects.create(
+        school=school, plan=plan, number=1, starts_on=date(2026, 9, 7), assessment="Teacher notes."
+    )
+    report = _report(school, sendco, world["referrals"]["Ada"])
+    client.force_login(sendco)
+    plan_url = reverse("plans:plan", args=[school.slug, ada.public_id])
+    assert "Add to the evidence" in client.get(plan_url).content.decode()
+    args = [school.slug, cycle.public_id, report.public_id]
+    page = client.post(reverse("plans:evidence_from_report", args=args), follow=True)
+    assert "The report from Northshire SALT is in the assessment evidence." in (
+        page.content.decode()
+    )
+    cycle.refresh_from_db()
+    assert cycle.assessment == (
+        "Teacher notes.\n\nReport from Northshire SALT, received 20 November 2026: "
+        "Receptive language below age."
+    )
+    assert AuditEvent.objects.filter(action="plans.evidence_from_report").count() == 1
+    assert "Add to the evidence" not in page.content.decode()
+    again = client.post(reverse("plans:evidence_from_report", args=args), follow=True)
+    assert "This report is already in the assessment evidence." in again.content.decode()
+    other = _report(school, sendco, world["referrals"]["Ben"])
+    refused = client.post(
+        reverse("plans:evidence_from_report", args=[school.slug, cycle.public_id, other.public_id]),
+        follow=True,
+    )
+    assert "That report is about another pupil." in refused.content.decode()
