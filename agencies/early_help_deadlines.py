@@ -2,7 +2,7 @@
 Help assessment or plan (`early_help_rules.next_review_due`; nothing here is stored).
 
 A sub-kind of the PEPs' family (`lac.pep.early_help`), so the home page counts it in the row
-"PEPs and Early Help reviews" rather than adding a row; its page and capability are its own
+"PEPs, Early Help" rather than adding a row; its page and capability are its own
 (staff.deadlines.OPENED_WITH: Cap.EARLY_HELP_VIEW), so a teacher or TA never sees it, the
 designated teacher as such neither, and the designated safeguarding lead does whatever their
 role. The DSL is reminded (the first named, by membership); with none named, the SENDCo.

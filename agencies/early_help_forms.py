@@ -5,23 +5,16 @@ from __future__ import annotations
 
 from django import forms
 
-from staff.bounds import DATE_INPUT, BoundedForm
+from staff.bounds import BoundedForm, date_field
 from staff.edits import EditCheck
 
 from . import early_help_rules as rules
 
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
-BAD_DATE = "Enter the date as a real date, for example 20/11/2026."
-
 
 def _date(label: str, *, required: str | None, help_text: str = "") -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        widget=DATE_INPUT,
-        input_formats=DATE_FORMATS,
-        required=required is not None,
-        help_text=help_text,
-        error_messages={"required": required or "", "invalid": BAD_DATE},
+    """A date field; `required` is the message when it is left empty (None: optional)."""
+    return date_field(
+        label, required=required is not None, missing=required or "", help_text=help_text
     )
 
 

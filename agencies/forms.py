@@ -5,29 +5,16 @@ from __future__ import annotations
 
 from django import forms
 
-from staff import documents
-from staff.bounds import DATE_INPUT, BoundedForm, BoundedModelForm
+from staff.bounds import BoundedForm, BoundedModelForm
+from staff.bounds import date_field as _date
 from staff.edits import EditCheck
+from staff.forms import DocumentForm
 from staff.models import School
 
 from . import rules
 from .models import Referral, Service
 from .selectors import services_for
 from .services import NO_CONSENT
-
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
-DATE_ERRORS = {"invalid": "Enter a real date, for example 20/11/2026."}
-
-
-def _date(label: str, *, required: bool = True, help_text: str = "", missing: str = ""):
-    return forms.DateField(
-        label=label,
-        required=required,
-        widget=DATE_INPUT,
-        input_formats=DATE_FORMATS,
-        help_text=help_text,
-        error_messages={**DATE_ERRORS, "required": missing or f"Enter the {label.lower()}."},
-    )
 
 
 def _text(rows: int) -> forms.Textarea:
@@ -128,26 +115,14 @@ class AppointmentForm(BoundedForm):
         return {"yes": True, "no": False}.get(self.cleaned_data.get("attended") or "")
 
 
-class ReportForm(BoundedForm):
+class ReportForm(DocumentForm):
     """A report received, its document checked as review advice is."""
 
     prefix = "report"
+    field_order = ["received_on", "summary", "document"]
 
     received_on = _date("Date received", missing="Give the date the report arrived.")
     summary = forms.CharField(label="Summary of the report", widget=_text(4), required=False)
-    document = forms.FileField(
-        label="Document (optional)",
-        required=False,
-        help_text="A PDF, a Word document (.docx), or a PNG or JPEG picture.",
-    )
-
-    document_type = ""
-
-    def clean_document(self):
-        upload = self.cleaned_data.get("document")
-        if upload:
-            self.document_type = documents.check_upload(upload)
-        return upload or None
 
 
 class ReferralFilterForm(forms.Form):

@@ -11,9 +11,9 @@ from django.core.exceptions import ValidationError
 from provision.models import Group
 from provision.selectors import target_group_choices
 from register.models import YEAR_ORDER, Pupil, YearGroup
-from staff import documents
 from staff.bounds import DATE_INPUT, BoundedForm, BoundedModelForm
 from staff.edits import EditCheck
+from staff.forms import DocumentForm
 from staff.models import School
 
 from .models import (
@@ -463,23 +463,7 @@ class AdviceRequestForm(BoundedForm):
     )
 
 
-class _DocumentForm(BoundedForm):
-    document = forms.FileField(
-        label="Document (optional)",
-        required=False,
-        help_text="A PDF, a Word document (.docx), or a PNG or JPEG picture.",
-    )
-
-    document_type = ""
-
-    def clean_document(self):
-        upload = self.cleaned_data.get("document")
-        if upload:
-            self.document_type = documents.check_upload(upload)
-        return upload or None
-
-
-class AdviceReceiveForm(EditCheck, _DocumentForm):
+class AdviceReceiveForm(EditCheck, DocumentForm):
     """Advice received (the advice is `edits=`)."""
 
     received_on = forms.DateField(
@@ -492,7 +476,7 @@ class AdviceReceiveForm(EditCheck, _DocumentForm):
     field_order = ["received_on", "summary", "document"]
 
 
-class AdviceSubmitForm(_DocumentForm):
+class AdviceSubmitForm(DocumentForm):
     summary = forms.CharField(
         label="Your advice",
         widget=_text(8),

@@ -1,5 +1,5 @@
 """Deadlines of exam access arrangements, in the engine's family "exams" (one row on the home
-page, "Exam access arrangements"): for each arrangement that needs an online application and
+page, "Exam arrangements"): for each arrangement that needs an online application and
 is not yet applied for, its evidence to gather by the series' application deadline
 (`exams.evidence`); for each candidate with arrangements in place, their review before the
 series (`exams.review`, EXAMS_REVIEW_WEEKS_BEFORE weeks before the first exam). Only for a

@@ -6,26 +6,16 @@ from __future__ import annotations
 from django import forms
 
 from register.models import YearGroup
-from staff.bounds import DATE_INPUT, BoundedForm, BoundedModelForm
+from staff.bounds import BoundedForm, BoundedModelForm, date_field
 from staff.edits import EditCheck
 from staff.models import School
 
 from . import selectors
 from .models import Arrangement, Assessor, ExamSeries
 
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
-DATE_ERRORS = {"invalid": "Enter a real date, for example 21/02/2027."}
-
 
 def _date(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        widget=DATE_INPUT,
-        input_formats=DATE_FORMATS,
-        help_text=help_text,
-        error_messages={**DATE_ERRORS, "required": f"Enter the {label.lower()}."},
-    )
+    return date_field(label, required=required, help_text=help_text, example="21/02/2027")
 
 
 class SeriesForm(EditCheck, BoundedModelForm):

@@ -35,6 +35,33 @@ from .parsing import LARGEST_ID, whole_number
 # The one date widget: the browser's date picker, given the value as it expects it (ISO), whatever
 # the locale (a value rendered 21/07/2027 leaves a date input empty).
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# A date typed without the picker (an older browser, a test) as the form sends it or as a person
+# writes it.
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+
+
+def date_field(
+    label: str,
+    *,
+    required: bool = True,
+    help_text: str = "",
+    missing: str = "",
+    example: str = "20/11/2026",
+) -> forms.DateField:
+    """The one date field: the picker, both formats, and messages that say what to do (`missing`
+    when it is left empty, else "Enter the <label>.")."""
+    return forms.DateField(
+        label=label,
+        required=required,
+        widget=DATE_INPUT,
+        input_formats=DATE_FORMATS,
+        help_text=help_text,
+        error_messages={
+            "invalid": f"Enter a real date, for example {example}.",
+            "required": missing or f"Enter the {label.lower()}.",
+        },
+    )
+
 
 # Free text, in characters. A note, a concern, a passport section, a contribution: 10,000
 # characters is about four pages of A4, more than any of them needs. A section of an EHC plan

@@ -248,7 +248,7 @@ KIND_LABELS: dict[str, str] = {
     "ehcp.section_f_delivery": "Section F delivery",
     "provision.plan_delivery": "Support plan sessions",
     "premium.statement": "Pupil Premium statement",
-    "lac.pep": "PEPs and Early Help reviews",
+    "lac.pep": "PEPs, Early Help",
     "training.renewal": "Training renewals",
     "training.supervision": "ELSA supervision",
     "training.senco_qualification": "SENCO qualification",
@@ -259,7 +259,7 @@ KIND_LABELS: dict[str, str] = {
     "inforeport.accessibility_plan": "Accessibility plan review",
     # Evidence to gather before the application deadline, arrangements to review before a
     # series: one family, one row on the home page.
-    "exams": "Exam access arrangements",
+    "exams": "Exam arrangements",
     # No existing family fits a referral to an outside agency: one family, one home-page row.
     "agencies": "Referrals to chase",
 }

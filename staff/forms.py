@@ -7,6 +7,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.db import transaction
 from django.http import HttpRequest
 
+from . import documents
 from .audit_words import action_words
 from .bounds import DATE_INPUT, BoundedForm
 from .capabilities import assignable_roles, duties_for_role
@@ -144,3 +145,22 @@ class SignInForm(AuthenticationForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["username"].widget.attrs.pop("autofocus", None)
+
+
+class DocumentForm(BoundedForm):
+    """A form with an optional document (review advice, an outside agency's report), checked by
+    its bytes (`documents.check_upload`); `document_type` is what they are."""
+
+    document = forms.FileField(
+        label="Document (optional)",
+        required=False,
+        help_text="A PDF, a Word document (.docx), or a PNG or JPEG picture.",
+    )
+
+    document_type = ""
+
+    def clean_document(self):
+        upload = self.cleaned_data.get("document")
+        if upload:
+            self.document_type = documents.check_upload(upload)
+        return upload or None

@@ -6,26 +6,13 @@ from django import forms
 
 from register.models import NeedType
 from staff import documents
-from staff.bounds import DATE_INPUT, BoundedForm, BoundedModelForm
+from staff.bounds import BoundedForm, BoundedModelForm
+from staff.bounds import date_field as _date
 from staff.edits import EditCheck
 from staff.models import School
 
 from .models import Course, StaffMember
 from .selectors import courses
-
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
-DATE_ERRORS = {"invalid": "Enter a real date, for example 20/11/2026."}
-
-
-def _date(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        widget=DATE_INPUT,
-        input_formats=DATE_FORMATS,
-        help_text=help_text,
-        error_messages={**DATE_ERRORS, "required": f"Enter the {label.lower()}."},
-    )
 
 
 class CourseField(forms.ModelChoiceField):

@@ -17,6 +17,7 @@ from playwright.sync_api import Browser, expect
 from exams.models import Arrangement, ExamSeries
 from register.models import AcademicYear, Need, NeedType, Pupil, SenStatus, TeachingGroup
 from staff import calendar as school_calendar
+from staff.models import School
 from tests.e2e.conftest import main_nav, sign_in
 from tests.exams.evidence_world import kinds, upn
 from tests.pdf import pdf_text
@@ -26,6 +27,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def candidate(school, teacher):
+    # Exam pages answer only in a school that enters candidates (exams.rules.sits_exams).
+    School.objects.filter(pk=school.pk).update(phase=School.Phase.SECONDARY)
     today = timezone.localdate()
     start = school_calendar.academic_year_start_for(today)
     school_calendar.create_default_year(school=school, academic_year_start=start)
@@ -74,8 +77,10 @@ def test_the_sendco_asks_the_teacher_answers_and_part_1_is_printed(
     page = office.new_page()
     sign_in(page, live_server, look, sendco.email)
     nav = main_nav(page)
-    nav.get_by_role("button", name="School").click()
-    nav.get_by_role("link", name="Exam evidence").click()
+    nav.get_by_role("button", name="Register").click()
+    nav.get_by_role("link", name="Exam access arrangements").click()
+    page.get_by_role("link", name="Summer 2027", exact=True).click()
+    page.get_by_role("link", name="Evidence, candidate by candidate").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Evidence for access arrangements")
     look(page, "candidates")
     page.get_by_role("link", name="Cara Candidate").click()

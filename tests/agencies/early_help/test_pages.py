@@ -194,7 +194,7 @@ def test_a_review_moves_the_next_review_and_clears_the_deadline(client, school, 
         ("Ada Sentinel", D(2026, 11, 23), True),
         ("Ben Sentinel", D(2026, 12, 14), False),
     ]
-    assert family_label(KIND) == "PEPs and Early Help reviews"  # no new home-page row
+    assert family_label(KIND) == "PEPs, Early Help"  # no new home-page row
     client.force_login(sendco)
     response = client.post(_pupil(school, ada), {**REVIEW, "next_review_on": "2026-12-18"})
     assert response.status_code == 302
