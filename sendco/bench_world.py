@@ -1,7 +1,8 @@
 """The benchmark trust for `make bench` (issue 15): many schools at realistic size, built fast.
 
 Each school is filled by the demo's own seeders (register, provision, support plans, EHC plans,
-the Pupil Premium statement, looked-after children),
+the Pupil Premium statement, looked-after children, outside agencies, Early Help and exam access
+arrangements, these three with a school's volume added in bulk: sendco/bench_agencies_exams.py),
 so the values are the demo's realistic ones; the three years of history the demo does not have
 (past intervention groups with their sessions and attendance, and the audit trail) are written
 in bulk, sessions and audit events with PostgreSQL's COPY. Everything is drawn from seeded
@@ -33,6 +34,8 @@ from staff import calendar as school_calendar
 from staff.models import AcademicYear, Membership, Role, School, Trust, User
 from training.demo import seed_training
 from training.models import Completion, Course, StaffMember
+
+from . import bench_agencies_exams
 
 TRUST_SLUG = "bench-trust"
 MEASURED_SLUG = "hillcrest"
@@ -203,6 +206,7 @@ def fill_school(school: School, shape: SchoolShape, people: dict[str, User], tod
     seed_reports(school=school, today=today, sendco=people["sendco"], head=people["head"])
     seed_draft(school=school, today=today, sendco=people["sendco"])
     seed_info_report(school=school, today=today, sendco=people["sendco"])
+    bench_agencies_exams.seed(school=school, people=people, today=today)
 
 
 # A school has about one adult (teachers, assistants, midday and support staff) for every
@@ -445,19 +449,28 @@ def build(*, schools: int, today: date, measured_pupils: int = 2000, say=print) 
 
 def bring_up_to_date(*, today: date) -> int:
     """Add to a world built already what a newer generator seeds and a rebuild would only
-    repeat: a draft termly report at each school (`seed_draft`). Returns how many were added."""
+    repeat: a draft termly report at each school (`seed_draft`), and outside agencies, Early Help
+    and exam access arrangements (issue 20) at each school without them, a school at a time.
+    Returns how many records the seeders say they added: none the second time."""
     from reports.models import TermReport
 
     added = 0
     drafted = set(
         TermReport.objects.filter(status=TermReport.Status.DRAFT).values_list("school", flat=True)
     )
-    for school in School.objects.filter(trust__slug=TRUST_SLUG).exclude(pk__in=drafted):
-        sendco = User.objects.filter(
-            memberships__school=school, memberships__role=Role.SENDCO
-        ).first()
-        if sendco is not None:
-            added += seed_draft(school=school, today=today, sendco=sendco)
+    for school in School.objects.filter(trust__slug=TRUST_SLUG).select_related("trust"):
+        people = {
+            m.role: m.user
+            for m in Membership.objects.filter(school=school).select_related("user").order_by("pk")
+        }
+        if "sendco" not in people:
+            continue
+        with transaction.atomic():
+            if school.pk not in drafted:
+                added += seed_draft(school=school, today=today, sendco=people["sendco"])
+            if {"teacher", "ta", "head"} <= set(people):
+                found = bench_agencies_exams.seed(school=school, people=people, today=today)
+                added += sum(found.values())
     return added
 
 
@@ -493,6 +506,11 @@ COUNTED = {
     "attendance": "provision_attendance",
     "audit_events": "staff_auditevent",
     "notifications": "sendco_notification",
+    "referrals": "agencies_referral",
+    "early_help": "agencies_earlyhelp",
+    "taf_reviews": "agencies_tafreview",
+    "exam_arrangements": "exams_arrangement",
+    "exam_evidence": "exams_normalwayevidence",
 }
 
 

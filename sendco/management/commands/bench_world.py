@@ -42,7 +42,12 @@ class Command(BaseCommand):
             self.stdout.write(f"The {schools}-school benchmark trust is there already.")
             added = bench_world.bring_up_to_date(today=timezone.localdate())
             if added:
-                self.stdout.write(f"  {added} draft termly reports added.")
+                # Bulk inserts send no signals: no school's kept deadlines stand.
+                deadline_cache.changed(None)
+                self.stdout.write(
+                    f"  {added} rows added (draft termly reports; outside agencies, Early Help "
+                    "and exam access arrangements)."
+                )
             return
         started = time.monotonic()
         if not keep:
