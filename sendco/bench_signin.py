@@ -20,10 +20,12 @@ from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from agencies.models import EarlyHelp, Referral
 from ehcp.models import AnnualReview, AssessmentRequest, EhcPlan
+from exams.models import Arrangement, ExamSeries, NormalWayEvidence
 from plans.models import Cycle
 from provision.models import Group
-from register.models import Concern
+from register.models import Concern, Pupil
 from reports.models import TermReport
 from staff.mfa.services import STATE_KEY, VERIFIED_AT_KEY
 from staff.middleware import LOGIN_AT_KEY
@@ -38,6 +40,12 @@ LEADERS = ("sendco", "trust_lead", "head")  # the SENDCo's pages, the trust lead
 MANAGERS = ("sendco", "trust_lead")
 STAFF = ("sendco", "trust_lead", "head", "teacher", "ta")
 PLAN_READERS = STAFF
+# Referrals: a teacher reads those of pupils in their classes (staff/capabilities.py).
+REFERRAL_READERS = (*LEADERS, "teacher")
+# The exams office's list: the leaders and the exams officer (the TA, as in the demo).
+EXAMS_OFFICE = (*LEADERS, "ta")
+# Asked for normal-way-of-working evidence: anyone who teaches (never a TA).
+EVIDENCE_ANSWERERS = (*LEADERS, "teacher")
 
 
 def signed_in_session(user) -> str:
@@ -111,7 +119,62 @@ def _examples(school: School) -> dict:
         "teacher_person": StaffMember.objects.get(
             school=school, user__memberships__school=school, user__memberships__role="teacher"
         ).public_id,
+        **_issue20_examples(school),
     }
+
+
+def _issue20_examples(school: School) -> dict:
+    """Outside agencies, Early Help and exam access arrangements (issue 20): the referral with
+    the most steps, appointments and reports; the pupils with the most referrals and the most
+    Team Around the Family reviews; the series with the most arrangements, its candidate with
+    the most and the one asked for the most evidence."""
+    referral = (
+        Referral.objects.filter(school=school)
+        .annotate(
+            n=Count("changes", distinct=True)
+            + Count("appointments", distinct=True)
+            + Count("reports", distinct=True)
+        )
+        .order_by("-n", "pk")
+        .select_related("pupil")
+        .first()
+    )
+    referred = (
+        Pupil.objects.filter(school=school).annotate(n=Count("referrals")).order_by("-n", "pk")[0]
+    )
+    helped = (
+        EarlyHelp.objects.filter(school=school, closed_on__isnull=True)
+        .annotate(n=Count("reviews"))
+        .order_by("-n", "pk")
+        .select_related("pupil")
+        .first()
+    )
+    series = (
+        ExamSeries.objects.filter(school=school)
+        .annotate(n=Count("arrangements"))
+        .order_by("-n", "pk")
+        .first()
+    )
+    found = {"referral": referral, "referred_pupil": referred, "early_help_pupil": helped.pupil}
+    if series is not None:
+        most = (
+            Arrangement.objects.filter(series=series)
+            .values("pupil")
+            .annotate(n=Count("pk"))
+            .order_by("-n", "pupil")[0]["pupil"]
+        )
+        asked = (
+            NormalWayEvidence.objects.filter(series=series)
+            .values("pupil")
+            .annotate(n=Count("pk"))
+            .order_by("-n", "pupil")[0]["pupil"]
+        )
+        found.update(
+            series=series,
+            candidate=Pupil.objects.get(pk=most),
+            evidence_pupil=Pupil.objects.get(pk=asked),
+        )
+    return found
 
 
 def _class_staff_for(school: School, ex: dict) -> None:
@@ -120,7 +183,7 @@ def _class_staff_for(school: School, ex: dict) -> None:
     people = {
         m.role: m.user for m in Membership.objects.filter(school=school, role__in=("teacher", "ta"))
     }
-    for pupil in (ex["ehcp_pupil"], ex["plan_pupil"]):
+    for pupil in (ex["ehcp_pupil"], ex["plan_pupil"], ex["referral"].pupil, ex["referred_pupil"]):
         for group in pupil.teaching_groups.all():
             group.teachers.add(people["teacher"])
             group.assistants.add(people["ta"])
@@ -223,6 +286,26 @@ def pages(school: School) -> list[dict]:
             reverse("trust_training", args=[school.trust.slug]),
             ("trust_lead",),
         ),
+        # Outside agencies and Early Help (issue 20).
+        ("referrals", at("agencies:referrals"), REFERRAL_READERS),
+        ("agencies directory", at("agencies:services"), LEADERS),
+        (
+            "a pupil's referrals",
+            at("agencies:pupil", public_id=ex["referred_pupil"].public_id),
+            REFERRAL_READERS,
+        ),
+        (
+            "referral",
+            at("agencies:referral", public_id=ex["referral"].public_id),
+            REFERRAL_READERS,
+        ),
+        ("Early Help", at("early_help:list"), LEADERS),
+        (
+            "a pupil's Early Help",
+            at("early_help:pupil", public_id=ex["early_help_pupil"].public_id),
+            LEADERS,
+        ),
+        *_exam_rows(ex, at),
         ("audit log", at("staff:audit"), LEADERS),
         ("terms", at("calendar:terms"), STAFF),
         ("notifications", reverse("notifications"), ALL),
@@ -237,8 +320,44 @@ def pages(school: School) -> list[dict]:
         ("PDF: training report", at("training:report_pdf")),
         ("PDF: termly SEND report", at("reports:report_pdf", public_id=ex["term_report"])),
     ]
+    if "series" in ex:
+        pdfs.append(
+            (
+                "PDF: Form 8 part 1",
+                at(
+                    "exam_evidence:form8_pdf",
+                    series_id=ex["series"].public_id,
+                    public_id=ex["evidence_pupil"].public_id,
+                ),
+            )
+        )
     found = [{"name": n, "path": p, "roles": list(r), "pdf": False} for n, p, r in rows]
     return found + [{"name": n, "path": p, "roles": ["sendco"], "pdf": True} for n, p in pdfs]
+
+
+def _exam_rows(ex: dict, at) -> list[tuple]:
+    """Exam access arrangements (issue 20), in a school that enters candidates."""
+    if "series" not in ex:
+        return []
+    series = ex["series"].public_id
+    return [
+        ("exam series", at("exams:series_list"), LEADERS),
+        ("exam series (one)", at("exams:series", public_id=series), LEADERS),
+        (
+            "exam candidate",
+            at("exams:candidate", public_id=series, pupil_id=ex["candidate"].public_id),
+            LEADERS,
+        ),
+        ("exams office", at("exams:office"), EXAMS_OFFICE),
+        ("arrangements in class", at("exams:in_class"), STAFF),
+        ("evidence candidates", at("exam_evidence:candidates"), LEADERS),
+        ("evidence asked of you", at("exam_evidence:asked_of_me"), EVIDENCE_ANSWERERS),
+        (
+            "evidence trail",
+            at("exam_evidence:trail", series_id=series, public_id=ex["evidence_pupil"].public_id),
+            LEADERS,
+        ),
+    ]
 
 
 def load_plan() -> dict:
