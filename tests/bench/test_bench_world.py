@@ -16,10 +16,30 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
+from agencies import rules as agency_rules
+from agencies.models import (
+    Appointment,
+    EarlyHelp,
+    EarlyHelpSettings,
+    Referral,
+    Report,
+    Service,
+    StatusChange,
+    TafReview,
+)
+from exams import rules as exam_rules
+from exams.models import (
+    Arrangement,
+    Assessment,
+    Assessor,
+    ExamSeries,
+    NormalWayEvidence,
+)
 from provision.models import Session
 from register.models import Pupil, SenStatus
-from sendco import bench_signin, bench_world
-from staff.models import AuditEvent
+from register.selectors import sen_pupils
+from sendco import bench_agencies_exams, bench_signin, bench_world
+from staff.models import AuditEvent, Membership, School
 from tests.conftest import built_once
 
 PUPILS = 200
@@ -80,6 +100,49 @@ def test_the_ready_sessions_open_the_measured_pages(world):
     assert pages["termly SEND report (draft)"]["roles"] == ["sendco", "trust_lead", "head"]
 
 
+# The pages of issue 20 and who opens them (staff/capabilities.py; tests/permissions/*_rows.py).
+# `bench_explain` (below) opens every page but the PDFs as each of its roles and fails on
+# anything but a 200.
+ISSUE_20_PAGES = {
+    "referrals": ["sendco", "trust_lead", "head", "teacher"],
+    "agencies directory": ["sendco", "trust_lead", "head"],
+    "a pupil's referrals": ["sendco", "trust_lead", "head", "teacher"],
+    "referral": ["sendco", "trust_lead", "head", "teacher"],
+    "Early Help": ["sendco", "trust_lead", "head"],
+    "a pupil's Early Help": ["sendco", "trust_lead", "head"],
+    "exam series": ["sendco", "trust_lead", "head"],
+    "exam series (one)": ["sendco", "trust_lead", "head"],
+    "exam candidate": ["sendco", "trust_lead", "head"],
+    "exams office": ["sendco", "trust_lead", "head", "ta"],
+    "arrangements in class": ["sendco", "trust_lead", "head", "teacher", "ta"],
+    "evidence candidates": ["sendco", "trust_lead", "head"],
+    "evidence asked of you": ["sendco", "trust_lead", "head", "teacher"],
+    "evidence trail": ["sendco", "trust_lead", "head"],
+    "PDF: Form 8 part 1": ["sendco"],
+}
+
+
+@pytest.mark.django_db
+def test_the_pages_of_issue_20_are_measured(world):
+    """Outside agencies, Early Help and exam access arrangements, each with the roles that may
+    open it; the referral (of a pupil the teacher teaches) shows the teacher a full record, the
+    exams office opens to the TA as exams officer and Form 8 part 1 prints."""
+    plan = bench_signin.load_plan()
+    pages = {page["name"]: page for page in plan["pages"]}
+    assert {name: pages[name]["roles"] for name in ISSUE_20_PAGES} == ISSUE_20_PAGES
+    for name, role in [
+        ("referral", "teacher"),
+        ("exams office", "ta"),
+        ("evidence asked of you", "teacher"),
+        ("PDF: Form 8 part 1", "sendco"),
+    ]:
+        client = Client()
+        client.cookies[settings.SESSION_COOKIE_NAME] = plan["sessions"][role]
+        response = client.get(pages[name]["path"])
+        assert response.status_code == 200, (name, role)
+    assert response["Content-Type"] == "application/pdf"
+
+
 @pytest.mark.django_db
 def test_a_world_built_before_the_draft_report_is_given_one(world):
     """`bench_world --if-needed` brings an older world up to date rather than rebuilding it:
@@ -90,6 +153,107 @@ def test_a_world_built_before_the_draft_report_is_given_one(world):
     assert bench_world.bring_up_to_date(today=timezone.localdate()) == 1
     assert bench_world.bring_up_to_date(today=timezone.localdate()) == 0
     assert TermReport.objects.filter(status=TermReport.Status.DRAFT).count() == 1
+
+
+def _issue_20_counts() -> dict[str, int]:
+    return {
+        model.__name__: model.objects.count()
+        for model in (
+            Service,
+            Referral,
+            StatusChange,
+            Appointment,
+            Report,
+            EarlyHelpSettings,
+            EarlyHelp,
+            TafReview,
+            ExamSeries,
+            Assessor,
+            Arrangement,
+            Assessment,
+            NormalWayEvidence,
+        )
+    }
+
+
+@pytest.mark.django_db
+def test_outside_agencies_early_help_and_exams_at_a_schools_volume(world):
+    """Issue 20's apps at the measured school: referrals for some 15% of the SEN register at
+    every status, each step once and forward from the date referred, with consent first; Early
+    Help for 2% of pupils with reviews; arrangements for 10% of Years 10 and 11, each at a stage
+    exams.rules allows for its kind, and teachers asked for evidence."""
+    today = timezone.localdate()
+    school = School.objects.get(slug=bench_world.MEASURED_SLUG)
+    sen = sen_pupils(school=school, on=today).count()
+    referred = Referral.objects.values("pupil").distinct().count()
+    assert referred == round(sen * bench_agencies_exams.REFERRED_SHARE) + 10  # the demo's ten
+    assert set(Referral.objects.values_list("status", flat=True)) >= {
+        "waiting",
+        "accepted",
+        "seen",
+        "report",
+        "closed",
+    }
+    assert Report.objects.exists()
+    assert Appointment.objects.exists()
+    for referral in Referral.objects.prefetch_related("changes"):
+        steps = list(referral.changes.all())
+        assert referral.consent_on <= referral.referred_on
+        assert (steps[0].status, steps[0].on) == ("waiting", referral.referred_on)
+        assert steps[-1].status == referral.status
+        for before, after in zip(steps, steps[1:], strict=False):
+            assert before.on <= after.on <= today
+            assert after.status in (*agency_rules.NEXT[before.status], "report"), referral.pk
+    assert EarlyHelp.objects.count() == round(PUPILS * bench_agencies_exams.EARLY_HELP_SHARE) + 3
+    assert TafReview.objects.count() > EarlyHelp.objects.count()
+    year_10_11 = Pupil.objects.filter(year_group__in=["10", "11"]).count()
+    coming = ExamSeries.objects.order_by("-first_exam_on")[0]
+    candidates = Arrangement.objects.filter(series=coming).values("pupil").distinct().count()
+    assert candidates >= round(year_10_11 * bench_agencies_exams.CANDIDATE_SHARE) + 10
+    for arrangement in Arrangement.objects.select_related("kind"):
+        problems = exam_rules.stage_problems(
+            delegated=arrangement.kind.delegated,
+            current=arrangement.stage,
+            new=arrangement.stage,
+            approved_on=arrangement.approved_on,
+            aao_reference=arrangement.aao_reference,
+            applied_on=arrangement.applied_on,
+            today=today,
+        )
+        assert problems == [], (arrangement.kind.code, arrangement.stage, problems)
+    assert NormalWayEvidence.objects.filter(answered_on__isnull=True).count() > 4
+    duties = dict(Membership.objects.filter(school=school).values_list("role", "duties"))
+    assert "exams_officer" in duties["ta"]
+    assert "dsl" in duties["sendco"]
+
+
+@pytest.mark.django_db
+def test_a_world_built_before_issue_20_gains_its_apps_once(world):
+    """A world the older generator built has none of issue 20's rows: `bring_up_to_date` adds
+    the same rows a build would (the generators are seeded), the duties with them, and adds
+    nothing the second time."""
+    built = _issue_20_counts()
+    assert all(built.values()), built
+    NormalWayEvidence.objects.all().delete()
+    Assessment.objects.all().delete()
+    Arrangement.objects.all().delete()
+    Assessor.objects.all().delete()
+    ExamSeries.objects.all().delete()
+    TafReview.objects.all().delete()
+    EarlyHelp.objects.all().delete()
+    EarlyHelpSettings.objects.all().delete()
+    Report.objects.all().delete()
+    Referral.objects.all().delete()
+    Service.objects.all().delete()
+    Membership.objects.update(duties=[])
+    assert not any(_issue_20_counts().values())
+
+    added = bench_world.bring_up_to_date(today=timezone.localdate())
+    assert _issue_20_counts() == built
+    assert added > 0
+    assert Membership.objects.filter(role="ta", duties__contains=["exams_officer"]).exists()
+    assert bench_world.bring_up_to_date(today=timezone.localdate()) == 0
+    assert _issue_20_counts() == built
 
 
 @pytest.mark.django_db
