@@ -458,7 +458,7 @@ def bring_up_to_date(*, today: date) -> int:
     drafted = set(
         TermReport.objects.filter(status=TermReport.Status.DRAFT).values_list("school", flat=True)
     )
-    for school in School.objects.filter(trust__slug=TRUST_SLUG).select_related("trust"):
+    for school in School.objects.filter(trust__slug=TRUST_SLUG).order_by("pk"):
         people = {
             m.role: m.user
             for m in Membership.objects.filter(school=school).select_related("user").order_by("pk")
