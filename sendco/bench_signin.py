@@ -14,7 +14,7 @@ from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -25,7 +25,7 @@ from ehcp.models import AnnualReview, AssessmentRequest, EhcPlan
 from exams.models import Arrangement, ExamSeries, NormalWayEvidence
 from plans.models import Cycle
 from provision.models import Group
-from register.models import Concern, Pupil
+from register.models import Concern, Pupil, TeachingGroup
 from reports.models import TermReport
 from staff.mfa.services import STATE_KEY, VERIFIED_AT_KEY
 from staff.middleware import LOGIN_AT_KEY
@@ -125,11 +125,13 @@ def _examples(school: School) -> dict:
 
 def _issue20_examples(school: School) -> dict:
     """Outside agencies, Early Help and exam access arrangements (issue 20): the referral with
-    the most steps, appointments and reports; the pupils with the most referrals and the most
-    Team Around the Family reviews; the series with the most arrangements, its candidate with
-    the most and the one asked for the most evidence."""
+    the most steps, appointments and reports, and the pupil with the most referrals, of pupils
+    in a class (the teacher is given it, `_class_staff_for`); the pupil with the most Team Around
+    the Family reviews; the series with the most arrangements, its candidate with the most and
+    the one asked for the most evidence."""
+    in_a_class = TeachingGroup.objects.filter(pupils=OuterRef("pupil"))
     referral = (
-        Referral.objects.filter(school=school)
+        Referral.objects.filter(Exists(in_a_class), school=school)
         .annotate(
             n=Count("changes", distinct=True)
             + Count("appointments", distinct=True)
@@ -140,7 +142,11 @@ def _issue20_examples(school: School) -> dict:
         .first()
     )
     referred = (
-        Pupil.objects.filter(school=school).annotate(n=Count("referrals")).order_by("-n", "pk")[0]
+        Pupil.objects.filter(
+            Exists(TeachingGroup.objects.filter(pupils=OuterRef("pk"))), school=school
+        )
+        .annotate(n=Count("referrals"))
+        .order_by("-n", "pk")[0]
     )
     helped = (
         EarlyHelp.objects.filter(school=school, closed_on__isnull=True)
