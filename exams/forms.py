@@ -69,13 +69,23 @@ class ArrangementsAddForm(BoundedForm):
     )
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
-    def __init__(self, *args, school: School, today, with_pupil: bool = True, **kwargs) -> None:
+    def __init__(
+        self, *args, school: School, today, with_pupil: bool = True, find: str = "", **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
         if with_pupil:
-            self.fields["pupil"].queryset = selectors.pupils_to_enter(school=school, today=today)
-            self.fields["pupil"].label_from_instance = lambda p: (
-                f"{p.last_name}, {p.first_name} (Year {p.year_group})"
-            )
+            # Any pupil of Year 9 and above may be chosen, but only those the search `find`
+            # matches are listed (at most FOUND_AT_MOST): a secondary has over a thousand.
+            pupils = selectors.pupils_to_enter(school=school, today=today)
+            field = self.fields["pupil"]
+            field.queryset = pupils
+            found = selectors.pupils_found(pupils, find) if find.strip() else []
+            field.choices = [("", "Choose a pupil" if found else "Find the pupil first")] + [
+                (p.pk, f"{p.last_name}, {p.first_name} (Year {p.year_group})") for p in found
+            ]
+            if len(found) == 1 and not self.is_bound:
+                self.initial["pupil"] = found[0].pk
+            self.found = found
         else:
             del self.fields["pupil"]
         self.fields["kinds"].queryset = selectors.active_kinds()

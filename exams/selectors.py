@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
+from register import selectors as register_selectors
 from register.models import Pupil
 from register.selectors import pupils_visible_to
 from staff.models import School
@@ -87,6 +88,14 @@ def pupils_to_enter(*, school: School, today: date) -> QuerySet[Pupil]:
         .filter(year_group__in=years)
         .order_by("legal_last_name", "legal_first_name")
     )
+
+
+FOUND_AT_MOST = 25
+
+
+def pupils_found(pupils: QuerySet[Pupil], find: str) -> list[Pupil]:
+    """The pupils a name or UPN search matches, the first FOUND_AT_MOST in name order."""
+    return list(register_selectors.searched(pupils, find)[:FOUND_AT_MOST])
 
 
 # --------------------------------------------------------------------------------------------------

@@ -181,8 +181,9 @@ def _classes_on(on: date) -> Prefetch:
     )
 
 
-def _searched(pupils: QuerySet[Pupil], search: str) -> QuerySet[Pupil]:
-    """A name (as known or legal) or UPN search, in any case, trimmed."""
+def searched(pupils: QuerySet[Pupil], search: str) -> QuerySet[Pupil]:
+    """A name (as known or legal) or UPN search, in any case, trimmed (the register's search,
+    and any page that finds one pupil of a large school by name)."""
     needle = search.strip()
     if not needle:
         return pupils
@@ -228,7 +229,7 @@ def _filtered(pupils: QuerySet[Pupil], filters: dict, *, on: date, search: str):
         pupils = pupils.filter(looked_after_on(on))
     if filters.get("eal"):
         pupils = pupils.filter(eal=True)
-    return _searched(pupils, search)
+    return searched(pupils, search)
 
 
 def _sorted(pupils: QuerySet[Pupil], sort: str) -> QuerySet[Pupil]:

@@ -86,7 +86,13 @@ def test_the_sendco_puts_arrangements_in_place_and_the_exams_officer_exports_the
     expect(page.get_by_role("heading", level=1)).to_have_text(secondary.name)
     look(page, "series")
 
-    page.get_by_label("Candidate").select_option(label="Candidate, Cara (Year 10)")
+    # A secondary has over a thousand pupils in Year 9 and above: the pupil is found first.
+    page.get_by_label("Pupil's name or UPN").fill("cara")
+    page.get_by_role("button", name="Find", exact=True).click()
+    expect(page.get_by_text("1 pupil in Year 9 or above matches")).to_be_visible()
+    look(page, "series-found")
+    cara = Pupil.objects.get(school=school, upn="C801200001001")
+    expect(page.locator("#id_pupil")).to_have_value(str(cara.pk))
     page.get_by_label("25% extra time (online application, Form 8)", exact=True).check()
     page.get_by_label("Supervised rest breaks (delegated to the school)", exact=True).check()
     page.get_by_label("Subjects").fill("English Language, History")

@@ -590,7 +590,50 @@ def _more_candidates(school, world, n: int) -> None:
         )
 
 
-SERIES_QUERIES = 17
+def test_the_candidate_is_found_by_name_or_upn_not_chosen_from_every_pupil(
+    client, school, sendco, world
+):
+    """A secondary has over a thousand pupils in Year 9 and above: the series page lists none of
+    them until a search, then at most 25, the one match chosen already."""
+    _pupil(school, "Yasmin", "Younger", "8", "E801200001003")
+    address = url("series", school, world["summer"].public_id)
+    client.force_login(sendco)
+    text = client.get(address).content.decode()
+    assert "Find the pupil first" in text
+    assert "Candidate, Cara (Year 10)" not in text
+    assert "Other, Owen (Year 11)" not in text
+
+    found = client.get(address, {"find": " CARA "}).content.decode()
+    assert f'<option value="{world["cara"].pk}" selected>Candidate, Cara (Year 10)' in found
+    assert "Other, Owen (Year 11)" not in found
+    assert "1 pupil in Year 9 or above matches" in found
+    by_upn = client.get(address, {"find": "D8012000"}).content.decode()
+    assert "Other, Owen (Year 11)" in by_upn
+    assert "Candidate, Cara" not in by_upn.split("<form")[-1]
+    younger = client.get(address, {"find": "Younger"}).content.decode()
+    assert "No pupil in Year 9 or above matches" in younger
+    assert "Younger, Yasmin" not in younger
+
+
+def test_a_search_lists_at_most_25_pupils_and_says_so(client, school, sendco, world):
+    for n in range(30):
+        _pupil(school, "Sam", f"Many{n:02d}", "9", f"F8012000{n:05d}")
+    client.force_login(sendco)
+    found = client.get(url("series", school, world["summer"].public_id), {"find": "many"})
+    text = found.content.decode()
+    assert text.count("(Year 9)</option>") == 25
+    assert "Many00, Sam" in text
+    assert "Many29, Sam" not in text
+    assert "The first 25 pupils matching" in text
+
+
+def test_the_head_is_offered_no_search(client, school, head, world):
+    client.force_login(head)
+    text = client.get(url("series", school, world["summer"].public_id), {"find": "cara"})
+    assert "Pupil's name or UPN" not in text.content.decode()
+
+
+SERIES_QUERIES = 16
 CANDIDATE_QUERIES = 15
 OFFICE_QUERIES = 13
 
@@ -614,3 +657,6 @@ def test_the_pages_do_the_same_queries_at_any_size(
     with django_assert_num_queries(queries):
         response = client.get(address)
     assert response.status_code == 200
+    if page == "series":  # a search for the candidate costs one query more
+        with django_assert_num_queries(queries + 1):
+            assert client.get(address, {"find": "o"}).status_code == 200
