@@ -36,7 +36,6 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count, F, FilteredRelation, Q
-from django.urls import reverse
 
 from ehcp.selectors import reviews_held_on_time
 from plans.selectors import reviews_on_time_counts
@@ -46,6 +45,7 @@ from register.rules import E, K
 from register.selectors import with_sen_category
 from staff import deadline_cache, suppression
 from staff.calendar import academic_year_start_for
+from staff.links import SchoolLinks
 from staff.models import School, Trust
 from staff.suppression import Shown, share, shown, shown_within
 from training.trust import MAIN_AREAS, figures_by_school, short_areas
@@ -309,13 +309,13 @@ TITLES = {
 TABLES = ("register", "needs", "work", "provision")
 
 
-def _page_cells(school: School, f: Figures) -> dict[str, list[Cell]]:
+def _page_cells(school: School, f: Figures, link: SchoolLinks) -> dict[str, list[Cell]]:
     slug = school.slug
-    register = reverse("register:list", args=[slug])
+    register = link("register:list", slug)
     overdue = (
-        Cell(NOT_WORKED_OUT, reverse("deadlines", args=[slug]))
+        Cell(NOT_WORKED_OUT, link("deadlines", slug))
         if f.overdue is None
-        else Cell(f"{f.overdue:,}", reverse("deadlines", args=[slug]) + "?when=overdue")
+        else Cell(f"{f.overdue:,}", link("deadlines", slug) + "?when=overdue")
     )
     return {
         "register": [
@@ -333,26 +333,26 @@ def _page_cells(school: School, f: Figures) -> dict[str, list[Cell]]:
             for code in NEEDS
         ],
         "work": [
-            Cell(f"{f.reviews_held:,}", reverse("ehcp:tracker", args=[slug])),
+            Cell(f"{f.reviews_held:,}", link("ehcp:tracker", slug)),
             Cell(
                 f"{f.reviews_on_time:,} ({_percent(f.reviews_on_time, f.reviews_held)})",
-                reverse("ehcp:tracker", args=[slug]),
+                link("ehcp:tracker", slug),
             ),
-            Cell(f"{f.plans_reviewed:,}", reverse("plans:list", args=[slug])),
+            Cell(f"{f.plans_reviewed:,}", link("plans:list", slug)),
             Cell(
                 f"{f.plans_on_time:,} ({_percent(f.plans_on_time, f.plans_reviewed)})",
-                reverse("plans:list", args=[slug]),
+                link("plans:list", slug),
             ),
-            Cell(f"{f.training_gaps:,}", reverse("training:gaps", args=[slug])),
+            Cell(f"{f.training_gaps:,}", link("training:gaps", slug)),
             overdue,
         ],
-        "provision": _provision_cells(school, f),
+        "provision": _provision_cells(school, f, link),
     }
 
 
-def _provision_cells(school: School, f: Figures) -> list[Cell]:
-    costs = reverse("provision_map:map", args=[school.slug])
-    impact = reverse("provision_impact:impact", args=[school.slug])
+def _provision_cells(school: School, f: Figures, link: SchoolLinks) -> list[Cell]:
+    costs = link("provision_map:map", school.slug)
+    impact = link("provision_impact:impact", school.slug)
     p = f.provision
     if p is None:
         return [
@@ -420,7 +420,8 @@ def comparison(*, trust: Trust, today: date) -> dict:
     page, and the trust's totals."""
     rows = _rows(trust, today)
     total = _added([f for _, f in rows])
-    cells = {school.pk: _page_cells(school, f) for school, f in rows}
+    link = SchoolLinks()
+    cells = {school.pk: _page_cells(school, f, link) for school, f in rows}
     return {
         "rows": rows,
         "total": total,

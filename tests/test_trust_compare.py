@@ -472,3 +472,18 @@ def test_the_comparison_module_names_no_pupil_field():
     source = Path(compare.__file__).read_text()
     for field in ("legal_first_name", "legal_last_name", "preferred", "pupil_views", "notes"):
         assert field not in source
+
+
+def test_a_row_of_figures_escapes_its_text_and_links():
+    """The trust's tables write their cells in Python for speed (sendco_tables.figure_cells):
+    a text or url is escaped there as the template would."""
+    from sendco.compare import Cell
+    from sendco.templatetags.sendco_tables import figure_cells
+
+    cells = [Cell("<b>1</b>", '/s/a/?x="y"&z'), Cell("2 & 3"), Cell("4", "/s/b/")]
+    assert figure_cells(cells, True) == (
+        '<td class="text-end"><a href="/s/a/?x=&quot;y&quot;&amp;z">&lt;b&gt;1&lt;/b&gt;</a></td>'
+        '<td class="text-end">2 &amp; 3</td>'
+        '<td class="text-end"><a href="/s/b/">4</a></td>'
+    )
+    assert figure_cells(cells, False).count("<a ") == 0
