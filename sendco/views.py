@@ -26,7 +26,8 @@ def home(request: HttpRequest) -> HttpResponse:
     wanted = request.GET.get("school")
     if wanted and any(school.slug == wanted for school in schools):
         return redirect("school_home", school_slug=wanted)
-    if len(trusts) == 1:
+    # ?all=1 (the header's "All your schools"): the whole list, not the trust's dashboard.
+    if len(trusts) == 1 and not request.GET.get("all"):
         return redirect("trust_dashboard", trust_slug=trusts[0].slug)
     if len(schools) == 1 and not trusts:
         return redirect("school_home", school_slug=schools[0].slug)

@@ -2,7 +2,7 @@ from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
 from .capabilities import Cap
-from .tenancy import schools_for
+from .tenancy import switcher_for
 
 
 def tenancy(request: HttpRequest) -> dict:
@@ -16,5 +16,5 @@ def tenancy(request: HttpRequest) -> dict:
         "access": access,
         "Cap": Cap,
         # Read only by a page that shows the switcher (not by the header's count, say).
-        "my_schools": SimpleLazyObject(lambda: schools_for(user)),
+        "switcher": SimpleLazyObject(lambda: switcher_for(user)),
     }

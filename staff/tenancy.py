@@ -73,17 +73,40 @@ def members_of(school: School) -> dict[int, str]:
     return found
 
 
-def schools_for(user: User) -> list[School]:
-    """Every school the user may open, for the header's school switcher and the home page."""
-    if not user.is_authenticated:
-        return []
+def _schools_of(user: User):
     memberships = Membership.objects.filter(user=user, ended_at__isnull=True)
     trust_ids = memberships.filter(role=Role.TRUST_LEAD).values("school__trust_id")
-    return list(
+    return (
         School.objects.filter(Q(memberships__in=memberships) | Q(trust_id__in=trust_ids))
         .distinct()
         .order_by("name")
     )
+
+
+def schools_for(user: User) -> list[School]:
+    """Every school the user may open, for the home page's choice."""
+    if not user.is_authenticated:
+        return []
+    return list(_schools_of(user))
+
+
+# The header's switcher lists this many schools at most: a trust lead of 110 schools would
+# otherwise carry 110 links on every page (and the query and rendering for them).
+SWITCHER_AT_MOST = 8
+
+
+@dataclass(frozen=True)
+class Switcher:
+    schools: list[School]
+    more: bool  # more schools than listed: the switcher links to the whole list
+
+
+def switcher_for(user: User) -> Switcher:
+    """The header's school switcher: the first SWITCHER_AT_MOST schools by name (one query)."""
+    if not user.is_authenticated:
+        return Switcher([], more=False)
+    found = list(_schools_of(user)[: SWITCHER_AT_MOST + 1])
+    return Switcher(found[:SWITCHER_AT_MOST], more=len(found) > SWITCHER_AT_MOST)
 
 
 def trusts_led_by(user: User) -> list[Trust]:

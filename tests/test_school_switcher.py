@@ -1,0 +1,67 @@
+"""The header's school switcher: someone in two schools switches between them from any page; a
+trust lead of a large trust sees the first few and a link to them all, not a hundred links on
+every page (and the query and the rendering they cost)."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from staff.models import Role
+from staff.tenancy import SWITCHER_AT_MOST
+from tests.factories import SchoolFactory, member
+
+pytestmark = pytest.mark.django_db
+
+# The staff list for a trust lead, the switcher's one query included (whatever the number of
+# schools).
+STAFF_PAGE_QUERIES = 8
+
+
+def _schools(trust, count: int) -> list:
+    return [
+        SchoolFactory(trust=trust, name=f"School {n:03d}", slug=f"school-{n:03d}", urn=f"9{n:05d}")
+        for n in range(count)
+    ]
+
+
+def test_someone_in_two_schools_switches_from_the_header(client, trust, school):
+    other = SchoolFactory(trust=trust, name="Beech Secondary", slug="beech", urn="123457")
+    person = member(school, Role.SENDCO)
+    person.memberships.create(school=other, role=Role.TEACHER)
+    client.force_login(person)
+    page = client.get(reverse("school_home", args=[school.slug])).content.decode()
+    assert "Switch school" in page
+    assert f'href="/?school={other.slug}"' in page
+    assert "All your schools" not in page
+    chosen = client.get("/", {"school": other.slug})
+    assert chosen.url == reverse("school_home", args=[other.slug])
+
+
+def test_a_trust_lead_of_many_schools_sees_the_first_and_a_link_to_all(client, trust, school):
+    _schools(trust, SWITCHER_AT_MOST + 3)
+    lead = member(school, Role.TRUST_LEAD)
+    client.force_login(lead)
+    page = client.get(reverse("school_home", args=[school.slug])).content.decode()
+    header = page.split("Switch school")[1].split("dropdown-divider")[0]
+    assert header.count("?school=") == SWITCHER_AT_MOST
+    assert "School 000" in header
+    assert "School 010" not in header
+    assert 'href="/?all=1">All your schools' in header
+    # Without ?all the trust lead goes to the trust's dashboard; with it, every school is listed.
+    assert client.get("/").url == reverse("trust_dashboard", args=[trust.slug])
+    everything = client.get("/", {"all": "1"}).content.decode()
+    assert everything.count('href="/s/school-') == SWITCHER_AT_MOST + 3
+
+
+@pytest.mark.parametrize("extra", [SWITCHER_AT_MOST, SWITCHER_AT_MOST + 20])
+def test_the_switcher_costs_one_query_whatever_the_trust(
+    client, trust, school, django_assert_num_queries, extra
+):
+    _schools(trust, extra)
+    lead = member(school, Role.TRUST_LEAD)
+    client.force_login(lead)
+    address = reverse("staff:list", args=[school.slug])
+    client.get(address)  # the first request after signing in renews the session
+    with django_assert_num_queries(STAFF_PAGE_QUERIES):
+        assert client.get(address).status_code == 200
