@@ -1,0 +1,49 @@
+"""templates/bootstrap5/layout/radio_checkbox_select.html is crispy-bootstrap5's own with its
+per-option include written in place (for speed): it must render exactly what crispy's does."""
+
+from __future__ import annotations
+
+import copy
+
+from crispy_forms.templatetags.crispy_forms_filters import uni_form_template
+from crispy_forms.templatetags.crispy_forms_tags import whole_uni_form_template
+from crispy_forms.utils import default_field_template, render_crispy_form
+from django import forms
+from django.conf import settings
+from django.template import engines
+from django.test import override_settings
+
+
+class Invite(forms.Form):
+    people = forms.MultipleChoiceField(
+        choices=[("1", "Ann <Able>"), ("2", "Bo & Co"), ("3", "Cy")],
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Who is to attend",
+    )
+    kind = forms.ChoiceField(choices=[("a", "A"), ("b", "B")], widget=forms.RadioSelect)
+
+
+def _render(form) -> str:
+    return render_crispy_form(form)
+
+
+def _forget_crispy_templates() -> None:
+    """crispy keeps its form templates (and so the engine that loaded them) in lru caches."""
+    for cached in (default_field_template, uni_form_template, whole_uni_form_template):
+        cached.cache_clear()
+
+
+def test_the_choice_lists_render_as_crispy_renders_them():
+    shown = [Invite(initial={"people": ["2"], "kind": "b"}), Invite(data={"kind": "x"})]
+    ours = [_render(form) for form in shown]
+    crispy_only = copy.deepcopy(settings.TEMPLATES)
+    crispy_only[0]["DIRS"] = []  # crispy-bootstrap5's templates, not the project's
+    with override_settings(TEMPLATES=crispy_only):  # Django resets the template engines
+        assert not engines["django"].engine.dirs
+        _forget_crispy_templates()
+        theirs = [_render(form) for form in shown]
+    _forget_crispy_templates()
+    assert ours == theirs
+    assert 'value="2"  id="id_people_1" checked>' in ours[0]
+    assert "Ann &lt;Able&gt;" in ours[0]
+    assert "is-invalid" in ours[1]
