@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, F
 
 from register.models import NeedType
+from staff import deadline_cache
 from staff.capabilities import Cap
 from staff.tenancy import Access
 
@@ -239,8 +240,16 @@ def gaps(*, access: Access, today: date, posted: GapPlanForm | None = None) -> d
     """Training matched to need: the gaps, most pupils first, each with a window of its classes
     and groups and of its untrained adults; and the plan proposed from the top gaps, with the
     one-step form for the SENDCo (`posted`: the one sent back with its errors). A constant
-    number of queries: `needs.overview`."""
-    found = needs.overview(school=access.school, on=today)
+    number of queries: `needs.overview`, kept between the writes to what it is drawn from
+    (the school's classes, groups, needs and training: staff/deadline_cache.py)."""
+    school = access.school
+    found = deadline_cache.kept(
+        school_id=school.pk,
+        today=today,
+        weeks=0,
+        work_out=lambda: needs.overview(school=school, on=today),
+        name="training-gaps",
+    )
     can_manage = access.can(Cap.TRAINING_MANAGE)
     rows = [
         GapRow(
