@@ -40,6 +40,16 @@ class KindsField(forms.ModelMultipleChoiceField):
         return f"{kind.name} ({how}{form8})"
 
 
+class FindCandidateForm(forms.Form):
+    """The series page's search for the pupil to enter: a name or UPN (a NUL character or
+    over 100 characters is no search)."""
+
+    find = forms.CharField(required=False, max_length=100)
+
+    def chosen(self) -> str:
+        return self.cleaned_data.get("find", "") if self.is_valid() else ""
+
+
 class ArrangementsAddForm(BoundedForm):
     """Arrangements for a candidate: the pupil (on the series page) and the kinds."""
 
@@ -86,6 +96,7 @@ class ArrangementsAddForm(BoundedForm):
             if len(found) == 1 and not self.is_bound:
                 self.initial["pupil"] = found[0].pk
             self.found = found
+            self.found_at_most = selectors.FOUND_AT_MOST
         else:
             del self.fields["pupil"]
         self.fields["kinds"].queryset = selectors.active_kinds()

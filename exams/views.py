@@ -32,6 +32,7 @@ from .forms import (
     ArrangementsAddForm,
     AssessmentForm,
     AssessorForm,
+    FindCandidateForm,
     SeriesChoiceForm,
     SeriesForm,
     StageFilterForm,
@@ -105,7 +106,7 @@ def series(request: HttpRequest, public_id) -> HttpResponse:
     can_manage = _manages(request)
     found = series_or_404(request, public_id)
     today = timezone.localdate()
-    find = request.GET.get("find", "")[:100] if can_manage else ""
+    find = FindCandidateForm(request.GET).chosen() if can_manage else ""
     form = ArrangementsAddForm(form_data(request), school=request.school, today=today, find=find)
     saved = save_form(
         request,
@@ -120,14 +121,7 @@ def series(request: HttpRequest, public_id) -> HttpResponse:
     shown = {"stage": stage.chosen(), "today": today, "page": request.GET.get("page")}
     page = selectors.series_page(school=request.school, series=found, **shown)
     note_detail(request, rows=len(page["candidates"]))
-    context = {
-        **page,
-        "form": form,
-        "stage_form": stage,
-        "can_manage": can_manage,
-        "find": find.strip(),
-        "found_at_most": selectors.FOUND_AT_MOST,
-    }
+    context = {**page, "form": form, "stage_form": stage, "can_manage": can_manage, "find": find}
     return render(request, "exams/series.html", context, status=400 if form.errors else 200)
 
 

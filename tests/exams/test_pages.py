@@ -615,6 +615,14 @@ def test_the_candidate_is_found_by_name_or_upn_not_chosen_from_every_pupil(
     assert "Younger, Yasmin" not in younger
 
 
+@pytest.mark.parametrize("find", ["cara\x00", "x" * 101])
+def test_a_search_that_is_no_name_is_no_search(client, school, sendco, world, find):
+    client.force_login(sendco)
+    response = client.get(url("series", school, world["summer"].public_id), {"find": find})
+    assert response.status_code == 200
+    assert "Find the pupil first" in response.content.decode()
+
+
 def test_a_search_lists_at_most_25_pupils_and_says_so(client, school, sendco, world):
     for n in range(30):
         _pupil(school, "Sam", f"Many{n:02d}", "9", f"F8012000{n:05d}")
