@@ -34,6 +34,7 @@ from agencies.models import Appointment, Referral, Report, Service, StatusChange
 from exams import rules as exam_rules
 from exams.demo import seed_exams
 from exams.evidence_demo import seed_evidence
+from exams.evidence_forms import SUBJECTS
 from exams.models import (
     Arrangement,
     ArrangementKind,
@@ -376,17 +377,6 @@ KINDS = [
     ("coloured-overlays", 4),
     ("prompter", 2),
     ("extra-time-over-25", 2),
-]
-SUBJECTS = [
-    "English",
-    "English literature",
-    "Mathematics",
-    "Science",
-    "History",
-    "Geography",
-    "Religious studies",
-    "French",
-    "Computer science",
 ]
 
 
