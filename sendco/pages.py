@@ -83,6 +83,21 @@ def kept_term_delivery(*, school: School, starts_on: date, today: date) -> list[
     )
 
 
+def kept_register_summary(*, access: Access, today: date) -> dict:
+    """The home page's register summary (`register.selectors.home_summary`), kept between the
+    writes that move it like the school's deadlines (pupils, statuses, needs and classes feed
+    the same stamp). The leaders' counts are the school's; a teacher's or TA's classes and SEN
+    pupils are their own, kept for them alone (by role too: who sees which pupils is the role's)."""
+    whose = "school" if pupil_reach(access.role) == Reach.SCHOOL else f"{access.user.pk}"
+    return deadline_cache.kept(
+        school_id=access.school.pk,
+        today=today,
+        weeks=0,
+        name=f"home-register-{access.role}-{whose}",
+        work_out=lambda: register_selectors.home_summary(access=access, on=today),
+    )
+
+
 def school_home(*, request: HttpRequest, today: date) -> dict:
     access: Access = request.access
     school = access.school
@@ -99,7 +114,7 @@ def school_home(*, request: HttpRequest, today: date) -> dict:
         context["small_number"] = suppression.threshold()
         context["published_reports"] = list(report_selectors.reports_for(access=access)[:3])
         return context
-    context["register"] = register_selectors.home_summary(access=access, on=today)
+    context["register"] = kept_register_summary(access=access, today=today)
     context["triage"] = triage.triage(deadlines_for(access=access, today=today), today=today)
     if pupil_reach(access.role) == Reach.SCHOOL:
         context.update(_charts(access=access, today=today))

@@ -138,14 +138,15 @@ def test_home_timeline_shows_deadlines_in_constant_queries(
     client.force_login(sendco)
     url = reverse("school_home", args=[school.slug])
     client.get(url)
-    # The register chart, the audit event of the read; the deadlines and this term's delivery
-    # as kept since the last write (staff/deadline_cache.py).
-    with django_assert_num_queries(16):
+    # The register chart, the audit event of the read; the deadlines, this term's delivery and
+    # the register's counts as kept since the last write (staff/deadline_cache.py).
+    with django_assert_num_queries(13):
         page = client.get(url).content.decode()
     assert "Overdue: " in page
     assert "Mina" in page
-    # Worked out again (the school's calendar, every provider, the term's groups): eighteen
-    # more, whatever the size (outside agencies: 1; Early Help: 1).
+    # Worked out again (the school's calendar, every provider, the term's groups, the
+    # register's counts): twenty-two more, whatever the size (outside agencies: 1; Early
+    # Help: 1).
     cache.clear()
     with django_assert_num_queries(35):
         assert "Mina" in client.get(url).content.decode()

@@ -1,0 +1,59 @@
+"""The home page's register summary is kept between writes (sendco.pages.kept_register_summary):
+a teacher's own classes and SEN pupils for them alone, the school's counts for the leaders, and
+either shows a change on the next view."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from staff import calendar as school_calendar
+from tests.factories import member
+from tests.register.factories import class_of, make_pupil, put_on
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def classes(school):
+    school_calendar.create_default_year(
+        school=school,
+        academic_year_start=school_calendar.academic_year_start_for(timezone.localdate()),
+    )
+    one = member(school, "teacher", email="one@acorn.test")
+    two = member(school, "teacher", email="two@acorn.test")
+    ana = make_pupil(school, legal_first_name="Ana", legal_last_name="Able")
+    ben = make_pupil(school, legal_first_name="Ben", legal_last_name="Bold")
+    put_on(ana, "K", date(2025, 9, 10), "ASD")
+    class_of(school, "3A", teachers=[one], pupils=[ana, ben])
+    class_of(school, "3B", teachers=[two], pupils=[make_pupil(school, legal_first_name="Cy")])
+    return {"one": one, "two": two, "ana": ana, "ben": ben}
+
+
+def _home(client, user, school) -> str:
+    client.force_login(user)
+    return client.get(reverse("school_home", args=[school.slug])).content.decode()
+
+
+def test_each_teacher_sees_their_own_kept_pupils_and_a_change_at_once(client, school, classes):
+    first = _home(client, classes["one"], school)
+    assert "Ana Able" in first
+    assert "Ben Bold" not in first  # in the class, not on the register
+    assert "Ana Able" not in _home(client, classes["two"], school)  # not the first's answer
+    put_on(classes["ben"], "K", timezone.localdate() - timedelta(days=1), "SPLD")
+    again = _home(client, classes["one"], school)
+    assert "Ben Bold" in again
+    assert "Specific learning difficulty" in again
+
+
+def test_the_leaders_counts_follow_a_write(client, school, sendco, classes):
+    assert "<strong>1</strong> on SEN support, <strong>0</strong> with an EHC plan" in _home(
+        client, sendco, school
+    )
+    put_on(classes["ben"], "E", timezone.localdate() - timedelta(days=1), "SPLD")
+    assert "<strong>1</strong> on SEN support, <strong>1</strong> with an EHC plan" in _home(
+        client, sendco, school
+    )
