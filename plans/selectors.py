@@ -361,18 +361,17 @@ def plan_rows(
             warnings=Count("pk", filter=Q(open_pk__isnull=False, weak=True)),
         )
 
-    # The whole school's counts are the same for every leader: kept between the writes that move
-    # them (pupils, plans, cycles, targets and needs feed the school's stamp).
-    if pupil_reach(access.role) == Reach.SCHOOL:
-        counts = deadline_cache.kept(
-            school_id=access.school.pk,
-            today=today,
-            weeks=0,
-            name=f"plan-counts-{int(quality)}",
-            work_out=count,
-        )
-    else:
-        counts = count()
+    # Kept between the writes that move them (pupils, plans, cycles, targets, needs and classes
+    # feed the school's stamp): the whole school's counts are the same for every leader; a
+    # teacher's or TA's are of their own classes, kept for them alone (by role and person).
+    whose = "" if pupil_reach(access.role) == Reach.SCHOOL else f"-{access.role}-{access.user.pk}"
+    counts = deadline_cache.kept(
+        school_id=access.school.pk,
+        today=today,
+        weeks=0,
+        name=f"plan-counts-{int(quality)}{whose}",
+        work_out=count,
+    )
     paginator = Paginator(listed, per_page)
     paginator.count = counts["all"]  # counted above: no second count
     shown = paginator.get_page(page)

@@ -1,6 +1,7 @@
-"""The home page's register summary is kept between writes (sendco.pages.kept_register_summary):
-a teacher's own classes and SEN pupils for them alone, the school's counts for the leaders, and
-either shows a change on the next view."""
+"""What is kept between writes for a teacher is their own (staff/deadline_cache.py): the home
+page's register summary (sendco.pages.kept_register_summary) and the support plans list's counts
+(plans.selectors.plan_rows) of their classes, for them alone; the leaders' are the school's; each
+shows a change on the next view."""
 
 from __future__ import annotations
 
@@ -56,4 +57,22 @@ def test_the_leaders_counts_follow_a_write(client, school, sendco, classes):
     put_on(classes["ben"], "E", timezone.localdate() - timedelta(days=1), "SPLD")
     assert "<strong>1</strong> on SEN support, <strong>1</strong> with an EHC plan" in _home(
         client, sendco, school
+    )
+
+
+def _plans(client, user, school) -> str:
+    client.force_login(user)
+    return client.get(reverse("plans:list", args=[school.slug])).content.decode()
+
+
+def test_each_teacher_has_their_own_kept_plan_counts_and_a_change_at_once(client, school, classes):
+    assert "1 pupil on SEN support or with an EHC plan in your classes" in _plans(
+        client, classes["one"], school
+    )
+    assert "0 pupils on SEN support or with an EHC plan in your classes" in _plans(
+        client, classes["two"], school
+    )
+    put_on(classes["ben"], "K", timezone.localdate() - timedelta(days=1), "SPLD")
+    assert "2 pupils on SEN support or with an EHC plan in your classes" in _plans(
+        client, classes["one"], school
     )
