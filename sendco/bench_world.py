@@ -31,6 +31,7 @@ from register.demo import seed_pupils
 from register.models import Pupil, SenStatus
 from reports.demo import seed_draft, seed_reports
 from staff import calendar as school_calendar
+from staff import switcher_cache
 from staff.models import AcademicYear, Membership, Role, School, Trust, User
 from training.demo import seed_training
 from training.models import Completion, Course, StaffMember
@@ -152,6 +153,7 @@ def make_people(school: School, *, trust_lead: bool) -> dict[str, User]:
         Membership(user=user, school=school, role=role)
         for user, role in zip(users, roles, strict=True)
     )
+    switcher_cache.changed()  # a bulk write sends no signal: the kept switchers go
     return {role.value: user for user, role in zip(users, roles, strict=True)}
 
 

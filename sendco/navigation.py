@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.http import HttpRequest
-from django.urls import reverse
 
 from exams.rules import sits_exams
 from staff.capabilities import Cap
+from staff.links import SchoolLinks
 
 
 @dataclass(frozen=True)
@@ -186,6 +186,11 @@ def _current(here: str) -> Link | None:
     return None
 
 
+# Each url name reversed once for the process, the school's slug put in its place (staff.links):
+# the header's twenty-odd links on every page.
+_links = SchoolLinks()
+
+
 def menu_for(request: HttpRequest) -> list[Group]:
     access = getattr(request, "access", None)
     school = getattr(request, "school", None)
@@ -201,7 +206,7 @@ def menu_for(request: HttpRequest) -> list[Group]:
             if link.unless is not None and access.can(link.unless):
                 continue
             if access.can(link.capability):
-                url = reverse(link.url_name, args=[school.slug])
+                url = _links(link.url_name, school.slug)
                 group.entries.append(Entry(link.label, url, link is current))
         if group.entries:
             groups.append(group)

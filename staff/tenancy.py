@@ -102,9 +102,17 @@ class Switcher:
 
 
 def switcher_for(user: User) -> Switcher:
-    """The header's school switcher: the first SWITCHER_AT_MOST schools by name (one query)."""
+    """The header's school switcher: the first SWITCHER_AT_MOST schools by name. On every page,
+    so kept for the person between changes to schools and memberships (`staff.switcher_cache`):
+    one round trip to the cache, or one query when it is worked out."""
     if not user.is_authenticated:
         return Switcher([], more=False)
+    from . import switcher_cache
+
+    return switcher_cache.kept(user.pk, lambda: _work_out_switcher(user))
+
+
+def _work_out_switcher(user: User) -> Switcher:
     found = list(_schools_of(user)[: SWITCHER_AT_MOST + 1])
     return Switcher(found[:SWITCHER_AT_MOST], more=len(found) > SWITCHER_AT_MOST)
 

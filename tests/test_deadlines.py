@@ -139,14 +139,15 @@ def test_home_timeline_shows_deadlines_in_constant_queries(
     url = reverse("school_home", args=[school.slug])
     client.get(url)
     # The register chart, the audit event of the read; the deadlines, this term's delivery and
-    # the register's counts as kept since the last write (staff/deadline_cache.py).
-    with django_assert_num_queries(13):
+    # the register's counts as kept since the last write (staff/deadline_cache.py), and the
+    # header's school switcher as kept since the first page (staff/switcher_cache.py).
+    with django_assert_num_queries(12):
         page = client.get(url).content.decode()
     assert "Overdue: " in page
     assert "Mina" in page
     # Worked out again (the school's calendar, every provider, the term's groups, the
     # register's counts): twenty-two more, whatever the size (outside agencies: 1; Early
-    # Help: 1).
+    # Help: 1); and the header's school switcher, dropped with the rest of the cache: one more.
     cache.clear()
     with django_assert_num_queries(35):
         assert "Mina" in client.get(url).content.decode()

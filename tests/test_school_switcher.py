@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from staff import switcher_cache
 from staff.models import Role
 from staff.tenancy import SWITCHER_AT_MOST
 from tests.factories import SchoolFactory, member
@@ -63,5 +65,68 @@ def test_the_switcher_costs_one_query_whatever_the_trust(
     client.force_login(lead)
     address = reverse("staff:list", args=[school.slug])
     client.get(address)  # the first request after signing in renews the session
+    switcher_cache.changed()  # worked out afresh
     with django_assert_num_queries(STAFF_PAGE_QUERIES):
         assert client.get(address).status_code == 200
+    # Then kept for the person until a school or membership changes: no query at all.
+    with django_assert_num_queries(STAFF_PAGE_QUERIES - 1):
+        assert client.get(address).status_code == 200
+
+
+def _switcher(client, school) -> str:
+    page = client.get(reverse("school_home", args=[school.slug])).content.decode()
+    return (
+        page.split("Switch school")[1].split("dropdown-divider")[0]
+        if "Switch school" in page
+        else ""
+    )
+
+
+def test_a_new_membership_a_renamed_school_and_an_ended_one_show_on_the_next_page(
+    client, trust, school
+):
+    """The switcher is kept between changes: each change to a membership or a school shows on
+    the next page (the kept answer goes when a `School` or `Membership` is saved)."""
+    other = SchoolFactory(trust=trust, name="Beech Secondary", slug="beech", urn="123457")
+    person = member(school, Role.SENDCO)
+    client.force_login(person)
+    assert _switcher(client, school) == ""  # one school: no switcher
+    membership = person.memberships.create(school=other, role=Role.TEACHER)
+    assert "Beech Secondary" in _switcher(client, school)
+    other.name = "Beech Academy"
+    other.save()
+    assert "Beech Academy" in _switcher(client, school)
+    membership.ended_at = timezone.now()
+    membership.save()
+    assert _switcher(client, school) == ""
+
+
+def test_one_persons_kept_switcher_is_never_anothers(client, trust, school):
+    other = SchoolFactory(trust=trust, name="Beech Secondary", slug="beech", urn="123457")
+    in_two = member(school, Role.SENDCO)
+    in_two.memberships.create(school=other, role=Role.TEACHER)
+    in_one = member(school, Role.TEACHER)
+    client.force_login(in_two)
+    assert "Beech Secondary" in _switcher(client, school)
+    client.force_login(in_one)
+    assert _switcher(client, school) == ""
+
+
+def test_with_the_cache_out_of_reach_the_switcher_is_worked_out(
+    client, trust, school, monkeypatch, caplog
+):
+    other = SchoolFactory(trust=trust, name="Beech Secondary", slug="beech", urn="123457")
+    person = member(school, Role.SENDCO)
+    person.memberships.create(school=other, role=Role.TEACHER)
+    client.force_login(person)
+    monkeypatch.setattr(switcher_cache, "cache", _Unreachable())
+    assert "Beech Secondary" in _switcher(client, school)
+    assert "the school switcher worked out" in caplog.text
+
+
+class _Unreachable:
+    def __getattr__(self, name):
+        def fail(*args, **kwargs):
+            raise ConnectionError("Redis is down")
+
+        return fail

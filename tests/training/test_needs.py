@@ -341,7 +341,9 @@ def test_the_page_costs_the_same_at_any_size(client, django_assert_num_queries):
         with CaptureQueriesContext(connection) as small:
             assert client.get(url).status_code == 200
         _grow(school, 6)  # a write: the answer kept is dropped
-        with django_assert_num_queries(len(small.captured_queries)):
+        # The new memberships drop the header's kept school switcher too (staff/switcher_cache.py):
+        # worked out again, one query more than the measure above, which read it kept.
+        with django_assert_num_queries(len(small.captured_queries) + 1):
             body = client.get(url).content.decode()
         assert "Cg6x5" in body or "and " in body
         # Kept until the next write: the gaps' nine queries are not asked again.
