@@ -253,6 +253,21 @@ def _sorted(pupils: QuerySet[Pupil], sort: str) -> QuerySet[Pupil]:
     return pupils.order_by(*orders.get(sort, name))
 
 
+# The register's filters that the counts above it were worked out with (any other narrows).
+COUNTED_WITH = ("on", "status")
+
+
+def _counted_already(counts: dict[str, int], filters: dict, search: str) -> int | None:
+    """The number of rows the filters keep, when the counts above the register say it already
+    (no filter but the status, no search: the register as most people open it); else None."""
+    if search.strip() or any(value for name, value in filters.items() if name not in COUNTED_WITH):
+        return None
+    status = filters.get("status") or "sen"
+    if status == "sen":
+        return counts[rules.K] + counts[rules.E]
+    return counts.get(status if status in (rules.K, rules.E) else "all")
+
+
 @dataclass(frozen=True)
 class RegisterList:
     """The register as one person sees it on a date, filtered and sorted, a page at a time."""
@@ -290,7 +305,11 @@ def register_list(
         E=Count("pk", filter=Q(sen_category=rules.E)),
     )
     kept = _sorted(_filtered(on_roll, filters, on=on, search=search), sort)
-    shown = Paginator(kept, REGISTER_PAGE_SIZE).get_page(page)
+    paginator = Paginator(kept, REGISTER_PAGE_SIZE)
+    counted = _counted_already(counts, filters, search)
+    if counted is not None:
+        paginator.count = counted  # a cached property: the database is not asked again
+    shown = paginator.get_page(page)
     shown.object_list = list(
         shown.object_list.annotate(
             pupil_premium=pupil_premium_on(on),
