@@ -98,7 +98,7 @@ TEMPLATES = [
                 "sendco.navigation.menu",
             ],
             # {% csrf_token %} also writes each form's one-time token (staff/once.py).
-            "builtins": ["staff.templatetags.once"],
+            "builtins": ["staff.templatetags.once", "sendco.templatetags.urls"],
         },
     },
 ]
