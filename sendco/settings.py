@@ -98,7 +98,11 @@ TEMPLATES = [
                 "sendco.navigation.menu",
             ],
             # {% csrf_token %} also writes each form's one-time token (staff/once.py).
-            "builtins": ["staff.templatetags.once", "sendco.templatetags.urls"],
+            "builtins": [
+                "staff.templatetags.once",
+                "sendco.templatetags.urls",
+                "sendco.templatetags.dates",
+            ],
         },
     },
 ]
