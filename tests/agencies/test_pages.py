@@ -456,13 +456,14 @@ def _many(school, sendco, world, extra: int) -> None:
 # The same at both sizes: session, user, school, membership, the page's reads, the audit event,
 # the savepoints of ATOMIC_REQUESTS. The list: services, waits, count, a page of referrals; the
 # directory: services, waits; the referral: the referral, steps, appointments, reports; the pupil
-# page: the register's reads and one for the referrals' lines in its chronology.
+# page: the register's reads and one for the referrals' lines in its chronology. The header's
+# school switcher is kept since the first page (staff/switcher_cache.py): no query.
 QUERIES = {
-    "referrals": 12,
-    "services": 10,
-    "pupil": 10,
-    "referral": 12,
-    "register:pupil": 21,  # one query per chronology source (agencies, Early Help)
+    "referrals": 11,
+    "services": 9,
+    "pupil": 9,
+    "referral": 11,
+    "register:pupil": 20,  # one query per chronology source (agencies, Early Help)
 }
 
 
