@@ -23,6 +23,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Concat, Lower, NullIf
 
+from staff import deadline_cache
 from staff.bounds import years_away
 from staff.capabilities import CLASS_REACHES, Reach, pupil_reach
 from staff.models import AcademicYear, School
@@ -283,6 +284,25 @@ class RegisterList:
         return list(self.page.object_list)
 
 
+def _kept_counts(access: Access, on: date, on_roll: QuerySet[Pupil]) -> dict[str, int]:
+    """The counts above the register (on roll, K, E) on `on`, kept between the writes that move
+    them like the school's deadlines (pupils, statuses and classes feed the same stamp:
+    `staff.deadline_cache`). A leader's are the school's; a teacher's or TA's are of their own
+    classes, kept for them alone (by role too: who sees which pupils is the role's)."""
+    whose = "school" if pupil_reach(access.role) == Reach.SCHOOL else f"{access.user.pk}"
+    return deadline_cache.kept(
+        school_id=access.school.pk,
+        today=on,
+        weeks=0,
+        name=f"register-counts-{access.role}-{whose}",
+        work_out=lambda: on_roll.aggregate(
+            all=Count("pk"),
+            K=Count("pk", filter=Q(sen_category=rules.K)),
+            E=Count("pk", filter=Q(sen_category=rules.E)),
+        ),
+    )
+
+
 def register_list(
     *,
     access: Access,
@@ -299,11 +319,7 @@ def register_list(
     worked out for its rows only."""
     visible = pupils_visible_to(access=access, on=on).on_roll(on)
     on_roll = with_category_and_need(visible, access.school, on)
-    counts = on_roll.aggregate(
-        all=Count("pk"),
-        K=Count("pk", filter=Q(sen_category=rules.K)),
-        E=Count("pk", filter=Q(sen_category=rules.E)),
-    )
+    counts = _kept_counts(access, on, on_roll)
     kept = _sorted(_filtered(on_roll, filters, on=on, search=search), sort)
     paginator = Paginator(kept, REGISTER_PAGE_SIZE)
     counted = _counted_already(counts, filters, search)

@@ -1,7 +1,8 @@
 """What is kept between writes for a teacher is their own (staff/deadline_cache.py): the home
-page's register summary (sendco.pages.kept_register_summary) and the support plans list's counts
-(plans.selectors.plan_rows) of their classes, for them alone; the leaders' are the school's; each
-shows a change on the next view."""
+page's register summary (sendco.pages.kept_register_summary), the support plans list's counts
+(plans.selectors.plan_rows) and the counts above the register (register.selectors.register_list)
+of their classes, for them alone; the leaders' are the school's; each shows a change on the next
+view."""
 
 from __future__ import annotations
 
@@ -76,3 +77,29 @@ def test_each_teacher_has_their_own_kept_plan_counts_and_a_change_at_once(client
     assert "2 pupils on SEN support or with an EHC plan in your classes" in _plans(
         client, classes["one"], school
     )
+
+
+def _register(client, user, school, **query) -> str:
+    client.force_login(user)
+    return client.get(reverse("register:list", args=[school.slug]), query).content.decode()
+
+
+def test_each_teacher_has_their_own_kept_register_counts_and_a_change_at_once(
+    client, school, classes
+):
+    theirs = "pupils on roll in your classes: <strong>{}</strong> on SEN support (K)"
+    assert theirs.format(1) in _register(client, classes["one"], school)
+    assert "1 pupil on roll in your classes: <strong>0</strong>" in _register(
+        client, classes["two"], school
+    )
+    put_on(classes["ben"], "K", timezone.localdate() - timedelta(days=1), "SPLD")
+    assert theirs.format(2) in _register(client, classes["one"], school)
+
+
+def test_the_leaders_register_counts_follow_a_write_and_the_date(client, school, sendco, classes):
+    counts = "3 pupils on roll: <strong>{}</strong> on SEN support (K), <strong>{}</strong> with"
+    assert counts.format(1, 0) in _register(client, sendco, school)
+    put_on(classes["ben"], "E", timezone.localdate() - timedelta(days=1), "SPLD")
+    assert counts.format(1, 1) in _register(client, sendco, school)
+    # Another day's register is that day's counts, not today's kept ones: before Ana's support.
+    assert counts.format(0, 0) in _register(client, sendco, school, on="2025-09-01")

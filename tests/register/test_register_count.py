@@ -72,3 +72,24 @@ def test_the_status_alone_asks_for_no_second_count(client, school, sendco, pupil
     assert _counts_asked(client, url, {}) == 0
     assert _counts_asked(client, url, {"status": "all"}) == 0
     assert _counts_asked(client, url, {"status": "all", "year": "4"}) == 1
+
+
+def _aggregates_asked(client, url, query) -> int:
+    with CaptureQueriesContext(connection) as done:
+        assert client.get(url, query).status_code == 200
+    return sum(1 for q in done.captured_queries if 'AS "all"' in q["sql"])
+
+
+def test_the_counts_above_are_kept_between_writes(client, school, sendco, pupils):
+    """Worked out on the first view and kept (staff/deadline_cache.py): the next view, of any
+    filter, asks for none; a write has them worked out again, right."""
+    client.force_login(sendco)
+    url = reverse("register:list", args=[school.slug])
+    assert _aggregates_asked(client, url, {}) == 1
+    assert _aggregates_asked(client, url, {}) == 0
+    assert _aggregates_asked(client, url, {"status": "all", "year": "4"}) == 0
+    put_on(pupils[5], "E", date(2025, 1, 6), "SLCN")
+    assert _aggregates_asked(client, url, {"status": "E"}) == 1
+    page = client.get(url, {"status": "E"})
+    assert page.context["page"].paginator.count == 3
+    assert "<strong>3</strong> on SEN support (K), <strong>3</strong> with" in page.content.decode()

@@ -498,7 +498,8 @@ def test_register_and_pupil_page_queries_do_not_grow(
 # savepoints of ATOMIC_REQUESTS; the register, as the first request after signing in, also
 # renews the session and works out the header's school switcher, which the pupil page then reads
 # kept (staff/switcher_cache.py); the register's "N pupils match" is the count above it, not a
-# second COUNT, when only the status filters; the pupil page, one per source of chronology lines:
+# second COUNT, when only the status filters, and the counts are kept for the next view
+# (tests/register/test_register_count.py); the pupil page, one per source of chronology lines:
 # agencies' referrals).
 QUERIES = {"register:list": 16, "register:pupil": 20}  # agencies and Early Help chronology: 1 each
 
