@@ -286,15 +286,12 @@ class RegisterList:
 
 def _kept_counts(access: Access, on: date, on_roll: QuerySet[Pupil]) -> dict[str, int]:
     """The counts above the register (on roll, K, E) on `on`, kept between the writes that move
-    them like the school's deadlines (pupils, statuses and classes feed the same stamp:
-    `staff.deadline_cache`). A leader's are the school's; a teacher's or TA's are of their own
-    classes, kept for them alone (by role too: who sees which pupils is the role's)."""
-    whose = "school" if pupil_reach(access.role) == Reach.SCHOOL else f"{access.user.pk}"
-    return deadline_cache.kept(
-        school_id=access.school.pk,
+    them like the school's deadlines (pupils, statuses and classes feed the same stamp), a
+    teacher's or TA's for them alone (`staff.deadline_cache.kept_for`)."""
+    return deadline_cache.kept_for(
+        access=access,
         today=on,
-        weeks=0,
-        name=f"register-counts-{access.role}-{whose}",
+        name="register-counts",
         work_out=lambda: on_roll.aggregate(
             all=Count("pk"),
             K=Count("pk", filter=Q(sen_category=rules.K)),

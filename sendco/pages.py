@@ -88,12 +88,10 @@ def kept_register_summary(*, access: Access, today: date) -> dict:
     writes that move it like the school's deadlines (pupils, statuses, needs and classes feed
     the same stamp). The leaders' counts are the school's; a teacher's or TA's classes and SEN
     pupils are their own, kept for them alone (by role too: who sees which pupils is the role's)."""
-    whose = "school" if pupil_reach(access.role) == Reach.SCHOOL else f"{access.user.pk}"
-    return deadline_cache.kept(
-        school_id=access.school.pk,
+    return deadline_cache.kept_for(
+        access=access,
         today=today,
-        weeks=0,
-        name=f"home-register-{access.role}-{whose}",
+        name="home-register",
         work_out=lambda: register_selectors.home_summary(access=access, on=today),
     )
 

@@ -156,6 +156,23 @@ def kept(
     return found
 
 
+def kept_for(*, access, today: date, name: str, work_out: Callable[[], T]) -> T:
+    """`kept` for what a person sees of the school's pupils (`access`, a `staff.tenancy.Access`):
+    a leader's answer is the school's, the same for every leader of that role; a teacher's or
+    TA's is of their own classes, kept for them alone (by role too: who sees which pupils is the
+    role's). The home page's register summary and the counts above the register."""
+    from .capabilities import Reach, pupil_reach
+
+    whose = "school" if pupil_reach(access.role) == Reach.SCHOOL else f"{access.user.pk}"
+    return kept(
+        school_id=access.school.pk,
+        today=today,
+        weeks=0,
+        name=f"{name}-{access.role}-{whose}",
+        work_out=work_out,
+    )
+
+
 def kept_each(
     *,
     school_ids: list[int],
