@@ -181,11 +181,13 @@ def chronology_entries(*, pupil: Pupil, access: Access) -> list[Entry]:
     records = (
         EarlyHelp.objects.filter(school_id=pupil.school_id, pupil=pupil)
         .annotate(review=Value(False))
+        .order_by()  # no ORDER BY inside a UNION (SQLite, the demo's database, refuses one)
         .values_list("review", "started_on", "closed_on")
     )
     reviews = (
         TafReview.objects.filter(school_id=pupil.school_id, early_help__pupil=pupil)
         .annotate(review=Value(True), none=Value(None, output_field=DateField()))
+        .order_by()
         .values_list("review", "held_on", "none")
     )
     found = []
