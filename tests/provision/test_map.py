@@ -16,7 +16,9 @@ from django.urls import reverse
 from provision.map_selectors import current_term, provision_map, terms_of_year
 from provision.map_views import pdf_filename
 from provision.models import Attendance, Group, GroupPupil, Intervention, SenBudget, Session
+from register.models import Pupil
 from staff import calendar as school_calendar
+from staff import deadline_cache
 from staff.models import AuditEvent
 from tests.conftest import shared_acorn_fixtures
 from tests.factories import member
@@ -231,6 +233,17 @@ def test_map_row_shows_pupils_staff_delivery_and_funding(client, school, sendco,
     assert "£600.00" in row
     assert "£200.00 a pupil" in row
     assert "Notional SEN budget" in row
+
+
+def test_map_row_names_pupils_by_their_preferred_names_in_surname_order(
+    client, school, sendco, world
+):
+    Pupil.objects.filter(pk=world["pupils"]["ben"].pk).update(preferred_last_name="Zed & Co")
+    deadline_cache.changed(school.pk)  # `update` sends no signal
+    client.force_login(sendco)
+    body = _get(client, school).content.decode()
+    row = re.sub(r"\s+", " ", body.split(">Talk Boost</a>", 1)[1].split("</tr>", 1)[0])
+    assert "3: Calum Carter, Ada Lovelace, Ben Zed &amp; Co" in row
 
 
 def test_class_filter_lists_only_that_class(client, school, sendco, world):
