@@ -102,6 +102,7 @@ TEMPLATES = [
                 "staff.templatetags.once",
                 "sendco.templatetags.urls",
                 "sendco.templatetags.dates",
+                "sendco.templatetags.numbers",
             ],
         },
     },
