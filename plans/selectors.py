@@ -232,6 +232,15 @@ def plan_page(*, plan: SupportPlan, today: date) -> PlanPage:
 
 
 PLANS_PAGE_SIZE = 50
+LISTED_PUPIL_FIELDS = (
+    "public_id",
+    "legal_first_name",
+    "legal_last_name",
+    "preferred_first_name",
+    "preferred_last_name",
+)
+# `rules.TargetFacts`' fields read from the target, in its order (`target_facts`).
+TARGET_FACT_FIELDS = ("cycle_id", "position", "measure", "baseline", "by_when", "need_type_id")
 
 
 @dataclass
@@ -375,35 +384,46 @@ def plan_rows(
     paginator = Paginator(listed, per_page)
     paginator.count = counts["all"]  # counted above: no second count
     shown = paginator.get_page(page)
-    pupils = list(
-        shown.object_list.prefetch_related(
-            Prefetch(
-                "needs",
-                Need.objects.filter(_covering(today)).select_related("need_type"),
-                to_attr="needs_now",
-            ),
-        )
-    )
+    # Only what the rows show and the warnings are worked out from is read: a page of 50 pupils
+    # would otherwise build some 400 model instances of which the list shows a name or a date.
+    pupils = list(shown.object_list.only(*LISTED_PUPIL_FIELDS))
     shown.object_list = pupils
-    plans = SupportPlan.objects.filter(
-        school=access.school, pk__in=[p.plan_pk for p in pupils if p.plan_pk]
-    ).select_related("lead")
-    plans = {p.pk: p for p in plans}
-    cycles = Cycle.objects.filter(
-        school=access.school, pk__in=[p.cycle_pk for p in pupils if p.cycle_pk]
-    ).prefetch_related(
-        Prefetch(
-            "targets",
-            # A link's id or None, read by the links' index on the target (LIMIT 1: an EXISTS
-            # here is planned as a hash of every link of the trust).
-            Target.objects.annotate(
-                linked=Subquery(
-                    Target.groups.through.objects.filter(target_id=OuterRef("pk")).values("pk")[:1]
-                )
-            ).order_by("position", "pk"),
+    plans = (
+        SupportPlan.objects.filter(
+            school=access.school, pk__in=[p.plan_pk for p in pupils if p.plan_pk]
         )
+        .only("pupil_id", "lead__full_name")
+        .select_related("lead")
     )
-    cycles = {c.pk: c for c in cycles}
+    plans = {p.pk: p for p in plans}
+    cycles = {
+        c.pk: c
+        for c in Cycle.objects.filter(
+            school=access.school, pk__in=[p.cycle_pk for p in pupils if p.cycle_pk]
+        ).only("plan_id", "number", "stage", "review_due")
+    }
+    open_cycles = {pk for pk, c in cycles.items() if not c.frozen} if quality else set()
+    facts: dict[int, list[rules.TargetFacts]] = defaultdict(list)
+    needs: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    if open_cycles:
+        # A link's id or None, read by the links' index on the target (LIMIT 1: an EXISTS here
+        # is planned as a hash of every link of the trust).
+        linked = Target.groups.through.objects.filter(target_id=OuterRef("pk")).values("pk")[:1]
+        for cycle_id, *fields, other, link in (
+            Target.objects.filter(school=access.school, cycle_id__in=open_cycles)
+            .annotate(linked=Subquery(linked))
+            .order_by("position", "pk")
+            .values_list(*TARGET_FACT_FIELDS, "other_provision", "linked")
+        ):
+            facts[cycle_id].append(
+                rules.TargetFacts(*fields, provision=bool(link is not None or other.strip()))
+            )
+        for pupil_id, need_type_id, name in Need.objects.filter(
+            _covering(today),
+            school=access.school,
+            pupil__in=[p.pk for p in pupils if p.cycle_pk in open_cycles],
+        ).values_list("pupil_id", "need_type_id", "need_type__name"):
+            needs[pupil_id].append((need_type_id, name))
     year_start, term_ends = _year_terms(access.school, today)
     held: dict[int, list[date]] = defaultdict(list)
     for plan_id, on in ParentMeeting.objects.filter(
@@ -416,13 +436,11 @@ def plan_rows(
         cycle = cycles.get(pupil.cycle_pk) if plan is not None else None
         warnings = 0
         schedule = None
-        if cycle is not None and not cycle.frozen:
+        if cycle is not None and not cycle.frozen and quality:
             warnings = len(
                 rules.quality_warnings(
-                    targets=[
-                        target_facts(t, int(t.linked is not None)) for t in cycle.targets.all()
-                    ],
-                    needs=[(n.need_type_id, n.need_type.name) for n in pupil.needs_now],
+                    targets=facts[cycle.pk],
+                    needs=needs[pupil.pk],
                     stage=cycle.stage,
                     review_due=cycle.review_due,
                 )
