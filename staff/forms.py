@@ -86,7 +86,10 @@ class AuditFilterForm(BoundedForm):
     def __init__(self, *args, school: School, actions: list[str], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         staff_ids = Membership.objects.filter(school=school).values("user_id")
-        self.fields["person"].queryset = User.objects.filter(pk__in=staff_ids)
+        # A person is listed by name (`User.__str__`): only what that reads.
+        self.fields["person"].queryset = User.objects.filter(pk__in=staff_ids).only(
+            "full_name", "email"
+        )
         self.fields["action"].choices = [("", "Any action")] + sorted(
             ((a, action_words(a)) for a in actions), key=lambda choice: choice[1]
         )

@@ -24,3 +24,26 @@ def figure_cells(cells, links=False) -> SafeString:
             text = f'<a href="{escape(cell.url)}">{text}</a>'
         parts.append(f'<td class="text-end">{text}</td>')
     return mark_safe("".join(parts))  # noqa: S308 - every text and url is escaped above
+
+
+@register.filter
+def select_options(field) -> SafeString:
+    """The `<option>`s of a bound select field (templates/_filter_field.html), the chosen one
+    selected: a filter of the audit log lists every member of staff, and Django's widget
+    templates take some 70 microseconds an option. Groups of choices become `<optgroup>`s."""
+    chosen = field.value()
+    chosen = "" if chosen is None else str(chosen)
+
+    def option(value, label) -> str:
+        value = str(value)
+        selected = " selected" if value == chosen else ""
+        return f'<option value="{escape(value)}"{selected}>{escape(str(label))}</option>'
+
+    parts = []
+    for value, label in field.field.choices:
+        if isinstance(label, list | tuple):
+            inner = "".join(option(v, text) for v, text in label)
+            parts.append(f'<optgroup label="{escape(str(value))}">{inner}</optgroup>')
+        else:
+            parts.append(option(value, label))
+    return mark_safe("".join(parts))  # noqa: S308 - every value and label is escaped above
