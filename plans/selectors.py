@@ -360,9 +360,10 @@ def plan_rows(
     number of quality warnings (worked out for those rows only). `quality=False` (a person who
     is not shown how well plans are written) leaves the plans with warnings uncounted."""
     listed = _plan_list_rows(access, today)
-    weak = _has_warnings(today) if quality else Value(False)
 
     def count() -> dict[str, int]:
+        # Built only when the counts are worked out (the warnings' expression is long to build).
+        weak = _has_warnings(today) if quality else Value(False)
         return listed.annotate(weak=ExpressionWrapper(weak, output_field=BooleanField())).aggregate(
             all=Count("pk"),
             no_plan=Count("pk", filter=Q(plan_pk__isnull=True)),
