@@ -3,28 +3,10 @@ transaction takes the write lock when it begins and waits for it (sendco/setting
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.sqlite.on_sqlite import run_on_sqlite
 
 
 def test_concurrent_requests_on_sqlite_never_give_a_500(tmp_path):
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in ("DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE")
-    }
-    env.update(DATABASE_URL=f"sqlite:///{tmp_path / 'demo.sqlite3'}", DEBUG="1")
-    done = subprocess.run(
-        [sys.executable, "-m", "tests.sqlite.concurrent_requests"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    done = run_on_sqlite("tests.sqlite.concurrent_requests", tmp_path, timeout=300)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-4000:]
     assert "{200: 120}" in done.stdout
