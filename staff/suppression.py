@@ -12,13 +12,25 @@ from all of them together: by sums over several lines (`fixed_by_sums`, exact) a
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 
 
+@functools.cache
 def threshold() -> int:
+    """Read once (a trust's board report asks ten thousand times), again when a test changes
+    the setting."""
     return int(getattr(settings, "SMALL_NUMBER_THRESHOLD", 5))
+
+
+@receiver(setting_changed)
+def _threshold_changed(*, setting: str, **kwargs) -> None:
+    if setting == "SMALL_NUMBER_THRESHOLD":
+        threshold.cache_clear()
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ import random
 
 import pytest
 
-from staff.suppression import HIDDEN, SHOWN, SMALL, Line, line_reveals, protect
+from staff.suppression import HIDDEN, SHOWN, SMALL, Line, Shown, line_reveals, protect, share
 
 CAP = 10  # "not shown" is tried from 0 to CAP: a lower CAP may raise a false alarm, never miss
 
@@ -88,3 +88,10 @@ def test_the_parts_of_a_small_total_are_hidden_whatever_they_are():
     states = protect(values, lines, totals)
     assert states["0.t"] == SMALL
     assert states["0.0"] == HIDDEN  # "0 of fewer than 5" tells something of each child
+
+
+def test_the_threshold_follows_the_setting(settings):
+    assert str(Shown(7)) == "7"
+    settings.SMALL_NUMBER_THRESHOLD = 10
+    assert str(Shown(7)) == "fewer than 10"
+    assert share(7, 40) == "–"
