@@ -18,7 +18,7 @@ from decimal import Decimal
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, OuterRef, Q
 
-from register.models import Pupil, TeachingGroup, YearGroup
+from register.models import Pupil, TeachingGroup, YearGroup, name_shown
 from staff import calendar as school_calendar
 from staff import deadline_cache
 from staff.calendar import SeasonTerm
@@ -238,7 +238,7 @@ def _map_rows(
 
 def _pupil_name(legal_first: str, legal_last: str, first: str, last: str) -> tuple[tuple, str]:
     """A pupil's name as `Pupil.name` writes it, with the key the map sorts by (surname)."""
-    first, last = first or legal_first, last or legal_last
+    first, last = name_shown(first, legal_first), name_shown(last, legal_last)
     return (last.casefold(), first.casefold()), f"{first} {last}"
 
 

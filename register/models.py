@@ -43,6 +43,12 @@ class YearGroup(models.TextChoices):
 YEAR_ORDER = {value: index for index, value in enumerate(YearGroup.values)}
 
 
+def name_shown(preferred: str, legal: str) -> str:
+    """The name a pupil is known by: the preferred one where given (`Pupil.first_name` and
+    `last_name`, and the lists that read names as values, not as pupils)."""
+    return preferred or legal
+
+
 class PupilQuerySet(models.QuerySet):
     def for_school(self, school: School) -> PupilQuerySet:
         return self.filter(school=school)
@@ -95,11 +101,11 @@ class Pupil(models.Model):
 
     @property
     def first_name(self) -> str:
-        return self.preferred_first_name or self.legal_first_name
+        return name_shown(self.preferred_first_name, self.legal_first_name)
 
     @property
     def last_name(self) -> str:
-        return self.preferred_last_name or self.legal_last_name
+        return name_shown(self.preferred_last_name, self.legal_last_name)
 
     @property
     def name(self) -> str:
