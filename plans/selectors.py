@@ -129,14 +129,22 @@ class PlanPage:
 
 
 def target_facts(target: Target, groups: int) -> rules.TargetFacts:
-    return rules.TargetFacts(
+    return facts_of(
         position=target.position,
         measure=target.measure,
         baseline=target.baseline,
         by_when=target.by_when,
         need_type_id=target.need_type_id,
-        provision=bool(groups or target.other_provision.strip()),
+        groups=groups,
+        other_provision=target.other_provision,
     )
+
+
+def facts_of(*, groups: int, other_provision: str, **fields) -> rules.TargetFacts:
+    """What the quality checks read of a target, from its fields (a Target's, or a row of
+    `TARGET_FACT_FIELDS` read as values): it has provision when it is linked to a group or
+    other provision is described."""
+    return rules.TargetFacts(**fields, provision=bool(groups or other_provision.strip()))
 
 
 def _year_terms(school: School, today: date) -> tuple[date, list[date]]:
@@ -239,8 +247,8 @@ LISTED_PUPIL_FIELDS = (
     "preferred_first_name",
     "preferred_last_name",
 )
-# `rules.TargetFacts`' fields read from the target, in its order (`target_facts`).
-TARGET_FACT_FIELDS = ("cycle_id", "position", "measure", "baseline", "by_when", "need_type_id")
+# What `facts_of` reads of a target besides its groups and other provision.
+TARGET_FACT_FIELDS = ("position", "measure", "baseline", "by_when", "need_type_id")
 
 
 @dataclass
@@ -410,15 +418,14 @@ def plan_rows(
         # A link's id or None, read by the links' index on the target (LIMIT 1: an EXISTS here
         # is planned as a hash of every link of the trust).
         linked = Target.groups.through.objects.filter(target_id=OuterRef("pk")).values("pk")[:1]
-        for cycle_id, *fields, other, link in (
+        for row in (
             Target.objects.filter(school=access.school, cycle_id__in=open_cycles)
             .annotate(linked=Subquery(linked))
             .order_by("position", "pk")
-            .values_list(*TARGET_FACT_FIELDS, "other_provision", "linked")
+            .values("cycle_id", *TARGET_FACT_FIELDS, "other_provision", "linked")
         ):
-            facts[cycle_id].append(
-                rules.TargetFacts(*fields, provision=bool(link is not None or other.strip()))
-            )
+            cycle_id, link = row.pop("cycle_id"), row.pop("linked")
+            facts[cycle_id].append(facts_of(**row, groups=int(link is not None)))
         for pupil_id, need_type_id, name in Need.objects.filter(
             _covering(today),
             school=access.school,
