@@ -196,10 +196,10 @@ def _map_rows(
     *, school: School, on: date, shown: Q, group_ids: list[int], filtered: bool
 ) -> list[MapRow]:
     """The rows of the groups of one page (or of the whole map, printed), in `group_ids`'
-    order: their delivery, and the names of their staff and of the pupils shown, in a constant
-    number of queries however many groups. The names are read as names, not as people: a page
-    of 25 groups names some 150 pupils, and a model instance for each is most of the page's
-    time in Python."""
+    order: their delivery and the names of the pupils shown, in a constant number of queries
+    however many groups; the staff are named by `_name_staff`. The names are read as names,
+    not as people: a page of 25 groups names some 150 pupils, and a model instance for each is
+    most of the page's time in Python."""
     groups = with_costing_data(
         Group.objects.filter(school=school, pk__in=group_ids).order_by(),
         school=school,
@@ -213,11 +213,6 @@ def _map_rows(
         .values_list("group_id", *(f"pupil__{name}" for name in MAP_PUPIL_FIELDS))
     ):
         pupils[group_id].append(_pupil_name(*names))
-    staff: dict[int, list[str]] = defaultdict(list)
-    for group_id, name in Group.staff.through.objects.filter(group__in=group_ids).values_list(
-        "group_id", "user__full_name"
-    ):
-        staff[group_id].append(name)
     rows = []
     for group_id in group_ids:
         item = full[group_id]
@@ -225,14 +220,21 @@ def _map_rows(
         share = None
         if filtered:
             share = shown_share(cost_per_pupil=item.cost_per_pupil, pupils=len(names))
-        rows.append(
-            MapRow(
-                costed=item,
-                pupils=names,
-                staff=sorted(staff[group_id], key=lambda n: (n.casefold(), n)),
-                share_shown=share,
-            )
-        )
+        rows.append(MapRow(costed=item, pupils=names, staff=[], share_shown=share))
+    return rows
+
+
+def _name_staff(rows: list[MapRow]) -> list[MapRow]:
+    """Each row's staff by name (one query): read at every request, as a change to a person's
+    name gives no school a new stamp (`staff.deadline_cache`), so it is never kept with the
+    rows."""
+    staff: dict[int, list[str]] = defaultdict(list)
+    for group_id, name in Group.staff.through.objects.filter(
+        group__in=[row.costed.group.pk for row in rows]
+    ).values_list("group_id", "user__full_name"):
+        staff[group_id].append(name)
+    for row in rows:
+        row.staff = sorted(staff[row.costed.group.pk], key=lambda n: (n.casefold(), n))
     return rows
 
 
@@ -378,12 +380,14 @@ def provision_map(*, school: School, on: date, params, paginate: bool = True) ->
     shown = _places_shown(
         school=school, term=term, year_group=year_group, teaching_group=teaching_group
     )
+    kept_as = f"provision-map:{year.pk}:{term.season}:{year_group}:" + (
+        f"{teaching_group.pk if teaching_group else ''}"
+    )
     summary = deadline_cache.kept(
         school_id=school.pk,
         today=on,
         weeks=0,
-        name=f"provision-map:{year.pk}:{term.season}:{year_group}:"
-        f"{teaching_group.pk if teaching_group else ''}",
+        name=kept_as,
         work_out=lambda: _summary(
             school=school,
             year=year,
@@ -402,12 +406,27 @@ def provision_map(*, school: School, on: date, params, paginate: bool = True) ->
     result.pupils_reached = summary.pupils_reached
     result.budget = summary.budget
     group_ids = summary.group_ids
+
+    def rows() -> list[MapRow]:
+        return _map_rows(
+            school=school, on=on, shown=shown, group_ids=group_ids, filtered=result.filtered
+        )
+
     if paginate:
+        # A page's rows are kept as the summary is, under the same stamp: the page's groups
+        # are the summary's, and their delivery changes only with a write to the school.
         result.page = Paginator(group_ids, MAP_PAGE_SIZE).get_page(data.get("page"))
         group_ids = list(result.page)
-    result.rows = _map_rows(
-        school=school, on=on, shown=shown, group_ids=group_ids, filtered=result.filtered
-    )
+        result.rows = deadline_cache.kept(
+            school_id=school.pk,
+            today=on,
+            weeks=0,
+            name=f"{kept_as}:page:{result.page.number}",
+            work_out=rows,
+        )
+    else:
+        result.rows = rows()
+    _name_staff(result.rows)
     result.items = summary.items
     result.items_cost = sum((r.cost_in_year for r in result.items), Decimal(0))
     result.items_count = len(result.items)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal as D
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -589,3 +590,79 @@ def test_the_kept_map_follows_every_write(client, school, sendco, ta, world):
     after = _text(_get(client, school).content.decode())
     assert "Total: 3 groups" in after
     assert "Budget £9,000.00" in after
+
+
+# --------------------------------------------------------------------------------------------------
+# The rows written in Python (provision/templatetags/provision_map.py) and kept between writes
+# --------------------------------------------------------------------------------------------------
+
+# The table's rows as the template's loop wrote them before `map_rows` (kept beside this file):
+# the tag must write the same page.
+TEMPLATE_ROWS = (Path(__file__).parent / "map_rows_template.html").read_text()
+
+
+def _squeezed(html: str) -> str:
+    return re.sub(r"\s+", " ", html).replace("> <", "><").strip()
+
+
+@pytest.mark.parametrize("print_view", [False, True])
+@pytest.mark.parametrize("filtered", [False, True])
+def test_map_rows_write_what_the_template_wrote(school, ta, world, print_view, filtered):
+    from django.http import QueryDict
+    from django.template import Context, Template
+
+    group = world["groups"]["Talk Boost"]
+    Group.objects.filter(pk=group.pk).update(name='Talk <b>"Boost"</b> & Co')
+    Intervention.objects.filter(pk=group.intervention_id).update(name="Talk & <i>Boost</i>")
+    ta.full_name = "Tess O'Neil <TA>"
+    ta.save()
+    # A group with no staff and no pupils yet, and one run more often than planned.
+    Group.objects.create(
+        school=school,
+        intervention=group.intervention,
+        name="Unstaffed",
+        starts_on="2026-11-02",
+        ends_on="2026-12-18",
+        sessions_per_week=1,
+        session_minutes=30,
+    )
+    precision = world["groups"]["Precision Teaching"]
+    for day in ("2026-11-02", "2026-11-03", "2026-11-04"):
+        Session.objects.create(school=school, group=precision, on=day, logged_by=ta)
+    deadline_cache.changed(school.pk)  # `update` sends no signal
+    params = QueryDict(f"teaching_group={world['classes']['3B'].pk}" if filtered else "")
+    found = provision_map(school=school, on=TODAY, params=params)
+    assert found.rows
+    assert found.filtered == filtered
+    context = {"map": found, "current_school": school, "print": print_view}
+    old = Template(TEMPLATE_ROWS).render(Context(context))
+    new = Template("{% load provision_map %}{% map_rows map print %}").render(Context(context))
+    assert _squeezed(new) == _squeezed(old)
+    assert "Talk &lt;b&gt;&quot;Boost&quot;&lt;/b&gt; &amp; Co" in new
+    assert "Tess O&#x27;Neil &lt;TA&gt;" in new
+    if not filtered:
+        assert "None yet" in new
+        assert "more than planned" in new
+    assert ("<a href=" in new) is not print_view
+
+
+def test_a_pages_rows_are_kept_and_follow_every_write(client, school, sendco, ta, world):
+    """A page's rows (delivery, pupils) are kept between writes with the totals; a session
+    logged shows on the next view, and a person's new name at once (staff names are read at
+    every view: a name's change gives no school a new stamp)."""
+    client.force_login(sendco)
+
+    def talk_boost() -> str:
+        body = _get(client, school).content.decode()
+        return re.sub(r"\s+", " ", body.split(">Talk Boost</a>", 1)[1].split("</tr>", 1)[0])
+
+    assert "1 of 25" in talk_boost()
+    session = Session.objects.create(
+        school=school, group=world["groups"]["Talk Boost"], on="2026-11-06", logged_by=ta
+    )
+    Attendance.objects.create(
+        school=school, session=session, pupil=world["pupils"]["ada"], present=True
+    )
+    assert "2 of 25" in talk_boost()
+    type(ta).objects.filter(pk=ta.pk).update(full_name="Renamed Assistant")
+    assert "Renamed Assistant" in talk_boost()
