@@ -12,6 +12,7 @@ from django import forms
 from django.conf import settings
 from django.template import engines
 from django.test import override_settings
+from django.utils.safestring import mark_safe
 
 
 class Invite(forms.Form):
@@ -21,6 +22,15 @@ class Invite(forms.Form):
         help_text="Who is to attend",
     )
     kind = forms.ChoiceField(choices=[("a", "A"), ("b", "B")], widget=forms.RadioSelect)
+    # Groups of options, numbers as values, a label already safe and one with quotes.
+    rooms = forms.MultipleChoiceField(
+        choices=[
+            ("Upstairs", [(1200, mark_safe("<em>Room 1</em>")), (2, 'The "quiet" room')]),
+            ("Downstairs", [(3, "Hall & stage")]),
+        ],
+        widget=forms.CheckboxSelectMultiple(attrs={"data-note": "a < b"}),
+        required=False,
+    )
 
 
 def _render(form) -> str:
@@ -34,7 +44,11 @@ def _forget_crispy_templates() -> None:
 
 
 def test_the_choice_lists_render_as_crispy_renders_them():
-    shown = [Invite(initial={"people": ["2"], "kind": "b"}), Invite(data={"kind": "x"})]
+    shown = [
+        Invite(initial={"people": ["2"], "kind": "b", "rooms": [1200]}),
+        Invite(data={"kind": "x"}),
+        Invite(data={"people": ["1"], "kind": "a", "rooms": ["3"]}),
+    ]
     ours = [_render(form) for form in shown]
     crispy_only = copy.deepcopy(settings.TEMPLATES)
     crispy_only[0]["DIRS"] = []  # crispy-bootstrap5's templates, not the project's
@@ -47,3 +61,6 @@ def test_the_choice_lists_render_as_crispy_renders_them():
     assert 'value="2"  id="id_people_1" checked>' in ours[0]
     assert "Ann &lt;Able&gt;" in ours[0]
     assert "is-invalid" in ours[1]
+    assert "<em>Room 1</em>" in ours[0]
+    assert 'value="1200"' in ours[0]
+    assert 'data-note="a &lt; b"' in ours[2]
