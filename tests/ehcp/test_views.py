@@ -4,10 +4,13 @@ reads everything and changes nothing; a TA and a governor get nothing."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
+import re
 import zipfile
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -1279,3 +1282,50 @@ def test_a_document_downloads_under_a_safe_name(client, school, sendco, advice, 
     download = client.get(_url("document", school, advice.public_id))
     assert download["Content-Disposition"] == 'attachment; filename="EP report.pdf"'
     assert download["Content-Type"] == "application/pdf"
+
+
+# The tracker's rows as the template's loop wrote them before `tracker_rows` (kept beside this
+# file): the tag must write the same page.
+TRACKER_ROWS_TEMPLATE = (Path(__file__).parent / "tracker_rows_template.html").read_text()
+
+
+def _squeezed(html: str) -> str:
+    return re.sub(r"\s+", " ", html).replace("> <", "><").strip()
+
+
+def test_the_trackers_rows_write_what_the_template_wrote(
+    school, sendco, pupils, la, plan, review, other_plan, today
+):
+    from django.template import Context, Template
+
+    from ehcp.rules import Transfer
+
+    la.name = "Shire <County> & Co"
+    la.save()
+    found = selectors.tracker_page(access=_access(sendco, school), today=today)
+    rows = found.rows
+    assert len(rows) == 2
+    first = rows[0]
+    # Each way a row can read: no step due, overdue, due soon, warnings, a phase transfer.
+    rows = [
+        *rows,
+        dataclasses.replace(first, step=None, overdue=False, due_soon=False),
+        dataclasses.replace(first, overdue=True, due_soon=False),
+        dataclasses.replace(first, overdue=False, due_soon=True),
+        dataclasses.replace(
+            first,
+            line=dataclasses.replace(
+                first.line,
+                warnings=["one", "two"],
+                transfer=Transfer(deadline=today + timedelta(days=90), label="Year 6 to 7"),
+            ),
+        ),
+        dataclasses.replace(first, line=dataclasses.replace(first.line, warnings=["one"])),
+    ]
+    context = {"rows": rows, "current_school": school}
+    old = Template(TRACKER_ROWS_TEMPLATE).render(Context(context))
+    new = Template("{% load list_rows %}{% tracker_rows rows %}").render(Context(context))
+    assert _squeezed(new) == _squeezed(old)
+    assert "Shire &lt;County&gt; &amp; Co" in new
+    for said in ("Overdue", "Due soon", "Phase transfer", "2 problems", "1 problem ", "Nothing"):
+        assert said in new

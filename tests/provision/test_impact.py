@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from datetime import date
 from decimal import Decimal as D
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -678,3 +680,33 @@ def test_impact_page_lists_fifty_groups_a_page(client, school, sendco, frozen, s
     assert "52 groups this academic year (page 1 of 2)" in body
     second = client.get(url, {"page": 2})
     assert [g.group.name for g in second.context["groups"]] == ["Group 50", "Group 51"]
+
+
+# The impact page's rows as the template's loop wrote them before `impact_rows` (kept beside
+# this file): the tag must write the same page.
+IMPACT_ROWS_TEMPLATE = (Path(__file__).parent / "impact_rows_template.html").read_text()
+
+
+def test_the_impact_pages_rows_write_what_the_template_wrote(school, year, ta, frozen, settings):
+    from django.template import Context, Template
+
+    from provision import pages as provision_pages
+
+    settings.IMPACT_MIN_PUPILS = 1
+    one_off = make_intervention(
+        school, "Talk & <b>Boost</b>", one_off=300, groups=[[(80, 90, 95), (80, 90, 85)]]
+    )
+    make_intervention(school, "Unmeasured", kind=None, groups=[[(1, 2, 3)]])
+    make_group(school, one_off, name="Nobody yet <i>", places=())
+    log_session(Group.objects.get(name="Talk & <b>Boost</b> 1"), date(2027, 3, 8), 1, 1, ta)
+    context = {
+        **provision_pages.impact(school=school, today=TODAY),
+        "current_school": school,
+    }
+    old = Template(IMPACT_ROWS_TEMPLATE).render(Context(context))
+    new = Template("{% load list_rows %}{% impact_rows groups %}").render(Context(context))
+    assert re.sub(r"\s+", " ", new).strip() == re.sub(r"\s+", " ", old).strip()
+    assert "Talk &amp; &lt;b&gt;Boost&lt;/b&gt; 1" in new
+    assert "Nobody yet &lt;i&gt;" in new
+    assert "50.0%" in new  # attendance of the session logged
+    assert "£150.00" in new  # the one-off cost between two pupils

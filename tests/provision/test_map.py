@@ -636,7 +636,7 @@ def test_map_rows_write_what_the_template_wrote(school, ta, world, print_view, f
     assert found.filtered == filtered
     context = {"map": found, "current_school": school, "print": print_view}
     old = Template(TEMPLATE_ROWS).render(Context(context))
-    new = Template("{% load provision_map %}{% map_rows map print %}").render(Context(context))
+    new = Template("{% load list_rows %}{% map_rows map print %}").render(Context(context))
     assert _squeezed(new) == _squeezed(old)
     assert "Talk &lt;b&gt;&quot;Boost&quot;&lt;/b&gt; &amp; Co" in new
     assert "Tess O&#x27;Neil &lt;TA&gt;" in new

@@ -1,0 +1,235 @@
+"""The rows of the heaviest lists, written in Python: `{% map_rows map print %}` (the provision
+map's groups, templates/provision/map/_map.html) and `{% plan_rows rows show_quality today %}`
+(the support plans list, templates/plans/list.html). Here on the top floor, beside the filters
+they use (`dates`, `numbers`), which the apps may not import.
+
+A page of the map shows 25 groups, each with some fifteen figures, dates and names, and a page of
+plans 50 pupils; Django's template language took about a quarter of each page's time to write
+them (each variable looked up through the context, each filter and include called through the
+engine). Here each row is written once, every text escaped, with the same filters the templates
+used (`floatformat`, `date`, the language's way of writing a number), so the pages read exactly
+as they did (tests/provision/test_map.py and tests/plans/test_list_rows.py compare them with the
+templates' loops); the tables around the rows stay in the templates.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from django import template
+from django.utils.formats import localize
+from django.utils.safestring import SafeString, mark_safe
+
+from sendco.templatetags.dates import date
+from sendco.templatetags.numbers import floatformat
+from staff.links import fast_reverse
+
+register = template.Library()
+
+NOT_LOGGED = '<span aria-hidden="true">—</span><span class="visually-hidden">none logged</span>'
+
+
+def _text(value) -> str:
+    """A value as the template language writes it: localized, then escaped."""
+    return escape(str(localize(value)))
+
+
+def _money(value) -> str:
+    return "£" + escape(str(floatformat(value, "2g")))
+
+
+@register.simple_tag(takes_context=True)
+def map_rows(context, found, print_view=False) -> SafeString:
+    """The `<tr>`s of `found.rows` (provision.map_selectors.MapRow); on screen each group's
+    name links to its page, in print it does not. With `found.filtered`, the column of the
+    share for the pupils listed."""
+    slug = context["current_school"].slug
+    parts = []
+    for row in found.rows:
+        c = row.costed
+        g = c.group
+        name = escape(g.name)
+        if not print_view:
+            url = escape(fast_reverse("provision:group", [slug, g.public_id]))
+            name = f'<a href="{url}">{name}</a>'
+        detail = " · ".join(
+            (
+                escape(g.intervention.name),
+                escape(str(g.get_status_display())),
+                f"{date(g.starts_on, 'd/m/Y')} to {date(g.ends_on, 'd/m/Y')}",
+            )
+        )
+        pupils = str(len(row.pupils))
+        if row.pupils:
+            pupils += ": " + ", ".join(escape(n) for n in row.pupils)
+        staff = ", ".join(escape(n) for n in row.staff) if row.staff else "None yet"
+        extra = f"; {_text(c.sessions_extra)} more than planned" if c.sessions_extra else ""
+        rate = NOT_LOGGED if c.attendance_rate is None else f"{_text(c.attendance_rate)}%"
+        cost = _money(c.cost)
+        if c.cost_per_pupil is not None:
+            cost += f'<div class="small detail">{_money(c.cost_per_pupil)} a pupil</div>'
+        share = ""
+        if found.filtered:
+            shown = "—" if row.share_shown is None else _money(row.share_shown)
+            share = f'\n    <td class="text-end num">{shown}</td>'
+        parts.append(
+            "<tr>\n"
+            f'    <th scope="row">{name}\n'
+            f'      <div class="small fw-normal detail">{detail}</div></th>\n'
+            f"    <td>{pupils}</td>\n"
+            f"    <td>{staff}</td>\n"
+            f'    <td class="text-end num">{_text(c.hours_per_week)}</td>\n'
+            f'    <td class="text-end num">{_text(c.sessions_run)} of {_text(c.planned_to_date)}'
+            f'<div class="small detail">{_text(c.planned_sessions)} in all{extra}</div></td>\n'
+            f'    <td class="text-end num">{rate}</td>\n'
+            f'    <td class="text-end num">{cost}</td>{share}\n'
+            f"    <td>{escape(str(g.get_funding_display()))}</td>\n"
+            "  </tr>"
+        )
+    return mark_safe("\n".join(parts))  # noqa: S308 - every text and url is escaped above
+
+
+# The badge of a plan's stage, by its label (the list's rows and the plan's page).
+STAGE_BADGES = {
+    "Review overdue": "text-bg-danger",
+    "Review due": "text-bg-warning",
+    "Do": "text-bg-success",
+    "Reviewed": "text-bg-secondary",
+    "No plan yet": "text-bg-light border",
+}
+
+
+@register.simple_tag
+def stage_badge(label: str) -> SafeString:
+    """A plan's stage as a coloured badge: overdue red, due amber, under way green."""
+    badge = STAGE_BADGES.get(label, "text-bg-info")
+    return mark_safe(f'<span class="badge {badge}">{escape(label)}</span>')  # noqa: S308
+
+
+def _pluralize(count) -> str:
+    return "" if count == 1 else "s"
+
+
+@register.simple_tag(takes_context=True)
+def plan_rows(context, rows, show_quality, today) -> SafeString:
+    """The `<tr>`s of the support plans list (plans.selectors.PlanRow): each pupil linking to
+    their plan; with `show_quality`, the column of suggestions to strengthen the plan."""
+    slug = context["current_school"].slug
+    parts = []
+    for row in rows:
+        pupil, plan, cycle, schedule = row.pupil, row.plan, row.cycle, row.schedule
+        url = escape(fast_reverse("plans:plan", [slug, pupil.public_id]))
+        name = f"{escape(pupil.last_name)}, {escape(pupil.first_name)}"
+        status = "EHC plan (E)" if row.category == "E" else "SEN support (K)"
+        stage = stage_badge(row.stage_label)
+        if cycle and plan:
+            stage += f' <span class="small text-body-secondary">cycle {_text(cycle.number)}</span>'
+        if cycle and cycle.review_due:
+            due = date(cycle.review_due, "d/m/Y")
+        else:
+            due = '—<span class="visually-hidden">not set</span>'
+        if schedule:
+            meetings = f"{_text(schedule.held)} of {_text(schedule.required)}"
+            if schedule.due and schedule.due < today:
+                meetings += ' <span class="badge text-bg-warning">Behind</span>'
+        elif row.category == "E":
+            meetings = '—<span class="visually-hidden">at the annual review of the EHC plan</span>'
+        else:
+            meetings = '—<span class="visually-hidden">no plan yet</span>'
+        quality = ""
+        if show_quality:
+            if row.warnings:
+                said = f"{_text(row.warnings)} suggestion{_pluralize(row.warnings)}"
+            else:
+                said = "None" if plan else "—"
+            quality = f"\n    <td>{said}</td>"
+        if plan and plan.lead:
+            lead = escape(plan.lead.full_name)
+        else:
+            lead = '—<span class="visually-hidden">none chosen</span>'
+        parts.append(
+            "<tr>\n"
+            f'    <th scope="row"><a href="{url}">{name}</a></th>\n'
+            f"    <td>{status}</td>\n"
+            f"    <td>{stage}</td>\n"
+            f"    <td>{due}</td>\n"
+            f"    <td>{meetings}</td>{quality}\n"
+            f"    <td>{lead}</td>\n"
+            "  </tr>"
+        )
+    return mark_safe("\n".join(parts))  # noqa: S308 - every text and url is escaped above
+
+
+@register.simple_tag(takes_context=True)
+def tracker_rows(context, rows) -> SafeString:
+    """The `<tr>`s of a section of the EHCP tracker (ehcp.selectors' rows: a plan's review clock
+    as `line`, its next step and whether it is overdue or due soon)."""
+    slug = context["current_school"].slug
+    parts = []
+    for row in rows:
+        line, step = row.line, row.step
+        pupil = line.pupil
+        url = escape(fast_reverse("ehcp:plan", [slug, pupil.public_id]))
+        name = f'<a href="{url}">{escape(pupil.last_name)}, {escape(pupil.first_name)}</a>'
+        if line.transfer:
+            name += (
+                '<br><span class="badge text-bg-info">Phase transfer</span> <span class="small">'
+                f"amended plan by {date(line.transfer.deadline, 'd/m/Y')}</span>"
+            )
+        if line.review:
+            url = escape(fast_reverse("ehcp:review", [slug, line.review.public_id]))
+            stage = f'<a href="{url}">{escape(str(line.review.get_stage_display()))}</a>'
+        else:
+            stage = "No review under way"
+        next_step = escape(str(step.label)) if step else "Nothing due"
+        if line.warnings:
+            count = len(line.warnings)
+            next_step += (
+                f'<br><span class="small">Warning: {_text(count)} problem{_pluralize(count)}'
+                " with the dates</span>"
+            )
+        due = (date(step.due, "d/m/Y") if step else "") + "\n        "
+        if row.overdue:
+            due += ' <span class="badge text-bg-danger">Overdue</span>'
+        elif row.due_soon:
+            due += ' <span class="badge text-bg-warning">Due soon</span>'
+        parts.append(
+            "<tr>\n"
+            f'      <th scope="row">{name}</th>\n'
+            f"      <td>{escape(str(pupil.get_year_group_display()))}</td>\n"
+            f"      <td>{escape(line.plan.authority.name)}</td>\n"
+            f"      <td>{date(line.due_by, 'd/m/Y')}</td>\n"
+            f"      <td>{stage}</td>\n"
+            f"      <td>{next_step}</td>\n"
+            f"      <td>{due}</td>\n"
+            "    </tr>"
+        )
+    return mark_safe("\n".join(parts))  # noqa: S308 - every text and url is escaped above
+
+
+@register.simple_tag(takes_context=True)
+def impact_rows(context, groups) -> SafeString:
+    """The `<tr>`s of the impact page's table of groups (provision.pages' rows: a group's
+    costs as `costed` and its impact as `impact`), each group linking to its own impact."""
+    slug = context["current_school"].slug
+    parts = []
+    for g in groups:
+        group, costed, impact = g.group, g.costed, g.impact
+        url = escape(fast_reverse("provision_impact:group_impact", [slug, group.public_id]))
+        rate = "—" if costed.attendance_rate is None else f"{_text(costed.attendance_rate)}%"
+        met = "—"
+        if impact.met_target_rate is not None:
+            met = f"{_text(impact.met_target)} ({_text(impact.met_target_rate)}%)"
+        cost = "—" if impact.cost_per_pupil is None else _money(impact.cost_per_pupil)
+        parts.append(
+            "<tr>\n"
+            f'    <th scope="row"><a href="{url}">{escape(group.name)}</a></th>\n'
+            f"    <td>{escape(group.intervention.name)}</td>\n"
+            f"    <td>{escape(str(group.get_status_display()))}</td>\n"
+            f'    <td class="text-end">{_text(impact.pupils)}</td>\n'
+            f'    <td class="text-end">{rate}</td>\n'
+            f'    <td class="text-end">{met}</td>\n'
+            f'    <td class="text-end">{cost}</td>\n'
+            "  </tr>"
+        )
+    return mark_safe("\n".join(parts))  # noqa: S308 - every text and url is escaped above
