@@ -24,6 +24,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
 
@@ -226,23 +227,31 @@ PUPIL_UNREAD += ("sex", "created_at", "updated_at")
 def with_review_data(plans: QuerySet[EhcPlan], *, lean: bool = False) -> QuerySet[EhcPlan]:
     """What `review_line` reads, prefetched: three queries beyond the plans'. `lean`: without
     `REVIEW_WORDS` and `PUPIL_UNREAD`, for a list of clocks that shows none of them."""
-    reviews = AnnualReview.objects.defer(*REVIEW_WORDS) if lean else AnnualReview.objects
     if lean:
         plans = plans.defer(*(f"pupil__{name}" for name in PUPIL_UNREAD))
     return plans.select_related("pupil", "authority", "school").prefetch_related(
-        Prefetch(
-            "versions",
-            PlanVersion.objects.only("pk", "plan_id", "number", "kind", "issued_on").order_by(
-                "number"
-            ),
-        ),
-        Prefetch(
-            "reviews",
-            reviews.annotate(
-                n_requested=Coalesce(_requested(Count("pk")), 0),
-                first_requested=_requested(Min("requested_on")),
-            ).order_by("meeting_on"),
-        ),
+        _lean_versions(), _reviews_with_requests(lean=lean)
+    )
+
+
+def _lean_versions() -> Prefetch:
+    """A plan's versions as `review_line` reads them: their numbers, kinds and dates."""
+    return Prefetch(
+        "versions",
+        PlanVersion.objects.only("pk", "plan_id", "number", "kind", "issued_on").order_by("number"),
+    )
+
+
+def _reviews_with_requests(*, lean: bool = False) -> Prefetch:
+    """A plan's reviews as `review_line` reads them: with how many advice requests each made,
+    and the first one's date."""
+    reviews = AnnualReview.objects.defer(*REVIEW_WORDS) if lean else AnnualReview.objects
+    return Prefetch(
+        "reviews",
+        reviews.annotate(
+            n_requested=Coalesce(_requested(Count("pk")), 0),
+            first_requested=_requested(Min("requested_on")),
+        ).order_by("meeting_on"),
     )
 
 
@@ -567,12 +576,18 @@ def school_weeks(open_days: list[date]) -> int:
 
 def section_f(*, version: PlanVersion, pupil: Pupil, start: date, end: date) -> list[ItemDelivery]:
     """For each quantified item of section F: hours planned over the school weeks of the period
-    against hours the pupil attended in the linked group. Six queries."""
+    against hours the pupil attended in the linked group. Six queries (three when no item names
+    a group)."""
     items = list(version.provision.select_related("group", "outcome").order_by("position", "pk"))
     groups = [i.group for i in items if i.group is not None]
     school = version.plan.school
-    open_days = school_calendar.school_days(school=school, start=start, end=end)
     reader = DeliveryReader(school=school, pupil=pupil, groups=groups, start=start, end=end)
+    # The reader has read the same days when the plan names a group.
+    open_days = (
+        reader.open_days
+        if groups
+        else school_calendar.school_days(school=school, start=start, end=end)
+    )
     return item_deliveries(items=items, reader=reader, open_days=open_days, start=start, end=end)
 
 
@@ -708,7 +723,8 @@ class ReviewPage:
 
 
 def review_page(*, review: AnnualReview, today: date) -> ReviewPage:
-    plan = with_review_data(EhcPlan.objects.filter(pk=review.plan_id)).get()
+    plan = review.plan  # read with its pupil, authority and school (`review_for`)
+    prefetch_related_objects([plan], _lean_versions(), _reviews_with_requests())
     line = review_line(plan, today=today, review=review)
     # The period reviewed: from the previous review meeting (or the plan's issue) to this one.
     end = review.held_on or today
@@ -1068,12 +1084,17 @@ def plan_page(
 ) -> PlanPage:
     """Everything the plan's page shows of `version` (a number from the address; the current
     one otherwise), section F with the hours delivered since the last review held."""
-    plan, line = plan_with_line(plan, today=today)
     plan.school = school  # the pupil's, already checked: section F reads it
-    pupil = plan.pupil
-    versions = list(
-        PlanVersion.objects.filter(plan=plan).select_related("created_by").order_by("-number")
+    # What `review_line` reads (`with_review_data`), onto the plan already read: its versions
+    # whole, as the page shows them.
+    prefetch_related_objects(
+        [plan],
+        Prefetch("versions", PlanVersion.objects.select_related("created_by").order_by("number")),
+        _reviews_with_requests(),
     )
+    line = review_line(plan, today=today)
+    pupil = plan.pupil
+    versions = sorted(plan.versions.all(), key=lambda v: v.number, reverse=True)
     for each in versions:
         each.plan = plan
     shown = _shown(versions, version)

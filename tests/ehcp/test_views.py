@@ -932,11 +932,14 @@ def test_advice_request_form_errors_keep_what_was_typed(client, school, sendco, 
 # (staff/switcher_cache.py): no query on these pages, each measured after a first.
 TRACKER_QUERIES = 11
 # The plan page asks whether the pupil is looked after (sendco/alignment.py) and reads their layer
-# of support: a query each.
-PLAN_QUERIES = 24
+# of support: a query each. Its versions and reviews are read onto the plan already read, and
+# the school's days once for section F (7 December 2026: 24 before).
+PLAN_QUERIES = 20
 # The review page shows the newest views given by parents and the pupil (issue 19): one query;
 # and, to the SENDCo, the reports from outside agencies to add as advice (issue 20): one more.
-REVIEW_QUERIES = 24
+# Its plan's versions and reviews are read onto the review's plan, and the school's days once
+# (24 before).
+REVIEW_QUERIES = 21
 
 
 def _plans(school, sendco, la, today, group, n, *, with_review):
