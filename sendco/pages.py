@@ -43,7 +43,7 @@ def _owners(deadlines: list[Deadline]) -> dict[int, str]:
 
 
 def _charts(*, access: Access, today: date) -> dict:
-    needs = register_selectors.by_primary_need(access=access, on=today)
+    needs = kept_needs(access=access, today=today)
     context: dict = {
         "needs": needs,
         "needs_chart": charts.stacked_bar_chart(
@@ -80,6 +80,17 @@ def kept_term_delivery(*, school: School, starts_on: date, today: date) -> list[
         weeks=0,
         name=f"term-delivery-{starts_on.isoformat()}",
         work_out=lambda: term_delivery(school=school, starts_on=starts_on, on=today),
+    )
+
+
+def kept_needs(*, access: Access, today: date) -> list:
+    """The register by primary need (`register.selectors.by_primary_need`: a count over every
+    pupil on the register), kept between the writes that move it as the register summary is."""
+    return deadline_cache.kept_for(
+        access=access,
+        today=today,
+        name="home-needs",
+        work_out=lambda: register_selectors.by_primary_need(access=access, on=today),
     )
 
 

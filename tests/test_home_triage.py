@@ -260,6 +260,17 @@ def test_the_register_chart_counts_each_primary_need(client, school, sendco, mor
     assert "Autistic spectrum disorder: 0 SEN support, 1 EHC plan" in chart
 
 
+def test_the_kept_register_chart_follows_every_write(client, school, sendco, morning):
+    """The chart's counts are kept between writes (staff.deadline_cache): a pupil put on the
+    register shows on the next view."""
+    put_on(make_pupil(school), "K", date(2026, 9, 7), "SPLD")
+    page = _home(client, sendco, school)
+    assert "Specific learning difficulty: 1 SEN support" in page
+    put_on(make_pupil(school), "K", date(2026, 9, 7), "SPLD")
+    page = _home(client, sendco, school)
+    assert "Specific learning difficulty: 2 SEN support" in page
+
+
 def test_a_teachers_home_starts_with_their_groups_and_shows_no_charts(
     client, school, teacher, morning
 ):
