@@ -14,6 +14,7 @@ templates' loops); the tables around the rows stay in the templates.
 
 from __future__ import annotations
 
+import functools
 from html import escape
 
 from django import template
@@ -27,6 +28,18 @@ from staff.links import fast_reverse
 register = template.Library()
 
 NOT_LOGGED = '<span aria-hidden="true">—</span><span class="visually-hidden">none logged</span>'
+
+
+@functools.cache
+def _choices(model, name: str) -> dict:
+    return dict(model._meta.get_field(name).flatchoices)
+
+
+def _shown(instance, name: str) -> str:
+    """`instance.get_<name>_display()`, escaped, without building the field's choices again for
+    every row as Django's method does."""
+    value = getattr(instance, name)
+    return escape(str(_choices(type(instance), name).get(value, value)))
 
 
 def _text(value) -> str:
@@ -55,7 +68,7 @@ def map_rows(context, found, print_view=False) -> SafeString:
         detail = " · ".join(
             (
                 escape(g.intervention.name),
-                escape(str(g.get_status_display())),
+                _shown(g, "status"),
                 f"{date(g.starts_on, 'd/m/Y')} to {date(g.ends_on, 'd/m/Y')}",
             )
         )
@@ -83,7 +96,7 @@ def map_rows(context, found, print_view=False) -> SafeString:
             f'<div class="small detail">{_text(c.planned_sessions)} in all{extra}</div></td>\n'
             f'    <td class="text-end num">{rate}</td>\n'
             f'    <td class="text-end num">{cost}</td>{share}\n'
-            f"    <td>{escape(str(g.get_funding_display()))}</td>\n"
+            f"    <td>{_shown(g, 'funding')}</td>\n"
             "  </tr>"
         )
     return mark_safe("\n".join(parts))  # noqa: S308 - every text and url is escaped above
@@ -178,7 +191,7 @@ def tracker_rows(context, rows) -> SafeString:
             )
         if line.review:
             url = escape(fast_reverse("ehcp:review", [slug, line.review.public_id]))
-            stage = f'<a href="{url}">{escape(str(line.review.get_stage_display()))}</a>'
+            stage = f'<a href="{url}">{_shown(line.review, "stage")}</a>'
         else:
             stage = "No review under way"
         next_step = escape(str(step.label)) if step else "Nothing due"
@@ -196,7 +209,7 @@ def tracker_rows(context, rows) -> SafeString:
         parts.append(
             "<tr>\n"
             f'      <th scope="row">{name}</th>\n'
-            f"      <td>{escape(str(pupil.get_year_group_display()))}</td>\n"
+            f"      <td>{_shown(pupil, 'year_group')}</td>\n"
             f"      <td>{escape(line.plan.authority.name)}</td>\n"
             f"      <td>{date(line.due_by, 'd/m/Y')}</td>\n"
             f"      <td>{stage}</td>\n"
@@ -225,11 +238,55 @@ def impact_rows(context, groups) -> SafeString:
             "<tr>\n"
             f'    <th scope="row"><a href="{url}">{escape(group.name)}</a></th>\n'
             f"    <td>{escape(group.intervention.name)}</td>\n"
-            f"    <td>{escape(str(group.get_status_display()))}</td>\n"
+            f"    <td>{_shown(group, 'status')}</td>\n"
             f'    <td class="text-end">{_text(impact.pupils)}</td>\n'
             f'    <td class="text-end">{rate}</td>\n'
             f'    <td class="text-end">{met}</td>\n'
             f'    <td class="text-end">{cost}</td>\n'
+            "  </tr>"
+        )
+    return mark_safe("\n".join(parts))  # noqa: S308 - every text and url is escaped above
+
+
+REGISTER_CATEGORIES = {
+    "E": '<span class="badge text-bg-primary">E</span> EHC plan',
+    "K": '<span class="badge text-bg-info">K</span> SEN support',
+}
+
+
+@register.simple_tag(takes_context=True)
+def register_rows(context, rows) -> SafeString:
+    """The `<tr>`s of a page of the register (register.selectors' pupils, annotated with their
+    category, primary need, layer of support and classes), each pupil linking to their record."""
+    slug = context["current_school"].slug
+    light = '<span class="badge text-bg-light border">{}</span>'
+    parts = []
+    for p in rows:
+        url = escape(fast_reverse("register:pupil", [slug, p.public_id]))
+        classes = ", ".join(escape(g.name) for g in p.groups_on) or "—"
+        category = REGISTER_CATEGORIES.get(p.sen_category, "No SEN (N)")
+        need = "—"
+        if p.need_code:
+            need = (
+                f'{escape(p.need_code)}<span class="visually-hidden">: {escape(p.need_name)}</span>'
+            )
+        also = ""
+        if p.pupil_premium:
+            also += light.format("PP") + " "
+        if p.looked_after:
+            also += light.format("LAC") + " "
+        if p.eal:
+            also += light.format("EAL")
+        parts.append(
+            "<tr>\n"
+            f'    <th scope="row"><a href="{url}">{escape(p.last_name)}, '
+            f"{escape(p.first_name)}</a></th>\n"
+            f"    <td>{_shown(p, 'year_group')}</td>\n"
+            f"    <td>{classes}</td>\n"
+            f"    <td>{category}</td>\n"
+            f"    <td>{need}</td>\n"
+            f"    <td>{escape(str(p.layer_label or '—'))}</td>\n"
+            f"    <td>{also}</td>\n"
             "  </tr>"
         )
     return mark_safe("\n".join(parts))  # noqa: S308 - every text and url is escaped above

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import copy
+import re
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -551,3 +554,32 @@ def test_the_pupil_page_shows_the_latest_figures_from_the_mis(client, school, se
         "1 suspension this year; attainment working towards the expected standard" in page
     )
     assert "88.0%" not in page
+
+
+# The register's rows as the template's loop wrote them before `register_rows` (kept beside this
+# file): the tag must write the same page.
+REGISTER_ROWS_TEMPLATE = (Path(__file__).parent / "register_rows_template.html").read_text()
+
+
+def test_the_registers_rows_write_what_the_template_wrote(client, school, sendco, classes):
+    from django.template import Context, Template
+
+    odd = make_pupil(school, legal_first_name="Zoë <b>", legal_last_name="O'Brien & Co")
+    put_on(odd, "E", date(2025, 1, 6), "ASD")
+    client.force_login(sendco)
+    response = _register(client, school)
+    rows = list(response.context["rows"])
+    assert len(rows) == 4
+    # Each way a row can read: every badge, no need, no class, no layer, not on the register.
+    every = copy.copy(rows[0])
+    every.pupil_premium = every.looked_after = every.eal = True
+    every.layer_label = "Targeted <support>"
+    bare = copy.copy(rows[1])
+    bare.need_code, bare.groups_on, bare.layer_label, bare.sen_category = None, [], "", "N"
+    context = {"rows": [*rows, every, bare], "current_school": school}
+    old = Template(REGISTER_ROWS_TEMPLATE).render(Context(context))
+    new = Template("{% load list_rows %}{% register_rows rows %}").render(Context(context))
+    assert re.sub(r"\s+", " ", new).strip() == re.sub(r"\s+", " ", old).strip()
+    assert "O&#x27;Brien &amp; Co, Zoë &lt;b&gt;" in new
+    for said in ("EHC plan", "SEN support", "No SEN (N)", ">PP<", ">LAC<", ">EAL<", "3T"):
+        assert said in new
