@@ -51,13 +51,16 @@ def groups_visible_to(*, access: Access, on: date) -> QuerySet[Group]:
 
 
 def group_for(*, access: Access, public_id, on: date) -> Group | None:
-    return (
+    group = (
         groups_visible_to(access=access, on=on)
         .filter(public_id=public_id)
         .select_related("intervention", "intervention__measure", "rate")
         .prefetch_related("staff")
         .first()
     )
+    if group is not None:
+        group.school = access.school  # found among the school's groups: not read again
+    return group
 
 
 def runs_group(*, access: Access, group: Group) -> bool:
