@@ -23,7 +23,10 @@ def reports_for(*, access: Access) -> QuerySet[TermReport]:
 
 
 def report_for(*, access: Access, public_id) -> TermReport | None:
-    return reports_for(access=access).filter(public_id=public_id).first()
+    report = reports_for(access=access).filter(public_id=public_id).first()
+    if report is not None:
+        report.school = access.school  # found among the school's reports: not read again
+    return report
 
 
 def governors_of(*, school: School) -> QuerySet[Membership]:
