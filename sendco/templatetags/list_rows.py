@@ -51,6 +51,26 @@ def _money(value) -> str:
     return "£" + escape(str(floatformat(value, "2g")))
 
 
+NUMBER = "text-end num"  # a figure's cell in the provision map
+
+
+def _row(head: str, *cells) -> str:
+    """A row of a table: its header cell's content, then its cells, each a text or a pair of
+    a text and its class (None: no such cell in this table), all already escaped."""
+    tds = []
+    for cell in cells:
+        if cell is None:
+            continue
+        text, css = cell if isinstance(cell, tuple) else (cell, "")
+        tds.append(f'<td class="{css}">{text}</td>' if css else f"<td>{text}</td>")
+    written = "".join(f"    {td}\n" for td in tds)
+    return f'<tr>\n    <th scope="row">{head}</th>\n{written}  </tr>'
+
+
+def _rows(rows: list[str]) -> SafeString:
+    return mark_safe("\n".join(rows))  # noqa: S308 - `_row`'s callers escape every text and url
+
+
 @register.simple_tag(takes_context=True)
 def map_rows(context, found, print_view=False) -> SafeString:
     """The `<tr>`s of `found.rows` (provision.map_selectors.MapRow); on screen each group's
@@ -81,25 +101,27 @@ def map_rows(context, found, print_view=False) -> SafeString:
         cost = _money(c.cost)
         if c.cost_per_pupil is not None:
             cost += f'<div class="small detail">{_money(c.cost_per_pupil)} a pupil</div>'
-        share = ""
+        share = None
         if found.filtered:
-            shown = "—" if row.share_shown is None else _money(row.share_shown)
-            share = f'\n    <td class="text-end num">{shown}</td>'
-        parts.append(
-            "<tr>\n"
-            f'    <th scope="row">{name}\n'
-            f'      <div class="small fw-normal detail">{detail}</div></th>\n'
-            f"    <td>{pupils}</td>\n"
-            f"    <td>{staff}</td>\n"
-            f'    <td class="text-end num">{_text(c.hours_per_week)}</td>\n'
-            f'    <td class="text-end num">{_text(c.sessions_run)} of {_text(c.planned_to_date)}'
-            f'<div class="small detail">{_text(c.planned_sessions)} in all{extra}</div></td>\n'
-            f'    <td class="text-end num">{rate}</td>\n'
-            f'    <td class="text-end num">{cost}</td>{share}\n'
-            f"    <td>{_shown(g, 'funding')}</td>\n"
-            "  </tr>"
+            share = ("—" if row.share_shown is None else _money(row.share_shown), NUMBER)
+        sessions = (
+            f"{_text(c.sessions_run)} of {_text(c.planned_to_date)}"
+            f'<div class="small detail">{_text(c.planned_sessions)} in all{extra}</div>'
         )
-    return mark_safe("\n".join(parts))  # noqa: S308 - every text and url is escaped above
+        parts.append(
+            _row(
+                f'{name}\n      <div class="small fw-normal detail">{detail}</div>',
+                pupils,
+                staff,
+                (_text(c.hours_per_week), NUMBER),
+                (sessions, NUMBER),
+                (rate, NUMBER),
+                (cost, NUMBER),
+                share,
+                _shown(g, "funding"),
+            )
+        )
+    return _rows(parts)
 
 
 # The badge of a plan's stage, by its label (the list's rows and the plan's page).
@@ -149,28 +171,21 @@ def plan_rows(context, rows, show_quality, today) -> SafeString:
             meetings = '—<span class="visually-hidden">at the annual review of the EHC plan</span>'
         else:
             meetings = '—<span class="visually-hidden">no plan yet</span>'
-        quality = ""
+        quality = None
         if show_quality:
             if row.warnings:
                 said = f"{_text(row.warnings)} suggestion{_pluralize(row.warnings)}"
             else:
                 said = "None" if plan else "—"
-            quality = f"\n    <td>{said}</td>"
+            quality = said
         if plan and plan.lead:
             lead = escape(plan.lead.full_name)
         else:
             lead = '—<span class="visually-hidden">none chosen</span>'
         parts.append(
-            "<tr>\n"
-            f'    <th scope="row"><a href="{url}">{name}</a></th>\n'
-            f"    <td>{status}</td>\n"
-            f"    <td>{stage}</td>\n"
-            f"    <td>{due}</td>\n"
-            f"    <td>{meetings}</td>{quality}\n"
-            f"    <td>{lead}</td>\n"
-            "  </tr>"
+            _row(f'<a href="{url}">{name}</a>', status, stage, due, meetings, quality, lead)
         )
-    return mark_safe("\n".join(parts))  # noqa: S308 - every text and url is escaped above
+    return _rows(parts)
 
 
 @register.simple_tag(takes_context=True)
@@ -207,17 +222,17 @@ def tracker_rows(context, rows) -> SafeString:
         elif row.due_soon:
             due += ' <span class="badge text-bg-warning">Due soon</span>'
         parts.append(
-            "<tr>\n"
-            f'      <th scope="row">{name}</th>\n'
-            f"      <td>{_shown(pupil, 'year_group')}</td>\n"
-            f"      <td>{escape(line.plan.authority.name)}</td>\n"
-            f"      <td>{date(line.due_by, 'd/m/Y')}</td>\n"
-            f"      <td>{stage}</td>\n"
-            f"      <td>{next_step}</td>\n"
-            f"      <td>{due}</td>\n"
-            "    </tr>"
+            _row(
+                name,
+                _shown(pupil, "year_group"),
+                escape(line.plan.authority.name),
+                date(line.due_by, "d/m/Y"),
+                stage,
+                next_step,
+                due,
+            )
         )
-    return mark_safe("\n".join(parts))  # noqa: S308 - every text and url is escaped above
+    return _rows(parts)
 
 
 @register.simple_tag(takes_context=True)
@@ -235,17 +250,17 @@ def impact_rows(context, groups) -> SafeString:
             met = f"{_text(impact.met_target)} ({_text(impact.met_target_rate)}%)"
         cost = "—" if impact.cost_per_pupil is None else _money(impact.cost_per_pupil)
         parts.append(
-            "<tr>\n"
-            f'    <th scope="row"><a href="{url}">{escape(group.name)}</a></th>\n'
-            f"    <td>{escape(group.intervention.name)}</td>\n"
-            f"    <td>{_shown(group, 'status')}</td>\n"
-            f'    <td class="text-end">{_text(impact.pupils)}</td>\n'
-            f'    <td class="text-end">{rate}</td>\n'
-            f'    <td class="text-end">{met}</td>\n'
-            f'    <td class="text-end">{cost}</td>\n'
-            "  </tr>"
+            _row(
+                f'<a href="{url}">{escape(group.name)}</a>',
+                escape(group.intervention.name),
+                _shown(group, "status"),
+                (_text(impact.pupils), "text-end"),
+                (rate, "text-end"),
+                (met, "text-end"),
+                (cost, "text-end"),
+            )
         )
-    return mark_safe("\n".join(parts))  # noqa: S308 - every text and url is escaped above
+    return _rows(parts)
 
 
 REGISTER_CATEGORIES = {
@@ -278,15 +293,14 @@ def register_rows(context, rows) -> SafeString:
         if p.eal:
             also += light.format("EAL")
         parts.append(
-            "<tr>\n"
-            f'    <th scope="row"><a href="{url}">{escape(p.last_name)}, '
-            f"{escape(p.first_name)}</a></th>\n"
-            f"    <td>{_shown(p, 'year_group')}</td>\n"
-            f"    <td>{classes}</td>\n"
-            f"    <td>{category}</td>\n"
-            f"    <td>{need}</td>\n"
-            f"    <td>{escape(str(p.layer_label or '—'))}</td>\n"
-            f"    <td>{also}</td>\n"
-            "  </tr>"
+            _row(
+                f'<a href="{url}">{escape(p.last_name)}, {escape(p.first_name)}</a>',
+                _shown(p, "year_group"),
+                classes,
+                category,
+                need,
+                escape(str(p.layer_label or "—")),
+                also,
+            )
         )
-    return mark_safe("\n".join(parts))  # noqa: S308 - every text and url is escaped above
+    return _rows(parts)
