@@ -1,15 +1,17 @@
-"""The rows of the heaviest lists, written in Python: `{% map_rows map print %}` (the provision
-map's groups, templates/provision/map/_map.html) and `{% plan_rows rows show_quality today %}`
-(the support plans list, templates/plans/list.html). Here on the top floor, beside the filters
-they use (`dates`, `numbers`), which the apps may not import.
+"""The rows of the heaviest lists, written in Python, each by a tag its template calls in place
+of a `{% for %}` loop: the provision map's groups (`map_rows`), the support plans list
+(`plan_rows`, and `stage_badge`, also on a plan's page), the EHCP tracker (`tracker_rows`), the
+impact page's groups (`impact_rows`) and the register (`register_rows`). Here on the top floor,
+beside the filters they use (`dates`, `numbers`), which the apps may not import.
 
-A page of the map shows 25 groups, each with some fifteen figures, dates and names, and a page of
-plans 50 pupils; Django's template language took about a quarter of each page's time to write
-them (each variable looked up through the context, each filter and include called through the
+A page of these lists shows 25 to 50 rows, each with up to fifteen figures, dates, names and
+badges; Django's template language took a quarter to a half of each page's time to write them
+(each variable looked up through the context, each filter and include called through the
 engine). Here each row is written once, every text escaped, with the same filters the templates
-used (`floatformat`, `date`, the language's way of writing a number), so the pages read exactly
-as they did (tests/provision/test_map.py and tests/plans/test_list_rows.py compare them with the
-templates' loops); the tables around the rows stay in the templates.
+used (`floatformat`, `date`, the language's way of writing a number), so the pages read as they
+did: each tag's test renders the old loop (kept beside the test, e.g.
+tests/provision/map_rows_template.html) and the tag on the same rows and compares them. The
+tables around the rows stay in the templates.
 """
 
 from __future__ import annotations
@@ -138,7 +140,7 @@ STAGE_BADGES = {
 def stage_badge(label: str) -> SafeString:
     """A plan's stage as a coloured badge: overdue red, due amber, under way green."""
     badge = STAGE_BADGES.get(label, "text-bg-info")
-    return mark_safe(f'<span class="badge {badge}">{escape(label)}</span>')  # noqa: S308
+    return mark_safe(f'<span class="badge {badge}">{escape(str(label))}</span>')  # noqa: S308
 
 
 def _pluralize(count) -> str:
@@ -171,13 +173,11 @@ def plan_rows(context, rows, show_quality, today) -> SafeString:
             meetings = '—<span class="visually-hidden">at the annual review of the EHC plan</span>'
         else:
             meetings = '—<span class="visually-hidden">no plan yet</span>'
-        quality = None
-        if show_quality:
-            if row.warnings:
-                said = f"{_text(row.warnings)} suggestion{_pluralize(row.warnings)}"
-            else:
-                said = "None" if plan else "—"
-            quality = said
+        quality = None  # no such column for a teaching assistant
+        if show_quality and row.warnings:
+            quality = f"{_text(row.warnings)} suggestion{_pluralize(row.warnings)}"
+        elif show_quality:
+            quality = "None" if plan else "—"
         if plan and plan.lead:
             lead = escape(plan.lead.full_name)
         else:
