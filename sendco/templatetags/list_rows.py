@@ -20,6 +20,7 @@ import functools
 from html import escape
 
 from django import template
+from django.template.defaultfilters import pluralize
 from django.utils.formats import localize
 from django.utils.safestring import SafeString, mark_safe
 
@@ -143,10 +144,6 @@ def stage_badge(label: str) -> SafeString:
     return mark_safe(f'<span class="badge {badge}">{escape(str(label))}</span>')  # noqa: S308
 
 
-def _pluralize(count) -> str:
-    return "" if count == 1 else "s"
-
-
 @register.simple_tag(takes_context=True)
 def plan_rows(context, rows, show_quality, today) -> SafeString:
     """The `<tr>`s of the support plans list (plans.selectors.PlanRow): each pupil linking to
@@ -175,7 +172,7 @@ def plan_rows(context, rows, show_quality, today) -> SafeString:
             meetings = '—<span class="visually-hidden">no plan yet</span>'
         quality = None  # no such column for a teaching assistant
         if show_quality and row.warnings:
-            quality = f"{_text(row.warnings)} suggestion{_pluralize(row.warnings)}"
+            quality = f"{_text(row.warnings)} suggestion{pluralize(row.warnings)}"
         elif show_quality:
             quality = "None" if plan else "—"
         if plan and plan.lead:
@@ -213,7 +210,7 @@ def tracker_rows(context, rows) -> SafeString:
         if line.warnings:
             count = len(line.warnings)
             next_step += (
-                f'<br><span class="small">Warning: {_text(count)} problem{_pluralize(count)}'
+                f'<br><span class="small">Warning: {_text(count)} problem{pluralize(count)}'
                 " with the dates</span>"
             )
         due = (date(step.due, "d/m/Y") if step else "") + "\n        "
