@@ -29,8 +29,10 @@ def test_the_sendco_starts_a_draft_for_spring(page: Page, live_server, look, dem
     look(page, "sendco-list")
     page.get_by_role("link", name="Start a report").click()
     term = page.get_by_label("Term")
-    spring = [o for o in term.locator("option").all_inner_texts() if "Spring" in o]
-    term.select_option(label=spring[0])
+    # A list of options read at once does not wait for the page to arrive: wait for the option.
+    spring = term.locator("option", has_text="Spring").first
+    expect(spring).to_be_attached()
+    term.select_option(label=spring.inner_text())
     page.get_by_role("button", name="Start the draft").click()
     expect(page.get_by_text(re.compile("The draft report for the .* is ready"))).to_be_visible()
     expect(page.get_by_role("button", name="Mark as reviewed")).to_have_count(0)  # not hers
