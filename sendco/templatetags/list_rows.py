@@ -301,3 +301,61 @@ def register_rows(context, rows) -> SafeString:
             )
         )
     return _rows(parts)
+
+
+@register.simple_tag
+def attendance_rows(card) -> SafeString:
+    """The `<li>`s of a session card's pupils (provision.selectors.SessionCard, in
+    provision/_session_card.html): each pupil's switch, why they did not come and a note, with
+    ids that pair every label with its field. A TA's home page shows every group of the day: a
+    hundred pupils' rows, each with its list of reasons."""
+    gid = str(card.group.pk)
+    if not card.rows:
+        return mark_safe("\n          <li>No pupils in this group today.</li>\n        ")
+    reasons = [
+        (value, escape(str(value)), escape(str(label))) for value, label in card.absence_reasons
+    ]
+    written = []
+    for row in card.rows:
+        pid = str(row.place.pupil_id)
+        name = escape(row.pupil.name)
+        key = f"{gid}-{pid}"
+        options = "".join(
+            f'<option value="{text}"{" selected" if row.reason == value else ""}>{label}</option>'
+            for value, text, label in reasons
+        )
+        if row.needs_reason:
+            invalid = " is-invalid"
+            described = f' aria-invalid="true" aria-describedby="re-{key}"'
+            feedback = (
+                f'<div class="invalid-feedback" id="re-{key}">Choose why {name} did not come.</div>'
+            )
+        else:
+            invalid = described = feedback = ""
+        written.append(
+            f"""
+          <li class="attendance-row py-2 border-bottom">
+            <div class="row g-2 align-items-center">
+              <div class="col-sm-5">
+                <div class="form-check form-switch">
+                  <input class="form-check-input" type="checkbox" role="switch" name="present" value="{pid}" id="p-{key}" data-clears="r-{key}"{" checked" if row.came else ""}>
+                  <label class="form-check-label" for="p-{key}">{name}</label>
+                </div>
+              </div>
+              <div class="col-sm-7">
+                <label class="visually-hidden" for="r-{key}">If absent, why ({name})</label>
+                <select class="form-select{invalid}" name="reason_{pid}" id="r-{key}" data-marks-absent="p-{key}"{described}>
+                  <option value="">If absent, why?</option>
+                  {options}
+                </select>
+                {feedback}
+              </div>
+              <div class="col-12">
+                <label class="visually-hidden" for="n-{key}">Note about {name}</label>
+                <input class="form-control" type="text" maxlength="500" name="note_{pid}" id="n-{key}" placeholder="Note (optional)" value="{escape(row.note)}">
+              </div>
+            </div>
+          </li>
+        """  # noqa: E501 - the markup as the template had it
+        )
+    return mark_safe("".join(written))  # noqa: S308 - every text above is escaped

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -317,3 +318,59 @@ def test_a_session_sent_twice_is_logged_once(client, school, ta, group):
     assert Session.objects.filter(group=group).count() == 1
     assert AuditEvent.objects.filter(action="provision.session.logged").count() == 1
     assert not AuditEvent.objects.filter(action="provision.session.corrected").exists()
+
+
+# The pupils' rows of a card as the template's loop wrote them before `attendance_rows` (kept
+# beside this file): the tag must write the same card.
+TEMPLATE_ROWS = (Path(__file__).parent / "attendance_rows_template.html").read_text()
+
+
+def _squeezed(html: str) -> str:
+    return re.sub(r"\s+", " ", html).replace("> <", "><").strip()
+
+
+@pytest.mark.parametrize("how", ["not logged", "logged", "refused", "empty"])
+def test_attendance_rows_write_what_the_template_wrote(school, ta, group, how):
+    from django.template import Context, Template
+
+    from provision.selectors import my_groups_today, session_card
+    from staff.tenancy import access_for
+
+    today = timezone.localdate()
+    places = list(group.places.select_related("pupil").order_by("pupil__legal_last_name"))
+    first = places[0].pupil
+    first.legal_first_name, first.preferred_first_name = "Zoë <b>", 'Jo "J" & O\'Neil'
+    first.save()
+    pupils = [p.pupil_id for p in places]
+    posted = None
+    if how == "logged":
+        session = Session.objects.create(school=school, group=group, on=today, logged_by=ta)
+        Attendance.objects.create(
+            school=school,
+            session=session,
+            pupil_id=pupils[0],
+            present=False,
+            absence_reason="absent",
+            note='Came late & left <early> "again"',
+        )
+        Attendance.objects.create(school=school, session=session, pupil_id=pupils[1], present=True)
+    elif how == "refused":
+        posted = {
+            "present": set(pupils[2:]),
+            "absence_reasons": {pupils[0]: "refused"},
+            "notes": {pupils[3]: "Kept <trying>"},
+        }
+    elif how == "empty":
+        GroupPupil.objects.filter(group=group).delete()
+    access = access_for(user=ta, school=school)
+    (found,) = my_groups_today(access=access, today=today)
+    card = session_card(found, posted=posted)
+    old = Template(TEMPLATE_ROWS).render(Context({"card": card}))
+    new = Template("{% load list_rows %}{% attendance_rows card %}").render(Context({"card": card}))
+    assert _squeezed(new) == _squeezed(old)
+    if how == "refused":
+        assert 'aria-invalid="true"' in new
+        assert "is-invalid" in new
+    if how != "empty":
+        assert "&amp; O&#x27;Neil" in new  # the name escaped, as the template escaped it
+        assert "<b>" not in new
