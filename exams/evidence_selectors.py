@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from register import selectors as register_selectors
 from register.models import Pupil, TeachingGroup
+from staff import deadline_cache
 from staff.models import AuditEvent, Membership, School, User
 
 from . import evidence_rules as rules
@@ -215,6 +216,19 @@ class ArrangementRow:
     subjects: list[str]  # the subjects whose answered evidence supports it
 
 
+def kept_history(*, school: School, pupil: Pupil, today: date) -> history_module.History:
+    """The pupil's history of need (eight reads of five apps' records), kept between writes
+    under the school's stamp like the deadlines (`staff.deadline_cache`): every record it is
+    read from feeds the deadlines, so any change to it gives the school a new stamp."""
+    return deadline_cache.kept(
+        school_id=school.pk,
+        today=today,
+        weeks=0,
+        name=f"history-of-need-{pupil.pk}",
+        work_out=lambda: history_module.history_of_need(pupil=pupil),
+    )
+
+
 def trail(*, school: School, pupil: Pupil, series: ExamSeries, today: date) -> dict:
     """Everything a JCQ inspector asks to see behind a candidate's arrangements in a series:
     the history of need, the teachers' evidence (answered and waiting), the assessments with
@@ -240,7 +254,7 @@ def trail(*, school: School, pupil: Pupil, series: ExamSeries, today: date) -> d
         for a in arrangements_of(school=school, pupil=pupil, series=series)
     ]
     return {
-        "history": history_module.history_of_need(pupil=pupil),
+        "history": kept_history(school=school, pupil=pupil, today=today),
         "evidence": rows,
         "answered": [r for r in rows if r.evidence.answered_on],
         "waiting": [r for r in rows if not r.evidence.answered_on],

@@ -12,11 +12,11 @@ same records are kept under the same stamp (`kept(name=...)`): the EHC review tr
 the home page's chart of this term's delivery, the plans list's counts for leaders, the
 provision map's totals and budget line, the impact page's figures, the census check's
 problems and counts, the termly report's counts of work overdue and a draft report's live
-figures, the staff training matched to the pupils' needs, the home page's register summary
-and the counts above the register (a teacher's or TA's for them alone); and `kept_each` keeps a
-figure of each of many schools at once (the trust's page of its schools' vulnerable pupils),
-each under its own school's stamp. When a change
-commits, `committed` is sent, and the top floor has a worker work the answer out again
+figures, the staff training matched to the pupils' needs, a candidate's history of need on the
+exam evidence trail, the home page's register summary and the counts above the register (a
+teacher's or TA's for them alone); and `kept_each` keeps a figure of each of many schools at
+once (the trust's page of its schools' vulnerable pupils), each under its own school's stamp.
+When a change commits, `committed` is sent, and the top floor has a worker work the answer out again
 (sendco.deadlines.warm_soon).
 
 Only with a cache every process shares (Redis in production): with a per-process cache one web

@@ -199,6 +199,33 @@ def test_the_trail_shows_the_answers_and_the_arrangements_they_support(client, s
     assert "Ask a teacher for evidence" not in page  # the head reads, does not ask
 
 
+def test_the_kept_history_of_need_follows_every_write(client, school, head, world):
+    """The history is kept between writes under the school's stamp (staff.deadline_cache): a
+    need recorded and a session attended show on the next view of the trail."""
+    from provision.models import Attendance, Group, Session
+    from register.models import Need, NeedType
+
+    client.force_login(head)
+    before = client.get(trail_url(school, world)).content.decode()
+    assert "Speech, language and communication needs" not in before
+    assert "1 of 1" in before
+    Need.objects.create(
+        school=school,
+        pupil=world["pupil"],
+        need_type=NeedType.objects.get(code="SLCN"),
+        rank=2,
+        starts_on=TODAY,
+    )
+    group = Group.objects.get(school=school, name="Toe by Toe 0")
+    session = Session.objects.create(
+        school=school, group=group, on=date(2026, 9, 10), logged_by=world["english"]
+    )
+    Attendance.objects.create(school=school, session=session, pupil=world["pupil"], present=False)
+    after = client.get(trail_url(school, world)).content.decode()
+    assert "Secondary: Speech, language and communication needs (SLCN)" in after
+    assert "1 of 2" in after
+
+
 def test_the_sendco_asks_again_and_the_previous_answer_stays(client, school, sendco, world):
     evidence = asked(world, answered=True)
     client.force_login(sendco)
@@ -259,8 +286,10 @@ def _more(world, school, n: int) -> None:
     evidence_world.grow(world, school, n)
 
 
-# Measured after a first page: the header's school switcher kept (staff/switcher_cache.py).
-QUERIES = {"trail": 28, "candidates": 10, "mine": 10}
+# Measured after a first page: the header's school switcher kept (staff/switcher_cache.py), and
+# the trail's history of need kept under the school's stamp (its own count at two sizes is in
+# test_history.py).
+QUERIES = {"trail": 18, "candidates": 10, "mine": 10}
 
 
 @pytest.mark.parametrize(
@@ -282,5 +311,6 @@ def test_the_pages_do_the_same_queries_at_two_sizes(
     with django_assert_num_queries(QUERIES[page]):
         assert client.get(url).status_code == 200
     _more(world, school, 8)
+    client.get(url)  # the history worked out again after the writes, and kept
     with django_assert_num_queries(QUERIES[page]):
         assert client.get(url).status_code == 200
