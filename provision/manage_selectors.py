@@ -127,13 +127,12 @@ def group_list(*, school: School, status: str, on: date, page) -> tuple[Page, di
 def term_dates(*, school: School, today: date) -> dict:
     """The rest of the current term (both halves of its season), or the next term: a new
     group's suggested dates."""
-    term = school_calendar.term_containing(school=school, on=today)
+    term, next_term = school_calendar.term_or_next(school=school, on=today)
     starts = today
     if term is None:
-        term = school_calendar.next_term(school=school, on=today)
-        if term is None:
+        if next_term is None:
             return {}
-        starts = term.starts_on
+        term, starts = next_term, next_term.starts_on
     ends = Term.objects.filter(
         school=school, academic_year_id=term.academic_year_id, season=term.season
     ).aggregate(last=Max("ends_on"))["last"]

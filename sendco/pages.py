@@ -110,11 +110,8 @@ def kept_register_summary(*, access: Access, today: date) -> dict:
 def school_home(*, request: HttpRequest, today: date) -> dict:
     access: Access = request.access
     school = access.school
-    context: dict = {
-        "today": today,
-        "term": school_calendar.term_containing(school=school, on=today),
-        "next_term": school_calendar.next_term(school=school, on=today),
-    }
+    term, next_term = school_calendar.term_or_next(school=school, on=today)
+    context: dict = {"today": today, "term": term, "next_term": next_term}
     # A teacher's or a teaching assistant's day starts with the groups they run today.
     context["groups_first"] = pupil_reach(access.role) != Reach.SCHOOL
     if access.can(Cap.SESSION_LOG):

@@ -38,6 +38,20 @@ def term_containing(*, school: School, on: date) -> Term | None:
     )
 
 
+def term_or_next(*, school: School, on: date) -> tuple[Term | None, Term | None]:
+    """In one query: the half-term `on` falls in and None, or, in a holiday, None and the
+    first half-term that starts after `on` (both None when no later term is set)."""
+    first = (
+        Term.objects.filter(school=school, ends_on__gte=on)
+        .select_related("academic_year")
+        .order_by("starts_on")
+        .first()
+    )
+    if first is not None and first.starts_on <= on:
+        return first, None
+    return None, first
+
+
 def next_term(*, school: School, on: date) -> Term | None:
     """The first half-term that starts after `on`."""
     return (

@@ -141,7 +141,7 @@ def test_home_timeline_shows_deadlines_in_constant_queries(
     # The audit event of the read; the deadlines, this term's delivery, the register's counts
     # and its chart by primary need as kept since the last write (staff/deadline_cache.py), and
     # the header's school switcher as kept since the first page (staff/switcher_cache.py).
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         page = client.get(url).content.decode()
     assert "Overdue: " in page
     assert "Mina" in page
@@ -149,7 +149,7 @@ def test_home_timeline_shows_deadlines_in_constant_queries(
     # register's counts): twenty-two more, whatever the size (outside agencies: 1; Early
     # Help: 1); and the header's school switcher, dropped with the rest of the cache: one more.
     cache.clear()
-    with django_assert_num_queries(35):
+    with django_assert_num_queries(34):
         assert "Mina" in client.get(url).content.decode()
 
 

@@ -642,3 +642,21 @@ def test_term_containing_and_next_term(school, year_2025, on, containing, follow
     upcoming = calendar.next_term(school=school, on=on)
     assert ((term.season, term.half) if term else None) == containing
     assert ((upcoming.season, upcoming.half) if upcoming else None) == following
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("on", "shown"),
+    [
+        (D(2025, 9, 1), (None, ("autumn", 1))),  # before the first day of term
+        (D(2025, 10, 24), (("autumn", 1), None)),  # the last day of a half-term
+        (D(2025, 10, 28), (None, ("autumn", 2))),  # half-term
+        (D(2025, 11, 3), (("autumn", 2), None)),  # the first day of a half-term
+        (D(2026, 7, 23), (None, None)),  # after the last term set
+    ],
+)
+def test_term_or_next_in_one_query(school, year_2025, on, shown, django_assert_num_queries):
+    """The home page's line about the term: the half-term running, or in a holiday the next."""
+    with django_assert_num_queries(1):
+        found = calendar.term_or_next(school=school, on=on)
+    assert tuple((t.season, t.half) if t else None for t in found) == shown

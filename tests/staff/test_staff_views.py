@@ -324,5 +324,5 @@ QUERIES = {
     "staff:list": 7,
     "staff:audit": 11,
     "staff:audit, older page": 10,
-    "school_home": 34,  # agencies: 1, Early Help: 1
+    "school_home": 33,  # agencies: 1, Early Help: 1
 }
