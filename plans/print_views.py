@@ -33,7 +33,6 @@ from .selectors import (
     cycle_window,
     plan_of,
     plan_page,
-    sen_statuses,
     staff_of_groups,
 )
 
@@ -215,7 +214,7 @@ def evidence_context(request: HttpRequest, public_id) -> dict:
         "plan": plan,
         "page": page,
         "summary": evidence_summary(page, today),
-        "statuses": sen_statuses(pupil=pupil),
+        "statuses": page.statuses,
         "teaching_group": class_of(pupil=pupil, today=today),
         "today": today,
         "sections": cycle_sections(page, staff_of_groups(groups), today),

@@ -107,6 +107,7 @@ class PlanPage:
     needs: list[Need]
     category: str  # K or E today ("" when neither)
     layer: SupportLayer | None = None  # the layer of support today
+    statuses: list[SenStatus] = field(default_factory=list)  # every SEN status, oldest first
 
     @property
     def annual_review_due(self) -> date | None:
@@ -176,8 +177,11 @@ def plan_page(*, plan: SupportPlan, today: date) -> PlanPage:
         .select_related("need_type")
         .order_by("rank")
     )
-    statuses = list(SenStatus.objects.filter(_covering(today), pupil=pupil))
-    category = statuses[0].category if statuses else ""
+    statuses = sen_statuses(pupil=pupil)  # all of them: the evidence page lists them
+    now = [
+        s for s in statuses if s.starts_on <= today and (s.ends_on is None or s.ends_on >= today)
+    ]
+    category = now[0].category if now else ""
     groups = {g.pk: g for c in cycles for t in c.targets.all() for g in t.groups.all()}
     start = min((c.agreed_on or c.starts_on for c in cycles), default=today)
     reader = DeliveryReader(
@@ -214,7 +218,7 @@ def plan_page(*, plan: SupportPlan, today: date) -> PlanPage:
     schedule = None
     if category == K:
         year_start, term_ends = _year_terms(school, today)
-        since = statuses[0].starts_on
+        since = now[0].starts_on
         schedule = rules.meeting_schedule(
             term_ends=term_ends,
             year_start=year_start,
@@ -231,6 +235,7 @@ def plan_page(*, plan: SupportPlan, today: date) -> PlanPage:
         needs=needs,
         category=category,
         layer=layer_now(pupil=pupil, on=today),
+        statuses=statuses,
     )
 
 
