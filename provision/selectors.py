@@ -41,12 +41,14 @@ def groups_visible_to(*, access: Access, on: date) -> QuerySet[Group]:
     reach = group_reach(access.role)
     if reach == Reach.SCHOOL:
         return groups
-    runs = Q(staff=access.user)
+    # Conditions on each group (EXISTS), not joins: a join to the group's staff gave a row per
+    # member, and the DISTINCT that removed them compared every column of every group.
+    runs = Exists(Group.staff.through.objects.filter(group=OuterRef("pk"), user=access.user))
     if reach == Reach.RUN_OR_PUPILS:
         mine = pupils_visible_to(access=access, on=on).filter(group_places__group=OuterRef("pk"))
-        return groups.filter(runs | Q(Exists(mine))).distinct()
+        return groups.filter(Q(runs) | Q(Exists(mine)))
     if reach == Reach.RUN:
-        return groups.filter(runs).distinct()
+        return groups.filter(runs)
     return groups.none()
 
 
@@ -91,8 +93,7 @@ def my_groups_today(*, access: Access, today: date) -> list[Group]:
             ),
         )
         .order_by("time", "name")
-        .distinct()
-    )
+    )  # one row a group: a person is on a group's staff once (the link's unique pair)
     return [g for g in groups if not g.weekdays or today.weekday() in g.weekdays]
 
 
