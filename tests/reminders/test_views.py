@@ -3,7 +3,9 @@ the header's lazy unread count, and the SENDCo's "check now"."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -35,7 +37,7 @@ def note(user, pupil, *, school=None, url=None, read=False, **fields) -> Notific
         subject_id=str(pupil.public_id),
         due=fields.pop("due", TODAY),
         threshold=fields.pop("threshold", 0),
-        title="Monitoring review",
+        title=fields.pop("title", "Monitoring review"),
         url=url or f"/s/{pupil.school.slug}/register/",
         read_at=timezone.now() if read else None,
         **fields,
@@ -245,3 +247,39 @@ def test_check_now_of_another_school_answers_404(client, school, other_school, s
     client.force_login(beech_sendco)
     assert client.post(reverse("reminders_check", args=[school.slug])).status_code == 404
     assert not Notification.objects.exists()
+
+
+# The notifications as the template wrote them before `notification_rows`, one include of the row
+# per note (kept beside this file): the tag must write the same page.
+TEMPLATE_ROWS = (Path(__file__).parent / "notification_rows_template.html").read_text()
+ONCE = r'name="form_token" value="([0-9a-f]+)"'
+
+
+@pytest.mark.parametrize("several_schools", [False, True])
+def test_notification_rows_write_what_the_template_wrote(
+    school, other_school, sendco, jozef, wren, several_schools
+):
+    from django.template import Context, Template
+
+    from sendco.selectors import notification_centre
+
+    note(sendco, jozef, due=TODAY - timedelta(days=3))  # overdue
+    note(sendco, wren, threshold=14, title='Review <b>"plan"</b> & co')
+    note(sendco, wren, threshold=7, read=True)
+    note(sendco, jozef, school=other_school, threshold=0)  # a school where no name is shown
+    centre = notification_centre(user=sendco, on=TODAY, limit=100)
+    assert centre["several_schools"]
+    for notes in (centre["unread"], centre["read"]):
+        context = {"notes": notes, "several_schools": several_schools, "csrf_token": "t0k<n>"}
+        old = Template(TEMPLATE_ROWS).render(Context(context))
+        new = Template("{% load list_rows %}{% notification_rows notes several_schools %}")
+        new = new.render(Context(context))
+        assert new.count('name="form_token"') == len(notes)  # a one-time token in each form
+        assert len(set(re.findall(ONCE, new))) == len(notes)
+        assert re.sub(ONCE, "", new) == re.sub(ONCE, "", old)
+    unread = Template("{% load list_rows %}{% notification_rows notes True %}").render(
+        Context({"notes": centre["unread"], "csrf_token": "t0k<n>"})
+    )
+    assert "text-bg-danger" in unread  # the overdue one
+    assert "Review &lt;b&gt;&quot;plan&quot;&lt;/b&gt; &amp; co" in unread
+    assert 'value="t0k&lt;n&gt;"' in unread
