@@ -1,8 +1,10 @@
 """The rows of the heaviest lists, written in Python, each by a tag its template calls in place
 of a `{% for %}` loop: the provision map's groups (`map_rows`), the support plans list
 (`plan_rows`, and `stage_badge`, also on a plan's page), the EHCP tracker (`tracker_rows`), the
-impact page's groups (`impact_rows`) and the register (`register_rows`). Here on the top floor,
-beside the filters they use (`dates`, `numbers`), which the apps may not import.
+impact page's groups (`impact_rows`), the register (`register_rows`), the pupils of a session
+card (`attendance_rows`: a TA's home shows every group of the day) and the notifications
+(`notification_rows`). Here on the top floor, beside the filters they use (`dates`,
+`numbers`), which the apps may not import.
 
 A page of these lists shows 25 to 50 rows, each with up to fifteen figures, dates, names and
 badges; Django's template language took a quarter to a half of each page's time to write them
