@@ -186,11 +186,11 @@ def _today_counts(school: School, today: date) -> Today:
     pupils = Pupil.objects.for_school(school).on_roll(today)
     found = pupils.aggregate(
         on_roll=Count("pk"),
-        disadvantaged=Count("pk", filter=Q(pupil_premium_on(today))),
+        disadvantaged=Count("pk", filter=Q(pupil_premium_on(today, school=school))),
         free_meals=Count("pk", filter=Q(_free_meals(school, today))),
         uc_only=Count("pk", filter=_uc_only(school, today)),
         service=Count("pk", filter=Q(_service(school, today))),
-        looked_after=Count("pk", filter=Q(looked_after_on(today))),
+        looked_after=Count("pk", filter=Q(looked_after_on(today, school=school))),
         plac_unevidenced=Count("pk", filter=Q(_plac_unevidenced(school, today))),
     )
     return Today(**found)
@@ -210,12 +210,12 @@ LISTS = {
 
 def _list_filter(school: School, name: str, today: date) -> Q:
     return {
-        "pp": lambda: Q(pupil_premium_on(today)),
+        "pp": lambda: Q(pupil_premium_on(today, school=school)),
         "fsm": lambda: Q(_free_meals(school, today)),
         "uc_only": lambda: _uc_only(school, today),
         "service": lambda: Q(_service(school, today)),
         "plac": lambda: Q(Exists(_grounds(school, today).filter(covering(today), kind=Kind.PLAC))),
-        "lac": lambda: Q(looked_after_on(today)),
+        "lac": lambda: Q(looked_after_on(today, school=school)),
         "unevidenced": lambda: Q(_plac_unevidenced(school, today)),
     }[name]()
 
@@ -316,7 +316,7 @@ def delivered(school: School, activities: list[Activity], year: int, today: date
         return {}
     start, end = date(year, 9, 1), date(year + 1, 8, 31)
     sessions = _sessions_run(school, ids, start, end)
-    disadvantaged = pupil_premium_on(today, pupil="pupil_id")
+    disadvantaged = pupil_premium_on(today, school=school, pupil="pupil_id")
     attendance = {
         row["session__group_id"]: row
         for row in Attendance.objects.filter(

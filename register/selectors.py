@@ -144,31 +144,42 @@ def with_category_and_need(pupils: QuerySet[Pupil], school: School, on: date) ->
     )
 
 
-def pupil_premium_on(on: date, *, pupil: str = "pk") -> Exists:
+def _of_school(rows: QuerySet, school) -> QuerySet:
+    """`rows` of the school, when one is named (a School or its id): the condition that lets
+    PostgreSQL read one school's periods by its index instead of hashing every school's (at
+    the 110-school trust, 6 ms a query against under 1). None: a trust's schools at once."""
+    return rows if school is None else rows.filter(school=school)
+
+
+def pupil_premium_on(on: date, *, school, pupil: str = "pk") -> Exists:
     """Disadvantaged on `on`: means-tested free school meals at any point in the six years up to
     it (`rules.ever_6_fsm`, in SQL) or previously looked after then. Free school meals through
     the Universal Credit extension alone, and service children, are not (`rules.FSM`). `pupil`
-    names the pupil's id in the outer query (a place's "pupil_id", say)."""
-    periods = PupilPremiumPeriod.objects.filter(pupil=OuterRef(pupil), starts_on__lte=on)
+    names the pupil's id in the outer query (a place's "pupil_id", say); `school` the school
+    they are of (`_of_school`)."""
+    periods = _of_school(PupilPremiumPeriod.objects, school).filter(
+        pupil=OuterRef(pupil), starts_on__lte=on
+    )
     fsm = Q(kind=rules.FSM) & (Q(ends_on__isnull=True) | Q(ends_on__gte=years_away(on, -6)))
     plac = Q(kind=rules.PLAC) & (Q(ends_on__isnull=True) | Q(ends_on__gte=on))
     return Exists(periods.filter(fsm | plac))
 
 
-def layer_on(on: date, *, layer: str = "", any_layer: bool = False) -> Exists:
+def layer_on(on: date, *, school, layer: str = "", any_layer: bool = False) -> Exists:
     """The pupil's layer of support on `on` is `layer` (or, with `any_layer`, one is recorded)."""
-    periods = SupportLayer.objects.filter(covering(on), pupil=OuterRef("pk"))
+    periods = _of_school(SupportLayer.objects, school).filter(covering(on), pupil=OuterRef("pk"))
     return Exists(periods if any_layer else periods.filter(layer=layer))
 
 
-def layer_value_on(on: date) -> Subquery:
+def layer_value_on(on: date, *, school) -> Subquery:
     """The value of the pupil's layer of support on `on` (None when none is recorded)."""
-    periods = SupportLayer.objects.filter(covering(on), pupil=OuterRef("pk"))
+    periods = _of_school(SupportLayer.objects, school).filter(covering(on), pupil=OuterRef("pk"))
     return Subquery(periods.values("layer")[:1])
 
 
-def looked_after_on(on: date) -> Exists:
-    return Exists(LookedAfterPeriod.objects.filter(covering(on), pupil=OuterRef("pk")))
+def looked_after_on(on: date, *, school) -> Exists:
+    periods = _of_school(LookedAfterPeriod.objects, school)
+    return Exists(periods.filter(covering(on), pupil=OuterRef("pk")))
 
 
 def _classes_on(on: date) -> Prefetch:
@@ -203,7 +214,7 @@ def searched(pupils: QuerySet[Pupil], search: str) -> QuerySet[Pupil]:
     return pupils.alias(searched_text=known).filter(searched_text__icontains=needle)
 
 
-def _filtered(pupils: QuerySet[Pupil], filters: dict, *, on: date, search: str):
+def _filtered(pupils: QuerySet[Pupil], filters: dict, *, school, on: date, search: str):
     """The rows RegisterFilterForm's cleaned data and a name or UPN search keep. Status: "sen"
     (the default) K or E; "K" or "E" only; "all" everyone. A search with no status chosen looks
     through everyone: a pupil is found whether on the register or not."""
@@ -221,13 +232,13 @@ def _filtered(pupils: QuerySet[Pupil], filters: dict, *, on: date, search: str):
     if filters.get("area"):
         pupils = pupils.filter(need_area=filters["area"])
     if filters.get("layer") == "none":
-        pupils = pupils.exclude(layer_on(on, any_layer=True))
+        pupils = pupils.exclude(layer_on(on, school=school, any_layer=True))
     elif filters.get("layer"):
-        pupils = pupils.filter(layer_on(on, layer=filters["layer"]))
+        pupils = pupils.filter(layer_on(on, school=school, layer=filters["layer"]))
     if filters.get("pp"):
-        pupils = pupils.filter(pupil_premium_on(on))
+        pupils = pupils.filter(pupil_premium_on(on, school=school))
     if filters.get("lac"):  # offered only to those shown who is looked after
-        pupils = pupils.filter(looked_after_on(on))
+        pupils = pupils.filter(looked_after_on(on, school=school))
     if filters.get("eal"):
         pupils = pupils.filter(eal=True)
     return searched(pupils, search)
@@ -317,7 +328,7 @@ def register_list(
     visible = pupils_visible_to(access=access, on=on).on_roll(on)
     on_roll = with_category_and_need(visible, access.school, on)
     counts = _kept_counts(access, on, on_roll)
-    kept = _sorted(_filtered(on_roll, filters, on=on, search=search), sort)
+    kept = _sorted(_filtered(on_roll, filters, school=access.school, on=on, search=search), sort)
     paginator = Paginator(kept, REGISTER_PAGE_SIZE)
     counted = _counted_already(counts, filters, search)
     if counted is not None:
@@ -325,9 +336,11 @@ def register_list(
     shown = paginator.get_page(page)
     shown.object_list = list(
         shown.object_list.annotate(
-            pupil_premium=pupil_premium_on(on),
-            looked_after=looked_after_on(on) if shows_looked_after else Value(False),
-            layer_value=layer_value_on(on),
+            pupil_premium=pupil_premium_on(on, school=access.school),
+            looked_after=(
+                looked_after_on(on, school=access.school) if shows_looked_after else Value(False)
+            ),
+            layer_value=layer_value_on(on, school=access.school),
         ).prefetch_related(_classes_on(on))
     )
     layers = dict(SupportLayer.Layer.choices)

@@ -152,11 +152,11 @@ def _register(school: School, dates: dict[str, date]) -> dict:
         school,
         on,
     ).annotate(
-        pp=pupil_premium_on(on),
+        pp=pupil_premium_on(on, school=school),
         lac=Exists(
             LookedAfterPeriod.objects.filter(covering(on), school=school, pupil=OuterRef("pk"))
         ),
-        layer=layer_value_on(on),
+        layer=layer_value_on(on, school=school),
         **{f"cat_{key}": _status_on(school, day) for key, day in dates.items() if key != "now"},
     )
     rows = {key: Counter() for key in dates}

@@ -52,7 +52,7 @@ class Line:
 
 def _pupils(school: School, today: date):
     pupils = with_category_and_need(Pupil.objects.for_school(school).on_roll(today), school, today)
-    return pupils.annotate(pp=pupil_premium_on(today))
+    return pupils.annotate(pp=pupil_premium_on(today, school=school))
 
 
 def analysis(*, school: School, today: date) -> dict:
@@ -155,7 +155,7 @@ def _impact(school: School, year_start: date, today: date) -> Line:
             exit_score__isnull=False,
             target_score__isnull=False,
         )
-        .annotate(pp=pupil_premium_on(today, pupil="pupil_id"))
+        .annotate(pp=pupil_premium_on(today, school=school, pupil="pupil_id"))
         .aggregate(**_met_and_all(Q(exit_score__gte=F("target_score"))))
     )
     return Line(
@@ -183,7 +183,7 @@ def _targets(school: School, year_start: date, today: date) -> Line:
             cycle__reviewed_on__lte=today,
             outcome__in=Target.Outcome.values,
         )
-        .annotate(pp=pupil_premium_on(today, pupil="cycle__plan__pupil_id"))
+        .annotate(pp=pupil_premium_on(today, school=school, pupil="cycle__plan__pupil_id"))
         .aggregate(**_met_and_all(Q(outcome=Target.Outcome.ACHIEVED)))
     )
     return Line(
@@ -207,7 +207,7 @@ def _figures(school: School, today: date) -> Figures | None:
         TermFigures.objects.filter(school=school, academic_year_start=start)
         .filter(pupil__in=Pupil.objects.for_school(school).on_roll(today).values("pk"))
         .exclude(Exists(later))
-        .annotate(pp=pupil_premium_on(today, pupil="pupil_id"))
+        .annotate(pp=pupil_premium_on(today, school=school, pupil="pupil_id"))
     )
     measures = {
         "absent": (Q(attendance__lt=PERSISTENT_ABSENCE_BELOW), Q(attendance__isnull=False)),
