@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Min, Q, QuerySet
+from django.db.models import FilteredRelation, Min, Q, QuerySet
 from django.urls import reverse
 
 from register.chronology import Entry
@@ -105,8 +105,14 @@ def waits(*, school: School, today: date, services: list[Service]) -> dict[int, 
     since = rules.measured_since(today)
     rows = (
         Referral.objects.filter(Q(status=rules.WAITING) | Q(referred_on__gte=since), school=school)
+        # The school's status changes only: joined to every school's, PostgreSQL read them all.
+        .annotate(school_changes=FilteredRelation("changes", condition=Q(changes__school=school)))
         .values("service_id", "referred_on", "status")
-        .annotate(responded_on=Min("changes__on", filter=Q(changes__status__in=rules.RESPONSES)))
+        .annotate(
+            responded_on=Min(
+                "school_changes__on", filter=Q(school_changes__status__in=rules.RESPONSES)
+            )
+        )
         .order_by()
     )
     by_service: dict[int, list[rules.Wait]] = defaultdict(list)
