@@ -182,12 +182,12 @@ def looked_after_on(on: date, *, school) -> Exists:
     return Exists(periods.filter(covering(on), pupil=OuterRef("pk")))
 
 
-def _classes_on(on: date) -> Prefetch:
-    """A pupil's classes in the academic year containing `on` (`groups_on`)."""
+def _classes_on(on: date, *, school) -> Prefetch:
+    """A pupil's classes in the academic year containing `on` (`groups_on`), of their school."""
     return Prefetch(
         "teaching_groups",
         TeachingGroup.objects.filter(
-            academic_year__starts_on__lte=on, academic_year__ends_on__gte=on
+            school=school, academic_year__starts_on__lte=on, academic_year__ends_on__gte=on
         ).order_by("name"),
         to_attr="groups_on",
     )
@@ -341,7 +341,7 @@ def register_list(
                 looked_after_on(on, school=access.school) if shows_looked_after else Value(False)
             ),
             layer_value=layer_value_on(on, school=access.school),
-        ).prefetch_related(_classes_on(on))
+        ).prefetch_related(_classes_on(on, school=access.school))
     )
     layers = dict(SupportLayer.Layer.choices)
     for pupil in shown.object_list:
