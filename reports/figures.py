@@ -522,7 +522,9 @@ def _section_f(school: School, start: date, on: date) -> dict:
 def _targets(school: School, start: date, on: date) -> list[int]:
     """The targets of support-plan cycles reviewed in the period by their outcome: achieved,
     partly, not achieved, not recorded."""
-    found = Target.objects.filter(school=school, cycle__reviewed_on__range=(start, on)).aggregate(
+    found = Target.objects.filter(
+        school=school, cycle__school=school, cycle__reviewed_on__range=(start, on)
+    ).aggregate(
         **{
             key: Count("pk", filter=Q(outcome=value))
             for key, value in (

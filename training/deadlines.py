@@ -77,6 +77,7 @@ def _done(*, school: School, today: date) -> dict[int, list[Done]]:
         | ~Q(course__supervision="")
         | ~Q(course__qualification=""),
         school=school,
+        person__school=school,  # the school's staff read by its index, not every school's
     ).values_list(
         "person_id",
         "course_id",
