@@ -145,10 +145,15 @@ def with_category_and_need(pupils: QuerySet[Pupil], school: School, on: date) ->
 
 
 def _of_school(rows: QuerySet, school) -> QuerySet:
-    """`rows` of the school, when one is named (a School or its id): the condition that lets
-    PostgreSQL read one school's periods by its index instead of hashing every school's (at
-    the 110-school trust, 6 ms a query against under 1). None: a trust's schools at once."""
-    return rows if school is None else rows.filter(school=school)
+    """`rows` of the school (a School or its id), or of the schools (a list of ids: a trust's
+    at once): the condition that lets PostgreSQL read those schools' periods by its index
+    instead of hashing every school's (at the 110-school trust, 6 ms a query against under 1).
+    None: every school's."""
+    if school is None:
+        return rows
+    if isinstance(school, list | tuple | set | frozenset):
+        return rows.filter(school_id__in=school)
+    return rows.filter(school=school)
 
 
 def pupil_premium_on(on: date, *, school, pupil: str = "pk") -> Exists:

@@ -408,8 +408,8 @@ def _trust_counts(school_ids: list[int], today: date) -> dict[int, dict[str, int
     pupils = Pupil.objects.filter(school_id__in=school_ids).on_roll(today)
     bits = (
         _bit(SEN, _SEN)
-        + _bit(pupil_premium_on(today, school=None), _PP)  # every school given: one pass
-        + _bit(looked_after_on(today, school=None), _LAC)
+        + _bit(pupil_premium_on(today, school=school_ids), _PP)
+        + _bit(looked_after_on(today, school=school_ids), _LAC)
         + _bit(SEN & ~_placed(today, start), _UNPLACED)  # whether disadvantaged or not
         + _bit(_joined_without_plan(today), _NO_PLAN)
     )
