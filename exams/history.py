@@ -204,7 +204,12 @@ def _interventions(pupil: Pupil) -> list[InterventionRow]:
         return []
     marks = {
         row["session__group"]: row
-        for row in Attendance.objects.filter(school=pupil.school_id, pupil=pupil, session__ran=True)
+        for row in Attendance.objects.filter(
+            school=pupil.school_id,
+            pupil=pupil,
+            session__school=pupil.school_id,  # the school's sessions by its index, not all
+            session__ran=True,
+        )
         .values("session__group")
         .annotate(attended=Count("pk", filter=Q(present=True)), marked=Count("pk"))
     }
