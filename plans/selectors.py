@@ -37,6 +37,7 @@ from staff import calendar as school_calendar
 from staff import deadline_cache
 from staff.capabilities import Reach, pupil_reach
 from staff.models import School
+from staff.selectors import all_but, only_name
 from staff.tenancy import Access
 
 from . import rules
@@ -155,20 +156,33 @@ def _year_terms(school: School, today: date) -> tuple[date, list[date]]:
     return year_start, [t.ends_on for t in terms]
 
 
+# A target carried over shows where from: the earlier target's position and outcome, and its
+# cycle's number; the rest of those two rows is not read.
+CARRIED_FROM_UNREAD = [
+    *all_but("carried_from", Target, keep=("position", "outcome", "cycle")),
+    *all_but("carried_from__cycle", Cycle, keep=("number",)),
+]
+
+
 def plan_page(*, plan: SupportPlan, today: date) -> PlanPage:
     """Everything the plan page (and its prints) shows, in a constant number of queries."""
     pupil, school = plan.pupil, plan.school
     cycles = list(
         Cycle.objects.filter(plan=plan)
         .select_related("reviewed_by")
+        .defer(*only_name("reviewed_by"))
         .prefetch_related(
             Prefetch(
                 "targets",
                 Target.objects.select_related("need_type", "carried_from__cycle")
+                .defer(*CARRIED_FROM_UNREAD)
                 .prefetch_related(Prefetch("groups", Group.objects.select_related("intervention")))
                 .order_by("position", "pk"),
             ),
-            Prefetch("contributions", Contribution.objects.select_related("author")),
+            Prefetch(
+                "contributions",
+                Contribution.objects.select_related("author").defer(*only_name("author")),
+            ),
         )
         .order_by("number")
     )
@@ -213,7 +227,10 @@ def plan_page(*, plan: SupportPlan, today: date) -> PlanPage:
             review_due=current.cycle.review_due,
         )
     meetings = list(
-        ParentMeeting.objects.filter(plan=plan).select_related("recorded_by").order_by("-held_on")
+        ParentMeeting.objects.filter(plan=plan)
+        .select_related("recorded_by")
+        .defer(*only_name("recorded_by"))
+        .order_by("-held_on")
     )
     schedule = None
     if category == K:

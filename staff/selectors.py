@@ -6,12 +6,29 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from uuid import UUID
 
-from django.db import connection
+from django.db import connection, models
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from .audit_words import ACTION_WORDS
 from .models import AcademicYear, AuditEvent, ClosureDay, Membership, Role, School, Term, User
+
+
+def all_but(path: str, model: type[models.Model], keep: tuple[str, ...] = ()) -> list[str]:
+    """For `defer`: the columns of a `model` joined at `path` (select_related) other than its
+    id and `keep`. A page that shows only a few fields of a joined row then neither reads nor
+    builds the rest (each column selected costs the ORM time to compile and to load)."""
+    return [
+        f"{path}__{field.name}"
+        for field in model._meta.concrete_fields
+        if not field.primary_key and field.name not in keep
+    ]
+
+
+def only_name(path: str) -> list[str]:
+    """For `defer`: a person joined at `path` read for their name alone (not their password
+    hash, email or flags)."""
+    return all_but(path, User, keep=("full_name",))
 
 
 def staff_for_school(*, school: School, include_ended: bool = False) -> QuerySet[Membership]:
