@@ -28,6 +28,7 @@ from staff.bounds import years_away
 from staff.capabilities import CLASS_REACHES, Reach, pupil_reach
 from staff.models import AcademicYear, School
 from staff.parsing import whole_number
+from staff.selectors import only_name
 from staff.tenancy import Access
 
 from . import rules
@@ -379,6 +380,7 @@ def pupil_record(*, pupil: Pupil) -> dict:
         "statuses": list(
             SenStatus.objects.filter(pupil=pupil)
             .select_related("decided_by")
+            .defer(*only_name("decided_by"))
             .order_by("-starts_on")
         ),
         "needs": list(
@@ -387,7 +389,9 @@ def pupil_record(*, pupil: Pupil) -> dict:
             .order_by("ends_on", "rank", "-starts_on")
         ),
         "concerns": list(
-            Concern.objects.filter(pupil=pupil).select_related("raised_by", "decided_by")
+            Concern.objects.filter(pupil=pupil)
+            .select_related("raised_by", "decided_by")
+            .defer(*only_name("raised_by"), *only_name("decided_by"))
         ),
         "passports": list(
             PassportVersion.objects.filter(pupil=pupil)

@@ -46,7 +46,10 @@ def access_for(user: User, school: School) -> Access | None:
     reach = Q(school=school)
     if school.trust_id:
         reach |= Q(role=Role.TRUST_LEAD, school__trust_id=school.trust_id)
-    found = list(Membership.objects.filter(reach, user=user, ended_at__isnull=True))
+    # Ordered by school name alone (Membership's ordering also joins the person, one here).
+    found = list(
+        Membership.objects.filter(reach, user=user, ended_at__isnull=True).order_by("school__name")
+    )
     if not found:
         return None
     # A trust lead acts as trust lead everywhere in the trust, even where they hold another role.
