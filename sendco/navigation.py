@@ -211,11 +211,3 @@ def menu_for(request: HttpRequest) -> list[Group]:
         if group.entries:
             groups.append(group)
     return groups
-
-
-def menu(request: HttpRequest) -> dict:
-    """Context processor: the header's groups for the current school and person."""
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return {}
-    return {"menu": menu_for(request)}

@@ -95,7 +95,6 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "staff.context_processors.tenancy",
-                "sendco.navigation.menu",
             ],
             # {% csrf_token %} also writes each form's one-time token (staff/once.py).
             "builtins": [

@@ -13,6 +13,7 @@ import pytest
 from django.template import engines
 from django.urls import reverse
 
+from sendco.navigation import menu_for
 from staff.models import Role
 from staff.tenancy import SWITCHER_AT_MOST
 from tests.factories import SchoolFactory, member
@@ -31,7 +32,7 @@ def _normalised(html: str) -> str:
 
 def _both(request) -> tuple[str, str]:
     engine = engines["django"]
-    old = engine.from_string(OLD).render({}, request)
+    old = engine.from_string(OLD).render({"menu": menu_for(request)}, request)
     new = engine.from_string("{% load site_header %}{% site_header %}").render({}, request)
     return _normalised(old), _normalised(new)
 

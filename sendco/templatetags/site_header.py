@@ -15,6 +15,7 @@ from html import escape
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
+from sendco.navigation import menu_for
 from staff.capabilities import Cap
 from staff.links import fast_reverse
 from staff.templatetags.once import CsrfAndOnceNode
@@ -65,7 +66,7 @@ def _school_menu(context, school, access, url_name, url) -> str:
         f'<li class="nav-item"><a class="nav-link{home}" href="{url("school_home", school.slug)}">'
         "Home</a></li>\n"
     ]
-    for group in context.get("menu") or ():
+    for group in menu_for(context["request"]):
         single = group.single
         if single:
             active = _ACTIVE if group.current else ""
