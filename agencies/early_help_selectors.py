@@ -14,6 +14,7 @@ from register.chronology import Entry
 from register.models import Pupil
 from staff.capabilities import Cap, Duty
 from staff.models import Membership, School
+from staff.selectors import unique_row
 from staff.tenancy import Access
 
 from . import early_help_rules as rules
@@ -135,12 +136,12 @@ def counts(*, school: School) -> dict[str, int]:
 
 def pupil_for(*, school: School, public_id) -> Pupil | None:
     """A pupil of the school (any: whoever opens Early Help sees the whole school), or None."""
-    return Pupil.objects.for_school(school).filter(public_id=public_id).first()
+    return unique_row(Pupil.objects.for_school(school).filter(public_id=public_id))
 
 
 def early_help_for(*, school: School, public_id) -> EarlyHelp | None:
-    return (
-        EarlyHelp.objects.filter(school=school, public_id=public_id).select_related("pupil").first()
+    return unique_row(
+        EarlyHelp.objects.filter(school=school, public_id=public_id).select_related("pupil")
     )
 
 

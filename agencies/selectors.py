@@ -15,6 +15,7 @@ from register.models import Pupil
 from register.selectors import pupils_visible_to
 from staff.capabilities import Cap, Reach, pupil_reach
 from staff.models import School
+from staff.selectors import unique_row
 from staff.tenancy import Access
 
 from . import rules
@@ -43,19 +44,18 @@ def referrals_seen_by(*, access: Access, on: date) -> QuerySet[Referral]:
 
 
 def referral_for(*, access: Access, public_id, on: date) -> Referral | None:
-    return (
+    return unique_row(
         referrals_seen_by(access=access, on=on)
         .filter(public_id=public_id)
         .select_related("pupil", "service", "referred_by")
-        .first()
     )
 
 
 def report_for(*, school: School, public_id) -> Report | None:
-    return (
-        Report.objects.filter(school=school, public_id=public_id)
-        .select_related("referral__pupil", "referral__service")
-        .first()
+    return unique_row(
+        Report.objects.filter(school=school, public_id=public_id).select_related(
+            "referral__pupil", "referral__service"
+        )
     )
 
 

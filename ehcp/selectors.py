@@ -39,6 +39,7 @@ from staff.capabilities import Reach, pupil_reach
 from staff.deadlines import is_due_soon
 from staff.models import School
 from staff.parsing import whole_number
+from staff.selectors import unique_row
 from staff.tenancy import Access
 
 from . import rules
@@ -82,12 +83,10 @@ def plan_of(*, pupil: Pupil) -> EhcPlan | None:
 
 
 def review_for(*, access: Access, public_id, today: date) -> AnnualReview | None:
-    review = (
+    review = unique_row(
         AnnualReview.objects.filter(
             public_id=public_id, plan__in=plans_visible_to(access=access, today=today)
-        )
-        .select_related("plan__pupil", "plan__authority", "version")
-        .first()
+        ).select_related("plan__pupil", "plan__authority", "version")
     )
     if review is not None:  # already loaded: section F reads them
         review.plan.school = access.school

@@ -14,6 +14,7 @@ from register import selectors as register_selectors
 from register.models import Pupil, TeachingGroup
 from staff import deadline_cache
 from staff.models import AuditEvent, Membership, School, User
+from staff.selectors import unique_row
 
 from . import evidence_rules as rules
 from . import history as history_module
@@ -27,7 +28,7 @@ def series_of(*, school: School) -> QuerySet[ExamSeries]:
 
 
 def series_for(*, school: School, public_id) -> ExamSeries | None:
-    return ExamSeries.objects.filter(school=school, public_id=public_id).first()
+    return unique_row(ExamSeries.objects.filter(school=school, public_id=public_id))
 
 
 def active_kinds() -> QuerySet[ArrangementKind]:

@@ -14,6 +14,7 @@ from register import selectors as register_selectors
 from register.models import Pupil
 from register.selectors import pupils_visible_to
 from staff.models import School
+from staff.selectors import unique_row
 from staff.tenancy import Access
 
 from . import rules
@@ -40,7 +41,7 @@ def series_of(*, school: School) -> QuerySet[ExamSeries]:
 
 
 def series_for(*, school: School, public_id) -> ExamSeries | None:
-    return ExamSeries.objects.filter(school=school, public_id=public_id).first()
+    return unique_row(ExamSeries.objects.filter(school=school, public_id=public_id))
 
 
 def next_series(*, school: School, today: date) -> ExamSeries | None:

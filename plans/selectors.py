@@ -37,7 +37,7 @@ from staff import calendar as school_calendar
 from staff import deadline_cache
 from staff.capabilities import Reach, pupil_reach
 from staff.models import School
-from staff.selectors import all_but, only_name
+from staff.selectors import all_but, only_name, unique_row
 from staff.tenancy import Access
 
 from . import rules
@@ -54,7 +54,7 @@ def _covering(on: date) -> Q:
 
 
 def plan_of(*, pupil: Pupil) -> SupportPlan | None:
-    return SupportPlan.objects.filter(pupil=pupil).select_related("lead").first()
+    return unique_row(SupportPlan.objects.filter(pupil=pupil).select_related("lead"))
 
 
 def cycle_for(*, access: Access, public_id, today: date) -> Cycle | None:

@@ -13,6 +13,7 @@ from register.selectors import pupils_visible_to
 from staff import calendar as school_calendar
 from staff.capabilities import Cap, Reach, group_reach
 from staff.models import School
+from staff.selectors import unique_row
 from staff.tenancy import Access
 
 from .models import Attendance, Group, GroupPupil, Session
@@ -53,12 +54,11 @@ def groups_visible_to(*, access: Access, on: date) -> QuerySet[Group]:
 
 
 def group_for(*, access: Access, public_id, on: date) -> Group | None:
-    group = (
+    group = unique_row(
         groups_visible_to(access=access, on=on)
         .filter(public_id=public_id)
         .select_related("intervention", "intervention__measure", "rate")
         .prefetch_related("staff")
-        .first()
     )
     if group is not None:
         group.school = access.school  # found among the school's groups: not read again

@@ -28,7 +28,7 @@ from staff.bounds import years_away
 from staff.capabilities import CLASS_REACHES, Reach, pupil_reach
 from staff.models import AcademicYear, School
 from staff.parsing import whole_number
-from staff.selectors import only_name
+from staff.selectors import only_name, unique_row
 from staff.tenancy import Access
 
 from . import rules
@@ -371,7 +371,7 @@ def pupils_to_choose(*, access: Access, on: date) -> QuerySet[Pupil]:
 
 def pupil_for(*, access: Access, public_id, on: date) -> Pupil | None:
     """One pupil this person may see, or None (the view answers 404)."""
-    return pupils_visible_to(access=access, on=on).filter(public_id=public_id).first()
+    return unique_row(pupils_visible_to(access=access, on=on).filter(public_id=public_id))
 
 
 def pupil_record(*, pupil: Pupil) -> dict:

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from staff.calendar import SeasonTerm, academic_year_start_for, school_year_name, season_terms
 from staff.capabilities import Cap
 from staff.models import Membership, Role, School
+from staff.selectors import unique_row
 from staff.tenancy import Access
 
 from .models import GovernorEmail, TermReport
@@ -23,7 +24,7 @@ def reports_for(*, access: Access) -> QuerySet[TermReport]:
 
 
 def report_for(*, access: Access, public_id) -> TermReport | None:
-    report = reports_for(access=access).filter(public_id=public_id).first()
+    report = unique_row(reports_for(access=access).filter(public_id=public_id))
     if report is not None:
         report.school = access.school  # found among the school's reports: not read again
     return report

@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from .capabilities import Cap, duties_can, role_can
 from .http import audit_pupil_read
 from .models import Membership, Role, School, Trust, User
+from .selectors import unique_row
 
 
 @dataclass(frozen=True)
@@ -142,7 +143,7 @@ def school_view(capability: Cap) -> Callable:
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @functools.wraps(view)
         def wrapper(request: HttpRequest, school_slug: str, *args, **kwargs) -> HttpResponse:
-            school = School.objects.select_related("trust").filter(slug=school_slug).first()
+            school = unique_row(School.objects.select_related("trust").filter(slug=school_slug))
             access = access_for(request.user, school) if school else None
             if access is None:
                 raise Http404("No such school.")

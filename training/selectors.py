@@ -11,6 +11,7 @@ from django.db.models import Count, F, Q, QuerySet
 from staff import skills
 from staff.calendar import academic_year_start_for
 from staff.models import AcademicYear, School
+from staff.selectors import unique_row
 
 from . import rules
 from .models import Completion, Course, Session, StaffMember, Supervision
@@ -102,7 +103,7 @@ def courses(*, school: School) -> QuerySet[Course]:
 
 
 def person_for(*, school: School, public_id) -> StaffMember | None:
-    return StaffMember.objects.filter(school=school, public_id=public_id).first()
+    return unique_row(StaffMember.objects.filter(school=school, public_id=public_id))
 
 
 def person_of_user(*, school: School, user_id: int) -> StaffMember | None:
