@@ -1,0 +1,116 @@
+"""templates/bootstrap5/field.html writes the common field in Python (staff/templatetags/
+bootstrap5_field.py) and hands every other to crispy-bootstrap5's own template: every kind of
+field, blank, filled and in error, with `|crispy` and with `{% crispy %}` and a helper, renders
+as crispy alone renders it, whitespace next to tags aside."""
+
+from __future__ import annotations
+
+import copy
+import re
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.templatetags.crispy_forms_filters import uni_form_template
+from crispy_forms.templatetags.crispy_forms_tags import whole_uni_form_template
+from crispy_forms.utils import default_field_template, render_crispy_form
+from django import forms
+from django.conf import settings
+from django.template import engines
+from django.test import override_settings
+from django.utils.safestring import mark_safe
+
+
+class Everything(forms.Form):
+    required_css_class = "needed"
+    error_css_class = "wrong"
+
+    name = forms.CharField(label="Name & title", help_text="As on the <em>register</em>.")
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    email = forms.EmailField(required=False, label=mark_safe("<b>Email</b>"))
+    on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    hours = forms.DecimalField(max_digits=4, decimal_places=1, required=False)
+    count = forms.IntegerField(label="", required=False, help_text="No label")
+    kind = forms.ChoiceField(choices=[("a", "A & B"), ("b", "B")])
+    tags = forms.MultipleChoiceField(choices=[("x", "X"), ("y", "Y")], required=False)
+    styled = forms.CharField(required=False, widget=forms.TextInput(attrs={"class": "wide"}))
+    # Handed to crispy's own template:
+    agree = forms.BooleanField(required=False)
+    pick = forms.ChoiceField(choices=[("1", "One"), ("2", "Two")], widget=forms.RadioSelect)
+    many = forms.MultipleChoiceField(
+        choices=[("1", "One")], widget=forms.CheckboxSelectMultiple, required=False
+    )
+    upload = forms.FileField(required=False)
+    secret = forms.CharField(required=False, widget=forms.HiddenInput)
+    when = forms.SplitDateTimeField(required=False)
+
+
+def _with_helper(form) -> forms.Form:
+    form.helper = FormHelper()
+    form.helper.form_tag = False
+    return form
+
+
+def _horizontal(form) -> forms.Form:
+    form.helper = FormHelper()
+    form.helper.form_class = "form-horizontal"
+    form.helper.label_class = "col-3"
+    form.helper.field_class = "col-9"
+    return form
+
+
+def _forms() -> list[forms.Form]:
+    bad = {"name": "", "on": "not a date", "kind": "zzz", "hours": "12345", "email": "x"}
+    good = {"name": "Ann", "on": "2026-12-07", "kind": "b", "tags": ["y"], "agree": "on"}
+    return [
+        Everything(),
+        Everything(data=bad),
+        Everything(data=good),
+        Everything(auto_id=False),
+        Everything(prefix="p", initial={"name": "<script>", "note": "a & b"}),
+        _with_helper(Everything(data=bad)),  # {% crispy %}: the helper's inline errors
+        _with_helper(Everything()),
+        _horizontal(Everything(data=bad)),
+    ]
+
+
+def _render(form) -> str:
+    if getattr(form, "helper", None) is not None:
+        return render_crispy_form(form, helper=form.helper)  # as {% crispy form %}
+    return (
+        engines["django"]
+        .from_string("{% load crispy_forms_tags %}{{ form|crispy }}")
+        .render({"form": form})
+    )
+
+
+def _forget_crispy_templates() -> None:
+    """crispy keeps its templates (and so the engine that loaded them) in lru caches."""
+    for cached in (default_field_template, uni_form_template, whole_uni_form_template):
+        cached.cache_clear()
+
+
+def _normalised(html: str) -> str:
+    html = re.sub(r"\s+", " ", html)
+    html = re.sub(r">\s+", ">", html)
+    return re.sub(r"\s+<", "<", html).strip()
+
+
+def test_every_kind_of_field_renders_as_crispy_renders_it():
+    ours = [_render(form) for form in _forms()]
+    crispy_only = copy.deepcopy(settings.TEMPLATES)
+    crispy_only[0]["DIRS"] = []  # crispy-bootstrap5's templates, not the project's
+    with override_settings(TEMPLATES=crispy_only):
+        assert not engines["django"].engine.dirs
+        _forget_crispy_templates()
+        theirs = [_render(form) for form in _forms()]
+    _forget_crispy_templates()
+    for mine, crispys in zip(ours, theirs, strict=True):
+        assert _normalised(mine) == _normalised(crispys)
+    blank, in_error = ours[0], ours[1]
+    assert "Name &amp; title" in blank
+    assert "<b>Email</b>" in blank  # a label already safe is not escaped twice
+    assert "As on the <em>register</em>." in blank  # help text is the form's own markup
+    assert 'class="select form-select"' in blank
+    assert '<label for="id_name" class="form-label requiredField">' in blank  # ours wrote it
+    assert "is-invalid" in in_error
+    assert "Enter a valid date." in in_error
+    assert 'value="&lt;script&gt;"' in ours[4]
