@@ -9,8 +9,6 @@ from __future__ import annotations
 from html import escape
 
 from django import template
-from django.utils.formats import localize
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
 from staff.links import fast_reverse
@@ -67,32 +65,3 @@ def school_rows(rows, links=False) -> SafeString:
             name = f'<a href="{url}">{name}</a>'
         parts.append(f'<tr><th scope="row">{name}</th>{figure_cells(cells, links)}</tr>')
     return mark_safe("\n".join(parts))  # noqa: S308 - every text and url is escaped
-
-
-@register.simple_tag
-def check_options(field, options, inline_class="") -> SafeString:
-    """The options of one group of a check-box or radio list (templates/bootstrap5/layout/
-    radio_checkbox_select.html, for a field without errors), exactly as crispy-bootstrap5's
-    loop writes them: a trust lead's list of staff to invite to training has a few hundred, and
-    the template's loop took some 70 microseconds an option."""
-    inline = " form-check-inline" if inline_class else ""
-    name = conditional_escape(field.html_name)
-    parts = []
-    for option in options:
-        attrs = "".join(
-            f" {conditional_escape(key)}"
-            + ("" if value is True else f'="{conditional_escape(str(value))}"')
-            for key, value in option["attrs"].items()
-            if value is not False
-        )
-        value = conditional_escape(localize(option["value"], use_l10n=False))
-        label = conditional_escape(localize(option["label"], use_l10n=False))
-        label_for = conditional_escape(option["attrs"].get("id", ""))
-        parts.append(
-            f'\n      <div class="form-check{inline}">'
-            f'\n        <input type="{conditional_escape(option["type"])}"'
-            f' class="form-check-input"  name="{name}" value="{value}" {attrs}>'
-            f'\n        <label for="{label_for}" class="form-check-label">'
-            f"\n            {label}\n        </label>\n        \n     </div>\n    "
-        )
-    return mark_safe("".join(parts))  # noqa: S308 - every name, value and label is escaped

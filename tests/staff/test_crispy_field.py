@@ -32,12 +32,27 @@ class Everything(forms.Form):
     kind = forms.ChoiceField(choices=[("a", "A & B"), ("b", "B")])
     tags = forms.MultipleChoiceField(choices=[("x", "X"), ("y", "Y")], required=False)
     styled = forms.CharField(required=False, widget=forms.TextInput(attrs={"class": "wide"}))
-    # Handed to crispy's own template:
-    agree = forms.BooleanField(required=False)
-    pick = forms.ChoiceField(choices=[("1", "One"), ("2", "Two")], widget=forms.RadioSelect)
+    agree = forms.BooleanField(required=False, help_text="Tick <i>once</i>.")
+    consent = forms.BooleanField(label="Parent's consent & date")
+    pick = forms.ChoiceField(
+        choices=[("1", "One & only"), ("2", "Two")],
+        widget=forms.RadioSelect,
+        help_text="Pick one.",
+    )
     many = forms.MultipleChoiceField(
         choices=[("1", "One")], widget=forms.CheckboxSelectMultiple, required=False
     )
+    grouped = forms.MultipleChoiceField(
+        choices=[("Reading", [("r1", "Phonics"), ("r2", "Fluency")]), ("Maths", [(3, "Number")])],
+        widget=forms.CheckboxSelectMultiple(attrs={"data-x": "y<"}),
+    )
+    ratio = forms.TypedChoiceField(
+        choices=[(0.5, "Half"), (1.25, "More")], coerce=float, widget=forms.RadioSelect
+    )
+    unlabelled = forms.MultipleChoiceField(
+        label="", choices=[("a", "A")], widget=forms.CheckboxSelectMultiple, required=False
+    )
+    # Handed to crispy's own template:
     upload = forms.FileField(required=False)
     secret = forms.CharField(required=False, widget=forms.HiddenInput)
     when = forms.SplitDateTimeField(required=False)
@@ -59,7 +74,9 @@ def _horizontal(form) -> forms.Form:
 
 def _forms() -> list[forms.Form]:
     bad = {"name": "", "on": "not a date", "kind": "zzz", "hours": "12345", "email": "x"}
+    bad |= {"pick": "9", "grouped": ["r9"], "many": ["7"]}
     good = {"name": "Ann", "on": "2026-12-07", "kind": "b", "tags": ["y"], "agree": "on"}
+    good |= {"consent": "on", "pick": "2", "grouped": ["r2", "3"], "ratio": "1.25"}
     return [
         Everything(),
         Everything(data=bad),
@@ -91,6 +108,7 @@ def _forget_crispy_templates() -> None:
 def _normalised(html: str) -> str:
     html = re.sub(r"\s+", " ", html)
     html = re.sub(r">\s+", ">", html)
+    html = re.sub(r"\s+>", ">", html)  # crispy's `<div >`
     return re.sub(r"\s+<", "<", html).strip()
 
 
@@ -114,3 +132,10 @@ def test_every_kind_of_field_renders_as_crispy_renders_it():
     assert "is-invalid" in in_error
     assert "Enter a valid date." in in_error
     assert 'value="&lt;script&gt;"' in ours[4]
+    assert '<legend class="form-label requiredField fs-6">Pick' in blank  # a fieldset: ours
+    assert "One &amp; only" in blank
+    assert 'data-x="y&lt;"' in blank
+    assert "<strong>Reading</strong>" in blank
+    assert 'aria-describedby="id_pick_helptext id_pick_error"' in in_error
+    assert 'value="r2" data-x="y&lt;" id="id_grouped_0_1" checked>' in ours[2]
+    assert "Parent&#x27;s consent &amp; date" in blank
