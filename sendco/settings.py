@@ -107,6 +107,9 @@ TEMPLATES = [
     },
 ]
 
+# Django's form renderer with its commonest widgets written in Python (staff/form_renderer.py).
+FORM_RENDERER = "staff.form_renderer.FormRenderer"
+
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'sendco.sqlite3'}"),
 }
