@@ -462,6 +462,10 @@ def _add_other_grounds(records: _Records, pupil: Pupil, *, today: date, means_te
         )
 
 
+# Class names after the year group: 10A, 10B… (no I, O or Q, easily misread).
+CLASS_LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"
+
+
 def _add_classes(
     *,
     school: School,
@@ -472,15 +476,14 @@ def _add_classes(
     teacher: User,
     ta: User,
 ) -> None:
-    """Classes of about `class_size`; the demo teacher and TA have the first class of the middle
-    year group."""
+    """Classes of about `class_size`, every pupil in one; the demo teacher and TA have the first
+    class of the middle year group."""
     demo_year = year_groups[len(year_groups) // 2]
     memberships = []
     for year_group in year_groups:
         cohort = [p for p in pupils if p.year_group == year_group]
-        count = max(1, round(len(cohort) / class_size))
-        letters = "ABCDEFGHJK"[:count]
-        for i, letter in enumerate(letters):
+        count = min(max(1, round(len(cohort) / class_size)), len(CLASS_LETTERS))
+        for i, letter in enumerate(CLASS_LETTERS[:count]):
             group = TeachingGroup.objects.create(
                 school=school, academic_year=year, name=f"{year_group}{letter}"
             )
@@ -492,6 +495,36 @@ def _add_classes(
                 for p in cohort[i::count]
             ]
     TeachingGroup.pupils.through.objects.bulk_create(memberships)
+
+
+def class_the_unclassed(*, school: School, year: AcademicYear, class_size: int) -> int:
+    """Put the pupils of `school` in no class of `year` into new classes of their year group
+    (after the letters taken), about `class_size` each: a school seeded before every pupil was
+    given a class (more than ten classes to a year group left the rest out). Returns how many
+    pupils it placed: none the second time."""
+    unclassed = list(
+        Pupil.objects.filter(school=school)
+        .exclude(teaching_groups__academic_year=year)
+        .order_by("year_group", "pk")
+    )
+    taken = set(
+        TeachingGroup.objects.filter(school=school, academic_year=year).values_list(
+            "name", flat=True
+        )
+    )
+    memberships = []
+    for year_group in sorted({p.year_group for p in unclassed}):
+        cohort = [p for p in unclassed if p.year_group == year_group]
+        free = [f"{year_group}{c}" for c in CLASS_LETTERS if f"{year_group}{c}" not in taken]
+        count = min(max(1, round(len(cohort) / class_size)), len(free))
+        for i, name in enumerate(free[:count]):
+            group = TeachingGroup.objects.create(school=school, academic_year=year, name=name)
+            memberships += [
+                TeachingGroup.pupils.through(teachinggroup_id=group.pk, pupil_id=p.pk)
+                for p in cohort[i::count]
+            ]
+    TeachingGroup.pupils.through.objects.bulk_create(memberships)
+    return len(memberships)
 
 
 def seed_layers(*, school: School, today: date, sendco: User) -> int:

@@ -27,7 +27,7 @@ from plans.demo import seed_plans
 from premium.demo import seed_statement
 from provision.demo import seed_provision
 from provision.models import Group, GroupPupil, Intervention, Session
-from register.demo import seed_pupils
+from register.demo import class_the_unclassed, seed_pupils
 from register.models import Pupil, SenStatus
 from reports.demo import seed_draft, seed_reports
 from staff import calendar as school_calendar
@@ -62,8 +62,9 @@ class SchoolShape:
         return len(self.year_groups) * self.per_year
 
 
-PRIMARY = (["R", "1", "2", "3", "4", "5", "6"], 60, 30)  # 420 pupils
-SECONDARY = (["7", "8", "9", "10", "11"], 300, 30)  # 1,500 pupils
+CLASS_SIZE = 30
+PRIMARY = (["R", "1", "2", "3", "4", "5", "6"], 60, CLASS_SIZE)  # 420 pupils
+SECONDARY = (["7", "8", "9", "10", "11"], 300, CLASS_SIZE)  # 1,500 pupils
 
 
 def shapes(schools: int, measured_pupils: int = 2000) -> list[SchoolShape]:
@@ -76,7 +77,7 @@ def shapes(schools: int, measured_pupils: int = 2000) -> list[SchoolShape]:
             School.Phase.SECONDARY,
             SECONDARY[0],
             max(measured_pupils // 5, 1),
-            30,
+            CLASS_SIZE,
         )
     ]
     for index in range(1, schools):
@@ -456,8 +457,9 @@ def build(*, schools: int, today: date, measured_pupils: int = 2000, say=print) 
 
 def bring_up_to_date(*, today: date) -> int:
     """Add to a world built already what a newer generator seeds and a rebuild would only
-    repeat: a draft termly report at each school (`seed_draft`), and outside agencies, Early Help
-    and exam access arrangements (issue 20) at each school without them, a school at a time.
+    repeat: a draft termly report at each school (`seed_draft`), outside agencies, Early Help
+    and exam access arrangements (issue 20) at each school without them, and a class for every
+    pupil in none (a year group of more than ten classes left the rest out), a school at a time.
     Returns how many records the seeders say they added: none the second time."""
     from reports.models import TermReport
 
@@ -473,6 +475,10 @@ def bring_up_to_date(*, today: date) -> int:
         if "sendco" not in people:
             continue
         with transaction.atomic():
+            year = AcademicYear.objects.get(
+                school=school, starts_on__year=school_calendar.academic_year_start_for(today)
+            )
+            added += class_the_unclassed(school=school, year=year, class_size=CLASS_SIZE)
             if school.pk not in drafted:
                 added += seed_draft(school=school, today=today, sendco=people["sendco"])
             if {"teacher", "ta", "head"} <= set(people):

@@ -155,6 +155,60 @@ def test_a_world_built_before_the_draft_report_is_given_one(world):
     assert TermReport.objects.filter(status=TermReport.Status.DRAFT).count() == 1
 
 
+@pytest.mark.django_db
+def test_every_pupil_is_in_a_class_and_an_older_world_gains_the_missing_ones(world):
+    """A class staff member sees only the pupils of their classes: every pupil on roll is in one
+    (a year group of more than ten classes once left the rest out, and the example pupil the
+    teacher opens could fall among them). An older world gets classes for its unclassed pupils
+    from `bring_up_to_date`, once, after the letters already taken."""
+    from register.models import TeachingGroup
+
+    school = School.objects.get(slug=bench_world.MEASURED_SLUG)
+    assert not Pupil.objects.filter(school=school, teaching_groups=None).exists()
+    year_10 = TeachingGroup.objects.filter(school=school, name__startswith="10")
+    first = year_10.order_by("name").first()
+    dropped = set(first.pupils.values_list("pk", flat=True))
+    assert dropped
+    first.pupils.clear()
+
+    assert bench_world.bring_up_to_date(today=timezone.localdate()) == len(dropped)
+    placed = TeachingGroup.objects.get(school=school, pupils=next(iter(dropped)))
+    assert placed.name == "10B"  # the first letter not taken (10A is still there, empty)
+    assert set(placed.pupils.values_list("pk", flat=True)) == dropped
+    assert bench_world.bring_up_to_date(today=timezone.localdate()) == 0
+
+
+@pytest.mark.django_db
+def test_a_year_group_of_more_than_ten_classes_has_every_pupil_in_one(world):
+    """The generator's classes of a big year group (the measured school's 400 a year make 13):
+    every pupil is given one, the classes named 10A… without I, O or Q."""
+    import datetime
+
+    from register.demo import _add_classes
+    from register.models import TeachingGroup
+    from staff.models import AcademicYear, User
+
+    school = School.objects.get(slug=bench_world.MEASURED_SLUG)
+    year = AcademicYear.objects.create(
+        school=school, starts_on=datetime.date(2040, 9, 1), ends_on=datetime.date(2041, 8, 31)
+    )
+    pupils = list(Pupil.objects.filter(school=school, year_group="10").order_by("pk")[:12])
+    teacher = User.objects.filter(memberships__school=school, memberships__role="teacher")[0]
+    _add_classes(
+        school=school,
+        year=year,
+        year_groups=["10"],
+        pupils=pupils,
+        class_size=1,
+        teacher=teacher,
+        ta=teacher,
+    )
+    classes = TeachingGroup.objects.filter(academic_year=year)
+    assert sorted(classes.values_list("name", flat=True)) == [f"10{c}" for c in "ABCDEFGHJKLM"]
+    classed = set(classes.values_list("pupils", flat=True))
+    assert classed == {p.pk for p in pupils}
+
+
 def _issue_20_counts() -> dict[str, int]:
     return {
         model.__name__: model.objects.count()

@@ -46,7 +46,7 @@ class Command(BaseCommand):
                 deadline_cache.changed(None)
                 self.stdout.write(
                     f"  {added} rows added (draft termly reports; outside agencies, Early Help "
-                    "and exam access arrangements)."
+                    "and exam access arrangements; classes for pupils in none)."
                 )
             return
         started = time.monotonic()
