@@ -26,7 +26,7 @@ from django.db.models.functions import Coalesce, Concat, Lower, NullIf
 from staff import deadline_cache
 from staff.bounds import years_away
 from staff.capabilities import CLASS_REACHES, Reach, pupil_reach
-from staff.models import AcademicYear, School
+from staff.models import AcademicYear, School, User
 from staff.parsing import whole_number
 from staff.selectors import only_name, unique_row
 from staff.tenancy import Access
@@ -470,11 +470,16 @@ def academic_year_on(*, school: School, on: date) -> AcademicYear | None:
 
 
 def classes_of_year(*, school: School, year: AcademicYear | None) -> QuerySet[TeachingGroup]:
-    """The classes of an academic year with their size, teachers and assistants."""
+    """The classes of an academic year with their size, teachers and assistants (as lists,
+    `teacher_list` and `assistant_list`, of people read for their name alone)."""
+    named = User.objects.only("full_name")
     return (
         TeachingGroup.objects.filter(school=school, academic_year=year)
         .annotate(size=Count("pupils", distinct=True))
-        .prefetch_related("teachers", "assistants")
+        .prefetch_related(
+            Prefetch("teachers", named, to_attr="teacher_list"),
+            Prefetch("assistants", named, to_attr="assistant_list"),
+        )
         .order_by("name")
     )
 

@@ -401,3 +401,23 @@ def notification_rows(context, notes, several_schools=False) -> SafeString:
 """  # noqa: E501 - the markup as the template had it
         )
     return mark_safe("".join(written))  # noqa: S308 - every text above is escaped
+
+
+@register.simple_tag(takes_context=True)
+def class_rows(context, groups, can_manage=False) -> SafeString:
+    """The `<tr>`s of the classes of the year (register.selectors.classes_of_year): each class
+    with its size, teachers and assistants; its name links to choosing them for a manager. A
+    2,000-pupil school has 60 to 70 classes."""
+    slug = context["current_school"].slug
+    parts = []
+    for g in groups:
+        name = escape(g.name)
+        if can_manage:
+            url = escape(fast_reverse("register:class_edit", [slug, g.pk]))
+            name = f'<a href="{url}">{name}</a>'
+        teachers = ", ".join(escape(u.full_name) for u in g.teacher_list)
+        assistants = ", ".join(escape(u.full_name) for u in g.assistant_list)
+        parts.append(
+            _row(name, _text(g.size), teachers or "<strong>None yet</strong>", assistants or "—")
+        )
+    return _rows(parts)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
+from django.template import Context, Template
 from django.urls import reverse
 from django.utils import timezone
 
@@ -82,3 +86,29 @@ def test_unticking_everyone_saves_an_empty_class(client, school, sendco, teacher
     assert response.status_code == 302
     assert not group.teachers.exists()
     assert not group.assistants.exists()
+
+
+# The classes' rows as the template's loop wrote them before `class_rows` (kept beside this
+# file): the tag must write the same rows, for a manager (links) and for a head (none).
+CLASS_ROWS_TEMPLATE = (Path(__file__).parent / "class_rows_template.html").read_text()
+
+
+def test_the_class_rows_write_what_the_template_wrote(client, school, sendco, head, teacher, ta):
+    year = _year(school)
+    other = member(school, Role.TEACHER, email="second@oak.test", full_name="Al <b> & O'Neil")
+    class_of(school, "7A", pupils=[make_pupil(school), make_pupil(school)], year=year)
+    class_of(school, "7B <x>", teachers=[teacher, other], assistants=[ta], year=year)
+    class_of(school, "7C", assistants=[ta], year=year)
+    for person, links in ((sendco, True), (head, False)):
+        client.force_login(person)
+        response = client.get(reverse("register:classes", args=[school.slug]))
+        groups = response.context["groups"]
+        context = Context({"groups": groups, "current_school": school, "can_manage": links})
+        old = Template("{% load list_rows %}" + CLASS_ROWS_TEMPLATE).render(context)
+        new = Template("{% load list_rows %}{% class_rows groups can_manage %}").render(context)
+        assert re.sub(r"\s+", " ", new).strip() == re.sub(r"\s+", " ", old).strip()
+        page = response.content.decode()
+        assert re.sub(r"\s+", " ", new).strip() in re.sub(r"\s+", " ", page)
+        assert "Al &lt;b&gt; &amp; O&#x27;Neil" in page
+        assert "7B &lt;x&gt;" in page
+        assert ("/classes/" in new) is links
