@@ -100,7 +100,8 @@ GROUPS_PAGE_SIZE = 50
 
 
 def group_list(*, school: School, status: str, on: date, page) -> tuple[Page, dict[str, int]]:
-    """One page of the school's groups (of one status, when given) with their staff and the
+    """One page of the school's groups (of one status, when given) with their staff (as
+    `staff_list`, read for their names alone) and the
     number of pupils in each on `on`, newest first; and how many groups have each status (which
     also gives the pages' count, so the page costs no second count)."""
     every = Group.objects.filter(school=school)
@@ -113,7 +114,11 @@ def group_list(*, school: School, status: str, on: date, page) -> tuple[Page, di
     )
     rows = (
         every.select_related("intervention")
-        .prefetch_related(Prefetch("staff", User.objects.order_by("full_name", "pk")))
+        .prefetch_related(
+            Prefetch(
+                "staff", User.objects.only("full_name").order_by("full_name", "pk"), "staff_list"
+            )
+        )
         .annotate(pupil_count=count_of(in_group))
         .order_by("-starts_on", "name", "pk")
     )

@@ -421,3 +421,37 @@ def class_rows(context, groups, can_manage=False) -> SafeString:
             _row(name, _text(g.size), teachers or "<strong>None yet</strong>", assistants or "—")
         )
     return _rows(parts)
+
+
+@register.simple_tag(takes_context=True)
+def group_manage_rows(context, groups, can_manage=False) -> SafeString:
+    """The `<tr>`s of a page of the groups to manage (provision.manage_selectors.group_list):
+    each group with its intervention, status, dates, staff and pupils today, and for a manager
+    the links to change it and its pupils."""
+    slug = context["current_school"].slug
+    parts = []
+    for g in groups:
+        name = escape(g.name)
+        url = escape(fast_reverse("provision:group", [slug, g.public_id]))
+        actions = None
+        if can_manage:
+            edit = escape(fast_reverse("provision_manage:group_edit", [slug, g.public_id]))
+            pupils = escape(fast_reverse("provision_manage:group_pupils", [slug, g.public_id]))
+            actions = (
+                f'\n      <a href="{edit}">Change<span class="visually-hidden"> {name}</span></a>'
+                f' ·\n      <a href="{pupils}">Pupils<span class="visually-hidden"> of {name}'
+                "</span></a>\n    ",
+                "text-nowrap",
+            )
+        parts.append(
+            _row(
+                f'<a href="{url}">{name}</a>',
+                escape(g.intervention.name),
+                _shown(g, "status"),
+                f"{date(g.starts_on, 'd/m/Y')} to {date(g.ends_on, 'd/m/Y')}",
+                ", ".join(escape(s.full_name) for s in g.staff_list) or "Nobody yet",
+                (_text(g.pupil_count), "text-end"),
+                actions,
+            )
+        )
+    return _rows(parts)

@@ -8,6 +8,7 @@ import os
 import re
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -524,6 +525,42 @@ def test_groups_list_filters_by_status(client, school, sendco, group, place, bee
     assert 'aria-current="page" href="' in page.content.decode()
     page = client.get(url("groups", school) + "?status=nonsense")
     assert len(page.context["groups"]) == 2
+
+
+# The groups' rows as the template's loop wrote them before `group_manage_rows` (kept beside
+# this file): the tag must write the same rows, with and without the manager's links.
+GROUP_ROWS_TEMPLATE = (Path(__file__).parent / "group_manage_rows_template.html").read_text()
+
+
+def test_the_group_rows_write_what_the_template_wrote(client, school, sendco, head, group, place):
+    from django.template import Context, Template
+
+    Group.objects.create(
+        school=school,
+        intervention=group.intervention,
+        name="Odd <b> & 'co'",
+        starts_on=group.starts_on,
+        ends_on=group.ends_on,
+        sessions_per_week=1,
+        session_minutes=30,
+    )
+    group.staff.add(member(school, "teacher", full_name="Zed <i>"))
+    for person, links in ((sendco, True), (head, False)):
+        client.force_login(person)
+        response = client.get(url("groups", school))
+        groups = response.context["groups"]
+        context = Context({"groups": groups, "current_school": school, "can_manage": links})
+        old = Template(GROUP_ROWS_TEMPLATE).render(context)
+        new = Template("{% load list_rows %}{% group_manage_rows groups can_manage %}").render(
+            context
+        )
+        assert re.sub(r"\s+", " ", new).strip() == re.sub(r"\s+", " ", old).strip()
+        page = re.sub(r"\s+", " ", response.content.decode())
+        assert re.sub(r"\s+", " ", new).strip() in page
+        assert "Odd &lt;b&gt; &amp; &#x27;co&#x27;" in page
+        assert "Nobody yet" in new
+        assert "Tara Assistant, Zed &lt;i&gt;" in new or "Zed &lt;i&gt;, Tara Assistant" in new
+        assert ("Change<span" in new) is links
 
 
 def group_post(talk, *staff, **change) -> dict:
