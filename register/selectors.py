@@ -452,6 +452,7 @@ def concerns_to_decide(*, school: School) -> QuerySet[Concern]:
             school=school, status__in=[Concern.Status.OPEN, Concern.Status.MONITORING]
         )
         .select_related("pupil", "raised_by")
+        .defer(*only_name("raised_by"))
         .order_by("status", "review_on", "raised_on")
     )
 

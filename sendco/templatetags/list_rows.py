@@ -455,3 +455,29 @@ def group_manage_rows(context, groups, can_manage=False) -> SafeString:
             )
         )
     return _rows(parts)
+
+
+@register.simple_tag(takes_context=True)
+def concern_rows(context, concerns, today) -> SafeString:
+    """The `<tr>`s of the concerns to decide and pupils on monitoring
+    (register.selectors.concerns_to_decide): each pupil linking to the decision, when and by
+    whom the concern was raised, its status and its review date (overdue marked)."""
+    slug = context["current_school"].slug
+    parts = []
+    for c in concerns:
+        url = escape(fast_reverse("register:concern_decide", [slug, c.public_id]))
+        review = "—"
+        if c.review_on:
+            review = date(c.review_on, "d/m/Y")
+            if c.review_on < today:
+                review += " <strong>(overdue)</strong>"
+        parts.append(
+            _row(
+                f'<a href="{url}">{escape(c.pupil.name)}</a>',
+                date(c.raised_on, "d/m/Y"),
+                escape(c.raised_by.full_name),
+                _shown(c, "status"),
+                review,
+            )
+        )
+    return _rows(parts)

@@ -583,3 +583,44 @@ def test_the_registers_rows_write_what_the_template_wrote(client, school, sendco
     assert "O&#x27;Brien &amp; Co, Zoë &lt;b&gt;" in new
     for said in ("EHC plan", "SEN support", "No SEN (N)", ">PP<", ">LAC<", ">EAL<", "3T"):
         assert said in new
+
+
+# The concerns' rows as the template's loop wrote them before `concern_rows` (kept beside this
+# file): the tag must write the same rows.
+CONCERN_ROWS_TEMPLATE = (Path(__file__).parent / "concern_rows_template.html").read_text()
+
+
+def test_the_concern_rows_write_what_the_template_wrote(client, school, sendco, classes):
+    from django.template import Context, Template
+
+    odd = make_pupil(school, legal_first_name="Zoë <b>", legal_last_name="O'Brien & Co")
+    today = timezone.localdate()
+    for pupil, status, review in (
+        (classes["mine"][0], "open", None),
+        (odd, "monitoring", today - timedelta(days=3)),  # overdue
+        (classes["mine"][0], "monitoring", today + timedelta(days=30)),
+        (odd, "closed", None),  # not listed
+    ):
+        Concern.objects.create(
+            school=school,
+            pupil=pupil,
+            raised_by=sendco,
+            raised_on=date(2026, 11, 2),
+            description="x",
+            status=status,
+            review_on=review,
+        )
+    client.force_login(sendco)
+    response = client.get(reverse("register:concerns", args=[school.slug]))
+    context = Context(
+        {"concerns": response.context["concerns"], "current_school": school, "today": today}
+    )
+    old = Template(CONCERN_ROWS_TEMPLATE).render(context)
+    new = Template("{% load list_rows %}{% concern_rows concerns today %}").render(context)
+    assert re.sub(r"\s+", " ", new).strip() == re.sub(r"\s+", " ", old).strip()
+    assert re.sub(r"\s+", " ", new).strip() in re.sub(r"\s+", " ", response.content.decode())
+    assert new.count("<tr>") == 3
+    assert "Zoë &lt;b&gt; O&#x27;Brien &amp; Co" in new
+    assert new.count("(overdue)") == 1
+    assert "Waiting for the SENDCo" in new
+    assert "—" in new
