@@ -5,8 +5,10 @@ provision sit beside their tables; the header groups the school's pages."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -379,3 +381,47 @@ def test_a_certificate_to_renew_is_a_member_of_staff_s_not_a_pupil_s():
         [due("provision.apdr_review", "p1"), due("training.renewal", "s1")], today=today
     )
     assert found.overdue_for == "1 pupil and 1 member of staff"
+
+
+# A bundle's items as sendco/_bundle.html wrote them before `bundle_items` (kept as
+# tests/bundle_template.html): the tag writes the same, with and without severities, by pupil
+# and by kind, this year's dates and another's, an authority on the first or a later row, a
+# holiday note, a year group or none, and texts with markup.
+BUNDLE_TEMPLATE = Path(__file__).parent / "bundle_template.html"
+
+
+@pytest.mark.parametrize("show_severity", [False, True])
+@pytest.mark.parametrize("by_kind", [False, True])
+@pytest.mark.parametrize("today", [TODAY, None])
+def test_bundle_items_write_what_the_template_wrote(show_severity, by_kind, today):
+    from django.template import Context, Template
+
+    old_loop = BUNDLE_TEMPLATE.read_text()
+    first = _d("ehcp.review.held", TODAY - timedelta(days=3), "Zoë <b> & 'co'", authority="Kent")
+    second = _d("provision.apdr_review", TODAY + timedelta(days=2), authority="Leeds <LA>")
+    third = dataclasses.replace(
+        _d("register.monitoring_review", date(2027, 1, 4), year=""),
+        last_school_day=date(2026, 12, 18),
+    )
+    fourth = _d("provision.apdr_agree", TODAY + timedelta(days=40))
+    bundles = [
+        triage.Bundle(key="a", label="Zoë <b>", year_group="3", deadlines=[first, second]),
+        triage.Bundle(key="b", label="Reviews & more", deadlines=[third, fourth]),
+    ]
+    context = Context({"bundles": bundles, "today": today, "by_kind": by_kind})
+    old = Template(
+        "{% for bundle in bundles %}" + old_loop + "{% endfor %}"
+        if not show_severity
+        else "{% for bundle in bundles %}{% with show_severity=True %}"
+        + old_loop
+        + "{% endwith %}{% endfor %}"
+    ).render(context)
+    new = Template("{% load list_rows %}{% bundle_items bundles show_severity=show %}").render(
+        Context({**context.flatten(), "show": show_severity})
+    )
+    assert re.sub(r"\s+", " ", new).strip() == re.sub(r"\s+", " ", old).strip()
+    assert "Zoë &lt;b&gt;" in new
+    assert "Kent" in new
+    assert ("Leeds &lt;LA&gt;" in new) is by_kind
+    assert "the last school day before it is Friday 18 December" in new
+    assert ("Overdue" in new) is show_severity

@@ -24,6 +24,7 @@ from html import escape
 from django import template
 from django.template.defaultfilters import capfirst, pluralize
 from django.utils.formats import localize
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
 from sendco.templatetags.dates import date
@@ -481,3 +482,66 @@ def concern_rows(context, concerns, today) -> SafeString:
             )
         )
     return _rows(parts)
+
+
+_SEVERITY_CSS = {True: "text-bg-danger", False: "text-bg-warning"}
+
+
+@register.simple_tag(takes_context=True)
+def bundle_items(context, bundles, show_severity=False) -> SafeString:
+    """The `<li>`s of bundles of deadlines (sendco.triage's, one pupil's or one kind's): the
+    bundle's label and year group, then each deadline's date, link, local authority and a note
+    when it falls in the holiday; with `show_severity`, each one's badge. The context's `today`
+    leaves this year's dates without their year, and its `by_kind` names each deadline's
+    subject."""
+    today, by_kind = context.get("today"), context.get("by_kind")
+    parts = []
+    for bundle in bundles:
+        items = []
+        for number, d in enumerate(bundle.deadlines):
+            badge = ""
+            if show_severity:
+                severity = d.severity
+                css = (
+                    _SEVERITY_CSS[severity.is_overdue]
+                    if severity.is_urgent
+                    else "text-bg-light border"
+                )
+                badge = f'<span class="badge {css}">{conditional_escape(severity.label)}</span>'
+            when = "D j M" if today and d.due.year == today.year else "D j M Y"
+            what = conditional_escape(d.title)
+            if by_kind:
+                what = f"{conditional_escape(d.subject)}: {what}"
+            authority = ""
+            if d.authority and (by_kind or number == 0):
+                authority = (
+                    ' <span class="badge rounded-pill text-bg-light border fw-normal">'
+                    f"{conditional_escape(d.authority)}</span>"
+                )
+            holiday = ""
+            if d.last_school_day:
+                holiday = (
+                    '<span class="small d-block">Falls in the school holiday: the last school '
+                    f"day before it is {date(d.last_school_day, 'l j F')}.</span>"
+                )
+            items.append(
+                f"\n      <li>\n        {badge}\n"
+                f'        <span class="text-nowrap">{date(d.due, when)}</span>\n'
+                f'        <a href="{conditional_escape(d.url)}">{what}</a>{authority}\n'
+                f"        {holiday}\n      </li>"
+            )
+        year = ""
+        if bundle.year_label:
+            year = (
+                '<span class="small text-body-secondary text-nowrap">'
+                f"{conditional_escape(bundle.year_label)}</span>"
+            )
+        parts.append(
+            '<li class="list-group-item py-1 bundle">\n  <div class="row gx-2">\n'
+            '    <div class="col-sm-4">\n'
+            f'      <h3 class="h6 mb-0 d-inline">{conditional_escape(bundle.label)}</h3>\n'
+            f"      {year}\n    </div>\n"
+            f'    <ul class="col-sm-8 list-unstyled mb-0">{"".join(items)}\n    </ul>\n'
+            "  </div>\n</li>\n"
+        )
+    return mark_safe("".join(parts))  # noqa: S308 - every text and url is escaped
