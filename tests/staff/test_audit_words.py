@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import ast
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -194,3 +194,50 @@ def test_the_pupil_page_links_to_its_audit_only_for_those_who_may_read_the_log(
     assert (link in page.content.decode()) is shown
     if shown:
         assert client.get(link).status_code == 200
+
+
+# A page of the audit log's rows as the template's loop wrote them before `audit_rows` (kept
+# beside this file): the tag writes the same rows, in the school's time zone.
+AUDIT_ROWS_TEMPLATE = (Path(__file__).parent / "audit_rows_template.html").read_text()
+
+
+def test_the_audit_rows_write_what_the_template_wrote(client, school, sendco):
+    from django.template import Context, Template
+
+    summer = datetime(2026, 7, 1, 23, 30, tzinfo=UTC)
+    now = timezone.now()
+    for actor, action, detail, repr_, ip, at in (
+        (sendco, "staff.signed_in", {}, "Sam <Sendco>", "10.0.0.1", now),
+        (
+            None,
+            "staff.invited",
+            {"email": "new@x.test", "actor": "Kept & Co"},
+            "Invite",
+            "",
+            summer,
+        ),
+        (None, "staff.role_changed", {"to": "head <b>"}, "A role", "", now),
+        (None, "some.unknown_action", ["not", "a", "dict"], "Odd", "", now),
+    ):
+        AuditEvent.objects.create(
+            school=school,
+            actor=actor,
+            action=action,
+            detail=detail,
+            object_repr=repr_,
+            ip=ip or None,
+            role="sendco",
+            created_at=at,
+        )
+    client.force_login(sendco)
+    response = client.get(reverse("staff:audit", args=[school.slug]))
+    events = response.context["page"].events
+    context = Context({"page": {"events": events}})
+    old = Template(AUDIT_ROWS_TEMPLATE).render(context)
+    new = Template("{% load list_rows %}{% audit_rows page.events %}").render(context)
+    assert re.sub(r"\s+", " ", new).strip() == re.sub(r"\s+", " ", old).strip()
+    assert re.sub(r"\s+", " ", new).strip() in re.sub(r"\s+", " ", response.content.decode())
+    assert "Sam &lt;Sendco&gt;" in new
+    assert "Kept &amp; Co" in new
+    assert "→ head &lt;b&gt;" in new
+    assert "02/07/2026 00:30" in new  # British Summer Time
