@@ -571,3 +571,46 @@ def audit_rows(events) -> SafeString:
             f"    <td>{conditional_escape(e.ip or '')}</td>\n  </tr>\n"
         )
     return mark_safe("".join(parts))  # noqa: S308 - every text is escaped
+
+
+def exam_flags(flags) -> str:
+    """exams/_flags.html: an arrangement's flags as badges, or "None"."""
+    if not flags:
+        return '<span class="text-body-secondary">None</span>'
+    return "".join(
+        f'<span class="badge text-bg-warning me-1">Flag: {conditional_escape(f)}</span>'
+        for f in flags
+    )
+
+
+@register.simple_tag(takes_context=True)
+def candidate_rows(context, candidates, series) -> SafeString:
+    """The `<tr>`s of a page of an exam series' candidates (exams.selectors): one row per
+    arrangement, the candidate's name (linking to their page) and year group spanning their
+    rows; each arrangement's kind and subjects, stage (with the date approved) and flags."""
+    slug = context["current_school"].slug
+    parts = []
+    for c in candidates:
+        pupil, span = c.pupil, len(c.rows)
+        url = escape(fast_reverse("exams:candidate", [slug, series.public_id, pupil.public_id]))
+        for number, row in enumerate(c.rows):
+            head = ""
+            if number == 0:
+                head = (
+                    f'<th scope="rowgroup" rowspan="{span}"><a href="{url}">'
+                    f"{conditional_escape(pupil.last_name)}, "
+                    f"{conditional_escape(pupil.first_name)}</a></th>"
+                    f'<td rowspan="{span}">{conditional_escape(pupil.year_group)}</td>'
+                )
+            arrangement = row.arrangement
+            kind = conditional_escape(arrangement.kind.name)
+            if arrangement.subjects:
+                kind += f'<br><span class="small">{conditional_escape(arrangement.subjects)}</span>'
+            stage = _shown(arrangement, "stage")
+            if arrangement.approved_on:
+                stage += f" ({date(arrangement.approved_on, 'j M Y')})"
+            parts.append(
+                f"\n  <tr>{head}\n    <td>{kind}</td>\n    <td>{stage}</td>\n"
+                f"    <td>{exam_flags(row.flags)}\n</td></tr>\n  "
+            )
+    return mark_safe("".join(parts))  # noqa: S308 - every text and url is escaped

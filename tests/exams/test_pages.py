@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -236,6 +237,31 @@ def test_the_series_page_lists_candidates_with_stages_and_flags(client, school, 
     filtered = client.get(url("series", school, world["summer"].public_id), {"stage": "evidence"})
     assert "Other, Owen" in filtered.content.decode()
     assert "Candidate, Cara" not in filtered.content.decode()
+
+
+# A page of candidates as the template's loop wrote it before `candidate_rows` (kept beside
+# this file): the tag writes the same rows.
+CANDIDATE_ROWS_TEMPLATE = (Path(__file__).parent / "candidate_rows_template.html").read_text()
+
+
+def test_the_candidate_rows_write_what_the_template_wrote(client, school, sendco, world):
+    import re
+
+    from django.template import Context, Template
+
+    client.force_login(sendco)
+    response = client.get(url("series", school, world["summer"].public_id))
+    candidates = list(response.context["candidates"])
+    assert sum(len(c.rows) for c in candidates) > len(candidates)  # a candidate of two rows
+    context = Context(
+        {"candidates": candidates, "series": world["summer"], "current_school": school}
+    )
+    old = Template("{% load list_rows %}" + CANDIDATE_ROWS_TEMPLATE).render(context)
+    new = Template("{% load list_rows %}{% candidate_rows candidates series %}").render(context)
+    assert re.sub(r"\s+", " ", new).strip() == re.sub(r"\s+", " ", old).strip()
+    assert re.sub(r"\s+", " ", new).strip() in re.sub(r"\s+", " ", response.content.decode())
+    assert "Flag: " in new
+    assert ">None<" in new or all(row.flags for c in candidates for row in c.rows)
 
 
 def test_answered_evidence_and_a_qualified_assessment_clear_the_flags(
