@@ -614,3 +614,24 @@ def candidate_rows(context, candidates, series) -> SafeString:
                 f"    <td>{exam_flags(row.flags)}\n</td></tr>\n  "
             )
     return mark_safe("".join(parts))  # noqa: S308 - every text and url is escaped
+
+
+@register.simple_tag(takes_context=True)
+def referral_rows(context, rows) -> SafeString:
+    """The `<tr>`s of a page of referrals to outside agencies (agencies.selectors: a referral
+    and the weeks it has waited for an answer, or None): the date referred linking to the
+    referral (its pupil and service said to a screen reader), the pupil, the service, the
+    status and the wait."""
+    slug = context["current_school"].slug
+    parts = []
+    for r, waited in rows:
+        url = escape(fast_reverse("agencies:referral", [slug, r.public_id]))
+        pupil, service = conditional_escape(r.pupil.name), conditional_escape(r.service.name)
+        parts.append(
+            f'\n  <tr>\n    <th scope="row"><a href="{url}">{date(r.referred_on, "j M Y")}'
+            f'<span class="visually-hidden">: {pupil}, {service}</span></a></th>\n'
+            f"    <td>{pupil}</td>\n    <td>{service}</td>\n"
+            f"    <td>{_shown(r, 'status')}</td>\n"
+            f'    <td class="text-end">{"" if waited is None else _text(waited)}</td>\n  </tr>\n  '
+        )
+    return mark_safe("".join(parts))  # noqa: S308 - every text and url is escaped
