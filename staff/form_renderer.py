@@ -29,8 +29,9 @@ def _string(value) -> str:
     return text if isinstance(value, SafeData) else conditional_escape(text)
 
 
-def _attrs(attrs: dict) -> str:
-    """django/forms/widgets/attrs.html."""
+def attrs_html(attrs: dict) -> str:
+    """django/forms/widgets/attrs.html (crispy-bootstrap5's layout/attrs.html is the same):
+    ` name="value"`, a bare name for True, nothing for False."""
     return "".join(
         f" {conditional_escape(name)}" + ("" if value is True else f'="{_string(value)}"')
         for name, value in attrs.items()
@@ -44,7 +45,7 @@ def _input(widget: dict) -> str:
         f'<input type="{render_value_in_context(widget["type"], _PLAIN)}"'
         f' name="{render_value_in_context(widget["name"], _PLAIN)}"'
         + (f' value="{_string(value)}"' if value is not None else "")
-        + f"{_attrs(widget['attrs'])}>"
+        + f"{attrs_html(widget['attrs'])}>"
     )
 
 
@@ -52,7 +53,7 @@ def _textarea(widget: dict) -> str:
     value = widget["value"]
     return (
         f'<textarea name="{render_value_in_context(widget["name"], _PLAIN)}"'
-        f"{_attrs(widget['attrs'])}>\n"
+        f"{attrs_html(widget['attrs'])}>\n"
         + (render_value_in_context(value, _PLAIN) if value else "")
         + "</textarea>"
     )
@@ -64,7 +65,7 @@ _OPTION = "django/forms/widgets/select_option.html"
 def _select(widget: dict) -> str | None:
     written = [
         f'<select name="{render_value_in_context(widget["name"], _PLAIN)}"'
-        f"{_attrs(widget['attrs'])}>"
+        f"{attrs_html(widget['attrs'])}>"
     ]
     for group_name, options, _index in widget["optgroups"]:
         if group_name:
@@ -73,7 +74,7 @@ def _select(widget: dict) -> str | None:
             if option["template_name"] != _OPTION:
                 return None  # a widget of its own: Django's templates
             written.append(
-                f'\n  <option value="{_string(option["value"])}"{_attrs(option["attrs"])}>'
+                f'\n  <option value="{_string(option["value"])}"{attrs_html(option["attrs"])}>'
                 f"{render_value_in_context(option['label'], _PLAIN)}</option>\n"
             )
         if group_name:

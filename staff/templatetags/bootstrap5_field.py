@@ -22,6 +22,8 @@ from django.utils import formats
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
+from staff.form_renderer import attrs_html
+
 register = template.Library()
 
 NAME = "bootstrap5/field.html"
@@ -155,16 +157,6 @@ def _check(context: Context, field) -> str:
     )
 
 
-def _attrs(attrs: dict) -> str:
-    """bootstrap5/layout/attrs.html: ` name="value"`, a bare name for True, nothing for False."""
-    return "".join(
-        f" {conditional_escape(name)}"
-        + ("" if value is True else f'="{conditional_escape(value)}"')
-        for name, value in attrs.items()
-        if value is not False
-    )
-
-
 def _unlocalize(value) -> str:
     return conditional_escape(str(formats.localize(value, use_l10n=False)))
 
@@ -195,7 +187,7 @@ def _choices(context: Context, field) -> str:
             written.append(
                 f'<div class="form-check"><input type="{conditional_escape(option["type"])}"'
                 f' class="form-check-input{invalid}" name="{name}"'
-                f' value="{_unlocalize(option["value"])}"{_attrs(option["attrs"])}>'
+                f' value="{_unlocalize(option["value"])}"{attrs_html(option["attrs"])}>'
                 f'<label for="{conditional_escape(option["attrs"].get("id", ""))}"'
                 f' class="form-check-label">{_unlocalize(option["label"])}</label>'
             )
