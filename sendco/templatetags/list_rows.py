@@ -573,14 +573,15 @@ def audit_rows(events) -> SafeString:
     return mark_safe("".join(parts))  # noqa: S308 - every text is escaped
 
 
+FLAG = '<span class="badge text-bg-warning text-wrap text-start me-1 mb-1">Flag: {}</span>'
+
+
 def exam_flags(flags) -> str:
-    """exams/_flags.html: an arrangement's flags as badges, or "None"."""
+    """exams/_flags.html: an arrangement's flags as badges (long ones wrap on a tablet), or
+    "None"."""
     if not flags:
         return '<span class="text-body-secondary">None</span>'
-    return "".join(
-        f'<span class="badge text-bg-warning me-1">Flag: {conditional_escape(f)}</span>'
-        for f in flags
-    )
+    return "".join(FLAG.format(conditional_escape(f)) for f in flags)
 
 
 @register.simple_tag(takes_context=True)
