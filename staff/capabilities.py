@@ -6,6 +6,7 @@ A new page adds its capability here; tests/permissions/test_matrix.py checks eve
 from __future__ import annotations
 
 from enum import StrEnum, nonmember
+from functools import cache
 from typing import TYPE_CHECKING
 
 from .models import Role
@@ -288,9 +289,15 @@ DUTY_ROLES: dict[Duty, frozenset[Role]] = {
 
 def duties_can(duties, capability: Cap) -> bool:
     """Whether any of these duties (names, as stored on a membership) grants `capability`."""
+    return _duties_can(tuple(duties or ()), capability)
+
+
+@cache
+def _duties_can(duties: tuple[str, ...], capability: Cap) -> bool:
+    # Asked for each of a school's deadlines (hundreds a page): a handful of answers, kept.
     return any(
         capability in DUTY_CAPABILITIES.get(Duty(name), frozenset())
-        for name in duties or ()
+        for name in duties
         if name in Duty._value2member_map_
     )
 

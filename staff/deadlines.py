@@ -179,6 +179,7 @@ def under_delivered(*, percent: int | None, planned_sessions: float) -> bool:
     )
 
 
+@cache  # asked for each of a school's deadlines: a few dozen kinds
 def capability_for(kind: str) -> Cap | None:
     """The capability that opens a deadline of this kind; None for a kind nobody named here,
     which then reaches nobody (a test lists every kind)."""
@@ -204,6 +205,7 @@ def may_open(role: str, kind: str, duties=()) -> bool:
     return capability is not None and (role_can(role, capability) or duties_can(duties, capability))
 
 
+@cache
 def person_family(kind: str) -> str | None:
     """The family of `ABOUT_A_PERSON` this kind belongs to ("training.renewal" -> "training");
     None for a kind about a pupil (or about nobody)."""
