@@ -576,12 +576,13 @@ def audit_rows(events) -> SafeString:
 FLAG = '<span class="badge text-bg-warning text-wrap text-start me-1 mb-1">Flag: {}</span>'
 
 
-def exam_flags(flags) -> str:
-    """exams/_flags.html: an arrangement's flags as badges (long ones wrap on a tablet), or
-    "None"."""
+@register.simple_tag
+def exam_flags(flags) -> SafeString:
+    """An arrangement's flags as badges (long ones wrap on a tablet), or "None": a candidate's
+    page (`{% exam_flags row.flags %}`) and each row of `candidate_rows`."""
     if not flags:
-        return '<span class="text-body-secondary">None</span>'
-    return "".join(FLAG.format(conditional_escape(f)) for f in flags)
+        return mark_safe('<span class="text-body-secondary">None</span>')
+    return mark_safe("".join(FLAG.format(conditional_escape(f)) for f in flags))  # noqa: S308
 
 
 @register.simple_tag(takes_context=True)

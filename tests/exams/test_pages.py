@@ -264,6 +264,15 @@ def test_the_candidate_rows_write_what_the_template_wrote(client, school, sendco
     assert ">None<" in new or all(row.flags for c in candidates for row in c.rows)
 
 
+def test_the_candidates_page_shows_each_arrangements_flags(client, school, sendco, world):
+    client.force_login(sendco)
+    text = client.get(candidate_url(school, world, "owen")).content.decode()
+    assert (
+        '<span class="badge text-bg-warning text-wrap text-start me-1 mb-1">'
+        "Flag: No normal-way-of-working evidence</span>"
+    ) in text
+
+
 def test_answered_evidence_and_a_qualified_assessment_clear_the_flags(
     client, school, sendco, world
 ):
